@@ -1,0 +1,93 @@
+/**
+ * The closed catalog of error codes. Every failure a user can cause carries one of these codes;
+ * docs/errors.md lists each one and a test keeps the two in sync.
+ *
+ * Security codes (SECURITY_*) come from verification: they are never retried, always reported
+ * and never swallowed.
+ */
+export const ERROR_CODES = {
+  // usage and input
+  USAGE: 'The command line is wrong: an unknown flag, a missing argument or a bad value.',
+  INVALID_INPUT: 'A value given by the user or a client does not have the required form.',
+  NOT_FOUND: 'The requested object does not exist.',
+  CONFLICT: 'The request conflicts with the current state (for example an existing name@version).',
+  PAYLOAD_TOO_LARGE: 'A request or download is larger than its limit.',
+  // auth
+  UNAUTHENTICATED: 'A credential is missing, malformed, unknown or expired.',
+  FORBIDDEN: 'The credential is valid but its role does not allow this action.',
+  ENROLL_TOKEN_INVALID: 'The enrollment token is unknown, already used or expired.',
+  // bundles
+  BUNDLE_MALFORMED: 'A bundle or its manifest is not a valid Patchcast bundle.',
+  BUNDLE_PATH_UNSAFE: 'A bundle path escapes the managed root or is otherwise unsafe.',
+  BUNDLE_SOURCE_INVALID: 'The folder given to publish or bundle is not a valid patch source.',
+  // keys and metadata
+  KEY_INVALID: 'A key file is unreadable, malformed or of the wrong kind.',
+  METADATA_INVALID: 'TUF metadata submitted to the server is malformed or inconsistent.',
+  // local environment
+  DATA_DIR_UNWRITABLE: 'The data folder cannot be created or written.',
+  DISK_FULL: 'No space is left on the device.',
+  SERVER_UNREACHABLE: 'The server could not be reached.',
+  SERVER_ERROR: 'The server answered with an unexpected error.',
+  CONFIG_INVALID: 'A configuration value is invalid.',
+  // installs
+  INSTALL_FAILED: 'Applying a patch failed; the managed root was restored.',
+  HOOK_FAILED: 'A pre or post install hook failed or timed out; the managed root was restored.',
+  HEALTH_CHECK_FAILED: 'The health check failed after install; the managed root was rolled back.',
+  // security (verification): never retried
+  SECURITY_SIGNATURE_INVALID: 'Metadata is not signed by a threshold of the trusted keys.',
+  SECURITY_ROLLBACK: 'Metadata has a lower version than the trusted copy (rollback attack).',
+  SECURITY_EXPIRED: 'Trusted metadata has expired (freeze attack or stale repository).',
+  SECURITY_MIX_AND_MATCH:
+    'Metadata versions or hashes do not match what the signing role recorded.',
+  SECURITY_LENGTH_EXCEEDED: 'A download exceeded the length allowed by trusted metadata.',
+  SECURITY_TARGET_MISMATCH:
+    'A downloaded target does not match the length or hash in signed metadata.',
+  SECURITY_TARGET_UNKNOWN: 'The requested target is not listed in signed targets metadata.',
+  SECURITY_METADATA_MALFORMED: 'Metadata from the repository could not be parsed.',
+  SECURITY_AUTH_FAILED:
+    'A peer failed to prove its identity (bad signature or replayed challenge).',
+  INTERNAL: 'An unexpected internal error. Please report it with the log output.',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export const ERROR_CODE_LIST = Object.keys(ERROR_CODES) as readonly ErrorCode[];
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERROR_CODES, value);
+}
+
+export interface ErrorOptions {
+  /** What the user can do next. */
+  readonly hint?: string | undefined;
+  readonly cause?: unknown;
+}
+
+/** The one error class of Patchcast: a stable code, a one-line cause, and a hint. */
+export class PatchcastError extends Error {
+  readonly code: ErrorCode;
+  readonly hint: string | undefined;
+
+  constructor(code: ErrorCode, message: string, options: ErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'PatchcastError';
+    this.code = code;
+    this.hint = options.hint;
+  }
+
+  get isSecurity(): boolean {
+    return this.code.startsWith('SECURITY_');
+  }
+}
+
+/** A verification failure: distinct so that callers never retry or swallow it. */
+export class SecurityError extends PatchcastError {
+  constructor(code: ErrorCode & `SECURITY_${string}`, message: string, options: ErrorOptions = {}) {
+    super(code, message, options);
+    this.name = 'SecurityError';
+  }
+}
+
+export function errorCodeOf(error: unknown): ErrorCode {
+  return error instanceof PatchcastError ? error.code : 'INTERNAL';
+}

@@ -1,0 +1,42 @@
+export {
+  ERROR_CODES,
+  ERROR_CODE_LIST,
+  PatchcastError,
+  SecurityError,
+  errorCodeOf,
+  isErrorCode,
+} from './errors.js';
+export type { ErrorCode, ErrorOptions } from './errors.js';
+export { canonicalize, canonicalBytes } from './canonical-json.js';
+export type { JsonObject, JsonValue } from './canonical-json.js';
+export { equalBytes, fromHex, isHex, randomToken, sha256Hex, toHex, utf8 } from './bytes.js';
+export { ed25519Key, ed25519Signer, generateEd25519, keyIdOf, verifySignature } from './keys.js';
+export type { Ed25519KeyPair, Signer, TufKey } from './keys.js';
+export { SPEC_VERSION, TOP_LEVEL_ROLES, parseEnvelope, parseTargetFile } from './tuf/metadata.js';
+export type {
+  Envelope,
+  MetaFile,
+  ParsedEnvelope,
+  RoleKeys,
+  RoleName,
+  Root,
+  Signature,
+  Snapshot,
+  TargetFile,
+  Targets,
+  Timestamp,
+} from './tuf/metadata.js';
+export {
+  asSignedBytes,
+  countValidSignatures,
+  formatExpires,
+  serializeEnvelope,
+  signEnvelope,
+  verifyThreshold,
+} from './tuf/signing.js';
+export type { SignedBytes } from './tuf/signing.js';
+export { TrustedMetadata } from './tuf/trusted-metadata.js';
+export { LIMITS, Updater, consistentTargetPath, verifyTarget } from './tuf/updater.js';
+export type { LocalRole, RepositoryOps, TrustedStoreOps, UpdaterDeps } from './tuf/updater.js';
+export { buildRoot, buildSnapshot, buildTargets, buildTimestamp } from './tuf/builders.js';
+export type { RoleKeySet } from './tuf/builders.js';

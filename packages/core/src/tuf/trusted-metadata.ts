@@ -1,0 +1,205 @@
+/**
+ * The set of metadata a client trusts, and the checks that admit new metadata into it.
+ * Each method is one part of the TUF 1.0 client workflow (spec §5.3 to §5.6); step numbers
+ * are cited where each check happens. Failures are SecurityErrors and leave the set unchanged.
+ */
+import { SecurityError } from '../errors.js';
+import { sha256Hex } from '../bytes.js';
+import { verifyThreshold } from './signing.js';
+import { parseEnvelope } from './metadata.js';
+import type {
+  MetaFile,
+  ParsedEnvelope,
+  Root,
+  Snapshot,
+  Targets,
+  Timestamp,
+  RoleName,
+} from './metadata.js';
+
+export class TrustedMetadata {
+  #root: ParsedEnvelope<Root>;
+  #timestamp: ParsedEnvelope<Timestamp> | undefined;
+  #snapshot: ParsedEnvelope<Snapshot> | undefined;
+  #targets: ParsedEnvelope<Targets> | undefined;
+  readonly #now: () => Date;
+
+  /** §5.2: load the trusted root. It is trusted because the caller provisioned it out of band. */
+  constructor(trustedRootBytes: Uint8Array, now: () => Date) {
+    this.#root = parseEnvelope('root', trustedRootBytes);
+    this.#now = now;
+  }
+
+  get root(): Root {
+    return this.#root.signed;
+  }
+  get timestamp(): Timestamp | undefined {
+    return this.#timestamp?.signed;
+  }
+  get snapshot(): Snapshot | undefined {
+    return this.#snapshot?.signed;
+  }
+  get targets(): Targets | undefined {
+    return this.#targets?.signed;
+  }
+
+  /** §5.3.4 to §5.3.9: admit root N+1. Returns true when timestamp or snapshot keys changed. */
+  updateRoot(bytes: Uint8Array): boolean {
+    if (this.#timestamp !== undefined) throw new Error('root must be updated before timestamp');
+    const next = parseEnvelope('root', bytes);
+    // §5.3.4: signed by a threshold of the trusted root's keys and of the new root's own keys.
+    verifyThreshold(next, this.root, 'root');
+    verifyThreshold(next, next.signed, 'root');
+    // §5.3.5: the version must be exactly trusted + 1 (rollback and skipped versions refused).
+    if (next.signed.version !== this.root.version + 1) {
+      throw new SecurityError(
+        'SECURITY_ROLLBACK',
+        `root version ${next.signed.version} does not follow trusted root version ${this.root.version}`,
+      );
+    }
+    const rotated = (['timestamp', 'snapshot'] as const).some(
+      (role) => !sameKeys(this.root, next.signed, role),
+    );
+    this.#root = next; // §5.3.8: the new root is now trusted.
+    return rotated;
+  }
+
+  /** §5.3.10: the final root must not be expired (freeze attack). */
+  checkRootFresh(): void {
+    this.#checkExpiry('root', this.root.expires);
+  }
+
+  /** Loads a locally persisted timestamp without expiry checks: it only anchors rollback checks. */
+  loadLocalTimestamp(bytes: Uint8Array): void {
+    const local = parseEnvelope('timestamp', bytes);
+    verifyThreshold(local, this.root, 'timestamp');
+    this.#timestamp = local;
+  }
+
+  /** §5.4: admit a new timestamp. Returns false when it equals the trusted version (nothing new). */
+  updateTimestamp(bytes: Uint8Array): boolean {
+    const next = parseEnvelope('timestamp', bytes);
+    verifyThreshold(next, this.root, 'timestamp'); // §5.4.2
+    const trusted = this.#timestamp?.signed;
+    if (trusted !== undefined) {
+      // §5.4.3.1: no rollback of the timestamp version.
+      if (next.signed.version < trusted.version) {
+        throw rollback('timestamp', next.signed.version, trusted.version);
+      }
+      // §5.4.3.2: no rollback of the snapshot version it names.
+      const [nextSnap, trustedSnap] = [
+        next.signed.meta['snapshot.json'],
+        trusted.meta['snapshot.json'],
+      ];
+      if (nextSnap.version < trustedSnap.version) {
+        throw rollback('snapshot (named by timestamp)', nextSnap.version, trustedSnap.version);
+      }
+      if (next.signed.version === trusted.version) {
+        this.#checkExpiry('timestamp', trusted.expires);
+        return false;
+      }
+    }
+    this.#checkExpiry('timestamp', next.signed.expires); // §5.4.4
+    this.#timestamp = next;
+    return true;
+  }
+
+  /** §5.5: admit the snapshot that the trusted timestamp names. */
+  updateSnapshot(bytes: Uint8Array, { local = false } = {}): void {
+    const timestamp = this.#timestamp?.signed;
+    if (timestamp === undefined) throw new Error('timestamp must be updated before snapshot');
+    const expected = timestamp.meta['snapshot.json'];
+    if (!local) checkMetaFile('snapshot', bytes, expected); // §5.5.2
+    const next = parseEnvelope('snapshot', bytes);
+    verifyThreshold(next, this.root, 'snapshot'); // §5.5.3
+    // §5.5.4: the version must be the one the timestamp names.
+    if (next.signed.version !== expected.version) {
+      throw mixAndMatch('snapshot', next.signed.version, expected.version);
+    }
+    // §5.5.5: no targets metadata may disappear or go back in version.
+    const trusted = this.#snapshot?.signed;
+    if (trusted !== undefined && !local) {
+      for (const [name, meta] of Object.entries(trusted.meta)) {
+        const now = next.signed.meta[name];
+        if (now === undefined || now.version < meta.version) {
+          throw rollback(`${name} (named by snapshot)`, now?.version ?? 0, meta.version);
+        }
+      }
+    }
+    this.#checkExpiry('snapshot', next.signed.expires); // §5.5.6
+    this.#snapshot = next;
+    this.#targets = undefined;
+  }
+
+  /** §5.6: admit the top-level targets metadata that the trusted snapshot names. */
+  updateTargets(bytes: Uint8Array, { local = false } = {}): void {
+    const expected = this.expectedTargetsMeta();
+    if (!local) checkMetaFile('targets', bytes, expected); // §5.6.2
+    const next = parseEnvelope('targets', bytes);
+    verifyThreshold(next, this.root, 'targets'); // §5.6.3
+    // §5.6.4: the version must be the one the snapshot names.
+    if (next.signed.version !== expected.version) {
+      throw mixAndMatch('targets', next.signed.version, expected.version);
+    }
+    this.#checkExpiry('targets', next.signed.expires); // §5.6.5
+    this.#targets = next;
+  }
+
+  expectedTargetsMeta(): MetaFile {
+    const snapshot = this.#snapshot?.signed;
+    if (snapshot === undefined) throw new Error('snapshot must be updated before targets');
+    const meta = snapshot.meta['targets.json'];
+    if (meta === undefined) {
+      throw new SecurityError('SECURITY_MIX_AND_MATCH', 'snapshot does not list targets.json');
+    }
+    return meta;
+  }
+
+  #checkExpiry(role: RoleName, expires: string): void {
+    if (Date.parse(expires) <= this.#now().getTime()) {
+      throw new SecurityError('SECURITY_EXPIRED', `${role} metadata expired at ${expires}`, {
+        hint: 'the repository must re-sign it; if this persists, check the clock and the server',
+      });
+    }
+  }
+}
+
+function sameKeys(a: Root, b: Root, role: RoleName): boolean {
+  const [x, y] = [a.roles[role], b.roles[role]];
+  return (
+    x.threshold === y.threshold &&
+    x.keyids.length === y.keyids.length &&
+    x.keyids.every((id) => y.keyids.includes(id))
+  );
+}
+
+/** Checks length and hashes that the referring role recorded, where it recorded them. */
+function checkMetaFile(role: RoleName, bytes: Uint8Array, expected: MetaFile): void {
+  if (expected.length !== undefined && bytes.length !== expected.length) {
+    throw new SecurityError(
+      'SECURITY_MIX_AND_MATCH',
+      `${role} metadata is ${bytes.length} bytes; ${expected.length} recorded`,
+    );
+  }
+  const sha256 = expected.hashes?.sha256;
+  if (sha256 !== undefined && sha256Hex(bytes) !== sha256) {
+    throw new SecurityError(
+      'SECURITY_MIX_AND_MATCH',
+      `${role} metadata does not match its recorded sha256`,
+    );
+  }
+}
+
+function rollback(what: string, got: number, trusted: number): SecurityError {
+  return new SecurityError(
+    'SECURITY_ROLLBACK',
+    `${what} version ${got} is older than trusted version ${trusted}`,
+  );
+}
+
+function mixAndMatch(role: RoleName, got: number, expected: number): SecurityError {
+  return new SecurityError(
+    'SECURITY_MIX_AND_MATCH',
+    `${role} version ${got} is not the version ${expected} its referrer names`,
+  );
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Makes sure the services that the PostgreSQL and NATS tests need are installed and running on
+# loopback (Debian packages postgresql and nats-server). Tests that need them skip with a visible
+# message where they are absent; CI calls this first so that they run.
+set -uo pipefail
+
+have_port() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else return 1; fi; }
+apt_updated=0
+apt_install() {
+  [ "$apt_updated" = 1 ] || { as_root apt-get update -qq && apt_updated=1; }
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "$@"
+}
+
+if ! have_port 5432; then
+  command -v pg_ctlcluster >/dev/null || apt_install postgresql || echo "ensure-services: could not install postgresql"
+  if command -v pg_ctlcluster >/dev/null; then
+    for v in /etc/postgresql/*; do as_root pg_ctlcluster --skip-systemctl-redirect "$(basename "$v")" main start || true; done
+  fi
+fi
+if ! have_port 4222; then
+  command -v nats-server >/dev/null || apt_install nats-server || echo "ensure-services: could not install nats-server"
+  if command -v nats-server >/dev/null; then
+    as_root mkdir -p /var/lib/nats-server
+    as_root start-stop-daemon --start --oknodo --background --exec "$(command -v nats-server)" -- \
+      -a 127.0.0.1 -p 4222 -js -sd /var/lib/nats-server -l /var/log/nats-server.log || true
+  fi
+fi
+for i in $(seq 1 20); do have_port 5432 && have_port 4222 && break; sleep 0.5; done
+have_port 5432 && echo "ensure-services: PostgreSQL on 127.0.0.1:5432" || echo "ensure-services: PostgreSQL NOT available"
+have_port 4222 && echo "ensure-services: NATS on 127.0.0.1:4222" || echo "ensure-services: NATS NOT available"
+exit 0
