@@ -1,1 +1,3 @@
-export {};
+export { startAgent } from './agent.js';
+export type { AgentConfig, RunningAgent } from './agent.js';
+export { AGENT_VERSION } from './inventory.js';

@@ -1,3 +1,93 @@
-export function main(_argv: string[]): Promise<number> {
-  return Promise.resolve(0);
+/** The `patchcast` command: dispatch to a subcommand; turn every failure into one clear line. */
+import { PatchcastError } from '@patchcast/core';
+import type { Command, Io } from './command.js';
+import { parseInvocation } from './args.js';
+import { serverCommand } from './commands/server.js';
+import { agentCommand } from './commands/agent.js';
+import { publishCommand } from './commands/publish.js';
+import { bundleCommand } from './commands/bundle.js';
+import { enrollTokenCommand } from './commands/enroll-token.js';
+import { rolloutCommand } from './commands/rollout.js';
+import { devicesCommand } from './commands/devices.js';
+import { statusCommand } from './commands/status.js';
+import { demoCommand } from './commands/demo.js';
+
+export const VERSION = '0.1.0';
+
+export const COMMANDS: readonly Command[] = [
+  demoCommand,
+  serverCommand,
+  agentCommand,
+  publishCommand,
+  bundleCommand,
+  enrollTokenCommand,
+  rolloutCommand,
+  devicesCommand,
+  statusCommand,
+];
+
+const EXIT_USAGE = 2;
+const EXIT_FAILURE = 1;
+
+function defaultIo(): Io {
+  return {
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+    env: process.env,
+    isTty: process.stderr.isTTY,
+  };
+}
+
+export async function main(argv: readonly string[], io: Io = defaultIo()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.out(overview());
+    return name === undefined ? EXIT_USAGE : 0;
+  }
+  if (name === '--version' || name === '-V') {
+    io.out(`patchcast ${VERSION}\n`);
+    return 0;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  try {
+    if (command === undefined)
+      throw new PatchcastError('USAGE', `unknown command "${name}"`, {
+        hint: 'see: patchcast --help',
+      });
+    const invocation = parseInvocation(command, rest, io);
+    if (invocation.values.help === true) {
+      io.out(`usage: ${command.usage}\n\n${command.summary}.\n\n${command.help}\n`);
+      return 0;
+    }
+    return await command.run(invocation);
+  } catch (error) {
+    return report(error, io, argv.includes('--json'));
+  }
+}
+
+function report(error: unknown, io: Io, json: boolean): number {
+  const pe =
+    error instanceof PatchcastError
+      ? error
+      : new PatchcastError('INTERNAL', String(error instanceof Error ? error.stack : error));
+  if (json)
+    io.out(`${JSON.stringify({ error: { code: pe.code, message: pe.message, hint: pe.hint } })}\n`);
+  io.err(
+    `error[${pe.code}]: ${pe.message}\n${pe.hint === undefined ? '' : `  hint: ${pe.hint}\n`}`,
+  );
+  return pe.code === 'USAGE' ? EXIT_USAGE : EXIT_FAILURE;
+}
+
+function overview(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  const lines = COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
+  return `patchcast ${VERSION}: real-time, verifiable patch distribution
+
+usage: patchcast <command> [options]    (patchcast <command> --help for details)
+
+commands:
+${lines.join('\n')}
+
+Start with: patchcast demo
+`;
 }

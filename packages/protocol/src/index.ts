@@ -1,1 +1,6 @@
-export {};
+export * from './names.js';
+export * from './agent-channel.js';
+export * from './api.js';
+export * from './client.js';
+export * from './key-file.js';
+export * from './bundle/index.js';

@@ -90,6 +90,11 @@ function obj(value: unknown, where: string): Obj {
   return value as Obj;
 }
 
+/** Maps an object's own entries; Object.fromEntries keeps a "__proto__" name as a plain key. */
+function mapValues<T>(record: Obj, parse: (value: unknown, name: string) => T): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).map(([name, v]) => [name, parse(v, name)]));
+}
+
 function str(value: unknown, where: string): string {
   if (typeof value !== 'string') fail(`${where} must be a string`);
   return value;
@@ -103,12 +108,18 @@ function int(value: unknown, where: string, min = 0): number {
 
 const EXPIRES = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 
+/** Date.parse rolls over out-of-range fields ("02-31" is March 3): require an exact round trip. */
+function isCalendarTime(expires: string): boolean {
+  const ms = Date.parse(expires);
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 19) === expires.slice(0, 19);
+}
+
 function common<T extends RoleName>(signed: Obj, type: T): Common<T> {
   if (signed._type !== type) fail(`expected _type "${type}", got ${JSON.stringify(signed._type)}`);
   const specVersion = str(signed.spec_version, 'spec_version');
   if (!specVersion.startsWith('1.')) fail(`unsupported spec_version ${specVersion}`);
   const expires = str(signed.expires, 'expires');
-  if (!EXPIRES.test(expires) || Number.isNaN(Date.parse(expires)))
+  if (!EXPIRES.test(expires) || !isCalendarTime(expires))
     fail(`expires is not a UTC timestamp: ${expires}`);
   return {
     _type: type,
@@ -138,10 +149,7 @@ function parseRoleKeys(value: unknown, where: string): RoleKeys {
 }
 
 function parseHashes(value: unknown, where: string): Record<string, string> {
-  const hashes = obj(value, where);
-  const out: Record<string, string> = {};
-  for (const [name, digest] of Object.entries(hashes)) out[name] = str(digest, `${where}.${name}`);
-  return out;
+  return mapValues(obj(value, where), (digest, name) => str(digest, `${where}.${name}`));
 }
 
 function parseMetaFile(value: unknown, where: string): MetaFile {
@@ -154,9 +162,7 @@ function parseMetaFile(value: unknown, where: string): MetaFile {
 }
 
 function parseRoot(signed: Obj): Root {
-  const keys: Record<string, TufKey> = {};
-  for (const [id, key] of Object.entries(obj(signed.keys, 'keys')))
-    keys[id] = parseKey(key, `keys.${id}`);
+  const keys = mapValues(obj(signed.keys, 'keys'), (key, id) => parseKey(key, `keys.${id}`));
   const rolesObj = obj(signed.roles, 'roles');
   const roles = Object.fromEntries(
     TOP_LEVEL_ROLES.map((name) => [name, parseRoleKeys(rolesObj[name], `roles.${name}`)]),
@@ -180,9 +186,9 @@ function parseTimestamp(signed: Obj): Timestamp {
 }
 
 function parseSnapshot(signed: Obj): Snapshot {
-  const meta: Record<string, MetaFile> = {};
-  for (const [name, value] of Object.entries(obj(signed.meta, 'meta')))
-    meta[name] = parseMetaFile(value, `meta.${name}`);
+  const meta = mapValues(obj(signed.meta, 'meta'), (value, name) =>
+    parseMetaFile(value, `meta.${name}`),
+  );
   return { ...common(signed, 'snapshot'), meta };
 }
 
@@ -200,10 +206,9 @@ export function parseTargetFile(value: unknown, where: string): TargetFile {
 }
 
 function parseTargets(signed: Obj): Targets {
-  const targets: Record<string, TargetFile> = {};
-  for (const [path, value] of Object.entries(obj(signed.targets, 'targets'))) {
-    targets[path] = parseTargetFile(value, `targets[${JSON.stringify(path)}]`);
-  }
+  const targets = mapValues(obj(signed.targets, 'targets'), (value, path) =>
+    parseTargetFile(value, `targets[${JSON.stringify(path)}]`),
+  );
   if (signed.delegations !== undefined) fail('delegated targets roles are not supported yet');
   return { ...common(signed, 'targets'), targets };
 }

@@ -27,6 +27,7 @@ export class TrustedMetadata {
   /** §5.2: load the trusted root. It is trusted because the caller provisioned it out of band. */
   constructor(trustedRootBytes: Uint8Array, now: () => Date) {
     this.#root = parseEnvelope('root', trustedRootBytes);
+    verifyThreshold(this.#root, this.root, 'root'); // as python-tuf and tuf-js: self-signed
     this.#now = now;
   }
 
@@ -104,12 +105,23 @@ export class TrustedMetadata {
     return true;
   }
 
+  /**
+   * Loads the persisted snapshot as the rollback anchor of §5.5.5, even when it is older than the
+   * one the timestamp names. Returns true when it is that one and unexpired: no download needed.
+   */
+  loadLocalSnapshot(bytes: Uint8Array): boolean {
+    const expected = this.#expectedSnapshotMeta();
+    const local = parseEnvelope('snapshot', bytes);
+    verifyThreshold(local, this.root, 'snapshot');
+    this.#snapshot = local;
+    this.#targets = undefined;
+    return local.signed.version === expected.version && !this.#isExpired(local.signed.expires);
+  }
+
   /** §5.5: admit the snapshot that the trusted timestamp names. */
-  updateSnapshot(bytes: Uint8Array, { local = false } = {}): void {
-    const timestamp = this.#timestamp?.signed;
-    if (timestamp === undefined) throw new Error('timestamp must be updated before snapshot');
-    const expected = timestamp.meta['snapshot.json'];
-    if (!local) checkMetaFile('snapshot', bytes, expected); // §5.5.2
+  updateSnapshot(bytes: Uint8Array): void {
+    const expected = this.#expectedSnapshotMeta();
+    checkMetaFile('snapshot', bytes, expected); // §5.5.2
     const next = parseEnvelope('snapshot', bytes);
     verifyThreshold(next, this.root, 'snapshot'); // §5.5.3
     // §5.5.4: the version must be the one the timestamp names.
@@ -118,9 +130,9 @@ export class TrustedMetadata {
     }
     // §5.5.5: no targets metadata may disappear or go back in version.
     const trusted = this.#snapshot?.signed;
-    if (trusted !== undefined && !local) {
+    if (trusted !== undefined) {
       for (const [name, meta] of Object.entries(trusted.meta)) {
-        const now = next.signed.meta[name];
+        const now = Object.hasOwn(next.signed.meta, name) ? next.signed.meta[name] : undefined;
         if (now === undefined || now.version < meta.version) {
           throw rollback(`${name} (named by snapshot)`, now?.version ?? 0, meta.version);
         }
@@ -129,6 +141,12 @@ export class TrustedMetadata {
     this.#checkExpiry('snapshot', next.signed.expires); // §5.5.6
     this.#snapshot = next;
     this.#targets = undefined;
+  }
+
+  #expectedSnapshotMeta(): MetaFile {
+    const timestamp = this.#timestamp?.signed;
+    if (timestamp === undefined) throw new Error('timestamp must be updated before snapshot');
+    return timestamp.meta['snapshot.json'];
   }
 
   /** §5.6: admit the top-level targets metadata that the trusted snapshot names. */
@@ -147,7 +165,9 @@ export class TrustedMetadata {
 
   expectedTargetsMeta(): MetaFile {
     const snapshot = this.#snapshot?.signed;
-    if (snapshot === undefined) throw new Error('snapshot must be updated before targets');
+    // A loaded-but-stale local snapshot is only a rollback anchor, never a source of targets.
+    if (snapshot === undefined || snapshot.version !== this.#expectedSnapshotMeta().version)
+      throw new Error('snapshot must be updated before targets');
     const meta = snapshot.meta['targets.json'];
     if (meta === undefined) {
       throw new SecurityError('SECURITY_MIX_AND_MATCH', 'snapshot does not list targets.json');
@@ -155,8 +175,12 @@ export class TrustedMetadata {
     return meta;
   }
 
+  #isExpired(expires: string): boolean {
+    return Date.parse(expires) <= this.#now().getTime();
+  }
+
   #checkExpiry(role: RoleName, expires: string): void {
-    if (Date.parse(expires) <= this.#now().getTime()) {
+    if (this.#isExpired(expires)) {
       throw new SecurityError('SECURITY_EXPIRED', `${role} metadata expired at ${expires}`, {
         hint: 'the repository must re-sign it; if this persists, check the clock and the server',
       });

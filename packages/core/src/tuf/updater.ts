@@ -63,6 +63,7 @@ export class Updater {
     const { store, now } = this.#deps;
     const rootBytes = await store.load('root');
     if (rootBytes === null) throw new Error('no trusted root: provision one before refreshing');
+    this.#trusted = undefined; // a failed refresh must not leave older metadata usable
     const trusted = new TrustedMetadata(rootBytes, now); // §5.2
     await this.#updateRoot(trusted); // §5.3
     await this.#updateTimestamp(trusted); // §5.4
@@ -124,8 +125,7 @@ export class Updater {
     const { repository, store } = this.#deps;
     const expected = trusted.timestamp?.meta['snapshot.json'];
     if (expected === undefined) throw new Error('timestamp missing');
-    if (await this.#tryLocal(store, 'snapshot', (b) => trusted.updateSnapshot(b, { local: true })))
-      return;
+    if (await this.#tryLocal(store, 'snapshot', (b) => trusted.loadLocalSnapshot(b))) return;
     const file = trusted.root.consistent_snapshot
       ? `${expected.version}.snapshot.json`
       : 'snapshot.json'; // §5.5.1
@@ -140,8 +140,11 @@ export class Updater {
   async #updateTargets(trusted: TrustedMetadata): Promise<void> {
     const { repository, store } = this.#deps;
     const expected = trusted.expectedTargetsMeta();
-    if (await this.#tryLocal(store, 'targets', (b) => trusted.updateTargets(b, { local: true })))
-      return;
+    const admitLocal = (b: Uint8Array): boolean => {
+      trusted.updateTargets(b, { local: true });
+      return true;
+    };
+    if (await this.#tryLocal(store, 'targets', admitLocal)) return;
     const file = trusted.root.consistent_snapshot
       ? `${expected.version}.targets.json`
       : 'targets.json'; // §5.6.1
@@ -157,13 +160,12 @@ export class Updater {
   async #tryLocal(
     store: TrustedStoreOps,
     role: LocalRole,
-    admit: (bytes: Uint8Array) => void,
+    admit: (bytes: Uint8Array) => boolean,
   ): Promise<boolean> {
     const bytes = await store.load(role);
     if (bytes === null) return false;
     try {
-      admit(bytes);
-      return true;
+      return admit(bytes);
     } catch {
       return false;
     }
@@ -173,7 +175,8 @@ export class Updater {
   async download(path: string): Promise<{ readonly info: TargetFile; readonly bytes: Uint8Array }> {
     const trusted = this.#trusted;
     if (trusted?.targets === undefined) throw new Error('refresh() must succeed before download()');
-    const info = trusted.targets.targets[path];
+    const { targets } = trusted.targets;
+    const info = Object.hasOwn(targets, path) ? targets[path] : undefined; // not "constructor"
     if (info === undefined) {
       throw new SecurityError(
         'SECURITY_TARGET_UNKNOWN',

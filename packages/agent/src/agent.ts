@@ -1,0 +1,145 @@
+/** The agent: enroll once, then keep a live channel and install what signed metadata allows. */
+import { mkdir, access, constants } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { hostname } from 'node:os';
+import { PatchcastError, Updater } from '@patchcast/core';
+import { normalizeServerUrl } from '@patchcast/protocol';
+import type { Notice } from '@patchcast/protocol';
+import { loadIdentity } from './identity.js';
+import type { Identity } from './identity.js';
+import { enroll } from './enroll.js';
+import { AgentState } from './state.js';
+import { Connection } from './connection.js';
+import { PatchRunner } from './patch-runner.js';
+import { collectInventory } from './inventory.js';
+import { fileTrustStore, httpRepository } from './tuf-ops.js';
+import { recoverTransactions } from './install/index.js';
+
+export interface AgentConfig {
+  readonly dataDir: string;
+  readonly rootDir: string;
+  readonly server?: string | undefined;
+  readonly enrollToken?: string | undefined;
+  readonly name?: string | undefined;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly trustedRootFile?: string | undefined;
+  readonly log?: (line: string) => void;
+  readonly backoff?: { readonly baseMs: number; readonly maxMs: number };
+  readonly retryDelayMs?: number;
+}
+
+export interface RunningAgent {
+  readonly deviceId: string;
+  readonly connection: Connection;
+  readonly state: AgentState;
+  stop(): Promise<void>;
+}
+
+export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
+  const dataDir = resolve(config.dataDir);
+  const rootDir = resolve(config.rootDir);
+  const log = config.log ?? (() => undefined);
+  await prepareDirs(dataDir, rootDir);
+  const recovery = await recoverTransactions(rootDir, join(dataDir, 'install'));
+  if (recovery.recovered > 0)
+    log(`recovered ${recovery.recovered} interrupted install(s): ${recovery.action}`);
+  const identity = await identityFor(config, dataDir, log);
+  const server = config.server === undefined ? identity.server : normalizeServerUrl(config.server);
+  const state = new AgentState(dataDir);
+  await state.load();
+  const updater = new Updater({
+    repository: httpRepository(server),
+    store: fileTrustStore(dataDir),
+    now: () => new Date(),
+  });
+  let connection: Connection | undefined;
+  const runner = new PatchRunner({
+    dataDir,
+    rootDir,
+    state,
+    updater,
+    log,
+    retryDelayMs: config.retryDelayMs,
+    send: (report) => connection?.send(report) ?? false,
+  });
+  connection = new Connection({
+    identity,
+    server,
+    log,
+    backoff: config.backoff,
+    inventory: () => collectInventory(state.data.installed),
+    lastTimestampVersion: () => state.data.lastTimestampVersion,
+    onWelcome: () => {
+      log(`connected to ${server} as ${identity.deviceId}`);
+      for (const report of state.data.outbox) connection?.send(report);
+    },
+    onMessage: (message) => {
+      if (message.type === 'notice') runner.enqueue(message satisfies Notice);
+      else if (message.type === 'ack') void state.acknowledge(message.reportId);
+    },
+  });
+  connection.start();
+  return {
+    deviceId: identity.deviceId,
+    connection,
+    state,
+    stop: async () => {
+      await connection.stop();
+      await runner.idle();
+    },
+  };
+}
+
+async function identityFor(
+  config: AgentConfig,
+  dataDir: string,
+  log: (line: string) => void,
+): Promise<Identity> {
+  const existing = await loadIdentity(dataDir);
+  if (existing !== undefined) {
+    if (config.enrollToken !== undefined)
+      log(`already enrolled as ${existing.deviceId}; ignoring --enroll`);
+    return existing;
+  }
+  if (config.enrollToken === undefined || config.server === undefined) {
+    throw new PatchcastError(
+      'USAGE',
+      `this agent is not enrolled yet (no identity in ${dataDir})`,
+      {
+        hint: 'pass --server URL and --enroll TOKEN (from `patchcast enroll-token create`)',
+      },
+    );
+  }
+  const identity = await enroll({
+    server: config.server,
+    token: config.enrollToken,
+    dataDir,
+    name: config.name ?? hostname(),
+    labels: config.labels ?? {},
+    trustedRootFile: config.trustedRootFile,
+    log,
+  });
+  log(`enrolled as ${identity.deviceId}`);
+  return identity;
+}
+
+async function prepareDirs(dataDir: string, rootDir: string): Promise<void> {
+  for (const [dir, flag] of [
+    [dataDir, '--data'],
+    [rootDir, '--root'],
+  ] as const) {
+    try {
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      await access(dir, constants.W_OK);
+    } catch (error) {
+      throw new PatchcastError(
+        'DATA_DIR_UNWRITABLE',
+        `cannot use ${dir}: ${(error as Error).message}`,
+        {
+          hint: `choose a writable folder with ${flag} DIR`,
+          cause: error,
+        },
+      );
+    }
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * The agent end of the agent channel: dial, prove the device key, keep the link alive, and
+ * redial with jittered exponential backoff. Messages are handed to the agent; the connection
+ * knows nothing about patches.
+ */
+import WebSocket from 'ws';
+import { AGENT_CHANNEL_PATH, authStatement, parseServerMessage } from '@patchcast/protocol';
+import type { AgentMessage, Inventory, ServerMessage } from '@patchcast/protocol';
+import type { Identity } from './identity.js';
+
+export interface ConnectionDeps {
+  readonly identity: Identity;
+  readonly server: string;
+  readonly inventory: () => Inventory;
+  readonly lastTimestampVersion: () => number;
+  readonly onWelcome: () => void;
+  readonly onMessage: (message: Exclude<ServerMessage, { type: 'challenge' | 'welcome' }>) => void;
+  readonly log: (line: string) => void;
+  readonly backoff?: { readonly baseMs: number; readonly maxMs: number };
+}
+
+export class Connection {
+  readonly #deps: ConnectionDeps;
+  #socket: WebSocket | undefined;
+  #ready = false;
+  #attempt = 0;
+  #stopped = false;
+  #retry: NodeJS.Timeout | undefined;
+  #watchdog: NodeJS.Timeout | undefined;
+  #silenceMs = 30_000;
+
+  constructor(deps: ConnectionDeps) {
+    this.#deps = deps;
+  }
+
+  get ready(): boolean {
+    return this.#ready;
+  }
+
+  start(): void {
+    this.#dial();
+  }
+
+  /** Sends when the channel is authenticated; returns false otherwise (callers keep an outbox). */
+  send(message: AgentMessage): boolean {
+    if (!this.#ready || this.#socket?.readyState !== WebSocket.OPEN) return false;
+    this.#socket.send(JSON.stringify(message));
+    return true;
+  }
+
+  stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#retry);
+    clearTimeout(this.#watchdog);
+    const socket = this.#socket;
+    if (socket === undefined || socket.readyState === WebSocket.CLOSED) return Promise.resolve();
+    return new Promise((resolve) => {
+      socket.once('close', () => resolve());
+      socket.close(1000, 'agent stopping');
+      setTimeout(() => {
+        socket.terminate();
+        resolve();
+      }, 2000).unref();
+    });
+  }
+
+  #dial(): void {
+    const url = `${this.#deps.server.replace(/^http/, 'ws')}${AGENT_CHANNEL_PATH}`;
+    const socket = new WebSocket(url, { handshakeTimeout: 10_000, maxPayload: 1024 * 1024 });
+    this.#socket = socket;
+    socket.on('message', (data, isBinary) =>
+      this.#onFrame(socket, isBinary ? undefined : parseServerMessage(data.toString())),
+    );
+    socket.on('ping', () => this.#kick());
+    socket.on('error', (error) => this.#deps.log(`connection error: ${error.message}`));
+    socket.on('close', (code, reason) => this.#onClose(code, reason.toString()));
+    this.#kick();
+  }
+
+  #onFrame(socket: WebSocket, message: ServerMessage | undefined): void {
+    if (message === undefined) {
+      this.#deps.log('server sent a malformed message; reconnecting');
+      socket.terminate();
+      return;
+    }
+    this.#kick();
+    if (message.type === 'challenge') {
+      const { identity } = this.#deps;
+      const audience = new URL(this.#deps.server).host;
+      const signature = identity.signer.sign(
+        authStatement(identity.deviceId, message.nonce, audience),
+      );
+      const hello: AgentMessage = {
+        type: 'hello',
+        deviceId: identity.deviceId,
+        nonce: message.nonce,
+        signature,
+        lastTimestampVersion: this.#deps.lastTimestampVersion(),
+        inventory: this.#deps.inventory(),
+      };
+      socket.send(JSON.stringify(hello));
+    } else if (message.type === 'welcome') {
+      this.#ready = true;
+      this.#attempt = 0;
+      this.#silenceMs = message.heartbeatMs * 3;
+      this.#kick();
+      this.#deps.onWelcome();
+    } else {
+      if (message.type === 'error')
+        this.#deps.log(`server refused: ${message.code}: ${message.message}`);
+      this.#deps.onMessage(message);
+    }
+  }
+
+  /** Resets the watchdog: a link that hears nothing for three heartbeats is presumed dead. */
+  #kick(): void {
+    clearTimeout(this.#watchdog);
+    this.#watchdog = setTimeout(() => {
+      this.#deps.log('no heartbeat from server; reconnecting');
+      this.#socket?.terminate();
+    }, this.#silenceMs);
+    this.#watchdog.unref();
+  }
+
+  #onClose(code: number, reason: string): void {
+    this.#ready = false;
+    clearTimeout(this.#watchdog);
+    if (this.#stopped) return;
+    const { baseMs, maxMs } = this.#deps.backoff ?? { baseMs: 500, maxMs: 30_000 };
+    const ceiling = Math.min(maxMs, baseMs * 2 ** this.#attempt);
+    const delay = Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+    this.#attempt = Math.min(this.#attempt + 1, 20);
+    this.#deps.log(`disconnected (${code}${reason ? ` ${reason}` : ''}); retrying in ${delay} ms`);
+    this.#retry = setTimeout(() => this.#dial(), delay);
+  }
+}

@@ -1,0 +1,67 @@
+/** Bounded HTTP GETs: a download never reads past the length that trusted metadata allows. */
+import { PatchcastError, SecurityError } from '@patchcast/core';
+
+export interface FetchResult {
+  readonly status: number;
+  readonly bytes: Uint8Array;
+}
+
+export async function fetchBounded(
+  url: string,
+  maxLength: number,
+  timeoutMs = 60_000,
+): Promise<FetchResult | null> {
+  let response: Response;
+  try {
+    response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+  } catch (error) {
+    throw new PatchcastError(
+      'SERVER_UNREACHABLE',
+      `cannot fetch ${url}: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  if (response.status === 404) {
+    await response.body?.cancel();
+    return null;
+  }
+  if (!response.ok) {
+    await response.body?.cancel();
+    throw new PatchcastError('SERVER_ERROR', `GET ${url} answered HTTP ${response.status}`);
+  }
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  if (declared > maxLength) {
+    await response.body?.cancel();
+    throw tooLong(url, maxLength);
+  }
+  return { status: response.status, bytes: await readLimited(response, url, maxLength) };
+}
+
+async function readLimited(
+  response: Response,
+  url: string,
+  maxLength: number,
+): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = response.body?.getReader();
+  if (reader === undefined) return new Uint8Array();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > maxLength) {
+      await reader.cancel();
+      throw tooLong(url, maxLength);
+    }
+    chunks.push(value);
+  }
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
+function tooLong(url: string, maxLength: number): SecurityError {
+  return new SecurityError(
+    'SECURITY_LENGTH_EXCEEDED',
+    `${url} is longer than the ${maxLength} bytes allowed`,
+  );
+}

@@ -1,0 +1,57 @@
+/** The device's own identity: an Ed25519 key made on this machine and the id the server gave it. */
+import { join } from 'node:path';
+import { z } from 'zod';
+import { PatchcastError, ed25519Signer, generateEd25519 } from '@patchcast/core';
+import type { Signer } from '@patchcast/core';
+import { readJsonOptional, writeFileAtomic } from './files.js';
+
+const identitySchema = z.strictObject({
+  deviceId: z.string(),
+  server: z.string(),
+  publicKey: z.string().regex(/^[0-9a-f]{64}$/),
+  privateKey: z.string().regex(/^[0-9a-f]{64}$/),
+});
+export type IdentityFile = z.infer<typeof identitySchema>;
+
+export interface Identity {
+  readonly deviceId: string;
+  readonly server: string;
+  readonly signer: Signer;
+  readonly publicKey: string;
+}
+
+export function identityPath(dataDir: string): string {
+  return join(dataDir, 'identity.json');
+}
+
+export async function loadIdentity(dataDir: string): Promise<Identity | undefined> {
+  const json = await readJsonOptional(identityPath(dataDir)).catch((error: unknown) => {
+    throw new PatchcastError(
+      'CONFIG_INVALID',
+      `cannot read ${identityPath(dataDir)}: ${(error as Error).message}`,
+    );
+  });
+  if (json === undefined) return undefined;
+  const parsed = identitySchema.safeParse(json);
+  if (!parsed.success)
+    throw new PatchcastError('CONFIG_INVALID', `${identityPath(dataDir)} is malformed`);
+  const { deviceId, server, publicKey, privateKey } = parsed.data;
+  return {
+    deviceId,
+    server,
+    publicKey,
+    signer: ed25519Signer({ publicHex: publicKey, seedHex: privateKey }),
+  };
+}
+
+export function newKeyPair(): { publicKey: string; privateKey: string } {
+  const pair = generateEd25519();
+  return { publicKey: pair.publicHex, privateKey: pair.seedHex };
+}
+
+export async function saveIdentity(dataDir: string, file: IdentityFile): Promise<Identity> {
+  await writeFileAtomic(identityPath(dataDir), `${JSON.stringify(file, null, 2)}\n`, 0o600);
+  const identity = await loadIdentity(dataDir);
+  if (identity === undefined) throw new Error('identity vanished after writing it');
+  return identity;
+}

@@ -1,0 +1,178 @@
+/**
+ * Turns notices into installs, one at a time: refresh TUF metadata (verifying the chain), download
+ * the bundle within its signed length and hash, install it transactionally, and report. A notice
+ * is only a hint: what gets installed is decided by signed metadata alone.
+ */
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { PatchcastError, SecurityError, errorCodeOf, parseEnvelope } from '@patchcast/core';
+import type { Updater } from '@patchcast/core';
+import { formatPatchRef, readBundle, targetPathOf } from '@patchcast/protocol';
+import type { DeviceState, Notice, PatchRef, Report } from '@patchcast/protocol';
+import { installBundle } from './install/index.js';
+import type { AgentState } from './state.js';
+import { fileTrustStore } from './tuf-ops.js';
+
+export interface RunnerDeps {
+  readonly dataDir: string;
+  readonly rootDir: string;
+  readonly state: AgentState;
+  readonly updater: Updater;
+  readonly send: (report: Report) => boolean;
+  readonly log: (line: string) => void;
+  readonly retryDelayMs?: number;
+}
+
+const TRANSIENT = new Set(['SERVER_UNREACHABLE', 'SERVER_ERROR', 'NOT_FOUND']);
+const ATTEMPTS = 4;
+
+export class PatchRunner {
+  readonly #deps: RunnerDeps;
+  readonly #queued = new Set<string>();
+  #chain: Promise<void> = Promise.resolve();
+
+  constructor(deps: RunnerDeps) {
+    this.#deps = deps;
+  }
+
+  enqueue(notice: Notice): void {
+    if (this.#queued.has(notice.rolloutId)) return;
+    this.#queued.add(notice.rolloutId);
+    this.#chain = this.#chain
+      .then(() => this.#handle(notice))
+      .catch((error: unknown) =>
+        this.#deps.log(`notice ${notice.rolloutId} failed: ${String(error)}`),
+      )
+      .finally(() => this.#queued.delete(notice.rolloutId));
+  }
+
+  /** Resolves when every queued notice has been handled. */
+  idle(): Promise<void> {
+    return this.#chain;
+  }
+
+  async #handle(notice: Notice): Promise<void> {
+    const { state, send } = this.#deps;
+    const done = state.data.results[notice.rolloutId];
+    if (done !== undefined) {
+      send(done); // the server may not have our report yet; it deduplicates by reportId
+      return;
+    }
+    const ref = notice.patch;
+    if (state.data.installed.some((p) => p.name === ref.name && p.version === ref.version)) {
+      return this.#finish(notice.rolloutId, ref, 'installed', undefined, {});
+    }
+    const started = Date.now();
+    try {
+      const outcome = await this.#withRetries(() => this.#install(notice.rolloutId, ref));
+      await this.#finish(notice.rolloutId, ref, outcome.state, outcome.error, {
+        ...outcome.timings,
+        totalMs: Date.now() - started,
+      });
+    } catch (error) {
+      const code = errorCodeOf(error);
+      const message = error instanceof Error ? error.message : String(error);
+      this.#deps.log(
+        `${formatPatchRef(ref)}: ${error instanceof SecurityError ? 'REFUSED' : 'failed'}: ${code}: ${message}`,
+      );
+      await this.#finish(
+        notice.rolloutId,
+        ref,
+        'failed',
+        { code, message },
+        { totalMs: Date.now() - started },
+      );
+    }
+  }
+
+  async #install(rolloutId: string, ref: PatchRef) {
+    const { updater, rootDir, dataDir } = this.#deps;
+    this.#progress(rolloutId, ref, 'downloading');
+    const t0 = Date.now();
+    await updater.refresh(); // §5.3 to §5.6: the whole chain is verified before any download
+    await this.#rememberTimestampVersion();
+    const { bytes } = await updater.download(targetPathOf(ref)); // §5.7: length and hash checked
+    const t1 = Date.now();
+    const bundle = readBundle(bytes);
+    if (bundle.manifest.name !== ref.name || bundle.manifest.version !== ref.version) {
+      throw new PatchcastError(
+        'BUNDLE_MALFORMED',
+        `bundle says ${bundle.manifest.name}@${bundle.manifest.version}, expected ${formatPatchRef(ref)}`,
+      );
+    }
+    this.#progress(rolloutId, ref, 'installing');
+    const outcome = await installBundle({
+      bundle,
+      root: rootDir,
+      stateDir: join(dataDir, 'install'),
+    });
+    if (outcome.status === 'installed') await this.#recordInstalled(ref);
+    const state: DeviceState = outcome.status === 'installed' ? 'installed' : 'rolled-back';
+    const timings = {
+      downloadMs: t1 - t0,
+      installMs: outcome.timings.applyMs + outcome.timings.stageMs,
+      healthMs: outcome.timings.healthMs,
+    };
+    return { state, error: outcome.error, timings };
+  }
+
+  async #withRetries<T>(work: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work();
+      } catch (error) {
+        const transient = !(error instanceof SecurityError) && TRANSIENT.has(errorCodeOf(error));
+        if (!transient || attempt >= ATTEMPTS) throw error;
+        const delay =
+          (this.#deps.retryDelayMs ?? 1000) * 2 ** (attempt - 1) * (0.5 + Math.random() / 2);
+        this.#deps.log(
+          `transient failure (${errorCodeOf(error)}); retrying in ${Math.round(delay)} ms`,
+        );
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  async #rememberTimestampVersion(): Promise<void> {
+    const bytes = await fileTrustStore(this.#deps.dataDir).load('timestamp');
+    if (bytes === null) return;
+    const version = parseEnvelope('timestamp', bytes).signed.version;
+    await this.#deps.state.update((d) => ({
+      ...d,
+      lastTimestampVersion: Math.max(d.lastTimestampVersion, version),
+    }));
+  }
+
+  async #recordInstalled(ref: PatchRef): Promise<void> {
+    const entry = { name: ref.name, version: ref.version, installedAt: new Date().toISOString() };
+    await this.#deps.state.update((d) => ({
+      ...d,
+      installed: [...d.installed.filter((p) => p.name !== ref.name), entry],
+    }));
+  }
+
+  #progress(rolloutId: string, patch: PatchRef, state: DeviceState): void {
+    this.#deps.send({ type: 'report', reportId: randomUUID(), rolloutId, patch, state });
+  }
+
+  async #finish(
+    rolloutId: string,
+    patch: PatchRef,
+    state: DeviceState,
+    error: { code: string; message: string } | undefined,
+    timings: Record<string, number>,
+  ): Promise<void> {
+    const report: Report = {
+      type: 'report',
+      reportId: randomUUID(),
+      rolloutId,
+      patch,
+      state,
+      ...(error ? { error } : {}),
+      timings,
+    };
+    await this.#deps.state.recordResult(report);
+    this.#deps.log(`${formatPatchRef(patch)}: ${state}${error ? ` (${error.code})` : ''}`);
+    this.#deps.send(report);
+  }
+}

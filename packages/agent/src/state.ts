@@ -1,0 +1,65 @@
+/** What the agent remembers between runs: installed patches, final results, unacknowledged reports. */
+import { join } from 'node:path';
+import { z } from 'zod';
+import { PatchcastError } from '@patchcast/core';
+import { installedPatchSchema, reportSchema } from '@patchcast/protocol';
+import type { Report } from '@patchcast/protocol';
+import { readJsonOptional, writeFileAtomic } from './files.js';
+
+const stateSchema = z.strictObject({
+  installed: z.array(installedPatchSchema),
+  /** The final report of every rollout this agent finished, by rollout id. */
+  results: z.record(z.string(), reportSchema),
+  /** Final reports the server has not acknowledged yet. */
+  outbox: z.array(reportSchema),
+  lastTimestampVersion: z.number().int().nonnegative(),
+});
+export type AgentStateData = z.infer<typeof stateSchema>;
+
+const EMPTY: AgentStateData = { installed: [], results: {}, outbox: [], lastTimestampVersion: 0 };
+
+/** The state file, rewritten atomically after each change; changes are serialised. */
+export class AgentState {
+  readonly #path: string;
+  #data: AgentStateData = EMPTY;
+  #writing: Promise<void> = Promise.resolve();
+
+  constructor(dataDir: string) {
+    this.#path = join(dataDir, 'state.json');
+  }
+
+  async load(): Promise<void> {
+    const json = await readJsonOptional(this.#path).catch(() => {
+      throw new PatchcastError('CONFIG_INVALID', `${this.#path} is not valid JSON`);
+    });
+    if (json === undefined) return;
+    const parsed = stateSchema.safeParse(json);
+    if (!parsed.success) throw new PatchcastError('CONFIG_INVALID', `${this.#path} is malformed`);
+    this.#data = parsed.data;
+  }
+
+  get data(): Readonly<AgentStateData> {
+    return this.#data;
+  }
+
+  async update(change: (data: AgentStateData) => AgentStateData): Promise<void> {
+    this.#data = change(this.#data);
+    const snapshot = `${JSON.stringify(this.#data, null, 1)}\n`;
+    this.#writing = this.#writing.then(() => writeFileAtomic(this.#path, snapshot));
+    await this.#writing;
+  }
+
+  /** Records a final result and queues its report until the server acknowledges it. */
+  recordResult(report: Report): Promise<void> {
+    return this.update((d) => ({
+      ...d,
+      results: { ...d.results, [report.rolloutId]: report },
+      outbox: [...d.outbox.filter((r) => r.reportId !== report.reportId), report],
+    }));
+  }
+
+  acknowledge(reportId: string): Promise<void> {
+    if (!this.#data.outbox.some((r) => r.reportId === reportId)) return Promise.resolve();
+    return this.update((d) => ({ ...d, outbox: d.outbox.filter((r) => r.reportId !== reportId) }));
+  }
+}

@@ -1,0 +1,52 @@
+import type { Command } from '../command.js';
+import { listFlag, parseLabels, requiredFlag, stringFlag } from '../args.js';
+import { untilSignal } from './server.js';
+
+export const agentCommand: Command = {
+  name: 'agent',
+  summary: 'run an endpoint agent: enroll once, then install verified patches as they are pushed',
+  usage:
+    'patchcast agent --data DIR [--server URL --enroll TOKEN] [--root DIR] [--name NAME] [--label k=v]...',
+  help: `Enrolls with a single-use token the first time (making its own Ed25519 device key), then holds a
+live WebSocket to the server, authenticated by that key. On a notice it refreshes and verifies the TUF
+metadata, downloads the bundle, checks its hash, installs it into the managed root transactionally,
+runs the health check, rolls back on failure, and reports.
+
+Options:
+  --data DIR            agent state: identity, trusted metadata, install journal (required)
+  --server URL          server URL (needed to enroll; later read from DIR)
+  --enroll TOKEN        enrollment token from \`patchcast enroll-token create\`
+  --root DIR            managed root that patches install into (default: DIR/root)
+  --name NAME           device name shown to operators (default: the hostname)
+  --label k=v           a device label, repeatable (rollouts can select by label)
+  --trusted-root FILE   root.json obtained out of band (default: trust the server's 1.root.json once)`,
+  options: {
+    data: { type: 'string' },
+    server: { type: 'string' },
+    enroll: { type: 'string' },
+    root: { type: 'string' },
+    name: { type: 'string' },
+    label: { type: 'string', multiple: true },
+    'trusted-root': { type: 'string' },
+  },
+  positionals: { min: 0, max: 0 },
+  async run(invocation) {
+    const { startAgent } = await import('@patchcast/agent');
+    const dataDir = requiredFlag(invocation, 'data', 'e.g. --data /var/lib/patchcast-agent');
+    const err = invocation.io.err;
+    const agent = await startAgent({
+      dataDir,
+      rootDir: stringFlag(invocation, 'root') ?? `${dataDir}/root`,
+      server: stringFlag(invocation, 'server') ?? invocation.io.env.PATCHCAST_SERVER,
+      enrollToken: stringFlag(invocation, 'enroll'),
+      name: stringFlag(invocation, 'name'),
+      labels: parseLabels(listFlag(invocation, 'label')),
+      trustedRootFile: stringFlag(invocation, 'trusted-root'),
+      log: (line) => err(`${new Date().toISOString()} agent: ${line}\n`),
+    });
+    err(`agent ${agent.deviceId} running; Ctrl-C to stop\n`);
+    await untilSignal();
+    await agent.stop();
+    return 0;
+  },
+};

@@ -1,0 +1,151 @@
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PatchcastError } from '@patchcast/core';
+import { PatchcastClient, buildBundle, readKeyFile } from '@patchcast/protocol';
+import type { Rollout } from '@patchcast/protocol';
+import type { Command, Invocation } from '../command.js';
+import { boolFlag, stringFlag } from '../args.js';
+import { JSON_OPTION, printJson } from '../context.js';
+import { readPatchSource } from '../bundle/index.js';
+import { publishBundle } from '../publishing.js';
+import { watchRollout } from '../rollout-view.js';
+
+const PATCH = { name: 'demo-patch', version: '1.0.0' };
+const MOTD = 'Patched by Patchcast: verified, pushed, installed.\n';
+
+export const demoCommand: Command = {
+  name: 'demo',
+  summary: 'run a server and N agents in a temporary folder, publish a patch and roll it out',
+  usage: 'patchcast demo [--agents N] [--json]',
+  help: `Starts an embedded server and N agents (default 5) in a temporary folder, publishes a signed demo
+patch, rolls it out to every agent with a live progress display, prints a summary, cleans up, and
+exits 0 when every agent installed the patch.
+
+Options:
+  --agents N  how many agents (1 to 200, default 5)
+  --json      print the summary as JSON: {"agents","installed","failed","publishToAllInstalledMs",...}`,
+  options: { agents: { type: 'string' }, ...JSON_OPTION },
+  positionals: { min: 0, max: 0 },
+  async run(invocation) {
+    const count = Number(stringFlag(invocation, 'agents') ?? '5');
+    if (!Number.isInteger(count) || count < 1 || count > 200)
+      throw new PatchcastError('USAGE', '--agents must be a whole number from 1 to 200');
+    const dir = await mkdtemp(join(tmpdir(), 'patchcast-demo-'));
+    try {
+      return await runDemo(invocation, dir, count);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  },
+};
+
+async function runDemo(invocation: Invocation, dir: string, count: number): Promise<number> {
+  const [{ startServer }, { startAgent }] = await Promise.all([
+    import('@patchcast/server'),
+    import('@patchcast/agent'),
+  ]);
+  const json = boolFlag(invocation, 'json');
+  const say = (line: string) => json || invocation.io.err(`${line}\n`);
+  const server = await startServer({ dataDir: join(dir, 'server'), port: 0, logLevel: 'error' });
+  const agents: { stop(): Promise<void> }[] = [];
+  try {
+    say(`server   ${server.url} (data in ${dir})`);
+    const client = new PatchcastClient({ server: server.url, token: server.initialAdminToken });
+    for (let i = 1; i <= count; i++) {
+      const { token } = await client.createEnrollToken();
+      const base = join(dir, 'agents', `agent-${i}`);
+      agents.push(
+        await startAgent({
+          server: server.url,
+          enrollToken: token,
+          dataDir: join(base, 'data'),
+          rootDir: join(base, 'root'),
+          name: `demo-agent-${i}`,
+          labels: { demo: 'true' },
+        }),
+      );
+    }
+    await waitOnline(client, count);
+    say(`agents   ${count} enrolled and connected`);
+    const publishedAt = Date.now();
+    const signers = (await readKeyFile(join(server.dataDir, 'keys', 'targets.key'))).signers;
+    const published = await publishBundle({
+      client,
+      signers,
+      ref: PATCH,
+      bundle: buildBundle(
+        await readPatchSource(await writeDemoSource(dir), PATCH.name, PATCH.version),
+      ),
+    });
+    say(
+      `publish  ${PATCH.name}@${PATCH.version} signed with the targets key (sha256 ${published.sha256.slice(0, 16)}...)`,
+    );
+    const started = await client.createRollout({ patch: PATCH, devices: { all: true } });
+    say(`rollout  ${started.id} to ${started.counts.total} devices`);
+    const rollout = await watchRollout(client, started.id, invocation.io, !json, 100);
+    const verified = await countVerifiedRoots(dir, count);
+    const summary = summarize(rollout, count, publishedAt, verified);
+    if (json) printJson(invocation, summary);
+    else
+      say(
+        `summary  ${summary.installed}/${count} installed, ${summary.failed} failed, publish to all installed in ${summary.publishToAllInstalledMs} ms`,
+      );
+    return summary.installed === count && verified === count ? 0 : 1;
+  } finally {
+    await Promise.all(agents.map((a) => a.stop()));
+    await server.close();
+  }
+}
+
+async function writeDemoSource(dir: string): Promise<string> {
+  const source = join(dir, 'demo-patch');
+  await mkdir(join(source, 'files', 'etc', 'demo'), { recursive: true });
+  await writeFile(join(source, 'files', 'etc', 'demo', 'motd'), MOTD);
+  await writeFile(
+    join(source, 'patchcast.json'),
+    JSON.stringify({ health: { command: 'grep -q Patchcast etc/demo/motd', timeoutSeconds: 10 } }),
+  );
+  return source;
+}
+
+async function waitOnline(
+  client: PatchcastClient,
+  count: number,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await client.status()).devices.online < count) {
+    if (Date.now() > deadline)
+      throw new PatchcastError('INTERNAL', `agents did not connect within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function countVerifiedRoots(dir: string, count: number): Promise<number> {
+  let ok = 0;
+  for (let i = 1; i <= count; i++) {
+    const text = await readFile(
+      join(dir, 'agents', `agent-${i}`, 'root', 'etc', 'demo', 'motd'),
+      'utf8',
+    ).catch(() => '');
+    if (text === MOTD) ok++;
+  }
+  return ok;
+}
+
+function summarize(rollout: Rollout, agents: number, publishedAt: number, verified: number) {
+  const installedAt = rollout.devices
+    .filter((d) => d.state === 'installed')
+    .map((d) => Date.parse(d.updatedAt));
+  return {
+    agents,
+    installed: rollout.counts.installed,
+    failed: rollout.counts.failed,
+    verifiedOnDisk: verified,
+    rolloutId: rollout.id,
+    state: rollout.state,
+    publishToAllInstalledMs:
+      installedAt.length === 0 ? null : Math.max(...installedAt) - publishedAt,
+  };
+}

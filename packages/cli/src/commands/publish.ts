@@ -1,0 +1,57 @@
+import { buildBundle } from '@patchcast/protocol';
+import { assertPatchRef, formatPatchRef } from '@patchcast/protocol';
+import type { Command } from '../command.js';
+import { boolFlag, requiredFlag, stringFlag } from '../args.js';
+import { CLIENT_HELP, CLIENT_OPTIONS, JSON_OPTION, clientFor, printJson } from '../context.js';
+import { readPatchSource } from '../bundle/index.js';
+import { publishBundle } from '../publishing.js';
+import { targetsSigners } from './keys.js';
+
+export const publishCommand: Command = {
+  name: 'publish',
+  summary: 'build a patch bundle from a folder, sign it with the targets key, and upload it',
+  usage: 'patchcast publish PATH --name NAME --version VERSION [--key FILE] [--json]',
+  help: `PATH is a folder whose files/ subfolder mirrors what lands in the endpoint's managed root.
+An optional PATH/patchcast.json adds hooks and a health check, e.g.
+  { "health": { "command": "test -f etc/app/config", "timeoutSeconds": 30 } }
+The bundle is content-addressed; the targets metadata is signed here with the targets key and the
+server never receives that key. Publishing an existing NAME@VERSION with different bytes is refused.
+
+Options:
+  --name NAME        patch name (lowercase letters, digits, . _ + -)
+  --version VERSION  patch version
+  --key FILE         targets private key (default: $PATCHCAST_KEY, or ./patchcast-data/keys/targets.key)
+${CLIENT_HELP}
+  --json             print the result as JSON`,
+  options: {
+    name: { type: 'string' },
+    version: { type: 'string' },
+    key: { type: 'string' },
+    ...CLIENT_OPTIONS,
+    ...JSON_OPTION,
+  },
+  positionals: { min: 1, max: 1 },
+  async run(invocation) {
+    const ref = {
+      name: requiredFlag(invocation, 'name', 'e.g. --name openssl-fix'),
+      version: requiredFlag(invocation, 'version', 'e.g. --version 1.0.1'),
+    };
+    assertPatchRef(ref);
+    const client = clientFor(invocation);
+    const signers = await targetsSigners(stringFlag(invocation, 'key'), invocation.io.env);
+    const bundle = buildBundle(
+      await readPatchSource(invocation.positionals[0] ?? '', ref.name, ref.version),
+    );
+    const result = await publishBundle({ client, signers, ref, bundle });
+    if (boolFlag(invocation, 'json')) printJson(invocation, result);
+    else if (result.alreadyPublished)
+      invocation.io.out(`${formatPatchRef(ref)} is already published (sha256 ${result.sha256})\n`);
+    else {
+      invocation.io.out(
+        `published ${formatPatchRef(ref)}: ${result.length} bytes, sha256 ${result.sha256}\n`,
+      );
+      invocation.io.out(`targets metadata version ${result.repository?.targets ?? '?'}\n`);
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,31 @@
+import { PatchcastClient } from '@patchcast/protocol';
+import { PatchcastError } from '@patchcast/core';
+import type { Invocation, Options } from './command.js';
+import { stringFlag } from './args.js';
+
+export const CLIENT_OPTIONS: Options = {
+  server: { type: 'string' },
+  token: { type: 'string' },
+};
+
+export const JSON_OPTION: Options = { json: { type: 'boolean' } };
+
+export const CLIENT_HELP = `  --server URL   server to talk to (default: $PATCHCAST_SERVER or http://127.0.0.1:8080)
+  --token TOKEN  operator API token (default: $PATCHCAST_TOKEN)`;
+
+export function clientFor(invocation: Invocation): PatchcastClient {
+  const env = invocation.io.env;
+  const server =
+    stringFlag(invocation, 'server') ?? env.PATCHCAST_SERVER ?? 'http://127.0.0.1:8080';
+  const token = stringFlag(invocation, 'token') ?? env.PATCHCAST_TOKEN;
+  if (token === undefined || token === '') {
+    throw new PatchcastError('UNAUTHENTICATED', 'no operator token given', {
+      hint: 'pass --token or set PATCHCAST_TOKEN (the first one is in <data>/initial-admin-token)',
+    });
+  }
+  return new PatchcastClient({ server, token });
+}
+
+export function printJson(invocation: Invocation, value: unknown): void {
+  invocation.io.out(`${JSON.stringify(value, null, 2)}\n`);
+}

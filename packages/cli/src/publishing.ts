@@ -1,0 +1,132 @@
+/**
+ * Publishing: upload the bundle, then sign the next targets metadata locally and submit it.
+ * The targets key never leaves this process. Metadata is extended only when the current version
+ * carries a valid signature of the publisher's own key, so a compromised server cannot slip a
+ * target of its own into what the publisher signs.
+ */
+import {
+  PatchcastError,
+  canonicalBytes,
+  countValidSignatures,
+  formatExpires,
+  parseEnvelope,
+  sha256Hex,
+  signEnvelope,
+} from '@patchcast/core';
+import type { Root, Signer } from '@patchcast/core';
+import { formatPatchRef, targetPathOf } from '@patchcast/protocol';
+import type { PatchcastClient, PatchRef, RepositoryVersions } from '@patchcast/protocol';
+
+export interface PublishResult {
+  readonly name: string;
+  readonly version: string;
+  readonly targetPath: string;
+  readonly sha256: string;
+  readonly length: number;
+  readonly alreadyPublished: boolean;
+  readonly repository: RepositoryVersions | undefined;
+}
+
+export interface PublishRequest {
+  readonly client: PatchcastClient;
+  readonly signers: readonly Signer[];
+  readonly ref: PatchRef;
+  readonly bundle: Uint8Array;
+  readonly targetsExpirySeconds?: number;
+  readonly now?: () => Date;
+}
+
+const ATTEMPTS = 5;
+
+export async function publishBundle(request: PublishRequest): Promise<PublishResult> {
+  const { client, ref, bundle } = request;
+  const sha256 = sha256Hex(bundle);
+  const base = { ...ref, targetPath: targetPathOf(ref), sha256, length: bundle.length };
+  await client.putArtifact(sha256, bundle);
+  for (let attempt = 1; ; attempt++) {
+    const { raw, version, existing } = await currentTargets(request, base.targetPath);
+    if (existing !== undefined) {
+      if (existing.sha256 === sha256 && existing.length === bundle.length)
+        return { ...base, alreadyPublished: true, repository: undefined };
+      throw new PatchcastError(
+        'CONFLICT',
+        `${formatPatchRef(ref)} is already published with other contents`,
+        {
+          hint: 'a published name@version never changes: publish a new version',
+        },
+      );
+    }
+    const signed = nextTargets(raw, version, base, request);
+    try {
+      const repository = await client.submitTargets(signEnvelope(signed, request.signers));
+      return { ...base, alreadyPublished: false, repository };
+    } catch (error) {
+      const raced = error instanceof PatchcastError && error.code === 'CONFLICT';
+      if (!raced || attempt >= ATTEMPTS) throw error;
+    }
+  }
+}
+
+interface Current {
+  readonly raw: Record<string, unknown>;
+  readonly version: number;
+  readonly existing: { readonly sha256: string; readonly length: number } | undefined;
+}
+
+async function currentTargets(request: PublishRequest, targetPath: string): Promise<Current> {
+  const bytes = await request.client.currentTargets();
+  const envelope = parseEnvelope('targets', bytes);
+  const keyids = request.signers.map((s) => s.keyid);
+  const pseudoRoot = pseudoRootFor(request.signers);
+  if (countValidSignatures(envelope, pseudoRoot, 'targets') === 0) {
+    throw new PatchcastError(
+      'KEY_INVALID',
+      `the server's current targets metadata is not signed by your key (${keyids.map((k) => k.slice(0, 12)).join(', ')})`,
+      {
+        hint: 'use the targets key this repository was created with (<data>/keys/targets.key for a development server)',
+      },
+    );
+  }
+  const info = envelope.signed.targets[targetPath];
+  const raw = (JSON.parse(new TextDecoder().decode(bytes)) as { signed: Record<string, unknown> })
+    .signed;
+  return {
+    raw,
+    version: envelope.signed.version,
+    existing: info && { sha256: info.hashes.sha256, length: info.length },
+  };
+}
+
+/** A root naming only the publisher's keys, to ask "did one of my keys sign this?". */
+function pseudoRootFor(signers: readonly Signer[]): Root {
+  const keys = Object.fromEntries(signers.map((s) => [s.keyid, s.key]));
+  const role = { keyids: signers.map((s) => s.keyid), threshold: 1 };
+  return {
+    _type: 'root',
+    spec_version: '1.0.31',
+    version: 1,
+    expires: '2100-01-01T00:00:00Z',
+    consistent_snapshot: true,
+    keys,
+    roles: { root: role, targets: role, snapshot: role, timestamp: role },
+  };
+}
+
+function nextTargets(
+  raw: Record<string, unknown>,
+  version: number,
+  target: { name: string; version: string; targetPath: string; sha256: string; length: number },
+  request: PublishRequest,
+) {
+  const now = (request.now ?? (() => new Date()))();
+  const expires = new Date(now.getTime() + (request.targetsExpirySeconds ?? 90 * 86400) * 1000);
+  const targets = { ...(raw.targets as Record<string, unknown>) };
+  targets[target.targetPath] = {
+    length: target.length,
+    hashes: { sha256: target.sha256 },
+    custom: { patchcast: { name: target.name, version: target.version } },
+  };
+  const next = { ...raw, version: version + 1, expires: formatExpires(expires), targets };
+  canonicalBytes(next); // throws early on anything that canonical JSON cannot carry
+  return next;
+}

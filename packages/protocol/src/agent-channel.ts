@@ -1,0 +1,123 @@
+/**
+ * The agent channel: JSON text frames over one WebSocket at /agent/v1/connect.
+ * docs/protocol/agent-channel.md describes the exchange; these schemas are the contract.
+ */
+import { z } from 'zod';
+import { canonicalBytes } from '@patchcast/core';
+
+export const AGENT_CHANNEL_PATH = '/agent/v1/connect';
+export const AUTH_PURPOSE = 'patchcast-agent-auth/v1';
+export const MAX_FRAME_BYTES = 1024 * 1024;
+
+export const DEVICE_STATES = [
+  'pending',
+  'notified',
+  'downloading',
+  'installing',
+  'installed',
+  'failed',
+  'rolled-back',
+] as const;
+export type DeviceState = (typeof DEVICE_STATES)[number];
+export const FINAL_DEVICE_STATES: readonly DeviceState[] = ['installed', 'failed', 'rolled-back'];
+
+const patch = z.strictObject({ name: z.string().max(128), version: z.string().max(64) });
+const errorInfo = z.strictObject({ code: z.string().max(64), message: z.string().max(4096) });
+const timings = z.record(z.string().max(32), z.number().nonnegative()).optional();
+
+export const installedPatchSchema = z.strictObject({
+  name: z.string().max(128),
+  version: z.string().max(64),
+  installedAt: z.string().max(64),
+});
+
+export const inventorySchema = z.strictObject({
+  hostname: z.string().max(255),
+  os: z.string().max(255),
+  arch: z.string().max(64),
+  agentVersion: z.string().max(64),
+  installed: z.array(installedPatchSchema).max(10_000),
+});
+export type Inventory = z.infer<typeof inventorySchema>;
+
+export const serverMessageSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('challenge'),
+    nonce: z.string().max(128),
+    serverTime: z.string(),
+  }),
+  z.strictObject({
+    type: z.literal('welcome'),
+    deviceId: z.string(),
+    heartbeatMs: z.number().int().positive(),
+  }),
+  z.strictObject({
+    type: z.literal('notice'),
+    rolloutId: z.string().max(64),
+    patch,
+    targetPath: z.string().max(512),
+    timestampVersion: z.number().int().nonnegative(),
+  }),
+  z.strictObject({ type: z.literal('ack'), reportId: z.string().max(64) }),
+  z.strictObject({
+    type: z.literal('error'),
+    code: z.string().max(64),
+    message: z.string().max(4096),
+  }),
+]);
+export type ServerMessage = z.infer<typeof serverMessageSchema>;
+export type Notice = Extract<ServerMessage, { type: 'notice' }>;
+
+export const reportSchema = z.strictObject({
+  type: z.literal('report'),
+  reportId: z.string().min(8).max(64),
+  rolloutId: z.string().max(64),
+  patch,
+  state: z.enum(DEVICE_STATES),
+  error: errorInfo.optional(),
+  timings,
+});
+
+export const agentMessageSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('hello'),
+    deviceId: z.string().max(64),
+    nonce: z.string().max(128),
+    signature: z.string().max(256),
+    lastTimestampVersion: z.number().int().nonnegative(),
+    inventory: inventorySchema,
+  }),
+  reportSchema,
+  z.strictObject({ type: z.literal('inventory'), inventory: inventorySchema }),
+]);
+export type AgentMessage = z.infer<typeof agentMessageSchema>;
+export type Report = Extract<AgentMessage, { type: 'report' }>;
+export type Hello = Extract<AgentMessage, { type: 'hello' }>;
+
+/**
+ * The bytes an agent signs to answer a challenge. Binding the nonce prevents replay; binding the
+ * audience (the server origin the agent dialled) prevents relaying the answer to another server.
+ */
+export function authStatement(deviceId: string, nonce: string, audience: string): Uint8Array {
+  return canonicalBytes({ purpose: AUTH_PURPOSE, deviceId, nonce, audience });
+}
+
+function parseFrame<T>(schema: z.ZodType<T>, text: string): T | undefined {
+  if (text.length > MAX_FRAME_BYTES) return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const result = schema.safeParse(json);
+  return result.success ? result.data : undefined;
+}
+
+export function parseAgentMessage(text: string): AgentMessage | undefined {
+  return parseFrame(agentMessageSchema, text);
+}
+
+export function parseServerMessage(text: string): ServerMessage | undefined {
+  return parseFrame(serverMessageSchema, text);
+}

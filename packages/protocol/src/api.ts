@@ -1,0 +1,128 @@
+/** The HTTP management API under /api/v1: routes, roles, and request/response schemas. */
+import { z } from 'zod';
+import { DEVICE_STATES, inventorySchema } from './agent-channel.js';
+
+export const ROLES = ['viewer', 'operator', 'publisher', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Each role may do what the roles before it may do (admin can do everything). */
+export function roleAllows(held: Role, needed: Role): boolean {
+  return ROLES.indexOf(held) >= ROLES.indexOf(needed);
+}
+
+export const ROUTES = {
+  status: '/api/v1/status',
+  enrollTokens: '/api/v1/enroll-tokens',
+  enroll: '/api/v1/enroll',
+  devices: '/api/v1/devices',
+  artifact: '/api/v1/artifacts/:sha256',
+  targets: '/api/v1/repository/targets',
+  rollouts: '/api/v1/rollouts',
+  rollout: '/api/v1/rollouts/:id',
+} as const;
+
+export const errorBodySchema = z.object({
+  error: z.object({ code: z.string(), message: z.string(), hint: z.string().optional() }),
+});
+export type ErrorBody = z.infer<typeof errorBodySchema>;
+
+const labels = z.record(z.string().regex(/^[a-zA-Z0-9._/-]{1,63}$/), z.string().max(255));
+
+export const createEnrollTokenRequest = z.strictObject({
+  expiresInSeconds: z
+    .number()
+    .int()
+    .min(60)
+    .max(365 * 24 * 3600)
+    .optional(),
+});
+export const enrollTokenResponse = z.object({ token: z.string(), expiresAt: z.string() });
+export type EnrollTokenResponse = z.infer<typeof enrollTokenResponse>;
+
+export const enrollRequest = z.strictObject({
+  token: z.string().max(256),
+  publicKey: z.string().regex(/^[0-9a-f]{64}$/),
+  name: z.string().min(1).max(255),
+  labels: labels.default({}),
+  inventory: inventorySchema,
+});
+export type EnrollRequest = z.input<typeof enrollRequest>;
+export const enrollResponse = z.object({ deviceId: z.string() });
+
+export const deviceSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  labels,
+  online: z.boolean(),
+  enrolledAt: z.string(),
+  lastSeenAt: z.string().nullable(),
+  inventory: inventorySchema,
+});
+export type Device = z.infer<typeof deviceSchema>;
+export const devicesResponse = z.object({ devices: z.array(deviceSchema) });
+
+export const artifactResponse = z.object({ sha256: z.string(), length: z.number() });
+
+export const submitTargetsRequest = z.strictObject({ metadata: z.unknown() });
+export const repositoryVersions = z.object({
+  root: z.number(),
+  targets: z.number(),
+  snapshot: z.number(),
+  timestamp: z.number(),
+});
+export type RepositoryVersions = z.infer<typeof repositoryVersions>;
+
+export const deviceSelector = z.union([
+  z.strictObject({ all: z.literal(true) }),
+  z.strictObject({ labels: labels.refine((l) => Object.keys(l).length > 0, 'at least one label') }),
+  z.strictObject({ ids: z.array(z.string()).min(1).max(100_000) }),
+]);
+export type DeviceSelector = z.infer<typeof deviceSelector>;
+
+export const createRolloutRequest = z.strictObject({
+  patch: z.strictObject({ name: z.string(), version: z.string() }),
+  devices: deviceSelector,
+});
+export type CreateRolloutRequest = z.infer<typeof createRolloutRequest>;
+
+export const ROLLOUT_STATES = ['in-progress', 'completed', 'completed-with-failures'] as const;
+export type RolloutState = (typeof ROLLOUT_STATES)[number];
+
+export const rolloutDeviceSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  state: z.enum(DEVICE_STATES),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  updatedAt: z.string(),
+});
+
+export const rolloutSchema = z.object({
+  id: z.string(),
+  patch: z.object({ name: z.string(), version: z.string() }),
+  state: z.enum(ROLLOUT_STATES),
+  createdAt: z.string(),
+  createdBy: z.string(),
+  completedAt: z.string().nullable(),
+  counts: z.object({
+    installed: z.number(),
+    failed: z.number(),
+    pending: z.number(),
+    total: z.number(),
+  }),
+  devices: z.array(rolloutDeviceSchema),
+});
+export type Rollout = z.infer<typeof rolloutSchema>;
+export const rolloutsResponse = z.object({
+  rollouts: z.array(rolloutSchema.omit({ devices: true })),
+});
+
+export const statusResponse = z.object({
+  version: z.string(),
+  uptimeSeconds: z.number(),
+  storage: z.string(),
+  bus: z.string(),
+  repository: repositoryVersions,
+  devices: z.object({ total: z.number(), online: z.number() }),
+  rollouts: z.object({ total: z.number(), active: z.number() }),
+});
+export type StatusResponse = z.infer<typeof statusResponse>;

@@ -1,0 +1,153 @@
+/** A typed client for the management API, used by the CLI and by agents for enrollment. */
+import type { z } from 'zod';
+import { PatchcastError, isErrorCode } from '@patchcast/core';
+import {
+  ROUTES,
+  artifactResponse,
+  devicesResponse,
+  enrollResponse,
+  enrollTokenResponse,
+  errorBodySchema,
+  repositoryVersions,
+  rolloutSchema,
+  rolloutsResponse,
+  statusResponse,
+} from './api.js';
+import type { CreateRolloutRequest, EnrollRequest } from './api.js';
+
+export interface ClientOptions {
+  readonly server: string;
+  readonly token?: string | undefined;
+  readonly timeoutMs?: number;
+}
+
+interface RequestOptions {
+  readonly method?: 'GET' | 'POST' | 'PUT';
+  readonly json?: unknown;
+  readonly body?: Uint8Array;
+}
+
+export class PatchcastClient {
+  readonly server: string;
+  readonly #token: string | undefined;
+  readonly #timeoutMs: number;
+
+  constructor(options: ClientOptions) {
+    this.server = normalizeServerUrl(options.server);
+    this.#token = options.token;
+    this.#timeoutMs = options.timeoutMs ?? 60_000;
+  }
+
+  status() {
+    return this.#call(ROUTES.status, statusResponse);
+  }
+  createEnrollToken(expiresInSeconds?: number) {
+    return this.#call(ROUTES.enrollTokens, enrollTokenResponse, {
+      method: 'POST',
+      json: { expiresInSeconds },
+    });
+  }
+  enroll(request: EnrollRequest) {
+    return this.#call(ROUTES.enroll, enrollResponse, { method: 'POST', json: request });
+  }
+  devices() {
+    return this.#call(ROUTES.devices, devicesResponse);
+  }
+  putArtifact(sha256: string, body: Uint8Array) {
+    return this.#call(ROUTES.artifact.replace(':sha256', sha256), artifactResponse, {
+      method: 'PUT',
+      body,
+    });
+  }
+  /** The current top-level targets metadata envelope, as stored (unverified JSON). */
+  async currentTargets(): Promise<Uint8Array> {
+    const response = await this.#fetch(ROUTES.targets, {});
+    return new Uint8Array(await response.arrayBuffer());
+  }
+  submitTargets(metadata: unknown) {
+    return this.#call(ROUTES.targets, repositoryVersions, { method: 'POST', json: { metadata } });
+  }
+  createRollout(request: CreateRolloutRequest) {
+    return this.#call(ROUTES.rollouts, rolloutSchema, { method: 'POST', json: request });
+  }
+  rollout(id: string) {
+    return this.#call(ROUTES.rollout.replace(':id', encodeURIComponent(id)), rolloutSchema);
+  }
+  rollouts() {
+    return this.#call(ROUTES.rollouts, rolloutsResponse);
+  }
+
+  async #call<T>(path: string, schema: z.ZodType<T>, options: RequestOptions = {}): Promise<T> {
+    const response = await this.#fetch(path, options);
+    const parsed = schema.safeParse(await response.json().catch(() => undefined));
+    if (!parsed.success) {
+      throw new PatchcastError(
+        'SERVER_ERROR',
+        `the server's answer to ${path} has an unexpected shape`,
+        {
+          hint: 'check that the CLI and the server are the same version',
+        },
+      );
+    }
+    return parsed.data;
+  }
+
+  async #fetch(path: string, { method = 'GET', json, body }: RequestOptions): Promise<Response> {
+    const headers: Record<string, string> = {};
+    if (this.#token !== undefined) headers.authorization = `Bearer ${this.#token}`;
+    if (json !== undefined) headers['content-type'] = 'application/json';
+    if (body !== undefined) headers['content-type'] = 'application/octet-stream';
+    let response: Response;
+    try {
+      response = await fetch(`${this.server}${path}`, {
+        method,
+        headers,
+        body: json !== undefined ? JSON.stringify(json) : body,
+        signal: AbortSignal.timeout(this.#timeoutMs),
+      });
+    } catch (error) {
+      throw new PatchcastError(
+        'SERVER_UNREACHABLE',
+        `cannot reach ${this.server}: ${causeOf(error)}`,
+        {
+          hint: 'check --server (or PATCHCAST_SERVER) and that `patchcast server` is running',
+          cause: error,
+        },
+      );
+    }
+    if (!response.ok) throw await errorFromResponse(response);
+    return response;
+  }
+}
+
+async function errorFromResponse(response: Response): Promise<PatchcastError> {
+  const body = errorBodySchema.safeParse(await response.json().catch(() => undefined));
+  if (body.success && isErrorCode(body.data.error.code)) {
+    const { code, message, hint } = body.data.error;
+    return new PatchcastError(code, message, { hint });
+  }
+  return new PatchcastError('SERVER_ERROR', `the server answered HTTP ${response.status}`);
+}
+
+function causeOf(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = error.cause instanceof Error ? error.cause.message : '';
+    return cause || error.message;
+  }
+  return String(error);
+}
+
+export function normalizeServerUrl(server: string): string {
+  let url: URL;
+  try {
+    url = new URL(server.includes('://') ? server : `http://${server}`);
+  } catch {
+    throw new PatchcastError('USAGE', `"${server}" is not a server URL`, {
+      hint: 'e.g. http://127.0.0.1:8080',
+    });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new PatchcastError('USAGE', `server URL must be http or https, got ${url.protocol}`);
+  }
+  return url.origin;
+}

@@ -1,0 +1,16 @@
+import type { Store } from './storage/store.js';
+import type { Bus } from './bus/bus.js';
+import type { ArtifactStore } from './artifacts/artifact-store.js';
+import type { RepositoryService } from './features/repository/repository-service.js';
+import type { ServerConfig } from './config.js';
+
+/** Everything the HTTP app needs, built by main.ts (the only place that makes real adapters). */
+export interface AppDeps {
+  readonly config: ServerConfig;
+  readonly store: Store;
+  readonly bus: Bus;
+  readonly artifacts: ArtifactStore;
+  readonly repository: RepositoryService;
+  readonly now: () => Date;
+  readonly version: string;
+}

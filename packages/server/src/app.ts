@@ -1,0 +1,67 @@
+/** The fastify app factory: features as plugins, no listen() here (tests use inject()). */
+import Fastify from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import websocket from '@fastify/websocket';
+import { MAX_FRAME_BYTES } from '@patchcast/protocol';
+import { ZodError } from 'zod';
+import { PatchcastError } from '@patchcast/core';
+import type { AppDeps } from './app-deps.js';
+import { errorBody, httpStatusOf, toPatchcastError } from './http-errors.js';
+import { repositoryRoutes } from './features/repository/routes.js';
+import { deviceRoutes } from './features/devices/routes.js';
+import { rolloutRoutes } from './features/rollouts/routes.js';
+import { statusRoutes } from './features/status/routes.js';
+import { AgentGateway } from './features/devices/agent-gateway.js';
+import { RolloutService } from './features/rollouts/rollout-service.js';
+
+export interface App {
+  readonly fastify: FastifyInstance;
+  readonly gateway: AgentGateway;
+}
+
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const fastify = Fastify({
+    logger: { level: deps.config.logLevel },
+    bodyLimit: 1024 * 1024,
+    forceCloseConnections: true,
+    return503OnClosing: true,
+  });
+  await fastify.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } });
+  fastify.decorateRequest('principal', undefined);
+  // Artifact uploads stream straight to disk: keep the raw request stream unparsed.
+  fastify.addContentTypeParser('application/octet-stream', (_request, _payload, done) =>
+    done(null, undefined),
+  );
+  fastify.setErrorHandler((error, request, reply) => {
+    const pe = error instanceof ZodError ? fromZod(error) : toPatchcastError(error);
+    if (pe.code === 'INTERNAL') request.log.error({ err: error }, 'request failed');
+    return reply.status(httpStatusOf(pe.code)).send(errorBody(pe));
+  });
+  fastify.setNotFoundHandler((request, reply) =>
+    reply
+      .status(404)
+      .send(
+        errorBody(new PatchcastError('NOT_FOUND', `no route ${request.method} ${request.url}`)),
+      ),
+  );
+
+  const rollouts = new RolloutService(deps);
+  const gateway = new AgentGateway({
+    ...deps,
+    rollouts,
+    log: fastify.log,
+    heartbeatMs: deps.config.heartbeatSeconds * 1000,
+  });
+  fastify.addHook('onClose', () => gateway.close());
+  repositoryRoutes(fastify, deps);
+  deviceRoutes(fastify, deps, gateway);
+  rolloutRoutes(fastify, deps, rollouts);
+  statusRoutes(fastify, deps, gateway);
+  return { fastify, gateway };
+}
+
+function fromZod(error: ZodError): PatchcastError {
+  const issue = error.issues[0];
+  const where = issue?.path.join('.') || 'body';
+  return new PatchcastError('INVALID_INPUT', `${where}: ${issue?.message ?? 'invalid'}`);
+}

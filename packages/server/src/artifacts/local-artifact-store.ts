@@ -1,0 +1,95 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, rename, stat, unlink } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { PatchcastError, isHex } from '@patchcast/core';
+import type { ArtifactStore } from './artifact-store.js';
+
+/** Artifacts on local disk under `<dir>/sha256/<hex>`; uploads land via temp file + fsync + rename. */
+export class LocalArtifactStore implements ArtifactStore {
+  readonly #dir: string;
+
+  constructor(dir: string) {
+    this.#dir = dir;
+  }
+
+  async init(): Promise<void> {
+    await mkdir(join(this.#dir, 'sha256'), { recursive: true });
+    await mkdir(join(this.#dir, 'incoming'), { recursive: true });
+  }
+
+  #path(sha256: string): string {
+    if (!isHex(sha256, 32))
+      throw new PatchcastError('INVALID_INPUT', 'artifact names are 64 lowercase hex digits');
+    return join(this.#dir, 'sha256', sha256);
+  }
+
+  async put(sha256: string, body: Readable, maxLength: number): Promise<{ length: number }> {
+    const final = this.#path(sha256);
+    const temp = join(this.#dir, 'incoming', randomUUID());
+    const handle = await open(temp, 'wx', 0o644);
+    try {
+      const length = await copyHashed(body, handle, sha256, maxLength);
+      await handle.sync();
+      await handle.close();
+      await rename(temp, final);
+      return { length };
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      await unlink(temp).catch(() => undefined);
+      throw asStorageError(error);
+    }
+  }
+
+  async has(sha256: string): Promise<boolean> {
+    return stat(this.#path(sha256)).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  async open(sha256: string): Promise<{ stream: Readable; length: number } | undefined> {
+    const path = this.#path(sha256);
+    const info = await stat(path).catch(() => undefined);
+    return info && { stream: createReadStream(path), length: info.size };
+  }
+}
+
+async function copyHashed(
+  body: Readable,
+  handle: FileHandle,
+  sha256: string,
+  maxLength: number,
+): Promise<number> {
+  const hash = createHash('sha256');
+  let length = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    length += chunk.length;
+    if (length > maxLength) {
+      body.destroy();
+      throw new PatchcastError(
+        'PAYLOAD_TOO_LARGE',
+        `artifact is larger than the limit of ${maxLength} bytes`,
+      );
+    }
+    hash.update(chunk);
+    await handle.write(chunk);
+  }
+  if (hash.digest('hex') !== sha256) {
+    throw new PatchcastError('INVALID_INPUT', 'uploaded bytes do not hash to the artifact name', {
+      hint: 'the upload was corrupted or the name is wrong; upload again',
+    });
+  }
+  return length;
+}
+
+function asStorageError(error: unknown): unknown {
+  if ((error as NodeJS.ErrnoException).code === 'ENOSPC') {
+    return new PatchcastError('DISK_FULL', 'no space left to store the artifact', {
+      hint: 'free disk space on the server',
+    });
+  }
+  return error;
+}

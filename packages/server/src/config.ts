@@ -1,0 +1,32 @@
+/** Server configuration with its defaults. Durations in seconds. */
+export interface ServerConfig {
+  readonly dataDir: string;
+  readonly host: string;
+  readonly port: number;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug';
+  readonly heartbeatSeconds: number;
+  readonly maxArtifactBytes: number;
+  readonly expiry: {
+    readonly rootSeconds: number;
+    readonly targetsSeconds: number;
+    readonly snapshotSeconds: number;
+    readonly timestampSeconds: number;
+  };
+}
+
+const DAY = 24 * 3600;
+
+export const DEFAULT_CONFIG: ServerConfig = {
+  dataDir: 'patchcast-data',
+  host: '127.0.0.1',
+  port: 8080,
+  logLevel: 'warn',
+  heartbeatSeconds: 15,
+  maxArtifactBytes: 2 * 1024 ** 3,
+  expiry: {
+    rootSeconds: 365 * DAY,
+    targetsSeconds: 90 * DAY,
+    snapshotSeconds: 7 * DAY,
+    timestampSeconds: DAY,
+  },
+};

@@ -1,0 +1,31 @@
+import { randomToken, sha256Hex } from '@patchcast/core';
+import type { Role } from '@patchcast/protocol';
+import type { Store } from '../../storage/store.js';
+
+export const API_TOKEN_PREFIX = 'pc_';
+
+export function hashToken(token: string): string {
+  return sha256Hex(token);
+}
+
+export function newId(prefix: string): string {
+  return `${prefix}_${randomToken(12).replace(/[-_]/g, '').slice(0, 14).toLowerCase()}`;
+}
+
+/** Creates an API token; only its hash is stored, the token itself is returned once. */
+export async function createApiToken(
+  store: Store,
+  name: string,
+  role: Role,
+  now: Date,
+): Promise<string> {
+  const token = `${API_TOKEN_PREFIX}${randomToken(32)}`;
+  await store.createApiToken({
+    id: newId('tok'),
+    name,
+    role,
+    hash: hashToken(token),
+    createdAt: now.toISOString(),
+  });
+  return token;
+}

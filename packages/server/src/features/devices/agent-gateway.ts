@@ -1,0 +1,217 @@
+/**
+ * The server end of the agent channel (docs/protocol/agent-channel.md): challenge-response
+ * authentication with the device key, notices pushed to live connections, reports acknowledged
+ * once stored. One gateway per server node holds that node's connections.
+ */
+import type { RawData, WebSocket } from 'ws';
+import type { FastifyBaseLogger } from 'fastify';
+import { ed25519Key, randomToken, verifySignature } from '@patchcast/core';
+import { authStatement, parseAgentMessage } from '@patchcast/protocol';
+import type { AgentMessage, ServerMessage } from '@patchcast/protocol';
+import type { Store } from '../../storage/store.js';
+import type { Bus, BusEvents } from '../../bus/bus.js';
+import type { RolloutService } from '../rollouts/rollout-service.js';
+
+export interface GatewayDeps {
+  readonly store: Store;
+  readonly bus: Bus;
+  readonly rollouts: RolloutService;
+  readonly now: () => Date;
+  readonly log: FastifyBaseLogger;
+  readonly heartbeatMs: number;
+}
+
+const HELLO_TIMEOUT_MS = 10_000;
+
+interface Connection {
+  readonly socket: WebSocket;
+  alive: boolean;
+}
+
+export class AgentGateway {
+  readonly #deps: GatewayDeps;
+  readonly #connections = new Map<string, Connection>();
+  readonly #timer: NodeJS.Timeout;
+  readonly #unsubscribe: () => void;
+
+  constructor(deps: GatewayDeps) {
+    this.#deps = deps;
+    this.#timer = setInterval(() => this.#heartbeat(), deps.heartbeatMs);
+    this.#timer.unref();
+    this.#unsubscribe = deps.bus.subscribe('notice', (event) => this.#deliver(event));
+  }
+
+  get onlineCount(): number {
+    return this.#connections.size;
+  }
+
+  isOnline(deviceId: string): boolean {
+    return this.#connections.has(deviceId);
+  }
+
+  /** Handles one new WebSocket; `audience` is the Host the agent dialled. */
+  accept(socket: WebSocket, audience: string): void {
+    const nonce = randomToken(32);
+    let deviceId: string | undefined;
+    const helloTimer = setTimeout(() => socket.close(4408, 'hello timeout'), HELLO_TIMEOUT_MS);
+    send(socket, { type: 'challenge', nonce, serverTime: this.#deps.now().toISOString() });
+    socket.on('message', (data, isBinary) => {
+      const message = isBinary ? undefined : parseAgentMessage(textOf(data));
+      if (message === undefined) return reject(socket, 'INVALID_INPUT', 'malformed agent message');
+      const work =
+        deviceId === undefined
+          ? this.#hello(socket, message, nonce, audience)
+          : this.#handle(deviceId, socket, message);
+      work
+        .then((id) => {
+          if (id !== undefined && deviceId === undefined) {
+            deviceId = id;
+            clearTimeout(helloTimer);
+          }
+        })
+        .catch((error: unknown) => {
+          this.#deps.log.error({ err: error }, 'agent message failed');
+          socket.close(1011, 'internal error');
+        });
+    });
+    socket.on('close', () => {
+      clearTimeout(helloTimer);
+      if (deviceId !== undefined && this.#connections.get(deviceId)?.socket === socket)
+        this.#connections.delete(deviceId);
+    });
+    socket.on('pong', () => {
+      const connection = deviceId === undefined ? undefined : this.#connections.get(deviceId);
+      if (connection !== undefined) connection.alive = true;
+    });
+  }
+
+  async #hello(
+    socket: WebSocket,
+    message: AgentMessage,
+    nonce: string,
+    audience: string,
+  ): Promise<string | undefined> {
+    if (message.type !== 'hello')
+      return reject(socket, 'SECURITY_AUTH_FAILED', 'the first message must be hello');
+    const device = await this.#deps.store.getDevice(message.deviceId);
+    const statement = authStatement(message.deviceId, nonce, audience);
+    if (
+      device === undefined ||
+      message.nonce !== nonce ||
+      !verifySignature(ed25519Key(device.publicKey), message.signature, statement)
+    ) {
+      this.#deps.log.warn({ deviceId: message.deviceId }, 'agent authentication failed');
+      return reject(socket, 'SECURITY_AUTH_FAILED', 'device authentication failed');
+    }
+    this.#connections.get(device.id)?.socket.close(4409, 'replaced by a newer connection');
+    this.#connections.set(device.id, { socket, alive: true });
+    send(socket, { type: 'welcome', deviceId: device.id, heartbeatMs: this.#deps.heartbeatMs });
+    await this.#deps.store.touchDevice(device.id, this.#deps.now().toISOString(), {
+      inventory: message.inventory,
+      lastTimestampVersion: message.lastTimestampVersion,
+    });
+    await this.#resendOpen(device.id);
+    return device.id;
+  }
+
+  /** Every assignment not yet final is sent again: a notice missed while offline is never lost. */
+  async #resendOpen(deviceId: string): Promise<void> {
+    const { store } = this.#deps;
+    for (const assignment of await store.openAssignments(deviceId)) {
+      const rollout = await store.getRollout(assignment.rolloutId);
+      if (rollout === undefined) continue;
+      await this.#deliver({
+        rolloutId: rollout.id,
+        patch: rollout.patch,
+        targetPath: rollout.targetPath,
+        deviceIds: [deviceId],
+      });
+    }
+  }
+
+  async #handle(deviceId: string, socket: WebSocket, message: AgentMessage): Promise<undefined> {
+    const at = this.#deps.now().toISOString();
+    if (message.type === 'report') {
+      const outcome = await this.#deps.rollouts.report(deviceId, message);
+      if (outcome === 'unknown-assignment')
+        this.#deps.log.warn(
+          { deviceId, rolloutId: message.rolloutId },
+          'report for unknown assignment',
+        );
+      send(socket, { type: 'ack', reportId: message.reportId });
+      await this.#deps.store.touchDevice(deviceId, at, {});
+    } else if (message.type === 'inventory') {
+      await this.#deps.store.touchDevice(deviceId, at, { inventory: message.inventory });
+    } else {
+      reject(socket, 'INVALID_INPUT', 'hello was already accepted');
+    }
+    return undefined;
+  }
+
+  async #deliver(event: BusEvents['notice']): Promise<void> {
+    const { timestamp } = await this.#versions();
+    const delivered: string[] = [];
+    for (const deviceId of event.deviceIds) {
+      const connection = this.#connections.get(deviceId);
+      if (connection === undefined) continue;
+      const notice: ServerMessage = {
+        type: 'notice',
+        rolloutId: event.rolloutId,
+        patch: event.patch,
+        targetPath: event.targetPath,
+        timestampVersion: timestamp,
+      };
+      send(connection.socket, notice);
+      delivered.push(deviceId);
+    }
+    if (delivered.length > 0)
+      await this.#deps.store.markNotified(
+        event.rolloutId,
+        delivered,
+        this.#deps.now().toISOString(),
+      );
+  }
+
+  async #versions(): Promise<{ timestamp: number }> {
+    return { timestamp: (await this.#deps.store.latestMetadata('timestamp'))?.version ?? 0 };
+  }
+
+  #heartbeat(): void {
+    for (const [deviceId, connection] of this.#connections) {
+      if (!connection.alive) {
+        this.#deps.log.info({ deviceId }, 'agent missed heartbeats; closing');
+        connection.socket.terminate();
+        this.#connections.delete(deviceId);
+        continue;
+      }
+      connection.alive = false;
+      connection.socket.ping();
+    }
+  }
+
+  close(): void {
+    clearInterval(this.#timer);
+    this.#unsubscribe();
+    for (const { socket } of this.#connections.values()) socket.close(1001, 'server shutting down');
+    this.#connections.clear();
+  }
+}
+
+function send(socket: WebSocket, message: ServerMessage): void {
+  if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+}
+
+function reject(socket: WebSocket, code: string, message: string): undefined {
+  send(socket, { type: 'error', code, message });
+  socket.close(4401, code);
+  return undefined;
+}
+
+function textOf(data: RawData): string {
+  const buffer = Array.isArray(data)
+    ? Buffer.concat(data)
+    : Buffer.isBuffer(data)
+      ? data
+      : Buffer.from(new Uint8Array(data));
+  return buffer.toString('utf8');
+}

@@ -1,0 +1,93 @@
+import type { FastifyInstance } from 'fastify';
+import { PatchcastError } from '@patchcast/core';
+import {
+  AGENT_CHANNEL_PATH,
+  ROUTES,
+  createEnrollTokenRequest,
+  enrollRequest,
+} from '@patchcast/protocol';
+import type { Device } from '@patchcast/protocol';
+import type { AppDeps } from '../../app-deps.js';
+import type { DeviceRecord } from '../../storage/store.js';
+import { requireRole } from '../auth/require-role.js';
+import { hashToken, newId } from '../auth/api-tokens.js';
+import type { AgentGateway } from './agent-gateway.js';
+import { randomToken } from '@patchcast/core';
+
+const DEFAULT_ENROLL_TTL_SECONDS = 24 * 3600;
+
+const WHY: Record<string, string> = {
+  unknown: 'the enrollment token is not known',
+  used: 'the enrollment token was already used',
+  expired: 'the enrollment token has expired',
+};
+
+export function deviceRoutes(app: FastifyInstance, deps: AppDeps, gateway: AgentGateway): void {
+  const { store, now } = deps;
+
+  app.post(ROUTES.enrollTokens, { preHandler: requireRole(store, 'operator') }, async (request) => {
+    const body = createEnrollTokenRequest.parse(request.body ?? {});
+    const token = `pe_${randomToken(32)}`;
+    const createdAt = now();
+    const expiresAt = new Date(
+      createdAt.getTime() + (body.expiresInSeconds ?? DEFAULT_ENROLL_TTL_SECONDS) * 1000,
+    );
+    await store.createEnrollToken({
+      id: newId('enr'),
+      hash: hashToken(token),
+      createdBy: request.principal?.name ?? 'unknown',
+      createdAt: createdAt.toISOString(),
+      expiresAt: expiresAt.toISOString(),
+    });
+    return { token, expiresAt: expiresAt.toISOString() };
+  });
+
+  app.post(ROUTES.enroll, async (request) => {
+    const body = enrollRequest.parse(request.body);
+    const at = now().toISOString();
+    const result = await store.consumeEnrollToken(hashToken(body.token), at);
+    if (result !== 'ok') {
+      throw new PatchcastError('ENROLL_TOKEN_INVALID', WHY[result] ?? result, {
+        hint: 'create a new one with `patchcast enroll-token create`',
+      });
+    }
+    const device: DeviceRecord = {
+      id: newId('dev'),
+      name: body.name,
+      publicKey: body.publicKey,
+      labels: body.labels,
+      inventory: body.inventory,
+      enrolledAt: at,
+      lastSeenAt: null,
+      lastTimestampVersion: 0,
+    };
+    try {
+      await store.createDevice(device);
+    } catch {
+      throw new PatchcastError('CONFLICT', 'a device with this public key is already enrolled');
+    }
+    request.log.info({ deviceId: device.id, name: device.name }, 'device enrolled');
+    return { deviceId: device.id };
+  });
+
+  app.get(ROUTES.devices, { preHandler: requireRole(store, 'viewer') }, async () => {
+    const devices = await store.listDevices();
+    return { devices: devices.map((d): Device => view(d, gateway.isOnline(d.id))) };
+  });
+
+  app.get(AGENT_CHANNEL_PATH, { websocket: true }, (socket, request) => {
+    gateway.accept(socket, request.headers.host ?? '');
+  });
+}
+
+function view(d: DeviceRecord, online: boolean): Device {
+  return {
+    id: d.id,
+    name: d.name,
+    labels: { ...d.labels },
+    online,
+    enrolledAt: d.enrolledAt,
+    lastSeenAt: d.lastSeenAt,
+    inventory: d.inventory,
+  };
+}

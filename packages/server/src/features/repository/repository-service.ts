@@ -1,0 +1,244 @@
+/**
+ * The TUF repository as the server keeps it: metadata in the Store, artifacts in the
+ * ArtifactStore. The server signs only snapshot and timestamp (online roles); targets metadata
+ * arrives signed by publishers, and is admitted only if a threshold of targets keys signed it.
+ */
+import {
+  PatchcastError,
+  buildRoot,
+  buildSnapshot,
+  buildTargets,
+  buildTimestamp,
+  parseEnvelope,
+  serializeEnvelope,
+  signEnvelope,
+  verifyThreshold,
+} from '@patchcast/core';
+import type { Root, Signer, Targets, TufKey, RoleName } from '@patchcast/core';
+import type { RepositoryVersions } from '@patchcast/protocol';
+import type { Store, MetadataRecord } from '../../storage/store.js';
+import type { ArtifactStore } from '../../artifacts/artifact-store.js';
+import type { ServerConfig } from '../../config.js';
+import { checkTargetsUpdate } from './targets-policy.js';
+
+export interface RepositoryDeps {
+  readonly store: Store;
+  readonly artifacts: ArtifactStore;
+  readonly now: () => Date;
+  readonly expiry: ServerConfig['expiry'];
+  readonly snapshotSigners: readonly Signer[];
+  readonly timestampSigners: readonly Signer[];
+}
+
+export interface GenesisKeys {
+  readonly publicKeys: Readonly<Record<RoleName, readonly TufKey[]>>;
+  readonly rootSigners: readonly Signer[];
+  readonly targetsSigners: readonly Signer[];
+}
+
+interface Current {
+  readonly root: Root;
+  readonly targets: Targets;
+  readonly versions: RepositoryVersions;
+}
+
+export class RepositoryService {
+  readonly #deps: RepositoryDeps;
+  #current: Current | undefined;
+
+  constructor(deps: RepositoryDeps) {
+    this.#deps = deps;
+  }
+
+  /** Creates root, targets, snapshot and timestamp version 1 unless a root exists. */
+  async initialize(genesis: () => Promise<GenesisKeys>): Promise<boolean> {
+    const { store } = this.#deps;
+    if ((await store.latestMetadata('root')) !== undefined) return false;
+    const keys = await genesis();
+    const at = (s: number) => this.#expires(s);
+    const roles = Object.fromEntries(
+      (['root', 'targets', 'snapshot', 'timestamp'] as const).map((r) => [
+        r,
+        { keys: keys.publicKeys[r], threshold: 1 },
+      ]),
+    ) as Record<RoleName, { keys: readonly TufKey[]; threshold: number }>;
+    const root = serializeEnvelope(
+      signEnvelope(buildRoot(1, at(this.#deps.expiry.rootSeconds), roles), keys.rootSigners),
+    );
+    const targets = serializeEnvelope(
+      signEnvelope(buildTargets(1, at(this.#deps.expiry.targetsSeconds), {}), keys.targetsSigners),
+    );
+    const records = [
+      { role: 'root', version: 1, bytes: root } as const,
+      ...this.#snapshotAndTimestamp(1, 1, 1),
+    ];
+    await store.commitMetadata([...records, { role: 'targets', version: 1, bytes: targets }]);
+    return true;
+  }
+
+  async versions(): Promise<RepositoryVersions> {
+    return (await this.#load()).versions;
+  }
+
+  async currentTargets(): Promise<Targets> {
+    return (await this.#load()).targets;
+  }
+
+  async currentTargetsBytes(): Promise<Uint8Array> {
+    const record = await this.#deps.store.latestMetadata('targets');
+    if (record === undefined) throw new Error('repository is not initialized');
+    return record.bytes;
+  }
+
+  /** Bytes of `/tuf/metadata/<file>`, or undefined. */
+  async metadataFile(file: string): Promise<Uint8Array | undefined> {
+    const { store } = this.#deps;
+    if (file === 'timestamp.json') return (await store.latestMetadata('timestamp'))?.bytes;
+    const match = /^([1-9]\d{0,9})\.(root|snapshot|targets)\.json$/.exec(file);
+    if (match === null) return undefined;
+    return (await store.getMetadata(match[2] as 'root', Number(match[1])))?.bytes;
+  }
+
+  /** Admits targets metadata version N+1 signed by publishers; re-signs snapshot and timestamp. */
+  async submitTargets(metadata: unknown): Promise<RepositoryVersions> {
+    const bytes = new TextEncoder().encode(JSON.stringify(metadata));
+    const envelope = parseSubmitted(bytes);
+    const current = await this.#load();
+    try {
+      verifyThreshold(envelope, current.root, 'targets');
+    } catch (error) {
+      throw new PatchcastError('METADATA_INVALID', (error as Error).message, {
+        hint: 'sign with a targets key listed in the current root (patchcast publish --key FILE)',
+      });
+    }
+    await checkTargetsUpdate(current.targets, envelope.signed, this.#deps);
+    const { snapshot, timestamp } = current.versions;
+    const records: MetadataRecord[] = [
+      { role: 'targets', version: envelope.signed.version, bytes },
+      ...this.#snapshotAndTimestamp(snapshot + 1, timestamp + 1, envelope.signed.version),
+    ];
+    if (!(await this.#deps.store.commitMetadata(records, current.targets.version))) {
+      throw conflict(current.targets.version);
+    }
+    this.#current = undefined;
+    return this.versions();
+  }
+
+  /** Re-signs snapshot and/or timestamp when less than half of their validity is left. */
+  async refreshExpiring(): Promise<boolean> {
+    const { store, expiry } = this.#deps;
+    const [snapshot, timestamp] = await Promise.all([
+      store.latestMetadata('snapshot'),
+      store.latestMetadata('timestamp'),
+    ]);
+    const { targets } = (await this.#load()).versions;
+    if (snapshot === undefined || timestamp === undefined) return false;
+    const snapshotDue = this.#isDue(snapshot.bytes, 'snapshot', expiry.snapshotSeconds);
+    const timestampDue =
+      snapshotDue || this.#isDue(timestamp.bytes, 'timestamp', expiry.timestampSeconds);
+    if (!timestampDue) return false;
+    const records = snapshotDue
+      ? this.#snapshotAndTimestamp(snapshot.version + 1, timestamp.version + 1, targets)
+      : [this.#timestamp(timestamp.version + 1, snapshot.version, snapshot.bytes)];
+    const ok = await store.commitMetadata(records, targets);
+    this.#current = undefined;
+    return ok;
+  }
+
+  #isDue(bytes: Uint8Array, role: 'snapshot' | 'timestamp', validity: number): boolean {
+    const expires = Date.parse(parseEnvelope(role, bytes).signed.expires);
+    return expires - this.#deps.now().getTime() < (validity * 1000) / 2;
+  }
+
+  #snapshotAndTimestamp(
+    snapshotVersion: number,
+    timestampVersion: number,
+    targetsVersion: number,
+  ): MetadataRecord[] {
+    const { expiry, snapshotSigners } = this.#deps;
+    const snapshot = buildSnapshot(
+      snapshotVersion,
+      this.#expires(expiry.snapshotSeconds),
+      targetsVersion,
+    );
+    const snapshotBytes = serializeEnvelope(signEnvelope(snapshot, snapshotSigners));
+    return [
+      { role: 'snapshot', version: snapshotVersion, bytes: snapshotBytes },
+      this.#timestamp(timestampVersion, snapshotVersion, snapshotBytes),
+    ];
+  }
+
+  #timestamp(version: number, snapshotVersion: number, snapshotBytes: Uint8Array): MetadataRecord {
+    const { expiry, timestampSigners } = this.#deps;
+    const signed = buildTimestamp(
+      version,
+      this.#expires(expiry.timestampSeconds),
+      snapshotVersion,
+      snapshotBytes,
+    );
+    return {
+      role: 'timestamp',
+      version,
+      bytes: serializeEnvelope(signEnvelope(signed, timestampSigners)),
+    };
+  }
+
+  #expires(seconds: number): Date {
+    return new Date(this.#deps.now().getTime() + seconds * 1000);
+  }
+
+  async #load(): Promise<Current> {
+    const { store } = this.#deps;
+    const [root, targets, snapshot, timestamp] = await Promise.all(
+      (['root', 'targets', 'snapshot', 'timestamp'] as const).map((role) =>
+        store.latestMetadata(role),
+      ),
+    );
+    if (
+      root === undefined ||
+      targets === undefined ||
+      snapshot === undefined ||
+      timestamp === undefined
+    ) {
+      throw new Error('repository is not initialized');
+    }
+    const cached = this.#current;
+    if (cached?.versions.targets === targets.version && cached.versions.root === root.version) {
+      return (this.#current = {
+        ...cached,
+        versions: { ...cached.versions, snapshot: snapshot.version, timestamp: timestamp.version },
+      });
+    }
+    return (this.#current = {
+      root: parseEnvelope('root', root.bytes).signed,
+      targets: parseEnvelope('targets', targets.bytes).signed,
+      versions: {
+        root: root.version,
+        targets: targets.version,
+        snapshot: snapshot.version,
+        timestamp: timestamp.version,
+      },
+    });
+  }
+}
+
+function parseSubmitted(bytes: Uint8Array) {
+  try {
+    return parseEnvelope('targets', bytes);
+  } catch (error) {
+    throw new PatchcastError(
+      'METADATA_INVALID',
+      `targets metadata is malformed: ${(error as Error).message}`,
+    );
+  }
+}
+
+function conflict(version: number): PatchcastError {
+  return new PatchcastError(
+    'CONFLICT',
+    `targets metadata changed concurrently (now past version ${version})`,
+    {
+      hint: 'publish again: the CLI rebuilds on the newest targets metadata',
+    },
+  );
+}

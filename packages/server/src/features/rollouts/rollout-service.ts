@@ -1,0 +1,161 @@
+/** Rollouts: which devices must install which patch, and what they reported. */
+import { PatchcastError } from '@patchcast/core';
+import { FINAL_DEVICE_STATES, assertPatchRef, targetPathOf } from '@patchcast/protocol';
+import type { CreateRolloutRequest, DeviceSelector, Report, Rollout } from '@patchcast/protocol';
+import type { DeviceRecord, ReportOutcome, RolloutRecord, Store } from '../../storage/store.js';
+import type { Bus } from '../../bus/bus.js';
+import type { RepositoryService } from '../repository/repository-service.js';
+import { newId } from '../auth/api-tokens.js';
+
+export interface RolloutDeps {
+  readonly store: Store;
+  readonly bus: Bus;
+  readonly repository: RepositoryService;
+  readonly now: () => Date;
+}
+
+export class RolloutService {
+  readonly #deps: RolloutDeps;
+
+  constructor(deps: RolloutDeps) {
+    this.#deps = deps;
+  }
+
+  async create(request: CreateRolloutRequest, createdBy: string): Promise<Rollout> {
+    const { store, bus, repository, now } = this.#deps;
+    assertPatchRef(request.patch);
+    const targetPath = targetPathOf(request.patch);
+    if ((await repository.currentTargets()).targets[targetPath] === undefined) {
+      throw new PatchcastError(
+        'NOT_FOUND',
+        `${request.patch.name}@${request.patch.version} is not published`,
+        {
+          hint: 'publish it first with `patchcast publish`',
+        },
+      );
+    }
+    const devices = selectDevices(await store.listDevices(), request.devices);
+    const rollout: RolloutRecord = {
+      id: newId('ro'),
+      patch: request.patch,
+      targetPath,
+      selector: request.devices,
+      state: 'in-progress',
+      createdAt: now().toISOString(),
+      createdBy,
+      completedAt: null,
+    };
+    await store.createRollout(
+      rollout,
+      devices.map((d) => d.id),
+    );
+    await bus.publish('notice', {
+      rolloutId: rollout.id,
+      patch: rollout.patch,
+      targetPath,
+      deviceIds: devices.map((d) => d.id),
+    });
+    return this.status(rollout.id);
+  }
+
+  /** Applies a device's report; completes the rollout when every device reached a final state. */
+  async report(deviceId: string, report: Report): Promise<ReportOutcome> {
+    const { store, now } = this.#deps;
+    const at = now().toISOString();
+    const outcome = await store.applyReport({
+      reportId: report.reportId,
+      rolloutId: report.rolloutId,
+      deviceId,
+      state: report.state,
+      error: report.error ?? null,
+      timings: report.timings ?? null,
+      at,
+    });
+    if (outcome === 'applied' && FINAL_DEVICE_STATES.includes(report.state))
+      await this.#maybeComplete(report.rolloutId, at);
+    return outcome;
+  }
+
+  async #maybeComplete(rolloutId: string, at: string): Promise<void> {
+    const assignments = await this.#deps.store.assignments(rolloutId);
+    if (!assignments.every((a) => FINAL_DEVICE_STATES.includes(a.state))) return;
+    const failed = assignments.some((a) => a.state !== 'installed');
+    await this.#deps.store.setRolloutState(
+      rolloutId,
+      failed ? 'completed-with-failures' : 'completed',
+      at,
+    );
+  }
+
+  async status(id: string): Promise<Rollout> {
+    const { store } = this.#deps;
+    const rollout = await store.getRollout(id);
+    if (rollout === undefined)
+      throw new PatchcastError('NOT_FOUND', `no rollout ${id}`, {
+        hint: 'list rollouts with `patchcast rollout list`',
+      });
+    const names = new Map((await store.listDevices()).map((d) => [d.id, d.name]));
+    const devices = (await store.assignments(id)).map((a) => ({
+      id: a.deviceId,
+      name: names.get(a.deviceId) ?? a.deviceId,
+      state: a.state,
+      error: a.error,
+      updatedAt: a.updatedAt,
+    }));
+    return { ...summary(rollout, devices), devices };
+  }
+
+  async list(): Promise<Omit<Rollout, 'devices'>[]> {
+    const rollouts = await this.#deps.store.listRollouts();
+    return Promise.all(
+      rollouts.map(async (r) => summary(r, await this.#deps.store.assignments(r.id))),
+    );
+  }
+}
+
+function summary(
+  rollout: RolloutRecord,
+  devices: readonly { state: Rollout['devices'][number]['state'] }[],
+): Omit<Rollout, 'devices'> {
+  const installed = devices.filter((d) => d.state === 'installed').length;
+  const failed = devices.filter((d) => d.state === 'failed' || d.state === 'rolled-back').length;
+  return {
+    id: rollout.id,
+    patch: rollout.patch,
+    state: rollout.state,
+    createdAt: rollout.createdAt,
+    createdBy: rollout.createdBy,
+    completedAt: rollout.completedAt,
+    counts: {
+      installed,
+      failed,
+      pending: devices.length - installed - failed,
+      total: devices.length,
+    },
+  };
+}
+
+export function selectDevices(
+  devices: readonly DeviceRecord[],
+  selector: DeviceSelector,
+): DeviceRecord[] {
+  let chosen: DeviceRecord[];
+  if ('all' in selector) chosen = [...devices];
+  else if ('labels' in selector) {
+    chosen = devices.filter((d) =>
+      Object.entries(selector.labels).every(([k, v]) => d.labels[k] === v),
+    );
+  } else {
+    const byId = new Map(devices.map((d) => [d.id, d]));
+    const missing = selector.ids.filter((id) => !byId.has(id));
+    if (missing.length > 0)
+      throw new PatchcastError('NOT_FOUND', `unknown device(s): ${missing.slice(0, 5).join(', ')}`);
+    chosen = [...new Set(selector.ids)].map((id) => byId.get(id) as DeviceRecord);
+  }
+  if (chosen.length === 0) {
+    throw new PatchcastError('INVALID_INPUT', 'the device selector matches no enrolled device', {
+      hint: 'list devices with `patchcast devices`; enroll agents with `patchcast enroll-token create`',
+    });
+  }
+  return chosen;
+}

@@ -1,0 +1,182 @@
+/**
+ * The composition root: the only place that builds real adapters (SQLite, in-process bus, local
+ * artifact storage, key files) and starts listening.
+ */
+import { mkdir, access, constants, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { PatchcastError } from '@patchcast/core';
+import type { RoleName } from '@patchcast/core';
+import { SqliteStore } from './storage/sqlite/sqlite-store.js';
+import { MemoryBus } from './bus/memory/memory-bus.js';
+import { LocalArtifactStore } from './artifacts/local-artifact-store.js';
+import { RepositoryService } from './features/repository/repository-service.js';
+import { createApiToken } from './features/auth/api-tokens.js';
+import { ensureDevKeys, loadRoleKey } from './keys/dev-keys.js';
+import { buildApp } from './app.js';
+import type { App } from './app.js';
+import { DEFAULT_CONFIG } from './config.js';
+import type { ServerConfig } from './config.js';
+
+export const SERVER_VERSION = '0.1.0';
+
+export interface StartOptions {
+  /** Lines for a human: warnings about dev keys, the initial admin token, where it listens. */
+  readonly print?: (line: string) => void;
+  readonly now?: () => Date;
+}
+
+export interface RunningServer {
+  readonly url: string;
+  readonly dataDir: string;
+  readonly app: App;
+  /** Set only on the start that created it. */
+  readonly initialAdminToken: string | undefined;
+  close(): Promise<void>;
+}
+
+export async function startServer(
+  partial: Partial<ServerConfig>,
+  options: StartOptions = {},
+): Promise<RunningServer> {
+  const config: ServerConfig = {
+    ...DEFAULT_CONFIG,
+    ...partial,
+    dataDir: resolve(partial.dataDir ?? DEFAULT_CONFIG.dataDir),
+  };
+  const print = options.print ?? (() => undefined);
+  const now = options.now ?? (() => new Date());
+  await prepareDataDir(config.dataDir);
+  if (await ensureDevKeys(config.dataDir)) {
+    print(`WARNING: created a development key set in ${join(config.dataDir, 'keys')}.`);
+    print('         In production, root and targets keys belong offline with their holders;');
+    print('         the server needs only snapshot.key and timestamp.key.');
+  }
+  const store = new SqliteStore(join(config.dataDir, 'patchcast.db'));
+  const artifacts = new LocalArtifactStore(join(config.dataDir, 'artifacts'));
+  await artifacts.init();
+  const [snapshot, timestamp] = await Promise.all([
+    loadRoleKey(config.dataDir, 'snapshot'),
+    loadRoleKey(config.dataDir, 'timestamp'),
+  ]);
+  const repository = new RepositoryService({
+    store,
+    artifacts,
+    now,
+    expiry: config.expiry,
+    snapshotSigners: snapshot.signers,
+    timestampSigners: timestamp.signers,
+  });
+  await repository.initialize(() => genesisKeys(config.dataDir));
+  const initialAdminToken = await ensureInitialAdminToken(config.dataDir, store, now);
+  if (initialAdminToken !== undefined) {
+    print(`Initial admin token (also in ${join(config.dataDir, 'initial-admin-token')}):`);
+    print(`  ${initialAdminToken}`);
+  }
+  const bus = new MemoryBus((error) => app.fastify.log.error({ err: error }, 'bus handler failed'));
+  const app = await buildApp({
+    config,
+    store,
+    bus,
+    artifacts,
+    repository,
+    now,
+    version: SERVER_VERSION,
+  });
+  const resign = startResignTimer(repository, config, (error) =>
+    app.fastify.log.error({ err: error }, 're-signing failed'),
+  );
+  const url = await listen(app, config);
+  print(
+    `Patchcast server ${SERVER_VERSION} listening on ${url} (data: ${config.dataDir}, storage: sqlite, bus: memory)`,
+  );
+  return {
+    url,
+    dataDir: config.dataDir,
+    app,
+    initialAdminToken,
+    close: async () => {
+      clearInterval(resign);
+      await app.fastify.close();
+      await bus.close();
+      await store.close();
+    },
+  };
+}
+
+async function prepareDataDir(dataDir: string): Promise<void> {
+  try {
+    await mkdir(dataDir, { recursive: true, mode: 0o700 });
+    await access(dataDir, constants.W_OK);
+  } catch (error) {
+    throw new PatchcastError(
+      'DATA_DIR_UNWRITABLE',
+      `cannot use data folder ${dataDir}: ${(error as Error).message}`,
+      {
+        hint: 'choose a writable folder with --data DIR',
+        cause: error,
+      },
+    );
+  }
+}
+
+async function genesisKeys(dataDir: string) {
+  const roles = ['root', 'targets', 'snapshot', 'timestamp'] as const;
+  const files = await Promise.all(roles.map((role) => loadRoleKey(dataDir, role)));
+  const publicKeys = Object.fromEntries(
+    roles.map((role, i) => [role, files[i]?.publicKeys ?? []]),
+  ) as Record<RoleName, never[]>;
+  return {
+    publicKeys,
+    rootSigners: files[0]?.signers ?? [],
+    targetsSigners: files[1]?.signers ?? [],
+  };
+}
+
+/** The first admin token is made once per database and written to `<data>/initial-admin-token`. */
+async function ensureInitialAdminToken(
+  dataDir: string,
+  store: SqliteStore,
+  now: () => Date,
+): Promise<string | undefined> {
+  const claim = `claimed-${process.pid}-${now().getTime()}`;
+  if ((await store.initSetting('initial-admin-token', claim)) !== claim) return undefined;
+  const token = await createApiToken(store, 'initial-admin', 'admin', now());
+  await writeFile(join(dataDir, 'initial-admin-token'), `${token}\n`, { mode: 0o600 });
+  return token;
+}
+
+function startResignTimer(
+  repository: RepositoryService,
+  config: ServerConfig,
+  onError: (e: unknown) => void,
+): NodeJS.Timeout {
+  const periodMs = Math.max(1000, Math.min(3600_000, (config.expiry.timestampSeconds * 1000) / 8));
+  const tick = () => void repository.refreshExpiring().catch(onError);
+  tick();
+  const timer = setInterval(tick, periodMs);
+  timer.unref();
+  return timer;
+}
+
+async function listen(app: App, config: ServerConfig): Promise<string> {
+  try {
+    await app.fastify.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new PatchcastError(
+      'CONFIG_INVALID',
+      `cannot listen on ${config.host}:${config.port}: ${code ?? (error as Error).message}`,
+      {
+        hint:
+          code === 'EADDRINUSE'
+            ? 'another process uses this port; pick another with --listen HOST:PORT'
+            : 'check --listen',
+        cause: error,
+      },
+    );
+  }
+  const address = app.fastify.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  return `http://${host}:${port}`;
+}

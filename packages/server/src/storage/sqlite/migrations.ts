@@ -1,0 +1,32 @@
+/** SQLite schema, applied in order; PRAGMA user_version records how many have run. */
+export const SQLITE_MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  CREATE TABLE api_tokens (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL,
+    hash TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL);
+  CREATE TABLE enroll_tokens (
+    id TEXT PRIMARY KEY, hash TEXT NOT NULL UNIQUE, created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL, expires_at TEXT NOT NULL, used_at TEXT);
+  CREATE TABLE devices (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, public_key TEXT NOT NULL UNIQUE,
+    labels TEXT NOT NULL, inventory TEXT NOT NULL, enrolled_at TEXT NOT NULL,
+    last_seen_at TEXT, last_timestamp_version INTEGER NOT NULL DEFAULT 0);
+  CREATE TABLE metadata (
+    role TEXT NOT NULL, version INTEGER NOT NULL, bytes BLOB NOT NULL,
+    PRIMARY KEY (role, version));
+  CREATE TABLE artifacts (sha256 TEXT PRIMARY KEY, length INTEGER NOT NULL, created_at TEXT NOT NULL);
+  CREATE TABLE rollouts (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, version TEXT NOT NULL, target_path TEXT NOT NULL,
+    selector TEXT NOT NULL, state TEXT NOT NULL, created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL, completed_at TEXT);
+  CREATE TABLE assignments (
+    rollout_id TEXT NOT NULL REFERENCES rollouts(id), device_id TEXT NOT NULL REFERENCES devices(id),
+    state TEXT NOT NULL, error_code TEXT, error_message TEXT, updated_at TEXT NOT NULL,
+    PRIMARY KEY (rollout_id, device_id));
+  CREATE INDEX assignments_by_device ON assignments(device_id, state);
+  CREATE TABLE reports (
+    report_id TEXT PRIMARY KEY, rollout_id TEXT NOT NULL, device_id TEXT NOT NULL,
+    state TEXT NOT NULL, error_code TEXT, error_message TEXT, timings TEXT, at TEXT NOT NULL);
+  `,
+];

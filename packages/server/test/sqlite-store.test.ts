@@ -1,0 +1,11 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
+import { storeConformance } from './store-conformance.js';
+
+storeConformance('sqlite', () =>
+  Promise.resolve(
+    new SqliteStore(join(mkdtempSync(join(tmpdir(), 'patchcast-store-')), 'test.db')),
+  ),
+);

@@ -1,0 +1,233 @@
+/**
+ * The Store conformance suite: every adapter must pass it unchanged. Adapters call
+ * `storeConformance(name, makeStore)` from their own test file.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { DeviceRecord, RolloutRecord, Store } from '../src/storage/store.js';
+
+const inventory = { hostname: 'h', os: 'linux', arch: 'x64', agentVersion: '1', installed: [] };
+const T0 = '2026-01-01T00:00:00.000Z';
+
+function device(id: string, labels: Record<string, string> = {}): DeviceRecord {
+  return {
+    id,
+    name: `name-${id}`,
+    publicKey: id.padEnd(64, '0').slice(0, 64),
+    labels,
+    inventory,
+    enrolledAt: T0,
+    lastSeenAt: null,
+    lastTimestampVersion: 0,
+  };
+}
+
+function rollout(id: string, createdAt = T0): RolloutRecord {
+  return {
+    id,
+    patch: { name: 'p', version: '1' },
+    targetPath: 'p/1/bundle.tar',
+    selector: { all: true },
+    state: 'in-progress',
+    createdAt,
+    createdBy: 'admin',
+    completedAt: null,
+  };
+}
+
+const report = (
+  reportId: string,
+  state: 'downloading' | 'installed' | 'failed',
+  rolloutId = 'ro_1',
+  deviceId = 'dev_a',
+) => ({
+  reportId,
+  rolloutId,
+  deviceId,
+  state,
+  error: state === 'failed' ? { code: 'X', message: 'm' } : null,
+  timings: null,
+  at: T0,
+});
+
+export function storeConformance(name: string, makeStore: () => Promise<Store>): void {
+  describe(`Store conformance: ${name}`, () => {
+    const withStore = (fn: (store: Store) => Promise<void>) => async () => {
+      const store = await makeStore();
+      try {
+        await fn(store);
+      } finally {
+        await store.close();
+      }
+    };
+
+    test(
+      'settings: initSetting keeps the first value',
+      withStore(async (store) => {
+        assert.equal(await store.getSetting('k'), undefined);
+        assert.equal(await store.initSetting('k', 'first'), 'first');
+        assert.equal(await store.initSetting('k', 'second'), 'first');
+        assert.equal(await store.getSetting('k'), 'first');
+      }),
+    );
+
+    test(
+      'enroll tokens are consumed exactly once and expire',
+      withStore(async (store) => {
+        await store.createEnrollToken({
+          id: 'e1',
+          hash: 'h1',
+          createdBy: 'a',
+          createdAt: T0,
+          expiresAt: '2026-01-02T00:00:00.000Z',
+        });
+        await store.createEnrollToken({
+          id: 'e2',
+          hash: 'h2',
+          createdBy: 'a',
+          createdAt: T0,
+          expiresAt: '2026-01-01T00:00:01.000Z',
+        });
+        const results = await Promise.all(
+          [1, 2, 3].map(() => store.consumeEnrollToken('h1', '2026-01-01T01:00:00.000Z')),
+        );
+        assert.deepEqual(results.sort(), ['ok', 'used', 'used']);
+        assert.equal(await store.consumeEnrollToken('h2', '2026-01-01T01:00:00.000Z'), 'expired');
+        assert.equal(await store.consumeEnrollToken('nope', T0), 'unknown');
+      }),
+    );
+
+    test(
+      'api tokens are found by hash only',
+      withStore(async (store) => {
+        await store.createApiToken({
+          id: 't1',
+          name: 'n',
+          role: 'operator',
+          hash: 'abc',
+          createdAt: T0,
+        });
+        assert.equal((await store.findApiToken('abc'))?.role, 'operator');
+        assert.equal(await store.findApiToken('abd'), undefined);
+      }),
+    );
+
+    test(
+      'devices: create, list, touch; public keys are unique',
+      withStore(async (store) => {
+        await store.createDevice(device('dev_a', { env: 'x' }));
+        await assert.rejects(
+          store.createDevice({ ...device('dev_b'), publicKey: device('dev_a').publicKey }),
+        );
+        await store.touchDevice('dev_a', '2026-01-03T00:00:00.000Z', { lastTimestampVersion: 7 });
+        await store.touchDevice('dev_a', '2026-01-04T00:00:00.000Z', { lastTimestampVersion: 3 });
+        const got = await store.getDevice('dev_a');
+        assert.equal(got?.lastSeenAt, '2026-01-04T00:00:00.000Z');
+        assert.equal(got?.lastTimestampVersion, 7, 'never goes backwards');
+        assert.deepEqual(got?.labels, { env: 'x' });
+        assert.equal((await store.listDevices()).length, 1);
+      }),
+    );
+
+    test(
+      'metadata: atomic commit with a compare-and-set on the targets version',
+      withStore(async (store) => {
+        const bytes = (s: string) => new TextEncoder().encode(s);
+        assert.equal(
+          await store.commitMetadata(
+            [
+              { role: 'targets', version: 1, bytes: bytes('t1') },
+              { role: 'snapshot', version: 1, bytes: bytes('s1') },
+            ],
+            0,
+          ),
+          true,
+        );
+        assert.equal(
+          await store.commitMetadata(
+            [
+              { role: 'targets', version: 2, bytes: bytes('t2') },
+              { role: 'snapshot', version: 2, bytes: bytes('s2') },
+            ],
+            0,
+          ),
+          false,
+        );
+        assert.equal(
+          (await store.latestMetadata('snapshot'))?.version,
+          1,
+          'a refused commit writes nothing',
+        );
+        await assert.rejects(
+          store.commitMetadata([
+            { role: 'snapshot', version: 3, bytes: bytes('s3') },
+            { role: 'targets', version: 1, bytes: bytes('dup') },
+          ]),
+        );
+        assert.equal(
+          (await store.latestMetadata('snapshot'))?.version,
+          1,
+          'a failed commit writes nothing',
+        );
+        assert.equal(
+          new TextDecoder().decode((await store.getMetadata('targets', 1))?.bytes),
+          't1',
+        );
+      }),
+    );
+
+    test(
+      'reports: stored once, states only move forward, final is final',
+      withStore(async (store) => {
+        await store.createDevice(device('dev_a'));
+        await store.createRollout(rollout('ro_1'), ['dev_a']);
+        assert.equal(await store.applyReport(report('r1', 'downloading')), 'applied');
+        assert.equal(await store.applyReport(report('r1', 'downloading')), 'duplicate');
+        assert.equal(await store.applyReport(report('r2', 'installed')), 'applied');
+        assert.equal(await store.applyReport(report('r3', 'downloading')), 'stale');
+        assert.equal(await store.applyReport(report('r4', 'failed')), 'stale');
+        assert.equal(
+          await store.applyReport(report('r5', 'installed', 'ro_x')),
+          'unknown-assignment',
+        );
+        const [a] = await store.assignments('ro_1');
+        assert.equal(a?.state, 'installed');
+        assert.deepEqual(await store.openAssignments('dev_a'), []);
+      }),
+    );
+
+    test(
+      'open assignments come oldest rollout first; notified only moves pending',
+      withStore(async (store) => {
+        await store.createDevice(device('dev_a'));
+        await store.createRollout(rollout('ro_2', '2026-01-02T00:00:00.000Z'), ['dev_a']);
+        await store.createRollout(rollout('ro_1', '2026-01-01T00:00:00.000Z'), ['dev_a']);
+        assert.deepEqual(
+          (await store.openAssignments('dev_a')).map((a) => a.rolloutId),
+          ['ro_1', 'ro_2'],
+        );
+        await store.applyReport(report('r1', 'downloading', 'ro_1'));
+        await store.markNotified('ro_1', ['dev_a'], T0);
+        await store.markNotified('ro_2', ['dev_a'], T0);
+        assert.deepEqual(
+          (await store.openAssignments('dev_a')).map((a) => a.state),
+          ['downloading', 'notified'],
+        );
+      }),
+    );
+
+    test(
+      'rollouts: state and completion time persist',
+      withStore(async (store) => {
+        await store.createDevice(device('dev_a'));
+        await store.createRollout(rollout('ro_1'), ['dev_a']);
+        await store.setRolloutState('ro_1', 'completed', '2026-01-05T00:00:00.000Z');
+        const got = await store.getRollout('ro_1');
+        assert.equal(got?.state, 'completed');
+        assert.equal(got?.completedAt, '2026-01-05T00:00:00.000Z');
+        assert.deepEqual(got?.selector, { all: true });
+        assert.equal((await store.listRollouts()).length, 1);
+      }),
+    );
+  });
+}
