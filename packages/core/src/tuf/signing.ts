@@ -25,11 +25,12 @@ export function asSignedBytes(envelope: Envelope<unknown>): SignedBytes {
 export function countValidSignatures(envelope: SignedBytes, root: Root, role: RoleName): number {
   const roleKeys = root.roles[role];
   const bytes = envelope.signedBytes;
+  // Counted by public key, not key id: one key listed under two ids must not count twice.
   const seen = new Set<string>();
   for (const { keyid, sig } of envelope.signatures) {
-    if (seen.has(keyid) || !roleKeys.keyids.includes(keyid)) continue;
-    const key = root.keys[keyid];
-    if (key !== undefined && verifySignature(key, sig, bytes)) seen.add(keyid);
+    const key = roleKeys.keyids.includes(keyid) ? root.keys[keyid] : undefined;
+    if (key === undefined || seen.has(key.keyval.public)) continue;
+    if (verifySignature(key, sig, bytes)) seen.add(key.keyval.public);
   }
   return seen.size;
 }

@@ -3,8 +3,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   asSignedBytes,
+  buildRoot,
   canonicalBytes,
   countValidSignatures,
+  ed25519Key,
+  ed25519Signer,
+  generateEd25519,
   signEnvelope,
 } from '../../../src/index.js';
 import type { Signature } from '../../../src/index.js';
@@ -86,4 +90,32 @@ test('countValidSignatures: an invalid then a valid signature by one key counts 
     'targets',
   );
   assert.equal(counted, 1);
+});
+
+test('threshold: one public key listed under two key ids counts once', () => {
+  const pair = generateEd25519();
+  const signer = ed25519Signer(pair);
+  const key = ed25519Key(pair.publicHex);
+  const twin = 'f'.repeat(64);
+  const root = buildRoot(1, new Date('2100-01-01T00:00:00Z'), {
+    root: { keys: [key], threshold: 1 },
+    targets: { keys: [key], threshold: 1 },
+    snapshot: { keys: [key], threshold: 1 },
+    timestamp: { keys: [key], threshold: 1 },
+  });
+  const doubled = {
+    ...root,
+    keys: { ...root.keys, [twin]: key },
+    roles: { ...root.roles, targets: { keyids: [signer.keyid, twin], threshold: 2 } },
+  };
+  const envelope = asSignedBytes(signEnvelope({ hello: 'world' }, [signer]));
+  const sig = envelope.signatures[0]?.sig ?? '';
+  const both = {
+    ...envelope,
+    signatures: [
+      { keyid: signer.keyid, sig },
+      { keyid: twin, sig },
+    ],
+  };
+  assert.equal(countValidSignatures(both, doubled, 'targets'), 1);
 });
