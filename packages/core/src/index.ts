@@ -40,3 +40,4 @@ export { LIMITS, Updater, consistentTargetPath, verifyTarget } from './tuf/updat
 export type { LocalRole, RepositoryOps, TrustedStoreOps, UpdaterDeps } from './tuf/updater.js';
 export { buildRoot, buildSnapshot, buildTargets, buildTimestamp } from './tuf/builders.js';
 export type { RoleKeySet } from './tuf/builders.js';
+export * from './tlog/index.js';

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { ERROR_CODE_LIST } from '../src/index.js';
 
 const doc = readFileSync(new URL('../../../../docs/errors.md', import.meta.url), 'utf8');
-const documented = [...doc.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1]);
+const documented = [...doc.matchAll(/^\|\s*`([A-Z_]+)`\s*\|/gm)].map((m) => m[1]);
 
 test('docs/errors.md lists every error code, and only those', () => {
   assert.deepEqual([...documented].sort(), [...ERROR_CODE_LIST].sort());
