@@ -41,3 +41,4 @@ export type { LocalRole, RepositoryOps, TrustedStoreOps, UpdaterDeps } from './t
 export { buildRoot, buildSnapshot, buildTargets, buildTimestamp } from './tuf/builders.js';
 export type { RoleKeySet } from './tuf/builders.js';
 export * from './tlog/index.js';
+export * from './versions/index.js';
