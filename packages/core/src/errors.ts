@@ -44,8 +44,10 @@ export const ERROR_CODES = {
     'A downloaded target does not match the length or hash in signed metadata.',
   SECURITY_TARGET_UNKNOWN: 'The requested target is not listed in signed targets metadata.',
   SECURITY_METADATA_MALFORMED: 'Metadata from the repository could not be parsed.',
-  SECURITY_PROOF_INVALID: 'A Merkle inclusion or consistency proof does not verify against the signed tree head.',
-  SECURITY_CHECKPOINT_INVALID: 'A log checkpoint is for another log (wrong origin) or otherwise unacceptable.',
+  SECURITY_PROOF_INVALID:
+    'A Merkle inclusion or consistency proof does not verify against the signed tree head.',
+  SECURITY_CHECKPOINT_INVALID:
+    'A log checkpoint is for another log (wrong origin) or otherwise unacceptable.',
   SECURITY_AUTH_FAILED:
     'A peer failed to prove its identity (bad signature or replayed challenge).',
   INTERNAL: 'An unexpected internal error. Please report it with the log output.',
