@@ -5,7 +5,7 @@ import { boolFlag, requiredFlag, stringFlag } from '../args.js';
 import { CLIENT_HELP, CLIENT_OPTIONS, JSON_OPTION, clientFor, printJson } from '../context.js';
 import { readPatchSource } from '../bundle/index.js';
 import { publishBundle } from '../publishing.js';
-import { targetsSigners } from './keys.js';
+import { targetsSigners } from './targets-key.js';
 
 export const publishCommand: Command = {
   name: 'publish',
