@@ -52,7 +52,6 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
     store: fileTrustStore(dataDir),
     now: () => new Date(),
   });
-  let connection: Connection | undefined;
   const runner = new PatchRunner({
     dataDir,
     rootDir,
@@ -60,9 +59,10 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
     updater,
     log,
     retryDelayMs: config.retryDelayMs,
-    send: (report) => connection?.send(report) ?? false,
+    send: (message) => connection.send(message),
+    inventory: () => collectInventory(state.data.installed),
   });
-  connection = new Connection({
+  const connection: Connection = new Connection({
     identity,
     server,
     log,
@@ -71,7 +71,7 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
     lastTimestampVersion: () => state.data.lastTimestampVersion,
     onWelcome: () => {
       log(`connected to ${server} as ${identity.deviceId}`);
-      for (const report of state.data.outbox) connection?.send(report);
+      for (const report of state.data.outbox) connection.send(report);
     },
     onMessage: (message) => {
       if (message.type === 'notice') runner.enqueue(message satisfies Notice);

@@ -4,7 +4,12 @@
  * knows nothing about patches.
  */
 import WebSocket from 'ws';
-import { AGENT_CHANNEL_PATH, authStatement, parseServerMessage } from '@patchcast/protocol';
+import {
+  AGENT_CHANNEL_PATH,
+  authStatement,
+  frameText,
+  parseServerMessage,
+} from '@patchcast/protocol';
 import type { AgentMessage, Inventory, ServerMessage } from '@patchcast/protocol';
 import type { Identity } from './identity.js';
 
@@ -69,7 +74,7 @@ export class Connection {
     const socket = new WebSocket(url, { handshakeTimeout: 10_000, maxPayload: 1024 * 1024 });
     this.#socket = socket;
     socket.on('message', (data, isBinary) =>
-      this.#onFrame(socket, isBinary ? undefined : parseServerMessage(data.toString())),
+      this.#onFrame(socket, isBinary ? undefined : parseServerMessage(frameText(data))),
     );
     socket.on('ping', () => this.#kick());
     socket.on('error', (error) => this.#deps.log(`connection error: ${error.message}`));

@@ -44,17 +44,11 @@ async function readLimited(
 ): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   let total = 0;
-  const reader = response.body?.getReader();
-  if (reader === undefined) return new Uint8Array();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.length;
-    if (total > maxLength) {
-      await reader.cancel();
-      throw tooLong(url, maxLength);
-    }
-    chunks.push(value);
+  if (response.body === null) return new Uint8Array();
+  for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+    total += chunk.length;
+    if (total > maxLength) throw tooLong(url, maxLength); // leaving the loop cancels the stream
+    chunks.push(chunk);
   }
   return new Uint8Array(Buffer.concat(chunks));
 }

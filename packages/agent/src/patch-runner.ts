@@ -8,7 +8,14 @@ import { join } from 'node:path';
 import { PatchcastError, SecurityError, errorCodeOf, parseEnvelope } from '@patchcast/core';
 import type { Updater } from '@patchcast/core';
 import { formatPatchRef, readBundle, targetPathOf } from '@patchcast/protocol';
-import type { DeviceState, Notice, PatchRef, Report } from '@patchcast/protocol';
+import type {
+  AgentMessage,
+  DeviceState,
+  Inventory,
+  Notice,
+  PatchRef,
+  Report,
+} from '@patchcast/protocol';
 import { installBundle } from './install/index.js';
 import type { AgentState } from './state.js';
 import { fileTrustStore } from './tuf-ops.js';
@@ -18,7 +25,8 @@ export interface RunnerDeps {
   readonly rootDir: string;
   readonly state: AgentState;
   readonly updater: Updater;
-  readonly send: (report: Report) => boolean;
+  readonly send: (message: AgentMessage) => boolean;
+  readonly inventory: () => Inventory;
   readonly log: (line: string) => void;
   readonly retryDelayMs?: number;
 }
@@ -106,7 +114,10 @@ export class PatchRunner {
       root: rootDir,
       stateDir: join(dataDir, 'install'),
     });
-    if (outcome.status === 'installed') await this.#recordInstalled(ref);
+    if (outcome.status === 'installed') {
+      await this.#recordInstalled(ref);
+      this.#deps.send({ type: 'inventory', inventory: this.#deps.inventory() });
+    }
     const state: DeviceState = outcome.status === 'installed' ? 'installed' : 'rolled-back';
     const timings = {
       downloadMs: t1 - t0,

@@ -121,3 +121,11 @@ export function parseAgentMessage(text: string): AgentMessage | undefined {
 export function parseServerMessage(text: string): ServerMessage | undefined {
   return parseFrame(serverMessageSchema, text);
 }
+
+/** The text of a WebSocket frame as `ws` delivers it (a Buffer, an ArrayBuffer, or fragments). */
+export function frameText(data: Buffer | ArrayBuffer | readonly Buffer[]): string {
+  if (Array.isArray(data)) return Buffer.concat(data as readonly Buffer[]).toString('utf8');
+  return (Buffer.isBuffer(data) ? data : Buffer.from(new Uint8Array(data as ArrayBuffer))).toString(
+    'utf8',
+  );
+}

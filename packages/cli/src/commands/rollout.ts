@@ -18,6 +18,7 @@ export const rolloutCommand: Command = {
   start NAME@VERSION --devices SELECTOR   push a published patch to the selected devices
         SELECTOR is "all", "label=value" (e.g. env=staging) or "id=dev_a,dev_b"
   status ID [--watch]                     counts and per-device states; --watch follows live
+                                          and exits 1 if the rollout ends with failures
   list                                    every rollout, newest first
 
 Options:
@@ -63,11 +64,12 @@ async function show(
   rollout: Rollout,
 ): Promise<number> {
   const json = boolFlag(invocation, 'json');
-  if (boolFlag(invocation, 'watch'))
-    rollout = await watchRollout(client, rollout.id, invocation.io, !json);
+  const watch = boolFlag(invocation, 'watch');
+  if (watch) rollout = await watchRollout(client, rollout.id, invocation.io, !json);
   if (json) printJson(invocation, rollout);
-  else if (!boolFlag(invocation, 'watch')) invocation.io.out(renderRollout(rollout));
-  return rollout.state === 'completed-with-failures' ? 1 : 0;
+  else if (!watch) invocation.io.out(renderRollout(rollout));
+  // Like `kubectl rollout status`: a watched rollout that ends with failures exits 1.
+  return watch && rollout.state === 'completed-with-failures' ? 1 : 0;
 }
 
 async function list(invocation: Invocation, client: PatchcastClient): Promise<number> {

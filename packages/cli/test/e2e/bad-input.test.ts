@@ -164,8 +164,8 @@ describe('bad input gets one clear error with a stable code', () => {
         '--out',
         join(out, 'missing-dir', 'b.tar'),
       ],
-      'INTERNAL',
-    ).catch(() => undefined);
+      'INVALID_INPUT',
+    );
     assert.deepEqual((await readdir(out)).sort(), ['b.tar', 'b2.tar']);
   });
 });

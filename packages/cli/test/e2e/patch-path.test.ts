@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Harness, eventually } from '../harness.js';
 import { writePatchSource } from '../patch-source.js';
@@ -215,5 +215,7 @@ describe('the patch path, end to end with real processes', () => {
     }, 'keep-fix to finish');
     assert.equal(done.counts.failed, 2);
     assert.equal(await readFile(join(root, 'opt/keep'), 'utf8'), 'original\n');
+    assert.equal((await stat(join(root, 'opt/keep'))).mode & 0o777, 0o640);
+    await assert.rejects(stat(join(h.agentDirs('charlie').root, 'opt')), { code: 'ENOENT' });
   });
 });

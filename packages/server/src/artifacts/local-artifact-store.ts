@@ -57,6 +57,13 @@ export class LocalArtifactStore implements ArtifactStore {
   }
 }
 
+/** Past this much extra, a refused upload is cut off instead of drained. */
+const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Copies and hashes the body. After a failure it keeps reading (and discarding) so that the client
+ * finishes sending and can read the error response; breaking off would reset the connection.
+ */
 async function copyHashed(
   body: Readable,
   handle: FileHandle,
@@ -64,19 +71,26 @@ async function copyHashed(
   maxLength: number,
 ): Promise<number> {
   const hash = createHash('sha256');
+  const chunks = (body as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
   let length = 0;
-  for await (const chunk of body as AsyncIterable<Buffer>) {
-    length += chunk.length;
+  let failure: Error | undefined;
+  for (let next = await chunks.next(); next.done !== true; next = await chunks.next()) {
+    length += next.value.length;
+    if (failure !== undefined) {
+      if (length > maxLength + MAX_DRAIN_BYTES) body.destroy();
+      continue;
+    }
     if (length > maxLength) {
-      body.destroy();
-      throw new PatchcastError(
+      failure = new PatchcastError(
         'PAYLOAD_TOO_LARGE',
         `artifact is larger than the limit of ${maxLength} bytes`,
       );
+      continue;
     }
-    hash.update(chunk);
-    await handle.write(chunk);
+    hash.update(next.value);
+    await handle.write(next.value).catch((error: unknown) => (failure = asStorageError(error)));
   }
+  if (failure !== undefined) throw failure;
   if (hash.digest('hex') !== sha256) {
     throw new PatchcastError('INVALID_INPUT', 'uploaded bytes do not hash to the artifact name', {
       hint: 'the upload was corrupted or the name is wrong; upload again',
@@ -85,11 +99,11 @@ async function copyHashed(
   return length;
 }
 
-function asStorageError(error: unknown): unknown {
+function asStorageError(error: unknown): Error {
   if ((error as NodeJS.ErrnoException).code === 'ENOSPC') {
     return new PatchcastError('DISK_FULL', 'no space left to store the artifact', {
       hint: 'free disk space on the server',
     });
   }
-  return error;
+  return error instanceof Error ? error : new Error(String(error));
 }

@@ -3,10 +3,10 @@
  * authentication with the device key, notices pushed to live connections, reports acknowledged
  * once stored. One gateway per server node holds that node's connections.
  */
-import type { RawData, WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import type { FastifyBaseLogger } from 'fastify';
 import { ed25519Key, randomToken, verifySignature } from '@patchcast/core';
-import { authStatement, parseAgentMessage } from '@patchcast/protocol';
+import { authStatement, frameText, parseAgentMessage } from '@patchcast/protocol';
 import type { AgentMessage, ServerMessage } from '@patchcast/protocol';
 import type { Store } from '../../storage/store.js';
 import type { Bus, BusEvents } from '../../bus/bus.js';
@@ -56,7 +56,7 @@ export class AgentGateway {
     const helloTimer = setTimeout(() => socket.close(4408, 'hello timeout'), HELLO_TIMEOUT_MS);
     send(socket, { type: 'challenge', nonce, serverTime: this.#deps.now().toISOString() });
     socket.on('message', (data, isBinary) => {
-      const message = isBinary ? undefined : parseAgentMessage(textOf(data));
+      const message = isBinary ? undefined : parseAgentMessage(frameText(data));
       if (message === undefined) return reject(socket, 'INVALID_INPUT', 'malformed agent message');
       const work =
         deviceId === undefined
@@ -205,13 +205,4 @@ function reject(socket: WebSocket, code: string, message: string): undefined {
   send(socket, { type: 'error', code, message });
   socket.close(4401, code);
   return undefined;
-}
-
-function textOf(data: RawData): string {
-  const buffer = Array.isArray(data)
-    ? Buffer.concat(data)
-    : Buffer.isBuffer(data)
-      ? data
-      : Buffer.from(new Uint8Array(data));
-  return buffer.toString('utf8');
 }

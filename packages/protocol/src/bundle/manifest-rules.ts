@@ -1,0 +1,83 @@
+/** The rules zod cannot express: path safety, path-set consistency, modes, canonical order. */
+import { malformed, quote, unsafe } from './bundle-error.js';
+import type { BundleLimits } from './limits.js';
+import type { BundleManifest } from './manifest.js';
+import { ancestorsOf, checkPath } from './paths.js';
+
+const SPECIAL_BITS = 0o7000;
+
+export function checkManifestRules(manifest: BundleManifest, limits: BundleLimits): void {
+  const files = manifest.files;
+  const removals = manifest.removals ?? [];
+  if (files.length > limits.maxFiles) {
+    throw malformed(`manifest lists ${files.length} files; the limit is ${limits.maxFiles}`);
+  }
+  if (removals.length > limits.maxFiles) {
+    throw malformed(`manifest lists ${removals.length} removals; the limit is ${limits.maxFiles}`);
+  }
+  files.forEach((file, i) => checkPath(file.path, `files[${i}].path`));
+  removals.forEach((path, i) => checkPath(path, `removals[${i}]`));
+  checkNoDuplicates(files, removals);
+  checkNoNesting([...files.map((file) => file.path), ...removals]);
+  checkModes(manifest, limits.allowSpecialModes);
+  checkSorted(
+    files.map((file) => file.path),
+    'files',
+    'path',
+  );
+  checkSorted(removals, 'removals', 'value');
+  checkBlobSizes(manifest);
+}
+
+function checkNoDuplicates(files: BundleManifest['files'], removals: readonly string[]): void {
+  const seen = new Set<string>();
+  files.forEach((file, i) => {
+    if (seen.has(file.path)) throw unsafe(`files[${i}].path ${quote(file.path)} is listed twice`);
+    seen.add(file.path);
+  });
+  const removed = new Set<string>();
+  removals.forEach((path, i) => {
+    if (seen.has(path)) throw unsafe(`removals[${i}] ${quote(path)} is also a file of the bundle`);
+    if (removed.has(path)) throw unsafe(`removals[${i}] ${quote(path)} is listed twice`);
+    removed.add(path);
+  });
+}
+
+function checkNoNesting(paths: readonly string[]): void {
+  const all = new Set(paths);
+  for (const path of paths) {
+    const parent = ancestorsOf(path).find((ancestor) => all.has(ancestor));
+    if (parent !== undefined) {
+      throw unsafe(`${quote(parent)} is a file or removal and also a folder of ${quote(path)}`);
+    }
+  }
+}
+
+function checkModes(manifest: BundleManifest, allowSpecial: boolean): void {
+  manifest.files.forEach((file, i) => {
+    if (!allowSpecial && (file.mode & SPECIAL_BITS) !== 0) {
+      throw unsafe(
+        `files[${i}].mode 0o${file.mode.toString(8)} of ${quote(file.path)} sets setuid, setgid or sticky bits`,
+      );
+    }
+  });
+}
+
+function checkSorted(values: readonly string[], field: string, what: string): void {
+  for (let i = 1; i < values.length; i++) {
+    if ((values[i - 1] ?? '') >= (values[i] ?? '')) {
+      throw malformed(`${field} must be sorted by ${what}: ${field}[${i}] is out of order`);
+    }
+  }
+}
+
+function checkBlobSizes(manifest: BundleManifest): void {
+  const sizes = new Map<string, number>();
+  manifest.files.forEach((file, i) => {
+    const size = sizes.get(file.sha256);
+    if (size !== undefined && size !== file.size) {
+      throw malformed(`files[${i}].size differs from another file with the same sha256`);
+    }
+    sizes.set(file.sha256, file.size);
+  });
+}

@@ -1,0 +1,83 @@
+/** manifest.json of a v1 bundle: the zod schema (shape) and the typed, read-only result. */
+import { z } from 'zod';
+
+export const BUNDLE_FORMAT = 'patchcast-bundle/v1';
+
+const NAME = /^[a-z0-9][a-z0-9._+-]{0,127}$/;
+const VERSION = /^[A-Za-z0-9][A-Za-z0-9.+~:_-]{0,63}$/;
+const MAX_TIMEOUT_MS = 24 * 3600 * 1000;
+
+export function isValidPatchName(s: string): boolean {
+  return typeof s === 'string' && NAME.test(s);
+}
+
+export function isValidPatchVersion(s: string): boolean {
+  return typeof s === 'string' && VERSION.test(s);
+}
+
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits');
+const argument = z
+  .string()
+  .max(65_536)
+  .refine((arg) => !arg.includes('\0'), 'must not contain NUL');
+
+const commandSpec = z
+  .strictObject({
+    command: z
+      .array(argument)
+      .min(1)
+      .max(1024)
+      .refine((argv) => argv[0] !== '', 'program must not be empty')
+      .readonly(),
+    timeoutMs: z.number().int().min(1).max(MAX_TIMEOUT_MS),
+  })
+  .readonly();
+
+const fileEntry = z
+  .strictObject({
+    path: z.string(),
+    mode: z.number().int().min(0).max(0o7777),
+    sha256: sha256Hex,
+    size: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  })
+  .readonly();
+
+const label = z.string().min(1).max(256);
+const fix = z
+  .strictObject({
+    advisories: z.array(label).min(1).max(1000).readonly(),
+    package: label,
+    ecosystem: label,
+    fixedVersion: label,
+  })
+  .readonly();
+
+export const bundleManifestSchema = z
+  .strictObject({
+    format: z.literal(BUNDLE_FORMAT),
+    name: z.string().regex(NAME, 'is not a valid patch name'),
+    version: z.string().regex(VERSION, 'is not a valid patch version'),
+    files: z.array(fileEntry).readonly(),
+    removals: z.array(z.string()).readonly().optional(),
+    hooks: z
+      .strictObject({ preInstall: commandSpec.optional(), postInstall: commandSpec.optional() })
+      .readonly()
+      .optional(),
+    health: commandSpec.optional(),
+    fixes: z.array(fix).max(10_000).readonly().optional(),
+  })
+  .readonly();
+
+export type BundleManifest = z.infer<typeof bundleManifestSchema>;
+export type BundleFileEntry = BundleManifest['files'][number];
+export type BundleCommand = z.infer<typeof commandSpec>;
+export type BundleHooks = NonNullable<BundleManifest['hooks']>;
+export type BundleFix = z.infer<typeof fix>;
+
+export function describeIssue(issue: z.core.$ZodIssue): string {
+  const where = issue.path.reduce<string>(
+    (text, key) => (typeof key === 'number' ? `${text}[${key}]` : `${text}.${String(key)}`),
+    'manifest',
+  );
+  return `${where}: ${issue.message}`;
+}
