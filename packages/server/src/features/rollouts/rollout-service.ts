@@ -102,6 +102,7 @@ export class RolloutService {
       error: a.error,
       updatedAt: a.updatedAt,
     }));
+    devices.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
     return { ...summary(rollout, devices), devices };
   }
 
