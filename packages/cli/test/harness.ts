@@ -148,6 +148,32 @@ export class Harness {
     return (await this.start(args, /connected to /)).proc;
   }
 
+  /** Publishes a patch source with the development server's targets key. */
+  publish<T = { sha256: string; alreadyPublished: boolean }>(
+    source: string,
+    name: string,
+    version: string,
+  ): Promise<T> {
+    return this.cliJson<T>([
+      'publish',
+      source,
+      '--name',
+      name,
+      '--version',
+      version,
+      '--key',
+      join(this.dir, 'server/keys/targets.key'),
+    ]);
+  }
+
+  /** Polls a rollout (without --watch) until it leaves in-progress. */
+  async settled<T extends { state: string }>(id: string): Promise<T> {
+    return eventually(async () => {
+      const rollout = await this.cliJson<T>(['rollout', 'status', id]);
+      return rollout.state === 'in-progress' ? undefined : rollout;
+    }, `rollout ${id} to finish`);
+  }
+
   async close(): Promise<void> {
     await Promise.all(this.#procs.map((p) => p.stop('SIGKILL')));
     await rm(this.dir, { recursive: true, force: true });

@@ -1,9 +1,9 @@
-import { buildBundle, assertPatchRef } from '@patchcast/protocol';
 import { sha256Hex } from '@patchcast/core';
 import type { Command } from '../command.js';
 import { boolFlag, requiredFlag } from '../args.js';
 import { JSON_OPTION, printJson } from '../context.js';
-import { readPatchSource, writeFileAtomic } from '../bundle/index.js';
+import { writeFileAtomic } from '../bundle/index.js';
+import { PATCH_REF_OPTIONS, bundleFromSource, patchRefFlags } from '../patch-ref-flags.js';
 
 export const bundleCommand: Command = {
   name: 'bundle',
@@ -18,22 +18,15 @@ Options:
   --out FILE         where to write the bundle
   --json             print {file, sha256, length} as JSON`,
   options: {
-    name: { type: 'string' },
-    version: { type: 'string' },
+    ...PATCH_REF_OPTIONS,
     out: { type: 'string' },
     ...JSON_OPTION,
   },
   positionals: { min: 1, max: 1 },
   async run(invocation) {
-    const ref = {
-      name: requiredFlag(invocation, 'name', 'e.g. --name openssl-fix'),
-      version: requiredFlag(invocation, 'version', 'e.g. --version 1.0.1'),
-    };
-    assertPatchRef(ref);
+    const ref = patchRefFlags(invocation);
     const out = requiredFlag(invocation, 'out', 'e.g. --out patch.tar');
-    const bundle = buildBundle(
-      await readPatchSource(invocation.positionals[0] ?? '', ref.name, ref.version),
-    );
+    const bundle = await bundleFromSource(invocation, ref);
     await writeFileAtomic(out, bundle, 0o644);
     const result = { file: out, sha256: sha256Hex(bundle), length: bundle.length };
     if (boolFlag(invocation, 'json')) printJson(invocation, result);

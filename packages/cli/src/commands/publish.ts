@@ -1,9 +1,8 @@
-import { buildBundle } from '@patchcast/protocol';
-import { assertPatchRef, formatPatchRef } from '@patchcast/protocol';
+import { formatPatchRef } from '@patchcast/protocol';
 import type { Command } from '../command.js';
-import { boolFlag, requiredFlag, stringFlag } from '../args.js';
+import { boolFlag, stringFlag } from '../args.js';
 import { CLIENT_HELP, CLIENT_OPTIONS, JSON_OPTION, clientFor, printJson } from '../context.js';
-import { readPatchSource } from '../bundle/index.js';
+import { PATCH_REF_OPTIONS, bundleFromSource, patchRefFlags } from '../patch-ref-flags.js';
 import { publishBundle } from '../publishing.js';
 import { targetsSigners } from './targets-key.js';
 
@@ -24,24 +23,17 @@ Options:
 ${CLIENT_HELP}
   --json             print the result as JSON`,
   options: {
-    name: { type: 'string' },
-    version: { type: 'string' },
+    ...PATCH_REF_OPTIONS,
     key: { type: 'string' },
     ...CLIENT_OPTIONS,
     ...JSON_OPTION,
   },
   positionals: { min: 1, max: 1 },
   async run(invocation) {
-    const ref = {
-      name: requiredFlag(invocation, 'name', 'e.g. --name openssl-fix'),
-      version: requiredFlag(invocation, 'version', 'e.g. --version 1.0.1'),
-    };
-    assertPatchRef(ref);
+    const ref = patchRefFlags(invocation);
     const client = clientFor(invocation);
     const signers = await targetsSigners(stringFlag(invocation, 'key'), invocation.io.env);
-    const bundle = buildBundle(
-      await readPatchSource(invocation.positionals[0] ?? '', ref.name, ref.version),
-    );
+    const bundle = await bundleFromSource(invocation, ref);
     const result = await publishBundle({ client, signers, ref, bundle });
     if (boolFlag(invocation, 'json')) printJson(invocation, result);
     else if (result.alreadyPublished)

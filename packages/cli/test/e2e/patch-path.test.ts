@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Harness, eventually } from '../harness.js';
+import { Harness } from '../harness.js';
 import { writePatchSource } from '../patch-source.js';
 
 interface RolloutJson {
@@ -23,6 +23,8 @@ interface DevicesJson {
 describe('the patch path, end to end with real processes', () => {
   let h: Harness;
   const agents = ['alpha', 'bravo', 'charlie'];
+  const start = (ref: string, devices: string) =>
+    h.cliJson<RolloutJson>(['rollout', 'start', ref, '--devices', devices]);
 
   before(async () => {
     h = await Harness.create();
@@ -41,24 +43,8 @@ describe('the patch path, end to end with real processes', () => {
         health: { command: 'grep -q version=2 etc/app/config', timeoutSeconds: 10 },
       },
     );
-    const published = await h.cliJson<{ sha256: string; alreadyPublished: boolean }>([
-      'publish',
-      source,
-      '--name',
-      'app-fix',
-      '--version',
-      '1.0.0',
-      '--key',
-      join(h.dir, 'server/keys/targets.key'),
-    ]);
-    assert.equal(published.alreadyPublished, false);
-    const started = await h.cliJson<RolloutJson>([
-      'rollout',
-      'start',
-      'app-fix@1.0.0',
-      '--devices',
-      'all',
-    ]);
+    assert.equal((await h.publish(source, 'app-fix', '1.0.0')).alreadyPublished, false);
+    const started = await start('app-fix@1.0.0', 'all');
     const done = await h.cliJson<RolloutJson>(['rollout', 'status', started.id, '--watch']);
     assert.equal(done.state, 'completed');
     assert.deepEqual(done.counts, { installed: 3, failed: 0, pending: 0, total: 3 });
@@ -79,18 +65,10 @@ describe('the patch path, end to end with real processes', () => {
   });
 
   test('publishing the same name@version again is idempotent; different bytes are refused', async () => {
-    const key = join(h.dir, 'server/keys/targets.key');
-    const again = await h.cliJson<{ alreadyPublished: boolean }>([
-      'publish',
-      join(h.dir, 'src-1'),
-      '--name',
-      'app-fix',
-      '--version',
-      '1.0.0',
-      '--key',
-      key,
-    ]);
-    assert.equal(again.alreadyPublished, true);
+    assert.equal(
+      (await h.publish(join(h.dir, 'src-1'), 'app-fix', '1.0.0')).alreadyPublished,
+      true,
+    );
     const other = await writePatchSource(join(h.dir, 'src-other'), {
       'etc/app/config': 'tampered\n',
     });
@@ -102,7 +80,7 @@ describe('the patch path, end to end with real processes', () => {
       '--version',
       '1.0.0',
       '--key',
-      key,
+      join(h.dir, 'server/keys/targets.key'),
     ]);
     assert.equal(refused.code, 1);
     assert.match(
@@ -121,25 +99,10 @@ describe('the patch path, end to end with real processes', () => {
         health: { command: 'grep -q version= etc/app/config', timeoutSeconds: 10 },
       },
     );
-    await h.cliJson([
-      'publish',
-      source,
-      '--name',
-      'app-fix',
-      '--version',
-      '1.0.1',
-      '--key',
-      join(h.dir, 'server/keys/targets.key'),
-    ]);
-    const started = await h.cliJson<RolloutJson>([
-      'rollout',
-      'start',
-      'app-fix@1.0.1',
-      '--devices',
-      'ring=canary',
-    ]);
+    await h.publish(source, 'app-fix', '1.0.1');
+    const started = await start('app-fix@1.0.1', 'ring=canary');
     const result = await h.cli(['rollout', 'status', started.id, '--watch', '--json']);
-    assert.equal(result.code, 1, 'a rollout with failures exits 1');
+    assert.equal(result.code, 1, 'a watched rollout with failures exits 1');
     const done = JSON.parse(result.stdout) as RolloutJson;
     assert.equal(done.state, 'completed-with-failures');
     assert.equal(done.devices.length, 1);
@@ -154,32 +117,16 @@ describe('the patch path, end to end with real processes', () => {
   test('an agent that was offline during publish installs after it reconnects', async () => {
     const late = await h.startAgent('delta', ['ring=late']);
     await late.stop();
-    const source = await writePatchSource(join(h.dir, 'src-late'), { 'etc/late': 'hello\n' });
-    await h.cliJson([
-      'publish',
-      source,
-      '--name',
+    await h.publish(
+      await writePatchSource(join(h.dir, 'src-late'), { 'etc/late': 'hello\n' }),
       'late-fix',
-      '--version',
       '2',
-      '--key',
-      join(h.dir, 'server/keys/targets.key'),
-    ]);
-    const started = await h.cliJson<RolloutJson>([
-      'rollout',
-      'start',
-      'late-fix@2',
-      '--devices',
-      'ring=late',
-    ]);
+    );
+    const started = await start('late-fix@2', 'ring=late');
     const pending = await h.cliJson<RolloutJson>(['rollout', 'status', started.id]);
     assert.equal(pending.counts.pending, 1);
     await h.startAgent('delta');
-    const done = await eventually(async () => {
-      const r = await h.cliJson<RolloutJson>(['rollout', 'status', started.id]);
-      return r.state === 'in-progress' ? undefined : r;
-    }, 'the late agent to install');
-    assert.equal(done.state, 'completed');
+    assert.equal((await h.settled<RolloutJson>(started.id)).state, 'completed');
     assert.equal(await readFile(join(h.agentDirs('delta').root, 'etc/late'), 'utf8'), 'hello\n');
   });
 
@@ -192,27 +139,9 @@ describe('the patch path, end to end with real processes', () => {
       { 'opt/keep': 'new\n' },
       { health: { command: 'false', timeoutSeconds: 5 } },
     );
-    await h.cliJson([
-      'publish',
-      source,
-      '--name',
-      'keep-fix',
-      '--version',
-      '1',
-      '--key',
-      join(h.dir, 'server/keys/targets.key'),
-    ]);
-    const started = await h.cliJson<RolloutJson>([
-      'rollout',
-      'start',
-      'keep-fix@1',
-      '--devices',
-      'ring=main',
-    ]);
-    const done = await eventually(async () => {
-      const r = await h.cliJson<RolloutJson>(['rollout', 'status', started.id]);
-      return r.state === 'in-progress' ? undefined : r;
-    }, 'keep-fix to finish');
+    await h.publish(source, 'keep-fix', '1');
+    const started = await start('keep-fix@1', 'ring=main');
+    const done = await h.settled<RolloutJson>(started.id);
     assert.equal(done.counts.failed, 2);
     assert.equal(await readFile(join(root, 'opt/keep'), 'utf8'), 'original\n');
     assert.equal((await stat(join(root, 'opt/keep'))).mode & 0o777, 0o640);
