@@ -1,18 +1,17 @@
 /** manifest.json of a v1 bundle: the zod schema (shape) and the typed, read-only result. */
 import { z } from 'zod';
+import { PATCH_NAME, PATCH_VERSION } from '../names.js';
 
 export const BUNDLE_FORMAT = 'patchcast-bundle/v1';
 
-const NAME = /^[a-z0-9][a-z0-9._+-]{0,127}$/;
-const VERSION = /^[A-Za-z0-9][A-Za-z0-9.+~:_-]{0,63}$/;
 const MAX_TIMEOUT_MS = 24 * 3600 * 1000;
 
 export function isValidPatchName(s: string): boolean {
-  return typeof s === 'string' && NAME.test(s);
+  return typeof s === 'string' && PATCH_NAME.test(s);
 }
 
 export function isValidPatchVersion(s: string): boolean {
-  return typeof s === 'string' && VERSION.test(s);
+  return typeof s === 'string' && PATCH_VERSION.test(s);
 }
 
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits');
@@ -55,8 +54,8 @@ const fix = z
 export const bundleManifestSchema = z
   .strictObject({
     format: z.literal(BUNDLE_FORMAT),
-    name: z.string().regex(NAME, 'is not a valid patch name'),
-    version: z.string().regex(VERSION, 'is not a valid patch version'),
+    name: z.string().regex(PATCH_NAME, 'is not a valid patch name'),
+    version: z.string().regex(PATCH_VERSION, 'is not a valid patch version'),
     files: z.array(fileEntry).readonly(),
     removals: z.array(z.string()).readonly().optional(),
     hooks: z
