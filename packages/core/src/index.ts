@@ -42,3 +42,4 @@ export { buildRoot, buildSnapshot, buildTargets, buildTimestamp } from './tuf/bu
 export type { RoleKeySet } from './tuf/builders.js';
 export * from './tlog/index.js';
 export * from './versions/index.js';
+export * from './rollout/index.js';

@@ -4,3 +4,4 @@ export * from './api.js';
 export * from './client.js';
 export * from './key-file.js';
 export * from './bundle/index.js';
+export * from './rollout-plan/index.js';

@@ -6,29 +6,33 @@ import { boolFlag, requiredFlag } from '../args.js';
 import { CLIENT_HELP, CLIENT_OPTIONS, JSON_OPTION, clientFor, printJson } from '../context.js';
 import { renderRollout, watchRollout } from '../rollout-view.js';
 import { table } from '../table.js';
+import { REHEARSE_HELP, REHEARSE_OPTIONS, rehearseAction } from './rollout-rehearse.js';
 
-const ACTIONS = ['start', 'status', 'list'] as const;
+const ACTIONS = ['start', 'status', 'list', 'rehearse'] as const;
 
 export const rolloutCommand: Command = {
   name: 'rollout',
-  summary: 'start a rollout, follow its progress, list rollouts',
+  summary: 'start a rollout, follow its progress, list rollouts, rehearse a plan offline',
   usage:
-    'patchcast rollout start NAME@VERSION --devices SELECTOR [--json] | status ID [--watch] [--json] | list [--json]',
+    'patchcast rollout start NAME@VERSION --devices SELECTOR [--json] | status ID [--watch] [--json] | list [--json] | rehearse PLAN --devices N --failure-rate F',
   help: `Actions:
   start NAME@VERSION --devices SELECTOR   push a published patch to the selected devices
         SELECTOR is "all", "label=value" (e.g. env=staging) or "id=dev_a,dev_b"
   status ID [--watch]                     counts and per-device states; --watch follows live
                                           and exits 1 if the rollout ends with failures
   list                                    every rollout, newest first
+${REHEARSE_HELP}
 
 Options:
-  --devices SELECTOR  which devices (start)
+  --devices SELECTOR  which devices (start); with rehearse, how many simulated devices
+  --failure-rate F, --metric-shift X, --seed S, --expedite, --chart FILE   see rehearse
   --watch             redraw until the rollout completes (status)
 ${CLIENT_HELP}
   --json              print JSON: {"id","state","counts":{...},"devices":[...]}`,
   options: {
     devices: { type: 'string' },
     watch: { type: 'boolean' },
+    ...REHEARSE_OPTIONS,
     ...CLIENT_OPTIONS,
     ...JSON_OPTION,
   },
@@ -40,6 +44,7 @@ ${CLIENT_HELP}
         hint: `use one of: ${ACTIONS.join(', ')}`,
       });
     }
+    if (action === 'rehearse') return rehearseAction(invocation);
     const client = clientFor(invocation);
     if (action === 'list') return list(invocation, client);
     if (arg === undefined)
