@@ -11,6 +11,7 @@ import { rolloutCommand } from './commands/rollout.js';
 import { devicesCommand } from './commands/devices.js';
 import { statusCommand } from './commands/status.js';
 import { demoCommand } from './commands/demo.js';
+import { scanCommand } from './commands/scan.js';
 
 export const VERSION = '0.1.0';
 
@@ -24,6 +25,7 @@ export const COMMANDS: readonly Command[] = [
   rolloutCommand,
   devicesCommand,
   statusCommand,
+  scanCommand,
 ];
 
 const EXIT_USAGE = 2;

@@ -43,3 +43,4 @@ export type { RoleKeySet } from './tuf/builders.js';
 export * from './tlog/index.js';
 export * from './versions/index.js';
 export * from './rollout/index.js';
+export * from './vulns/index.js';

@@ -5,3 +5,4 @@ export * from './client.js';
 export * from './key-file.js';
 export * from './bundle/index.js';
 export * from './rollout-plan/index.js';
+export * from './inventory/index.js';

@@ -1,0 +1,64 @@
+/**
+ * Collects the package inventory of this host: os-release, kernel, dpkg and npm packages. Every
+ * location is an option, so tests and unusual hosts pass their own; warnings never stop it.
+ */
+import { hostname, release } from 'node:os';
+import { DEFAULT_DPKG_STATUS } from './dpkg-status.js';
+import { INVENTORY_FORMAT } from './inventory-types.js';
+import type { CollectWarning, NpmPackage, PackageInventory } from './inventory-types.js';
+import { globalNpmPackages } from './npm-global.js';
+import { OS_RELEASE_PATHS } from './os-release.js';
+import { readDpkgStatus, readLockfile, readOsRelease } from './readers.js';
+
+export interface CollectOptions {
+  readonly dpkgStatusPath?: string | undefined;
+  readonly osReleasePaths?: readonly string[] | undefined;
+  /** package-lock.json or npm-shrinkwrap.json files of the applications on this host. */
+  readonly npmLockfiles?: readonly string[] | undefined;
+  /** Global node_modules folders, e.g. /usr/lib/node_modules. */
+  readonly npmGlobalRoots?: readonly string[] | undefined;
+  readonly hostname?: string | undefined;
+  readonly kernelRelease?: (() => string) | undefined;
+  readonly now?: (() => Date) | undefined;
+}
+
+export interface CollectedInventory {
+  readonly inventory: PackageInventory;
+  readonly warnings: readonly CollectWarning[];
+}
+
+async function npmPackages(
+  options: CollectOptions,
+  warnings: CollectWarning[],
+): Promise<NpmPackage[]> {
+  const packages: NpmPackage[] = [];
+  for (const file of options.npmLockfiles ?? []) {
+    const found = await readLockfile(file);
+    packages.push(...found.packages);
+    warnings.push(...found.warnings);
+  }
+  for (const root of options.npmGlobalRoots ?? []) {
+    const found = await globalNpmPackages(root);
+    packages.push(...found.packages);
+    warnings.push(...found.warnings);
+  }
+  return packages;
+}
+
+export async function collectPackageInventory(
+  options: CollectOptions = {},
+): Promise<CollectedInventory> {
+  const warnings: CollectWarning[] = [];
+  const dpkg = await readDpkgStatus(options.dpkgStatusPath ?? DEFAULT_DPKG_STATUS);
+  warnings.push(...dpkg.warnings);
+  const inventory: PackageInventory = {
+    format: INVENTORY_FORMAT,
+    collectedAt: (options.now ?? (() => new Date()))().toISOString(),
+    hostname: options.hostname ?? hostname(),
+    os: await readOsRelease(options.osReleasePaths ?? OS_RELEASE_PATHS),
+    kernel: { release: (options.kernelRelease ?? release)() },
+    dpkg: dpkg.packages,
+    npm: await npmPackages(options, warnings),
+  };
+  return { inventory, warnings };
+}

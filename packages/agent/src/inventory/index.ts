@@ -1,0 +1,19 @@
+export { collectPackageInventory } from './collect.js';
+export type { CollectOptions, CollectedInventory } from './collect.js';
+export { DEFAULT_DPKG_STATUS, parseDpkgStatus } from './dpkg-status.js';
+export type { DpkgStatus } from './dpkg-status.js';
+export { OS_RELEASE_PATHS, parseOsRelease } from './os-release.js';
+export { lockfilePackages } from './npm-lockfile.js';
+export type { LockfilePackages } from './npm-lockfile.js';
+export { NPM_GLOBAL_LIMITS, globalNpmPackages } from './npm-global.js';
+export { readDpkgStatus, readLockfile, readOsRelease } from './readers.js';
+export { DPKG_PRESENT_STATES, INVENTORY_FORMAT } from './inventory-types.js';
+export type {
+  CollectWarning,
+  DpkgPackage,
+  DpkgPresentState,
+  KernelInfo,
+  NpmPackage,
+  OsRelease,
+  PackageInventory,
+} from './inventory-types.js';

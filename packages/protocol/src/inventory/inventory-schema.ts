@@ -1,0 +1,69 @@
+/**
+ * The package inventory an agent collects: OS release, kernel, dpkg and npm packages.
+ * docs/protocol/inventory.md describes it; these schemas are the contract.
+ */
+import { z } from 'zod';
+
+export const INVENTORY_FORMAT = 'patchcast-inventory/v1';
+
+/** Far above real hosts (a desktop Debian has ~3,000 dpkg packages; big monorepos ~100,000 npm). */
+export const INVENTORY_LIMITS = { dpkg: 100_000, npm: 1_000_000, text: 1024 } as const;
+
+const text = z.string().min(1).max(INVENTORY_LIMITS.text);
+
+/** dpkg status words for packages whose files are on disk (dpkg(1) "Package states"). */
+export const DPKG_PRESENT_STATES = [
+  'installed',
+  'triggers-pending',
+  'triggers-awaited',
+  'half-configured',
+  'unpacked',
+  'half-installed',
+] as const;
+export type DpkgPresentState = (typeof DPKG_PRESENT_STATES)[number];
+
+export const osReleaseSchema = z.strictObject({
+  /** os-release(5) ID, e.g. 'debian'. */
+  id: text,
+  /** VERSION_ID, e.g. '12'; absent on Debian testing and unstable. */
+  versionId: text.optional(),
+  versionCodename: text.optional(),
+  prettyName: text.optional(),
+  idLike: z.array(text).max(16).optional(),
+});
+export type OsRelease = z.infer<typeof osReleaseSchema>;
+
+export const kernelSchema = z.strictObject({ release: text });
+export type KernelInfo = z.infer<typeof kernelSchema>;
+
+export const dpkgPackageSchema = z.strictObject({
+  name: text,
+  version: text,
+  architecture: text,
+  /** Source package: the Source field's name, or the binary name when there is none. */
+  source: text,
+  /** Source version: from "Source: name (version)", else the binary version. */
+  sourceVersion: text,
+  status: z.enum(DPKG_PRESENT_STATES),
+});
+export type DpkgPackage = z.infer<typeof dpkgPackageSchema>;
+
+export const npmPackageSchema = z.strictObject({
+  name: text,
+  version: text,
+  /** '<lockfile>#<key in its packages map>' or the package folder of a global install. */
+  path: z.string().min(1).max(4096),
+  dev: z.boolean().optional(),
+});
+export type NpmPackage = z.infer<typeof npmPackageSchema>;
+
+export const packageInventorySchema = z.strictObject({
+  format: z.literal(INVENTORY_FORMAT),
+  collectedAt: z.iso.datetime(),
+  hostname: text.optional(),
+  os: osReleaseSchema.nullable(),
+  kernel: kernelSchema.nullable(),
+  dpkg: z.array(dpkgPackageSchema).max(INVENTORY_LIMITS.dpkg),
+  npm: z.array(npmPackageSchema).max(INVENTORY_LIMITS.npm),
+});
+export type PackageInventory = z.infer<typeof packageInventorySchema>;
