@@ -1,3 +1,5 @@
 export { startAgent } from './agent.js';
 export type { AgentConfig, RunningAgent } from './agent.js';
 export { AGENT_VERSION } from './inventory.js';
+export { collectPackageInventory } from './inventory/index.js';
+export type { CollectOptions, CollectedInventory } from './inventory/index.js';

@@ -12,6 +12,7 @@ import { devicesCommand } from './commands/devices.js';
 import { statusCommand } from './commands/status.js';
 import { demoCommand } from './commands/demo.js';
 import { scanCommand } from './commands/scan.js';
+import { inventoryCommand } from './commands/inventory.js';
 
 export const VERSION = '0.1.0';
 
@@ -25,6 +26,7 @@ export const COMMANDS: readonly Command[] = [
   rolloutCommand,
   devicesCommand,
   statusCommand,
+  inventoryCommand,
   scanCommand,
 ];
 

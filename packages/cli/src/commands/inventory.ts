@@ -1,0 +1,36 @@
+import type { Command } from '../command.js';
+import { listFlag, stringFlag } from '../args.js';
+import { printJson } from '../context.js';
+
+export const inventoryCommand: Command = {
+  name: 'inventory',
+  summary: "print this machine's package inventory (dpkg, npm, os-release, kernel) as JSON",
+  usage: 'patchcast inventory [--npm-lockfile FILE]... [--npm-global DIR]... [--dpkg-status FILE]',
+  help: `Collects what the agent reports (docs/protocol/inventory.md) and prints it as JSON on stdout,
+ready for \`patchcast scan --inventory FILE\`. Anything skipped is reported on stderr.
+
+Options:
+  --npm-lockfile FILE  an application's package-lock.json or npm-shrinkwrap.json; repeatable
+  --npm-global DIR     a global node_modules folder, e.g. /usr/lib/node_modules; repeatable
+  --dpkg-status FILE   the dpkg database (default: /var/lib/dpkg/status)
+
+Example:
+  patchcast inventory --npm-lockfile /srv/app/package-lock.json > host.json`,
+  options: {
+    'npm-lockfile': { type: 'string', multiple: true },
+    'npm-global': { type: 'string', multiple: true },
+    'dpkg-status': { type: 'string' },
+  },
+  positionals: { min: 0, max: 0 },
+  async run(invocation) {
+    const { collectPackageInventory } = await import('@patchcast/agent');
+    const { inventory, warnings } = await collectPackageInventory({
+      dpkgStatusPath: stringFlag(invocation, 'dpkg-status'),
+      npmLockfiles: listFlag(invocation, 'npm-lockfile'),
+      npmGlobalRoots: listFlag(invocation, 'npm-global'),
+    });
+    for (const w of warnings) invocation.io.err(`skipped ${w.source}: ${w.reason}\n`);
+    printJson(invocation, inventory);
+    return 0;
+  },
+};
