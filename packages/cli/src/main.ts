@@ -13,6 +13,7 @@ import { statusCommand } from './commands/status.js';
 import { demoCommand } from './commands/demo.js';
 import { scanCommand } from './commands/scan.js';
 import { inventoryCommand } from './commands/inventory.js';
+import { keysCommand } from './commands/keys.js';
 
 export const VERSION = '0.1.0';
 
@@ -26,6 +27,7 @@ export const COMMANDS: readonly Command[] = [
   rolloutCommand,
   devicesCommand,
   statusCommand,
+  keysCommand,
   inventoryCommand,
   scanCommand,
 ];

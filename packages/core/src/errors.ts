@@ -35,6 +35,8 @@ export const ERROR_CODES = {
   HEALTH_CHECK_FAILED: 'The health check failed after install; the managed root was rolled back.',
   // security (verification): never retried
   SECURITY_SIGNATURE_INVALID: 'Metadata is not signed by a threshold of the trusted keys.',
+  SECURITY_PQ_SIGNATURE_MISSING:
+    'Metadata lacks the post-quantum (ML-DSA-65) signatures that its trusted root requires.',
   SECURITY_ROLLBACK: 'Metadata has a lower version than the trusted copy (rollback attack).',
   SECURITY_EXPIRED: 'Trusted metadata has expired (freeze attack or stale repository).',
   SECURITY_MIX_AND_MATCH:

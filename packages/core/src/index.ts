@@ -10,11 +10,17 @@ export type { ErrorCode, ErrorOptions } from './errors.js';
 export { canonicalize, canonicalBytes } from './canonical-json.js';
 export type { JsonObject, JsonValue } from './canonical-json.js';
 export { equalBytes, fromHex, isHex, randomToken, sha256Hex, toHex, utf8 } from './bytes.js';
-export { ed25519Key, ed25519Signer, generateEd25519, keyIdOf, verifySignature } from './keys.js';
-export type { Ed25519KeyPair, Signer, TufKey } from './keys.js';
-export { SPEC_VERSION, TOP_LEVEL_ROLES, parseEnvelope, parseTargetFile } from './tuf/metadata.js';
+export * from './keys.js';
+export {
+  PQ_ROLE_FIELD,
+  SPEC_VERSION,
+  TOP_LEVEL_ROLES,
+  parseEnvelope,
+  parseTargetFile,
+} from './tuf/metadata.js';
 export type {
   Envelope,
+  KeyThreshold,
   MetaFile,
   ParsedEnvelope,
   RoleKeys,
@@ -28,6 +34,7 @@ export type {
 } from './tuf/metadata.js';
 export {
   asSignedBytes,
+  countValidPqSignatures,
   countValidSignatures,
   formatExpires,
   serializeEnvelope,

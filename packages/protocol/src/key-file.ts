@@ -1,91 +1,135 @@
 /**
- * Key files: `<name>.key` holds private keys (JSON, mode 0600), `<name>.pub` the public half.
- * One file holds one key per algorithm, so a hybrid key is still one file.
+ * Key files: `<name>.key` holds one key holder's private keys (JSON, mode 0600, optionally
+ * passphrase-encrypted), `<name>.pub` the public half. A hybrid holder's Ed25519 and ML-DSA-65
+ * keys live in one file. Version 1 files (Ed25519 only) are still read.
  */
 import { link, open, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
-import { z } from 'zod';
-import { PatchcastError, ed25519Key, ed25519Signer, generateEd25519 } from '@patchcast/core';
-import type { Signer, TufKey } from '@patchcast/core';
+import {
+  PatchcastError,
+  generateKeyPairSet,
+  keySetTypeOf,
+  publicKeysOf,
+  signersOf,
+} from '@patchcast/core';
+import type { KeyPairSet, KeySetType, Signer, TufKey } from '@patchcast/core';
+import { PRIVATE_KEY_FORMAT_V1, parsePrivateKeyV1 } from './keys/private-key-v1.js';
+import {
+  PRIVATE_KEY_FORMAT_V2,
+  parsePrivateKeyV2,
+  privateKeyV2Text,
+} from './keys/private-key-v2.js';
+import type { WriteOptions } from './keys/private-key-v2.js';
+import { MAX_KEY_FILE_BYTES, keyInvalid, parseKeyJson } from './keys/key-json.js';
+import {
+  PUBLIC_KEY_FORMAT,
+  parsePublicKeyFileText,
+  publicKeyFileText,
+} from './keys/public-key-file.js';
 
-export const PRIVATE_KEY_FORMAT = 'patchcast-private-key/v1';
-
-const privateKeyFile = z.strictObject({
-  format: z.literal(PRIVATE_KEY_FORMAT),
-  keys: z
-    .array(
-      z.strictObject({
-        keytype: z.literal('ed25519'),
-        scheme: z.literal('ed25519'),
-        public: z.string().regex(/^[0-9a-f]{64}$/),
-        private: z.string().regex(/^[0-9a-f]{64}$/),
-      }),
-    )
-    .min(1),
-});
+export { PRIVATE_KEY_FORMAT_V1, PRIVATE_KEY_FORMAT_V2, PUBLIC_KEY_FORMAT, parsePublicKeyFileText };
+export { STRONG_SCRYPT_LOG2N } from './keys/key-encryption.js';
+/** The format new private key files are written in. */
+export const PRIVATE_KEY_FORMAT = PRIVATE_KEY_FORMAT_V2;
+/** The environment variable that holds the passphrase of encrypted key files by default. */
+export const KEY_PASSPHRASE_ENV = 'PATCHCAST_KEY_PASSPHRASE';
 
 export interface KeyPairFile {
+  /** One signer per key: a hybrid file gives an Ed25519 and an ML-DSA-65 signer. */
   readonly signers: readonly Signer[];
   readonly publicKeys: readonly TufKey[];
+  readonly type: KeySetType;
+  readonly encrypted: boolean;
 }
 
-export function generateKeyFileText(): string {
-  const pair = generateEd25519();
-  const file = {
-    format: PRIVATE_KEY_FORMAT,
-    keys: [
-      { keytype: 'ed25519', scheme: 'ed25519', public: pair.publicHex, private: pair.seedHex },
-    ],
-  };
-  return `${JSON.stringify(file, null, 2)}\n`;
+export interface KeyFileOptions {
+  /** Needed only for encrypted files. */
+  readonly passphrase?: string | undefined;
 }
 
-export function parseKeyFileText(text: string, source: string): KeyPairFile {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new PatchcastError('KEY_INVALID', `${source} is not JSON`, {
-      hint: 'pass a key file made by Patchcast',
-    });
+export interface GenerateOptions extends WriteOptions {
+  readonly type?: KeySetType;
+}
+
+/** A new private key file's text: hybrid unless told otherwise, encrypted if given a passphrase. */
+export function generateKeyFileText(options: GenerateOptions = {}): string {
+  return privateKeyV2Text(generateKeyPairSet(options.type ?? 'hybrid'), options);
+}
+
+export function keyFileTextOf(set: KeyPairSet, options: WriteOptions = {}): string {
+  return privateKeyV2Text(set, options);
+}
+
+export function parseKeyFileText(
+  text: string,
+  source: string,
+  options: KeyFileOptions = {},
+): KeyPairFile {
+  const json = parseKeyJson(text, source);
+  const format =
+    typeof json === 'object' && json !== null ? (json as { format?: unknown }).format : undefined;
+  if (format === PRIVATE_KEY_FORMAT_V1) {
+    return { ...parsePrivateKeyV1(json, source), type: 'ed25519', encrypted: false };
   }
-  const parsed = privateKeyFile.safeParse(json);
-  if (!parsed.success) {
-    throw new PatchcastError(
-      'KEY_INVALID',
-      `${source} is not a ${PRIVATE_KEY_FORMAT} file: ${parsed.error.issues[0]?.message ?? ''}`,
+  if (format === PUBLIC_KEY_FORMAT) {
+    throw keyInvalid(
+      source,
+      'is a public key file',
+      'pass the private key file (the one without .pub)',
     );
   }
-  const signers = parsed.data.keys.map((k) =>
-    ed25519Signer({ publicHex: k.public, seedHex: k.private }),
-  );
-  return { signers, publicKeys: parsed.data.keys.map((k) => ed25519Key(k.public)) };
+  if (format !== PRIVATE_KEY_FORMAT_V2) {
+    throw keyInvalid(
+      source,
+      `is not a Patchcast private key file (format ${JSON.stringify(format)})`,
+    );
+  }
+  const { set, encrypted } = parsePrivateKeyV2(json, source, options.passphrase);
+  return {
+    signers: signersFrom(set, source),
+    publicKeys: publicKeysOf(set),
+    type: keySetTypeOf(set),
+    encrypted,
+  };
+}
+
+function signersFrom(set: KeyPairSet, source: string): Signer[] {
+  try {
+    return signersOf(set);
+  } catch (error) {
+    if (error instanceof PatchcastError) throw keyInvalid(source, error.message);
+    throw error;
+  }
 }
 
 /** Reads a private key file, refusing one that other users can read. */
-export async function readKeyFile(path: string): Promise<KeyPairFile> {
-  let text: string;
+export async function readKeyFile(
+  path: string,
+  options: KeyFileOptions = {},
+): Promise<KeyPairFile> {
+  return parseKeyFileText(await readPrivateText(path), path, options);
+}
+
+async function readPrivateText(path: string): Promise<string> {
   try {
     const info = await stat(path);
+    if (!info.isFile()) throw keyInvalid(path, 'is not a regular file');
     if ((info.mode & 0o077) !== 0) {
-      throw new PatchcastError(
-        'KEY_INVALID',
-        `${path} is readable by other users (mode ${(info.mode & 0o777).toString(8)})`,
-        {
-          hint: `run: chmod 600 ${path}`,
-        },
-      );
+      const mode = (info.mode & 0o777).toString(8);
+      throw keyInvalid(path, `is readable by other users (mode ${mode})`, `run: chmod 600 ${path}`);
     }
-    text = await readFile(path, 'utf8');
+    if (info.size > MAX_KEY_FILE_BYTES) throw keyInvalid(path, 'is too large for a key file');
+    return await readFile(path, 'utf8');
   } catch (error) {
     if (error instanceof PatchcastError) throw error;
     throw new PatchcastError(
       'KEY_INVALID',
       `cannot read key file ${path}: ${(error as Error).message}`,
-      { cause: error },
+      {
+        cause: error,
+      },
     );
   }
-  return parseKeyFileText(text, path);
 }
 
 /** Writes a new key file with mode 0600; never overwrites an existing one, never leaves half a file. */
@@ -108,10 +152,32 @@ export async function writeNewKeyFile(path: string, text: string): Promise<void>
   }
 }
 
-export async function writePublicKeyFile(path: string, keys: readonly TufKey[]): Promise<void> {
-  await writeFile(
-    path,
-    `${JSON.stringify({ format: 'patchcast-public-key/v1', keys }, null, 2)}\n`,
-    { mode: 0o644 },
-  );
+/** Writes `<name>.pub` (mode 0644); with `exclusive`, refuses to replace an existing file. */
+export async function writePublicKeyFile(
+  path: string,
+  keys: readonly TufKey[],
+  options: { exclusive?: boolean } = {},
+): Promise<void> {
+  try {
+    await writeFile(path, publicKeyFileText(keys), {
+      mode: 0o644,
+      flag: options.exclusive ? 'wx' : 'w',
+    });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw new PatchcastError('CONFLICT', `${path} already exists; refusing to overwrite it`);
+    }
+    throw error;
+  }
+}
+
+export async function readPublicKeyFile(path: string): Promise<TufKey[]> {
+  try {
+    return parsePublicKeyFileText(await readFile(path, 'utf8'), path);
+  } catch (error) {
+    if (error instanceof PatchcastError) throw error;
+    throw new PatchcastError('KEY_INVALID', `cannot read ${path}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
 }

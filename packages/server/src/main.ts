@@ -19,6 +19,9 @@ import type { ServerConfig } from './config.js';
 
 export const SERVER_VERSION = '0.1.0';
 
+/** Role key files may be passphrase-protected; development keys are not. */
+const keyOptions = { passphrase: process.env.PATCHCAST_KEY_PASSPHRASE };
+
 export interface StartOptions {
   /** Lines for a human: warnings about dev keys, the initial admin token, where it listens. */
   readonly print?: (line: string) => void;
@@ -55,8 +58,8 @@ export async function startServer(
   const artifacts = new LocalArtifactStore(join(config.dataDir, 'artifacts'));
   await artifacts.init();
   const [snapshot, timestamp] = await Promise.all([
-    loadRoleKey(config.dataDir, 'snapshot'),
-    loadRoleKey(config.dataDir, 'timestamp'),
+    loadRoleKey(config.dataDir, 'snapshot', keyOptions),
+    loadRoleKey(config.dataDir, 'timestamp', keyOptions),
   ]);
   const repository = new RepositoryService({
     store,
@@ -121,7 +124,7 @@ async function prepareDataDir(dataDir: string): Promise<void> {
 
 async function genesisKeys(dataDir: string) {
   const roles = ['root', 'targets', 'snapshot', 'timestamp'] as const;
-  const files = await Promise.all(roles.map((role) => loadRoleKey(dataDir, role)));
+  const files = await Promise.all(roles.map((role) => loadRoleKey(dataDir, role, keyOptions)));
   const publicKeys = Object.fromEntries(
     roles.map((role, i) => [role, files[i]?.publicKeys ?? []]),
   ) as Record<RoleName, never[]>;

@@ -20,11 +20,14 @@ Options:
   --name NAME        patch name (lowercase letters, digits, . _ + -)
   --version VERSION  patch version
   --key FILE         targets private key (default: $PATCHCAST_KEY, or ./patchcast-data/keys/targets.key)
+  --passphrase-env VAR  environment variable holding the key file's passphrase
+                       (default: $PATCHCAST_KEY_PASSPHRASE)
 ${CLIENT_HELP}
   --json             print the result as JSON`,
   options: {
     ...PATCH_REF_OPTIONS,
     key: { type: 'string' },
+    'passphrase-env': { type: 'string' },
     ...CLIENT_OPTIONS,
     ...JSON_OPTION,
   },
@@ -32,7 +35,11 @@ ${CLIENT_HELP}
   async run(invocation) {
     const ref = patchRefFlags(invocation);
     const client = clientFor(invocation);
-    const signers = await targetsSigners(stringFlag(invocation, 'key'), invocation.io.env);
+    const signers = await targetsSigners(
+      stringFlag(invocation, 'key'),
+      invocation.io.env,
+      stringFlag(invocation, 'passphrase-env'),
+    );
     const bundle = await bundleFromSource(invocation, ref);
     const result = await publishBundle({ client, signers, ref, bundle });
     if (boolFlag(invocation, 'json')) printJson(invocation, result);

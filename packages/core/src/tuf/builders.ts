@@ -1,14 +1,28 @@
 /** Builders for the `signed` part of each top-level role, as the repository side produces them. */
-import { keyIdOf } from '../keys.js';
+import { isPostQuantum, keyIdOf } from '../keys.js';
 import type { TufKey } from '../keys.js';
 import { sha256Hex } from '../bytes.js';
-import { SPEC_VERSION, TOP_LEVEL_ROLES } from './metadata.js';
-import type { Root, RoleName, Snapshot, TargetFile, Targets, Timestamp } from './metadata.js';
+import { PQ_ROLE_FIELD, SPEC_VERSION, TOP_LEVEL_ROLES } from './metadata.js';
+import type {
+  Root,
+  RoleKeys,
+  RoleName,
+  Snapshot,
+  TargetFile,
+  Targets,
+  Timestamp,
+} from './metadata.js';
 import { formatExpires } from './signing.js';
 
+/**
+ * A role's public keys and thresholds. Ed25519 (and any other classical) keys form the standard TUF
+ * role, so stock clients count them; ML-DSA-65 keys form the role's `x-patchcast-pq` set, whose
+ * threshold is `pqThreshold` (default: `threshold`, one of each per key holder).
+ */
 export interface RoleKeySet {
   readonly keys: readonly TufKey[];
   readonly threshold: number;
+  readonly pqThreshold?: number;
 }
 
 export function buildRoot(
@@ -17,16 +31,14 @@ export function buildRoot(
   roles: Readonly<Record<RoleName, RoleKeySet>>,
 ): Root {
   const keys: Record<string, TufKey> = {};
-  const roleKeys = {} as Record<RoleName, { keyids: string[]; threshold: number }>;
-  for (const role of TOP_LEVEL_ROLES) {
-    const { keys: roleKeyList, threshold } = roles[role];
-    const keyids = roleKeyList.map((key) => {
-      const id = keyIdOf(key);
-      keys[id] = key;
-      return id;
-    });
-    roleKeys[role] = { keyids, threshold };
-  }
+  const add = (key: TufKey): string => {
+    const id = keyIdOf(key);
+    keys[id] = key;
+    return id;
+  };
+  const roleKeys = Object.fromEntries(
+    TOP_LEVEL_ROLES.map((role) => [role, roleKeysOf(roles[role], add)]),
+  ) as Record<RoleName, RoleKeys>;
   return {
     _type: 'root',
     spec_version: SPEC_VERSION,
@@ -35,6 +47,19 @@ export function buildRoot(
     consistent_snapshot: true,
     keys,
     roles: roleKeys,
+  };
+}
+
+function roleKeysOf(set: RoleKeySet, add: (key: TufKey) => string): RoleKeys {
+  const ids = (pq: boolean) => [
+    ...new Set(set.keys.filter((key) => isPostQuantum(key) === pq).map(add)),
+  ];
+  const pqIds = ids(true);
+  const standard = { keyids: ids(false), threshold: set.threshold };
+  if (pqIds.length === 0) return standard;
+  return {
+    ...standard,
+    [PQ_ROLE_FIELD]: { keyids: pqIds, threshold: set.pqThreshold ?? set.threshold },
   };
 }
 

@@ -3,9 +3,15 @@
  * Parsing happens once, at the boundary; everything past it trusts these read-only types.
  */
 import type { TufKey } from '../keys.js';
-import { SecurityError } from '../errors.js';
 import { isHex } from '../bytes.js';
 import { canonicalBytes } from '../canonical-json.js';
+import { fail, int, mapValues, obj, str } from './json-guards.js';
+import type { Obj } from './json-guards.js';
+import { parseKey, parseRoleKeys } from './role-keys.js';
+import type { RoleKeys } from './role-keys.js';
+
+export { PQ_ROLE_FIELD } from './role-keys.js';
+export type { KeyThreshold, RoleKeys } from './role-keys.js';
 
 export const SPEC_VERSION = '1.0.31';
 export const TOP_LEVEL_ROLES = ['root', 'timestamp', 'snapshot', 'targets'] as const;
@@ -14,11 +20,6 @@ export type RoleName = (typeof TOP_LEVEL_ROLES)[number];
 export interface Signature {
   readonly keyid: string;
   readonly sig: string;
-}
-
-export interface RoleKeys {
-  readonly keyids: readonly string[];
-  readonly threshold: number;
 }
 
 interface Common<T extends RoleName> {
@@ -78,34 +79,6 @@ export interface ParsedEnvelope<T> extends Envelope<T> {
   readonly signedBytes: Uint8Array;
 }
 
-type Obj = Record<string, unknown>;
-
-function fail(message: string): never {
-  throw new SecurityError('SECURITY_METADATA_MALFORMED', message);
-}
-
-function obj(value: unknown, where: string): Obj {
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    fail(`${where} must be an object`);
-  return value as Obj;
-}
-
-/** Maps an object's own entries; Object.fromEntries keeps a "__proto__" name as a plain key. */
-function mapValues<T>(record: Obj, parse: (value: unknown, name: string) => T): Record<string, T> {
-  return Object.fromEntries(Object.entries(record).map(([name, v]) => [name, parse(v, name)]));
-}
-
-function str(value: unknown, where: string): string {
-  if (typeof value !== 'string') fail(`${where} must be a string`);
-  return value;
-}
-
-function int(value: unknown, where: string, min = 0): number {
-  if (!Number.isSafeInteger(value) || (value as number) < min)
-    fail(`${where} must be an integer >= ${min}`);
-  return value as number;
-}
-
 const EXPIRES = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 
 /** Date.parse rolls over out-of-range fields ("02-31" is March 3): require an exact round trip. */
@@ -127,25 +100,6 @@ function common<T extends RoleName>(signed: Obj, type: T): Common<T> {
     version: int(signed.version, 'version', 1),
     expires,
   };
-}
-
-function parseKey(value: unknown, where: string): TufKey {
-  const key = obj(value, where);
-  const keyval = obj(key.keyval, `${where}.keyval`);
-  const keytype = str(key.keytype, `${where}.keytype`);
-  const scheme = str(key.scheme, `${where}.scheme`);
-  const publicHex = str(keyval.public, `${where}.keyval.public`);
-  if (keytype !== 'ed25519' || scheme !== 'ed25519')
-    fail(`${where}: unsupported key type ${keytype}/${scheme}`);
-  return { keytype, scheme, keyval: { public: publicHex } };
-}
-
-function parseRoleKeys(value: unknown, where: string): RoleKeys {
-  const role = obj(value, where);
-  if (!Array.isArray(role.keyids)) fail(`${where}.keyids must be an array`);
-  const keyids = role.keyids.map((id, i) => str(id, `${where}.keyids[${i}]`));
-  if (new Set(keyids).size !== keyids.length) fail(`${where}.keyids has duplicates`);
-  return { keyids, threshold: int(role.threshold, `${where}.threshold`, 1) };
 }
 
 function parseHashes(value: unknown, where: string): Record<string, string> {

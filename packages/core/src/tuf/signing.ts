@@ -1,13 +1,19 @@
 import { canonicalBytes } from '../canonical-json.js';
-import { verifySignature } from '../keys.js';
-import type { Signer } from '../keys.js';
+import { isPostQuantum, publicKeyIdentity, verifySignature } from '../keys.js';
+import type { Signer, TufKey } from '../keys.js';
 import { SecurityError } from '../errors.js';
+import { PQ_ROLE_FIELD } from './role-keys.js';
+import type { KeyThreshold } from './role-keys.js';
 import type { Envelope, ParsedEnvelope, Root, RoleName } from './metadata.js';
 
-/** Signs the canonical form of `signed` with every signer (spec §4.1: signatures cover canonical JSON). */
+/**
+ * Signs the canonical form of `signed` with every signer (spec §4.1: signatures cover canonical
+ * JSON), one signature per key id: a hybrid key set gives one Ed25519 and one ML-DSA-65 entry.
+ */
 export function signEnvelope<T>(signed: T, signers: readonly Signer[]): Envelope<T> {
   const bytes = canonicalBytes(signed);
-  return { signed, signatures: signers.map((s) => ({ keyid: s.keyid, sig: s.sign(bytes) })) };
+  const unique = [...new Map(signers.map((s) => [s.keyid, s])).values()];
+  return { signed, signatures: unique.map((s) => ({ keyid: s.keyid, sig: s.sign(bytes) })) };
 }
 
 /** What signature checks need: the exact canonical bytes that were signed, and the signatures. */
@@ -21,21 +27,44 @@ export function asSignedBytes(envelope: Envelope<unknown>): SignedBytes {
   };
 }
 
-/** Counts distinct trusted keys of `role` (per `root`) that made a valid signature over `signed`. */
-export function countValidSignatures(envelope: SignedBytes, root: Root, role: RoleName): number {
-  const roleKeys = root.roles[role];
-  const bytes = envelope.signedBytes;
-  // Counted by public key, not key id: one key listed under two ids must not count twice.
+/**
+ * Counts distinct keys among `allowed.keyids` (looked up in `keys`, admitted by `admit`) that made
+ * a valid signature. Counted by key identity, not key id: one key under two ids counts once.
+ */
+function countDistinct(
+  envelope: SignedBytes,
+  keys: Root['keys'],
+  allowed: KeyThreshold,
+  admit: (key: TufKey) => boolean,
+): number {
   const seen = new Set<string>();
   for (const { keyid, sig } of envelope.signatures) {
-    const key = roleKeys.keyids.includes(keyid) ? root.keys[keyid] : undefined;
-    if (key === undefined || seen.has(key.keyval.public)) continue;
-    if (verifySignature(key, sig, bytes)) seen.add(key.keyval.public);
+    const key =
+      allowed.keyids.includes(keyid) && Object.hasOwn(keys, keyid) ? keys[keyid] : undefined;
+    if (key === undefined || !admit(key)) continue;
+    const identity = publicKeyIdentity(key);
+    if (identity === undefined || seen.has(identity)) continue;
+    if (verifySignature(key, sig, envelope.signedBytes)) seen.add(identity);
   }
   return seen.size;
 }
 
-/** Throws unless a threshold of `role`'s keys in `root` signed the envelope. */
+/** Counts distinct keys of `role`'s standard key ids (spec §4.3) that validly signed. */
+export function countValidSignatures(envelope: SignedBytes, root: Root, role: RoleName): number {
+  return countDistinct(envelope, root.keys, root.roles[role], () => true);
+}
+
+/** Counts distinct post-quantum keys of `role`'s `x-patchcast-pq` key ids that validly signed. */
+export function countValidPqSignatures(envelope: SignedBytes, root: Root, role: RoleName): number {
+  const pq = root.roles[role][PQ_ROLE_FIELD];
+  return pq === undefined ? 0 : countDistinct(envelope, root.keys, pq, isPostQuantum);
+}
+
+/**
+ * Throws unless `role`'s keys in `root` signed the envelope: the standard TUF threshold first
+ * (SECURITY_SIGNATURE_INVALID), then, where root declares one, the post-quantum threshold
+ * (SECURITY_PQ_SIGNATURE_MISSING). A stock TUF client checks only the first.
+ */
 export function verifyThreshold(envelope: SignedBytes, root: Root, role: RoleName): void {
   const { threshold } = root.roles[role];
   const valid = countValidSignatures(envelope, root, role);
@@ -43,6 +72,20 @@ export function verifyThreshold(envelope: SignedBytes, root: Root, role: RoleNam
     throw new SecurityError(
       'SECURITY_SIGNATURE_INVALID',
       `${role} metadata has ${valid} valid signature(s) of root v${root.version}'s ${role} keys; ${threshold} required`,
+    );
+  }
+  verifyPqThreshold(envelope, root, role);
+}
+
+function verifyPqThreshold(envelope: SignedBytes, root: Root, role: RoleName): void {
+  const pq = root.roles[role][PQ_ROLE_FIELD];
+  if (pq === undefined) return;
+  const valid = countValidPqSignatures(envelope, root, role);
+  if (valid < pq.threshold) {
+    throw new SecurityError(
+      'SECURITY_PQ_SIGNATURE_MISSING',
+      `${role} metadata has ${valid} valid ML-DSA-65 signature(s) of root v${root.version}'s post-quantum ${role} keys; ${pq.threshold} required`,
+      { hint: 'the ML-DSA signatures were stripped, or a signer lacks its ML-DSA key' },
     );
   }
 }

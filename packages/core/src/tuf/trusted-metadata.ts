@@ -2,12 +2,15 @@
  * The set of metadata a client trusts, and the checks that admit new metadata into it.
  * Each method is one part of the TUF 1.0 client workflow (spec §5.3 to §5.6); step numbers
  * are cited where each check happens. Failures are SecurityErrors and leave the set unchanged.
+ * Every signature check also enforces root's post-quantum threshold where root declares one
+ * (docs/protocol/metadata.md): a Patchcast client's check in addition to the spec's.
  */
 import { SecurityError } from '../errors.js';
 import { sha256Hex } from '../bytes.js';
 import { verifyThreshold } from './signing.js';
-import { parseEnvelope } from './metadata.js';
+import { PQ_ROLE_FIELD, parseEnvelope } from './metadata.js';
 import type {
+  KeyThreshold,
   MetaFile,
   ParsedEnvelope,
   Root,
@@ -48,7 +51,8 @@ export class TrustedMetadata {
   updateRoot(bytes: Uint8Array): boolean {
     if (this.#timestamp !== undefined) throw new Error('root must be updated before timestamp');
     const next = parseEnvelope('root', bytes);
-    // §5.3.4: signed by a threshold of the trusted root's keys and of the new root's own keys.
+    // §5.3.4: signed by a threshold of the trusted root's keys and of the new root's own keys;
+    // each check includes that root's post-quantum threshold where it declares one.
     verifyThreshold(next, this.root, 'root');
     verifyThreshold(next, next.signed, 'root');
     // §5.3.5: the version must be exactly trusted + 1 (rollback and skipped versions refused).
@@ -188,8 +192,14 @@ export class TrustedMetadata {
   }
 }
 
+/** §5.3.11 compares a role's keys across roots: the standard and the post-quantum key ids. */
 function sameKeys(a: Root, b: Root, role: RoleName): boolean {
   const [x, y] = [a.roles[role], b.roles[role]];
+  return sameIds(x, y) && sameIds(x[PQ_ROLE_FIELD], y[PQ_ROLE_FIELD]);
+}
+
+function sameIds(x: KeyThreshold | undefined, y: KeyThreshold | undefined): boolean {
+  if (x === undefined || y === undefined) return x === y;
   return (
     x.threshold === y.threshold &&
     x.keyids.length === y.keyids.length &&

@@ -1,9 +1,11 @@
 /**
- * An in-memory TUF repository for tests: real keys, real signatures, consistent snapshots,
- * served through a fake RepositoryOps, plus an in-memory TrustedStoreOps for the client side.
+ * An in-memory TUF repository for tests: real keys (hybrid Ed25519 + ML-DSA-65 unless a test asks
+ * for Ed25519 only), real signatures, consistent snapshots, served through a fake RepositoryOps,
+ * plus an in-memory TrustedStoreOps for the client side.
  * Tests publish, rotate, re-sign and tamper through it; nothing here touches disk or network.
  */
 import assert from 'node:assert/strict';
+import { roleSigners } from './fixture-keys.js';
 import {
   SecurityError,
   Updater,
@@ -12,8 +14,6 @@ import {
   buildTargets,
   buildTimestamp,
   consistentTargetPath,
-  ed25519Signer,
-  generateEd25519,
   serializeEnvelope,
   sha256Hex,
   signEnvelope,
@@ -21,6 +21,7 @@ import {
 } from '../../src/index.js';
 import type {
   ErrorCode,
+  KeySetType,
   LocalRole,
   RepositoryOps,
   RoleName,
@@ -38,9 +39,7 @@ export const DAY = 24 * 60 * 60 * 1000;
 export const NOW = new Date('2030-01-01T00:00:00Z');
 export const later = (days: number): Date => new Date(NOW.getTime() + days * DAY);
 
-export function makeSigners(count: number): Signer[] {
-  return Array.from({ length: count }, () => ed25519Signer(generateEd25519()));
-}
+export { classical, makeSigners, postQuantum } from './fixture-keys.js';
 
 export interface RoleSetup {
   readonly signers: readonly Signer[];
@@ -81,11 +80,17 @@ export class TestRepo {
   timestamp!: Timestamp;
   #snapshotBytes: Uint8Array = new Uint8Array();
 
-  /** Version 1 of every role, no targets. `keys` sets per role how many keys and the threshold. */
-  constructor(keys: Partial<Record<RoleName, { count: number; threshold: number }>> = {}) {
+  /**
+   * Version 1 of every role, no targets. `keys` sets per role how many key holders and the
+   * threshold (standard and post-quantum alike); `type` whether holders are hybrid.
+   */
+  constructor(
+    keys: Partial<Record<RoleName, { count: number; threshold: number }>> = {},
+    type: KeySetType = 'hybrid',
+  ) {
     const setup = (role: RoleName): RoleSetup => {
       const { count, threshold } = keys[role] ?? { count: 1, threshold: 1 };
-      return { signers: makeSigners(count), threshold };
+      return { signers: roleSigners(role, count, type), threshold };
     };
     this.roles = perRole(setup);
     this.expires = perRole(() => later(365));

@@ -2,9 +2,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  PQ_ROLE_FIELD,
   TrustedMetadata,
+  buildRoot,
   consistentTargetPath,
   formatExpires,
+  generateKeyPairSet,
+  keyIdOf,
+  publicKeysOf,
   sha256Hex,
   verifyTarget,
 } from '../../src/index.js';
@@ -57,4 +62,30 @@ test('TrustedMetadata: a stale local snapshot is an anchor, never a source of ta
   trusted.updateSnapshot(repo.file('2.snapshot.json'));
   trusted.updateTargets(repo.file('2.targets.json'));
   assert.equal(trusted.targets?.version, 2);
+});
+
+test('buildRoot: Ed25519 keys form the standard role, ML-DSA-65 keys its x-patchcast-pq set', () => {
+  const [a, b] = [generateKeyPairSet(), generateKeyPairSet()];
+  const classic = generateKeyPairSet('ed25519');
+  const root = buildRoot(1, NOW, {
+    root: { keys: [...publicKeysOf(a), ...publicKeysOf(b)], threshold: 2, pqThreshold: 1 },
+    targets: { keys: [...publicKeysOf(a), ...publicKeysOf(a)], threshold: 1 },
+    snapshot: { keys: publicKeysOf(classic), threshold: 1 },
+    timestamp: { keys: publicKeysOf(b), threshold: 1 },
+  });
+  const ids = (set: typeof a) => publicKeysOf(set).map(keyIdOf);
+  const [aEd, aPq] = ids(a);
+  const [bEd, bPq] = ids(b);
+  assert.deepEqual(root.roles.root, {
+    keyids: [aEd, bEd],
+    threshold: 2,
+    [PQ_ROLE_FIELD]: { keyids: [aPq, bPq], threshold: 1 },
+  });
+  assert.deepEqual(root.roles.targets, {
+    keyids: [aEd],
+    threshold: 1,
+    [PQ_ROLE_FIELD]: { keyids: [aPq], threshold: 1 },
+  });
+  assert.deepEqual(root.roles.snapshot, { keyids: ids(classic), threshold: 1 });
+  assert.equal(Object.keys(root.keys).length, 5);
 });

@@ -1,6 +1,7 @@
 /**
- * The development key set made on first start in `<data>/keys/`. In production root and targets
- * keys live offline with their holders; the server needs only snapshot and timestamp keys.
+ * The development key set made on first start in `<data>/keys/`: one hybrid key holder (Ed25519
+ * and ML-DSA-65) per role, unencrypted so the server can start unattended. In production root and
+ * targets keys live offline with their holders; the server needs only snapshot and timestamp keys.
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ import {
   writeNewKeyFile,
   writePublicKeyFile,
 } from '@patchcast/protocol';
-import type { KeyPairFile } from '@patchcast/protocol';
+import type { KeyFileOptions, KeyPairFile } from '@patchcast/protocol';
 import type { RoleName } from '@patchcast/core';
 import { TOP_LEVEL_ROLES } from '@patchcast/core';
 
@@ -26,7 +27,7 @@ export async function ensureDevKeys(dataDir: string): Promise<boolean> {
   let created = false;
   for (const role of TOP_LEVEL_ROLES) {
     try {
-      await writeNewKeyFile(keyPath(dataDir, role), generateKeyFileText());
+      await writeNewKeyFile(keyPath(dataDir, role), generateKeyFileText({ type: 'hybrid' }));
       created = true;
       const pair = await readKeyFile(keyPath(dataDir, role));
       await writePublicKeyFile(join(dataDir, 'keys', `${role}.pub`), pair.publicKeys);
@@ -37,6 +38,14 @@ export async function ensureDevKeys(dataDir: string): Promise<boolean> {
   return created;
 }
 
-export async function loadRoleKey(dataDir: string, role: RoleName): Promise<KeyPairFile> {
-  return readKeyFile(keyPath(dataDir, role));
+/**
+ * Reads a role's key file. An operator may replace a development key with an encrypted one;
+ * `options.passphrase` (main.ts passes $PATCHCAST_KEY_PASSPHRASE) then opens it.
+ */
+export async function loadRoleKey(
+  dataDir: string,
+  role: RoleName,
+  options: KeyFileOptions = {},
+): Promise<KeyPairFile> {
+  return readKeyFile(keyPath(dataDir, role), options);
 }

@@ -8,6 +8,9 @@ import { TestRepo, refreshRefused, refreshedClient, sign, tamper } from '../fixt
 type Json = Record<string, unknown>;
 type Mutation = (envelope: Json & { signed: Json }) => void;
 
+const targetsRole = (e: Json & { signed: Json }) => (e.signed.roles as Json).targets as Json;
+const firstKey = (e: Json & { signed: Json }) => Object.values(e.signed.keys as Json)[0] as Json;
+
 /** Each vector: a role, what is wrong, and how to break a valid envelope of that role. */
 const VECTORS: readonly (readonly [RoleName, string, Mutation])[] = [
   ['timestamp', 'wrong _type', (e) => void (e.signed._type = 'snapshot')],
@@ -52,6 +55,28 @@ const VECTORS: readonly (readonly [RoleName, string, Mutation])[] = [
       const targets = (e.signed.roles as Json).targets as { keyids: string[] };
       targets.keyids = [...targets.keyids, ...targets.keyids];
     },
+  ],
+  ['root', 'x-patchcast-pq a string', (e) => void (targetsRole(e)['x-patchcast-pq'] = 'all')],
+  [
+    'root',
+    'x-patchcast-pq threshold 0',
+    (e) => void (targetsRole(e)['x-patchcast-pq'] = { keyids: [], threshold: 0 }),
+  ],
+  [
+    'root',
+    'x-patchcast-pq without keyids',
+    (e) => void (targetsRole(e)['x-patchcast-pq'] = { threshold: 1 }),
+  ],
+  [
+    'root',
+    'x-patchcast-pq duplicate keyids',
+    (e) => void (targetsRole(e)['x-patchcast-pq'] = { keyids: ['a', 'a'], threshold: 1 }),
+  ],
+  ['root', 'a key whose keytype is a number', (e) => void (firstKey(e).keytype = 25519)],
+  [
+    'root',
+    'a key of unknown type with a numeric public',
+    (e) => void Object.assign(firstKey(e), { keytype: 'x-future', keyval: { public: 1 } }),
   ],
   [
     'targets',

@@ -1,28 +1,47 @@
-/** Threshold: a role's metadata needs signatures from `threshold` distinct keys of that role. */
+/**
+ * Threshold: a role's metadata needs signatures from `threshold` distinct Ed25519 keys of that
+ * role (the standard TUF count) and, where root declares it, from `x-patchcast-pq.threshold`
+ * distinct ML-DSA-65 keys. Neither kind counts towards the other.
+ */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   asSignedBytes,
   buildRoot,
   canonicalBytes,
+  countValidPqSignatures,
   countValidSignatures,
   ed25519Key,
   ed25519Signer,
   generateEd25519,
+  mlDsa65Key,
   signEnvelope,
 } from '../../../src/index.js';
-import type { Signature } from '../../../src/index.js';
-import { TestRepo, refreshRefused, refreshedClient } from '../fixtures.js';
+import type { Signature, Signer } from '../../../src/index.js';
+import { TestRepo, classical, postQuantum, refreshRefused, refreshedClient } from '../fixtures.js';
 
-/** Targets is 2-of-3; the client trusts version 2. */
+type Three = readonly [Signer, Signer, Signer];
+
+/** Targets is 2-of-3 (Ed25519) and 2-of-3 (ML-DSA-65); the client trusts version 2. */
 async function twoOfThree() {
   const repo = new TestRepo({ targets: { count: 3, threshold: 2 } });
   repo.publishTarget('a.bin', 'a');
   const client = await refreshedClient(repo);
-  const [k1, k2, k3] = repo.roles.targets.signers;
-  assert.ok(k1 && k2 && k3);
-  return { repo, client, keys: [k1, k2, k3] as const };
+  const ed = three(classical(repo.roles.targets.signers));
+  const pq = three(postQuantum(repo.roles.targets.signers));
+  return { repo, client, ed, pq };
 }
+
+function three(signers: readonly Signer[]): Three {
+  const [a, b, c] = signers;
+  assert.ok(a && b && c && signers.length === 3);
+  return [a, b, c];
+}
+
+const by = (signer: Signer, bytes: Uint8Array): Signature => ({
+  keyid: signer.keyid,
+  sig: signer.sign(bytes),
+});
 
 /** Publishes targets v3 with exactly `signatures`, plus a proper snapshot and timestamp. */
 function publishTargetsSignedBy(
@@ -37,39 +56,56 @@ function publishTargetsSignedBy(
   repo.writeTimestamp(repo.nextTimestamp());
 }
 
-test('threshold: 2-of-3 targets with one valid signature is refused', async () => {
-  const { repo, client, keys } = await twoOfThree();
-  publishTargetsSignedBy(repo, (bytes) => [{ keyid: keys[0].keyid, sig: keys[0].sign(bytes) }]);
+test('threshold: 2-of-3 targets with one valid Ed25519 signature is refused', async () => {
+  const { repo, client, ed, pq } = await twoOfThree();
+  publishTargetsSignedBy(repo, (b) => [by(ed[0], b), by(pq[0], b), by(pq[1], b)]);
 
   await refreshRefused(client, 'SECURITY_SIGNATURE_INVALID', ['timestamp', 'snapshot']);
   assert.equal(client.store.versions().targets, 2);
 });
 
 test('threshold: two signatures by the same key count once', async () => {
-  const { repo, client, keys } = await twoOfThree();
-  const sig = (bytes: Uint8Array) => ({ keyid: keys[0].keyid, sig: keys[0].sign(bytes) });
-  publishTargetsSignedBy(repo, (bytes) => [sig(bytes), sig(bytes)]);
+  const { repo, client, ed, pq } = await twoOfThree();
+  publishTargetsSignedBy(repo, (b) => [by(ed[0], b), by(ed[0], b), by(pq[0], b), by(pq[1], b)]);
 
   await refreshRefused(client, 'SECURITY_SIGNATURE_INVALID', ['timestamp', 'snapshot']);
 });
 
 test('threshold: one good signature plus garbage under another key id is refused', async () => {
-  const { repo, client, keys } = await twoOfThree();
-  publishTargetsSignedBy(repo, (bytes) => [
-    { keyid: keys[0].keyid, sig: keys[0].sign(bytes) },
-    { keyid: keys[1].keyid, sig: keys[0].sign(bytes) }, // k1's signature filed under k2's id
-    { keyid: keys[2].keyid, sig: 'zz' },
+  const { repo, client, ed, pq } = await twoOfThree();
+  publishTargetsSignedBy(repo, (b) => [
+    by(ed[0], b),
+    { keyid: ed[1].keyid, sig: ed[0].sign(b) }, // k1's signature filed under k2's id
+    { keyid: ed[2].keyid, sig: 'zz' },
+    by(pq[0], b),
+    by(pq[1], b),
   ]);
 
   await refreshRefused(client, 'SECURITY_SIGNATURE_INVALID', ['timestamp', 'snapshot']);
 });
 
-test('threshold: 2-of-3 with two distinct valid signatures is accepted', async () => {
-  const { repo, client, keys } = await twoOfThree();
-  publishTargetsSignedBy(repo, (bytes) => [
-    { keyid: keys[2].keyid, sig: 'not hex at all' },
-    { keyid: keys[1].keyid, sig: keys[1].sign(bytes) },
-    { keyid: keys[2].keyid, sig: keys[2].sign(bytes) },
+test('threshold: ML-DSA signatures do not count towards the Ed25519 threshold', async () => {
+  const { repo, client, ed, pq } = await twoOfThree();
+  publishTargetsSignedBy(repo, (b) => [by(ed[0], b), by(pq[0], b), by(pq[1], b), by(pq[2], b)]);
+
+  await refreshRefused(client, 'SECURITY_SIGNATURE_INVALID', ['timestamp', 'snapshot']);
+});
+
+test('threshold: Ed25519 threshold met but one of two ML-DSA signatures is refused', async () => {
+  const { repo, client, ed, pq } = await twoOfThree();
+  publishTargetsSignedBy(repo, (b) => [by(ed[0], b), by(ed[1], b), by(ed[2], b), by(pq[2], b)]);
+
+  await refreshRefused(client, 'SECURITY_PQ_SIGNATURE_MISSING', ['timestamp', 'snapshot']);
+});
+
+test('threshold: 2-of-3 of each kind, from different holders, is accepted', async () => {
+  const { repo, client, ed, pq } = await twoOfThree();
+  publishTargetsSignedBy(repo, (b) => [
+    { keyid: ed[2].keyid, sig: 'not hex at all' },
+    by(ed[1], b),
+    by(ed[2], b),
+    by(pq[0], b),
+    by(pq[2], b),
   ]);
 
   await client.updater.refresh();
@@ -78,7 +114,7 @@ test('threshold: 2-of-3 with two distinct valid signatures is accepted', async (
 
 test('countValidSignatures: an invalid then a valid signature by one key counts one', () => {
   const repo = new TestRepo({ targets: { count: 2, threshold: 2 } });
-  const [k1] = repo.roles.targets.signers;
+  const [k1] = classical(repo.roles.targets.signers);
   assert.ok(k1);
   const envelope = signEnvelope(repo.targets, [k1]);
   const [good] = envelope.signatures;
@@ -118,4 +154,31 @@ test('threshold: one public key listed under two key ids counts once', () => {
     ],
   };
   assert.equal(countValidSignatures(both, doubled, 'targets'), 1);
+});
+
+test('threshold: one ML-DSA key under two ids (two PEM spellings) counts once', () => {
+  const repo = new TestRepo();
+  const [pq] = postQuantum(repo.roles.targets.signers);
+  assert.ok(pq);
+  const crlf = mlDsa65Key(pq.key.keyval.public.replace(/\n/g, '\r\n'));
+  const twin = 'e'.repeat(64);
+  const pqRole = { keyids: [pq.keyid, twin], threshold: 2 };
+  const root = {
+    ...repo.root,
+    keys: { ...repo.root.keys, [twin]: crlf },
+    roles: {
+      ...repo.root.roles,
+      targets: { ...repo.root.roles.targets, 'x-patchcast-pq': pqRole },
+    },
+  };
+  const envelope = asSignedBytes(signEnvelope({ hello: 'world' }, [pq]));
+  const sig = envelope.signatures[0]?.sig ?? '';
+  const both = {
+    ...envelope,
+    signatures: [
+      { keyid: pq.keyid, sig },
+      { keyid: twin, sig },
+    ],
+  };
+  assert.equal(countValidPqSignatures(both, root, 'targets'), 1);
 });

@@ -1,10 +1,12 @@
 /**
  * Unknown fields (spec §4: implementations must keep unrecognized fields for signing): signatures
  * cover the signed object exactly as received, not the typed model the parser builds from it.
+ * Unknown key types are data too: they parse, and they never verify.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseEnvelope, verifyThreshold } from '../../../src/index.js';
+import { PQ_ROLE_FIELD, keyIdOf, parseEnvelope, verifyThreshold } from '../../../src/index.js';
+import type { TufKey } from '../../../src/index.js';
 import { TestRepo, refreshRefused, refreshedClient, sign, tamper } from '../fixtures.js';
 
 function targetsWithExtras(repo: TestRepo) {
@@ -66,4 +68,42 @@ test('unknown fields: an unsigned unknown field added by the mirror is refused',
     tamper(repo.file('timestamp.json'), (e) => void (e.signed.x_injected = true)),
   );
   await refreshRefused(client, 'SECURITY_SIGNATURE_INVALID');
+});
+
+test('unknown key types: a root adding a future key type to the roles keeps clients working', async () => {
+  const repo = new TestRepo();
+  const client = await refreshedClient(repo);
+  const future = { keytype: 'slh-dsa', scheme: 'slh-dsa-shake-128s/1', keyval: { public: 'ab' } };
+  const odd = {
+    keytype: 'x-hsm',
+    scheme: 'x-hsm/1',
+    keyval: { uri: 'pkcs11:x' },
+  } as unknown as TufKey;
+  const [futureId, oddId] = [keyIdOf(future), keyIdOf(odd)];
+  const root = repo.rootFrom(2);
+  const targets = root.roles.targets;
+  const pq = targets[PQ_ROLE_FIELD];
+  assert.ok(pq);
+  const roles = {
+    ...root.roles,
+    targets: {
+      keyids: [...targets.keyids, futureId, oddId],
+      threshold: 1,
+      [PQ_ROLE_FIELD]: { keyids: [...pq.keyids, futureId], threshold: 1 },
+    },
+  };
+  repo.writeRoot({ ...root, keys: { ...root.keys, [futureId]: future, [oddId]: odd }, roles });
+  repo.publishTarget('a.bin', 'a');
+  const withFutureSig = tamper(repo.file('2.targets.json'), (e) => {
+    e.signatures = [...(e.signatures as unknown[]), { keyid: futureId, sig: '00'.repeat(64) }];
+  });
+  repo.metadata.set('2.targets.json', withFutureSig);
+
+  await client.updater.refresh();
+  assert.equal(new TextDecoder().decode((await client.updater.download('a.bin')).bytes), 'a');
+  assert.deepEqual(parseEnvelope('root', repo.file('2.root.json')).signed.keys[oddId], {
+    keytype: 'x-hsm',
+    scheme: 'x-hsm/1',
+    keyval: { public: '' },
+  });
 });
