@@ -14,6 +14,8 @@ import { PatchRunner } from './patch-runner.js';
 import { collectInventory } from './inventory.js';
 import { fileTrustStore, httpRepository } from './tuf-ops.js';
 import { recoverTransactions } from './install/index.js';
+import { LogChecker } from './log/log-checker.js';
+import { httpLogOps } from './log/log-ops.js';
 
 export interface AgentConfig {
   readonly dataDir: string;
@@ -23,6 +25,8 @@ export interface AgentConfig {
   readonly name?: string | undefined;
   readonly labels?: Readonly<Record<string, string>>;
   readonly trustedRootFile?: string | undefined;
+  /** The log's verifier key obtained out of band; else /log/key is trusted on first use. */
+  readonly logKey?: string | undefined;
   readonly log?: (line: string) => void;
   readonly backoff?: { readonly baseMs: number; readonly maxMs: number };
   readonly retryDelayMs?: number;
@@ -47,6 +51,13 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
   const server = config.server === undefined ? identity.server : normalizeServerUrl(config.server);
   const state = new AgentState(dataDir);
   await state.load();
+  const logChecker = new LogChecker({
+    dataDir,
+    ops: httpLogOps(server),
+    logKey: config.logKey,
+    log,
+  });
+  await logChecker.load();
   const updater = new Updater({
     repository: httpRepository(server),
     store: fileTrustStore(dataDir),
@@ -57,6 +68,7 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
     rootDir,
     state,
     updater,
+    publication: logChecker,
     log,
     retryDelayMs: config.retryDelayMs,
     send: (message) => connection.send(message),
@@ -69,6 +81,7 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
     backoff: config.backoff,
     inventory: () => collectInventory(state.data.installed),
     lastTimestampVersion: () => state.data.lastTimestampVersion,
+    checkpoint: () => logChecker.checkpointNote,
     onWelcome: () => {
       log(`connected to ${server} as ${identity.deviceId}`);
       for (const report of state.data.outbox) connection.send(report);
@@ -117,6 +130,7 @@ async function identityFor(
     name: config.name ?? hostname(),
     labels: config.labels ?? {},
     trustedRootFile: config.trustedRootFile,
+    logKey: config.logKey,
     log,
   });
   log(`enrolled as ${identity.deviceId}`);

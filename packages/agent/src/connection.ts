@@ -18,6 +18,8 @@ export interface ConnectionDeps {
   readonly server: string;
   readonly inventory: () => Inventory;
   readonly lastTimestampVersion: () => number;
+  /** The newest verified log checkpoint, if any (docs/protocol/log.md "Split views"). */
+  readonly checkpoint: () => string | undefined;
   readonly onWelcome: () => void;
   readonly onMessage: (message: Exclude<ServerMessage, { type: 'challenge' | 'welcome' }>) => void;
   readonly log: (line: string) => void;
@@ -95,6 +97,7 @@ export class Connection {
       const signature = identity.signer.sign(
         authStatement(identity.deviceId, message.nonce, audience),
       );
+      const checkpoint = this.#deps.checkpoint();
       const hello: AgentMessage = {
         type: 'hello',
         deviceId: identity.deviceId,
@@ -102,6 +105,7 @@ export class Connection {
         signature,
         lastTimestampVersion: this.#deps.lastTimestampVersion(),
         inventory: this.#deps.inventory(),
+        ...(checkpoint === undefined ? {} : { checkpoint }),
       };
       socket.send(JSON.stringify(hello));
     } else if (message.type === 'welcome') {

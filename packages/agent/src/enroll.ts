@@ -7,6 +7,9 @@ import type { Identity } from './identity.js';
 import { collectInventory } from './inventory.js';
 import { fileTrustStore } from './tuf-ops.js';
 import { fetchBounded } from './http-fetch.js';
+import { httpLogOps } from './log/log-ops.js';
+import { saveLogKey } from './log/log-trust-store.js';
+import { obtainLogKey } from './log/pin-log-key.js';
 
 export interface EnrollOptions {
   readonly server: string;
@@ -16,12 +19,16 @@ export interface EnrollOptions {
   readonly labels: Readonly<Record<string, string>>;
   /** A root.json obtained out of band; without it the server's 1.root.json is trusted on first use. */
   readonly trustedRootFile?: string | undefined;
+  /** The log's verifier key obtained out of band; without it /log/key is trusted on first use. */
+  readonly logKey?: string | undefined;
   readonly log: (line: string) => void;
 }
 
 export async function enroll(options: EnrollOptions): Promise<Identity> {
   const client = new PatchcastClient({ server: options.server });
   const root = await initialRoot(client.server, options);
+  const ops = httpLogOps(client.server);
+  const logKey = await obtainLogKey({ ops, given: options.logKey, log: options.log });
   const keys = newKeyPair();
   const { deviceId } = await client.enroll({
     token: options.token,
@@ -31,6 +38,7 @@ export async function enroll(options: EnrollOptions): Promise<Identity> {
     inventory: collectInventory([]),
   });
   await fileTrustStore(options.dataDir).save('root', root);
+  await saveLogKey(options.dataDir, logKey);
   return saveIdentity(options.dataDir, { deviceId, server: client.server, ...keys });
 }
 

@@ -18,6 +18,7 @@ import type {
 } from '@patchcast/protocol';
 import { installBundle } from './install/index.js';
 import type { AgentState } from './state.js';
+import type { LogChecker } from './log/log-checker.js';
 import { fileTrustStore } from './tuf-ops.js';
 
 export interface RunnerDeps {
@@ -25,6 +26,7 @@ export interface RunnerDeps {
   readonly rootDir: string;
   readonly state: AgentState;
   readonly updater: Updater;
+  readonly publication: Pick<LogChecker, 'checkPublication'>;
   readonly send: (message: AgentMessage) => boolean;
   readonly inventory: () => Inventory;
   readonly log: (line: string) => void;
@@ -99,7 +101,8 @@ export class PatchRunner {
     const t0 = Date.now();
     await updater.refresh(); // §5.3 to §5.6: the whole chain is verified before any download
     await this.#rememberTimestampVersion();
-    const { bytes } = await updater.download(targetPathOf(ref)); // §5.7: length and hash checked
+    const { info, bytes } = await updater.download(targetPathOf(ref)); // §5.7: length and hash
+    await this.#deps.publication.checkPublication(ref, info); // the log proves its publication
     const t1 = Date.now();
     const bundle = readBundle(bytes);
     if (bundle.manifest.name !== ref.name || bundle.manifest.version !== ref.version) {

@@ -14,6 +14,7 @@ import { demoCommand } from './commands/demo.js';
 import { scanCommand } from './commands/scan.js';
 import { inventoryCommand } from './commands/inventory.js';
 import { keysCommand } from './commands/keys.js';
+import { auditCommand } from './commands/audit.js';
 
 export const VERSION = '0.1.0';
 
@@ -27,6 +28,7 @@ export const COMMANDS: readonly Command[] = [
   rolloutCommand,
   devicesCommand,
   statusCommand,
+  auditCommand,
   keysCommand,
   inventoryCommand,
   scanCommand,

@@ -86,6 +86,8 @@ export const agentMessageSchema = z.discriminatedUnion('type', [
     signature: z.string().max(256),
     lastTimestampVersion: z.number().int().nonnegative(),
     inventory: inventorySchema,
+    /** The agent's latest verified log checkpoint (a C2SP signed note), for split-view checks. */
+    checkpoint: z.string().max(16_384).optional(),
   }),
   reportSchema,
   z.strictObject({ type: z.literal('inventory'), inventory: inventorySchema }),

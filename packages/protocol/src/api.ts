@@ -116,6 +116,32 @@ export const rolloutsResponse = z.object({
   rollouts: z.array(rolloutSchema.omit({ devices: true })),
 });
 
+/** The transparency log, public and read-only (docs/protocol/log.md). */
+export const LOG_ROUTES = {
+  checkpoint: '/log/checkpoint',
+  key: '/log/key',
+  tiles: '/log/tile/*',
+  patchProof: '/log/proof/patch/:name/:version',
+  consistencyProof: '/log/proof/consistency/:from/:to',
+} as const;
+
+const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);
+
+/** A publication entry (base64 leaf bytes) and its C2SP tlog-proof against the latest checkpoint. */
+export const publicationProofResponse = z.strictObject({
+  entry: base64.max(90_000),
+  proof: z.string().max(300_000),
+});
+export type PublicationProofResponse = z.infer<typeof publicationProofResponse>;
+
+/** RFC 9162 §2.1.4.1 consistency proof hashes, base64, in proof order. */
+export const consistencyProofResponse = z.strictObject({
+  hashes: z.array(base64.length(44)).max(128),
+});
+export type ConsistencyProofResponse = z.infer<typeof consistencyProofResponse>;
+
+export const logStatus = z.object({ origin: z.string(), key: z.string(), size: z.number() });
+
 export const statusResponse = z.object({
   version: z.string(),
   uptimeSeconds: z.number(),
@@ -124,5 +150,6 @@ export const statusResponse = z.object({
   repository: repositoryVersions,
   devices: z.object({ total: z.number(), online: z.number() }),
   rollouts: z.object({ total: z.number(), active: z.number() }),
+  log: logStatus,
 });
 export type StatusResponse = z.infer<typeof statusResponse>;

@@ -76,6 +76,16 @@ export class PatchcastClient {
   rollouts() {
     return this.#call(ROUTES.rollouts, rolloutsResponse);
   }
+  /** A public, unauthenticated file (`/log/...`, `/tuf/...`), or undefined if the server has none. */
+  async publicFile(path: string): Promise<Uint8Array | undefined> {
+    try {
+      const response = await this.#fetch(path, {});
+      return new Uint8Array(await response.arrayBuffer());
+    } catch (error) {
+      if (error instanceof PatchcastError && error.code === 'NOT_FOUND') return undefined;
+      throw error;
+    }
+  }
 
   async #call<T>(path: string, schema: z.ZodType<T>, options: RequestOptions = {}): Promise<T> {
     const response = await this.#fetch(path, options);

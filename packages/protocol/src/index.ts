@@ -6,3 +6,4 @@ export * from './key-file.js';
 export * from './bundle/index.js';
 export * from './rollout-plan/index.js';
 export * from './inventory/index.js';
+export * from './log-entry.js';

@@ -3,6 +3,7 @@ import type { Bus } from './bus/bus.js';
 import type { ArtifactStore } from './artifacts/artifact-store.js';
 import type { RepositoryService } from './features/repository/repository-service.js';
 import type { ServerConfig } from './config.js';
+import type { TransparencyLog } from './features/log/transparency-log.js';
 
 /** Everything the HTTP app needs, built by main.ts (the only place that makes real adapters). */
 export interface AppDeps {
@@ -11,6 +12,7 @@ export interface AppDeps {
   readonly bus: Bus;
   readonly artifacts: ArtifactStore;
   readonly repository: RepositoryService;
+  readonly log: TransparencyLog;
   readonly now: () => Date;
   readonly version: string;
 }

@@ -13,6 +13,8 @@ import { rolloutRoutes } from './features/rollouts/routes.js';
 import { statusRoutes } from './features/status/routes.js';
 import { AgentGateway } from './features/devices/agent-gateway.js';
 import { RolloutService } from './features/rollouts/rollout-service.js';
+import { logRoutes } from './features/log/log-routes.js';
+import { SecurityEvents } from './features/log/security-events.js';
 
 export interface App {
   readonly fastify: FastifyInstance;
@@ -46,10 +48,16 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   );
 
   const rollouts = new RolloutService(deps);
+  const security = new SecurityEvents({
+    log: deps.log,
+    now: deps.now,
+    onError: (error) => fastify.log.error({ err: error }, 'security event not logged'),
+  });
   const gateway = new AgentGateway({
     ...deps,
     rollouts,
-    log: fastify.log,
+    security,
+    textLog: fastify.log,
     heartbeatMs: deps.config.heartbeatSeconds * 1000,
   });
   fastify.addHook('onClose', () => gateway.close());
@@ -57,6 +65,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   deviceRoutes(fastify, deps, gateway);
   rolloutRoutes(fastify, deps, rollouts);
   statusRoutes(fastify, deps, gateway);
+  logRoutes(fastify, deps.log);
   return { fastify, gateway };
 }
 

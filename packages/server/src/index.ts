@@ -2,3 +2,12 @@ export { startServer, SERVER_VERSION } from './main.js';
 export type { RunningServer, StartOptions } from './main.js';
 export { DEFAULT_CONFIG } from './config.js';
 export type { ServerConfig } from './config.js';
+export { openAuditData } from './storage/sqlite/sqlite-audit-reader.js';
+export type { AuditData } from './storage/sqlite/sqlite-audit-reader.js';
+export type {
+  AssignmentRecord,
+  CheckpointRecord,
+  DeviceRecord,
+  LogEntryRecord,
+  RolloutRecord,
+} from './storage/store.js';

@@ -12,6 +12,9 @@ import { LocalArtifactStore } from './artifacts/local-artifact-store.js';
 import { RepositoryService } from './features/repository/repository-service.js';
 import { createApiToken } from './features/auth/api-tokens.js';
 import { ensureDevKeys, loadRoleKey } from './keys/dev-keys.js';
+import { ensureLogKey, ensureLogOrigin, logKeyPath } from './keys/log-key.js';
+import { TransparencyLog } from './features/log/transparency-log.js';
+import { logMissingPublications } from './features/log/reconcile.js';
 import { buildApp } from './app.js';
 import type { App } from './app.js';
 import { DEFAULT_CONFIG } from './config.js';
@@ -55,6 +58,10 @@ export async function startServer(
     print('         the server needs only snapshot.key and timestamp.key.');
   }
   const store = new SqliteStore(join(config.dataDir, 'patchcast.db'));
+  const log = await openLog(config.dataDir, store, print).catch(async (error: unknown) => {
+    await store.close();
+    throw error;
+  });
   const artifacts = new LocalArtifactStore(join(config.dataDir, 'artifacts'));
   await artifacts.init();
   const [snapshot, timestamp] = await Promise.all([
@@ -68,8 +75,11 @@ export async function startServer(
     expiry: config.expiry,
     snapshotSigners: snapshot.signers,
     timestampSigners: timestamp.signers,
+    log,
   });
   await repository.initialize(() => genesisKeys(config.dataDir));
+  const backfilled = await logMissingPublications(repository, log, now().toISOString());
+  if (backfilled > 0) print(`Transparency log: recorded ${backfilled} earlier publication(s).`);
   const initialAdminToken = await ensureInitialAdminToken(config.dataDir, store, now);
   if (initialAdminToken !== undefined) {
     print(`Initial admin token (also in ${join(config.dataDir, 'initial-admin-token')}):`);
@@ -82,6 +92,7 @@ export async function startServer(
     bus,
     artifacts,
     repository,
+    log,
     now,
     version: SERVER_VERSION,
   });
@@ -100,6 +111,7 @@ export async function startServer(
     close: async () => {
       clearInterval(resign);
       await app.fastify.close();
+      await log.close();
       await bus.close();
       await store.close();
     },
@@ -120,6 +132,23 @@ async function prepareDataDir(dataDir: string): Promise<void> {
       },
     );
   }
+}
+
+/** The transparency log: its origin (made once), its key in keys/log.key, its stored tree. */
+async function openLog(
+  dataDir: string,
+  store: SqliteStore,
+  print: (line: string) => void,
+): Promise<TransparencyLog> {
+  const origin = await ensureLogOrigin(store);
+  const key = await ensureLogKey(dataDir, origin);
+  if (key.created)
+    print(`Created the transparency log key ${logKeyPath(dataDir)} (log ${origin}).`);
+  return TransparencyLog.open({
+    store: store.log,
+    signer: key.signer,
+    onError: (error) => print(`ERROR: ${error.message}`),
+  });
 }
 
 async function genesisKeys(dataDir: string) {

@@ -4,7 +4,13 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { DeviceRecord, RolloutRecord, Store } from '../src/storage/store.js';
+import type {
+  CheckpointRecord,
+  DeviceRecord,
+  LogEntryRecord,
+  RolloutRecord,
+  Store,
+} from '../src/storage/store.js';
 
 const inventory = { hostname: 'h', os: 'linux', arch: 'x64', agentVersion: '1', installed: [] };
 const T0 = '2026-01-01T00:00:00.000Z';
@@ -49,6 +55,15 @@ const report = (
   timings: null,
   at: T0,
 });
+
+function logEntry(index: number, subject: string | null): LogEntryRecord {
+  const leaf = new TextEncoder().encode(`{"entry":${index}}`);
+  return { index, leaf, hash: new Uint8Array(32).fill(index + 1), subject };
+}
+
+function cp(size: number): CheckpointRecord {
+  return { size, note: `checkpoint ${size}\n` };
+}
 
 export function storeConformance(name: string, makeStore: () => Promise<Store>): void {
   describe(`Store conformance: ${name}`, () => {
@@ -213,6 +228,41 @@ export function storeConformance(name: string, makeStore: () => Promise<Store>):
           (await store.openAssignments('dev_a')).map((a) => a.state),
           ['downloading', 'notified'],
         );
+      }),
+    );
+
+    test(
+      'log: batches append atomically with their checkpoint, only at the end of the log',
+      withStore(async (store) => {
+        assert.equal(await store.log.size(), 0);
+        assert.equal(await store.log.latestCheckpoint(), undefined);
+        await store.log.append([], { size: 0, note: 'empty\n' });
+        await store.log.append([logEntry(0, 'patch:p@1'), logEntry(1, null)], cp(2));
+        await store.log.append([logEntry(2, 'patch:p@1')], cp(3));
+        await assert.rejects(store.log.append([logEntry(2, null)], cp(4)), 'not at the end');
+        await assert.rejects(store.log.append([logEntry(3, null)], cp(5)), 'wrong size');
+        await assert.rejects(store.log.append([logEntry(4, null)], cp(5)), 'a gap');
+        assert.equal(await store.log.size(), 3, 'a refused batch writes nothing');
+        assert.deepEqual(await store.log.latestCheckpoint(), cp(3));
+        const entries = await store.log.entries(1, 10);
+        assert.deepEqual(
+          entries.map((e) => [e.index, e.subject]),
+          [
+            [1, null],
+            [2, 'patch:p@1'],
+          ],
+        );
+        assert.deepEqual(entries[0]?.leaf, logEntry(1, null).leaf);
+        assert.deepEqual(entries[0]?.hash, logEntry(1, null).hash);
+        assert.deepEqual(
+          (await store.log.leafHashes(0, 2)).map(([i, h]) => [i, h.length]),
+          [
+            [0, 32],
+            [1, 32],
+          ],
+        );
+        assert.equal((await store.log.findBySubject('patch:p@1'))?.index, 0, 'lowest index');
+        assert.equal(await store.log.findBySubject('patch:q@1'), undefined);
       }),
     );
 

@@ -6,11 +6,11 @@ export const agentCommand: Command = {
   name: 'agent',
   summary: 'run an endpoint agent: enroll once, then install verified patches as they are pushed',
   usage:
-    'patchcast agent --data DIR [--server URL --enroll TOKEN] [--root DIR] [--name NAME] [--label k=v]...',
+    'patchcast agent --data DIR [--server URL --enroll TOKEN] [--root DIR] [--name NAME] [--label k=v]... [--log-key KEY]',
   help: `Enrolls with a single-use token the first time (making its own Ed25519 device key), then holds a
 live WebSocket to the server, authenticated by that key. On a notice it refreshes and verifies the TUF
-metadata, downloads the bundle, checks its hash, installs it into the managed root transactionally,
-runs the health check, rolls back on failure, and reports.
+metadata, downloads the bundle, checks its hash and the log's proof of its publication, installs it
+into the managed root transactionally, runs the health check, rolls back on failure, and reports.
 
 Options:
   --data DIR            agent state: identity, trusted metadata, install journal (required)
@@ -19,7 +19,9 @@ Options:
   --root DIR            managed root that patches install into (default: DIR/root)
   --name NAME           device name shown to operators (default: the hostname)
   --label k=v           a device label, repeatable (rollouts can select by label)
-  --trusted-root FILE   root.json obtained out of band (default: trust the server's 1.root.json once)`,
+  --trusted-root FILE   root.json obtained out of band (default: trust the server's 1.root.json once)
+  --log-key KEY         the log's verifier key obtained out of band (\`patchcast status\`; default:
+                        trust the server's /log/key once)`,
   options: {
     data: { type: 'string' },
     server: { type: 'string' },
@@ -28,6 +30,7 @@ Options:
     name: { type: 'string' },
     label: { type: 'string', multiple: true },
     'trusted-root': { type: 'string' },
+    'log-key': { type: 'string' },
   },
   positionals: { min: 0, max: 0 },
   async run(invocation) {
@@ -42,6 +45,7 @@ Options:
       name: stringFlag(invocation, 'name'),
       labels: parseLabels(listFlag(invocation, 'label')),
       trustedRootFile: stringFlag(invocation, 'trusted-root'),
+      logKey: stringFlag(invocation, 'log-key'),
       log: (line) => err(`${new Date().toISOString()} agent: ${line}\n`),
     });
     err(`agent ${agent.deviceId} running; Ctrl-C to stop\n`);

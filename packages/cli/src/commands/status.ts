@@ -4,7 +4,7 @@ import { CLIENT_HELP, CLIENT_OPTIONS, JSON_OPTION, clientFor, printJson } from '
 
 export const statusCommand: Command = {
   name: 'status',
-  summary: 'show the server: version, storage, repository versions, devices, rollouts',
+  summary: 'show the server: version, storage, repository versions, log, devices, rollouts',
   usage: 'patchcast status [--json]',
   help: `Options:
 ${CLIENT_HELP}
@@ -24,6 +24,7 @@ ${CLIENT_HELP}
         `server      ${client.server} (Patchcast ${s.version}, up ${s.uptimeSeconds}s)`,
         `storage     ${s.storage}, bus ${s.bus}`,
         `repository  root v${r.root}, targets v${r.targets}, snapshot v${r.snapshot}, timestamp v${r.timestamp}`,
+        `log         ${s.log.origin}, ${s.log.size} entries, key ${s.log.key}`,
         `devices     ${s.devices.online} online of ${s.devices.total}`,
         `rollouts    ${s.rollouts.active} active of ${s.rollouts.total}`,
         '',

@@ -87,8 +87,42 @@ export interface ReportInput {
 
 export type ReportOutcome = 'applied' | 'duplicate' | 'stale' | 'unknown-assignment';
 
+/** One transparency log leaf as stored: canonical JSON bytes and their RFC 9162 leaf hash. */
+export interface LogEntryRecord {
+  readonly index: number;
+  readonly leaf: Uint8Array;
+  readonly hash: Uint8Array;
+  /** An unauthenticated lookup key such as `patch:<name>@<version>`; null for most entries. */
+  readonly subject: string | null;
+}
+
+/** A signed checkpoint note (C2SP tlog-checkpoint) for a tree of `size` leaves. */
+export interface CheckpointRecord {
+  readonly size: number;
+  readonly note: string;
+}
+
+/** The transparency log's part of the Store: append-only leaves and one checkpoint per batch. */
+export interface LogStore {
+  /**
+   * Appends a batch and its checkpoint atomically. Refused, writing nothing, unless the batch
+   * starts at the current size, is contiguous, and the checkpoint's size is the new size.
+   */
+  append(entries: readonly LogEntryRecord[], checkpoint: CheckpointRecord): Promise<void>;
+  /** One past the highest stored index (a missing row inside the log does not shrink it). */
+  size(): Promise<number>;
+  /** Stored entries with start <= index < end, in index order. */
+  entries(start: number, end: number): Promise<LogEntryRecord[]>;
+  /** Leaf hashes with start <= index < end, in index order, as [index, hash] pairs. */
+  leafHashes(start: number, end: number): Promise<[number, Uint8Array][]>;
+  /** The entry with the lowest index among those with this subject. */
+  findBySubject(subject: string): Promise<LogEntryRecord | undefined>;
+  latestCheckpoint(): Promise<CheckpointRecord | undefined>;
+}
+
 export interface Store {
   readonly kind: string;
+  readonly log: LogStore;
   close(): Promise<void>;
 
   getSetting(key: string): Promise<string | undefined>;

@@ -11,13 +11,18 @@ import type { AgentMessage, ServerMessage } from '@patchcast/protocol';
 import type { Store } from '../../storage/store.js';
 import type { Bus, BusEvents } from '../../bus/bus.js';
 import type { RolloutService } from '../rollouts/rollout-service.js';
+import type { TransparencyLog } from '../log/transparency-log.js';
+import type { SecurityEvents } from '../log/security-events.js';
+import { checkAgentCheckpoint } from '../log/agent-checkpoint.js';
 
 export interface GatewayDeps {
   readonly store: Store;
   readonly bus: Bus;
   readonly rollouts: RolloutService;
+  readonly log: TransparencyLog;
+  readonly security: SecurityEvents;
   readonly now: () => Date;
-  readonly log: FastifyBaseLogger;
+  readonly textLog: FastifyBaseLogger;
   readonly heartbeatMs: number;
 }
 
@@ -70,7 +75,7 @@ export class AgentGateway {
           }
         })
         .catch((error: unknown) => {
-          this.#deps.log.error({ err: error }, 'agent message failed');
+          this.#deps.textLog.error({ err: error }, 'agent message failed');
           socket.close(1011, 'internal error');
         });
     });
@@ -100,7 +105,10 @@ export class AgentGateway {
       message.nonce !== nonce ||
       !verifySignature(ed25519Key(device.publicKey), message.signature, statement)
     ) {
-      this.#deps.log.warn({ deviceId: message.deviceId }, 'agent authentication failed');
+      this.#deps.textLog.warn({ deviceId: message.deviceId }, 'agent authentication failed');
+      if (device !== undefined) {
+        void this.#deps.security.record('agent-auth-failed', device.id, 'bad signature or nonce');
+      }
       return reject(socket, 'SECURITY_AUTH_FAILED', 'device authentication failed');
     }
     this.#connections.get(device.id)?.socket.close(4409, 'replaced by a newer connection');
@@ -110,8 +118,17 @@ export class AgentGateway {
       inventory: message.inventory,
       lastTimestampVersion: message.lastTimestampVersion,
     });
+    if (message.checkpoint !== undefined) this.#checkCheckpoint(device.id, message.checkpoint);
     await this.#resendOpen(device.id);
     return device.id;
+  }
+
+  /** Split-view detection: the agent's last checkpoint must be a prefix of this log. */
+  #checkCheckpoint(deviceId: string, note: string): void {
+    const finding = checkAgentCheckpoint(this.#deps.log, note);
+    if (finding === undefined) return;
+    this.#deps.textLog.error({ deviceId, finding }, 'agent checkpoint does not match the log');
+    void this.#deps.security.record(finding.kind, deviceId, finding.detail);
   }
 
   /** Every assignment not yet final is sent again: a notice missed while offline is never lost. */
@@ -134,7 +151,7 @@ export class AgentGateway {
     if (message.type === 'report') {
       const outcome = await this.#deps.rollouts.report(deviceId, message);
       if (outcome === 'unknown-assignment')
-        this.#deps.log.warn(
+        this.#deps.textLog.warn(
           { deviceId, rolloutId: message.rolloutId },
           'report for unknown assignment',
         );
@@ -179,7 +196,7 @@ export class AgentGateway {
   #heartbeat(): void {
     for (const [deviceId, connection] of this.#connections) {
       if (!connection.alive) {
-        this.#deps.log.info({ deviceId }, 'agent missed heartbeats; closing');
+        this.#deps.textLog.info({ deviceId }, 'agent missed heartbeats; closing');
         connection.socket.terminate();
         this.#connections.delete(deviceId);
         continue;

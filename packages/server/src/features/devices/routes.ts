@@ -32,12 +32,20 @@ export function deviceRoutes(app: FastifyInstance, deps: AppDeps, gateway: Agent
     const expiresAt = new Date(
       createdAt.getTime() + (body.expiresInSeconds ?? DEFAULT_ENROLL_TTL_SECONDS) * 1000,
     );
-    await store.createEnrollToken({
+    const record = {
       id: newId('enr'),
       hash: hashToken(token),
       createdBy: request.principal?.name ?? 'unknown',
       createdAt: createdAt.toISOString(),
       expiresAt: expiresAt.toISOString(),
+    };
+    await store.createEnrollToken(record);
+    await deps.log.append({
+      type: 'operator-action',
+      at: record.createdAt,
+      by: record.createdBy,
+      action: 'enroll-token-created',
+      target: record.id,
     });
     return { token, expiresAt: expiresAt.toISOString() };
   });
@@ -66,6 +74,8 @@ export function deviceRoutes(app: FastifyInstance, deps: AppDeps, gateway: Agent
     } catch {
       throw new PatchcastError('CONFLICT', 'a device with this public key is already enrolled');
     }
+    const { id: deviceId, publicKey } = device;
+    await deps.log.append({ type: 'device-enrolled', at, deviceId, publicKey });
     request.log.info({ deviceId: device.id, name: device.name }, 'device enrolled');
     return { deviceId: device.id };
   });

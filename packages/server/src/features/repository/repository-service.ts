@@ -15,11 +15,13 @@ import {
   verifyThreshold,
 } from '@patchcast/core';
 import type { Root, Signer, Targets, TufKey, RoleName } from '@patchcast/core';
-import type { RepositoryVersions } from '@patchcast/protocol';
+import type { LogEventInput, RepositoryVersions } from '@patchcast/protocol';
 import type { Store, MetadataRecord } from '../../storage/store.js';
 import type { ArtifactStore } from '../../artifacts/artifact-store.js';
 import type { ServerConfig } from '../../config.js';
 import { checkTargetsUpdate } from './targets-policy.js';
+import type { EventLog } from '../log/log-events.js';
+import { appendAll, metadataSigned, newPublications } from '../log/log-events.js';
 
 export interface RepositoryDeps {
   readonly store: Store;
@@ -28,6 +30,7 @@ export interface RepositoryDeps {
   readonly expiry: ServerConfig['expiry'];
   readonly snapshotSigners: readonly Signer[];
   readonly timestampSigners: readonly Signer[];
+  readonly log: EventLog;
 }
 
 export interface GenesisKeys {
@@ -72,7 +75,9 @@ export class RepositoryService {
       { role: 'root', version: 1, bytes: root } as const,
       ...this.#snapshotAndTimestamp(1, 1, 1),
     ];
-    await store.commitMetadata([...records, { role: 'targets', version: 1, bytes: targets }]);
+    const all = [...records, { role: 'targets', version: 1, bytes: targets } as const];
+    await store.commitMetadata(all);
+    await this.#logSigned(all);
     return true;
   }
 
@@ -99,8 +104,11 @@ export class RepositoryService {
     return (await store.getMetadata(match[2] as 'root', Number(match[1])))?.bytes;
   }
 
-  /** Admits targets metadata version N+1 signed by publishers; re-signs snapshot and timestamp. */
-  async submitTargets(metadata: unknown): Promise<RepositoryVersions> {
+  /**
+   * Admits targets metadata version N+1 signed by publishers; re-signs snapshot and timestamp.
+   * Resolves once the new targets and the metadata are in the transparency log.
+   */
+  async submitTargets(metadata: unknown, by: string): Promise<RepositoryVersions> {
     const bytes = new TextEncoder().encode(JSON.stringify(metadata));
     const envelope = parseSubmitted(bytes);
     const current = await this.#load();
@@ -121,6 +129,8 @@ export class RepositoryService {
       throw conflict(current.targets.version);
     }
     this.#current = undefined;
+    const at = this.#deps.now().toISOString();
+    await this.#logSigned(records, newPublications(current.targets, envelope.signed, { by, at }));
     return this.versions();
   }
 
@@ -142,7 +152,17 @@ export class RepositoryService {
       : [this.#timestamp(timestamp.version + 1, snapshot.version, snapshot.bytes)];
     const ok = await store.commitMetadata(records, targets);
     this.#current = undefined;
+    if (ok) await this.#logSigned(records);
     return ok;
+  }
+
+  /** Logs `before` (publications), then one metadata-signed event per record, in one batch. */
+  async #logSigned(
+    records: readonly MetadataRecord[],
+    before: readonly LogEventInput[] = [],
+  ): Promise<void> {
+    const at = this.#deps.now().toISOString();
+    await appendAll(this.#deps.log, [...before, ...records.map((r) => metadataSigned(r, at))]);
   }
 
   #isDue(bytes: Uint8Array, role: 'snapshot' | 'timestamp', validity: number): boolean {

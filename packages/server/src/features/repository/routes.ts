@@ -74,7 +74,7 @@ export function repositoryRoutes(app: FastifyInstance, deps: AppDeps): void {
     { preHandler: requireRole(store, 'publisher'), bodyLimit: 64 * 1024 * 1024 },
     async (request) => {
       const { metadata } = submitTargetsRequest.parse(request.body);
-      return repository.submitTargets(metadata);
+      return repository.submitTargets(metadata, request.principal?.name ?? 'unknown');
     },
   );
 }

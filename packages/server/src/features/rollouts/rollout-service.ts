@@ -6,16 +6,21 @@ import type { DeviceRecord, ReportOutcome, RolloutRecord, Store } from '../../st
 import type { Bus } from '../../bus/bus.js';
 import type { RepositoryService } from '../repository/repository-service.js';
 import { newId } from '../auth/api-tokens.js';
+import type { EventLog } from '../log/log-events.js';
+import { appendAll, deviceResultEvents, rolloutCreated } from '../log/log-events.js';
 
 export interface RolloutDeps {
   readonly store: Store;
   readonly bus: Bus;
   readonly repository: RepositoryService;
   readonly now: () => Date;
+  readonly log: EventLog;
 }
 
 export class RolloutService {
   readonly #deps: RolloutDeps;
+  /** Completion checks in flight, by rollout, so that two last reports log one completion. */
+  readonly #completing = new Map<string, Promise<void>>();
 
   constructor(deps: RolloutDeps) {
     this.#deps = deps;
@@ -49,6 +54,7 @@ export class RolloutService {
       rollout,
       devices.map((d) => d.id),
     );
+    await this.#deps.log.append(rolloutCreated(rollout, devices.length));
     await bus.publish('notice', {
       rolloutId: rollout.id,
       patch: rollout.patch,
@@ -62,7 +68,7 @@ export class RolloutService {
   async report(deviceId: string, report: Report): Promise<ReportOutcome> {
     const { store, now } = this.#deps;
     const at = now().toISOString();
-    const outcome = await store.applyReport({
+    const input = {
       reportId: report.reportId,
       rolloutId: report.rolloutId,
       deviceId,
@@ -70,21 +76,40 @@ export class RolloutService {
       error: report.error ?? null,
       timings: report.timings ?? null,
       at,
-    });
-    if (outcome === 'applied' && FINAL_DEVICE_STATES.includes(report.state))
-      await this.#maybeComplete(report.rolloutId, at);
+    };
+    const outcome = await store.applyReport(input);
+    if (outcome !== 'applied' || !FINAL_DEVICE_STATES.includes(report.state)) return outcome;
+    const rollout = await store.getRollout(report.rolloutId);
+    if (rollout !== undefined) {
+      await appendAll(this.#deps.log, deviceResultEvents(input, rollout.patch));
+      await this.#maybeComplete(rollout.id, at);
+    }
     return outcome;
   }
 
-  async #maybeComplete(rolloutId: string, at: string): Promise<void> {
-    const assignments = await this.#deps.store.assignments(rolloutId);
+  /** Completes the rollout once every device is final; serialised per rollout. */
+  #maybeComplete(rolloutId: string, at: string): Promise<void> {
+    const run = (this.#completing.get(rolloutId) ?? Promise.resolve()).then(() =>
+      this.#complete(rolloutId, at),
+    );
+    const tail = run.catch(() => undefined);
+    this.#completing.set(rolloutId, tail);
+    void tail.then(() => {
+      if (this.#completing.get(rolloutId) === tail) this.#completing.delete(rolloutId);
+    });
+    return run;
+  }
+
+  async #complete(rolloutId: string, at: string): Promise<void> {
+    const { store, log } = this.#deps;
+    const rollout = await store.getRollout(rolloutId);
+    const assignments = await store.assignments(rolloutId);
+    if (rollout?.state !== 'in-progress') return;
     if (!assignments.every((a) => FINAL_DEVICE_STATES.includes(a.state))) return;
     const failed = assignments.some((a) => a.state !== 'installed');
-    await this.#deps.store.setRolloutState(
-      rolloutId,
-      failed ? 'completed-with-failures' : 'completed',
-      at,
-    );
+    const state = failed ? 'completed-with-failures' : 'completed';
+    await store.setRolloutState(rolloutId, state, at);
+    await log.append({ type: 'rollout-completed', at, rolloutId, state });
   }
 
   async status(id: string): Promise<Rollout> {

@@ -27,6 +27,11 @@ export function statusRoutes(app: FastifyInstance, deps: AppDeps, gateway: Agent
           total: rollouts.length,
           active: rollouts.filter((r) => r.state === 'in-progress').length,
         },
+        log: {
+          origin: deps.log.identity.origin,
+          key: deps.log.verifierKey,
+          size: deps.log.checkpoint.size,
+        },
       };
     },
   );

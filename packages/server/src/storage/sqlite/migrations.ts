@@ -29,4 +29,10 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     report_id TEXT PRIMARY KEY, rollout_id TEXT NOT NULL, device_id TEXT NOT NULL,
     state TEXT NOT NULL, error_code TEXT, error_message TEXT, timings TEXT, at TEXT NOT NULL);
   `,
+  `
+  CREATE TABLE log_entries (idx INTEGER PRIMARY KEY, leaf BLOB NOT NULL, subject TEXT);
+  CREATE INDEX log_entries_by_subject ON log_entries(subject, idx) WHERE subject IS NOT NULL;
+  CREATE TABLE log_leaf_hashes (tile INTEGER PRIMARY KEY, hashes BLOB NOT NULL);
+  CREATE TABLE log_checkpoints (size INTEGER PRIMARY KEY, note TEXT NOT NULL);
+  `,
 ];

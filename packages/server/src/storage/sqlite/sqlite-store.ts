@@ -16,6 +16,7 @@ import type {
   Store,
 } from '../store.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
+import { SqliteLogStore } from './sqlite-log-store.js';
 import { toAssignment, toDevice, toRollout } from './rows.js';
 import type { AssignmentRow, DeviceRow, RolloutRow } from './rows.js';
 
@@ -24,6 +25,7 @@ const FINAL_LIST = FINAL_DEVICE_STATES.map((s) => `'${s}'`).join(',');
 /** The embedded default: one SQLite file (WAL), synchronous calls behind the async Store port. */
 export class SqliteStore implements Store {
   readonly kind = 'sqlite';
+  readonly log: SqliteLogStore;
   readonly #db: Database.Database;
 
   constructor(path: string) {
@@ -33,6 +35,7 @@ export class SqliteStore implements Store {
     this.#db.pragma('foreign_keys = ON');
     this.#db.pragma('busy_timeout = 5000');
     this.#migrate();
+    this.log = new SqliteLogStore(this.#db);
   }
 
   #migrate(): void {

@@ -1,0 +1,70 @@
+/** Where `patchcast audit verify` reads a log and the records it must describe. */
+import type { TileId } from '@patchcast/core';
+
+/** A problem the audit found: what is wrong, and where (entry index, tile, table and id). */
+export interface Problem {
+  readonly where: string;
+  readonly what: string;
+}
+
+export type ReportProblem = (where: string, what: string) => void;
+
+export interface AuditEntry {
+  readonly index: number;
+  readonly leaf: Uint8Array;
+  /** The leaf hash as the source stored it, when it stores one. */
+  readonly storedHash?: Uint8Array | undefined;
+}
+
+export interface AuditTarget {
+  readonly path: string;
+  readonly sha256: string;
+  readonly length: number;
+}
+
+export interface AuditAssignment {
+  readonly deviceId: string;
+  readonly state: string;
+  readonly errorCode: string | null;
+}
+
+export interface AuditRollout {
+  readonly id: string;
+  readonly patch: { readonly name: string; readonly version: string };
+  readonly createdBy: string;
+  readonly state: string;
+  readonly assignments: readonly AuditAssignment[];
+  /** Only a database holds these. */
+  readonly targetPath?: string | undefined;
+  readonly selector?: unknown;
+}
+
+export interface AuditDevice {
+  readonly id: string;
+  readonly publicKey?: string | undefined;
+}
+
+/** The records the log must describe: published targets, rollouts and results, devices. */
+export interface AuditRecords {
+  readonly targets: readonly AuditTarget[];
+  readonly rollouts: readonly AuditRollout[];
+  readonly devices: readonly AuditDevice[];
+}
+
+export interface AuditSource {
+  /** The server URL or data folder, for output. */
+  readonly name: string;
+  /** The verifier key the source announces; an auditor should rather pin one (--log-key). */
+  announcedKey(): Promise<string | undefined>;
+  /** Signed checkpoint notes to verify, smallest tree first; the last is the current one. */
+  checkpoints(): Promise<readonly string[]>;
+  /** How many entries are stored, when the source can tell (a database can; a server serves). */
+  storedSize(): Promise<number | undefined>;
+  /** Entries with start <= index < end as stored or served; missing ones are simply absent. */
+  entries(start: number, end: number): Promise<readonly AuditEntry[]>;
+  /** Served tile bytes (C2SP tlog-tiles), for sources that serve tiles. */
+  readonly tile?: (tile: TileId) => Promise<Uint8Array | undefined>;
+  /** The records to check against the log, or undefined when the source cannot read them. */
+  records(): Promise<AuditRecords | undefined>;
+  close(): Promise<void>;
+}

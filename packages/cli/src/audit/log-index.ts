@@ -1,0 +1,58 @@
+/** The log's events by the record each one describes, for comparison with the database. */
+import type { LogEvent } from '@patchcast/protocol';
+import type { ReportProblem } from './audit-source.js';
+
+type EventOf<T extends LogEvent['type']> = Extract<LogEvent, { type: T }>;
+
+export interface Logged<E> {
+  readonly index: number;
+  readonly event: E;
+}
+
+export interface LogIndex {
+  /** By target path. */
+  readonly publications: Map<string, Logged<EventOf<'patch-published'>>>;
+  /** By rollout id. */
+  readonly created: Map<string, Logged<EventOf<'rollout-created'>>>;
+  readonly completed: Map<string, Logged<EventOf<'rollout-completed'>>>;
+  /** By `<rollout id>/<device id>`. */
+  readonly results: Map<string, Logged<EventOf<'device-result'>>>;
+  /** By device id. */
+  readonly enrolled: Map<string, Logged<EventOf<'device-enrolled'>>>;
+}
+
+export function assignmentKey(rolloutId: string, deviceId: string): string {
+  return `${rolloutId}/${deviceId}`;
+}
+
+/** Indexes the events; a record described twice is a problem. */
+export function indexEvents(
+  events: ReadonlyMap<number, LogEvent>,
+  report: ReportProblem,
+): LogIndex {
+  const index: LogIndex = {
+    publications: new Map(),
+    created: new Map(),
+    completed: new Map(),
+    results: new Map(),
+    enrolled: new Map(),
+  };
+  for (const [at, event] of events) add(index, { index: at, event }, report);
+  return index;
+}
+
+function add(index: LogIndex, logged: Logged<LogEvent>, report: ReportProblem): void {
+  const { event } = logged;
+  const put = <E extends LogEvent>(map: Map<string, Logged<E>>, key: string, e: E) => {
+    const first = map.get(key);
+    if (first === undefined) map.set(key, { index: logged.index, event: e });
+    else report(`entries ${first.index} and ${logged.index}`, `both record ${event.type} ${key}`);
+  };
+  if (event.type === 'patch-published') put(index.publications, event.targetPath, event);
+  else if (event.type === 'rollout-created') put(index.created, event.id, event);
+  else if (event.type === 'rollout-completed') put(index.completed, event.rolloutId, event);
+  else if (event.type === 'device-enrolled') put(index.enrolled, event.deviceId, event);
+  else if (event.type === 'device-result') {
+    put(index.results, assignmentKey(event.rolloutId, event.deviceId), event);
+  }
+}

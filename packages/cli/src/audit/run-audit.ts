@@ -1,0 +1,62 @@
+import { PatchcastError, parseVerifierKey } from '@patchcast/core';
+import type { LogIdentity } from '@patchcast/core';
+import type { AuditSource, Problem, ReportProblem } from './audit-source.js';
+import { auditLog } from './verify-log.js';
+import { auditRecords } from './verify-records.js';
+
+export interface AuditReport {
+  readonly ok: boolean;
+  readonly source: string;
+  readonly log: { readonly origin: string; readonly key: string; readonly size: number };
+  readonly checked: {
+    readonly entries: number;
+    readonly tiles: number;
+    readonly checkpoints: number;
+    /** null when the source's records could not be read (a server without --token). */
+    readonly records: number | null;
+  };
+  readonly problems: readonly Problem[];
+}
+
+export interface AuditOptions {
+  /** A verifier key obtained out of band; else the one the source announces. */
+  readonly logKey?: string | undefined;
+  readonly progress: (done: number, total: number) => void;
+}
+
+/** Verifies the log of `source` and its records against it; lists every problem found. */
+export async function runAudit(source: AuditSource, options: AuditOptions): Promise<AuditReport> {
+  const problems: Problem[] = [];
+  const report: ReportProblem = (where, what) => problems.push({ where, what });
+  const announced = await source.announcedKey();
+  const key = options.logKey?.trim() ?? announced;
+  if (key === undefined) {
+    throw new PatchcastError('CONFIG_INVALID', `${source.name} has no transparency log key`, {
+      hint: 'pass the log verifier key with --log-key KEY',
+    });
+  }
+  if (announced !== undefined && announced !== key) {
+    report('log key', `${source.name} announces ${announced}, not the key given`);
+  }
+  const identity = identityOf(key);
+  const log = await auditLog({ source, identity, report, progress: options.progress });
+  const records = await source.records();
+  const recordsChecked = records === undefined ? null : auditRecords(records, log.events, report);
+  return {
+    ok: problems.length === 0,
+    source: source.name,
+    log: { origin: identity.origin, key, size: log.tree.size },
+    checked: {
+      entries: log.entries,
+      tiles: log.tiles,
+      checkpoints: log.checkpoints,
+      records: recordsChecked,
+    },
+    problems,
+  };
+}
+
+function identityOf(key: string): LogIdentity {
+  const verifier = parseVerifierKey(key);
+  return { origin: verifier.name, verifiers: [verifier] };
+}

@@ -1,0 +1,83 @@
+/** `--server URL`: the log as any client sees it (C2SP tlog-tiles), records over the API. */
+import {
+  PatchcastError,
+  entryBundlePath,
+  parseEntryBundle,
+  parseEnvelope,
+  tilePath,
+  TILE_WIDTH,
+} from '@patchcast/core';
+import type { PatchcastClient, Rollout } from '@patchcast/protocol';
+import type { AuditRecords, AuditRollout, AuditSource, AuditTarget } from './audit-source.js';
+
+export function serverSource(client: PatchcastClient, withRecords: boolean): AuditSource {
+  const text = async (path: string) => {
+    const bytes = await client.publicFile(path);
+    return bytes === undefined ? undefined : new TextDecoder().decode(bytes);
+  };
+  return {
+    name: client.server,
+    announcedKey: async () => (await text('/log/key'))?.trim(),
+    checkpoints: async () => [await need(text, '/log/checkpoint')],
+    storedSize: () => Promise.resolve(undefined),
+    entries: async (start, end) => {
+      const bundle = { index: Math.floor(start / TILE_WIDTH), width: end - start };
+      const bytes = await client.publicFile(`/log/${entryBundlePath(bundle)}`);
+      if (bytes === undefined) return [];
+      return parseEntryBundle(bytes, bundle.width).map((leaf, i) => ({ index: start + i, leaf }));
+    },
+    tile: (tile) => client.publicFile(`/log/${tilePath(tile)}`),
+    records: () => (withRecords ? apiRecords(client) : Promise.resolve(undefined)),
+    close: () => Promise.resolve(),
+  };
+}
+
+async function need(text: (path: string) => Promise<string | undefined>, path: string) {
+  const body = await text(path);
+  if (body === undefined) throw new PatchcastError('NOT_FOUND', `the server has no ${path}`);
+  return body;
+}
+
+async function apiRecords(client: PatchcastClient): Promise<AuditRecords> {
+  const [targets, { rollouts }, { devices }] = await Promise.all([
+    publishedTargets(client),
+    client.rollouts(),
+    client.devices(),
+  ]);
+  const full: AuditRollout[] = [];
+  for (const { id } of rollouts) full.push(auditRollout(await client.rollout(id)));
+  return { targets, rollouts: full, devices: devices.map((d) => ({ id: d.id })) };
+}
+
+function auditRollout(r: Rollout): AuditRollout {
+  return {
+    id: r.id,
+    patch: r.patch,
+    createdBy: r.createdBy,
+    state: r.state,
+    assignments: r.devices.map((d) => ({
+      deviceId: d.id,
+      state: d.state,
+      errorCode: d.error?.code ?? null,
+    })),
+  };
+}
+
+/** The current targets, found like a TUF client finds them (§5.4 to §5.6), without trust. */
+async function publishedTargets(client: PatchcastClient): Promise<AuditTarget[]> {
+  const file = async (name: string) => {
+    const bytes = await client.publicFile(`/tuf/metadata/${name}`);
+    if (bytes === undefined) throw new PatchcastError('NOT_FOUND', `the server has no ${name}`);
+    return bytes;
+  };
+  const timestamp = parseEnvelope('timestamp', await file('timestamp.json')).signed;
+  const snapshotVersion = timestamp.meta['snapshot.json'].version;
+  const snapshot = parseEnvelope('snapshot', await file(`${snapshotVersion}.snapshot.json`)).signed;
+  const targetsVersion = snapshot.meta['targets.json']?.version ?? 1;
+  const targets = parseEnvelope('targets', await file(`${targetsVersion}.targets.json`)).signed;
+  return Object.entries(targets.targets).map(([path, info]) => ({
+    path,
+    sha256: info.hashes.sha256,
+    length: info.length,
+  }));
+}

@@ -1,0 +1,67 @@
+/**
+ * The database's records against the log: every published target, rollout, final device result
+ * and device has its entry, each entry points at an existing record, and the two agree.
+ */
+import type { LogEvent } from '@patchcast/protocol';
+import type { AuditDevice, AuditRecords, AuditTarget, ReportProblem } from './audit-source.js';
+import type { LogIndex } from './log-index.js';
+import { indexEvents } from './log-index.js';
+import { checkRollouts } from './verify-rollouts.js';
+
+/** Returns how many records were checked. */
+export function auditRecords(
+  records: AuditRecords,
+  events: ReadonlyMap<number, LogEvent>,
+  report: ReportProblem,
+): number {
+  const index = indexEvents(events, report);
+  checkTargets(records.targets, index, report);
+  checkRollouts(records.rollouts, index, report);
+  checkDevices(records.devices, index, report);
+  const assignments = records.rollouts.reduce((n, r) => n + r.assignments.length, 0);
+  return records.targets.length + records.rollouts.length + assignments + records.devices.length;
+}
+
+function checkTargets(
+  targets: readonly AuditTarget[],
+  index: LogIndex,
+  report: ReportProblem,
+): void {
+  for (const target of targets) {
+    const where = `targets metadata, target ${target.path}`;
+    const logged = index.publications.get(target.path);
+    if (logged === undefined) {
+      report(where, 'has no patch-published entry in the log');
+    } else if (logged.event.sha256 !== target.sha256 || logged.event.length !== target.length) {
+      const { sha256, length } = logged.event;
+      report(
+        where,
+        `is ${target.length} bytes with sha256 ${target.sha256}; log entry ${logged.index} says ${length} bytes with sha256 ${sha256}`,
+      );
+    }
+  }
+  const paths = new Set(targets.map((t) => t.path));
+  for (const [path, { index: at }] of index.publications) {
+    if (!paths.has(path)) report(`entry ${at}`, `publishes ${path}, which targets metadata lacks`);
+  }
+}
+
+function checkDevices(
+  devices: readonly AuditDevice[],
+  index: LogIndex,
+  report: ReportProblem,
+): void {
+  for (const device of devices) {
+    const where = `table devices, id ${device.id}`;
+    const logged = index.enrolled.get(device.id);
+    if (logged === undefined) {
+      report(where, 'has no device-enrolled entry in the log');
+    } else if (device.publicKey !== undefined && device.publicKey !== logged.event.publicKey) {
+      report(where, `public_key differs from log entry ${logged.index}`);
+    }
+  }
+  const ids = new Set(devices.map((d) => d.id));
+  for (const [id, { index: at }] of index.enrolled) {
+    if (!ids.has(id)) report(`entry ${at}`, `records device ${id}, which table devices lacks`);
+  }
+}

@@ -1,0 +1,164 @@
+/**
+ * Transparency log entries (docs/protocol/log.md "Entries"): every leaf is the OLPC canonical JSON
+ * of one event, tagged with `format`, `type` and `at`. The leaf bytes are what RFC 9162 §2.1.1
+ * hashes, so they are parsed strictly: an entry that is not canonical JSON is malformed.
+ */
+import { z } from 'zod';
+import { canonicalBytes, canonicalize, sha256Hex } from '@patchcast/core';
+import type { DeviceSelector } from './api.js';
+
+export const LOG_ENTRY_FORMAT = 'patchcast-log/v1';
+
+export const LOG_EVENT_TYPES = [
+  'patch-published',
+  'metadata-signed',
+  'device-enrolled',
+  'rollout-created',
+  'rollout-completed',
+  'device-result',
+  'security-event',
+  'operator-action',
+] as const;
+export type LogEventType = (typeof LOG_EVENT_TYPES)[number];
+
+export const SECURITY_EVENT_KINDS = [
+  'agent-auth-failed',
+  'agent-refused',
+  'split-view',
+  'foreign-checkpoint',
+] as const;
+export type SecurityEventKind = (typeof SECURITY_EVENT_KINDS)[number];
+
+/** C2SP tlog-tiles "Log entries": an entry carries a uint16 length, so at most 65535 bytes. */
+export const MAX_LOG_ENTRY_BYTES = 0xffff;
+
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
+const id = z.string().min(1).max(64);
+const text = z.string().max(1024);
+const count = z.number().int().nonnegative();
+const patch = z.strictObject({ name: z.string().max(128), version: z.string().max(64) });
+const common = { format: z.literal(LOG_ENTRY_FORMAT), at: z.string().max(64) };
+
+export const logEventSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    ...common,
+    type: z.literal('patch-published'),
+    name: z.string().max(128),
+    version: z.string().max(64),
+    targetPath: z.string().max(512),
+    sha256,
+    length: count,
+    targetsVersion: count,
+    by: text,
+  }),
+  z.strictObject({
+    ...common,
+    type: z.literal('metadata-signed'),
+    role: z.enum(['root', 'targets', 'snapshot', 'timestamp']),
+    version: count,
+    sha256,
+  }),
+  z.strictObject({
+    ...common,
+    type: z.literal('device-enrolled'),
+    deviceId: id,
+    publicKey: sha256,
+  }),
+  z.strictObject({
+    ...common,
+    type: z.literal('rollout-created'),
+    id,
+    patch,
+    targetPath: z.string().max(512),
+    selector: z.json(),
+    devices: count,
+    by: text,
+  }),
+  z.strictObject({
+    ...common,
+    type: z.literal('rollout-completed'),
+    rolloutId: id,
+    state: z.string().max(32),
+  }),
+  z.strictObject({
+    ...common,
+    type: z.literal('device-result'),
+    rolloutId: id,
+    deviceId: id,
+    patch,
+    state: z.enum(['installed', 'failed', 'rolled-back']),
+    error: z.string().max(64).nullable(),
+  }),
+  z.strictObject({
+    ...common,
+    type: z.literal('security-event'),
+    kind: z.enum(SECURITY_EVENT_KINDS),
+    deviceId: id.optional(),
+    detail: text,
+  }),
+  z.strictObject({
+    ...common,
+    type: z.literal('operator-action'),
+    by: text,
+    action: z.string().max(64),
+    target: text,
+  }),
+]);
+export type LogEvent = z.infer<typeof logEventSchema>;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+/** An event as a caller describes it; `format` is added when it is encoded. */
+export type LogEventInput = DistributiveOmit<LogEvent, 'format'>;
+
+/** Selectors longer than this are logged as the SHA-256 of their canonical JSON. */
+const MAX_SELECTOR_CHARS = 16 * 1024;
+
+type LoggedSelector = Extract<LogEventInput, { type: 'rollout-created' }>['selector'];
+
+/** A rollout's selector as its rollout-created entry holds it: itself, or `{"sha256"}` if long. */
+export function loggedSelector(selector: DeviceSelector): LoggedSelector {
+  const text = canonicalize(selector);
+  return text.length <= MAX_SELECTOR_CHARS
+    ? selector
+    : { sha256: sha256Hex(new TextEncoder().encode(text)) };
+}
+
+/** The leaf bytes of an event: OLPC canonical JSON, at most MAX_LOG_ENTRY_BYTES. */
+export function encodeLogEntry(event: LogEventInput): Uint8Array {
+  const full = logEventSchema.parse({ ...event, format: LOG_ENTRY_FORMAT });
+  const bytes = canonicalBytes(full);
+  if (bytes.length > MAX_LOG_ENTRY_BYTES) {
+    throw new RangeError(`a ${event.type} log entry is ${bytes.length} bytes, over the limit`);
+  }
+  return bytes;
+}
+
+/** Parses leaf bytes; undefined unless they are the canonical JSON of a valid event. */
+export function parseLogEntry(bytes: Uint8Array): LogEvent | undefined {
+  const json = parseCanonicalJson(bytes);
+  const parsed = logEventSchema.safeParse(json);
+  return parsed.success ? parsed.data : undefined;
+}
+
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * OLPC canonical JSON leaves control characters in strings unescaped, which JSON.parse refuses;
+ * outside strings canonical JSON has none, so escaping them everywhere is safe. The result is
+ * accepted only if it re-encodes to exactly the same text.
+ */
+function parseCanonicalJson(bytes: Uint8Array): unknown {
+  try {
+    const text = STRICT_UTF8.decode(bytes);
+    const escaped = escapeControls(text);
+    const value: unknown = JSON.parse(escaped);
+    return canonicalize(value) === text ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function escapeControls(text: string): string {
+  let out = '';
+  for (const c of text) out += c < ' ' ? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}` : c;
+  return out;
+}

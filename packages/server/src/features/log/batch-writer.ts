@@ -1,0 +1,110 @@
+import { PatchcastError, leafHash } from '@patchcast/core';
+import type { MerkleTree } from '@patchcast/core';
+import type { CheckpointRecord, LogEntryRecord, LogStore } from '../../storage/store.js';
+import type { CheckpointSigner } from './checkpoint-signer.js';
+
+export interface BatchOptions {
+  /** How long an entry may wait for others to join its batch. */
+  readonly flushMs: number;
+  /** A batch is written as soon as it holds this many entries. */
+  readonly maxBatch: number;
+}
+
+export const DEFAULT_BATCH: BatchOptions = { flushMs: 5, maxBatch: 1024 };
+
+export interface BatchWriterDeps {
+  readonly tree: MerkleTree;
+  readonly signer: CheckpointSigner;
+  readonly store: LogStore;
+  readonly options: BatchOptions;
+  /** Called after each batch is stored, with its checkpoint. */
+  readonly onPublished: (checkpoint: CheckpointRecord) => void;
+  readonly onError: (error: Error) => void;
+}
+
+interface Pending {
+  readonly leaf: Uint8Array;
+  readonly subject: string | null;
+  readonly resolve: (index: number) => void;
+  readonly reject: (error: Error) => void;
+}
+
+/**
+ * Appends entries in batches: one store transaction and one signed checkpoint per batch, so the
+ * log never throttles its callers. A failed batch halts the writer: the tree in memory may then be
+ * ahead of the store, so nothing more is signed until a restart rebuilds the tree from the store.
+ */
+export class BatchWriter {
+  readonly #deps: BatchWriterDeps;
+  readonly #queue: Pending[] = [];
+  #timer: NodeJS.Timeout | undefined;
+  #chain: Promise<void> = Promise.resolve();
+  #failure: Error | undefined;
+  #closed = false;
+
+  constructor(deps: BatchWriterDeps) {
+    this.#deps = deps;
+  }
+
+  /** Resolves with the entry's index once its batch is stored with a checkpoint. */
+  append(leaf: Uint8Array, subject: string | null): Promise<number> {
+    if (this.#failure !== undefined) return Promise.reject(halted(this.#failure));
+    if (this.#closed) return Promise.reject(new PatchcastError('INTERNAL', 'the log is closed'));
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ leaf, subject, resolve, reject });
+      if (this.#queue.length >= this.#deps.options.maxBatch) void this.flush();
+      else this.#timer ??= setTimeout(() => void this.flush(), this.#deps.options.flushMs);
+    });
+  }
+
+  /** Writes everything queued; resolves when it is stored (or has failed). */
+  flush(): Promise<void> {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#chain = this.#chain.then(() => this.#drain());
+    return this.#chain;
+  }
+
+  /** Writes what is queued and refuses further entries. */
+  close(): Promise<void> {
+    this.#closed = true;
+    return this.flush();
+  }
+
+  async #drain(): Promise<void> {
+    while (this.#queue.length > 0 && this.#failure === undefined) {
+      await this.#write(this.#queue.splice(0, this.#deps.options.maxBatch));
+    }
+  }
+
+  async #write(batch: readonly Pending[]): Promise<void> {
+    const { tree, signer, store } = this.#deps;
+    try {
+      const first = tree.size;
+      const records = batch.map((p, i): LogEntryRecord => {
+        return { index: first + i, leaf: p.leaf, hash: leafHash(p.leaf), subject: p.subject };
+      });
+      for (const record of records) tree.appendLeafHash(record.hash);
+      const checkpoint = { size: tree.size, note: signer.sign(tree) };
+      await store.append(records, checkpoint);
+      this.#deps.onPublished(checkpoint);
+      batch.forEach((p, i) => p.resolve(first + i));
+    } catch (error) {
+      this.#halt(error instanceof Error ? error : new Error(String(error)), batch);
+    }
+  }
+
+  #halt(error: Error, batch: readonly Pending[]): void {
+    this.#failure = error;
+    const failed = halted(error);
+    for (const p of [...batch, ...this.#queue.splice(0)]) p.reject(failed);
+    this.#deps.onError(failed);
+  }
+}
+
+function halted(cause: Error): PatchcastError {
+  return new PatchcastError('INTERNAL', `the transparency log stopped: ${cause.message}`, {
+    hint: 'fix the cause (disk, database) and restart the server; it rebuilds the log from storage',
+    cause,
+  });
+}

@@ -1,0 +1,96 @@
+/** Log events built from the records they describe (leaf schema: docs/protocol/log.md). */
+import { sha256Hex } from '@patchcast/core';
+import type { TargetFile, Targets } from '@patchcast/core';
+import { loggedSelector, patchOfTargetPath } from '@patchcast/protocol';
+import type { LogEventInput, PatchRef } from '@patchcast/protocol';
+import type { MetadataRecord, ReportInput, RolloutRecord } from '../../storage/store.js';
+
+/** Appends events and resolves with each one's index once its batch is stored and signed. */
+export interface EventLog {
+  append(event: LogEventInput): Promise<number>;
+}
+
+export function appendAll(log: EventLog, events: readonly LogEventInput[]): Promise<number[]> {
+  return Promise.all(events.map((event) => log.append(event)));
+}
+
+/** The lookup key of a patch's publication entry. */
+export function patchSubject(ref: PatchRef): string {
+  return `patch:${ref.name}@${ref.version}`;
+}
+
+export function subjectOf(event: LogEventInput): string | null {
+  return event.type === 'patch-published' ? patchSubject(event) : null;
+}
+
+export function metadataSigned(record: MetadataRecord, at: string): LogEventInput {
+  const { role, version, bytes } = record;
+  return { type: 'metadata-signed', at, role, version, sha256: sha256Hex(bytes) };
+}
+
+export function patchPublished(
+  targetPath: string,
+  info: TargetFile,
+  targetsVersion: number,
+  context: { readonly by: string; readonly at: string },
+): Extract<LogEventInput, { type: 'patch-published' }> | undefined {
+  const ref = patchOfTargetPath(targetPath);
+  if (ref === undefined) return undefined;
+  return {
+    type: 'patch-published',
+    at: context.at,
+    name: ref.name,
+    version: ref.version,
+    targetPath,
+    sha256: info.hashes.sha256,
+    length: info.length,
+    targetsVersion,
+    by: context.by,
+  };
+}
+
+/** patch-published events for every target of `next` that `previous` lacks. */
+export function newPublications(
+  previous: Targets,
+  next: Targets,
+  context: { readonly by: string; readonly at: string },
+): LogEventInput[] {
+  return Object.entries(next.targets)
+    .filter(([path]) => !Object.hasOwn(previous.targets, path))
+    .map(([path, info]) => patchPublished(path, info, next.version, context))
+    .filter((event) => event !== undefined);
+}
+
+export function rolloutCreated(rollout: RolloutRecord, devices: number): LogEventInput {
+  return {
+    type: 'rollout-created',
+    at: rollout.createdAt,
+    id: rollout.id,
+    patch: { name: rollout.patch.name, version: rollout.patch.version },
+    targetPath: rollout.targetPath,
+    selector: loggedSelector(rollout.selector),
+    devices,
+    by: rollout.createdBy,
+  };
+}
+
+/** The log events of a final device report: its result, and a security event for a refusal. */
+export function deviceResultEvents(report: ReportInput, patch: PatchRef): LogEventInput[] {
+  const { rolloutId, deviceId, at } = report;
+  if (report.state !== 'installed' && report.state !== 'failed' && report.state !== 'rolled-back') {
+    return [];
+  }
+  const code = report.error?.code ?? null;
+  const result: LogEventInput = {
+    type: 'device-result',
+    at,
+    rolloutId,
+    deviceId,
+    patch: { name: patch.name, version: patch.version },
+    state: report.state,
+    error: code,
+  };
+  if (code?.startsWith('SECURITY_') !== true) return [result];
+  const detail = `refused ${patch.name}@${patch.version} in rollout ${rolloutId}: ${code}`;
+  return [result, { type: 'security-event', at, kind: 'agent-refused', deviceId, detail }];
+}

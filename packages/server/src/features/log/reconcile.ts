@@ -1,0 +1,28 @@
+import type { RepositoryService } from '../repository/repository-service.js';
+import { appendAll, patchPublished, patchSubject } from './log-events.js';
+import type { TransparencyLog } from './transparency-log.js';
+
+/** The `by` of publication entries made at start rather than at publish time. */
+export const BACKFILL_BY = 'backfill';
+
+/**
+ * Gives every target of the current targets metadata a patch-published entry if it has none: a
+ * server upgraded from before the log, or one that crashed between a publish and its log batch.
+ * Agents refuse patches without such an entry; targets metadata is signed by publishers, so a
+ * backfilled entry still describes only what a publisher signed.
+ */
+export async function logMissingPublications(
+  repository: RepositoryService,
+  log: TransparencyLog,
+  at: string,
+): Promise<number> {
+  const targets = await repository.currentTargets();
+  const missing = [];
+  for (const [path, info] of Object.entries(targets.targets)) {
+    const event = patchPublished(path, info, targets.version, { by: BACKFILL_BY, at });
+    if (event === undefined) continue;
+    if ((await log.store.findBySubject(patchSubject(event))) === undefined) missing.push(event);
+  }
+  await appendAll(log, missing);
+  return missing.length;
+}

@@ -1,0 +1,129 @@
+import { MerkleTree, PatchcastError, SecurityError } from '@patchcast/core';
+import type { Ed25519NoteSigner, ErrorCode, LogIdentity } from '@patchcast/core';
+import { encodeLogEntry } from '@patchcast/protocol';
+import type { LogEventInput } from '@patchcast/protocol';
+import type { CheckpointRecord, LogStore } from '../../storage/store.js';
+import { BatchWriter, DEFAULT_BATCH } from './batch-writer.js';
+import type { BatchOptions } from './batch-writer.js';
+import { CheckpointSigner } from './checkpoint-signer.js';
+import type { EventLog } from './log-events.js';
+import { subjectOf } from './log-events.js';
+
+export interface TransparencyLogDeps {
+  readonly store: LogStore;
+  readonly signer: Ed25519NoteSigner;
+  readonly batch?: BatchOptions;
+  readonly onError: (error: Error) => void;
+}
+
+/** What readers may use of the tree: hashes and proofs, never appends. */
+export type TreeView = Pick<
+  MerkleTree,
+  'size' | 'readNode' | 'root' | 'inclusionProof' | 'consistencyProof'
+>;
+
+const PAGE = 65_536;
+
+/**
+ * The server's transparency log: one append-only RFC 9162 Merkle tree of canonical JSON events,
+ * kept in memory (rebuilt from the stored leaf hashes at start) and appended in signed batches.
+ * Readers answer against `checkpoint`, the latest stored one, never the tree's unsigned tail.
+ */
+export class TransparencyLog implements EventLog {
+  readonly store: LogStore;
+  readonly tree: TreeView;
+  readonly #signer: CheckpointSigner;
+  readonly #writer: BatchWriter;
+  #published: CheckpointRecord;
+
+  private constructor(
+    deps: TransparencyLogDeps,
+    state: { tree: MerkleTree; signer: CheckpointSigner; published: CheckpointRecord },
+  ) {
+    this.store = deps.store;
+    this.tree = state.tree;
+    this.#signer = state.signer;
+    this.#published = state.published;
+    this.#writer = new BatchWriter({
+      tree: state.tree,
+      signer: state.signer,
+      store: deps.store,
+      options: deps.batch ?? DEFAULT_BATCH,
+      onPublished: (checkpoint) => (this.#published = checkpoint),
+      onError: deps.onError,
+    });
+  }
+
+  /** Rebuilds the tree and refuses to run a log that does not extend its last checkpoint. */
+  static async open(deps: TransparencyLogDeps): Promise<TransparencyLog> {
+    const tree = await loadTree(deps.store);
+    const last = await deps.store.latestCheckpoint();
+    const signer = atStart('the last stored checkpoint', () =>
+      CheckpointSigner.resume(deps.signer, last?.note),
+    );
+    atStart('the stored log', () => signer.check(tree));
+    const published =
+      last?.size === tree.size ? last : { size: tree.size, note: signer.sign(tree) };
+    if (published !== last) await deps.store.append([], published);
+    return new TransparencyLog(deps, { tree, signer, published });
+  }
+
+  get identity(): LogIdentity {
+    return this.#signer.identity;
+  }
+
+  get verifierKey(): string {
+    return this.#signer.verifierKey;
+  }
+
+  /** The latest stored checkpoint: its size and signed note. */
+  get checkpoint(): CheckpointRecord {
+    return this.#published;
+  }
+
+  append(event: LogEventInput): Promise<number> {
+    return this.#writer.append(encodeLogEntry(event), subjectOf(event));
+  }
+
+  flush(): Promise<void> {
+    return this.#writer.flush();
+  }
+
+  close(): Promise<void> {
+    return this.#writer.close();
+  }
+}
+
+async function loadTree(store: LogStore): Promise<MerkleTree> {
+  const size = await store.size();
+  const tree = new MerkleTree();
+  for (let start = 0; start < size; start += PAGE) {
+    const end = Math.min(size, start + PAGE);
+    for (const [index, hash] of await store.leafHashes(start, end)) {
+      if (index !== tree.size) break;
+      tree.appendLeafHash(hash);
+    }
+    if (tree.size !== end)
+      throw startFailure('SECURITY_PROOF_INVALID', `entry ${tree.size} is missing`);
+  }
+  return tree;
+}
+
+function atStart<T>(what: string, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (!(error instanceof PatchcastError)) throw error;
+    throw startFailure(error.code, `${what} does not verify: ${error.message}`);
+  }
+}
+
+function startFailure(code: ErrorCode, message: string): PatchcastError {
+  const options = {
+    hint: 'the log was changed or its key replaced: run `patchcast audit verify --data DIR` and restore keys/log.key or the database from a backup',
+  };
+  const text = `transparency log: ${message}`;
+  return code.startsWith('SECURITY_')
+    ? new SecurityError(code as ErrorCode & `SECURITY_${string}`, text, options)
+    : new PatchcastError(code, text, options);
+}

@@ -1,0 +1,124 @@
+import type Database from 'better-sqlite3';
+import { PatchcastError } from '@patchcast/core';
+import type { CheckpointRecord, LogEntryRecord, LogStore } from '../store.js';
+import { appendLeafHashes, readLeafHashes } from './sqlite-leaf-hashes.js';
+
+interface EntryRow {
+  idx: number;
+  leaf: Buffer;
+  subject: string | null;
+}
+
+/**
+ * The transparency log tables of the SQLite store (migration 2): entries, their leaf hashes
+ * packed by 256, and every checkpoint. Also used read-only by the audit reader.
+ */
+export class SqliteLogStore implements LogStore {
+  readonly #db: Database.Database;
+
+  constructor(db: Database.Database) {
+    this.#db = db;
+  }
+
+  append(entries: readonly LogEntryRecord[], checkpoint: CheckpointRecord): Promise<void> {
+    return settle(() => {
+      this.#db
+        .transaction(() => {
+          const first = this.#size();
+          checkBatch(first, entries, checkpoint);
+          const insert = this.#db.prepare('INSERT INTO log_entries VALUES (?, ?, ?)');
+          for (const e of entries) insert.run(e.index, Buffer.from(e.leaf), e.subject);
+          appendLeafHashes(
+            this.#db,
+            first,
+            entries.map((e) => e.hash),
+          );
+          this.#db
+            .prepare('INSERT INTO log_checkpoints (size, note) VALUES (?, ?)')
+            .run(checkpoint.size, checkpoint.note);
+        })
+        .immediate();
+    });
+  }
+
+  size(): Promise<number> {
+    return settle(() => this.#size());
+  }
+
+  entries(start: number, end: number): Promise<LogEntryRecord[]> {
+    return settle(() => {
+      const hashes = new Map(readLeafHashes(this.#db, start, end));
+      return this.#db
+        .prepare<[number, number], EntryRow>(
+          'SELECT * FROM log_entries WHERE idx >= ? AND idx < ? ORDER BY idx',
+        )
+        .all(start, end)
+        .map((row) => toEntry(row, hashes.get(row.idx)));
+    });
+  }
+
+  leafHashes(start: number, end: number): Promise<[number, Uint8Array][]> {
+    return settle(() => readLeafHashes(this.#db, start, end));
+  }
+
+  findBySubject(subject: string): Promise<LogEntryRecord | undefined> {
+    return settle(() => {
+      const row = this.#db
+        .prepare<[string], EntryRow>(
+          'SELECT * FROM log_entries WHERE subject = ? ORDER BY idx LIMIT 1',
+        )
+        .get(subject);
+      return row && toEntry(row, readLeafHashes(this.#db, row.idx, row.idx + 1)[0]?.[1]);
+    });
+  }
+
+  latestCheckpoint(): Promise<CheckpointRecord | undefined> {
+    return settle(() =>
+      this.#db
+        .prepare<[], CheckpointRecord>(
+          'SELECT size, note FROM log_checkpoints ORDER BY size DESC LIMIT 1',
+        )
+        .get(),
+    );
+  }
+
+  #size(): number {
+    const row = this.#db
+      .prepare<[], { n: number }>('SELECT COALESCE(MAX(idx) + 1, 0) AS n FROM log_entries')
+      .get();
+    return row?.n ?? 0;
+  }
+}
+
+function checkBatch(
+  first: number,
+  entries: readonly LogEntryRecord[],
+  checkpoint: CheckpointRecord,
+): void {
+  const contiguous = entries.every((e, i) => e.index === first + i);
+  if (!contiguous || checkpoint.size !== first + entries.length) {
+    throw new PatchcastError(
+      'CONFLICT',
+      `log batch does not extend the stored log of ${first} entries`,
+    );
+  }
+}
+
+/** An entry whose hash is missing gets an empty one, which matches nothing. */
+function toEntry(row: EntryRow, hash: Uint8Array | undefined): LogEntryRecord {
+  return {
+    index: row.idx,
+    leaf: new Uint8Array(row.leaf),
+    hash: new Uint8Array(hash ?? []),
+    subject: row.subject,
+  };
+}
+
+/** Runs synchronous SQLite work as the async port requires, a throw becoming a rejection. */
+function settle<T>(work: () => T): Promise<T> {
+  try {
+    return Promise.resolve(work());
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+  }
+}
