@@ -15,6 +15,7 @@ import { scanCommand } from './commands/scan.js';
 import { inventoryCommand } from './commands/inventory.js';
 import { keysCommand } from './commands/keys.js';
 import { auditCommand } from './commands/audit.js';
+import { benchCommand } from './commands/bench.js';
 
 export const VERSION = '0.1.0';
 
@@ -28,10 +29,11 @@ export const COMMANDS: readonly Command[] = [
   rolloutCommand,
   devicesCommand,
   statusCommand,
-  auditCommand,
   keysCommand,
   inventoryCommand,
   scanCommand,
+  auditCommand,
+  benchCommand,
 ];
 
 const EXIT_USAGE = 2;

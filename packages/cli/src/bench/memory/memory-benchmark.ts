@@ -1,0 +1,94 @@
+/**
+ * `patchcast bench memory`: server memory per connected agent (measured as in fanout, or taken from
+ * the fanout of the same run) and the resident memory of one real idle agent.
+ */
+import { join } from 'node:path';
+import type { BenchContext, BenchReport, Benchmark, Figure, TargetCheck } from '../benchmark.js';
+import { withConnectedFleet } from '../fanout/fleet-setup.js';
+import { DEFAULT_AGENTS } from '../fanout/fanout-benchmark.js';
+import {
+  MAX_KIB_PER_AGENT,
+  TARGET_AGENTS,
+  memoryFigures,
+  memoryTarget,
+} from '../fanout/fanout-report.js';
+import type { ProcMemory } from '../proc-status.js';
+import { startServerProcess } from '../server-process.js';
+import { round } from '../stats.js';
+import { idleAgentMemory } from './idle-agent.js';
+
+const IDLE_MS = 10_000;
+const MAX_AGENT_MIB = 60;
+
+export const memoryBenchmark: Benchmark = {
+  name: 'memory',
+  summary: 'server memory per connected agent, and one idle real agent’s RSS',
+  run: runMemory,
+};
+
+async function runMemory(context: BenchContext): Promise<BenchReport> {
+  const agents = context.options.agents ?? DEFAULT_AGENTS;
+  const fanout = context.earlier.get('fanout');
+  if (fanout !== undefined && fanout.figures.agents === agents) {
+    const idle = await withServer(context, (server) =>
+      idleAgentMemory(server, context.tmpDir, IDLE_MS),
+    );
+    const memoryTargetOfFanout = fanout.targets.find((t) =>
+      t.target.includes(`${MAX_KIB_PER_AGENT} KiB`),
+    );
+    return memoryReport(pick(fanout.figures), memoryTargetOfFanout, idle, [
+      'Server memory per agent: from the fanout run above.',
+    ]);
+  }
+  return withConnectedFleet(context, agents, async (setup) => {
+    const idle = await idleAgentMemory(setup.server, context.tmpDir, IDLE_MS);
+    return memoryReport({ agents, ...memoryFigures(setup) }, memoryTarget(setup), idle, []);
+  });
+}
+
+async function withServer<T>(
+  context: BenchContext,
+  body: (server: Awaited<ReturnType<typeof startServerProcess>>) => Promise<T>,
+): Promise<T> {
+  const server = await startServerProcess({ dataDir: join(context.tmpDir, 'server') });
+  try {
+    return await body(server);
+  } finally {
+    await server.stop();
+  }
+}
+
+function pick(figures: Readonly<Record<string, Figure>>): Record<string, Figure> {
+  const keys = ['agents', 'serverRssBeforeKiB', 'serverRssConnectedKiB', 'serverRssPerAgentKiB'];
+  return Object.fromEntries(keys.map((k) => [k, figures[k] ?? null]));
+}
+
+function memoryReport(
+  server: Record<string, Figure>,
+  serverTarget: TargetCheck | undefined,
+  idle: ProcMemory,
+  notes: readonly string[],
+): BenchReport {
+  const idleMiB = round(idle.rssKiB / 1024, 1);
+  const agentTarget: TargetCheck = {
+    target: `an idle agent under ${MAX_AGENT_MIB} MiB RSS`,
+    measured: `${idleMiB} MiB after ${IDLE_MS / 1000} s idle (peak ${round(idle.hwmKiB / 1024, 1)} MiB)`,
+    met: idleMiB < MAX_AGENT_MIB,
+  };
+  return {
+    figures: {
+      ...server,
+      idleAgentRssKiB: idle.rssKiB,
+      idleAgentRssMiB: idleMiB,
+      idleAgentPeakRssKiB: idle.hwmKiB,
+    },
+    targets: serverTarget === undefined ? [agentTarget] : [serverTarget, agentTarget],
+    notes: [
+      ...notes,
+      `Server memory per agent = (server RSS with N agents connected - RSS before they connected) / N; the target is stated at ${TARGET_AGENTS} agents.`,
+      'The idle agent is a real `patchcast agent` process, enrolled and connected, read from /proc after idling.',
+    ],
+    sections: [],
+    complete: true,
+  };
+}

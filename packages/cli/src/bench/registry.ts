@@ -1,0 +1,15 @@
+/** Every benchmark `patchcast bench` knows; `all` runs them in this order. Add new ones here. */
+import type { Benchmark } from './benchmark.js';
+import { fanoutBenchmark } from './fanout/fanout-benchmark.js';
+import { serveBenchmark } from './serve/serve-benchmark.js';
+import { memoryBenchmark } from './memory/memory-benchmark.js';
+import { logBenchmark } from './log/log-benchmark.js';
+import { verifyBenchmark } from './verify/verify-benchmark.js';
+
+export const BENCHMARKS: readonly Benchmark[] = [
+  fanoutBenchmark,
+  serveBenchmark,
+  memoryBenchmark,
+  verifyBenchmark,
+  logBenchmark,
+];

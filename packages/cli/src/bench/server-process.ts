@@ -1,0 +1,73 @@
+/** A real `patchcast server` in its own process, on a free loopback port, for one benchmark. */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PatchcastClient } from '@patchcast/protocol';
+import {
+  PATCHCAST_BIN,
+  captureOutput,
+  ownChild,
+  stopProcess,
+  waitForOutput,
+} from './child-process.js';
+
+export interface ServerProcess {
+  readonly pid: number;
+  readonly url: string;
+  readonly dataDir: string;
+  readonly client: PatchcastClient;
+  /** The DevTools endpoint when started with `inspect` (used to take CPU profiles). */
+  readonly inspectorUrl: string | undefined;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export interface ServerProcessOptions {
+  readonly dataDir: string;
+  readonly inspect?: boolean;
+  readonly startTimeoutMs?: number;
+}
+
+const LISTENING = /listening on (http:\/\/\S+)/;
+const INSPECTOR = /Debugger listening on (ws:\/\/\S+)/;
+
+export async function startServerProcess(options: ServerProcessOptions): Promise<ServerProcess> {
+  const nodeArgs = options.inspect === true ? ['--inspect=127.0.0.1:0'] : [];
+  const args = ['server', '--data', options.dataDir, '--listen', '127.0.0.1:0'];
+  const child = ownChild(
+    spawn(process.execPath, [...nodeArgs, PATCHCAST_BIN, ...args, '--log-level', 'error'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
+  const output = captureOutput(child);
+  try {
+    const timeout = options.startTimeoutMs ?? 30_000;
+    const inspector =
+      options.inspect === true ? waitForOutput(child, INSPECTOR, timeout, 'the server') : undefined;
+    const url = (await waitForOutput(child, LISTENING, timeout, 'the server'))[1] ?? '';
+    return await describe(child, url, options.dataDir, (await inspector)?.[1], output);
+  } catch (error) {
+    await stopProcess(child);
+    throw error;
+  }
+}
+
+async function describe(
+  child: ChildProcess,
+  url: string,
+  dataDir: string,
+  inspectorUrl: string | undefined,
+  output: () => string,
+): Promise<ServerProcess> {
+  const token = (await readFile(join(dataDir, 'initial-admin-token'), 'utf8')).trim();
+  return {
+    pid: child.pid ?? -1,
+    url,
+    dataDir,
+    client: new PatchcastClient({ server: url, token, timeoutMs: 300_000 }),
+    inspectorUrl,
+    output,
+    stop: () => stopProcess(child),
+  };
+}
