@@ -1,4 +1,4 @@
-/** Real-world ordering vectors from /work/shared/data/versions (OSV's semantic fixtures). */
+/** Real-world ordering vectors from the shared data folder beside the repository (../shared/data/versions) (OSV's semantic fixtures). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';

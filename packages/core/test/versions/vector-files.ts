@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { PatchcastError } from '../../src/errors.js';
 import { compareVersions } from '../../src/versions/index.js';
 
-/** /work/shared/data/versions, from packages/core/dist/test/versions/. */
+/** ../shared/data/versions beside the repository, located from packages/core/dist/test/versions/. */
 export const SHARED_VECTORS = new URL('../../../../../../shared/data/versions/', import.meta.url);
 /** packages/core/test/data/versions, from packages/core/dist/test/versions/. */
 export const FIXTURES = new URL('../../../test/data/versions/', import.meta.url);

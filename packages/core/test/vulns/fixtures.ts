@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { parseOsvRecord } from '../../src/vulns/osv-parse.js';
 import type { OsvRecord } from '../../src/vulns/osv-record.js';
 
-/** /work/shared/data, from packages/core/dist/test/vulns/. */
+/** ../shared/data beside the repository, located from packages/core/dist/test/vulns/. */
 export const SHARED_DATA = new URL('../../../../../../shared/data/', import.meta.url);
 /** packages/core/test/data/vulns, from packages/core/dist/test/vulns/. */
 export const FIXTURES = new URL('../../../test/data/vulns/', import.meta.url);
