@@ -11,8 +11,8 @@ const NAMES = [...BENCHMARKS.map((b) => b.name), 'all'];
 
 export const benchCommand: Command = {
   name: 'bench',
-  summary: 'measure fan-out, serving and memory against the machine’s own limits',
-  usage: `patchcast bench <${NAMES.join('|')}> [--agents N] [--duration S] [--json] [--out DIR]`,
+  summary: 'measure fan-out, serving, memory and more against the machine’s own limits',
+  usage: `patchcast bench <${NAMES.join('|')}> [--agents N] [--duration S] [--timeout S] [--profile] [--json] [--out DIR]`,
   help: `Starts a real server in its own process in a temporary folder and measures it. Progress goes to
 stderr; results are written as JSON and markdown (with a description of the machine) to DIR.
 
@@ -24,7 +24,8 @@ Options:
   --agents N      simulated agents for fanout and memory (default 1000; the targets are for 10000)
   --duration S    seconds of download load for serve (default 10)
   --timeout S     longest wait for any one phase, in seconds (default 300)
-  --profile       take CPU profiles of the server during fanout's notice and install phases
+  --profile       CPU profiles of the server: fanout's connect, notice and install phases and
+                  serve's measured window (DIR/profiles/*.cpuprofile, summarised in the results)
   --out DIR       where results go (default: bench/results)
   --json          print the results as JSON on stdout (one benchmark: its figures at the top level)
 

@@ -1,8 +1,6 @@
 /** `patchcast bench fanout`: how fast a rollout's notice and install reach N live agents. */
-import { join } from 'node:path';
-import type { BenchContext, BenchReport, Benchmark, Section } from '../benchmark.js';
-import { profileSection, saveProfile } from '../profile/profile-report.js';
-import type { CpuProfile } from '../profile/cpu-profile.js';
+import type { BenchContext, BenchReport, Benchmark } from '../benchmark.js';
+import { profileSections } from '../profile/profile-report.js';
 import { runBaseline } from './baseline-phase.js';
 import { withConnectedFleet } from './fleet-setup.js';
 import { fanoutReport } from './fanout-report.js';
@@ -26,23 +24,7 @@ async function runFanout(context: BenchContext, agents: number): Promise<BenchRe
     const baseline = await runBaseline(context, setup.fleet, agents, rollout.noticeBytes);
     context.progress(`baseline p99 ${baseline.arrival.p99.toFixed(1)} ms`);
     const report = fanoutReport(setup, rollout, baseline);
-    return { ...report, sections: await profileSections(context, setup.profiler.profiles) };
+    const sections = await profileSections(context, 'fanout', setup.profiler.profiles);
+    return { ...report, sections };
   });
-}
-
-async function profileSections(
-  context: BenchContext,
-  profiles: ReadonlyMap<string, CpuProfile>,
-): Promise<Section[]> {
-  const sections: Section[] = [];
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  for (const [phase, profile] of profiles) {
-    const file = await saveProfile(
-      join(context.outDir, 'profiles'),
-      `${stamp}-fanout-${phase}`,
-      profile,
-    );
-    sections.push(profileSection(`Server CPU profile: ${phase} phase`, profile, file));
-  }
-  return sections;
 }

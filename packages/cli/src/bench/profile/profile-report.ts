@@ -1,7 +1,7 @@
 /** A CPU profile as a result: the raw file next to the results, and its hot spots as markdown. */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Section } from '../benchmark.js';
+import type { BenchContext, Section } from '../benchmark.js';
 import { hotSpots } from './cpu-profile.js';
 import type { CpuProfile } from './cpu-profile.js';
 
@@ -29,4 +29,20 @@ export function profileSection(title: string, profile: CpuProfile, file: string)
       ...table(hotSpots(profile, 'function', 15)),
     ],
   };
+}
+
+/** Saves each phase's profile under `<out>/profiles/` and summarises it as a section. */
+export async function profileSections(
+  context: BenchContext,
+  benchmark: string,
+  profiles: ReadonlyMap<string, CpuProfile>,
+): Promise<Section[]> {
+  const sections: Section[] = [];
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  for (const [phase, profile] of profiles) {
+    const name = `${stamp}-${benchmark}-${phase}`;
+    const file = await saveProfile(join(context.outDir, 'profiles'), name, profile);
+    sections.push(profileSection(`Server CPU profile: ${phase} phase`, profile, file));
+  }
+  return sections;
 }

@@ -12,6 +12,8 @@ import { figure, ratio, round } from '../stats.js';
 import { runLoad } from './http-load.js';
 import type { LoadResult } from './http-load.js';
 import { findNginx, startNginx } from './nginx.js';
+import { PhaseProfiler } from '../profile/phase-profiler.js';
+import { profileSections } from '../profile/profile-report.js';
 
 const CLIENTS = 50;
 const ARTIFACT_BYTES = 10 * 1024 * 1024;
@@ -34,24 +36,44 @@ interface Published {
 }
 
 async function runServe(context: BenchContext): Promise<BenchReport> {
-  const server = await startServerProcess({ dataDir: join(context.tmpDir, 'server') });
+  const { profile, durationSeconds } = context.options;
+  const server = await startServerProcess({
+    dataDir: join(context.tmpDir, 'server'),
+    inspect: profile,
+  });
+  const profiler = await PhaseProfiler.attach(server.inspectorUrl).catch(async (error: unknown) => {
+    await server.stop();
+    throw error;
+  });
   try {
     const published = await publishArtifact(server);
-    const durationMs = (context.options.durationSeconds ?? DEFAULT_SECONDS) * 1000;
-    const load = (base: string) => warmThenMeasure(`${base}${published.path}`, durationMs);
-    const ours = await load(server.url);
+    const durationMs = (durationSeconds ?? DEFAULT_SECONDS) * 1000;
+    const load: Load = (base, p) => warmThenMeasure(`${base}${published.path}`, durationMs, p);
+    const ours = await load(server.url, profiler);
     context.progress(`server: ${ours.mibPerSecond.toFixed(0)} MiB/s`);
     const nginx = await againstNginx(context, server, published, load);
-    return serveReport(ours, nginx, published.length, durationMs);
+    const report = serveReport(ours, nginx, published.length, durationMs);
+    return { ...report, sections: await profileSections(context, 'serve', profiler.profiles) };
   } finally {
+    profiler.close();
     await server.stop();
   }
 }
 
-async function warmThenMeasure(url: string, durationMs: number): Promise<LoadResult> {
+type Load = (base: string, profiler?: PhaseProfiler) => Promise<LoadResult>;
+
+/** A warm-up round (for measurements of 5 s or more), then the measured round, profiled if asked. */
+async function warmThenMeasure(
+  url: string,
+  durationMs: number,
+  profiler?: PhaseProfiler,
+): Promise<LoadResult> {
   const base = { url, clients: CLIENTS, maxRequests: MAX_REQUESTS };
   if (durationMs >= 5000) await runLoad({ ...base, durationMs: WARM_UP_MS });
-  return runLoad({ ...base, durationMs });
+  await profiler?.begin();
+  const result = await runLoad({ ...base, durationMs });
+  await profiler?.end('serve');
+  return result;
 }
 
 async function publishArtifact(server: ServerProcess): Promise<Published> {
@@ -64,7 +86,7 @@ async function againstNginx(
   context: BenchContext,
   server: ServerProcess,
   published: Published,
-  load: (base: string) => Promise<LoadResult>,
+  load: Load,
 ): Promise<LoadResult | string> {
   const binary = await findNginx();
   if (binary === undefined) return 'nginx is not installed: the comparison was skipped';
