@@ -53,9 +53,17 @@ export class LocalArtifactStore implements ArtifactStore {
   async open(sha256: string): Promise<{ stream: Readable; length: number } | undefined> {
     const path = this.#path(sha256);
     const info = await stat(path).catch(() => undefined);
-    return info && { stream: createReadStream(path), length: info.size };
+    return (
+      info && { stream: createReadStream(path, { highWaterMark: READ_CHUNK }), length: info.size }
+    );
   }
 }
+
+/**
+ * Artifacts are streamed in 1 MiB reads: with the 64 KiB default, a 10 MiB download cost 160 reads
+ * and 160 socket writes, and serving ran at 0.70x of nginx; at 1 MiB, 0.94x (docs/PERFORMANCE.md).
+ */
+const READ_CHUNK = 1024 * 1024;
 
 /** Past this much extra, a refused upload is cut off instead of drained. */
 const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
