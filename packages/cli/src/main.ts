@@ -16,6 +16,7 @@ import { inventoryCommand } from './commands/inventory.js';
 import { keysCommand } from './commands/keys.js';
 import { auditCommand } from './commands/audit.js';
 import { benchCommand } from './commands/bench.js';
+import { applyCommand } from './commands/apply.js';
 
 export const VERSION = '0.1.0';
 
@@ -25,6 +26,7 @@ export const COMMANDS: readonly Command[] = [
   agentCommand,
   publishCommand,
   bundleCommand,
+  applyCommand,
   enrollTokenCommand,
   rolloutCommand,
   devicesCommand,

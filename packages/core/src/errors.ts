@@ -23,16 +23,44 @@ export const ERROR_CODES = {
   // keys and metadata
   KEY_INVALID: 'A key file is unreadable, malformed or of the wrong kind.',
   METADATA_INVALID: 'TUF metadata submitted to the server is malformed or inconsistent.',
+  // root ceremonies (patchcast root init / sign / publish)
+  ROOT_DRAFT_INVALID:
+    'A root draft is malformed or describes a root whose thresholds cannot be met.',
+  ROOT_SIGNER_UNKNOWN: 'The key is not a root key of the draft or of the root it replaces.',
+  ROOT_ALREADY_SIGNED: 'The root draft already carries a signature by this key.',
+  ROOT_VERSION_INVALID: 'A new root is not exactly the current root version + 1.',
+  ROOT_THRESHOLD_UNMET:
+    "A new root is not signed by a threshold of the current root's keys and of its own keys.",
+  ROOT_EXPIRED: 'A new root has already expired.',
+  ROOT_ONLINE_KEYS_MISSING:
+    'The server does not hold the snapshot and timestamp keys that the new root names.',
+  ROOT_TARGETS_UNSIGNED:
+    "The current targets metadata is not signed by the new root's targets keys.",
+  // rollouts
+  PLAN_INVALID: 'A rollout plan is malformed or impossible; the message names the line and field.',
+  ROLLOUT_TRANSITION_REFUSED:
+    'The rollout is in a state that does not allow this action (for example approving a running wave).',
   // local environment
   DATA_DIR_UNWRITABLE: 'The data folder cannot be created or written.',
   DISK_FULL: 'No space is left on the device.',
   SERVER_UNREACHABLE: 'The server could not be reached.',
   SERVER_ERROR: 'The server answered with an unexpected error.',
   CONFIG_INVALID: 'A configuration value is invalid.',
+  DB_UNAVAILABLE: 'The database cannot be reached, or refuses the connection or its credentials.',
+  KEYSET_MISMATCH:
+    'The server was started with other online or log keys than the ones its database records.',
   // installs
   INSTALL_FAILED: 'Applying a patch failed; the managed root was restored.',
   HOOK_FAILED: 'A pre or post install hook failed or timed out; the managed root was restored.',
   HEALTH_CHECK_FAILED: 'The health check failed after install; the managed root was rolled back.',
+  INSTALL_BUSY: 'Another install holds the lock of the same state folder.',
+  // vulnerability management
+  ADVISORY_INVALID: 'An advisory record is not valid OSV; the import stored nothing.',
+  ARCHIVE_INVALID:
+    'An advisory archive (.zip) is unreadable or malformed; the import stored nothing.',
+  THREAT_DATA_INVALID: 'A KEV catalog or EPSS file does not have its published shape.',
+  INVENTORY_INVALID: 'A package inventory or inventory update from an agent is malformed.',
+  POLICY_INVALID: 'A deadline policy table is malformed or incomplete.',
   // security (verification): never retried
   SECURITY_SIGNATURE_INVALID: 'Metadata is not signed by a threshold of the trusted keys.',
   SECURITY_PQ_SIGNATURE_MISSING:

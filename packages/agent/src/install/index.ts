@@ -10,3 +10,5 @@ export type {
 } from './types.js';
 export { runCommand } from './run-command.js';
 export type { RunOptions, RunResult } from './run-command.js';
+export { applyBundleFile, readBundleFile } from './apply-file.js';
+export type { ApplyFileRequest, ApplyFileResult } from './apply-file.js';

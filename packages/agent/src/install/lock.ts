@@ -15,13 +15,13 @@ export async function acquireInstallLock(stateDir: string): Promise<InstallLock>
       return { release: () => unlinkIfPresent(path).then(() => undefined) };
     const holder = await readHolder(path);
     if (holder !== undefined && isAlive(holder)) {
-      throw new PatchcastError('INSTALL_FAILED', `another install (pid ${holder}) is running`, {
-        hint: `wait for it to finish, or delete ${path} if no agent is running`,
+      throw new PatchcastError('INSTALL_BUSY', `another install (pid ${holder}) is running`, {
+        hint: `wait for it to finish, or delete ${path} if no agent or apply is running`,
       });
     }
     await unlinkIfPresent(path);
   }
-  throw new PatchcastError('INSTALL_FAILED', `cannot take the install lock ${path}`);
+  throw new PatchcastError('INSTALL_BUSY', `cannot take the install lock ${path}`);
 }
 
 /** Writes the pid to a private file, then links it into place: the lock is never half-written. */

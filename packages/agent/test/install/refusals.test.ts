@@ -109,7 +109,7 @@ test('a live install lock refuses a second install; a stale one is taken over', 
   await mkdir(box.stateDir);
   await writeFile(join(box.stateDir, 'install.lock'), `${process.pid}\n`);
   await assert.rejects(installBundle({ bundle, root: box.root, stateDir: box.stateDir }), {
-    code: 'INSTALL_FAILED',
+    code: 'INSTALL_BUSY',
     message: /another install \(pid \d+\) is running/,
   });
   await writeFile(join(box.stateDir, 'install.lock'), '999999999\n');

@@ -1,0 +1,66 @@
+/** Offline install of a bundle file (`patchcast apply`): the agent's engine, without a server. */
+import { open } from 'node:fs/promises';
+import { PatchcastError } from '@patchcast/core';
+import { DEFAULT_BUNDLE_LIMITS, readBundle } from '@patchcast/protocol';
+import type { ParsedBundle } from '@patchcast/protocol';
+import { errnoOf } from './fs-util.js';
+import { installBundle } from './transaction.js';
+import type { InstallOutcome } from './types.js';
+
+export interface ApplyFileRequest {
+  readonly bundlePath: string;
+  readonly root: string;
+  readonly stateDir: string;
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+export interface ApplyFileResult {
+  readonly patch: { readonly name: string; readonly version: string };
+  readonly outcome: InstallOutcome;
+}
+
+export async function applyBundleFile(request: ApplyFileRequest): Promise<ApplyFileResult> {
+  const bundle = await readBundleFile(request.bundlePath);
+  const { name, version } = bundle.manifest;
+  const outcome = await installBundle({
+    bundle,
+    root: request.root,
+    stateDir: request.stateDir,
+    ...(request.env === undefined ? {} : { env: request.env }),
+  });
+  return { patch: { name, version }, outcome };
+}
+
+/** Reads and fully verifies a bundle file; its size is checked before any byte is read. */
+export async function readBundleFile(path: string): Promise<ParsedBundle> {
+  const handle = await open(path, 'r').catch((error: unknown) => {
+    throw cannotRead(path, error);
+  });
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile()) {
+      throw new PatchcastError('INVALID_INPUT', `${path} is not a regular file`, {
+        hint: 'pass the path of a bundle.tar made by `patchcast bundle`',
+      });
+    }
+    const limit = DEFAULT_BUNDLE_LIMITS.maxBundleBytes;
+    if (stats.size > limit) {
+      throw new PatchcastError(
+        'BUNDLE_MALFORMED',
+        `bundle has ${stats.size} bytes; the limit is ${limit}`,
+      );
+    }
+    return readBundle(new Uint8Array(await handle.readFile()));
+  } finally {
+    await handle.close();
+  }
+}
+
+function cannotRead(path: string, error: unknown): PatchcastError {
+  const missing = errnoOf(error) === 'ENOENT';
+  return new PatchcastError(
+    missing ? 'NOT_FOUND' : 'INVALID_INPUT',
+    missing ? `bundle file ${path} does not exist` : `cannot read ${path}: ${String(error)}`,
+    { hint: 'pass the path of a bundle.tar made by `patchcast bundle`', cause: error },
+  );
+}
