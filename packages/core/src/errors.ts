@@ -46,6 +46,8 @@ export const ERROR_CODES = {
   SERVER_UNREACHABLE: 'The server could not be reached.',
   SERVER_ERROR: 'The server answered with an unexpected error.',
   CONFIG_INVALID: 'A configuration value is invalid.',
+  BUS_UNAVAILABLE:
+    'The message bus (NATS JetStream) cannot be reached, or has no JetStream, or was lost.',
   DB_UNAVAILABLE: 'The database cannot be reached, or refuses the connection or its credentials.',
   KEYSET_MISMATCH:
     'The server was started with other online or log keys than the ones its database records.',

@@ -1,0 +1,80 @@
+/**
+ * PostgreSQL schema, applied in order by pg-migrate.ts; the table patchcast_migrations records
+ * which versions have run (version n is element n - 1). Append new migrations at the end; never
+ * edit one that has shipped. Text that is sorted on is COLLATE "C" so order matches SQLite's
+ * byte order whatever the database's locale.
+ */
+export const PG_MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  CREATE TABLE api_tokens (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL,
+    hash TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL);
+  CREATE TABLE enroll_tokens (
+    id TEXT PRIMARY KEY, hash TEXT NOT NULL UNIQUE, created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL, expires_at TEXT NOT NULL, used_at TEXT);
+  CREATE TABLE devices (
+    id TEXT COLLATE "C" PRIMARY KEY, name TEXT NOT NULL, public_key TEXT NOT NULL UNIQUE,
+    labels TEXT NOT NULL, inventory TEXT NOT NULL, enrolled_at TEXT COLLATE "C" NOT NULL,
+    last_seen_at TEXT, last_timestamp_version INTEGER NOT NULL DEFAULT 0);
+  CREATE TABLE metadata (
+    role TEXT NOT NULL, version INTEGER NOT NULL, bytes BYTEA NOT NULL,
+    PRIMARY KEY (role, version));
+  CREATE TABLE artifacts (
+    sha256 TEXT PRIMARY KEY, length BIGINT NOT NULL, created_at TEXT NOT NULL);
+  CREATE TABLE rollouts (
+    id TEXT COLLATE "C" PRIMARY KEY, name TEXT NOT NULL, version TEXT NOT NULL,
+    target_path TEXT NOT NULL, selector TEXT NOT NULL, state TEXT NOT NULL,
+    created_at TEXT COLLATE "C" NOT NULL, created_by TEXT NOT NULL, completed_at TEXT);
+  CREATE TABLE assignments (
+    rollout_id TEXT COLLATE "C" NOT NULL REFERENCES rollouts(id),
+    device_id TEXT COLLATE "C" NOT NULL REFERENCES devices(id),
+    state TEXT NOT NULL, error_code TEXT, error_message TEXT, updated_at TEXT NOT NULL,
+    PRIMARY KEY (rollout_id, device_id));
+  CREATE INDEX assignments_by_device ON assignments(device_id, state);
+  CREATE TABLE reports (
+    report_id TEXT PRIMARY KEY, rollout_id TEXT NOT NULL, device_id TEXT NOT NULL,
+    state TEXT NOT NULL, error_code TEXT, error_message TEXT, timings TEXT, at TEXT NOT NULL);
+  CREATE TABLE log_entries (
+    idx BIGINT PRIMARY KEY, leaf BYTEA NOT NULL, hash BYTEA NOT NULL, subject TEXT);
+  CREATE INDEX log_entries_by_subject ON log_entries(subject, idx) WHERE subject IS NOT NULL;
+  CREATE TABLE log_checkpoints (size BIGINT PRIMARY KEY, note TEXT NOT NULL);
+  `,
+  // planned rollouts (storage/rollout-engine-store.ts, ADR 0011)
+  `
+  CREATE TABLE rollout_engines (
+    rollout_id TEXT COLLATE "C" PRIMARY KEY REFERENCES rollouts(id), snapshot TEXT NOT NULL,
+    input_seq INTEGER NOT NULL);
+  CREATE TABLE rollout_inputs (
+    rollout_id TEXT COLLATE "C" NOT NULL REFERENCES rollouts(id), seq INTEGER NOT NULL,
+    input TEXT NOT NULL, PRIMARY KEY (rollout_id, seq));
+  CREATE TABLE rollout_decisions (
+    rollout_id TEXT COLLATE "C" NOT NULL REFERENCES rollouts(id), seq INTEGER NOT NULL,
+    at TEXT NOT NULL, wave INTEGER NOT NULL, from_state TEXT, to_state TEXT NOT NULL,
+    event TEXT NOT NULL, detail TEXT NOT NULL, by TEXT, PRIMARY KEY (rollout_id, seq));
+  CREATE INDEX reports_by_rollout ON reports(rollout_id, device_id);
+  `,
+  // vulnerability management (storage/vuln-store.ts, ADR 0012)
+  `
+  CREATE TABLE vuln_imports (id TEXT COLLATE "C" PRIMARY KEY, created_at TEXT COLLATE "C" NOT NULL);
+  CREATE TABLE vuln_staged_advisories (
+    import_id TEXT COLLATE "C" NOT NULL REFERENCES vuln_imports(id), id TEXT COLLATE "C" NOT NULL,
+    modified TEXT COLLATE "C" NOT NULL, json TEXT NOT NULL, PRIMARY KEY (import_id, id));
+  CREATE TABLE vuln_staged_data (
+    import_id TEXT COLLATE "C" NOT NULL REFERENCES vuln_imports(id), kind TEXT NOT NULL,
+    text TEXT NOT NULL, PRIMARY KEY (import_id, kind));
+  CREATE TABLE vuln_advisories (
+    id TEXT COLLATE "C" PRIMARY KEY, modified TEXT COLLATE "C" NOT NULL, json TEXT NOT NULL);
+  CREATE TABLE vuln_data (kind TEXT PRIMARY KEY, text TEXT NOT NULL, imported_at TEXT NOT NULL);
+  CREATE TABLE vuln_generation (generation INTEGER NOT NULL);
+  INSERT INTO vuln_generation VALUES (0);
+  CREATE TABLE vuln_inventories (
+    device_id TEXT COLLATE "C" PRIMARY KEY REFERENCES devices(id), digest TEXT NOT NULL,
+    json TEXT NOT NULL, received_at TEXT NOT NULL);
+  CREATE TABLE vuln_findings (
+    device_id TEXT COLLATE "C" NOT NULL REFERENCES devices(id), key TEXT COLLATE "C" NOT NULL,
+    advisory_id TEXT NOT NULL, json TEXT NOT NULL, first_seen_at TEXT COLLATE "C" NOT NULL,
+    closed_at TEXT, closed_by TEXT, PRIMARY KEY (device_id, key, first_seen_at));
+  CREATE UNIQUE INDEX vuln_findings_open ON vuln_findings(device_id, key) WHERE closed_at IS NULL;
+  `,
+];

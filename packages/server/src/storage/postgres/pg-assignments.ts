@@ -1,0 +1,140 @@
+/** Rollouts, their assignments and device reports: the PostgreSQL half of those tables. */
+import { FINAL_DEVICE_STATES } from '@patchcast/protocol';
+import type { DeviceState, RolloutState } from '@patchcast/protocol';
+import type {
+  AssignmentRecord,
+  ReportInput,
+  ReportOutcome,
+  RolloutRecord,
+  Store,
+} from '../store.js';
+import { toAssignment, toRollout } from '../rows.js';
+import type { AssignmentRow, RolloutRow } from '../rows.js';
+import { isForward } from '../report-rules.js';
+import type { PgDb } from './pg-db.js';
+
+type AssignmentsPart = Pick<
+  Store,
+  | 'createRollout'
+  | 'getRollout'
+  | 'listRollouts'
+  | 'setRolloutState'
+  | 'assignments'
+  | 'openAssignments'
+  | 'markNotified'
+  | 'applyReport'
+>;
+
+export class PgAssignments implements AssignmentsPart {
+  readonly #db: PgDb;
+
+  constructor(db: PgDb) {
+    this.#db = db;
+  }
+
+  createRollout(r: RolloutRecord, deviceIds: readonly string[]): Promise<void> {
+    return this.#db.transaction(async (tx) => {
+      await tx.run('INSERT INTO rollouts VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)', [
+        r.id,
+        r.patch.name,
+        r.patch.version,
+        r.targetPath,
+        JSON.stringify(r.selector),
+        r.state,
+        r.createdAt,
+        r.createdBy,
+        r.completedAt,
+      ]);
+      await tx.run(
+        `INSERT INTO assignments (rollout_id, device_id, state, updated_at)
+         SELECT $1, d, 'pending', $2 FROM unnest($3::text[]) AS d`,
+        [r.id, r.createdAt, deviceIds],
+      );
+    });
+  }
+
+  async getRollout(id: string): Promise<RolloutRecord | undefined> {
+    const row = await this.#db.one<RolloutRow>('SELECT * FROM rollouts WHERE id = $1', [id]);
+    return row && toRollout(row);
+  }
+
+  async listRollouts(): Promise<RolloutRecord[]> {
+    const rows = await this.#db.rows<RolloutRow>(
+      'SELECT * FROM rollouts ORDER BY created_at DESC, id',
+    );
+    return rows.map(toRollout);
+  }
+
+  async setRolloutState(
+    id: string,
+    state: RolloutState,
+    completedAt: string | null,
+  ): Promise<void> {
+    await this.#db.run('UPDATE rollouts SET state = $1, completed_at = $2 WHERE id = $3', [
+      state,
+      completedAt,
+      id,
+    ]);
+  }
+
+  async assignments(rolloutId: string): Promise<AssignmentRecord[]> {
+    const rows = await this.#db.rows<AssignmentRow>(
+      'SELECT * FROM assignments WHERE rollout_id = $1 ORDER BY device_id',
+      [rolloutId],
+    );
+    return rows.map(toAssignment);
+  }
+
+  async openAssignments(deviceId: string): Promise<AssignmentRecord[]> {
+    const rows = await this.#db.rows<AssignmentRow>(
+      `SELECT a.* FROM assignments a JOIN rollouts r ON r.id = a.rollout_id
+       WHERE a.device_id = $1 AND a.state <> ALL($2::text[]) ORDER BY r.created_at, r.id`,
+      [deviceId, FINAL_DEVICE_STATES],
+    );
+    return rows.map(toAssignment);
+  }
+
+  async markNotified(rolloutId: string, deviceIds: readonly string[], at: string): Promise<void> {
+    await this.#db.run(
+      `UPDATE assignments SET state = 'notified', updated_at = $1
+       WHERE rollout_id = $2 AND device_id = ANY($3::text[]) AND state = 'pending'`,
+      [at, rolloutId, deviceIds],
+    );
+  }
+
+  /**
+   * Exactly once across nodes: the report id's primary key makes a racing duplicate wait for the
+   * first insert and then insert nothing; the assignment's row lock orders different reports.
+   */
+  applyReport(r: ReportInput): Promise<ReportOutcome> {
+    return this.#db.transaction(async (tx): Promise<ReportOutcome> => {
+      const inserted = await tx.run(
+        `INSERT INTO reports VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (report_id) DO NOTHING`,
+        [
+          r.reportId,
+          r.rolloutId,
+          r.deviceId,
+          r.state,
+          r.error?.code ?? null,
+          r.error?.message ?? null,
+          r.timings === null ? null : JSON.stringify(r.timings),
+          r.at,
+        ],
+      );
+      if (inserted === 0) return 'duplicate';
+      const current = await tx.one<{ state: DeviceState }>(
+        'SELECT state FROM assignments WHERE rollout_id = $1 AND device_id = $2 FOR UPDATE',
+        [r.rolloutId, r.deviceId],
+      );
+      if (current === undefined) return 'unknown-assignment';
+      if (!isForward(current.state, r.state)) return 'stale';
+      await tx.run(
+        `UPDATE assignments SET state = $1, error_code = $2, error_message = $3, updated_at = $4
+         WHERE rollout_id = $5 AND device_id = $6`,
+        [r.state, r.error?.code ?? null, r.error?.message ?? null, r.at, r.rolloutId, r.deviceId],
+      );
+      return 'applied';
+    });
+  }
+}

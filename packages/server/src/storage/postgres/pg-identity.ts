@@ -1,0 +1,140 @@
+/** Settings, API and enrollment tokens, and devices: the PostgreSQL half of the identity tables. */
+import type { Role } from '@patchcast/protocol';
+import type {
+  ApiTokenRecord,
+  ConsumeResult,
+  DeviceRecord,
+  EnrollTokenRecord,
+  Store,
+} from '../store.js';
+import { toDevice } from '../rows.js';
+import type { DeviceRow } from '../rows.js';
+import type { PgDb } from './pg-db.js';
+
+type IdentityPart = Pick<
+  Store,
+  | 'getSetting'
+  | 'initSetting'
+  | 'createApiToken'
+  | 'findApiToken'
+  | 'createEnrollToken'
+  | 'consumeEnrollToken'
+  | 'createDevice'
+  | 'getDevice'
+  | 'listDevices'
+  | 'touchDevice'
+>;
+
+export class PgIdentity implements IdentityPart {
+  readonly #db: PgDb;
+
+  constructor(db: PgDb) {
+    this.#db = db;
+  }
+
+  async getSetting(key: string): Promise<string | undefined> {
+    const row = await this.#db.one<{ value: string }>('SELECT value FROM settings WHERE key = $1', [
+      key,
+    ]);
+    return row?.value;
+  }
+
+  /** First writer wins across nodes: the insert of a losing node does nothing. */
+  async initSetting(key: string, value: string): Promise<string> {
+    await this.#db.run(
+      'INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING',
+      [key, value],
+    );
+    return (await this.getSetting(key)) ?? value;
+  }
+
+  async createApiToken(t: ApiTokenRecord): Promise<void> {
+    await this.#db.run(
+      'INSERT INTO api_tokens (id, name, role, hash, created_at) VALUES ($1, $2, $3, $4, $5)',
+      [t.id, t.name, t.role, t.hash, t.createdAt],
+    );
+  }
+
+  async findApiToken(hash: string): Promise<ApiTokenRecord | undefined> {
+    const row = await this.#db.one<{
+      id: string;
+      name: string;
+      role: Role;
+      hash: string;
+      created_at: string;
+    }>('SELECT * FROM api_tokens WHERE hash = $1', [hash]);
+    return (
+      row && {
+        id: row.id,
+        name: row.name,
+        role: row.role,
+        hash: row.hash,
+        createdAt: row.created_at,
+      }
+    );
+  }
+
+  async createEnrollToken(t: EnrollTokenRecord): Promise<void> {
+    await this.#db.run(
+      `INSERT INTO enroll_tokens (id, hash, created_by, created_at, expires_at)
+       VALUES ($1, $2, $3, $4, $5)`,
+      [t.id, t.hash, t.createdBy, t.createdAt, t.expiresAt],
+    );
+  }
+
+  /** The row lock makes racing consumers queue; each then sees the committed used_at. */
+  consumeEnrollToken(hash: string, now: string): Promise<ConsumeResult> {
+    return this.#db.transaction(async (tx) => {
+      const row = await tx.one<{ expires_at: string; used_at: string | null }>(
+        'SELECT expires_at, used_at FROM enroll_tokens WHERE hash = $1 FOR UPDATE',
+        [hash],
+      );
+      if (row === undefined) return 'unknown';
+      if (row.used_at !== null) return 'used';
+      if (Date.parse(row.expires_at) <= Date.parse(now)) return 'expired';
+      await tx.run('UPDATE enroll_tokens SET used_at = $1 WHERE hash = $2', [now, hash]);
+      return 'ok';
+    });
+  }
+
+  async createDevice(d: DeviceRecord): Promise<void> {
+    await this.#db.run('INSERT INTO devices VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [
+      d.id,
+      d.name,
+      d.publicKey,
+      JSON.stringify(d.labels),
+      JSON.stringify(d.inventory),
+      d.enrolledAt,
+      d.lastSeenAt,
+      d.lastTimestampVersion,
+    ]);
+  }
+
+  async getDevice(id: string): Promise<DeviceRecord | undefined> {
+    const row = await this.#db.one<DeviceRow>('SELECT * FROM devices WHERE id = $1', [id]);
+    return row && toDevice(row);
+  }
+
+  async listDevices(): Promise<DeviceRecord[]> {
+    const rows = await this.#db.rows<DeviceRow>('SELECT * FROM devices ORDER BY enrolled_at, id');
+    return rows.map(toDevice);
+  }
+
+  async touchDevice(
+    id: string,
+    at: string,
+    update: Parameters<Store['touchDevice']>[2],
+  ): Promise<void> {
+    await this.#db.run(
+      `UPDATE devices SET last_seen_at = $1, inventory = COALESCE($2, inventory),
+       last_timestamp_version = GREATEST(last_timestamp_version, COALESCE($3::integer, 0))
+       WHERE id = $4`,
+      [
+        at,
+        update.inventory === undefined ? null : JSON.stringify(update.inventory),
+        update.lastTimestampVersion ?? null,
+        id,
+      ],
+    );
+  }
+}

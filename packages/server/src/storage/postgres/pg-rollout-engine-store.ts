@@ -1,0 +1,183 @@
+/** The planned-rollout tables on PostgreSQL: the same semantics as sqlite-rollout-engine-store. */
+import type {
+  RolloutDecisionRecord,
+  RolloutEngineStore,
+  RolloutFinish,
+  RolloutInputRecord,
+  RolloutSnapshotRecord,
+} from '../rollout-engine-store.js';
+import type { ReportInput, ReportOutcome, RolloutRecord } from '../store.js';
+import type { PgDb, PgQueries } from './pg-db.js';
+
+interface DecisionRow {
+  seq: number;
+  at: string;
+  wave: number;
+  from_state: string | null;
+  to_state: string;
+  event: string;
+  detail: string;
+  by: string | null;
+}
+
+export class PgRolloutEngineStore implements RolloutEngineStore {
+  readonly #db: PgDb;
+
+  constructor(db: PgDb) {
+    this.#db = db;
+  }
+
+  create(
+    r: RolloutRecord,
+    deviceIds: readonly string[],
+    snapshot: RolloutSnapshotRecord,
+    decisions: readonly RolloutDecisionRecord[],
+  ): Promise<void> {
+    return this.#db.transaction(async (tx) => {
+      await tx.run('INSERT INTO rollouts VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)', [
+        r.id,
+        r.patch.name,
+        r.patch.version,
+        r.targetPath,
+        JSON.stringify(r.selector),
+        r.state,
+        r.createdAt,
+        r.createdBy,
+        r.completedAt,
+      ]);
+      await tx.run(
+        `INSERT INTO assignments (rollout_id, device_id, state, updated_at)
+         SELECT $1, id, 'pending', $2 FROM unnest($3::text[]) AS id`,
+        [r.id, r.createdAt, deviceIds],
+      );
+      await tx.run(
+        'INSERT INTO rollout_engines (rollout_id, snapshot, input_seq) VALUES ($1, $2, $3)',
+        [r.id, snapshot.snapshot, snapshot.inputSeq],
+      );
+      await insertDecisions(tx, r.id, decisions);
+    });
+  }
+
+  save(
+    rolloutId: string,
+    snapshot: RolloutSnapshotRecord,
+    decisions: readonly RolloutDecisionRecord[],
+    finish?: RolloutFinish,
+  ): Promise<void> {
+    return this.#db.transaction(async (tx) => {
+      await tx.run(
+        'UPDATE rollout_engines SET snapshot = $1, input_seq = $2 WHERE rollout_id = $3',
+        [snapshot.snapshot, snapshot.inputSeq, rolloutId],
+      );
+      await insertDecisions(tx, rolloutId, decisions);
+      if (finish !== undefined)
+        await tx.run(
+          "UPDATE rollouts SET state = $1, completed_at = $2 WHERE id = $3 AND state = 'in-progress'",
+          [finish.state, finish.at, rolloutId],
+        );
+    });
+  }
+
+  appendInput(rolloutId: string, input: string): Promise<number> {
+    return this.#db.transaction(async (tx) => {
+      await tx.lock(`rollout-inputs:${rolloutId}`);
+      const last = await tx.one<{ seq: number | null }>(
+        'SELECT MAX(seq) AS seq FROM rollout_inputs WHERE rollout_id = $1',
+        [rolloutId],
+      );
+      const seq = (last?.seq ?? 0) + 1;
+      await tx.run('INSERT INTO rollout_inputs VALUES ($1, $2, $3)', [rolloutId, seq, input]);
+      return seq;
+    });
+  }
+
+  inputsAfter(rolloutId: string, afterSeq: number): Promise<RolloutInputRecord[]> {
+    return this.#db.rows<RolloutInputRecord>(
+      'SELECT seq, input FROM rollout_inputs WHERE rollout_id = $1 AND seq > $2 ORDER BY seq',
+      [rolloutId, afterSeq],
+    );
+  }
+
+  async load(rolloutId: string): Promise<RolloutSnapshotRecord | undefined> {
+    const row = await this.#db.one<{ snapshot: string; input_seq: number }>(
+      'SELECT snapshot, input_seq FROM rollout_engines WHERE rollout_id = $1',
+      [rolloutId],
+    );
+    return row && { snapshot: row.snapshot, inputSeq: row.input_seq };
+  }
+
+  async active(): Promise<string[]> {
+    const rows = await this.#db.rows<{ id: string }>(
+      `SELECT r.id FROM rollouts r JOIN rollout_engines e ON e.rollout_id = r.id
+       WHERE r.state = 'in-progress' ORDER BY r.created_at, r.id`,
+    );
+    return rows.map((row) => row.id);
+  }
+
+  async decisions(rolloutId: string): Promise<RolloutDecisionRecord[]> {
+    const rows = await this.#db.rows<DecisionRow>(
+      'SELECT * FROM rollout_decisions WHERE rollout_id = $1 ORDER BY seq',
+      [rolloutId],
+    );
+    return rows.map((row) => ({
+      seq: row.seq,
+      at: row.at,
+      wave: row.wave,
+      from: row.from_state,
+      to: row.to_state,
+      event: row.event,
+      detail: row.detail,
+      by: row.by,
+    }));
+  }
+
+  async timings(rolloutId: string): Promise<Map<string, Readonly<Record<string, number>>>> {
+    const rows = await this.#db.rows<{ device_id: string; timings: string }>(
+      `SELECT device_id, timings FROM reports
+       WHERE rollout_id = $1 AND timings IS NOT NULL ORDER BY at, report_id`,
+      [rolloutId],
+    );
+    return new Map(
+      rows.map((row) => [row.device_id, JSON.parse(row.timings) as Record<string, number>]),
+    );
+  }
+
+  applyRollback(r: ReportInput): Promise<ReportOutcome> {
+    return this.#db.transaction(async (tx) => {
+      const inserted = await tx.run(
+        `INSERT INTO reports VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (report_id) DO NOTHING`,
+        [
+          r.reportId,
+          r.rolloutId,
+          r.deviceId,
+          r.state,
+          r.error?.code ?? null,
+          r.error?.message ?? null,
+          r.timings === null ? null : JSON.stringify(r.timings),
+          r.at,
+        ],
+      );
+      if (inserted === 0) return 'duplicate';
+      const updated = await tx.run(
+        `UPDATE assignments SET state = 'rolled-back', error_code = $1, error_message = $2,
+         updated_at = $3 WHERE rollout_id = $4 AND device_id = $5 AND state != 'rolled-back'`,
+        [r.error?.code ?? null, r.error?.message ?? null, r.at, r.rolloutId, r.deviceId],
+      );
+      return updated === 0 ? 'stale' : 'applied';
+    });
+  }
+}
+
+async function insertDecisions(
+  tx: PgQueries,
+  rolloutId: string,
+  decisions: readonly RolloutDecisionRecord[],
+): Promise<void> {
+  for (const d of decisions)
+    await tx.run(
+      `INSERT INTO rollout_decisions VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT DO NOTHING`,
+      [rolloutId, d.seq, d.at, d.wave, d.from, d.to, d.event, d.detail, d.by],
+    );
+}

@@ -1,0 +1,170 @@
+/**
+ * The scale-out adapter: PostgreSQL through a node-postgres pool. Several server nodes share one
+ * database; every multi-row change is one transaction, and the changes that must happen once
+ * across nodes (enrollment, reports, metadata CAS, log appends, first settings) are serialised by
+ * row locks, unique keys or advisory locks (ADR 0013).
+ *
+ * Sub-ports follow the SQLite pattern: `storage/postgres/pg-<feature>-store.ts` takes the PgDb,
+ * its tables come in a migration appended to PG_MIGRATIONS, and one line below wires it.
+ */
+import pg from 'pg';
+import type {
+  ApiTokenRecord,
+  ArtifactRecord,
+  AssignmentRecord,
+  ConsumeResult,
+  DeviceRecord,
+  EnrollTokenRecord,
+  MetadataRecord,
+  MetadataRole,
+  ReportInput,
+  ReportOutcome,
+  RolloutRecord,
+  Store,
+} from '../store.js';
+import type { RolloutState } from '@patchcast/protocol';
+import { PatchcastError } from '@patchcast/core';
+import { PG_TYPES, PgDb } from './pg-db.js';
+import { migrate } from './pg-migrate.js';
+import { checkPostgresUrl, dbUnavailable } from './pg-url.js';
+import { PgIdentity } from './pg-identity.js';
+import { PgRepository } from './pg-repository.js';
+import { PgAssignments } from './pg-assignments.js';
+import { PgLogStore } from './pg-log-store.js';
+import { PgVulnStore } from './pg-vuln-store.js';
+import { PgRolloutEngineStore } from './pg-rollout-engine-store.js';
+
+export interface PgStoreOptions {
+  /** postgres://USER:PASSWORD@HOST:PORT/DATABASE */
+  readonly url: string;
+  /** The schema holding Patchcast's tables, created if missing (default: public). */
+  readonly schema?: string;
+  /** Connections per node (default 10). */
+  readonly poolSize?: number;
+  /** How long to wait for a connection before failing (default 10 s). */
+  readonly connectTimeoutMs?: number;
+  /** Errors of idle pooled connections (for example PostgreSQL restarting). */
+  readonly onError?: (error: Error) => void;
+}
+
+export const DEFAULT_PG_POOL_SIZE = 10;
+
+export class PgStore implements Store {
+  readonly kind = 'postgres';
+  readonly log: PgLogStore;
+  readonly vulns: PgVulnStore;
+  readonly rolloutEngine: PgRolloutEngineStore;
+  readonly #db: PgDb;
+  readonly #identity: PgIdentity;
+  readonly #repository: PgRepository;
+  readonly #assignments: PgAssignments;
+
+  private constructor(db: PgDb) {
+    this.#db = db;
+    this.log = new PgLogStore(db);
+    this.vulns = new PgVulnStore(db);
+    this.rolloutEngine = new PgRolloutEngineStore(db);
+    this.#identity = new PgIdentity(db);
+    this.#repository = new PgRepository(db);
+    this.#assignments = new PgAssignments(db);
+  }
+
+  /** Connects, migrates under an advisory lock, and returns the store; DB_UNAVAILABLE if it cannot. */
+  static async open(options: PgStoreOptions): Promise<PgStore> {
+    checkPostgresUrl(options.url);
+    const schema = options.schema ?? 'public';
+    const pool = new pg.Pool({
+      connectionString: options.url,
+      max: options.poolSize ?? DEFAULT_PG_POOL_SIZE,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+      application_name: 'patchcast',
+      options: `-c search_path=${schema}`,
+      types: PG_TYPES,
+    });
+    pool.on('error', (error) => options.onError?.(error));
+    const db = new PgDb(pool);
+    try {
+      await migrate(db, schema);
+    } catch (error) {
+      await pool.end().catch(() => undefined);
+      throw error instanceof PatchcastError ? error : dbUnavailable(options.url, error);
+    }
+    return new PgStore(db);
+  }
+
+  close(): Promise<void> {
+    return this.#db.close();
+  }
+
+  getSetting(key: string): Promise<string | undefined> {
+    return this.#identity.getSetting(key);
+  }
+  initSetting(key: string, value: string): Promise<string> {
+    return this.#identity.initSetting(key, value);
+  }
+  createApiToken(token: ApiTokenRecord): Promise<void> {
+    return this.#identity.createApiToken(token);
+  }
+  findApiToken(hash: string): Promise<ApiTokenRecord | undefined> {
+    return this.#identity.findApiToken(hash);
+  }
+  createEnrollToken(token: EnrollTokenRecord): Promise<void> {
+    return this.#identity.createEnrollToken(token);
+  }
+  consumeEnrollToken(hash: string, now: string): Promise<ConsumeResult> {
+    return this.#identity.consumeEnrollToken(hash, now);
+  }
+  createDevice(device: DeviceRecord): Promise<void> {
+    return this.#identity.createDevice(device);
+  }
+  getDevice(id: string): Promise<DeviceRecord | undefined> {
+    return this.#identity.getDevice(id);
+  }
+  listDevices(): Promise<DeviceRecord[]> {
+    return this.#identity.listDevices();
+  }
+  touchDevice(id: string, at: string, update: Parameters<Store['touchDevice']>[2]): Promise<void> {
+    return this.#identity.touchDevice(id, at, update);
+  }
+
+  latestMetadata(role: MetadataRole): Promise<MetadataRecord | undefined> {
+    return this.#repository.latestMetadata(role);
+  }
+  getMetadata(role: MetadataRole, version: number): Promise<MetadataRecord | undefined> {
+    return this.#repository.getMetadata(role, version);
+  }
+  commitMetadata(records: readonly MetadataRecord[], expectTargets?: number): Promise<boolean> {
+    return this.#repository.commitMetadata(records, expectTargets);
+  }
+  putArtifact(artifact: ArtifactRecord): Promise<void> {
+    return this.#repository.putArtifact(artifact);
+  }
+  getArtifact(sha256: string): Promise<ArtifactRecord | undefined> {
+    return this.#repository.getArtifact(sha256);
+  }
+
+  createRollout(rollout: RolloutRecord, deviceIds: readonly string[]): Promise<void> {
+    return this.#assignments.createRollout(rollout, deviceIds);
+  }
+  getRollout(id: string): Promise<RolloutRecord | undefined> {
+    return this.#assignments.getRollout(id);
+  }
+  listRollouts(): Promise<RolloutRecord[]> {
+    return this.#assignments.listRollouts();
+  }
+  setRolloutState(id: string, state: RolloutState, completedAt: string | null): Promise<void> {
+    return this.#assignments.setRolloutState(id, state, completedAt);
+  }
+  assignments(rolloutId: string): Promise<AssignmentRecord[]> {
+    return this.#assignments.assignments(rolloutId);
+  }
+  openAssignments(deviceId: string): Promise<AssignmentRecord[]> {
+    return this.#assignments.openAssignments(deviceId);
+  }
+  markNotified(rolloutId: string, deviceIds: readonly string[], at: string): Promise<void> {
+    return this.#assignments.markNotified(rolloutId, deviceIds, at);
+  }
+  applyReport(report: ReportInput): Promise<ReportOutcome> {
+    return this.#assignments.applyReport(report);
+  }
+}

@@ -1,0 +1,219 @@
+/**
+ * The vulnerability tables on PostgreSQL (the vulns migration in migrations.ts). An import's
+ * commit runs in one transaction under an advisory lock, so commits from several nodes apply one
+ * after the other and the generation counts each once.
+ */
+import type {
+  AdvisoryRow,
+  FindingChanges,
+  FindingFilter,
+  FindingRecord,
+  ImportCounts,
+  InventoryRecord,
+  VulnDataRow,
+  VulnStore,
+} from '../vuln-store.js';
+import type { PgDb, PgQueries } from './pg-db.js';
+
+const FINDING_COLUMNS = `device_id AS "deviceId", key, advisory_id AS "advisoryId", json,
+  first_seen_at AS "firstSeenAt", closed_at AS "closedAt", closed_by AS "closedBy"`;
+
+const STATE_SQL = {
+  open: 'closed_at IS NULL',
+  closed: 'closed_at IS NOT NULL',
+  all: 'TRUE',
+} as const;
+
+async function exists(q: PgQueries, importId: string, lock = false): Promise<boolean> {
+  const sql = `SELECT 1 FROM vuln_imports WHERE id = $1${lock ? ' FOR UPDATE' : ''}`;
+  return (await q.one(sql, [importId])) !== undefined;
+}
+
+async function count(q: PgQueries, sql: string, params: readonly unknown[] = []): Promise<number> {
+  return (await q.one<{ n: number }>(sql, params))?.n ?? 0;
+}
+
+export class PgVulnStore implements VulnStore {
+  readonly #db: PgDb;
+
+  constructor(db: PgDb) {
+    this.#db = db;
+  }
+
+  async createImport(id: string, at: string): Promise<void> {
+    await this.#db.run('INSERT INTO vuln_imports (id, created_at) VALUES ($1, $2)', [id, at]);
+  }
+
+  stageAdvisories(importId: string, rows: readonly AdvisoryRow[]): Promise<boolean> {
+    return this.#db.transaction(async (tx) => {
+      if (!(await exists(tx, importId))) return false;
+      await tx.run(
+        `INSERT INTO vuln_staged_advisories (import_id, id, modified, json)
+         SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[])
+         ON CONFLICT (import_id, id) DO UPDATE SET modified = excluded.modified, json = excluded.json
+         WHERE excluded.modified > vuln_staged_advisories.modified`,
+        [importId, rows.map((r) => r.id), rows.map((r) => r.modified), rows.map((r) => r.json)],
+      );
+      return true;
+    });
+  }
+
+  stageData(importId: string, kind: string, text: string): Promise<boolean> {
+    return this.#db.transaction(async (tx) => {
+      if (!(await exists(tx, importId))) return false;
+      await tx.run(
+        `INSERT INTO vuln_staged_data (import_id, kind, text) VALUES ($1, $2, $3)
+         ON CONFLICT (import_id, kind) DO UPDATE SET text = excluded.text`,
+        [importId, kind, text],
+      );
+      return true;
+    });
+  }
+
+  commitImport(importId: string, at: string): Promise<ImportCounts | undefined> {
+    return this.#db.transaction(async (tx) => {
+      await tx.lock('vuln-import');
+      if (!(await exists(tx, importId, true))) return undefined;
+      const counts = await importCounts(tx, importId);
+      await tx.run(
+        `INSERT INTO vuln_advisories (id, modified, json)
+         SELECT id, modified, json FROM vuln_staged_advisories WHERE import_id = $1
+         ON CONFLICT (id) DO UPDATE SET modified = excluded.modified, json = excluded.json
+         WHERE excluded.modified > vuln_advisories.modified`,
+        [importId],
+      );
+      const data = (
+        await tx.rows<{ kind: string }>(
+          'SELECT kind FROM vuln_staged_data WHERE import_id = $1 ORDER BY kind',
+          [importId],
+        )
+      ).map((r) => r.kind);
+      await tx.run(
+        `INSERT INTO vuln_data (kind, text, imported_at)
+         SELECT kind, text, $2 FROM vuln_staged_data WHERE import_id = $1
+         ON CONFLICT (kind) DO UPDATE SET text = excluded.text, imported_at = excluded.imported_at`,
+        [importId, at],
+      );
+      await drop(tx, importId);
+      await tx.run('UPDATE vuln_generation SET generation = generation + 1');
+      const total = await count(tx, 'SELECT count(*)::int AS n FROM vuln_advisories');
+      const generation = await count(tx, 'SELECT generation AS n FROM vuln_generation');
+      return { ...counts, total, data, generation };
+    });
+  }
+
+  dropStaleImports(before: string): Promise<number> {
+    return this.#db.transaction(async (tx) => {
+      const stale = await tx.rows<{ id: string }>(
+        'SELECT id FROM vuln_imports WHERE created_at < $1',
+        [before],
+      );
+      for (const { id } of stale) await drop(tx, id);
+      return stale.length;
+    });
+  }
+
+  advisories(): Promise<AdvisoryRow[]> {
+    return this.#db.rows<AdvisoryRow>('SELECT id, modified, json FROM vuln_advisories ORDER BY id');
+  }
+
+  generation(): Promise<number> {
+    return count(this.#db, 'SELECT generation AS n FROM vuln_generation');
+  }
+
+  data(kind: string): Promise<VulnDataRow | undefined> {
+    return this.#db.one<VulnDataRow>(
+      'SELECT kind, text, imported_at AS "importedAt" FROM vuln_data WHERE kind = $1',
+      [kind],
+    );
+  }
+
+  async putInventory(r: InventoryRecord): Promise<void> {
+    await this.#db.run(
+      `INSERT INTO vuln_inventories (device_id, digest, json, received_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (device_id) DO UPDATE
+       SET digest = excluded.digest, json = excluded.json, received_at = excluded.received_at`,
+      [r.deviceId, r.digest, r.json, r.receivedAt],
+    );
+  }
+
+  getInventory(deviceId: string): Promise<InventoryRecord | undefined> {
+    return this.#db.one<InventoryRecord>(
+      `SELECT device_id AS "deviceId", digest, json, received_at AS "receivedAt"
+       FROM vuln_inventories WHERE device_id = $1`,
+      [deviceId],
+    );
+  }
+
+  async inventoryDevices(): Promise<string[]> {
+    const rows = await this.#db.rows<{ id: string }>(
+      'SELECT device_id AS id FROM vuln_inventories ORDER BY device_id',
+    );
+    return rows.map((r) => r.id);
+  }
+
+  applyFindings(deviceId: string, changes: FindingChanges, at: string): Promise<void> {
+    return this.#db.transaction(async (tx) => {
+      await tx.lock(`vuln-findings:${deviceId}`);
+      for (const f of changes.open) {
+        const refreshed = await tx.run(
+          `UPDATE vuln_findings SET json = $1
+           WHERE device_id = $2 AND key = $3 AND closed_at IS NULL`,
+          [f.json, deviceId, f.key],
+        );
+        if (refreshed === 0)
+          await tx.run(
+            `INSERT INTO vuln_findings (device_id, key, advisory_id, json, first_seen_at)
+             VALUES ($1, $2, $3, $4, $5)`,
+            [deviceId, f.key, f.advisoryId, f.json, at],
+          );
+      }
+      for (const f of changes.close)
+        await tx.run(
+          `UPDATE vuln_findings SET closed_at = $1, closed_by = $2
+           WHERE device_id = $3 AND key = $4 AND closed_at IS NULL`,
+          [at, f.closedBy, deviceId, f.key],
+        );
+    });
+  }
+
+  findings(filter: FindingFilter): Promise<FindingRecord[]> {
+    const state = STATE_SQL[filter.state ?? 'all'];
+    const device = filter.deviceId === undefined ? '' : ' AND device_id = $1';
+    return this.#db.rows<FindingRecord>(
+      `SELECT ${FINDING_COLUMNS} FROM vuln_findings WHERE ${state}${device}
+       ORDER BY device_id, key, first_seen_at`,
+      filter.deviceId === undefined ? [] : [filter.deviceId],
+    );
+  }
+}
+
+async function importCounts(
+  q: PgQueries,
+  importId: string,
+): Promise<Pick<ImportCounts, 'staged' | 'added' | 'updated' | 'unchanged'>> {
+  const staged = await count(
+    q,
+    'SELECT count(*)::int AS n FROM vuln_staged_advisories WHERE import_id = $1',
+    [importId],
+  );
+  const added = await count(
+    q,
+    `SELECT count(*)::int AS n FROM vuln_staged_advisories s WHERE s.import_id = $1
+     AND NOT EXISTS (SELECT 1 FROM vuln_advisories a WHERE a.id = s.id)`,
+    [importId],
+  );
+  const updated = await count(
+    q,
+    `SELECT count(*)::int AS n FROM vuln_staged_advisories s JOIN vuln_advisories a ON a.id = s.id
+     WHERE s.import_id = $1 AND s.modified > a.modified`,
+    [importId],
+  );
+  return { staged, added, updated, unchanged: staged - added - updated };
+}
+
+async function drop(q: PgQueries, importId: string): Promise<void> {
+  await q.run('DELETE FROM vuln_staged_advisories WHERE import_id = $1', [importId]);
+  await q.run('DELETE FROM vuln_staged_data WHERE import_id = $1', [importId]);
+  await q.run('DELETE FROM vuln_imports WHERE id = $1', [importId]);
+}

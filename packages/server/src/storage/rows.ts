@@ -1,0 +1,71 @@
+import type { DeviceSelector, DeviceState, Inventory, RolloutState } from '@patchcast/protocol';
+import type { AssignmentRecord, DeviceRecord, RolloutRecord } from './store.js';
+
+export interface DeviceRow {
+  id: string;
+  name: string;
+  public_key: string;
+  labels: string;
+  inventory: string;
+  enrolled_at: string;
+  last_seen_at: string | null;
+  last_timestamp_version: number;
+}
+
+export interface RolloutRow {
+  id: string;
+  name: string;
+  version: string;
+  target_path: string;
+  selector: string;
+  state: RolloutState;
+  created_at: string;
+  created_by: string;
+  completed_at: string | null;
+}
+
+export interface AssignmentRow {
+  rollout_id: string;
+  device_id: string;
+  state: DeviceState;
+  error_code: string | null;
+  error_message: string | null;
+  updated_at: string;
+}
+
+export function toDevice(row: DeviceRow): DeviceRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    publicKey: row.public_key,
+    labels: JSON.parse(row.labels) as Record<string, string>,
+    inventory: JSON.parse(row.inventory) as Inventory,
+    enrolledAt: row.enrolled_at,
+    lastSeenAt: row.last_seen_at,
+    lastTimestampVersion: row.last_timestamp_version,
+  };
+}
+
+export function toRollout(row: RolloutRow): RolloutRecord {
+  return {
+    id: row.id,
+    patch: { name: row.name, version: row.version },
+    targetPath: row.target_path,
+    selector: JSON.parse(row.selector) as DeviceSelector,
+    state: row.state,
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+    completedAt: row.completed_at,
+  };
+}
+
+export function toAssignment(row: AssignmentRow): AssignmentRecord {
+  return {
+    rolloutId: row.rollout_id,
+    deviceId: row.device_id,
+    state: row.state,
+    error:
+      row.error_code === null ? null : { code: row.error_code, message: row.error_message ?? '' },
+    updatedAt: row.updated_at,
+  };
+}
