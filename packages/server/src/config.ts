@@ -6,6 +6,8 @@ export interface ServerConfig {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug';
   readonly heartbeatSeconds: number;
   readonly maxArtifactBytes: number;
+  /** Hot artifacts kept in memory for downloads (0: always stream from disk). */
+  readonly artifactCacheBytes: number;
   readonly expiry: {
     readonly rootSeconds: number;
     readonly targetsSeconds: number;
@@ -23,6 +25,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   logLevel: 'warn',
   heartbeatSeconds: 15,
   maxArtifactBytes: 2 * 1024 ** 3,
+  artifactCacheBytes: 256 * 1024 ** 2,
   expiry: {
     rootSeconds: 365 * DAY,
     targetsSeconds: 90 * DAY,

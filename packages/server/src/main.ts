@@ -9,6 +9,7 @@ import type { RoleName } from '@patchcast/core';
 import { SqliteStore } from './storage/sqlite/sqlite-store.js';
 import { MemoryBus } from './bus/memory/memory-bus.js';
 import { LocalArtifactStore } from './artifacts/local-artifact-store.js';
+import { CachedArtifactStore } from './artifacts/cached-artifact-store.js';
 import { RepositoryService } from './features/repository/repository-service.js';
 import { createApiToken } from './features/auth/api-tokens.js';
 import { ensureDevKeys, loadRoleKey } from './keys/dev-keys.js';
@@ -62,8 +63,9 @@ export async function startServer(
     await store.close();
     throw error;
   });
-  const artifacts = new LocalArtifactStore(join(config.dataDir, 'artifacts'));
-  await artifacts.init();
+  const disk = new LocalArtifactStore(join(config.dataDir, 'artifacts'));
+  await disk.init();
+  const artifacts = new CachedArtifactStore(disk, { capacityBytes: config.artifactCacheBytes });
   const [snapshot, timestamp] = await Promise.all([
     loadRoleKey(config.dataDir, 'snapshot', keyOptions),
     loadRoleKey(config.dataDir, 'timestamp', keyOptions),

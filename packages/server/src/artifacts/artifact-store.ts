@@ -8,5 +8,19 @@ export interface ArtifactStore {
    */
   put(sha256: string, body: Readable, maxLength: number): Promise<{ readonly length: number }>;
   has(sha256: string): Promise<boolean>;
-  open(sha256: string): Promise<{ readonly stream: Readable; readonly length: number } | undefined>;
+  /**
+   * The artifact's bytes, or only `range` of them (inclusive offsets, already checked against the
+   * length by the caller); `length` is always the whole artifact's. Undefined when absent.
+   */
+  open(sha256: string, range?: ByteRange): Promise<OpenArtifact | undefined>;
+}
+
+export interface ByteRange {
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface OpenArtifact {
+  readonly stream: Readable;
+  readonly length: number;
 }

@@ -1,14 +1,15 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { PatchcastError, isHex } from '@patchcast/core';
-import type { ArtifactStore } from './artifact-store.js';
+import type { ByteRange, OpenArtifact } from './artifact-store.js';
+import type { ReadableArtifactStore } from './cached-artifact-store.js';
 
 /** Artifacts on local disk under `<dir>/sha256/<hex>`; uploads land via temp file + fsync + rename. */
-export class LocalArtifactStore implements ArtifactStore {
+export class LocalArtifactStore implements ReadableArtifactStore {
   readonly #dir: string;
 
   constructor(dir: string) {
@@ -50,12 +51,24 @@ export class LocalArtifactStore implements ArtifactStore {
     );
   }
 
-  async open(sha256: string): Promise<{ stream: Readable; length: number } | undefined> {
+  async open(sha256: string, range?: ByteRange): Promise<OpenArtifact | undefined> {
     const path = this.#path(sha256);
     const info = await stat(path).catch(() => undefined);
-    return (
-      info && { stream: createReadStream(path, { highWaterMark: READ_CHUNK }), length: info.size }
-    );
+    if (info === undefined) return undefined;
+    const stream = createReadStream(path, { highWaterMark: READ_CHUNK, ...range });
+    return { stream, length: info.size };
+  }
+
+  async length(sha256: string): Promise<number | undefined> {
+    return (await stat(this.#path(sha256)).catch(() => undefined))?.size;
+  }
+
+  /** The whole artifact in memory (for the hot-artifact cache), or undefined when absent. */
+  async read(sha256: string): Promise<Buffer | undefined> {
+    return readFile(this.#path(sha256)).catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    });
   }
 }
 
