@@ -2,6 +2,7 @@
 import { chmod, mkdir, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PatchcastError } from '@patchcast/core';
+import { crashPoint } from './crash-point.js';
 import { copyDurably, errnoOf, lstatOrUndefined } from './fs-util.js';
 import type { Journal, JournalAction } from './journal-model.js';
 import { underRoot } from './paths.js';
@@ -20,15 +21,18 @@ export async function applyActions(
   const guard = new ParentGuard(journal.root);
   for (const [index, action] of journal.actions.entries()) {
     await guard.check(action.path);
+    crashPoint(`applying-${index}`);
     await applyAction(journal, layout, action, index);
     await progress.mark('apply', index);
+    crashPoint(`applied-${index}`);
   }
   await syncTouchedFolders(journal);
   await progress.flush();
+  crashPoint('applied-all');
 }
 
 async function createFolders(journal: Journal): Promise<void> {
-  for (const dir of journal.createdDirs) {
+  for (const [index, dir] of journal.createdDirs.entries()) {
     const path = underRoot(journal.root, dir);
     try {
       await mkdir(path, { mode: 0o755 });
@@ -37,6 +41,7 @@ async function createFolders(journal: Journal): Promise<void> {
       const stats = await lstatOrUndefined(path);
       if (errnoOf(error) !== 'EEXIST' || kindOf(stats) !== 'dir') throw error;
     }
+    crashPoint(`created-dir-${index}`);
   }
 }
 

@@ -2,6 +2,7 @@
 import { link } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PatchcastError } from '@patchcast/core';
+import { crashPoint } from './crash-point.js';
 import { copyDurably, errnoOf, fsyncPath, lstatOrUndefined } from './fs-util.js';
 import type { Journal } from './journal-model.js';
 import { underRoot } from './paths.js';
@@ -24,9 +25,11 @@ export async function backupFiles(
     }
     await backupFile(source, join(layout.dir, action.backup), action.original);
     await progress.mark('backup', index);
+    crashPoint(`backed-up-${index}`);
   }
   await fsyncPath(layout.backupDir);
   await progress.flush();
+  crashPoint('backups-synced');
 }
 
 async function backupFile(

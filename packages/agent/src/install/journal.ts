@@ -1,6 +1,7 @@
 /** The write-ahead journal of one install transaction: written before the root is touched. */
 import { open, readFile, rename } from 'node:fs/promises';
 import { PatchcastError } from '@patchcast/core';
+import { crashPoint } from './crash-point.js';
 import { errnoOf, fsyncPath } from './fs-util.js';
 import { isJournal } from './journal-guard.js';
 import type { Journal, TxState } from './journal-model.js';
@@ -16,8 +17,10 @@ export async function writeJournal(layout: TxLayout, journal: Journal): Promise<
   } finally {
     await handle.close();
   }
+  crashPoint(`journal-${journal.state}-temp`);
   await rename(temp, layout.journal);
   await fsyncPath(layout.dir);
+  crashPoint(`journal-${journal.state}`);
 }
 
 export async function setJournalState(layout: TxLayout, journal: Journal, state: TxState) {

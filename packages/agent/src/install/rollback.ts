@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { chmod, rename, rm, rmdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { crashPoint } from './crash-point.js';
 import { copyDurably, errnoOf, lstatOrUndefined, sameFile, unlinkIfPresent } from './fs-util.js';
 import type { Journal, JournalAction } from './journal-model.js';
 import { syncTouchedFolders } from './parent-guard.js';
@@ -18,11 +19,14 @@ export async function rollBack(journal: Journal, layout: TxLayout): Promise<void
   for (let index = journal.actions.length - 1; index >= 0; index--) {
     const action = journal.actions[index];
     if (action !== undefined) await undoAction(journal, layout, action, index);
+    crashPoint(`undone-${index}`);
   }
-  for (const dir of [...journal.createdDirs].reverse()) {
+  for (const [index, dir] of [...journal.createdDirs.entries()].reverse()) {
     await removeCreatedFolder(underRoot(journal.root, dir));
+    crashPoint(`removed-dir-${index}`);
   }
   await syncTouchedFolders(journal);
+  crashPoint('rolled-back');
 }
 
 async function undoAction(

@@ -3,6 +3,7 @@ import { mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PatchcastError, sha256Hex } from '@patchcast/core';
 import type { BundleFileEntry, ParsedBundle } from '@patchcast/protocol';
+import { crashPoint } from './crash-point.js';
 import { fsyncPath } from './fs-util.js';
 import type { FileIdentity, JournalAction } from './journal-model.js';
 import type { InstallPlan, PlannedAction } from './plan.js';
@@ -19,9 +20,11 @@ export async function stageFiles(
   const actions: JournalAction[] = [];
   for (const [index, planned] of plan.actions.entries()) {
     actions.push(await stageAction(bundle, planned, layout, index));
+    crashPoint(`staged-${index}`);
   }
   await fsyncPath(layout.stageDir);
   await fsyncPath(layout.dir);
+  crashPoint('staged-all');
   return actions;
 }
 

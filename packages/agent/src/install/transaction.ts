@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { PatchcastError } from '@patchcast/core';
 import { applyActions } from './apply.js';
+import { crashPoint } from './crash-point.js';
 import { backupFiles } from './backup.js';
 import { discardTransaction } from './cleanup.js';
 import { errnoOf, fsyncPath } from './fs-util.js';
@@ -74,6 +75,7 @@ export class Transaction {
     await mkdir(txRoot(request.stateDir), { recursive: true, mode: 0o700 });
     await mkdir(layout.dir, { mode: 0o700 });
     await fsyncPath(txRoot(request.stateDir));
+    crashPoint('tx-created');
     return new Transaction(request, plan, layout, started);
   }
 
@@ -112,6 +114,7 @@ export class Transaction {
     await writeJournal(this.#layout, journal);
     this.#journal = journal;
     await this.#step('preInstall');
+    crashPoint('pre-install-done');
     return journal;
   }
 
@@ -133,8 +136,10 @@ export class Transaction {
   async verify(): Promise<void> {
     this.#phase('post-install');
     await this.#step('postInstall');
+    crashPoint('post-install-done');
     this.#phase('health-check');
     await this.#step('health');
+    crashPoint('health-done');
   }
 
   /** Step 8: the commit point is the journal saying so; after it, nothing is rolled back. */

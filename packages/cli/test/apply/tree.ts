@@ -12,13 +12,20 @@ import {
 import { dirname, join } from 'node:path';
 
 export type TreeEntry =
-  string | { readonly content: string; readonly mode: number } | { readonly link: string };
+  | string
+  | { readonly content: string; readonly mode: number }
+  | { readonly link: string }
+  | { readonly dir: true };
 export type Tree = Readonly<Record<string, TreeEntry>>;
 
 export async function writeTree(root: string, tree: Tree): Promise<void> {
   for (const [path, entry] of Object.entries(tree)) {
     const file = join(root, path);
     await mkdir(dirname(file), { recursive: true });
+    if (typeof entry === 'object' && 'dir' in entry) {
+      await mkdir(file, { recursive: true });
+      continue;
+    }
     if (typeof entry === 'object' && 'link' in entry) {
       await symlink(entry.link, file);
       continue;
