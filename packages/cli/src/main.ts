@@ -14,6 +14,7 @@ import { demoCommand } from './commands/demo.js';
 import { scanCommand } from './commands/scan.js';
 import { inventoryCommand } from './commands/inventory.js';
 import { keysCommand } from './commands/keys.js';
+import { rootCommand } from './commands/root.js';
 import { auditCommand } from './commands/audit.js';
 import { benchCommand } from './commands/bench.js';
 import { applyCommand } from './commands/apply.js';
@@ -32,6 +33,7 @@ export const COMMANDS: readonly Command[] = [
   devicesCommand,
   statusCommand,
   keysCommand,
+  rootCommand,
   inventoryCommand,
   scanCommand,
   auditCommand,

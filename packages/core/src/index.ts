@@ -47,6 +47,17 @@ export { LIMITS, Updater, consistentTargetPath, verifyTarget } from './tuf/updat
 export type { LocalRole, RepositoryOps, TrustedStoreOps, UpdaterDeps } from './tuf/updater.js';
 export { buildRoot, buildSnapshot, buildTargets, buildTimestamp } from './tuf/builders.js';
 export type { RoleKeySet } from './tuf/builders.js';
+export {
+  checkRootSuccessor,
+  checkRootUsable,
+  draftNextRoot,
+  keyIdsOf,
+  roleKeySetOf,
+  rootSignatureStatus,
+  rootSigningKeyIds,
+  signRootDraft,
+} from './tuf/root-ceremony.js';
+export type { RootSignatureStatus, ThresholdCount } from './tuf/root-ceremony.js';
 export * from './tlog/index.js';
 export * from './versions/index.js';
 export * from './rollout/index.js';

@@ -17,6 +17,7 @@ export const ROUTES = {
   devices: '/api/v1/devices',
   artifact: '/api/v1/artifacts/:sha256',
   targets: '/api/v1/repository/targets',
+  root: '/api/v1/repository/root',
   rollouts: '/api/v1/rollouts',
   rollout: '/api/v1/rollouts/:id',
 } as const;
@@ -64,6 +65,11 @@ export const devicesResponse = z.object({ devices: z.array(deviceSchema) });
 export const artifactResponse = z.object({ sha256: z.string(), length: z.number() });
 
 export const submitTargetsRequest = z.strictObject({ metadata: z.unknown() });
+/** A new root (a ceremony's result) and, when it changes the targets keys, targets re-signed. */
+export const submitRootRequest = z.strictObject({
+  root: z.unknown(),
+  targets: z.unknown().optional(),
+});
 export const repositoryVersions = z.object({
   root: z.number(),
   targets: z.number(),

@@ -67,6 +67,10 @@ export class PatchcastClient {
   submitTargets(metadata: unknown) {
     return this.#call(ROUTES.targets, repositoryVersions, { method: 'POST', json: { metadata } });
   }
+  /** Publishes root N+1 (admin); `targets` is targets N+1 re-signed for a new targets key. */
+  submitRoot(root: unknown, targets?: unknown) {
+    return this.#call(ROUTES.root, repositoryVersions, { method: 'POST', json: { root, targets } });
+  }
   createRollout(request: CreateRolloutRequest) {
     return this.#call(ROUTES.rollouts, rolloutSchema, { method: 'POST', json: request });
   }

@@ -13,6 +13,7 @@ import { CachedArtifactStore } from './artifacts/cached-artifact-store.js';
 import { RepositoryService } from './features/repository/repository-service.js';
 import { createApiToken } from './features/auth/api-tokens.js';
 import { ensureDevKeys, loadRoleKey } from './keys/dev-keys.js';
+import { loadOnlineKeys } from './keys/online-keys.js';
 import { ensureLogKey, ensureLogOrigin, logKeyPath } from './keys/log-key.js';
 import { TransparencyLog } from './features/log/transparency-log.js';
 import { logMissingPublications } from './features/log/reconcile.js';
@@ -77,6 +78,7 @@ export async function startServer(
     expiry: config.expiry,
     snapshotSigners: snapshot.signers,
     timestampSigners: timestamp.signers,
+    onlineKeys: () => loadOnlineKeys(config.dataDir, keyOptions),
     log,
   });
   await repository.initialize(() => genesisKeys(config.dataDir));

@@ -6,9 +6,7 @@
 import {
   PatchcastError,
   buildRoot,
-  buildSnapshot,
   buildTargets,
-  buildTimestamp,
   parseEnvelope,
   serializeEnvelope,
   signEnvelope,
@@ -20,6 +18,10 @@ import type { Store, MetadataRecord } from '../../storage/store.js';
 import type { ArtifactStore } from '../../artifacts/artifact-store.js';
 import type { ServerConfig } from '../../config.js';
 import { checkTargetsUpdate } from './targets-policy.js';
+import { signSnapshotAndTimestamp, signTimestamp } from './online-signing.js';
+import type { OnlineSigning } from './online-signing.js';
+import { admitRoot } from './root-admission.js';
+import type { RootSubmission } from './root-admission.js';
 import type { EventLog } from '../log/log-events.js';
 import { appendAll, metadataSigned, newPublications } from '../log/log-events.js';
 
@@ -30,6 +32,9 @@ export interface RepositoryDeps {
   readonly expiry: ServerConfig['expiry'];
   readonly snapshotSigners: readonly Signer[];
   readonly timestampSigners: readonly Signer[];
+  /** Every online key file the server holds now (main.ts: loadOnlineKeys); read at start and
+   * before a root is admitted. Without it, only snapshotSigners and timestampSigners sign. */
+  readonly onlineKeys?: () => Promise<readonly Signer[]>;
   readonly log: EventLog;
 }
 
@@ -48,14 +53,29 @@ interface Current {
 export class RepositoryService {
   readonly #deps: RepositoryDeps;
   #current: Current | undefined;
+  #pool: readonly Signer[];
 
   constructor(deps: RepositoryDeps) {
     this.#deps = deps;
+    this.#pool = [...deps.snapshotSigners, ...deps.timestampSigners];
+  }
+
+  async #reloadOnlineKeys(): Promise<readonly Signer[]> {
+    const { onlineKeys, snapshotSigners, timestampSigners } = this.#deps;
+    const ring = onlineKeys === undefined ? [] : await onlineKeys();
+    return (this.#pool = [...snapshotSigners, ...timestampSigners, ...ring]);
+  }
+
+  #signing(root: Root): OnlineSigning {
+    const { expiry, now } = this.#deps;
+    const validity = { snapshot: expiry.snapshotSeconds, timestamp: expiry.timestampSeconds };
+    return { root, pool: this.#pool, validity, now: now() };
   }
 
   /** Creates root, targets, snapshot and timestamp version 1 unless a root exists. */
   async initialize(genesis: () => Promise<GenesisKeys>): Promise<boolean> {
     const { store } = this.#deps;
+    await this.#reloadOnlineKeys();
     if ((await store.latestMetadata('root')) !== undefined) return false;
     const keys = await genesis();
     const at = (s: number) => this.#expires(s);
@@ -65,15 +85,18 @@ export class RepositoryService {
         { keys: keys.publicKeys[r], threshold: 1 },
       ]),
     ) as Record<RoleName, { keys: readonly TufKey[]; threshold: number }>;
-    const root = serializeEnvelope(
-      signEnvelope(buildRoot(1, at(this.#deps.expiry.rootSeconds), roles), keys.rootSigners),
-    );
+    const rootSigned = buildRoot(1, at(this.#deps.expiry.rootSeconds), roles);
+    const root = serializeEnvelope(signEnvelope(rootSigned, keys.rootSigners));
     const targets = serializeEnvelope(
       signEnvelope(buildTargets(1, at(this.#deps.expiry.targetsSeconds), {}), keys.targetsSigners),
     );
     const records = [
       { role: 'root', version: 1, bytes: root } as const,
-      ...this.#snapshotAndTimestamp(1, 1, 1),
+      ...signSnapshotAndTimestamp(this.#signing(rootSigned), {
+        snapshot: 1,
+        timestamp: 1,
+        targets: 1,
+      }),
     ];
     const all = [...records, { role: 'targets', version: 1, bytes: targets } as const];
     await store.commitMetadata(all);
@@ -123,7 +146,11 @@ export class RepositoryService {
     const { snapshot, timestamp } = current.versions;
     const records: MetadataRecord[] = [
       { role: 'targets', version: envelope.signed.version, bytes },
-      ...this.#snapshotAndTimestamp(snapshot + 1, timestamp + 1, envelope.signed.version),
+      ...signSnapshotAndTimestamp(this.#signing(current.root), {
+        snapshot: snapshot + 1,
+        timestamp: timestamp + 1,
+        targets: envelope.signed.version,
+      }),
     ];
     if (!(await this.#deps.store.commitMetadata(records, current.targets.version))) {
       throw conflict(current.targets.version);
@@ -134,6 +161,51 @@ export class RepositoryService {
     return this.versions();
   }
 
+  /**
+   * Admits root N+1 (root-admission.ts lists the checks), optionally with targets N+1 re-signed
+   * by the new root's targets keys; signs snapshot and timestamp N+1 with the new root's online
+   * keys and commits everything at once.
+   */
+  async submitRoot(submission: RootSubmission): Promise<RepositoryVersions> {
+    const current = await this.#load();
+    const pool = await this.#reloadOnlineKeys();
+    const targetsBytes = await this.currentTargetsBytes();
+    const admitted = await admitRoot(submission, { ...current, targetsBytes, pool }, this.#deps);
+    const { snapshot, timestamp } = current.versions;
+    const records: MetadataRecord[] = [
+      ...admitted.records,
+      ...signSnapshotAndTimestamp(this.#signing(admitted.root), {
+        snapshot: snapshot + 1,
+        timestamp: timestamp + 1,
+        targets: admitted.targetsVersion,
+      }),
+    ];
+    await this.#commitRoot(records, current);
+    const at = this.#deps.now().toISOString();
+    await this.#logSigned(records, admitted.publications(at));
+    return this.versions();
+  }
+
+  async #commitRoot(records: readonly MetadataRecord[], current: Current): Promise<void> {
+    const { store } = this.#deps;
+    let ok: boolean;
+    try {
+      ok = await store.commitMetadata(records, current.targets.version);
+    } catch (error) {
+      // a concurrent ceremony stored the same root version first (primary key)
+      if ((await store.latestMetadata('root'))?.version === current.root.version) throw error;
+      ok = false;
+    }
+    this.#current = undefined;
+    if (!ok) {
+      throw new PatchcastError(
+        'CONFLICT',
+        'the repository changed while the root was being admitted',
+        { hint: 'run patchcast root publish again' },
+      );
+    }
+  }
+
   /** Re-signs snapshot and/or timestamp when less than half of their validity is left. */
   async refreshExpiring(): Promise<boolean> {
     const { store, expiry } = this.#deps;
@@ -141,15 +213,21 @@ export class RepositoryService {
       store.latestMetadata('snapshot'),
       store.latestMetadata('timestamp'),
     ]);
-    const { targets } = (await this.#load()).versions;
+    const current = await this.#load();
+    const { targets } = current.versions;
     if (snapshot === undefined || timestamp === undefined) return false;
     const snapshotDue = this.#isDue(snapshot.bytes, 'snapshot', expiry.snapshotSeconds);
     const timestampDue =
       snapshotDue || this.#isDue(timestamp.bytes, 'timestamp', expiry.timestampSeconds);
     if (!timestampDue) return false;
+    const signing = this.#signing(current.root);
     const records = snapshotDue
-      ? this.#snapshotAndTimestamp(snapshot.version + 1, timestamp.version + 1, targets)
-      : [this.#timestamp(timestamp.version + 1, snapshot.version, snapshot.bytes)];
+      ? signSnapshotAndTimestamp(signing, {
+          snapshot: snapshot.version + 1,
+          timestamp: timestamp.version + 1,
+          targets,
+        })
+      : [signTimestamp(signing, timestamp.version + 1, snapshot.version, snapshot.bytes)];
     const ok = await store.commitMetadata(records, targets);
     this.#current = undefined;
     if (ok) await this.#logSigned(records);
@@ -168,39 +246,6 @@ export class RepositoryService {
   #isDue(bytes: Uint8Array, role: 'snapshot' | 'timestamp', validity: number): boolean {
     const expires = Date.parse(parseEnvelope(role, bytes).signed.expires);
     return expires - this.#deps.now().getTime() < (validity * 1000) / 2;
-  }
-
-  #snapshotAndTimestamp(
-    snapshotVersion: number,
-    timestampVersion: number,
-    targetsVersion: number,
-  ): MetadataRecord[] {
-    const { expiry, snapshotSigners } = this.#deps;
-    const snapshot = buildSnapshot(
-      snapshotVersion,
-      this.#expires(expiry.snapshotSeconds),
-      targetsVersion,
-    );
-    const snapshotBytes = serializeEnvelope(signEnvelope(snapshot, snapshotSigners));
-    return [
-      { role: 'snapshot', version: snapshotVersion, bytes: snapshotBytes },
-      this.#timestamp(timestampVersion, snapshotVersion, snapshotBytes),
-    ];
-  }
-
-  #timestamp(version: number, snapshotVersion: number, snapshotBytes: Uint8Array): MetadataRecord {
-    const { expiry, timestampSigners } = this.#deps;
-    const signed = buildTimestamp(
-      version,
-      this.#expires(expiry.timestampSeconds),
-      snapshotVersion,
-      snapshotBytes,
-    );
-    return {
-      role: 'timestamp',
-      version,
-      bytes: serializeEnvelope(signEnvelope(signed, timestampSigners)),
-    };
   }
 
   #expires(seconds: number): Date {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { PatchcastError, isHex } from '@patchcast/core';
-import { ROUTES, submitTargetsRequest } from '@patchcast/protocol';
+import { ROUTES, submitRootRequest, submitTargetsRequest } from '@patchcast/protocol';
 import type { AppDeps } from '../../app-deps.js';
 import { requireRole } from '../auth/require-role.js';
 
@@ -75,6 +75,17 @@ export function repositoryRoutes(app: FastifyInstance, deps: AppDeps): void {
     async (request) => {
       const { metadata } = submitTargetsRequest.parse(request.body);
       return repository.submitTargets(metadata, request.principal?.name ?? 'unknown');
+    },
+  );
+
+  // A root ceremony's result: only an admin may publish it, and only if it verifies.
+  app.post(
+    ROUTES.root,
+    { preHandler: requireRole(store, 'admin'), bodyLimit: 64 * 1024 * 1024 },
+    async (request) => {
+      const { root, targets } = submitRootRequest.parse(request.body);
+      const by = request.principal?.name ?? 'unknown';
+      return repository.submitRoot({ root, ...(targets === undefined ? {} : { targets }), by });
     },
   );
 }
