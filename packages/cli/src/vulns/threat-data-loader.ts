@@ -46,7 +46,7 @@ export async function loadKev(path: string): Promise<KevCatalog> {
       value = JSON.parse(text);
     } catch (error) {
       throw new PatchcastError(
-        'INVALID_INPUT',
+        'THREAT_DATA_INVALID',
         `Not a CISA KEV catalog: not JSON (${(error as Error).message}).`,
       );
     }

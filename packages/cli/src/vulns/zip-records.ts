@@ -14,7 +14,7 @@ export const SIGNATURES = {
 } as const;
 
 export function zipError(file: string, reason: string): PatchcastError {
-  return new PatchcastError('INVALID_INPUT', `${file} is not a readable ZIP archive: ${reason}.`, {
+  return new PatchcastError('ARCHIVE_INVALID', `${file} is not a readable ZIP archive: ${reason}.`, {
     hint: 'Use the per-ecosystem all.zip archives as osv.dev publishes them.',
   });
 }

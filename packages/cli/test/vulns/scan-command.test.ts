@@ -144,7 +144,7 @@ test('usage and input errors name the problem', async () => {
   );
   await fails(
     [...BASE, '--kev', fixture('kev-wrong-shape.json')],
-    'INVALID_INPUT',
+    'THREAT_DATA_INVALID',
     /kev-wrong-shape\.json: Not a CISA KEV catalog at vulnerabilities\[0\]\.cveID: is required/,
   );
   await fails(
@@ -154,7 +154,7 @@ test('usage and input errors name the problem', async () => {
   );
   await fails(
     [...BASE, '--epss', fixture('kev-small.json')],
-    'INVALID_INPUT',
+    'THREAT_DATA_INVALID',
     /Not an EPSS scores file: line 1/,
   );
   assert.throws(

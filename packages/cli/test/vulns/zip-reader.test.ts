@@ -11,7 +11,7 @@ function refuses(bytes: Buffer, message: RegExp, limits = DEFAULT_ZIP_LIMITS): v
   assert.throws(
     () => zipEntries(bytes, 'a.zip', limits).forEach((e) => e.read()),
     (e: unknown) =>
-      e instanceof PatchcastError && e.code === 'INVALID_INPUT' && message.test(e.message),
+      e instanceof PatchcastError && e.code === 'ARCHIVE_INVALID' && message.test(e.message),
     String(message),
   );
 }

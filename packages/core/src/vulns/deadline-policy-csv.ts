@@ -62,7 +62,7 @@ function parseRows(text: string, name: string): DeadlinePolicy {
   return { name, rules };
 }
 
-/** Parses a decision-table CSV; throws INVALID_INPUT naming the line and the reason. */
+/** Parses a decision-table CSV; throws POLICY_INVALID naming the line and the reason. */
 export function parseDeadlinePolicyCsv(text: string, name: string): DeadlinePolicy {
   try {
     return parseRows(text, name);
@@ -70,7 +70,7 @@ export function parseDeadlinePolicyCsv(text: string, name: string): DeadlinePoli
     if (!(error instanceof InputProblem)) throw error;
     const where = error.path === '' ? '' : `${error.path}: `;
     throw new PatchcastError(
-      'INVALID_INPUT',
+      'POLICY_INVALID',
       `Not a deadline policy table: ${where}${error.reason}.`,
       {
         hint: 'Use the SSVC CSV shape: row, In KEV, Publicly Exposed, Automatable, Technical Impact, outcome.',

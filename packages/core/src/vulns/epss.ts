@@ -75,14 +75,14 @@ function parseLines(text: string): EpssScores {
   return { ...metadata, scores };
 }
 
-/** Parses an EPSS CSV; throws INVALID_INPUT naming the line and the reason. */
+/** Parses an EPSS CSV; throws THREAT_DATA_INVALID naming the line and the reason. */
 export function parseEpssCsv(text: string): EpssScores {
   try {
     return parseLines(text);
   } catch (error) {
     if (!(error instanceof InputProblem)) throw error;
     throw new PatchcastError(
-      'INVALID_INPUT',
+      'THREAT_DATA_INVALID',
       `Not an EPSS scores file: ${error.path}: ${error.reason}.`,
       {
         hint: 'Use the CSV published by FIRST (epss_scores-YYYY-MM-DD.csv), uncompressed.',

@@ -85,6 +85,6 @@ export { deadlineOf, decisionPointsOf } from './deadline.js';
 export type { Deadline, DeadlineInput } from './deadline.js';
 export { epssFor, kevFor } from './threat-intel.js';
 export type { EpssMatch, KevMatch } from './threat-intel.js';
-export { byRisk, scanInventory } from './scan.js';
-export type { ScanInput, ScanReport, ScoredFinding } from './scan.js';
+export { byRisk, scanInventory, scoreFinding } from './scan.js';
+export type { ScanInput, ScanReport, ScoreContext, ScoredFinding } from './scan.js';
 export type { ScanSummary } from './scan-summary.js';

@@ -1,6 +1,6 @@
 /**
  * The CISA Known Exploited Vulnerabilities catalog (JSON, per its published JSON schema). A file
- * of another shape fails with INVALID_INPUT naming the JSON path and the reason.
+ * of another shape fails with THREAT_DATA_INVALID naming the JSON path and the reason.
  */
 import { PatchcastError } from '../errors.js';
 import { InputProblem } from './input-problem.js';
@@ -109,14 +109,14 @@ function parseCatalog(value: unknown): KevCatalog {
   return { catalogVersion, dateReleased, entries: entriesOf(list) };
 }
 
-/** Parses a KEV catalog; throws INVALID_INPUT naming the first problem. */
+/** Parses a KEV catalog; throws THREAT_DATA_INVALID naming the first problem. */
 export function parseKevCatalog(value: unknown): KevCatalog {
   try {
     return parseCatalog(value);
   } catch (error) {
     if (!(error instanceof InputProblem)) throw error;
     const where = error.path === '' ? '' : ` at ${error.path}`;
-    throw new PatchcastError('INVALID_INPUT', `Not a CISA KEV catalog${where}: ${error.reason}.`, {
+    throw new PatchcastError('THREAT_DATA_INVALID', `Not a CISA KEV catalog${where}: ${error.reason}.`, {
       hint: 'Use known_exploited_vulnerabilities.json as published by CISA.',
       cause: error,
     });

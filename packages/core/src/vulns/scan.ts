@@ -52,20 +52,32 @@ export interface ScanReport {
   readonly summary: ScanSummary;
 }
 
-function score(finding: VulnFinding, input: ScanInput, asset: AssetContext): ScoredFinding {
-  const kev = kevFor(finding.cves, input.kev);
-  const epss = epssFor(finding.cves, input.epss);
+export interface ScoreContext {
+  readonly kev?: KevCatalog | undefined;
+  readonly epss?: EpssScores | undefined;
+  readonly policy?: DeadlinePolicy | undefined;
+  readonly asset: AssetContext;
+  /** When the finding was first detected: its deadline runs from this day. */
+  readonly detectedAt: Date;
+  /** The day against which `overdue` is judged (default: the detection day). */
+  readonly now?: Date | undefined;
+}
+
+/** KEV, EPSS, risk and deadline of one finding. */
+export function scoreFinding(finding: VulnFinding, context: ScoreContext): ScoredFinding {
+  const kev = kevFor(finding.cves, context.kev);
+  const epss = epssFor(finding.cves, context.epss);
+  const asset = context.asset;
   const risk = riskOf({ cvss: finding.cvss, epss: epss?.epss, inKev: kev !== undefined, asset });
-  const policy = input.policy ?? CISA_BOD_26_04_POLICY;
   const deadline = deadlineOf({
     cvss: finding.cvss,
     inKev: kev !== undefined,
     kevDueDate: kev?.dueDate,
     asset,
-    policy,
-    detectedAt: input.detectedAt,
+    policy: context.policy ?? CISA_BOD_26_04_POLICY,
+    detectedAt: context.detectedAt,
   });
-  const today = input.detectedAt.toISOString().slice(0, 10);
+  const today = (context.now ?? context.detectedAt).toISOString().slice(0, 10);
   return {
     ...finding,
     kev,
@@ -91,7 +103,9 @@ export function scanInventory(input: ScanInput): ScanReport {
   const { context: asset, warnings } = assetContextOf(input.labels);
   const { targets, notes } = targetsOf(input.inventory);
   const matched = matchTargets(targets, input.advisories);
-  const findings = matched.findings.map((f) => score(f, input, asset)).sort(byRisk);
+  const findings = matched.findings
+    .map((f) => scoreFinding(f, { ...input, asset }))
+    .sort(byRisk);
   return {
     asset,
     findings,

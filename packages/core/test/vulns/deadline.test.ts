@@ -130,7 +130,7 @@ test('a policy CSV of the wrong shape fails precisely', () => {
     assert.throws(
       () => parseDeadlinePolicyCsv(text, 'x'),
       (e: unknown) =>
-        e instanceof PatchcastError && e.code === 'INVALID_INPUT' && message.test(e.message),
+        e instanceof PatchcastError && e.code === 'POLICY_INVALID' && message.test(e.message),
       String(message),
     );
   }

@@ -39,7 +39,7 @@ function invalid(value: unknown, message: RegExp): void {
   assert.throws(
     () => parseKevCatalog(value),
     (e: unknown) =>
-      e instanceof PatchcastError && e.code === 'INVALID_INPUT' && message.test(e.message),
+      e instanceof PatchcastError && e.code === 'THREAT_DATA_INVALID' && message.test(e.message),
   );
 }
 

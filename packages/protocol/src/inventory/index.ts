@@ -17,3 +17,43 @@ export type {
   PackageInventory,
 } from './inventory-schema.js';
 export { parsePackageInventory } from './parse-inventory.js';
+export {
+  INVENTORY_UPDATE_LIMITS,
+  applyInventoryDiff,
+  diffInventory,
+  dpkgKey,
+  inventoryDigest,
+  inventoryHeadSchema,
+  inventoryUpdatePartSchema,
+  inventoryUpdateParts,
+  normalizeInventory,
+  npmKey,
+  parseInventoryUpdatePart,
+} from './inventory-update.js';
+export type { InventoryDiff, InventoryHead, InventoryUpdatePart } from './inventory-update.js';
+export {
+  FINDING_STATES,
+  VULN_DATA_KINDS,
+  VULN_IMPORT_BATCH,
+  VULN_IMPORT_BODY_BYTES,
+  VULN_ROUTES,
+  complianceReportResponse,
+  findingsQuery,
+  findingsResponse,
+  importAdvisoriesRequest,
+  importCreatedResponse,
+  importDataRequest,
+  importStagedResponse,
+  importSummaryResponse,
+  queueResponse,
+} from './vulns-api.js';
+export type { FindingState, ImportSummary, VulnDataKind } from './vulns-api.js';
+export { COMPLIANCE_FORMAT } from './compliance-report.js';
+export type {
+  ComplianceAdvisoryRow,
+  ComplianceCounts,
+  ComplianceDeviceRow,
+  ComplianceOutcomeRow,
+  ComplianceOverdueRow,
+  ComplianceReport,
+} from './compliance-report.js';

@@ -1,0 +1,217 @@
+/**
+ * Inventory updates over the agent channel (docs/protocol/inventory.md §4): the full inventory as
+ * a diff from nothing, later diffs from the inventory the server acknowledged, each split into
+ * parts that fit a frame. The digest names an inventory's content (not when it was collected).
+ */
+import { z } from 'zod';
+import { PatchcastError, canonicalBytes, sha256Hex } from '@patchcast/core';
+import {
+  INVENTORY_FORMAT,
+  INVENTORY_LIMITS,
+  dpkgPackageSchema,
+  kernelSchema,
+  npmPackageSchema,
+  osReleaseSchema,
+} from './inventory-schema.js';
+import type { DpkgPackage, NpmPackage, PackageInventory } from './inventory-schema.js';
+
+/** At most this many parts per update, and this many JSON bytes of entries per part. */
+export const INVENTORY_UPDATE_LIMITS = { parts: 4096, partBytes: 256 * 1024 } as const;
+
+const digest = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits');
+const key = z.string().min(1).max(8192);
+
+export const inventoryHeadSchema = z.strictObject({
+  format: z.literal(INVENTORY_FORMAT),
+  collectedAt: z.iso.datetime(),
+  hostname: z.string().min(1).max(INVENTORY_LIMITS.text).optional(),
+  os: osReleaseSchema.nullable(),
+  kernel: kernelSchema.nullable(),
+});
+export type InventoryHead = z.infer<typeof inventoryHeadSchema>;
+
+export const inventoryUpdatePartSchema = z.strictObject({
+  updateId: z.string().min(8).max(64),
+  /** The digest of the inventory this diff applies to; null for a full inventory. */
+  base: digest.nullable(),
+  /** The digest of the inventory after the whole update is applied. */
+  digest,
+  part: z
+    .number()
+    .int()
+    .min(0)
+    .max(INVENTORY_UPDATE_LIMITS.parts - 1),
+  parts: z.number().int().min(1).max(INVENTORY_UPDATE_LIMITS.parts),
+  head: inventoryHeadSchema,
+  add: z.strictObject({
+    dpkg: z.array(dpkgPackageSchema).max(INVENTORY_LIMITS.dpkg),
+    npm: z.array(npmPackageSchema).max(INVENTORY_LIMITS.npm),
+  }),
+  /** Keys of removed entries: `name:architecture` for dpkg, the `path` for npm. */
+  remove: z.strictObject({
+    dpkg: z.array(key).max(INVENTORY_LIMITS.dpkg),
+    npm: z.array(key).max(INVENTORY_LIMITS.npm),
+  }),
+});
+export type InventoryUpdatePart = z.infer<typeof inventoryUpdatePartSchema>;
+
+export interface InventoryDiff {
+  readonly add: { readonly dpkg: readonly DpkgPackage[]; readonly npm: readonly NpmPackage[] };
+  readonly remove: { readonly dpkg: readonly string[]; readonly npm: readonly string[] };
+}
+
+export function dpkgKey(p: DpkgPackage): string {
+  return `${p.name}:${p.architecture}`;
+}
+
+export function npmKey(p: NpmPackage): string {
+  return p.path;
+}
+
+function byKey<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T> {
+  const map = new Map<string, T>();
+  for (const item of items) map.set(keyOf(item), item);
+  return map;
+}
+
+function sorted<T>(map: ReadonlyMap<string, T>): T[] {
+  return [...map.keys()].sort().map((k) => map.get(k) as T);
+}
+
+/** One entry per key (the last wins), sorted by key: the form that digests are taken of. */
+export function normalizeInventory(inventory: PackageInventory): PackageInventory {
+  return {
+    ...inventory,
+    dpkg: sorted(byKey(inventory.dpkg, dpkgKey)),
+    npm: sorted(byKey(inventory.npm, npmKey)),
+  };
+}
+
+/** SHA-256 of the canonical JSON of the normalized inventory without `collectedAt`. */
+export function inventoryDigest(inventory: PackageInventory): string {
+  const n = normalizeInventory(inventory);
+  const content = { format: n.format, hostname: n.hostname, os: n.os, kernel: n.kernel };
+  return sha256Hex(canonicalBytes({ ...content, dpkg: n.dpkg, npm: n.npm }));
+}
+
+function changed<T>(
+  before: ReadonlyMap<string, T>,
+  after: ReadonlyMap<string, T>,
+): { add: T[]; remove: string[] } {
+  const same = (a: T, b: T) => JSON.stringify(a) === JSON.stringify(b);
+  const add = [...after].filter(([k, v]) => {
+    const old = before.get(k);
+    return old === undefined || !same(old, v);
+  });
+  const remove = [...before.keys()].filter((k) => !after.has(k));
+  return { add: add.map(([, v]) => v), remove };
+}
+
+export function diffInventory(base: PackageInventory, next: PackageInventory): InventoryDiff {
+  const dpkg = changed(byKey(base.dpkg, dpkgKey), byKey(next.dpkg, dpkgKey));
+  const npm = changed(byKey(base.npm, npmKey), byKey(next.npm, npmKey));
+  return { add: { dpkg: dpkg.add, npm: npm.add }, remove: { dpkg: dpkg.remove, npm: npm.remove } };
+}
+
+/** Removals first, then additions (an addition replaces the entry with the same key). */
+export function applyInventoryDiff(
+  base: PackageInventory | undefined,
+  head: InventoryHead,
+  diff: InventoryDiff,
+): PackageInventory {
+  const dpkg = byKey(base?.dpkg ?? [], dpkgKey);
+  const npm = byKey(base?.npm ?? [], npmKey);
+  for (const k of diff.remove.dpkg) dpkg.delete(k);
+  for (const k of diff.remove.npm) npm.delete(k);
+  for (const p of diff.add.dpkg) dpkg.set(dpkgKey(p), p);
+  for (const p of diff.add.npm) npm.set(npmKey(p), p);
+  return { ...head, dpkg: sorted(dpkg), npm: sorted(npm) };
+}
+
+type Item =
+  | { kind: 'addDpkg'; value: DpkgPackage }
+  | { kind: 'addNpm'; value: NpmPackage }
+  | { kind: 'removeDpkg'; value: string }
+  | { kind: 'removeNpm'; value: string };
+
+function itemsOf(diff: InventoryDiff): Item[] {
+  return [
+    ...diff.remove.dpkg.map((value): Item => ({ kind: 'removeDpkg', value })),
+    ...diff.remove.npm.map((value): Item => ({ kind: 'removeNpm', value })),
+    ...diff.add.dpkg.map((value): Item => ({ kind: 'addDpkg', value })),
+    ...diff.add.npm.map((value): Item => ({ kind: 'addNpm', value })),
+  ];
+}
+
+function emptyPart() {
+  return {
+    add: { dpkg: [] as DpkgPackage[], npm: [] as NpmPackage[] },
+    remove: { dpkg: [] as string[], npm: [] as string[] },
+  };
+}
+
+function chunk(items: readonly Item[], partBytes: number): ReturnType<typeof emptyPart>[] {
+  const chunks = [emptyPart()];
+  let size = 0;
+  for (const item of items) {
+    const bytes = JSON.stringify(item.value).length + 1;
+    if (size > 0 && size + bytes > partBytes) {
+      chunks.push(emptyPart());
+      size = 0;
+    }
+    const c = chunks[chunks.length - 1] ?? emptyPart();
+    if (item.kind === 'addDpkg') c.add.dpkg.push(item.value);
+    else if (item.kind === 'addNpm') c.add.npm.push(item.value);
+    else if (item.kind === 'removeDpkg') c.remove.dpkg.push(item.value);
+    else c.remove.npm.push(item.value);
+    size += bytes;
+  }
+  return chunks;
+}
+
+/** Splits an update into parts whose entries take at most `partBytes` of JSON each. */
+export function inventoryUpdateParts(input: {
+  readonly updateId: string;
+  readonly base: PackageInventory | undefined;
+  readonly next: PackageInventory;
+  readonly partBytes?: number;
+}): InventoryUpdatePart[] {
+  const { next } = input;
+  const diff =
+    input.base === undefined
+      ? { add: { dpkg: next.dpkg, npm: next.npm }, remove: { dpkg: [], npm: [] } }
+      : diffInventory(input.base, next);
+  const chunks = chunk(itemsOf(diff), input.partBytes ?? INVENTORY_UPDATE_LIMITS.partBytes);
+  const head: InventoryHead = {
+    format: next.format,
+    collectedAt: next.collectedAt,
+    ...(next.hostname === undefined ? {} : { hostname: next.hostname }),
+    os: next.os,
+    kernel: next.kernel,
+  };
+  return chunks.map((c, part) => ({
+    updateId: input.updateId,
+    base: input.base === undefined ? null : inventoryDigest(input.base),
+    digest: inventoryDigest(next),
+    part,
+    parts: chunks.length,
+    head,
+    ...c,
+  }));
+}
+
+/** The boundary check of one part: INVENTORY_INVALID names the first bad field. */
+export function parseInventoryUpdatePart(value: unknown): InventoryUpdatePart {
+  const result = inventoryUpdatePartSchema.safeParse(value);
+  if (result.success) {
+    if (result.data.part < result.data.parts) return result.data;
+    throw new PatchcastError('INVENTORY_INVALID', 'inventory update: part is not below parts');
+  }
+  const issue = result.error.issues[0];
+  const where = issue === undefined ? '' : ` at ${issue.path.map(String).join('.')}`;
+  throw new PatchcastError(
+    'INVENTORY_INVALID',
+    `inventory update${where}: ${issue?.message ?? 'invalid'}`,
+    { hint: 'the agent sends its full inventory again (docs/protocol/inventory.md)' },
+  );
+}

@@ -1,0 +1,68 @@
+/**
+ * The vulnerability management HTTP API (docs/vulnerabilities.md "Server"): staged, all-or-nothing
+ * imports of advisories and threat data; findings, the remediation queue and the compliance report.
+ */
+import { z } from 'zod';
+
+export const VULN_ROUTES = {
+  imports: '/api/v1/vulns/imports',
+  importAdvisories: '/api/v1/vulns/imports/:id/advisories',
+  importData: '/api/v1/vulns/imports/:id/data/:kind',
+  importCommit: '/api/v1/vulns/imports/:id/commit',
+  findings: '/api/v1/vulns/findings',
+  queue: '/api/v1/vulns/queue',
+  report: '/api/v1/vulns/report',
+} as const;
+
+/** Threat data and policy that an import may carry besides advisories, as their file text. */
+export const VULN_DATA_KINDS = ['kev', 'epss', 'policy'] as const;
+export type VulnDataKind = (typeof VULN_DATA_KINDS)[number];
+
+/** Request bodies are at most this large; the CLI sends advisories in batches below it. */
+export const VULN_IMPORT_BODY_BYTES = 64 * 1024 * 1024;
+export const VULN_IMPORT_BATCH = { records: 2000, bytes: 8 * 1024 * 1024 } as const;
+
+export const importAdvisoriesRequest = z.strictObject({
+  records: z.array(z.unknown()).min(1).max(VULN_IMPORT_BATCH.records),
+  /** Where each record came from (file, or archive!/entry), for error messages. */
+  sources: z.array(z.string().max(4096)).max(VULN_IMPORT_BATCH.records).optional(),
+});
+export const importDataRequest = z.strictObject({
+  text: z.string().max(VULN_IMPORT_BODY_BYTES),
+  source: z.string().max(4096).optional(),
+});
+export const FINDING_STATES = ['open', 'closed', 'all'] as const;
+export type FindingState = (typeof FINDING_STATES)[number];
+export const findingsQuery = z.strictObject({
+  device: z.string().max(64).optional(),
+  state: z.enum(FINDING_STATES).optional(),
+});
+
+export const importCreatedResponse = z.object({ id: z.string() });
+export const importStagedResponse = z.object({ staged: z.number().int() });
+export const importSummaryResponse = z.object({
+  id: z.string(),
+  advisories: z.object({
+    staged: z.number().int(),
+    added: z.number().int(),
+    updated: z.number().int(),
+    unchanged: z.number().int(),
+    total: z.number().int(),
+  }),
+  /** The data kinds (kev, epss, policy) this import replaced. */
+  data: z.array(z.string()),
+  devicesRecomputed: z.number().int(),
+});
+export type ImportSummary = z.infer<typeof importSummaryResponse>;
+
+/** Responses whose rows the CLI prints as they come: only their envelope is checked. */
+export const findingsResponse = z.object({ findings: z.array(z.record(z.string(), z.unknown())) });
+export const queueResponse = z.object({
+  generatedAt: z.string(),
+  queue: z.array(z.record(z.string(), z.unknown())),
+  patches: z.array(z.record(z.string(), z.unknown())),
+});
+export const complianceReportResponse = z.looseObject({
+  format: z.literal('patchcast-compliance/v1'),
+  generatedAt: z.string(),
+});

@@ -1,0 +1,100 @@
+/**
+ * Findings per device: the device's stored inventory matched against the imported advisories.
+ * Recomputed when the device sends a new inventory and, for every device, when an import
+ * commits. A finding that no longer matches is closed at that time, naming the installed patch
+ * that declared the fix when there is one. Recomputations of one device never overlap.
+ */
+import { matchTargets, targetsOf } from '@patchcast/core';
+import type { VulnFinding } from '@patchcast/core';
+import type { PackageInventory } from '@patchcast/protocol';
+import type { Store } from '../../storage/store.js';
+import type { FindingChanges } from '../../storage/vuln-store.js';
+import type { VulnContextCache } from './vuln-context.js';
+import { fixCloses } from './patch-fixes.js';
+import type { PatchFix, PatchFixes } from './patch-fixes.js';
+
+export interface FindingsDeps {
+  readonly store: Store;
+  readonly context: VulnContextCache;
+  readonly fixes: PatchFixes;
+  readonly now: () => Date;
+}
+
+export function findingKey(f: VulnFinding): string {
+  return [f.advisoryId, f.ecosystem, f.package].join('\u0000');
+}
+
+function closingPatch(
+  finding: VulnFinding,
+  installed: ReadonlySet<string>,
+  fixes: readonly PatchFix[],
+): string | null {
+  const fix = fixes.find((f) => installed.has(f.patch) && fixCloses(f, finding));
+  return fix?.patch ?? null;
+}
+
+export class FindingsService {
+  readonly #deps: FindingsDeps;
+  readonly #chains = new Map<string, Promise<void>>();
+
+  constructor(deps: FindingsDeps) {
+    this.#deps = deps;
+  }
+
+  /** Recomputes one device, after any recomputation of it already running. */
+  recompute(deviceId: string): Promise<void> {
+    const previous = this.#chains.get(deviceId) ?? Promise.resolve();
+    const next = previous.then(() => this.#recompute(deviceId));
+    const settled = next.catch(() => undefined);
+    this.#chains.set(deviceId, settled);
+    void settled.then(() => {
+      if (this.#chains.get(deviceId) === settled) this.#chains.delete(deviceId);
+    });
+    return next;
+  }
+
+  async recomputeAll(): Promise<number> {
+    const ids = await this.#deps.store.vulns.inventoryDevices();
+    for (const id of ids) await this.recompute(id);
+    return ids.length;
+  }
+
+  async #recompute(deviceId: string): Promise<void> {
+    const { store } = this.#deps;
+    const stored = await store.vulns.getInventory(deviceId);
+    if (stored === undefined) return;
+    const context = await this.#deps.context.current();
+    const inventory = JSON.parse(stored.json) as PackageInventory;
+    const matched = matchTargets(targetsOf(inventory).targets, context.index).findings;
+    const current = new Map(matched.map((f) => [findingKey(f), f]));
+    const open = await store.vulns.findings({ deviceId, state: 'open' });
+    const openJson = new Map(open.map((f) => [f.key, f.json]));
+    const changes: FindingChanges = {
+      open: [...current]
+        .map(([key, f]) => ({ key, advisoryId: f.advisoryId, json: JSON.stringify(f) }))
+        .filter((f) => openJson.get(f.key) !== f.json),
+      close: await this.#closing(
+        deviceId,
+        open.filter((f) => !current.has(f.key)),
+      ),
+    };
+    if (changes.open.length + changes.close.length === 0) return;
+    await store.vulns.applyFindings(deviceId, changes, this.#deps.now().toISOString());
+  }
+
+  async #closing(
+    deviceId: string,
+    gone: readonly { key: string; json: string }[],
+  ): Promise<FindingChanges['close']> {
+    if (gone.length === 0) return [];
+    const device = await this.#deps.store.getDevice(deviceId);
+    const installed = new Set(
+      (device?.inventory.installed ?? []).map((p) => `${p.name}@${p.version}`),
+    );
+    const fixes = await this.#deps.fixes.all();
+    return gone.map((f) => ({
+      key: f.key,
+      closedBy: closingPatch(JSON.parse(f.json) as VulnFinding, installed, fixes),
+    }));
+  }
+}

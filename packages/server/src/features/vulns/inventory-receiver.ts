@@ -1,0 +1,144 @@
+/**
+ * Receives package inventory updates from agents (docs/protocol/inventory.md §4): collects the
+ * parts of one update, applies it to the stored inventory (or to nothing, for a full one),
+ * checks the result and its digest, and stores it. Anything wrong answers `inventory-resync`.
+ */
+import { PatchcastError } from '@patchcast/core';
+import {
+  INVENTORY_LIMITS,
+  applyInventoryDiff,
+  inventoryDigest,
+  parseInventoryUpdatePart,
+  parsePackageInventory,
+} from '@patchcast/protocol';
+import type { InventoryUpdatePart, PackageInventory, ServerMessage } from '@patchcast/protocol';
+import type { VulnStore } from '../../storage/vuln-store.js';
+
+interface Pending {
+  readonly first: InventoryUpdatePart;
+  readonly parts: Map<number, InventoryUpdatePart>;
+  entries: number;
+}
+
+const MAX_ENTRIES = INVENTORY_LIMITS.dpkg + INVENTORY_LIMITS.npm;
+
+function invalid(message: string): PatchcastError {
+  return new PatchcastError('INVENTORY_INVALID', message, {
+    hint: 'the agent sends its full inventory again',
+  });
+}
+
+function sizeOf(part: InventoryUpdatePart): number {
+  const { add, remove } = part;
+  return add.dpkg.length + add.npm.length + remove.dpkg.length + remove.npm.length;
+}
+
+function sameUpdate(a: InventoryUpdatePart, b: InventoryUpdatePart): boolean {
+  return a.base === b.base && a.digest === b.digest && a.parts === b.parts;
+}
+
+function merged(pending: Pending): InventoryUpdatePart {
+  const parts = [...pending.parts.values()].sort((a, b) => a.part - b.part);
+  return {
+    ...pending.first,
+    add: { dpkg: parts.flatMap((p) => p.add.dpkg), npm: parts.flatMap((p) => p.add.npm) },
+    remove: {
+      dpkg: parts.flatMap((p) => p.remove.dpkg),
+      npm: parts.flatMap((p) => p.remove.npm),
+    },
+  };
+}
+
+export interface InventoryReceiverDeps {
+  readonly store: VulnStore;
+  readonly now: () => Date;
+  /** Called after a device's inventory changed. */
+  readonly changed: (deviceId: string) => Promise<void>;
+}
+
+export class InventoryReceiver {
+  readonly #deps: InventoryReceiverDeps;
+  /** At most one update in flight per device: a new update id replaces an unfinished one. */
+  readonly #pending = new Map<string, Pending>();
+
+  constructor(deps: InventoryReceiverDeps) {
+    this.#deps = deps;
+  }
+
+  /** Handles one `package-inventory` frame; returns the answer to send, if any. */
+  async receive(deviceId: string, update: unknown): Promise<ServerMessage | undefined> {
+    const updateId = (update as { updateId?: unknown } | null)?.updateId;
+    try {
+      const part = parseInventoryUpdatePart(update);
+      const complete = this.#collect(deviceId, part);
+      if (complete === undefined) return undefined;
+      const digest = await this.#apply(deviceId, complete);
+      return { type: 'inventory-ack', updateId: part.updateId, digest };
+    } catch (error) {
+      if (!(error instanceof PatchcastError)) throw error;
+      this.#pending.delete(deviceId);
+      return {
+        type: 'inventory-resync',
+        updateId: typeof updateId === 'string' ? updateId.slice(0, 64) : '',
+        code: error.code,
+        message: error.message,
+      };
+    }
+  }
+
+  #collect(deviceId: string, part: InventoryUpdatePart): InventoryUpdatePart | undefined {
+    let pending = this.#pending.get(deviceId);
+    if (pending === undefined || pending.first.updateId !== part.updateId) {
+      pending = { first: part, parts: new Map(), entries: 0 };
+      this.#pending.set(deviceId, pending);
+    }
+    if (!sameUpdate(pending.first, part))
+      throw invalid(`inventory update ${part.updateId}: parts disagree on base, digest or count`);
+    if (pending.parts.has(part.part))
+      throw invalid(`inventory update ${part.updateId}: part ${part.part} sent twice`);
+    pending.entries += sizeOf(part);
+    if (pending.entries > MAX_ENTRIES)
+      throw invalid(`inventory update ${part.updateId}: more than ${MAX_ENTRIES} entries`);
+    pending.parts.set(part.part, part);
+    if (pending.parts.size < part.parts) return undefined;
+    this.#pending.delete(deviceId);
+    return merged(pending);
+  }
+
+  async #base(
+    deviceId: string,
+    update: InventoryUpdatePart,
+  ): Promise<PackageInventory | undefined> {
+    if (update.base === null) return undefined;
+    const stored = await this.#deps.store.getInventory(deviceId);
+    if (stored?.digest !== update.base) {
+      throw new PatchcastError(
+        'CONFLICT',
+        `inventory update ${update.updateId} is a diff from ${update.base.slice(0, 12)}, which the server does not have`,
+        { hint: 'the agent sends its full inventory' },
+      );
+    }
+    return JSON.parse(stored.json) as PackageInventory;
+  }
+
+  async #apply(deviceId: string, update: InventoryUpdatePart): Promise<string> {
+    const base = await this.#base(deviceId, update);
+    let inventory: PackageInventory;
+    try {
+      inventory = parsePackageInventory(applyInventoryDiff(base, update.head, update));
+    } catch (error) {
+      throw invalid(`inventory update ${update.updateId}: ${(error as Error).message}`);
+    }
+    const digest = inventoryDigest(inventory);
+    if (digest !== update.digest)
+      throw invalid(`inventory update ${update.updateId}: the result does not have its digest`);
+    await this.#deps.store.putInventory({
+      deviceId,
+      digest,
+      json: JSON.stringify(inventory),
+      receivedAt: this.#deps.now().toISOString(),
+    });
+    await this.#deps.changed(deviceId);
+    return digest;
+  }
+}

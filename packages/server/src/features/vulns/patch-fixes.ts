@@ -1,0 +1,96 @@
+/**
+ * What published patches fix: the `fixes` of each bundle manifest (docs/protocol/bundle.md),
+ * found through the current targets metadata. A bundle is read once per content hash.
+ */
+import { readBundle } from '@patchcast/protocol';
+import type { BundleFix } from '@patchcast/protocol';
+import { splitEcosystem } from '@patchcast/core';
+import type { VulnFinding } from '@patchcast/core';
+import type { ArtifactStore } from '../../artifacts/artifact-store.js';
+import type { Store } from '../../storage/store.js';
+
+export interface PatchFix extends BundleFix {
+  /** `name@version` of the patch. */
+  readonly patch: string;
+}
+
+interface TargetRef {
+  readonly patch: string;
+  readonly sha256: string;
+}
+
+function targetRefs(bytes: Uint8Array): TargetRef[] {
+  const doc = JSON.parse(new TextDecoder().decode(bytes)) as {
+    signed?: { targets?: Record<string, unknown> };
+  };
+  return Object.values(doc.signed?.targets ?? {}).flatMap((value) => {
+    const t = value as {
+      hashes?: { sha256?: unknown };
+      custom?: { patchcast?: { name?: unknown; version?: unknown } };
+    };
+    const { name, version } = t.custom?.patchcast ?? {};
+    const sha256 = t.hashes?.sha256;
+    if (typeof name !== 'string' || typeof version !== 'string' || typeof sha256 !== 'string')
+      return [];
+    return [{ patch: `${name}@${version}`, sha256 }];
+  });
+}
+
+async function readAll(artifacts: ArtifactStore, sha256: string): Promise<Uint8Array | undefined> {
+  const opened = await artifacts.open(sha256);
+  if (opened === undefined) return undefined;
+  const chunks: Buffer[] = [];
+  for await (const chunk of opened.stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+export class PatchFixes {
+  readonly #store: Store;
+  readonly #artifacts: ArtifactStore;
+  readonly #bySha = new Map<string, readonly BundleFix[]>();
+
+  constructor(store: Store, artifacts: ArtifactStore) {
+    this.#store = store;
+    this.#artifacts = artifacts;
+  }
+
+  /** Every fix declared by a currently published patch. */
+  async all(): Promise<PatchFix[]> {
+    const targets = await this.#store.latestMetadata('targets');
+    if (targets === undefined) return [];
+    const out: PatchFix[] = [];
+    for (const ref of targetRefs(targets.bytes)) {
+      for (const fix of await this.#fixesOf(ref.sha256)) out.push({ ...fix, patch: ref.patch });
+    }
+    return out;
+  }
+
+  async #fixesOf(sha256: string): Promise<readonly BundleFix[]> {
+    const cached = this.#bySha.get(sha256);
+    if (cached !== undefined) return cached;
+    const bytes = await readAll(this.#artifacts, sha256);
+    let fixes: readonly BundleFix[] = [];
+    try {
+      fixes = bytes === undefined ? [] : (readBundle(bytes).manifest.fixes ?? []);
+    } catch {
+      fixes = []; // not a Patchcast bundle: it declares nothing
+    }
+    this.#bySha.set(sha256, fixes);
+    return fixes;
+  }
+}
+
+/** Does this fix close this finding? By advisory id, alias or CVE, or by package. */
+export function fixCloses(fix: BundleFix, finding: VulnFinding): boolean {
+  const ids = new Set([finding.advisoryId, ...finding.aliases, ...finding.cves]);
+  if (fix.advisories.some((id) => ids.has(id))) return true;
+  return (
+    fix.package === finding.package &&
+    splitEcosystem(fix.ecosystem).base === splitEcosystem(finding.ecosystem).base
+  );
+}
+
+/** The published patches whose declared fixes close this finding, sorted. */
+export function patchesFor(fixes: readonly PatchFix[], finding: VulnFinding): string[] {
+  return [...new Set(fixes.filter((f) => fixCloses(f, finding)).map((f) => f.patch))].sort();
+}

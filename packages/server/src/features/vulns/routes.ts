@@ -1,0 +1,101 @@
+/**
+ * HTTP routes of the vulns feature (docs/vulnerabilities.md "Server"), in their own scope so
+ * that the feature's error codes answer 400 like other input errors.
+ */
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { ZodError } from 'zod';
+import { PatchcastError } from '@patchcast/core';
+import type { ErrorCode } from '@patchcast/core';
+import {
+  VULN_DATA_KINDS,
+  VULN_IMPORT_BODY_BYTES,
+  VULN_ROUTES,
+  findingsQuery,
+  importAdvisoriesRequest,
+  importDataRequest,
+} from '@patchcast/protocol';
+import type { VulnDataKind } from '@patchcast/protocol';
+import { errorBody, httpStatusOf, toPatchcastError } from '../../http-errors.js';
+import type { Store } from '../../storage/store.js';
+import { requireRole } from '../auth/require-role.js';
+import type { VulnFeature } from './vuln-feature.js';
+
+const INPUT_CODES: readonly ErrorCode[] = [
+  'ADVISORY_INVALID',
+  'ARCHIVE_INVALID',
+  'THREAT_DATA_INVALID',
+  'INVENTORY_INVALID',
+  'POLICY_INVALID',
+];
+
+function statusOf(code: ErrorCode): number {
+  return INPUT_CODES.includes(code) ? 400 : httpStatusOf(code);
+}
+
+function fromError(error: unknown): PatchcastError {
+  if (error instanceof ZodError) {
+    const issue = error.issues[0];
+    const where = issue?.path.join('.') || 'body';
+    return new PatchcastError('INVALID_INPUT', `${where}: ${issue?.message ?? 'invalid'}`);
+  }
+  return toPatchcastError(error);
+}
+
+function dataKind(kind: string): VulnDataKind {
+  if ((VULN_DATA_KINDS as readonly string[]).includes(kind)) return kind as VulnDataKind;
+  throw new PatchcastError('NOT_FOUND', `no data kind "${kind}"`, {
+    hint: `use one of: ${VULN_DATA_KINDS.join(', ')}`,
+  });
+}
+
+export function vulnRoutes(app: FastifyInstance, store: Store, vulns: VulnFeature): void {
+  void app.register((scope, _options, done) => {
+    scope.setErrorHandler((error: FastifyError, request, reply) => {
+      const pe = fromError(error);
+      if (pe.code === 'INTERNAL') request.log.error({ err: error }, 'request failed');
+      return reply.status(statusOf(pe.code)).send(errorBody(pe));
+    });
+    const operator = { preHandler: requireRole(store, 'operator') };
+    const upload = { ...operator, bodyLimit: VULN_IMPORT_BODY_BYTES };
+    const viewer = { preHandler: requireRole(store, 'viewer') };
+    scope.post(VULN_ROUTES.imports, operator, async () => ({ id: await vulns.imports.create() }));
+    scope.post<{ Params: { id: string } }>(
+      VULN_ROUTES.importAdvisories,
+      upload,
+      async (request) => {
+        const body = importAdvisoriesRequest.parse(request.body);
+        return {
+          staged: await vulns.imports.stageAdvisories(
+            request.params.id,
+            body.records,
+            body.sources,
+          ),
+        };
+      },
+    );
+    scope.put<{ Params: { id: string; kind: string } }>(
+      VULN_ROUTES.importData,
+      upload,
+      async (request) => {
+        const kind = dataKind(request.params.kind);
+        const body = importDataRequest.parse(request.body);
+        const source = body.source ?? kind;
+        return {
+          staged: await vulns.imports.stageData(request.params.id, kind, body.text, source),
+        };
+      },
+    );
+    scope.post<{ Params: { id: string } }>(VULN_ROUTES.importCommit, operator, (request) =>
+      vulns.commitImport(request.params.id),
+    );
+    scope.get(VULN_ROUTES.findings, viewer, async (request) => {
+      const query = findingsQuery.parse(request.query);
+      return {
+        findings: await vulns.findings({ deviceId: query.device, state: query.state ?? 'open' }),
+      };
+    });
+    scope.get(VULN_ROUTES.queue, viewer, () => vulns.queue());
+    scope.get(VULN_ROUTES.report, viewer, () => vulns.report());
+    done();
+  });
+}

@@ -1,0 +1,96 @@
+/** The vulnerability management feature: imports, inventories from agents, findings, reports. */
+import type { ImportSummary, ServerMessage } from '@patchcast/protocol';
+import type { ComplianceReport } from '@patchcast/protocol';
+import type { ArtifactStore } from '../../artifacts/artifact-store.js';
+import type { Store } from '../../storage/store.js';
+import type { FindingFilter } from '../../storage/vuln-store.js';
+import { complianceReport } from './compliance.js';
+import { findingViews, patchImpacts } from './finding-views.js';
+import type { FindingView, PatchImpact } from './finding-views.js';
+import { FindingsService } from './findings-service.js';
+import { ImportService } from './import-service.js';
+import { InventoryReceiver } from './inventory-receiver.js';
+import { PatchFixes } from './patch-fixes.js';
+import { VulnContextCache } from './vuln-context.js';
+
+export interface VulnFeatureDeps {
+  readonly store: Store;
+  readonly artifacts: ArtifactStore;
+  readonly now: () => Date;
+}
+
+export interface RemediationQueue {
+  readonly generatedAt: string;
+  readonly queue: readonly FindingView[];
+  readonly patches: readonly PatchImpact[];
+}
+
+export class VulnFeature {
+  readonly imports: ImportService;
+  readonly #deps: VulnFeatureDeps;
+  readonly #context: VulnContextCache;
+  readonly #fixes: PatchFixes;
+  readonly #findings: FindingsService;
+  readonly #receiver: InventoryReceiver;
+
+  constructor(deps: VulnFeatureDeps) {
+    this.#deps = deps;
+    this.imports = new ImportService(deps.store.vulns, deps.now);
+    this.#context = new VulnContextCache(deps.store.vulns);
+    this.#fixes = new PatchFixes(deps.store, deps.artifacts);
+    this.#findings = new FindingsService({
+      store: deps.store,
+      context: this.#context,
+      fixes: this.#fixes,
+      now: deps.now,
+    });
+    this.#receiver = new InventoryReceiver({
+      store: deps.store.vulns,
+      now: deps.now,
+      changed: (deviceId) => this.#findings.recompute(deviceId),
+    });
+  }
+
+  /** One `package-inventory` frame from an authenticated device; the answer to send, if any. */
+  receiveInventory(deviceId: string, update: unknown): Promise<ServerMessage | undefined> {
+    return this.#receiver.receive(deviceId, update);
+  }
+
+  /** Commits an import, then recomputes every device's findings against the new data. */
+  async commitImport(id: string): Promise<ImportSummary> {
+    const counts = await this.imports.commit(id);
+    const devicesRecomputed = await this.#findings.recomputeAll();
+    const { staged, added, updated, unchanged, total } = counts;
+    return {
+      id,
+      advisories: { staged, added, updated, unchanged, total },
+      data: [...counts.data],
+      devicesRecomputed,
+    };
+  }
+
+  async findings(filter: FindingFilter): Promise<FindingView[]> {
+    return findingViews(await this.#viewInput(), filter);
+  }
+
+  async queue(): Promise<RemediationQueue> {
+    const input = await this.#viewInput();
+    const queue = await findingViews(input, { state: 'open' });
+    return { generatedAt: input.now.toISOString(), queue, patches: patchImpacts(queue) };
+  }
+
+  async report(): Promise<ComplianceReport> {
+    const input = await this.#viewInput();
+    const all = await findingViews(input, { state: 'all' });
+    return complianceReport(all, input.context.policy.name, input.now);
+  }
+
+  async #viewInput() {
+    return {
+      store: this.#deps.store,
+      context: await this.#context.current(),
+      fixes: await this.#fixes.all(),
+      now: this.#deps.now(),
+    };
+  }
+}
