@@ -1,10 +1,32 @@
 import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import pg from 'pg';
 import { storeConformance } from '../store-conformance.js';
+import { PG_MIGRATIONS } from '../../src/storage/postgres/migrations.js';
 import { pgTestDatabase } from './pg-test-db.js';
 
-const pg = await pgTestDatabase();
-if (pg.available) {
-  storeConformance('postgres', () => pg.openStore());
+const db = await pgTestDatabase();
+if (db.available) {
+  storeConformance('postgres', () => db.openStore());
+
+  test('postgres: nodes starting at once on a new schema migrate it exactly once', async () => {
+    const schema = db.newSchema();
+    const stores = await Promise.all([1, 2, 3, 4].map(() => db.openStore(schema)));
+    await Promise.all(stores.map((s) => s.close()));
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ version: number }>(
+        `SELECT version FROM "${schema}".patchcast_migrations ORDER BY version`,
+      );
+      assert.deepEqual(
+        rows.map((r) => r.version),
+        PG_MIGRATIONS.map((_, i) => i + 1),
+      );
+    } finally {
+      await client.end();
+    }
+  });
 } else {
-  test('Store conformance: postgres', (t) => t.skip(pg.reason));
+  test('Store conformance: postgres', (t) => t.skip(db.reason));
 }

@@ -19,6 +19,8 @@ export type PgTestDatabase =
       newSchema(): string;
       /** A PgStore on `schema` (a new one when omitted). */
       openStore(schema?: string): Promise<PgStore>;
+      /** The URL of a new, empty database on the same server, dropped after this file's tests. */
+      newDatabase(): Promise<string>;
     };
 
 /** Call once at the top level of a test file. */
@@ -35,7 +37,9 @@ export async function pgTestDatabase(): Promise<PgTestDatabase> {
     return { available: false, reason: `PATCHCAST_TEST_PG is unreachable: ${unreachable}` };
   }
   const schemas: string[] = [];
+  const databases: string[] = [];
   after(() => dropSchemas(url, schemas));
+  after(() => dropDatabases(url, databases));
   const newSchema = () => {
     const name = `pc_test_${process.pid}_${randomBytes(6).toString('hex')}`;
     schemas.push(name);
@@ -47,6 +51,14 @@ export async function pgTestDatabase(): Promise<PgTestDatabase> {
     newSchema,
     openStore: (schema?: string) =>
       PgStore.open({ url, schema: schema ?? newSchema(), poolSize: 4 }),
+    newDatabase: async () => {
+      const name = `pc_test_${process.pid}_${randomBytes(6).toString('hex')}`;
+      await withClient(url, (client) => client.query(`CREATE DATABASE "${name}"`));
+      databases.push(name);
+      const next = new URL(url);
+      next.pathname = `/${name}`;
+      return next.toString();
+    },
   };
 }
 
@@ -63,13 +75,28 @@ async function probe(url: string): Promise<string | undefined> {
   }
 }
 
-async function dropSchemas(url: string, schemas: readonly string[]): Promise<void> {
-  if (schemas.length === 0) return;
+async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    return await work(client);
   } finally {
     await client.end();
   }
+}
+
+async function dropSchemas(url: string, schemas: readonly string[]): Promise<void> {
+  if (schemas.length === 0) return;
+  await withClient(url, async (client) => {
+    for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  });
+}
+
+async function dropDatabases(url: string, databases: readonly string[]): Promise<void> {
+  if (databases.length === 0) return;
+  await withClient(url, async (client) => {
+    for (const name of databases) {
+      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    }
+  });
 }
