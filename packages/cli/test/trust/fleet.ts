@@ -1,0 +1,96 @@
+/**
+ * A real server, a hostile mirror in front of it, and one real agent process that reaches the
+ * server only through the mirror. Patches are published and rolled out with the real CLI.
+ */
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Harness } from '../harness.js';
+import { writePatchSource } from '../patch-source.js';
+import { HostileMirror } from './hostile-mirror.js';
+
+export interface RolloutJson {
+  id: string;
+  state: string;
+  devices: { name: string; state: string; error: { code: string; message: string } | null }[];
+}
+
+export class TrustFleet {
+  readonly h: Harness;
+  readonly mirror: HostileMirror;
+  readonly agent = 'edge';
+  #patches = 0;
+
+  private constructor(h: Harness, mirror: HostileMirror) {
+    this.h = h;
+    this.mirror = mirror;
+  }
+
+  static async start(): Promise<TrustFleet> {
+    const h = await Harness.create();
+    await h.startServer();
+    const mirror = await HostileMirror.start(h.server);
+    const fleet = new TrustFleet(h, mirror);
+    const direct = h.server;
+    h.server = mirror.url; // the agent enrolls with, and then only ever talks to, the mirror
+    try {
+      await h.startAgent(fleet.agent);
+    } finally {
+      h.server = direct;
+    }
+    return fleet;
+  }
+
+  /** Publishes a new one-file patch with `key` (default: the server's targets key). */
+  async publish(name: string, key = join(this.h.dir, 'server/keys/targets.key')): Promise<string> {
+    const n = ++this.#patches;
+    const source = await writePatchSource(join(this.h.dir, `src-${n}`), {
+      [`etc/${name}`]: `${name}\n`,
+    });
+    const args = ['publish', source, '--name', name, '--version', '1.0.0', '--key', key];
+    const result = await this.h.cli([...args, '--json']);
+    assert.equal(result.code, 0, result.stderr);
+    return `${name}@1.0.0`;
+  }
+
+  /** Rolls `ref` out to the agent and waits until its result is final. */
+  async rollout(ref: string): Promise<RolloutJson> {
+    const started = await this.h.cliJson<RolloutJson>([
+      'rollout',
+      'start',
+      ref,
+      '--devices',
+      'all',
+    ]);
+    return this.h.settled<RolloutJson>(started.id);
+  }
+
+  async installed(name: string): Promise<boolean> {
+    const file = join(this.h.agentDirs(this.agent).root, 'etc', name);
+    return readFile(file, 'utf8').then(
+      (text) => text === `${name}\n`,
+      () => false,
+    );
+  }
+
+  /** Asserts the rollout of `ref` installed on the agent. */
+  async expectInstalled(ref: string): Promise<void> {
+    const done = await this.rollout(ref);
+    assert.equal(done.state, 'completed', JSON.stringify(done.devices));
+    assert.ok(await this.installed(ref.split('@')[0] ?? ''), `${ref} is in the managed root`);
+  }
+
+  /** Asserts the agent refused `ref` with `code`, reported it, and installed nothing. */
+  async expectRefused(ref: string, code: string): Promise<RolloutJson> {
+    const done = await this.rollout(ref);
+    assert.equal(done.state, 'completed-with-failures');
+    assert.equal(done.devices[0]?.state, 'failed');
+    assert.equal(done.devices[0]?.error?.code, code, done.devices[0]?.error?.message);
+    assert.equal(await this.installed(ref.split('@')[0] ?? ''), false, 'nothing installed');
+    return done;
+  }
+
+  async close(): Promise<void> {
+    await this.h.close().finally(() => this.mirror.close());
+  }
+}
