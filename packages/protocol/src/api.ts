@@ -153,6 +153,11 @@ export const statusResponse = z.object({
   uptimeSeconds: z.number(),
   storage: z.string(),
   bus: z.string(),
+  /** Absent from servers before the scale-out release. `degraded`: events may reach this node only. */
+  busHealth: z
+    .object({ state: z.enum(['ok', 'degraded']), detail: z.string().optional() })
+    .optional(),
+  node: z.string().optional(),
   repository: repositoryVersions,
   devices: z.object({ total: z.number(), online: z.number() }),
   rollouts: z.object({ total: z.number(), active: z.number() }),

@@ -6,6 +6,10 @@ export interface ServerConfig {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug';
   readonly heartbeatSeconds: number;
   readonly maxArtifactBytes: number;
+  /** `memory` (one node) or `nats://HOST:PORT` (several nodes; bus/open-bus.ts). */
+  readonly bus: string;
+  /** This node's name among several; absent: `<hostname>-<port>`. */
+  readonly nodeId?: string | undefined;
   /** Hot artifacts kept in memory for downloads (0: always stream from disk). */
   readonly artifactCacheBytes: number;
   readonly expiry: {
@@ -25,6 +29,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   logLevel: 'warn',
   heartbeatSeconds: 15,
   maxArtifactBytes: 2 * 1024 ** 3,
+  bus: 'memory',
   artifactCacheBytes: 256 * 1024 ** 2,
   expiry: {
     rootSeconds: 365 * DAY,

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { PatchcastError } from '@patchcast/core';
 import type { RoleName } from '@patchcast/core';
 import { SqliteStore } from './storage/sqlite/sqlite-store.js';
-import { MemoryBus } from './bus/memory/memory-bus.js';
+import { openBus } from './bus/open-bus.js';
 import { LocalArtifactStore } from './artifacts/local-artifact-store.js';
 import { CachedArtifactStore } from './artifacts/cached-artifact-store.js';
 import { RepositoryService } from './features/repository/repository-service.js';
@@ -89,7 +89,14 @@ export async function startServer(
     print(`Initial admin token (also in ${join(config.dataDir, 'initial-admin-token')}):`);
     print(`  ${initialAdminToken}`);
   }
-  const bus = new MemoryBus((error) => app.fastify.log.error({ err: error }, 'bus handler failed'));
+  const busErrors = { report: (error: unknown) => print(`bus: ${String(error)}`) };
+  const bus = await openBus(config, (error) => busErrors.report(error)).catch(
+    async (error: unknown) => {
+      await log.close();
+      await store.close();
+      throw error;
+    },
+  );
   const app = await buildApp({
     config,
     store,
@@ -103,9 +110,11 @@ export async function startServer(
   const resign = startResignTimer(repository, config, (error) =>
     app.fastify.log.error({ err: error }, 're-signing failed'),
   );
+  busErrors.report = (error) => app.fastify.log.error({ err: error }, 'bus handler failed');
+  await bus.ready();
   const url = await listen(app, config);
   print(
-    `Patchcast server ${SERVER_VERSION} listening on ${url} (data: ${config.dataDir}, storage: sqlite, bus: memory)`,
+    `Patchcast server ${SERVER_VERSION} listening on ${url} (data: ${config.dataDir}, storage: sqlite, bus: ${bus.kind}, node: ${bus.nodeId})`,
   );
   return {
     url,

@@ -21,6 +21,8 @@ export function statusRoutes(app: FastifyInstance, deps: AppDeps, gateway: Agent
         uptimeSeconds: Math.round((Date.now() - started) / 1000),
         storage: deps.store.kind,
         bus: deps.bus.kind,
+        busHealth: deps.bus.health(),
+        node: deps.bus.nodeId,
         repository,
         devices: { total: devices.length, online: gateway.onlineCount },
         rollouts: {
