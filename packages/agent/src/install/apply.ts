@@ -3,11 +3,11 @@ import { chmod, mkdir, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PatchcastError } from '@patchcast/core';
 import { crashPoint } from './crash-point.js';
-import { copyDurably, errnoOf, lstatOrUndefined } from './fs-util.js';
+import { copyDurably, errnoOf, lstatOrUndefined, relinkDurably } from './fs-util.js';
 import type { Journal, JournalAction } from './journal-model.js';
 import { underRoot } from './paths.js';
 import type { ProgressLog } from './progress-log.js';
-import { kindOf } from './tree-inspector.js';
+import { kindOf, originalKind } from './tree-inspector.js';
 import { siblingTemp } from './tx-layout.js';
 import type { TxLayout } from './tx-layout.js';
 import { ParentGuard, syncTouchedFolders } from './parent-guard.js';
@@ -53,7 +53,7 @@ async function applyAction(
 ): Promise<void> {
   const destination = underRoot(journal.root, action.path);
   const kind = kindOf(await lstatOrUndefined(destination));
-  const expected = action.kind === 'create' ? 'missing' : 'file';
+  const expected = action.kind === 'create' ? 'missing' : originalKind(action.original);
   if (kind !== expected && !(action.kind === 'remove' && kind === 'missing')) {
     throw new PatchcastError('INSTALL_FAILED', `"${action.path}" changed during the install`, {
       hint: 'a hook or another program changed the managed root while installing',
@@ -65,15 +65,19 @@ async function applyAction(
   }
   const staged = join(layout.dir, action.stage);
   const temp = siblingTemp(destination, journal.txid, index);
-  await moveIntoPlace(staged, destination, temp, action.mode);
+  await moveIntoPlace(staged, destination, temp, 'link' in action ? undefined : action.mode);
 }
 
-/** rename(2) when stage and destination share a filesystem, else copy beside it and rename. */
-async function moveIntoPlace(from: string, to: string, temp: string, mode: number) {
+/**
+ * rename(2) when stage and destination share a filesystem, else copy beside it and rename
+ * (a link, `mode` undefined, is made again beside it).
+ */
+async function moveIntoPlace(from: string, to: string, temp: string, mode: number | undefined) {
   try {
     await rename(from, to);
   } catch (error) {
     if (errnoOf(error) !== 'EXDEV') throw error;
-    await copyDurably(from, to, temp, { mode });
+    if (mode === undefined) await relinkDurably(from, to, temp);
+    else await copyDurably(from, to, temp, { mode });
   }
 }

@@ -3,9 +3,10 @@ import { link } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PatchcastError } from '@patchcast/core';
 import { crashPoint } from './crash-point.js';
-import { copyDurably, errnoOf, fsyncPath, lstatOrUndefined } from './fs-util.js';
-import type { Journal } from './journal-model.js';
+import { copyDurably, errnoOf, fsyncPath, lstatOrUndefined, relinkDurably } from './fs-util.js';
+import type { Journal, OriginalFile } from './journal-model.js';
 import { underRoot } from './paths.js';
+import { kindOf, originalKind } from './tree-inspector.js';
 import type { ProgressLog } from './progress-log.js';
 import type { TxLayout } from './tx-layout.js';
 
@@ -20,7 +21,7 @@ export async function backupFiles(
     if (action.kind === 'create') continue;
     const source = underRoot(journal.root, action.path);
     const stats = await lstatOrUndefined(source);
-    if (stats === undefined || !stats.isFile()) {
+    if (kindOf(stats) !== originalKind(action.original)) {
       throw new PatchcastError('INSTALL_FAILED', `"${action.path}" changed during the install`);
     }
     await backupFile(source, join(layout.dir, action.backup), action.original);
@@ -35,12 +36,13 @@ export async function backupFiles(
 async function backupFile(
   source: string,
   backup: string,
-  original: Parameters<typeof copyDurably>[3],
+  original: OriginalFile,
 ): Promise<void> {
   try {
     await link(source, backup);
   } catch (error) {
     if (!COPY_INSTEAD.has(errnoOf(error) ?? '')) throw error;
-    await copyDurably(source, backup, `${backup}.tmp`, original);
+    if (original.type === 'symlink') await relinkDurably(source, backup, `${backup}.tmp`);
+    else await copyDurably(source, backup, `${backup}.tmp`, original);
   }
 }

@@ -1,6 +1,16 @@
 import { constants } from 'node:fs';
 import type { BigIntStats } from 'node:fs';
-import { copyFile, chmod, chown, lstat, open, rename, unlink } from 'node:fs/promises';
+import {
+  copyFile,
+  chmod,
+  chown,
+  lstat,
+  open,
+  readlink,
+  rename,
+  symlink,
+  unlink,
+} from 'node:fs/promises';
 
 export function errnoOf(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException | undefined)?.code;
@@ -57,6 +67,13 @@ export async function copyDurably(
   }
   await chmod(temp, owner.mode);
   await fsyncPath(temp);
+  await rename(temp, to);
+}
+
+/** Makes at `to` (via `temp`) a symbolic link with the same target as the link `from`. */
+export async function relinkDurably(from: string, to: string, temp: string): Promise<void> {
+  await unlinkIfPresent(temp);
+  await symlink(await readlink(from), temp);
   await rename(temp, to);
 }
 

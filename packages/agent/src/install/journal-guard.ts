@@ -37,10 +37,11 @@ function isAction(value: unknown, index: number): boolean {
 }
 
 function hasContent(action: Fields, index: number): boolean {
+  const file =
+    isMode(action.mode) && typeof action.sha256 === 'string' && Number.isSafeInteger(action.size);
+  const link = typeof action.link === 'string' && action.link !== '';
   return (
-    isMode(action.mode) &&
-    typeof action.sha256 === 'string' &&
-    Number.isSafeInteger(action.size) &&
+    file !== link &&
     action.stage === `stage/${index}` &&
     isRecord(action.staged) &&
     typeof action.staged.dev === 'string' &&
@@ -53,6 +54,7 @@ function hasBackup(action: Fields, index: number): boolean {
   return (
     action.backup === `backup/${index}` &&
     isRecord(original) &&
+    (original.type === undefined || original.type === 'symlink') &&
     isMode(original.mode) &&
     Number.isSafeInteger(original.uid) &&
     Number.isSafeInteger(original.gid)

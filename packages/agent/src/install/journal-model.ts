@@ -9,19 +9,31 @@ export interface FileIdentity {
 }
 
 export interface OriginalFile {
+  /** Absent for a regular file. */
+  readonly type?: 'symlink';
   readonly mode: number;
   readonly uid: number;
   readonly gid: number;
 }
 
-interface NewContent {
+interface StagedContent {
   readonly path: string;
-  readonly mode: number;
-  readonly sha256: string;
-  readonly size: number;
   readonly stage: string;
   readonly staged: FileIdentity;
 }
+
+export interface FileContent extends StagedContent {
+  readonly mode: number;
+  readonly sha256: string;
+  readonly size: number;
+}
+
+/** A symbolic link the bundle creates; `link` is its (relative, checked) target. */
+export interface LinkContent extends StagedContent {
+  readonly link: string;
+}
+
+type NewContent = FileContent | LinkContent;
 
 export type JournalAction =
   | ({ readonly kind: 'create' } & NewContent)

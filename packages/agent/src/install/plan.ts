@@ -1,19 +1,17 @@
 /** Step 1: look at the managed root (lstat only) and decide every action, before touching it. */
 import { PatchcastError } from '@patchcast/core';
 import { ancestorsOfPath } from './paths.js';
-import type { BundleFileEntry, BundleManifest } from '@patchcast/protocol';
+import type { BundleFileEntry, BundleManifest, BundleSymlinkEntry } from '@patchcast/protocol';
 import type { OriginalFile } from './journal-model.js';
 import { TreeInspector } from './tree-inspector.js';
 import type { NodeKind } from './tree-inspector.js';
 
+/** What a create or replace puts at its path: a file's content or a symbolic link. */
+export type NewNode = { readonly file: BundleFileEntry } | { readonly link: BundleSymlinkEntry };
+
 export type PlannedAction =
-  | { readonly kind: 'create'; readonly path: string; readonly file: BundleFileEntry }
-  | {
-      readonly kind: 'replace';
-      readonly path: string;
-      readonly file: BundleFileEntry;
-      readonly original: OriginalFile;
-    }
+  | ({ readonly kind: 'create'; readonly path: string } & NewNode)
+  | ({ readonly kind: 'replace'; readonly path: string; readonly original: OriginalFile } & NewNode)
   | { readonly kind: 'remove'; readonly path: string; readonly original: OriginalFile };
 
 export interface InstallPlan {
@@ -34,6 +32,10 @@ export async function planInstall(
   for (const file of manifest.files) {
     for (const dir of await missingParents(inspector, file.path)) createdDirs.add(dir);
     actions.push(await planFile(inspector, file));
+  }
+  for (const link of manifest.symlinks ?? []) {
+    for (const dir of await missingParents(inspector, link.path)) createdDirs.add(dir);
+    actions.push(await planLink(inspector, link));
   }
   for (const path of manifest.removals ?? []) {
     const action = await planRemoval(inspector, path);
@@ -71,6 +73,26 @@ async function planFile(inspector: TreeInspector, file: BundleFileEntry): Promis
       );
 }
 
+/** A link replaces a file or a link at its path (the old link itself, never what it names). */
+async function planLink(
+  inspector: TreeInspector,
+  link: BundleSymlinkEntry,
+): Promise<PlannedAction> {
+  const kind = await inspector.kind(link.path);
+  if (kind === 'missing') return { kind: 'create', path: link.path, link };
+  if (kind === 'file' || kind === 'symlink') {
+    return {
+      kind: 'replace',
+      path: link.path,
+      link,
+      original: await inspector.original(link.path),
+    };
+  }
+  throw installFailed(
+    `"${link.path}" is a ${kind} in the managed root; the bundle puts a link there`,
+  );
+}
+
 async function planRemoval(inspector: TreeInspector, path: string) {
   for (const dir of ancestorsOfPath(path)) {
     const kind = await inspector.kind(dir);
@@ -88,7 +110,11 @@ async function planRemoval(inspector: TreeInspector, path: string) {
 }
 
 function checkOutsideState(manifest: BundleManifest, state: string): void {
-  const paths = [...manifest.files.map((file) => file.path), ...(manifest.removals ?? [])];
+  const paths = [
+    ...manifest.files.map((file) => file.path),
+    ...(manifest.symlinks ?? []).map((link) => link.path),
+    ...(manifest.removals ?? []),
+  ];
   const inside = paths.find((path) => path === state || path.startsWith(`${state}/`));
   if (inside !== undefined) {
     throw new PatchcastError('BUNDLE_PATH_UNSAFE', `"${inside}" is inside the agent state folder`, {

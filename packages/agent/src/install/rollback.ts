@@ -4,11 +4,18 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { chmod, rename, rm, rmdir, unlink } from 'node:fs/promises';
+import { chmod, readlink, rename, rm, rmdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crashPoint } from './crash-point.js';
-import { copyDurably, errnoOf, lstatOrUndefined, sameFile, unlinkIfPresent } from './fs-util.js';
-import type { Journal, JournalAction } from './journal-model.js';
+import {
+  copyDurably,
+  relinkDurably,
+  errnoOf,
+  lstatOrUndefined,
+  sameFile,
+  unlinkIfPresent,
+} from './fs-util.js';
+import type { Journal, JournalAction, OriginalFile } from './journal-model.js';
 import { syncTouchedFolders } from './parent-guard.js';
 import { underRoot } from './paths.js';
 import { kindOf } from './tree-inspector.js';
@@ -50,7 +57,7 @@ async function restoreBackup(
   backup: string,
   destination: string,
   temp: string,
-  original: { readonly mode: number; readonly uid: number; readonly gid: number },
+  original: OriginalFile,
 ): Promise<void> {
   const saved = await lstatOrUndefined(backup);
   if (saved === undefined) return;
@@ -62,10 +69,11 @@ async function restoreBackup(
     await rename(backup, destination);
   } catch (error) {
     if (errnoOf(error) !== 'EXDEV') throw error;
-    await copyDurably(backup, destination, temp, original);
+    if (original.type === 'symlink') await relinkDurably(backup, destination, temp);
+    else await copyDurably(backup, destination, temp, original);
     await unlink(backup);
   }
-  await chmod(destination, original.mode);
+  if (original.type !== 'symlink') await chmod(destination, original.mode);
 }
 
 /** The file at a created path is ours if it is the staged inode, or holds the bundle's bytes. */
@@ -74,10 +82,12 @@ async function isInstalledCopy(
   action: Extract<JournalAction, { kind: 'create' }>,
 ): Promise<boolean> {
   const stats = await lstatOrUndefined(destination);
-  if (stats === undefined || !stats.isFile()) return false;
+  const link = 'link' in action;
+  if (kindOf(stats) !== (link ? 'symlink' : 'file') || stats === undefined) return false;
   if (String(stats.dev) === action.staged.dev && String(stats.ino) === action.staged.ino) {
     return true;
   }
+  if (link) return (await readlink(destination)) === action.link;
   return stats.size === BigInt(action.size) && (await sha256OfFile(destination)) === action.sha256;
 }
 

@@ -1,12 +1,12 @@
 /** Step 2: write every new file into the transaction's stage folder, re-verified and fsynced. */
-import { mkdir, open } from 'node:fs/promises';
+import { lstat, mkdir, open, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PatchcastError, sha256Hex } from '@patchcast/core';
 import type { BundleFileEntry, ParsedBundle } from '@patchcast/protocol';
 import { crashPoint } from './crash-point.js';
 import { fsyncPath } from './fs-util.js';
 import type { FileIdentity, JournalAction } from './journal-model.js';
-import type { InstallPlan, PlannedAction } from './plan.js';
+import type { InstallPlan, NewNode, PlannedAction } from './plan.js';
 import { backupName, stageName } from './tx-layout.js';
 import type { TxLayout } from './tx-layout.js';
 
@@ -36,12 +36,22 @@ async function stageAction(
 ): Promise<JournalAction> {
   if (planned.kind === 'remove') return { ...planned, backup: backupName(index) };
   const stage = stageName(index);
-  const staged = await stageFile(bundle, planned.file, join(layout.dir, stage));
-  const { path, mode, sha256, size } = planned.file;
-  const content = { path, mode, sha256, size, stage, staged };
+  const content = await stageNode(bundle, planned, join(layout.dir, stage), stage);
   return planned.kind === 'create'
     ? { kind: 'create', ...content }
     : { kind: 'replace', ...content, backup: backupName(index), original: planned.original };
+}
+
+async function stageNode(bundle: ParsedBundle, node: NewNode, target: string, stage: string) {
+  if ('link' in node) {
+    await symlink(node.link.target, target);
+    const stats = await lstat(target, { bigint: true });
+    const staged = { dev: String(stats.dev), ino: String(stats.ino) };
+    return { path: node.link.path, link: node.link.target, stage, staged };
+  }
+  const staged = await stageFile(bundle, node.file, target);
+  const { path, mode, sha256, size } = node.file;
+  return { path, mode, sha256, size, stage, staged };
 }
 
 async function stageFile(

@@ -39,5 +39,15 @@ export function kindOf(stats: BigIntStats | undefined): NodeKind {
 }
 
 export function originalOf(stats: BigIntStats): OriginalFile {
-  return { mode: Number(stats.mode & 0o7777n), uid: Number(stats.uid), gid: Number(stats.gid) };
+  const owner = {
+    mode: Number(stats.mode & 0o7777n),
+    uid: Number(stats.uid),
+    gid: Number(stats.gid),
+  };
+  return stats.isSymbolicLink() ? { type: 'symlink', ...owner } : owner;
+}
+
+/** The kind of node an original (as recorded in the journal) is. */
+export function originalKind(original: OriginalFile): NodeKind {
+  return original.type === 'symlink' ? 'symlink' : 'file';
 }

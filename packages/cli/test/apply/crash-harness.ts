@@ -34,8 +34,9 @@ export function run(args: readonly string[], crashAt?: string): Promise<Run> {
   });
 }
 
-/** The tree before the patch: files replaced (one with another mode), one removed, one kept. */
+/** The tree before the patch: files replaced (one with another mode), a link replaced, one removed, one kept. */
 export const OLD_TREE: Tree = {
+  'bin/app': { link: 'tool' },
   'bin/tool': { content: '#!/bin/sh\necho v1\n', mode: 0o755 },
   'etc/app.conf': { content: 'port=1\n', mode: 0o640 },
   'lib/old.so': { content: 'old library\n', mode: 0o644 },
@@ -51,10 +52,12 @@ const NEW_FILES = [
 
 /** The tree after the patch, written out by hand: the oracle does not use our engine. */
 export const NEW_TREE: Tree = {
+  'bin/app': { link: '../opt/app/bin/run' },
   'bin/tool': { content: '#!/bin/sh\necho v2\n', mode: 0o750 },
   'etc/app.conf': { content: 'port=2\n', mode: 0o644 },
   lib: { dir: true },
   'opt/app/bin/run': { content: '#!/bin/sh\nexec true\n', mode: 0o755 },
+  'opt/app/current': { link: 'bin/run' },
   'opt/app/data.txt': { content: 'data\n', mode: 0o600 },
   'opt/app/hook.txt': { content: 'post\n', mode: 0o644 },
   'var/keep.txt': { content: 'untouched\n', mode: 0o600 },
@@ -66,6 +69,10 @@ export function patchBundle(healthy: boolean): Uint8Array {
     version: healthy ? '2' : '2-sick',
     files: NEW_FILES.map((file) => ({ ...file, content: utf8(file.content) })),
     removals: ['lib/old.so'],
+    symlinks: [
+      { path: 'bin/app', target: '../opt/app/bin/run' },
+      { path: 'opt/app/current', target: 'bin/run' },
+    ],
     hooks: {
       postInstall: {
         command: ['/bin/sh', '-c', 'umask 022; echo post > opt/app/hook.txt'],

@@ -15,7 +15,10 @@ import { snapshot } from './tree.js';
 
 type Outcome = 'old' | 'new';
 
-/** Points of a healthy install (actions: 0 bin/tool, 1 etc/app.conf, 2-3 opt/app/..., 4 removal). */
+/**
+ * Points of a healthy install. Actions: 0 bin/tool, 1 etc/app.conf, 2-3 opt/app/... (files),
+ * 4 bin/app (link replaced), 5 opt/app/current (link created), 6 lib/old.so (removal).
+ */
 const HEALTHY: readonly (readonly [string, Outcome])[] = [
   ['tx-created', 'old'],
   ...[0, 1, 2, 3].map((i) => [`staged-${i}`, 'old'] as const),
@@ -23,13 +26,13 @@ const HEALTHY: readonly (readonly [string, Outcome])[] = [
   ['journal-prepared-temp', 'old'],
   ['journal-prepared', 'old'],
   ['pre-install-done', 'old'],
-  ...[0, 1, 4].map((i) => [`backed-up-${i}`, 'old'] as const),
+  ...[0, 1, 4, 6].map((i) => [`backed-up-${i}`, 'old'] as const),
   ['backups-synced', 'old'],
   ['journal-applying-temp', 'old'],
   ['journal-applying', 'old'],
   ...[0, 1, 2].map((i) => [`created-dir-${i}`, 'old'] as const),
-  ...[0, 1, 2, 3, 4].map((i) => [`applying-${i}`, 'old'] as const),
-  ...[0, 1, 2, 3, 4].map((i) => [`applied-${i}`, 'old'] as const),
+  ...[0, 1, 2, 3, 4, 5, 6].map((i) => [`applying-${i}`, 'old'] as const),
+  ...[0, 1, 2, 3, 4, 5, 6].map((i) => [`applied-${i}`, 'old'] as const),
   ['applied-all', 'old'],
   ['post-install-done', 'old'],
   ['health-done', 'old'],
@@ -43,7 +46,7 @@ const HEALTHY: readonly (readonly [string, Outcome])[] = [
 const ROLLING_BACK: readonly string[] = [
   'journal-rolling-back-temp',
   'journal-rolling-back',
-  ...[4, 3, 2, 1, 0].map((i) => `undone-${i}`),
+  ...[6, 5, 4, 3, 2, 1, 0].map((i) => `undone-${i}`),
   ...[2, 1, 0].map((i) => `removed-dir-${i}`),
   'rolled-back',
   'discard-backups-gone',
@@ -114,7 +117,8 @@ describe('crash harness: SIGKILL at every point of an install, then --recover', 
       ['applied-3', 'undone-2'],
       ['applied-all', 'removed-dir-1'],
       ['health-done', 'journal-rolling-back'],
-      ['backed-up-4', 'undone-0'],
+      ['backed-up-6', 'undone-0'],
+      ['applied-5', 'undone-4'],
     ] as const;
     for (const [installPoint, recoverPoint] of twice) {
       test(`${installPoint}, then ${recoverPoint} during recovery -> old tree`, async () => {

@@ -2,7 +2,14 @@ import { canonicalBytes, sha256Hex } from '@patchcast/core';
 import { resolveLimits } from './limits.js';
 import type { BundleLimits } from './limits.js';
 import { BUNDLE_FORMAT } from './manifest.js';
-import type { BundleFix, BundleHooks, BundleManifest, BundleCommand } from './manifest.js';
+import type {
+  BundleCommand,
+  BundleFix,
+  BundleHooks,
+  BundleInstaller,
+  BundleManifest,
+  BundleSymlinkEntry,
+} from './manifest.js';
 import { checkManifestSize, validateManifest } from './manifest-validate.js';
 import { BLOB_PREFIX, MANIFEST_NAME } from './entry-names.js';
 import { writeTar } from './tar-writer.js';
@@ -22,6 +29,8 @@ export interface BundleInput {
   readonly hooks?: BundleHooks | undefined;
   readonly health?: BundleCommand | undefined;
   readonly fixes?: readonly BundleFix[] | undefined;
+  readonly symlinks?: readonly BundleSymlinkEntry[] | undefined;
+  readonly installer?: BundleInstaller | undefined;
 }
 
 /** The validated manifest of `input`: files and removals sorted, hashes and sizes computed. */
@@ -40,6 +49,11 @@ export function buildManifest(input: BundleInput, limits?: Partial<BundleLimits>
     version: input.version,
     files,
     removals: input.removals === undefined ? undefined : [...input.removals].sort(compare),
+    symlinks:
+      input.symlinks === undefined
+        ? undefined
+        : [...input.symlinks].sort((a, b) => compare(a.path, b.path)),
+    installer: input.installer,
     hooks: input.hooks,
     health: input.health,
     fixes: input.fixes,

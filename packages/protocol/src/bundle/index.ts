@@ -1,10 +1,18 @@
-export { BUNDLE_FORMAT, isValidPatchName, isValidPatchVersion } from './manifest.js';
+export {
+  BUNDLE_FORMAT,
+  INSTALLER_KINDS,
+  isValidPatchName,
+  isValidPatchVersion,
+} from './manifest.js';
 export type {
   BundleFileEntry,
   BundleFix,
   BundleHooks,
   BundleManifest,
   BundleCommand,
+  BundleInstaller,
+  BundleSymlinkEntry,
+  InstallerKind,
 } from './manifest.js';
 export { DEFAULT_BUNDLE_LIMITS } from './limits.js';
 export type { BundleLimits } from './limits.js';

@@ -2,7 +2,7 @@
 import { malformed, quote, unsafe } from './bundle-error.js';
 import type { BundleLimits } from './limits.js';
 import type { BundleManifest } from './manifest.js';
-import { ancestorsOf, checkPath } from './paths.js';
+import { ancestorsOf, checkPath, checkSymlink } from './paths.js';
 
 const SPECIAL_BITS = 0o7000;
 
@@ -15,10 +15,21 @@ export function checkManifestRules(manifest: BundleManifest, limits: BundleLimit
   if (removals.length > limits.maxFiles) {
     throw malformed(`manifest lists ${removals.length} removals; the limit is ${limits.maxFiles}`);
   }
+  const links = manifest.symlinks ?? [];
+  if (links.length > limits.maxFiles) {
+    throw malformed(`manifest lists ${links.length} symlinks; the limit is ${limits.maxFiles}`);
+  }
   files.forEach((file, i) => checkPath(file.path, `files[${i}].path`));
   removals.forEach((path, i) => checkPath(path, `removals[${i}]`));
-  checkNoDuplicates(files, removals);
-  checkNoNesting([...files.map((file) => file.path), ...removals]);
+  links.forEach((link, i) => checkSymlink(link.path, link.target, `symlinks[${i}]`));
+  checkNoDuplicates([...files, ...links.map((link) => ({ path: link.path }))], removals);
+  checkNoNesting([...files.map((file) => file.path), ...links.map((l) => l.path), ...removals]);
+  checkSorted(
+    links.map((link) => link.path),
+    'symlinks',
+    'path',
+  );
+  checkInstaller(manifest);
   checkModes(manifest, limits.allowSpecialModes);
   checkSorted(
     files.map((file) => file.path),
@@ -29,7 +40,10 @@ export function checkManifestRules(manifest: BundleManifest, limits: BundleLimit
   checkBlobSizes(manifest);
 }
 
-function checkNoDuplicates(files: BundleManifest['files'], removals: readonly string[]): void {
+function checkNoDuplicates(
+  files: readonly { readonly path: string }[],
+  removals: readonly string[],
+): void {
   const seen = new Set<string>();
   files.forEach((file, i) => {
     if (seen.has(file.path)) throw unsafe(`files[${i}].path ${quote(file.path)} is listed twice`);
@@ -80,4 +94,25 @@ function checkBlobSizes(manifest: BundleManifest): void {
     }
     sizes.set(file.sha256, file.size);
   });
+}
+
+const PACKAGE_SUFFIX = { dpkg: '.deb', npm: '.tgz' } as const;
+
+/** dpkg and npm bundles carry package files only; removals, symlinks and hooks are for files. */
+function checkInstaller(manifest: BundleManifest): void {
+  const installer = manifest.installer;
+  if (installer === undefined || installer.kind === 'files') return;
+  for (const field of ['removals', 'symlinks', 'hooks'] as const) {
+    if (manifest[field] !== undefined) {
+      throw malformed(`manifest.${field} is only allowed with the files installer`);
+    }
+  }
+  if (installer.kind === 'npm') checkPath(installer.prefix, 'installer.prefix');
+  const suffix = PACKAGE_SUFFIX[installer.kind];
+  manifest.files.forEach((file, i) => {
+    if (!file.path.endsWith(suffix)) {
+      throw malformed(`files[${i}].path ${quote(file.path)} is not a ${suffix} package`);
+    }
+  });
+  if (manifest.files.length === 0) throw malformed(`a ${installer.kind} bundle needs a package`);
 }

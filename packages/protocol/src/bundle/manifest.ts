@@ -41,6 +41,22 @@ const fileEntry = z
   })
   .readonly();
 
+const symlinkEntry = z
+  .strictObject({
+    path: z.string(),
+    target: z.string().min(1, 'must not be empty').max(4096),
+  })
+  .readonly();
+
+export const INSTALLER_KINDS = ['files', 'dpkg', 'npm'] as const;
+export type InstallerKind = (typeof INSTALLER_KINDS)[number];
+
+const installerSpec = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('files') }),
+  z.strictObject({ kind: z.literal('dpkg') }),
+  z.strictObject({ kind: z.literal('npm'), prefix: z.string() }),
+]);
+
 const label = z.string().min(1).max(256);
 const fix = z
   .strictObject({
@@ -58,6 +74,8 @@ export const bundleManifestSchema = z
     version: z.string().regex(PATCH_VERSION, 'is not a valid patch version'),
     files: z.array(fileEntry).readonly(),
     removals: z.array(z.string()).readonly().optional(),
+    symlinks: z.array(symlinkEntry).readonly().optional(),
+    installer: installerSpec.optional(),
     hooks: z
       .strictObject({ preInstall: commandSpec.optional(), postInstall: commandSpec.optional() })
       .readonly()
@@ -69,6 +87,8 @@ export const bundleManifestSchema = z
 
 export type BundleManifest = z.infer<typeof bundleManifestSchema>;
 export type BundleFileEntry = BundleManifest['files'][number];
+export type BundleSymlinkEntry = z.infer<typeof symlinkEntry>;
+export type BundleInstaller = z.infer<typeof installerSpec>;
 export type BundleCommand = z.infer<typeof commandSpec>;
 export type BundleHooks = NonNullable<BundleManifest['hooks']>;
 export type BundleFix = z.infer<typeof fix>;

@@ -54,3 +54,27 @@ export function ancestorsOf(path: string): string[] {
   const parts = path.split('/');
   return parts.slice(1).map((_, i) => parts.slice(0, i + 1).join('/'));
 }
+
+/**
+ * A symbolic link's target must be relative and, resolved lexically from the link's folder,
+ * stay inside the managed root: `a/b/link -> ../c` is fine, `a/link -> ../../etc` escapes.
+ */
+export function checkSymlink(path: string, target: string, field: string): void {
+  checkPath(path, `${field}.path`);
+  const problem = targetProblem(path, target);
+  if (problem !== undefined) throw unsafe(`${field}.target ${quote(String(target))} ${problem}`);
+}
+
+function targetProblem(path: string, target: string): string | undefined {
+  if (target.startsWith('/')) return 'is absolute';
+  if (hasControlCharacter(target)) return 'contains a NUL or control character';
+  if (LONE_SURROGATE.test(target)) return 'is not valid Unicode';
+  const depth = path.split('/').length - 1;
+  let level = depth;
+  for (const segment of target.split('/')) {
+    if (segment === '..') level--;
+    else if (segment !== '' && segment !== '.') level++;
+    if (level < 0) return `escapes the managed root from ${quote(path)}`;
+  }
+  return undefined;
+}
