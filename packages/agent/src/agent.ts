@@ -3,7 +3,6 @@ import { mkdir, access, constants } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { hostname } from 'node:os';
 import { PatchcastError, Updater } from '@patchcast/core';
-import { normalizeServerUrl } from '@patchcast/protocol';
 import type { Notice } from '@patchcast/protocol';
 import { loadIdentity } from './identity.js';
 import type { Identity } from './identity.js';
@@ -12,15 +11,17 @@ import { AgentState } from './state.js';
 import { Connection } from './connection.js';
 import { PatchRunner } from './patch-runner.js';
 import { collectInventory } from './inventory.js';
-import { fileTrustStore, httpRepository } from './tuf-ops.js';
+import { fileTrustStore } from './tuf-ops.js';
+import { followingLogOps, followingRepository, resolveServers } from './servers.js';
 import { recoverTransactions } from './install/index.js';
 import { LogChecker } from './log/log-checker.js';
-import { httpLogOps } from './log/log-ops.js';
 
 export interface AgentConfig {
   readonly dataDir: string;
   readonly rootDir: string;
   readonly server?: string | undefined;
+  /** Several nodes of one cluster, kept in `<data>/servers.json`; overrides `server`. */
+  readonly servers?: readonly string[] | undefined;
   readonly enrollToken?: string | undefined;
   readonly name?: string | undefined;
   readonly labels?: Readonly<Record<string, string>>;
@@ -48,18 +49,20 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
   if (recovery.recovered > 0)
     log(`recovered ${recovery.recovered} interrupted install(s): ${recovery.action}`);
   const identity = await identityFor(config, dataDir, log);
-  const server = config.server === undefined ? identity.server : normalizeServerUrl(config.server);
+  const given = config.servers ?? (config.server === undefined ? [] : [config.server]);
+  const servers = await resolveServers(dataDir, given, identity.server);
+  const live = { server: servers[0] ?? identity.server };
   const state = new AgentState(dataDir);
   await state.load();
   const logChecker = new LogChecker({
     dataDir,
-    ops: httpLogOps(server),
+    ops: followingLogOps(() => live.server),
     logKey: config.logKey,
     log,
   });
   await logChecker.load();
   const updater = new Updater({
-    repository: httpRepository(server),
+    repository: followingRepository(() => live.server),
     store: fileTrustStore(dataDir),
     now: () => new Date(),
   });
@@ -76,14 +79,18 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
   });
   const connection: Connection = new Connection({
     identity,
-    server,
+    server: live.server,
+    servers,
+    onServer: (url) => {
+      live.server = url;
+    },
     log,
     backoff: config.backoff,
     inventory: () => collectInventory(state.data.installed),
     lastTimestampVersion: () => state.data.lastTimestampVersion,
     checkpoint: () => logChecker.checkpointNote,
     onWelcome: () => {
-      log(`connected to ${server} as ${identity.deviceId}`);
+      log(`connected to ${live.server} as ${identity.deviceId}`);
       for (const report of state.data.outbox) connection.send(report);
     },
     onMessage: (message) => {

@@ -1,7 +1,8 @@
 /**
  * The agent end of the agent channel: dial, prove the device key, keep the link alive, and
- * redial with jittered exponential backoff. Messages are handed to the agent; the connection
- * knows nothing about patches.
+ * redial with jittered exponential backoff. With several server URLs (nodes of one cluster) a
+ * lost or refused link is redialled at the next URL; the backoff grows once every URL failed.
+ * Messages are handed to the agent; the connection knows nothing about patches.
  */
 import WebSocket from 'ws';
 import {
@@ -16,6 +17,10 @@ import type { Identity } from './identity.js';
 export interface ConnectionDeps {
   readonly identity: Identity;
   readonly server: string;
+  /** Several nodes of one cluster, tried in turn; `server` is used when absent or empty. */
+  readonly servers?: readonly string[];
+  /** Told the URL of each server as it is dialled (HTTP requests follow the live node). */
+  readonly onServer?: (server: string) => void;
   readonly inventory: () => Inventory;
   readonly lastTimestampVersion: () => number;
   /** The newest verified log checkpoint, if any (docs/protocol/log.md "Split views"). */
@@ -28,6 +33,8 @@ export interface ConnectionDeps {
 
 export class Connection {
   readonly #deps: ConnectionDeps;
+  readonly #servers: readonly string[];
+  #index = 0;
   #socket: WebSocket | undefined;
   #ready = false;
   #attempt = 0;
@@ -38,6 +45,13 @@ export class Connection {
 
   constructor(deps: ConnectionDeps) {
     this.#deps = deps;
+    this.#servers =
+      deps.servers !== undefined && deps.servers.length > 0 ? deps.servers : [deps.server];
+  }
+
+  /** The server URL in use: the one connected to, or being dialled. */
+  get server(): string {
+    return this.#servers[this.#index] ?? this.#deps.server;
   }
 
   get ready(): boolean {
@@ -72,7 +86,8 @@ export class Connection {
   }
 
   #dial(): void {
-    const url = `${this.#deps.server.replace(/^http/, 'ws')}${AGENT_CHANNEL_PATH}`;
+    this.#deps.onServer?.(this.server);
+    const url = `${this.server.replace(/^http/, 'ws')}${AGENT_CHANNEL_PATH}`;
     const socket = new WebSocket(url, { handshakeTimeout: 10_000, maxPayload: 1024 * 1024 });
     this.#socket = socket;
     socket.on('message', (data, isBinary) =>
@@ -93,7 +108,7 @@ export class Connection {
     this.#kick();
     if (message.type === 'challenge') {
       const { identity } = this.#deps;
-      const audience = new URL(this.#deps.server).host;
+      const audience = new URL(this.server).host;
       const signature = identity.signer.sign(
         authStatement(identity.deviceId, message.nonce, audience),
       );
@@ -135,11 +150,22 @@ export class Connection {
     this.#ready = false;
     clearTimeout(this.#watchdog);
     if (this.#stopped) return;
-    const { baseMs, maxMs } = this.#deps.backoff ?? { baseMs: 500, maxMs: 30_000 };
-    const ceiling = Math.min(maxMs, baseMs * 2 ** this.#attempt);
-    const delay = Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
-    this.#attempt = Math.min(this.#attempt + 1, 20);
-    this.#deps.log(`disconnected (${code}${reason ? ` ${reason}` : ''}); retrying in ${delay} ms`);
+    const delay = this.#nextDelay();
+    const from = this.server;
+    this.#index = (this.#index + 1) % this.#servers.length;
+    const where = this.server === from ? '' : ` at ${this.server}`;
+    this.#deps.log(
+      `disconnected from ${from} (${code}${reason ? ` ${reason}` : ''}); retrying${where} in ${delay} ms`,
+    );
     this.#retry = setTimeout(() => this.#dial(), delay);
+  }
+
+  /** Jittered: between half and all of a ceiling that doubles after each full round of URLs. */
+  #nextDelay(): number {
+    const { baseMs, maxMs } = this.#deps.backoff ?? { baseMs: 500, maxMs: 30_000 };
+    const rounds = Math.floor(this.#attempt / this.#servers.length);
+    const ceiling = Math.min(maxMs, baseMs * 2 ** Math.min(rounds, 20));
+    this.#attempt = Math.min(this.#attempt + 1, 20 * this.#servers.length);
+    return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
   }
 }

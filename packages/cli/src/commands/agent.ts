@@ -6,7 +6,7 @@ export const agentCommand: Command = {
   name: 'agent',
   summary: 'run an endpoint agent: enroll once, then install verified patches as they are pushed',
   usage:
-    'patchcast agent --data DIR [--server URL --enroll TOKEN] [--root DIR] [--name NAME] [--label k=v]... [--log-key KEY]',
+    'patchcast agent --data DIR [--server URL[,URL...] --enroll TOKEN] [--root DIR] [--name NAME] [--label k=v]... [--log-key KEY]',
   help: `Enrolls with a single-use token the first time (making its own Ed25519 device key), then holds a
 live WebSocket to the server, authenticated by that key. On a notice it refreshes and verifies the TUF
 metadata, downloads the bundle, checks its hash and the log's proof of its publication, installs it
@@ -14,7 +14,9 @@ into the managed root transactionally, runs the health check, rolls back on fail
 
 Options:
   --data DIR            agent state: identity, trusted metadata, install journal (required)
-  --server URL          server URL (needed to enroll; later read from DIR)
+  --server URL          server URL (needed to enroll; later read from DIR). Several nodes of one
+                        cluster: repeat the flag or separate URLs with commas; the agent dials
+                        the first and, when a link is lost, the next (kept in DIR/servers.json)
   --enroll TOKEN        enrollment token from \`patchcast enroll-token create\`
   --root DIR            managed root that patches install into (default: DIR/root)
   --name NAME           device name shown to operators (default: the hostname)
@@ -24,7 +26,7 @@ Options:
                         trust the server's /log/key once)`,
   options: {
     data: { type: 'string' },
-    server: { type: 'string' },
+    server: { type: 'string', multiple: true },
     enroll: { type: 'string' },
     root: { type: 'string' },
     name: { type: 'string' },
@@ -37,10 +39,15 @@ Options:
     const { startAgent } = await import('@patchcast/agent');
     const dataDir = requiredFlag(invocation, 'data', 'e.g. --data /var/lib/patchcast-agent');
     const err = invocation.io.err;
+    const given = listFlag(invocation, 'server');
+    const servers = parseServerList(
+      given.length > 0 ? given : [invocation.io.env.PATCHCAST_SERVER ?? ''],
+    );
     const agent = await startAgent({
       dataDir,
       rootDir: stringFlag(invocation, 'root') ?? `${dataDir}/root`,
-      server: stringFlag(invocation, 'server') ?? invocation.io.env.PATCHCAST_SERVER,
+      server: servers[0],
+      servers,
       enrollToken: stringFlag(invocation, 'enroll'),
       name: stringFlag(invocation, 'name'),
       labels: parseLabels(listFlag(invocation, 'label')),
@@ -54,3 +61,11 @@ Options:
     return 0;
   },
 };
+
+/** `--server` values split on commas, blanks dropped. */
+function parseServerList(values: readonly string[]): string[] {
+  return values
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+}
