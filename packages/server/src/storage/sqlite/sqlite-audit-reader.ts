@@ -14,9 +14,9 @@ import type {
   LogEntryRecord,
   RolloutRecord,
 } from '../store.js';
-import { toAssignment, toDevice, toRollout } from './rows.js';
+import { toAssignment, toDevice, toRollout } from '../rows.js';
 import { SqliteLogStore } from './sqlite-log-store.js';
-import type { AssignmentRow, DeviceRow, RolloutRow } from './rows.js';
+import type { AssignmentRow, DeviceRow, RolloutRow } from '../rows.js';
 import { LOG_ORIGIN_SETTING, logPublicKeyPath } from '../../keys/log-key.js';
 
 export interface AuditData {

@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
-import { PatchcastError } from '@patchcast/core';
 import type { CheckpointRecord, LogEntryRecord, LogStore } from '../store.js';
 import { appendLeafHashes, readLeafHashes } from './sqlite-leaf-hashes.js';
+import { checkLogBatch } from '../report-rules.js';
+import { settle } from './sqlite-sql.js';
 
 interface EntryRow {
   idx: number;
@@ -25,7 +26,7 @@ export class SqliteLogStore implements LogStore {
       this.#db
         .transaction(() => {
           const first = this.#size();
-          checkBatch(first, entries, checkpoint);
+          checkLogBatch(first, entries, checkpoint);
           const insert = this.#db.prepare('INSERT INTO log_entries VALUES (?, ?, ?)');
           for (const e of entries) insert.run(e.index, Buffer.from(e.leaf), e.subject);
           appendLeafHashes(
@@ -90,20 +91,6 @@ export class SqliteLogStore implements LogStore {
   }
 }
 
-function checkBatch(
-  first: number,
-  entries: readonly LogEntryRecord[],
-  checkpoint: CheckpointRecord,
-): void {
-  const contiguous = entries.every((e, i) => e.index === first + i);
-  if (!contiguous || checkpoint.size !== first + entries.length) {
-    throw new PatchcastError(
-      'CONFLICT',
-      `log batch does not extend the stored log of ${first} entries`,
-    );
-  }
-}
-
 /** An entry whose hash is missing gets an empty one, which matches nothing. */
 function toEntry(row: EntryRow, hash: Uint8Array | undefined): LogEntryRecord {
   return {
@@ -112,13 +99,4 @@ function toEntry(row: EntryRow, hash: Uint8Array | undefined): LogEntryRecord {
     hash: new Uint8Array(hash ?? []),
     subject: row.subject,
   };
-}
-
-/** Runs synchronous SQLite work as the async port requires, a throw becoming a rejection. */
-function settle<T>(work: () => T): Promise<T> {
-  try {
-    return Promise.resolve(work());
-  } catch (error) {
-    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
-  }
 }

@@ -1,0 +1,155 @@
+/** Rollouts, their assignments and device reports: the SQLite half of those tables. */
+import { FINAL_DEVICE_STATES } from '@patchcast/protocol';
+import type { DeviceState, RolloutState } from '@patchcast/protocol';
+import type {
+  AssignmentRecord,
+  ReportInput,
+  ReportOutcome,
+  RolloutRecord,
+  Store,
+} from '../store.js';
+import { toAssignment, toRollout } from '../rows.js';
+import type { AssignmentRow, RolloutRow } from '../rows.js';
+import { isForward } from '../report-rules.js';
+import { settle } from './sqlite-sql.js';
+import type { SqliteSql } from './sqlite-sql.js';
+
+const FINAL_LIST = FINAL_DEVICE_STATES.map((s) => `'${s}'`).join(',');
+
+type AssignmentsPart = Pick<
+  Store,
+  | 'createRollout'
+  | 'getRollout'
+  | 'listRollouts'
+  | 'setRolloutState'
+  | 'assignments'
+  | 'openAssignments'
+  | 'markNotified'
+  | 'applyReport'
+>;
+
+export class SqliteAssignments implements AssignmentsPart {
+  readonly #q: SqliteSql;
+
+  constructor(q: SqliteSql) {
+    this.#q = q;
+  }
+
+  createRollout(r: RolloutRecord, deviceIds: readonly string[]): Promise<void> {
+    return settle(() => {
+      this.#q.db
+        .transaction(() => {
+          this.#q.run(
+            'INSERT INTO rollouts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+            r.id,
+            r.patch.name,
+            r.patch.version,
+            r.targetPath,
+            JSON.stringify(r.selector),
+            r.state,
+            r.createdAt,
+            r.createdBy,
+            r.completedAt,
+          );
+          const insert = this.#q.db.prepare(
+            "INSERT INTO assignments (rollout_id, device_id, state, updated_at) VALUES (?, ?, 'pending', ?)",
+          );
+          for (const id of deviceIds) insert.run(r.id, id, r.createdAt);
+        })
+        .immediate();
+    });
+  }
+
+  getRollout(id: string): Promise<RolloutRecord | undefined> {
+    return settle(() => {
+      const row = this.#q.get<RolloutRow>('SELECT * FROM rollouts WHERE id = ?', id);
+      return row && toRollout(row);
+    });
+  }
+
+  listRollouts(): Promise<RolloutRecord[]> {
+    return settle(() => {
+      return this.#q
+        .all<RolloutRow>('SELECT * FROM rollouts ORDER BY created_at DESC, id')
+        .map(toRollout);
+    });
+  }
+
+  setRolloutState(id: string, state: RolloutState, completedAt: string | null): Promise<void> {
+    return settle(() => {
+      this.#q.run(
+        'UPDATE rollouts SET state = ?, completed_at = ? WHERE id = ?',
+        state,
+        completedAt,
+        id,
+      );
+    });
+  }
+
+  assignments(rolloutId: string): Promise<AssignmentRecord[]> {
+    return settle(() => {
+      const rows = this.#q.all<AssignmentRow>(
+        'SELECT * FROM assignments WHERE rollout_id = ? ORDER BY device_id',
+        rolloutId,
+      );
+      return rows.map(toAssignment);
+    });
+  }
+
+  openAssignments(deviceId: string): Promise<AssignmentRecord[]> {
+    return settle(() => {
+      const rows = this.#q.all<AssignmentRow>(
+        `SELECT a.* FROM assignments a JOIN rollouts r ON r.id = a.rollout_id
+         WHERE a.device_id = ? AND a.state NOT IN (${FINAL_LIST}) ORDER BY r.created_at, r.id`,
+        deviceId,
+      );
+      return rows.map(toAssignment);
+    });
+  }
+
+  markNotified(rolloutId: string, deviceIds: readonly string[], at: string): Promise<void> {
+    return settle(() => {
+      const update = this.#q.db.prepare(
+        "UPDATE assignments SET state = 'notified', updated_at = ? WHERE rollout_id = ? AND device_id = ? AND state = 'pending'",
+      );
+      this.#q.db.transaction(() => deviceIds.forEach((id) => update.run(at, rolloutId, id)))();
+    });
+  }
+
+  applyReport(r: ReportInput): Promise<ReportOutcome> {
+    return settle(() => {
+      const apply = this.#q.db.transaction((): ReportOutcome => {
+        const inserted = this.#q.run(
+          'INSERT OR IGNORE INTO reports VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+          r.reportId,
+          r.rolloutId,
+          r.deviceId,
+          r.state,
+          r.error?.code ?? null,
+          r.error?.message ?? null,
+          r.timings === null ? null : JSON.stringify(r.timings),
+          r.at,
+        );
+        if (inserted.changes === 0) return 'duplicate';
+        const current = this.#q.get<{ state: DeviceState }>(
+          'SELECT state FROM assignments WHERE rollout_id = ? AND device_id = ?',
+          r.rolloutId,
+          r.deviceId,
+        );
+        if (current === undefined) return 'unknown-assignment';
+        if (!isForward(current.state, r.state)) return 'stale';
+        this.#q.run(
+          'UPDATE assignments SET state = ?, error_code = ?, error_message = ?, updated_at = ? WHERE rollout_id = ? AND device_id = ?',
+          r.state,
+          r.error?.code ?? null,
+          r.error?.message ?? null,
+          r.at,
+          r.rolloutId,
+          r.deviceId,
+        );
+        return 'applied';
+      });
+      return apply.immediate();
+    });
+  }
+}

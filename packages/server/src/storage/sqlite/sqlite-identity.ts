@@ -1,0 +1,157 @@
+/** Settings, API and enrollment tokens, and devices: the SQLite half of the identity tables. */
+import type { Role } from '@patchcast/protocol';
+import type {
+  ApiTokenRecord,
+  ConsumeResult,
+  DeviceRecord,
+  EnrollTokenRecord,
+  Store,
+} from '../store.js';
+import { toDevice } from '../rows.js';
+import type { DeviceRow } from '../rows.js';
+import { settle } from './sqlite-sql.js';
+import type { SqliteSql } from './sqlite-sql.js';
+
+type IdentityPart = Pick<
+  Store,
+  | 'getSetting'
+  | 'initSetting'
+  | 'createApiToken'
+  | 'findApiToken'
+  | 'createEnrollToken'
+  | 'consumeEnrollToken'
+  | 'createDevice'
+  | 'getDevice'
+  | 'listDevices'
+  | 'touchDevice'
+>;
+
+export class SqliteIdentity implements IdentityPart {
+  readonly #q: SqliteSql;
+
+  constructor(q: SqliteSql) {
+    this.#q = q;
+  }
+
+  getSetting(key: string): Promise<string | undefined> {
+    return settle(() => {
+      return this.#q.get<{ value: string }>('SELECT value FROM settings WHERE key = ?', key)?.value;
+    });
+  }
+
+  initSetting(key: string, value: string): Promise<string> {
+    return settle(() => {
+      this.#q.run('INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)', key, value);
+      return (
+        this.#q.get<{ value: string }>('SELECT value FROM settings WHERE key = ?', key)?.value ??
+        value
+      );
+    });
+  }
+
+  createApiToken(t: ApiTokenRecord): Promise<void> {
+    return settle(() => {
+      this.#q.run(
+        'INSERT INTO api_tokens VALUES (?, ?, ?, ?, ?)',
+        t.id,
+        t.name,
+        t.role,
+        t.hash,
+        t.createdAt,
+      );
+    });
+  }
+
+  findApiToken(hash: string): Promise<ApiTokenRecord | undefined> {
+    return settle(() => {
+      const row = this.#q.get<{
+        id: string;
+        name: string;
+        role: Role;
+        hash: string;
+        created_at: string;
+      }>('SELECT * FROM api_tokens WHERE hash = ?', hash);
+      return (
+        row && {
+          id: row.id,
+          name: row.name,
+          role: row.role,
+          hash: row.hash,
+          createdAt: row.created_at,
+        }
+      );
+    });
+  }
+
+  createEnrollToken(t: EnrollTokenRecord): Promise<void> {
+    return settle(() => {
+      this.#q.run(
+        'INSERT INTO enroll_tokens (id, hash, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?)',
+        t.id,
+        t.hash,
+        t.createdBy,
+        t.createdAt,
+        t.expiresAt,
+      );
+    });
+  }
+
+  consumeEnrollToken(hash: string, now: string): Promise<ConsumeResult> {
+    return settle(() => {
+      const consume = this.#q.db.transaction((): ConsumeResult => {
+        const row = this.#q.get<{ expires_at: string; used_at: string | null }>(
+          'SELECT expires_at, used_at FROM enroll_tokens WHERE hash = ?',
+          hash,
+        );
+        if (row === undefined) return 'unknown';
+        if (row.used_at !== null) return 'used';
+        if (Date.parse(row.expires_at) <= Date.parse(now)) return 'expired';
+        this.#q.run('UPDATE enroll_tokens SET used_at = ? WHERE hash = ?', now, hash);
+        return 'ok';
+      });
+      return consume.immediate();
+    });
+  }
+
+  createDevice(d: DeviceRecord): Promise<void> {
+    return settle(() => {
+      this.#q.run(
+        'INSERT INTO devices VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        d.id,
+        d.name,
+        d.publicKey,
+        JSON.stringify(d.labels),
+        JSON.stringify(d.inventory),
+        d.enrolledAt,
+        d.lastSeenAt,
+        d.lastTimestampVersion,
+      );
+    });
+  }
+
+  getDevice(id: string): Promise<DeviceRecord | undefined> {
+    return settle(() => {
+      const row = this.#q.get<DeviceRow>('SELECT * FROM devices WHERE id = ?', id);
+      return row && toDevice(row);
+    });
+  }
+
+  listDevices(): Promise<DeviceRecord[]> {
+    return settle(() => {
+      return this.#q.all<DeviceRow>('SELECT * FROM devices ORDER BY enrolled_at, id').map(toDevice);
+    });
+  }
+
+  touchDevice(id: string, at: string, update: Parameters<Store['touchDevice']>[2]): Promise<void> {
+    return settle(() => {
+      this.#q.run(
+        `UPDATE devices SET last_seen_at = ?, inventory = COALESCE(?, inventory),
+         last_timestamp_version = MAX(last_timestamp_version, COALESCE(?, 0)) WHERE id = ?`,
+        at,
+        update.inventory === undefined ? null : JSON.stringify(update.inventory),
+        update.lastTimestampVersion ?? null,
+        id,
+      );
+    });
+  }
+}
