@@ -27,6 +27,14 @@ if ! have_port 4222; then
   fi
 fi
 for i in $(seq 1 20); do have_port 5432 && have_port 4222 && break; sleep 0.5; done
+# The tests' database (PATCHCAST_TEST_PG=postgres://postgres@127.0.0.1:5432/test); each test run
+# works in its own fresh schema or database inside it and drops it afterwards.
+if have_port 5432 && command -v psql >/dev/null; then
+  as_postgres() { if [ "$(id -u)" = 0 ] && command -v runuser >/dev/null; then runuser -u postgres -- "$@"; else "$@"; fi; }
+  if ! as_postgres psql -h 127.0.0.1 -U postgres -d postgres -Atc "SELECT 1 FROM pg_database WHERE datname = 'test'" 2>/dev/null | grep -q 1; then
+    as_postgres createdb -h 127.0.0.1 -U postgres test 2>/dev/null || as_postgres createdb test || echo "ensure-services: could not create the test database"
+  fi
+fi
 have_port 5432 && echo "ensure-services: PostgreSQL on 127.0.0.1:5432" || echo "ensure-services: PostgreSQL NOT available"
 have_port 4222 && echo "ensure-services: NATS on 127.0.0.1:4222" || echo "ensure-services: NATS NOT available"
 exit 0
