@@ -6,12 +6,18 @@ export interface ServerConfig {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug';
   readonly heartbeatSeconds: number;
   readonly maxArtifactBytes: number;
+  /** PostgreSQL URL shared by every node; undefined: SQLite in `<dataDir>/patchcast.db`. */
+  readonly db: string | undefined;
+  /** Connections each node keeps open to PostgreSQL. */
+  readonly dbPoolSize: number;
+  /** Where artifacts live; several nodes may share one folder (default `<dataDir>/artifacts`). */
+  readonly artifactsDir: string | undefined;
+  /** Hot artifacts kept in memory for downloads (0: always stream from disk). */
+  readonly artifactCacheBytes: number;
   /** `memory` (one node) or `nats://HOST:PORT` (several nodes; bus/open-bus.ts). */
   readonly bus: string;
   /** This node's name among several; absent: `<hostname>-<port>`. */
   readonly nodeId?: string | undefined;
-  /** Hot artifacts kept in memory for downloads (0: always stream from disk). */
-  readonly artifactCacheBytes: number;
   readonly expiry: {
     readonly rootSeconds: number;
     readonly targetsSeconds: number;
@@ -29,8 +35,11 @@ export const DEFAULT_CONFIG: ServerConfig = {
   logLevel: 'warn',
   heartbeatSeconds: 15,
   maxArtifactBytes: 2 * 1024 ** 3,
-  bus: 'memory',
+  db: undefined,
+  dbPoolSize: 10,
+  artifactsDir: undefined,
   artifactCacheBytes: 256 * 1024 ** 2,
+  bus: 'memory',
   expiry: {
     rootSeconds: 365 * DAY,
     targetsSeconds: 90 * DAY,

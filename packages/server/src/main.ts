@@ -6,7 +6,9 @@ import { mkdir, access, constants, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { PatchcastError } from '@patchcast/core';
 import type { RoleName } from '@patchcast/core';
-import { SqliteStore } from './storage/sqlite/sqlite-store.js';
+import { openStore } from './storage/open-store.js';
+import type { Store } from './storage/store.js';
+import { checkKeyset, localKeyset } from './keys/keyset.js';
 import { openBus } from './bus/open-bus.js';
 import { LocalArtifactStore } from './artifacts/local-artifact-store.js';
 import { CachedArtifactStore } from './artifacts/cached-artifact-store.js';
@@ -59,12 +61,12 @@ export async function startServer(
     print('         In production, root and targets keys belong offline with their holders;');
     print('         the server needs only snapshot.key and timestamp.key.');
   }
-  const store = new SqliteStore(join(config.dataDir, 'patchcast.db'));
+  const store = await openStore(config, (error) => print(`WARNING: database: ${error.message}`));
   const log = await openLog(config.dataDir, store, print).catch(async (error: unknown) => {
     await store.close();
     throw error;
   });
-  const disk = new LocalArtifactStore(join(config.dataDir, 'artifacts'));
+  const disk = new LocalArtifactStore(config.artifactsDir ?? join(config.dataDir, 'artifacts'));
   await disk.init();
   const artifacts = new CachedArtifactStore(disk, { capacityBytes: config.artifactCacheBytes });
   const [snapshot, timestamp] = await Promise.all([
@@ -114,7 +116,7 @@ export async function startServer(
   await bus.ready();
   const url = await listen(app, config);
   print(
-    `Patchcast server ${SERVER_VERSION} listening on ${url} (data: ${config.dataDir}, storage: sqlite, bus: ${bus.kind}, node: ${bus.nodeId})`,
+    `Patchcast server ${SERVER_VERSION} listening on ${url} (data: ${config.dataDir}, storage: ${store.kind}, bus: ${bus.kind}, node: ${bus.nodeId})`,
   );
   return {
     url,
@@ -150,11 +152,12 @@ async function prepareDataDir(dataDir: string): Promise<void> {
 /** The transparency log: its origin (made once), its key in keys/log.key, its stored tree. */
 async function openLog(
   dataDir: string,
-  store: SqliteStore,
+  store: Store,
   print: (line: string) => void,
 ): Promise<TransparencyLog> {
   const origin = await ensureLogOrigin(store);
   const key = await ensureLogKey(dataDir, origin);
+  await checkKeyset(store, await localKeyset(dataDir, key.signer.verifierKey, keyOptions));
   if (key.created)
     print(`Created the transparency log key ${logKeyPath(dataDir)} (log ${origin}).`);
   return TransparencyLog.open({
@@ -180,7 +183,7 @@ async function genesisKeys(dataDir: string) {
 /** The first admin token is made once per database and written to `<data>/initial-admin-token`. */
 async function ensureInitialAdminToken(
   dataDir: string,
-  store: SqliteStore,
+  store: Store,
   now: () => Date,
 ): Promise<string | undefined> {
   const claim = `claimed-${process.pid}-${now().getTime()}`;

@@ -1,4 +1,5 @@
-import type { Command } from '../command.js';
+import { resolve } from 'node:path';
+import type { Command, Invocation } from '../command.js';
 import { parseListen, stringFlag } from '../args.js';
 import { PatchcastError } from '@patchcast/core';
 
@@ -6,8 +7,9 @@ const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug'] as const;
 
 export const serverCommand: Command = {
   name: 'server',
-  summary: 'run the Patchcast server (embedded SQLite, in-process bus, local artifacts)',
-  usage: 'patchcast server [--data DIR] [--listen HOST:PORT] [--log-level LEVEL] [--bus nats://HOST:PORT --node-id ID]',
+  summary: 'run the Patchcast server (embedded SQLite, or a node of a PostgreSQL cluster)',
+  usage:
+    'patchcast server [--data DIR] [--listen HOST:PORT] [--log-level LEVEL] [--db URL] [--db-pool N] [--artifacts DIR] [--bus nats://HOST:PORT --node-id ID]',
   help: `Runs the control plane in one process. The first start creates DIR with a development key set
 (keys/), the database (patchcast.db), artifact storage (artifacts/) and an initial admin token
 (initial-admin-token, mode 0600), and prints that token.
@@ -16,16 +18,29 @@ Options:
   --data DIR          data folder (default: ./patchcast-data)
   --listen HOST:PORT  address to listen on (default: 127.0.0.1:8080)
   --log-level LEVEL   fatal, error, warn, info or debug (default: warn)
+  --db URL            PostgreSQL instead of SQLite: postgres://USER:PASSWORD@HOST:5432/DB
+                      (or set PATCHCAST_DB, which keeps the password out of the process
+                      list); every node of one cluster uses the same database
+  --db-pool N         connections this node keeps to PostgreSQL (default: 10)
+  --artifacts DIR     artifact folder, shared by every node (default: DIR/artifacts)
   --bus URL           memory (one node, the default) or nats://HOST:PORT[,...]: NATS JetStream
                       shared by several nodes (docs/operations-cluster.md)
   --node-id ID        this node's name among several: letters, digits, - and _ (default:
                       HOSTNAME-PORT); keep it stable so a restarted node catches up
+
+Several nodes on one database must share the key set: copy keys/ from the first node's data
+folder to the others. A node whose keys differ refuses to start (KEYSET_MISMATCH); an
+unreachable database fails the start with DB_UNAVAILABLE. The initial admin token is made once
+per database, by the first node, in that node's data folder.
 
 Stops cleanly on SIGINT or SIGTERM.`,
   options: {
     data: { type: 'string' },
     listen: { type: 'string' },
     'log-level': { type: 'string' },
+    db: { type: 'string' },
+    'db-pool': { type: 'string' },
+    artifacts: { type: 'string' },
     bus: { type: 'string' },
     'node-id': { type: 'string' },
   },
@@ -42,6 +57,7 @@ Stops cleanly on SIGINT or SIGTERM.`,
         dataDir: stringFlag(invocation, 'data') ?? 'patchcast-data',
         ...listen,
         logLevel: level as (typeof LEVELS)[number],
+        ...storageFlags(invocation),
         bus: stringFlag(invocation, 'bus') ?? 'memory',
         nodeId: stringFlag(invocation, 'node-id'),
       },
@@ -53,6 +69,26 @@ Stops cleanly on SIGINT or SIGTERM.`,
     return 0;
   },
 };
+
+/** --db (or $PATCHCAST_DB), --db-pool and --artifacts; absent flags keep the defaults. */
+function storageFlags(invocation: Invocation) {
+  const db = stringFlag(invocation, 'db') ?? invocation.io.env.PATCHCAST_DB;
+  const pool = stringFlag(invocation, 'db-pool');
+  const artifacts = stringFlag(invocation, 'artifacts');
+  if (pool !== undefined && !/^[1-9][0-9]{0,3}$/.test(pool)) {
+    throw new PatchcastError('USAGE', '--db-pool must be a whole number from 1 to 9999');
+  }
+  if (db !== undefined && db !== '' && !/^postgres(ql)?:\/\//i.test(db)) {
+    throw new PatchcastError('USAGE', '--db must be a postgres:// URL', {
+      hint: 'use --db postgres://USER:PASSWORD@HOST:5432/DATABASE, or leave it out for SQLite',
+    });
+  }
+  return {
+    ...(db === undefined || db === '' ? {} : { db }),
+    ...(pool === undefined ? {} : { dbPoolSize: Number(pool) }),
+    ...(artifacts === undefined ? {} : { artifactsDir: resolve(artifacts) }),
+  };
+}
 
 export function untilSignal(): Promise<void> {
   return new Promise((resolve) => {
