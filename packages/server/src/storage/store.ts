@@ -3,6 +3,7 @@
  * storage/postgres) implements it, and one conformance suite runs against every adapter.
  * Multi-row changes are single atomic methods, so adapters own their transactions.
  */
+import type { LeaseStore } from './lease-store.js';
 import type {
   DeviceSelector,
   DeviceState,
@@ -123,6 +124,8 @@ export interface LogStore {
 export interface Store {
   readonly kind: string;
   readonly log: LogStore;
+  /** Rollout leases with fencing tokens (cluster/). */
+  readonly leases: LeaseStore;
   close(): Promise<void>;
 
   getSetting(key: string): Promise<string | undefined>;

@@ -77,4 +77,10 @@ export const PG_MIGRATIONS: readonly string[] = [
     closed_at TEXT, closed_by TEXT, PRIMARY KEY (device_id, key, first_seen_at));
   CREATE UNIQUE INDEX vuln_findings_open ON vuln_findings(device_id, key) WHERE closed_at IS NULL;
   `,
+  // rollout leases with fencing tokens (storage/lease-store.ts, ADR 0014)
+  `
+  CREATE TABLE leases (
+    name TEXT COLLATE "C" PRIMARY KEY, holder TEXT NOT NULL, token BIGINT NOT NULL,
+    expires_at TEXT COLLATE "C" NOT NULL);
+  `,
 ];

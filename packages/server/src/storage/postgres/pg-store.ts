@@ -31,6 +31,7 @@ import { PgIdentity } from './pg-identity.js';
 import { PgRepository } from './pg-repository.js';
 import { PgAssignments } from './pg-assignments.js';
 import { PgLogStore } from './pg-log-store.js';
+import { PgLeaseStore } from './pg-lease-store.js';
 import { PgVulnStore } from './pg-vuln-store.js';
 import { PgRolloutEngineStore } from './pg-rollout-engine-store.js';
 
@@ -52,6 +53,7 @@ export const DEFAULT_PG_POOL_SIZE = 10;
 export class PgStore implements Store {
   readonly kind = 'postgres';
   readonly log: PgLogStore;
+  readonly leases: PgLeaseStore;
   readonly vulns: PgVulnStore;
   readonly rolloutEngine: PgRolloutEngineStore;
   readonly #db: PgDb;
@@ -62,6 +64,7 @@ export class PgStore implements Store {
   private constructor(db: PgDb) {
     this.#db = db;
     this.log = new PgLogStore(db);
+    this.leases = new PgLeaseStore(db);
     this.vulns = new PgVulnStore(db);
     this.rolloutEngine = new PgRolloutEngineStore(db);
     this.#identity = new PgIdentity(db);

@@ -35,4 +35,9 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE TABLE log_leaf_hashes (tile INTEGER PRIMARY KEY, hashes BLOB NOT NULL);
   CREATE TABLE log_checkpoints (size INTEGER PRIMARY KEY, note TEXT NOT NULL);
   `,
+  // rollout leases with fencing tokens (storage/lease-store.ts, ADR 0014)
+  `
+  CREATE TABLE leases (
+    name TEXT PRIMARY KEY, holder TEXT NOT NULL, token INTEGER NOT NULL, expires_at TEXT NOT NULL);
+  `,
 ];

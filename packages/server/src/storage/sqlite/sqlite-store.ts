@@ -17,6 +17,7 @@ import type {
 } from '../store.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { SqliteLogStore } from './sqlite-log-store.js';
+import { SqliteLeaseStore } from './sqlite-lease-store.js';
 import { toAssignment, toDevice, toRollout } from './rows.js';
 import type { AssignmentRow, DeviceRow, RolloutRow } from './rows.js';
 
@@ -26,6 +27,7 @@ const FINAL_LIST = FINAL_DEVICE_STATES.map((s) => `'${s}'`).join(',');
 export class SqliteStore implements Store {
   readonly kind = 'sqlite';
   readonly log: SqliteLogStore;
+  readonly leases: SqliteLeaseStore;
   readonly #db: Database.Database;
 
   constructor(path: string) {
@@ -36,6 +38,7 @@ export class SqliteStore implements Store {
     this.#db.pragma('busy_timeout = 5000');
     this.#migrate();
     this.log = new SqliteLogStore(this.#db);
+    this.leases = new SqliteLeaseStore(this.#db);
   }
 
   #migrate(): void {
