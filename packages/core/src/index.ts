@@ -19,6 +19,8 @@ export {
   parseTargetFile,
 } from './tuf/metadata.js';
 export type {
+  DelegatedRole,
+  Delegations,
   Envelope,
   KeyThreshold,
   MetaFile,
@@ -39,13 +41,23 @@ export {
   formatExpires,
   serializeEnvelope,
   signEnvelope,
+  verifyDelegatedThreshold,
   verifyThreshold,
 } from './tuf/signing.js';
 export type { SignedBytes } from './tuf/signing.js';
 export { TrustedMetadata } from './tuf/trusted-metadata.js';
 export { LIMITS, Updater, consistentTargetPath, verifyTarget } from './tuf/updater.js';
 export type { LocalRole, RepositoryOps, TrustedStoreOps, UpdaterDeps } from './tuf/updater.js';
-export { buildRoot, buildSnapshot, buildTargets, buildTimestamp } from './tuf/builders.js';
+export {
+  buildRoot,
+  buildSnapshot,
+  buildTargets,
+  buildTimestamp,
+  withDelegatedRole,
+} from './tuf/builders.js';
+export { isDelegatedPath, parseDelegations, pathPatternsOverlap } from './tuf/delegations.js';
+export { MAX_DELEGATIONS, searchTarget } from './tuf/delegation-walk.js';
+export type { Found, LoadDelegated } from './tuf/delegation-walk.js';
 export type { RoleKeySet } from './tuf/builders.js';
 export {
   checkRootSuccessor,

@@ -4,6 +4,8 @@ import type { TufKey } from '../keys.js';
 import { sha256Hex } from '../bytes.js';
 import { PQ_ROLE_FIELD, SPEC_VERSION, TOP_LEVEL_ROLES } from './metadata.js';
 import type {
+  DelegatedRole,
+  Delegations,
   Root,
   RoleKeys,
   RoleName,
@@ -50,6 +52,31 @@ export function buildRoot(
   };
 }
 
+/**
+ * Adds (or replaces, by name) a delegated targets role to `delegations`: the role's keys join the
+ * delegations' `keys` map, Ed25519 ids in `keyids`, ML-DSA-65 ids in `x-patchcast-pq`.
+ */
+export function withDelegatedRole(
+  delegations: Delegations | undefined,
+  role: { readonly name: string; readonly paths: readonly string[]; readonly terminating: boolean },
+  set: RoleKeySet,
+): Delegations {
+  const keys: Record<string, TufKey> = { ...(delegations?.keys ?? {}) };
+  const ids = roleKeysOf(set, (key) => {
+    const id = keyIdOf(key);
+    keys[id] = key;
+    return id;
+  });
+  const entry: DelegatedRole = {
+    name: role.name,
+    ...ids,
+    terminating: role.terminating,
+    paths: [...role.paths],
+  };
+  const others = (delegations?.roles ?? []).filter((r) => r.name !== role.name);
+  return { keys, roles: [...others, entry] };
+}
+
 function roleKeysOf(set: RoleKeySet, add: (key: TufKey) => string): RoleKeys {
   const ids = (pq: boolean) => [
     ...new Set(set.keys.filter((key) => isPostQuantum(key) === pq).map(add)),
@@ -67,6 +94,7 @@ export function buildTargets(
   version: number,
   expires: Date,
   targets: Readonly<Record<string, TargetFile>>,
+  delegations?: Delegations,
 ): Targets {
   return {
     _type: 'targets',
@@ -74,16 +102,28 @@ export function buildTargets(
     version,
     expires: formatExpires(expires),
     targets,
+    ...(delegations === undefined ? {} : { delegations }),
   };
 }
 
-export function buildSnapshot(version: number, expires: Date, targetsVersion: number): Snapshot {
+/**
+ * Snapshot metadata naming the top-level targets version and, given a map, the version of each
+ * delegated role's metadata file `<name>.json`.
+ */
+export function buildSnapshot(
+  version: number,
+  expires: Date,
+  targetsVersion: number,
+  delegatedVersions: Readonly<Record<string, number>> = {},
+): Snapshot {
+  const meta: Record<string, { version: number }> = { 'targets.json': { version: targetsVersion } };
+  for (const [name, v] of Object.entries(delegatedVersions)) meta[`${name}.json`] = { version: v };
   return {
     _type: 'snapshot',
     spec_version: SPEC_VERSION,
     version,
     expires: formatExpires(expires),
-    meta: { 'targets.json': { version: targetsVersion } },
+    meta,
   };
 }
 

@@ -9,9 +9,12 @@ import { fail, int, mapValues, obj, str } from './json-guards.js';
 import type { Obj } from './json-guards.js';
 import { parseKey, parseRoleKeys } from './role-keys.js';
 import type { RoleKeys } from './role-keys.js';
+import { parseDelegations } from './delegations.js';
+import type { Delegations } from './delegations.js';
 
 export { PQ_ROLE_FIELD } from './role-keys.js';
 export type { KeyThreshold, RoleKeys } from './role-keys.js';
+export type { DelegatedRole, Delegations } from './delegations.js';
 
 export const SPEC_VERSION = '1.0.31';
 export const TOP_LEVEL_ROLES = ['root', 'timestamp', 'snapshot', 'targets'] as const;
@@ -57,6 +60,7 @@ export interface TargetFile {
 
 export interface Targets extends Common<'targets'> {
   readonly targets: Readonly<Record<string, TargetFile>>;
+  readonly delegations?: Delegations;
 }
 
 export interface SignedByRole {
@@ -163,8 +167,13 @@ function parseTargets(signed: Obj): Targets {
   const targets = mapValues(obj(signed.targets, 'targets'), (value, path) =>
     parseTargetFile(value, `targets[${JSON.stringify(path)}]`),
   );
-  if (signed.delegations !== undefined) fail('delegated targets roles are not supported yet');
-  return { ...common(signed, 'targets'), targets };
+  return {
+    ...common(signed, 'targets'),
+    targets,
+    ...(signed.delegations === undefined
+      ? {}
+      : { delegations: parseDelegations(signed.delegations) }),
+  };
 }
 
 const PARSERS: { [R in RoleName]: (signed: Obj) => SignedByRole[R] } = {

@@ -3,8 +3,9 @@ import { isPostQuantum, publicKeyIdentity, verifySignature } from '../keys.js';
 import type { Signer, TufKey } from '../keys.js';
 import { SecurityError } from '../errors.js';
 import { PQ_ROLE_FIELD } from './role-keys.js';
-import type { KeyThreshold } from './role-keys.js';
+import type { KeyThreshold, RoleKeys } from './role-keys.js';
 import type { Envelope, ParsedEnvelope, Root, RoleName } from './metadata.js';
+import type { DelegatedRole, Delegations } from './delegations.js';
 
 /**
  * Signs the canonical form of `signed` with every signer (spec §4.1: signatures cover canonical
@@ -33,7 +34,7 @@ export function asSignedBytes(envelope: Envelope<unknown>): SignedBytes {
  */
 function countDistinct(
   envelope: SignedBytes,
-  keys: Root['keys'],
+  keys: Readonly<Record<string, TufKey>>,
   allowed: KeyThreshold,
   admit: (key: TufKey) => boolean,
 ): number {
@@ -60,31 +61,64 @@ export function countValidPqSignatures(envelope: SignedBytes, root: Root, role: 
   return pq === undefined ? 0 : countDistinct(envelope, root.keys, pq, isPostQuantum);
 }
 
+/** The keys a role is checked against: root's for top-level roles, a delegator's for others. */
+interface KeySource {
+  readonly keys: Readonly<Record<string, TufKey>>;
+  readonly role: RoleKeys;
+  /** The metadata's role name, for messages. */
+  readonly name: string;
+  /** Whose keys these are, for messages: "root v3's targets keys". */
+  readonly whose: (postQuantum: boolean) => string;
+}
+
 /**
  * Throws unless `role`'s keys in `root` signed the envelope: the standard TUF threshold first
  * (SECURITY_SIGNATURE_INVALID), then, where root declares one, the post-quantum threshold
  * (SECURITY_PQ_SIGNATURE_MISSING). A stock TUF client checks only the first.
  */
 export function verifyThreshold(envelope: SignedBytes, root: Root, role: RoleName): void {
-  const { threshold } = root.roles[role];
-  const valid = countValidSignatures(envelope, root, role);
+  verifyKeys(envelope, {
+    keys: root.keys,
+    role: root.roles[role],
+    name: role,
+    whose: (pq) => `root v${root.version}'s ${pq ? 'post-quantum ' : ''}${role} keys`,
+  });
+}
+
+/**
+ * Throws unless the keys `delegator` names for the delegated role `role` signed the envelope
+ * (spec §5.6.7.2.1), with the same two thresholds as verifyThreshold.
+ */
+export function verifyDelegatedThreshold(
+  envelope: SignedBytes,
+  delegations: Delegations,
+  role: DelegatedRole,
+  delegator: string,
+): void {
+  verifyKeys(envelope, {
+    keys: delegations.keys,
+    role,
+    name: role.name,
+    whose: (pq) => `${delegator}'s ${pq ? 'post-quantum ' : ''}keys for ${role.name}`,
+  });
+}
+
+function verifyKeys(envelope: SignedBytes, source: KeySource): void {
+  const { threshold } = source.role;
+  const valid = countDistinct(envelope, source.keys, source.role, () => true);
   if (valid < threshold) {
     throw new SecurityError(
       'SECURITY_SIGNATURE_INVALID',
-      `${role} metadata has ${valid} valid signature(s) of root v${root.version}'s ${role} keys; ${threshold} required`,
+      `${source.name} metadata has ${valid} valid signature(s) of ${source.whose(false)}; ${threshold} required`,
     );
   }
-  verifyPqThreshold(envelope, root, role);
-}
-
-function verifyPqThreshold(envelope: SignedBytes, root: Root, role: RoleName): void {
-  const pq = root.roles[role][PQ_ROLE_FIELD];
+  const pq = source.role[PQ_ROLE_FIELD];
   if (pq === undefined) return;
-  const valid = countValidPqSignatures(envelope, root, role);
-  if (valid < pq.threshold) {
+  const pqValid = countDistinct(envelope, source.keys, pq, isPostQuantum);
+  if (pqValid < pq.threshold) {
     throw new SecurityError(
       'SECURITY_PQ_SIGNATURE_MISSING',
-      `${role} metadata has ${valid} valid ML-DSA-65 signature(s) of root v${root.version}'s post-quantum ${role} keys; ${pq.threshold} required`,
+      `${source.name} metadata has ${pqValid} valid ML-DSA-65 signature(s) of ${source.whose(true)}; ${pq.threshold} required`,
       { hint: 'the ML-DSA signatures were stripped, or a signer lacks its ML-DSA key' },
     );
   }

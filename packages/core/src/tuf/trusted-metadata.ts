@@ -7,7 +7,7 @@
  */
 import { SecurityError } from '../errors.js';
 import { sha256Hex } from '../bytes.js';
-import { verifyThreshold } from './signing.js';
+import { verifyDelegatedThreshold, verifyThreshold } from './signing.js';
 import { PQ_ROLE_FIELD, parseEnvelope } from './metadata.js';
 import type {
   KeyThreshold,
@@ -25,6 +25,8 @@ export class TrustedMetadata {
   #timestamp: ParsedEnvelope<Timestamp> | undefined;
   #snapshot: ParsedEnvelope<Snapshot> | undefined;
   #targets: ParsedEnvelope<Targets> | undefined;
+  /** Delegated targets roles admitted since the last snapshot or targets update, by name. */
+  readonly #delegated = new Map<string, ParsedEnvelope<Targets>>();
   readonly #now: () => Date;
 
   /** §5.2: load the trusted root. It is trusted because the caller provisioned it out of band. */
@@ -119,6 +121,7 @@ export class TrustedMetadata {
     verifyThreshold(local, this.root, 'snapshot');
     this.#snapshot = local;
     this.#targets = undefined;
+    this.#delegated.clear();
     return local.signed.version === expected.version && !this.#isExpired(local.signed.expires);
   }
 
@@ -145,6 +148,7 @@ export class TrustedMetadata {
     this.#checkExpiry('snapshot', next.signed.expires); // §5.5.6
     this.#snapshot = next;
     this.#targets = undefined;
+    this.#delegated.clear();
   }
 
   #expectedSnapshotMeta(): MetaFile {
@@ -165,6 +169,47 @@ export class TrustedMetadata {
     }
     this.#checkExpiry('targets', next.signed.expires); // §5.6.5
     this.#targets = next;
+    this.#delegated.clear();
+  }
+
+  /** A delegated role admitted by updateDelegatedTargets since the last snapshot, if any. */
+  delegatedTargets(role: string): Targets | undefined {
+    return this.#delegated.get(role)?.signed;
+  }
+
+  /**
+   * §5.6.7: admit the metadata of delegated role `role`, which the already trusted targets role
+   * `delegator` ("targets" or a delegated role) delegates to: the checks of §5.6.2 to §5.6.5,
+   * against the snapshot's record of `<role>.json` and the keys the delegator names.
+   */
+  updateDelegatedTargets(bytes: Uint8Array, role: string, delegator: string): Targets {
+    const parent =
+      delegator === 'targets' ? this.#targets?.signed : this.#delegated.get(delegator)?.signed;
+    const delegation = parent?.delegations?.roles.find((r) => r.name === role);
+    if (parent?.delegations === undefined || delegation === undefined)
+      throw new Error(`${delegator} is not trusted or does not delegate to ${role}`);
+    const expected = this.expectedDelegatedMeta(role);
+    checkMetaFile(role, bytes, expected); // §5.6.2
+    const next = parseEnvelope('targets', bytes);
+    verifyDelegatedThreshold(next, parent.delegations, delegation, delegator); // §5.6.3
+    if (next.signed.version !== expected.version) {
+      throw mixAndMatch(role, next.signed.version, expected.version); // §5.6.4
+    }
+    this.#checkExpiry(role, next.signed.expires); // §5.6.5
+    this.#delegated.set(role, next);
+    return next.signed;
+  }
+
+  /** The trusted snapshot's record of the metadata file `<role>.json`. */
+  expectedDelegatedMeta(role: string): MetaFile {
+    this.expectedTargetsMeta(); // the snapshot must be the current one
+    const meta = this.#snapshot?.signed.meta;
+    const file = `${role}.json`;
+    const expected = meta !== undefined && Object.hasOwn(meta, file) ? meta[file] : undefined;
+    if (expected === undefined) {
+      throw new SecurityError('SECURITY_MIX_AND_MATCH', `snapshot does not list ${file}`);
+    }
+    return expected;
   }
 
   expectedTargetsMeta(): MetaFile {
@@ -183,7 +228,7 @@ export class TrustedMetadata {
     return Date.parse(expires) <= this.#now().getTime();
   }
 
-  #checkExpiry(role: RoleName, expires: string): void {
+  #checkExpiry(role: string, expires: string): void {
     if (this.#isExpired(expires)) {
       throw new SecurityError('SECURITY_EXPIRED', `${role} metadata expired at ${expires}`, {
         hint: 'the repository must re-sign it; if this persists, check the clock and the server',
@@ -208,7 +253,7 @@ function sameIds(x: KeyThreshold | undefined, y: KeyThreshold | undefined): bool
 }
 
 /** Checks length and hashes that the referring role recorded, where it recorded them. */
-function checkMetaFile(role: RoleName, bytes: Uint8Array, expected: MetaFile): void {
+function checkMetaFile(role: string, bytes: Uint8Array, expected: MetaFile): void {
   if (expected.length !== undefined && bytes.length !== expected.length) {
     throw new SecurityError(
       'SECURITY_MIX_AND_MATCH',
@@ -231,7 +276,7 @@ function rollback(what: string, got: number, trusted: number): SecurityError {
   );
 }
 
-function mixAndMatch(role: RoleName, got: number, expected: number): SecurityError {
+function mixAndMatch(role: string, got: number, expected: number): SecurityError {
   return new SecurityError(
     'SECURITY_MIX_AND_MATCH',
     `${role} version ${got} is not the version ${expected} its referrer names`,

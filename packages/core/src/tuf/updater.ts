@@ -6,6 +6,7 @@
 import { SecurityError } from '../errors.js';
 import { sha256Hex } from '../bytes.js';
 import { TrustedMetadata } from './trusted-metadata.js';
+import { searchTarget } from './delegation-walk.js';
 import type { TargetFile, Targets } from './metadata.js';
 
 export const LIMITS = {
@@ -156,6 +157,25 @@ export class Updater {
     await store.save('targets', bytes); // §5.6.6
   }
 
+  /**
+   * §5.6.7 applies §5.6.1 to §5.6.5 to a delegated role. Delegated metadata is not persisted: the
+   * trusted snapshot pins its version and is itself rollback-protected (§5.5.5).
+   */
+  async #loadDelegated(trusted: TrustedMetadata, role: string, delegator: string) {
+    const loaded = trusted.delegatedTargets(role);
+    if (loaded !== undefined) return loaded;
+    const expected = trusted.expectedDelegatedMeta(role);
+    const name = encodeURIComponent(role);
+    const file = trusted.root.consistent_snapshot
+      ? `${expected.version}.${name}.json`
+      : `${name}.json`;
+    const max = expected.length ?? LIMITS.targetsBytes;
+    const bytes = limited(await this.#deps.repository.fetchMetadata(file, max), max, file);
+    if (bytes === null)
+      throw new SecurityError('SECURITY_MIX_AND_MATCH', `the repository has no ${file}`);
+    return trusted.updateDelegatedTargets(bytes, role, delegator);
+  }
+
   /** Uses the persisted copy when it is exactly the version now required; saves a download. */
   async #tryLocal(
     store: TrustedStoreOps,
@@ -175,14 +195,16 @@ export class Updater {
   async download(path: string): Promise<{ readonly info: TargetFile; readonly bytes: Uint8Array }> {
     const trusted = this.#trusted;
     if (trusted?.targets === undefined) throw new Error('refresh() must succeed before download()');
-    const { targets } = trusted.targets;
-    const info = Object.hasOwn(targets, path) ? targets[path] : undefined; // not "constructor"
-    if (info === undefined) {
+    const found = await searchTarget(trusted.targets, path, (role, delegator) =>
+      this.#loadDelegated(trusted, role, delegator),
+    ); // §5.6.7
+    if (found === undefined) {
       throw new SecurityError(
         'SECURITY_TARGET_UNKNOWN',
         `target ${path} is not in signed targets metadata`,
       );
     }
+    const { info } = found;
     const url = trusted.root.consistent_snapshot
       ? consistentTargetPath(path, info.hashes.sha256)
       : path;

@@ -6,7 +6,16 @@ import type { RoleName } from '../../../src/index.js';
 import { TestRepo, refreshRefused, refreshedClient, sign, tamper } from '../fixtures.js';
 
 type Json = Record<string, unknown>;
-type Mutation = (envelope: Json & { signed: Json }) => void;
+type Envelope = Json & { signed: Json };
+type Mutation = (envelope: Envelope) => void;
+
+const DELEGATED_ROLE = {
+  name: 'team-a',
+  keyids: [],
+  threshold: 1,
+  terminating: false,
+  paths: ['team-a-*/*/bundle.tar'],
+};
 
 const targetsRole = (e: Json & { signed: Json }) => (e.signed.roles as Json).targets as Json;
 const firstKey = (e: Json & { signed: Json }) => Object.values(e.signed.keys as Json)[0] as Json;
@@ -101,7 +110,32 @@ const VECTORS: readonly (readonly [RoleName, string, Mutation])[] = [
         a: { length: 1, hashes: { sha256: '00'.repeat(32) }, custom: [] },
       }),
   ],
-  ['targets', 'delegations', (e) => void (e.signed.delegations = { keys: {}, roles: [] })],
+  ['targets', 'delegations an array', (e) => void (e.signed.delegations = [])],
+  ...(
+    [
+      ['delegated role named root', { name: 'root' }],
+      ['terminating "no"', { terminating: 'no' }],
+      ['paths and path_hash_prefixes', { path_hash_prefixes: ['ab'] }],
+      ['paths not strings', { paths: [1] }],
+      ['threshold 0', { threshold: 0 }],
+    ] as const
+  ).map(
+    ([what, change]) =>
+      [
+        'targets',
+        what,
+        (e: Envelope) =>
+          void (e.signed.delegations = {
+            keys: {},
+            roles: [{ ...DELEGATED_ROLE, ...change }],
+          }),
+      ] as const,
+  ),
+  [
+    'targets',
+    'duplicate delegated role names',
+    (e) => void (e.signed.delegations = { keys: {}, roles: [DELEGATED_ROLE, DELEGATED_ROLE] }),
+  ],
 ];
 
 function validEnvelope(repo: TestRepo, role: RoleName): Uint8Array {
