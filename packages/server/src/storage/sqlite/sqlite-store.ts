@@ -1,6 +1,5 @@
 import Database from 'better-sqlite3';
-import { DEVICE_STATES, FINAL_DEVICE_STATES } from '@patchcast/protocol';
-import type { DeviceState, Role, RolloutState } from '@patchcast/protocol';
+import type { RolloutState } from '@patchcast/protocol';
 import type {
   ApiTokenRecord,
   ArtifactRecord,
@@ -18,17 +17,28 @@ import type {
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { SqliteLogStore } from './sqlite-log-store.js';
 import { SqliteLeaseStore } from './sqlite-lease-store.js';
-import { toAssignment, toDevice, toRollout } from './rows.js';
-import type { AssignmentRow, DeviceRow, RolloutRow } from './rows.js';
+import { SqliteVulnStore } from './sqlite-vuln-store.js';
+import { SqliteRolloutEngineStore } from './sqlite-rollout-engine-store.js';
+import { SqliteSql, settle } from './sqlite-sql.js';
+import { SqliteIdentity } from './sqlite-identity.js';
+import { SqliteRepository } from './sqlite-repository.js';
+import { SqliteAssignments } from './sqlite-assignments.js';
 
-const FINAL_LIST = FINAL_DEVICE_STATES.map((s) => `'${s}'`).join(',');
-
-/** The embedded default: one SQLite file (WAL), synchronous calls behind the async Store port. */
+/**
+ * The embedded default: one SQLite file (WAL), synchronous calls behind the async Store port.
+ * The tables are served by one class per area (identity, repository, assignments) and one per
+ * sub-port; this class opens the file, migrates it, and delegates.
+ */
 export class SqliteStore implements Store {
   readonly kind = 'sqlite';
   readonly log: SqliteLogStore;
   readonly leases: SqliteLeaseStore;
+  readonly vulns: SqliteVulnStore;
+  readonly rolloutEngine: SqliteRolloutEngineStore;
   readonly #db: Database.Database;
+  readonly #identity: SqliteIdentity;
+  readonly #repository: SqliteRepository;
+  readonly #assignments: SqliteAssignments;
 
   constructor(path: string) {
     this.#db = new Database(path);
@@ -39,8 +49,13 @@ export class SqliteStore implements Store {
     this.#migrate();
     this.log = new SqliteLogStore(this.#db);
     this.leases = new SqliteLeaseStore(this.#db);
+    const sql = new SqliteSql(this.#db);
+    this.#identity = new SqliteIdentity(sql);
+    this.#repository = new SqliteRepository(sql);
+    this.#assignments = new SqliteAssignments(sql);
+    this.vulns = new SqliteVulnStore(this.#db);
+    this.rolloutEngine = new SqliteRolloutEngineStore(this.#db);
   }
-
   #migrate(): void {
     const applied = this.#db.pragma('user_version', { simple: true }) as number;
     for (let i = applied; i < SQLITE_MIGRATIONS.length; i++) {
@@ -52,342 +67,80 @@ export class SqliteStore implements Store {
   }
 
   close(): Promise<void> {
-    return this.#async(() => {
+    return settle(() => {
       this.#db.close();
     });
   }
 
-  /** Runs synchronous SQLite work, turning a throw into a rejected promise as the port requires. */
-  #async<T>(work: () => T): Promise<T> {
-    try {
-      return Promise.resolve(work());
-    } catch (error) {
-      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
-    }
-  }
-
-  #get<T>(sql: string, ...params: unknown[]): T | undefined {
-    return this.#db.prepare(sql).get(...params) as T | undefined;
-  }
-  #all<T>(sql: string, ...params: unknown[]): T[] {
-    return this.#db.prepare(sql).all(...params) as T[];
-  }
-  #run(sql: string, ...params: unknown[]): Database.RunResult {
-    return this.#db.prepare(sql).run(...params);
-  }
-
   getSetting(key: string): Promise<string | undefined> {
-    return this.#async(() => {
-      return this.#get<{ value: string }>('SELECT value FROM settings WHERE key = ?', key)?.value;
-    });
+    return this.#identity.getSetting(key);
   }
-
   initSetting(key: string, value: string): Promise<string> {
-    return this.#async(() => {
-      this.#run('INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)', key, value);
-      return (
-        this.#get<{ value: string }>('SELECT value FROM settings WHERE key = ?', key)?.value ??
-        value
-      );
-    });
+    return this.#identity.initSetting(key, value);
   }
-
-  createApiToken(t: ApiTokenRecord): Promise<void> {
-    return this.#async(() => {
-      this.#run(
-        'INSERT INTO api_tokens VALUES (?, ?, ?, ?, ?)',
-        t.id,
-        t.name,
-        t.role,
-        t.hash,
-        t.createdAt,
-      );
-    });
+  createApiToken(token: ApiTokenRecord): Promise<void> {
+    return this.#identity.createApiToken(token);
   }
-
   findApiToken(hash: string): Promise<ApiTokenRecord | undefined> {
-    return this.#async(() => {
-      const row = this.#get<{
-        id: string;
-        name: string;
-        role: Role;
-        hash: string;
-        created_at: string;
-      }>('SELECT * FROM api_tokens WHERE hash = ?', hash);
-      return (
-        row && {
-          id: row.id,
-          name: row.name,
-          role: row.role,
-          hash: row.hash,
-          createdAt: row.created_at,
-        }
-      );
-    });
+    return this.#identity.findApiToken(hash);
   }
-
-  createEnrollToken(t: EnrollTokenRecord): Promise<void> {
-    return this.#async(() => {
-      this.#run(
-        'INSERT INTO enroll_tokens (id, hash, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?)',
-        t.id,
-        t.hash,
-        t.createdBy,
-        t.createdAt,
-        t.expiresAt,
-      );
-    });
+  createEnrollToken(token: EnrollTokenRecord): Promise<void> {
+    return this.#identity.createEnrollToken(token);
   }
-
   consumeEnrollToken(hash: string, now: string): Promise<ConsumeResult> {
-    return this.#async(() => {
-      const consume = this.#db.transaction((): ConsumeResult => {
-        const row = this.#get<{ expires_at: string; used_at: string | null }>(
-          'SELECT expires_at, used_at FROM enroll_tokens WHERE hash = ?',
-          hash,
-        );
-        if (row === undefined) return 'unknown';
-        if (row.used_at !== null) return 'used';
-        if (Date.parse(row.expires_at) <= Date.parse(now)) return 'expired';
-        this.#run('UPDATE enroll_tokens SET used_at = ? WHERE hash = ?', now, hash);
-        return 'ok';
-      });
-      return consume.immediate();
-    });
+    return this.#identity.consumeEnrollToken(hash, now);
   }
-
-  createDevice(d: DeviceRecord): Promise<void> {
-    return this.#async(() => {
-      this.#run(
-        'INSERT INTO devices VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-        d.id,
-        d.name,
-        d.publicKey,
-        JSON.stringify(d.labels),
-        JSON.stringify(d.inventory),
-        d.enrolledAt,
-        d.lastSeenAt,
-        d.lastTimestampVersion,
-      );
-    });
+  createDevice(device: DeviceRecord): Promise<void> {
+    return this.#identity.createDevice(device);
   }
-
   getDevice(id: string): Promise<DeviceRecord | undefined> {
-    return this.#async(() => {
-      const row = this.#get<DeviceRow>('SELECT * FROM devices WHERE id = ?', id);
-      return row && toDevice(row);
-    });
+    return this.#identity.getDevice(id);
   }
-
   listDevices(): Promise<DeviceRecord[]> {
-    return this.#async(() => {
-      return this.#all<DeviceRow>('SELECT * FROM devices ORDER BY enrolled_at, id').map(toDevice);
-    });
+    return this.#identity.listDevices();
   }
-
   touchDevice(id: string, at: string, update: Parameters<Store['touchDevice']>[2]): Promise<void> {
-    return this.#async(() => {
-      this.#run(
-        `UPDATE devices SET last_seen_at = ?, inventory = COALESCE(?, inventory),
-         last_timestamp_version = MAX(last_timestamp_version, COALESCE(?, 0)) WHERE id = ?`,
-        at,
-        update.inventory === undefined ? null : JSON.stringify(update.inventory),
-        update.lastTimestampVersion ?? null,
-        id,
-      );
-    });
+    return this.#identity.touchDevice(id, at, update);
   }
 
   latestMetadata(role: MetadataRole): Promise<MetadataRecord | undefined> {
-    return this.#async(() => {
-      const row = this.#get<{ version: number; bytes: Buffer }>(
-        'SELECT version, bytes FROM metadata WHERE role = ? ORDER BY version DESC LIMIT 1',
-        role,
-      );
-      return row && { role, version: row.version, bytes: new Uint8Array(row.bytes) };
-    });
+    return this.#repository.latestMetadata(role);
   }
-
   getMetadata(role: MetadataRole, version: number): Promise<MetadataRecord | undefined> {
-    return this.#async(() => {
-      const row = this.#get<{ bytes: Buffer }>(
-        'SELECT bytes FROM metadata WHERE role = ? AND version = ?',
-        role,
-        version,
-      );
-      return row && { role, version, bytes: new Uint8Array(row.bytes) };
-    });
+    return this.#repository.getMetadata(role, version);
   }
-
-  commitMetadata(
-    records: readonly MetadataRecord[],
-    expectTargetsVersion?: number,
-  ): Promise<boolean> {
-    return this.#async(() => {
-      const commit = this.#db.transaction((): boolean => {
-        if (expectTargetsVersion !== undefined) {
-          const latest = this.#get<{ v: number | null }>(
-            "SELECT MAX(version) AS v FROM metadata WHERE role = 'targets'",
-          );
-          if ((latest?.v ?? 0) !== expectTargetsVersion) return false;
-        }
-        for (const r of records) {
-          this.#run(
-            'INSERT INTO metadata (role, version, bytes) VALUES (?, ?, ?)',
-            r.role,
-            r.version,
-            Buffer.from(r.bytes),
-          );
-        }
-        return true;
-      });
-      return commit.immediate();
-    });
+  commitMetadata(records: readonly MetadataRecord[], expectTargets?: number): Promise<boolean> {
+    return this.#repository.commitMetadata(records, expectTargets);
   }
-
-  putArtifact(a: ArtifactRecord): Promise<void> {
-    return this.#async(() => {
-      this.#run(
-        'INSERT OR IGNORE INTO artifacts VALUES (?, ?, ?)',
-        a.sha256,
-        a.length,
-        a.createdAt,
-      );
-    });
+  putArtifact(artifact: ArtifactRecord): Promise<void> {
+    return this.#repository.putArtifact(artifact);
   }
-
   getArtifact(sha256: string): Promise<ArtifactRecord | undefined> {
-    return this.#async(() => {
-      const row = this.#get<{ length: number; created_at: string }>(
-        'SELECT * FROM artifacts WHERE sha256 = ?',
-        sha256,
-      );
-      return row && { sha256, length: row.length, createdAt: row.created_at };
-    });
+    return this.#repository.getArtifact(sha256);
   }
 
-  createRollout(r: RolloutRecord, deviceIds: readonly string[]): Promise<void> {
-    return this.#async(() => {
-      this.#db
-        .transaction(() => {
-          this.#run(
-            'INSERT INTO rollouts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-            r.id,
-            r.patch.name,
-            r.patch.version,
-            r.targetPath,
-            JSON.stringify(r.selector),
-            r.state,
-            r.createdAt,
-            r.createdBy,
-            r.completedAt,
-          );
-          const insert = this.#db.prepare(
-            "INSERT INTO assignments (rollout_id, device_id, state, updated_at) VALUES (?, ?, 'pending', ?)",
-          );
-          for (const id of deviceIds) insert.run(r.id, id, r.createdAt);
-        })
-        .immediate();
-    });
+  createRollout(rollout: RolloutRecord, deviceIds: readonly string[]): Promise<void> {
+    return this.#assignments.createRollout(rollout, deviceIds);
   }
-
   getRollout(id: string): Promise<RolloutRecord | undefined> {
-    return this.#async(() => {
-      const row = this.#get<RolloutRow>('SELECT * FROM rollouts WHERE id = ?', id);
-      return row && toRollout(row);
-    });
+    return this.#assignments.getRollout(id);
   }
-
   listRollouts(): Promise<RolloutRecord[]> {
-    return this.#async(() => {
-      return this.#all<RolloutRow>('SELECT * FROM rollouts ORDER BY created_at DESC, id').map(
-        toRollout,
-      );
-    });
+    return this.#assignments.listRollouts();
   }
-
   setRolloutState(id: string, state: RolloutState, completedAt: string | null): Promise<void> {
-    return this.#async(() => {
-      this.#run(
-        'UPDATE rollouts SET state = ?, completed_at = ? WHERE id = ?',
-        state,
-        completedAt,
-        id,
-      );
-    });
+    return this.#assignments.setRolloutState(id, state, completedAt);
   }
-
   assignments(rolloutId: string): Promise<AssignmentRecord[]> {
-    return this.#async(() => {
-      const rows = this.#all<AssignmentRow>(
-        'SELECT * FROM assignments WHERE rollout_id = ? ORDER BY device_id',
-        rolloutId,
-      );
-      return rows.map(toAssignment);
-    });
+    return this.#assignments.assignments(rolloutId);
   }
-
   openAssignments(deviceId: string): Promise<AssignmentRecord[]> {
-    return this.#async(() => {
-      const rows = this.#all<AssignmentRow>(
-        `SELECT a.* FROM assignments a JOIN rollouts r ON r.id = a.rollout_id
-         WHERE a.device_id = ? AND a.state NOT IN (${FINAL_LIST}) ORDER BY r.created_at, r.id`,
-        deviceId,
-      );
-      return rows.map(toAssignment);
-    });
+    return this.#assignments.openAssignments(deviceId);
   }
-
   markNotified(rolloutId: string, deviceIds: readonly string[], at: string): Promise<void> {
-    return this.#async(() => {
-      const update = this.#db.prepare(
-        "UPDATE assignments SET state = 'notified', updated_at = ? WHERE rollout_id = ? AND device_id = ? AND state = 'pending'",
-      );
-      this.#db.transaction(() => deviceIds.forEach((id) => update.run(at, rolloutId, id)))();
-    });
+    return this.#assignments.markNotified(rolloutId, deviceIds, at);
   }
-
-  applyReport(r: ReportInput): Promise<ReportOutcome> {
-    return this.#async(() => {
-      const apply = this.#db.transaction((): ReportOutcome => {
-        const inserted = this.#run(
-          'INSERT OR IGNORE INTO reports VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-          r.reportId,
-          r.rolloutId,
-          r.deviceId,
-          r.state,
-          r.error?.code ?? null,
-          r.error?.message ?? null,
-          r.timings === null ? null : JSON.stringify(r.timings),
-          r.at,
-        );
-        if (inserted.changes === 0) return 'duplicate';
-        const current = this.#get<{ state: DeviceState }>(
-          'SELECT state FROM assignments WHERE rollout_id = ? AND device_id = ?',
-          r.rolloutId,
-          r.deviceId,
-        );
-        if (current === undefined) return 'unknown-assignment';
-        if (!isForward(current.state, r.state)) return 'stale';
-        this.#run(
-          'UPDATE assignments SET state = ?, error_code = ?, error_message = ?, updated_at = ? WHERE rollout_id = ? AND device_id = ?',
-          r.state,
-          r.error?.code ?? null,
-          r.error?.message ?? null,
-          r.at,
-          r.rolloutId,
-          r.deviceId,
-        );
-        return 'applied';
-      });
-      return apply.immediate();
-    });
+  applyReport(report: ReportInput): Promise<ReportOutcome> {
+    return this.#assignments.applyReport(report);
   }
-}
-
-/** States only move forward; a final state never changes. */
-function isForward(from: DeviceState, to: DeviceState): boolean {
-  if (FINAL_DEVICE_STATES.includes(from)) return false;
-  const rank = (s: DeviceState) => Math.min(DEVICE_STATES.indexOf(s), 4);
-  return rank(to) >= rank(from);
 }
