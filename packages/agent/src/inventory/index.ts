@@ -17,3 +17,9 @@ export type {
   OsRelease,
   PackageInventory,
 } from './inventory-types.js';
+export { INVENTORY_CONFIG_FILE, readInventoryConfig } from './inventory-config.js';
+export type { InventoryConfig } from './inventory-config.js';
+export { PackageInventorySync } from './inventory-sync.js';
+export type { InventorySyncDeps } from './inventory-sync.js';
+export { startInventorySync } from './inventory-agent.js';
+export type { InventoryAgent } from './inventory-agent.js';

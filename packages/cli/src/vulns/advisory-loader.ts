@@ -20,6 +20,8 @@ export interface RejectedRecord {
 export interface LoadedAdvisories {
   readonly records: OsvRecord[];
   readonly rejected: RejectedRecord[];
+  /** With `keepRaw`: each valid record's JSON value and where it came from, in `records` order. */
+  readonly raw: { readonly value: unknown; readonly file: string }[] | undefined;
 }
 
 const MAX_JSON_BYTES = 64 * 1024 * 1024;
@@ -27,8 +29,10 @@ const MAX_JSON_BYTES = 64 * 1024 * 1024;
 function addValue(value: unknown, file: string, out: LoadedAdvisories, progress: Progress): void {
   const result = parseOsvRecord(value);
   progress.record(!result.ok);
-  if (result.ok) out.records.push(result.record);
-  else out.rejected.push({ file, id: result.id, reason: formatProblem(result.problem) });
+  if (result.ok) {
+    out.records.push(result.record);
+    out.raw?.push({ value, file });
+  } else out.rejected.push({ file, id: result.id, reason: formatProblem(result.problem) });
 }
 
 /** One JSON document: a record, or an array of records. */
@@ -85,8 +89,13 @@ async function kindOf(path: string): Promise<'folder' | 'file'> {
 export async function loadAdvisories(
   paths: readonly string[],
   progress: Progress,
+  options: { readonly keepRaw?: boolean } = {},
 ): Promise<LoadedAdvisories> {
-  const out: LoadedAdvisories = { records: [], rejected: [] };
+  const out: LoadedAdvisories = {
+    records: [],
+    rejected: [],
+    raw: options.keepRaw === true ? [] : undefined,
+  };
   for (const path of paths) {
     if ((await kindOf(path)) === 'folder') await addFolder(path, out, progress);
     else await addFile(path, out, progress);

@@ -38,20 +38,22 @@ function inFile<T>(path: string, parse: () => T): T {
   }
 }
 
+function parseKevText(text: string): KevCatalog {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new PatchcastError(
+      'THREAT_DATA_INVALID',
+      `Not a CISA KEV catalog: not JSON (${(error as Error).message}).`,
+    );
+  }
+  return parseKevCatalog(value);
+}
+
 export async function loadKev(path: string): Promise<KevCatalog> {
   const text = await readText(path, 'KEV catalog');
-  return inFile(path, () => {
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      throw new PatchcastError(
-        'THREAT_DATA_INVALID',
-        `Not a CISA KEV catalog: not JSON (${(error as Error).message}).`,
-      );
-    }
-    return parseKevCatalog(value);
-  });
+  return inFile(path, () => parseKevText(text));
 }
 
 export async function loadEpss(path: string): Promise<EpssScores> {
@@ -62,4 +64,25 @@ export async function loadEpss(path: string): Promise<EpssScores> {
 export async function loadPolicy(path: string): Promise<DeadlinePolicy> {
   const text = await readText(path, 'deadline policy');
   return inFile(path, () => parseDeadlinePolicyCsv(text, path));
+}
+
+/** The checked text of a KEV catalog, for upload (the server checks it again). */
+export async function loadKevText(path: string): Promise<string> {
+  const text = await readText(path, 'KEV catalog');
+  inFile(path, () => parseKevText(text));
+  return text;
+}
+
+/** The checked text of an EPSS CSV (decompressed when .gz), for upload. */
+export async function loadEpssText(path: string): Promise<string> {
+  const text = await readText(path, 'EPSS file');
+  inFile(path, () => parseEpssCsv(text));
+  return text;
+}
+
+/** The checked text of a deadline policy table, for upload. */
+export async function loadPolicyText(path: string): Promise<string> {
+  const text = await readText(path, 'deadline policy');
+  inFile(path, () => parseDeadlinePolicyCsv(text, path));
+  return text;
 }

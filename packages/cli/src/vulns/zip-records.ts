@@ -14,9 +14,13 @@ export const SIGNATURES = {
 } as const;
 
 export function zipError(file: string, reason: string): PatchcastError {
-  return new PatchcastError('ARCHIVE_INVALID', `${file} is not a readable ZIP archive: ${reason}.`, {
-    hint: 'Use the per-ecosystem all.zip archives as osv.dev publishes them.',
-  });
+  return new PatchcastError(
+    'ARCHIVE_INVALID',
+    `${file} is not a readable ZIP archive: ${reason}.`,
+    {
+      hint: 'Use the per-ecosystem all.zip archives as osv.dev publishes them.',
+    },
+  );
 }
 
 /** A bounds-checked little-endian view of the archive. */

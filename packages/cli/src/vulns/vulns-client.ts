@@ -1,0 +1,104 @@
+/** The CLI's client for the vulns API (protocol/inventory/vulns-api.ts), over fetch. */
+import type { z } from 'zod';
+import { PatchcastError, isErrorCode } from '@patchcast/core';
+import {
+  VULN_ROUTES,
+  complianceReportResponse,
+  errorBodySchema,
+  findingsResponse,
+  importCreatedResponse,
+  importStagedResponse,
+  importSummaryResponse,
+  normalizeServerUrl,
+  queueResponse,
+} from '@patchcast/protocol';
+import type { ComplianceReport, FindingState, VulnDataKind } from '@patchcast/protocol';
+
+const TIMEOUT_MS = 300_000;
+
+export class VulnsClient {
+  readonly #server: string;
+  readonly #token: string;
+
+  constructor(server: string, token: string) {
+    this.#server = normalizeServerUrl(server);
+    this.#token = token;
+  }
+
+  createImport() {
+    return this.#call(VULN_ROUTES.imports, importCreatedResponse, 'POST', {});
+  }
+  stageAdvisories(id: string, records: readonly unknown[], sources: readonly string[]) {
+    const path = VULN_ROUTES.importAdvisories.replace(':id', encodeURIComponent(id));
+    return this.#call(path, importStagedResponse, 'POST', { records, sources });
+  }
+  stageData(id: string, kind: VulnDataKind, text: string, source: string) {
+    const path = VULN_ROUTES.importData
+      .replace(':id', encodeURIComponent(id))
+      .replace(':kind', kind);
+    return this.#call(path, importStagedResponse, 'PUT', { text, source });
+  }
+  commitImport(id: string) {
+    const path = VULN_ROUTES.importCommit.replace(':id', encodeURIComponent(id));
+    return this.#call(path, importSummaryResponse, 'POST', {});
+  }
+  findings(device: string | undefined, state: FindingState) {
+    const query = new URLSearchParams({ state, ...(device === undefined ? {} : { device }) });
+    return this.#call(`${VULN_ROUTES.findings}?${query.toString()}`, findingsResponse, 'GET');
+  }
+  queue() {
+    return this.#call(VULN_ROUTES.queue, queueResponse, 'GET');
+  }
+  async report(): Promise<ComplianceReport> {
+    const report = await this.#call(VULN_ROUTES.report, complianceReportResponse, 'GET');
+    return report as unknown as ComplianceReport;
+  }
+
+  async #call<T>(
+    path: string,
+    schema: z.ZodType<T>,
+    method: 'GET' | 'POST' | 'PUT',
+    json?: unknown,
+  ): Promise<T> {
+    const response = await this.#fetch(path, method, json);
+    const parsed = schema.safeParse(await response.json().catch(() => undefined));
+    if (parsed.success) return parsed.data;
+    throw new PatchcastError(
+      'SERVER_ERROR',
+      `the server's answer to ${path} has an unexpected shape`,
+      {
+        hint: 'check that the CLI and the server are the same version',
+      },
+    );
+  }
+
+  async #fetch(path: string, method: string, json: unknown): Promise<Response> {
+    const headers: Record<string, string> = { authorization: `Bearer ${this.#token}` };
+    if (json !== undefined) headers['content-type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await fetch(`${this.#server}${path}`, {
+        method,
+        headers,
+        body: json === undefined ? undefined : JSON.stringify(json),
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
+    } catch (error) {
+      const cause =
+        error instanceof Error
+          ? ((error.cause as Error | undefined)?.message ?? error.message)
+          : String(error);
+      throw new PatchcastError('SERVER_UNREACHABLE', `cannot reach ${this.#server}: ${cause}`, {
+        hint: 'check --server (or PATCHCAST_SERVER) and that `patchcast server` is running',
+        cause: error,
+      });
+    }
+    if (response.ok) return response;
+    const body = errorBodySchema.safeParse(await response.json().catch(() => undefined));
+    if (body.success && isErrorCode(body.data.error.code)) {
+      const { code, message, hint } = body.data.error;
+      throw new PatchcastError(code, message, { hint });
+    }
+    throw new PatchcastError('SERVER_ERROR', `the server answered HTTP ${response.status}`);
+  }
+}

@@ -1,0 +1,275 @@
+/**
+ * Vulnerability management end to end, with real processes: a server, an agent whose package
+ * inventory comes from files in its managed root, `patchcast vulns import` (all-or-nothing),
+ * findings and the queue, a published patch that declares its fix, the rollout that installs it,
+ * the finding closed by that patch, and the compliance report in JSON, CSV and HTML.
+ */
+import { test } from 'node:test';
+import type { TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { Harness, eventually } from '../harness.js';
+import { writePatchSource } from '../patch-source.js';
+import { fixture } from './paths.js';
+
+type Finding = {
+  advisoryId: string;
+  package: string;
+  state: string;
+  closedAt: string | null;
+  closedBy: string | null;
+  patches: string[];
+  risk: { score: number; factors: { factor: string; contribution: number }[] };
+  deadline: { dueDate?: string; source: string };
+  kev?: unknown;
+  epss?: { epss: number };
+  owner: string | null;
+};
+
+function dpkgStatus(opensslVersion: string): string {
+  return ['libssl3', 'openssl']
+    .map((name) =>
+      [
+        `Package: ${name}`,
+        'Status: install ok installed',
+        'Architecture: amd64',
+        ...(name === 'openssl' ? [] : [`Source: openssl`]),
+        `Version: ${opensslVersion}`,
+        '',
+      ].join('\n'),
+    )
+    .join('\n');
+}
+
+const OS_RELEASE = 'ID=debian\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\n';
+const LOCKFILE = JSON.stringify({
+  name: 'app',
+  lockfileVersion: 3,
+  packages: { '': { name: 'app' }, 'node_modules/lodash': { version: '4.17.20' } },
+});
+const EPSS =
+  '#model_version:v2025.03.14,score_date:2025-03-01T00:00:00+0000\ncve,epss,percentile\nCVE-2023-5363,0.42,0.97\n';
+
+async function put(path: string, text: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, text);
+}
+
+/** An agent whose inventory comes from files under its managed root. */
+async function prepareAgent(h: Harness, name: string): Promise<string> {
+  const { data, root } = h.agentDirs(name);
+  await put(join(root, 'var/lib/dpkg/status'), dpkgStatus('3.0.11-1~deb12u1'));
+  await put(join(root, 'etc/os-release'), OS_RELEASE);
+  await put(join(root, 'srv/app/package-lock.json'), LOCKFILE);
+  await put(
+    join(data, 'inventory.json'),
+    JSON.stringify({
+      dpkgStatus: join(root, 'var/lib/dpkg/status'),
+      osRelease: [join(root, 'etc/os-release')],
+      npmLockfiles: [join(root, 'srv/app/package-lock.json')],
+    }),
+  );
+  return root;
+}
+
+async function fails(h: Harness, args: readonly string[], code: string, message: RegExp) {
+  const result = await h.cli(['vulns', 'import', ...args, '--json']);
+  assert.equal(result.code, 1, result.stderr);
+  const body = JSON.parse(result.stdout) as { error: { code: string; message: string } };
+  assert.equal(body.error.code, code, result.stdout);
+  assert.match(body.error.message, message);
+}
+
+async function findings(h: Harness, state = 'open'): Promise<Finding[]> {
+  return (await h.cliJson<{ findings: Finding[] }>(['vulns', 'findings', '--state', state]))
+    .findings;
+}
+
+test('import, findings, queue, a patch that closes a finding, and the compliance report', async (t) => {
+  const h = await Harness.create();
+  try {
+    await h.startServer();
+    await prepareAgent(h, 'web-1');
+    await h.startAgent('web-1', ['exposure=internet', 'owner=web-team']);
+    const kev = fixture('kev-small.json');
+    const epss = join(h.dir, 'epss.csv');
+    await writeFile(epss, EPSS);
+    const broken = join(h.dir, 'broken.zip');
+    await writeFile(broken, 'PK\u0003\u0004 not really a zip');
+    const badPolicy = join(h.dir, 'policy.csv');
+    await writeFile(badPolicy, 'row,In KEV\n1,yes\n');
+
+    // Every bad input refuses the whole import, naming the file and record; nothing is stored.
+    await fails(
+      h,
+      ['--osv', fixture('advisories/debian')],
+      'ADVISORY_INVALID',
+      /ELA-669-1-dirty\.json/,
+    );
+    await fails(h, ['--osv', broken], 'ARCHIVE_INVALID', /broken\.zip/);
+    await fails(
+      h,
+      ['--osv', fixture('advisories/npm'), '--kev', fixture('kev-wrong-shape.json')],
+      'THREAT_DATA_INVALID',
+      /kev-wrong-shape\.json/,
+    );
+    await fails(h, ['--epss', kev], 'THREAT_DATA_INVALID', /Not an EPSS scores file/);
+    await fails(h, ['--policy', badPolicy], 'POLICY_INVALID', /policy\.csv/);
+    assert.equal((await h.cliJson<{ queue: unknown[] }>(['vulns', 'queue'])).queue.length, 0);
+
+    const imported = await h.cli([
+      'vulns',
+      'import',
+      '--osv',
+      fixture('advisories/debian/DSA-5532-1.json'),
+      '--osv',
+      fixture('advisories/npm'),
+      '--kev',
+      kev,
+      '--epss',
+      epss,
+      '--json',
+    ]);
+    assert.equal(imported.code, 0, imported.stderr);
+    assert.match(imported.stderr, /uploaded \d+\/\d+ advisories/, 'progress on stderr');
+    const summary = JSON.parse(imported.stdout) as {
+      advisories: { added: number; total: number };
+      data: string[];
+    };
+    assert.equal(summary.advisories.total, summary.advisories.added);
+    assert.deepEqual(summary.data, ['epss', 'kev']);
+
+    // The agent sent its inventory when it connected; findings come from it.
+    const open = await eventually(async () => {
+      const list = await findings(h);
+      return list.some((f) => f.advisoryId === 'DSA-5532-1') ? list : undefined;
+    }, 'the openssl finding');
+    const openssl = open.find((f) => f.advisoryId === 'DSA-5532-1');
+    assert.ok(openssl !== undefined);
+    assert.equal(openssl.package, 'openssl');
+    assert.ok(openssl.kev !== undefined, 'CVE-2023-5363 is in the KEV catalog');
+    assert.equal(openssl.epss?.epss, 0.42);
+    assert.equal(openssl.deadline.source, 'kev');
+    assert.equal(openssl.owner, 'web-team');
+    assert.deepEqual(
+      openssl.risk.factors.map((f) => f.factor),
+      ['cvss', 'epss', 'kev', 'criticality', 'exposure'],
+    );
+    assert.ok(open.some((f) => f.advisoryId === 'GHSA-35jh-r3h4-6jhm' && f.package === 'lodash'));
+    const again = await h.cli(['vulns', 'import', '--osv', fixture('advisories/npm'), '--json']);
+    const unchanged = JSON.parse(again.stdout) as {
+      advisories: { added: number; unchanged: number };
+    };
+    assert.equal(unchanged.advisories.added, 0, 'importing the same records again adds nothing');
+    assert.ok(unchanged.advisories.unchanged > 0);
+
+    // A patch declares its fix; the queue links the finding to it.
+    const source = await writePatchSource(
+      join(h.dir, 'fix-src'),
+      { 'var/lib/dpkg/status': dpkgStatus('3.0.11-1~deb12u2') },
+      {
+        fixes: [
+          {
+            advisories: ['DSA-5532-1', 'CVE-2023-5363'],
+            package: 'openssl',
+            ecosystem: 'Debian:12',
+            fixedVersion: '3.0.11-1~deb12u2',
+          },
+        ],
+      },
+    );
+    await h.publish(source, 'openssl-fix', '1.0.0');
+    const queue = await h.cliJson<{
+      queue: Finding[];
+      patches: { patch: string; findings: number; riskRemoved: number }[];
+    }>(['vulns', 'queue']);
+    assert.deepEqual(queue.queue.find((f) => f.advisoryId === 'DSA-5532-1')?.patches, [
+      'openssl-fix@1.0.0',
+    ]);
+    assert.equal(queue.patches[0]?.patch, 'openssl-fix@1.0.0');
+    assert.ok((queue.patches[0]?.riskRemoved ?? 0) > 0);
+    const text = await h.cli(['vulns', 'queue']);
+    assert.match(text.stdout, /DSA-5532-1 .*openssl-fix@1\.0\.0/);
+
+    // Installing it changes the inventory; the finding closes, naming the patch.
+    const rollout = await h.cliJson<{ id: string }>([
+      'rollout',
+      'start',
+      'openssl-fix@1.0.0',
+      '--devices',
+      'all',
+    ]);
+    await h.settled(rollout.id);
+    const closed = await eventually(async () => {
+      const list = await findings(h, 'closed');
+      return list.find((f) => f.advisoryId === 'DSA-5532-1');
+    }, 'the openssl finding to close');
+    assert.equal(closed.closedBy, 'openssl-fix@1.0.0');
+    assert.ok(closed.closedAt !== null);
+    assert.ok((await findings(h)).every((f) => f.advisoryId !== 'DSA-5532-1'));
+
+    // The compliance report.
+    const report = await h.cliJson<{
+      totals: { closed: number; open: number; meanTimeToRemediateDays: number | null };
+      byOutcome: { outcome: string }[];
+      devices: { name: string; owner: string | null }[];
+    }>(['vulns', 'report', '--format', 'json']);
+    assert.equal(report.totals.closed, 1);
+    assert.ok(report.totals.open >= 1);
+    assert.ok(report.totals.meanTimeToRemediateDays !== null);
+    assert.ok(report.byOutcome.some((r) => r.outcome === 'KEV due date'));
+    assert.deepEqual(
+      report.devices.map((d) => [d.name, d.owner]),
+      [['web-1', 'web-team']],
+    );
+    const csvFile = join(h.dir, 'report.csv');
+    assert.equal((await h.cli(['vulns', 'report', '--format', 'csv', '--out', csvFile])).code, 0);
+    const csv = await readFile(csvFile, 'utf8');
+    assert.match(csv, /^table,key,name,owner,findings,open,overdue,closed,/);
+    assert.match(csv, /\r\ndevice,dev_[^,]+,web-1,web-team,/);
+    const htmlFile = join(h.dir, 'report.html');
+    assert.equal((await h.cli(['vulns', 'report', '--format', 'html', '--out', htmlFile])).code, 0);
+    await checkHtml(htmlFile);
+    await t.test('the HTML report renders in headless chromium', (st) => renderHtml(st, htmlFile));
+  } finally {
+    await h.close();
+  }
+});
+
+const BROWSERS = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+
+async function checkHtml(file: string): Promise<void> {
+  const html = await readFile(file, 'utf8');
+  assert.match(html, /^<!DOCTYPE html>/);
+  assert.match(html, /<svg /, 'charts are inline SVG');
+  assert.doesNotMatch(html, /https?:\/\/|\/\/[a-z0-9.-]+\.[a-z]{2,}\//i, 'no URL of any kind');
+  assert.doesNotMatch(html, /\b(src|href|srcset|action)\s*=/i, 'no external reference');
+  assert.doesNotMatch(html, /@import|url\(|<script|<link|<iframe/i, 'nothing that loads');
+}
+
+async function renderHtml(t: TestContext, file: string): Promise<void> {
+  const browser = BROWSERS.find((b) => existsSync(b));
+  if (browser === undefined) {
+    t.skip('no /usr/bin/chromium on this machine: the HTML report was not rendered');
+    return;
+  }
+  const png = `${file}.png`;
+  const run = spawnSync(
+    browser,
+    [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      `--screenshot=${png}`,
+      '--window-size=1024,2000',
+      `file://${file}`,
+    ],
+    { timeout: 60_000 },
+  );
+  assert.equal(run.status, 0, run.stderr.toString());
+  const bytes = await readFile(png);
+  assert.deepEqual([...bytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], 'a PNG was rendered');
+}
