@@ -25,7 +25,7 @@ import type {
 import type { RolloutState } from '@patchcast/protocol';
 import { PatchcastError } from '@patchcast/core';
 import { PG_TYPES, PgDb } from './pg-db.js';
-import { migrate } from './pg-migrate.js';
+import { migrate, quoteIdent } from './pg-migrate.js';
 import { checkPostgresUrl, dbUnavailable } from './pg-url.js';
 import { PgIdentity } from './pg-identity.js';
 import { PgRepository } from './pg-repository.js';
@@ -76,6 +76,7 @@ export class PgStore implements Store {
   static async open(options: PgStoreOptions): Promise<PgStore> {
     checkPostgresUrl(options.url);
     const schema = options.schema ?? 'public';
+    quoteIdent(schema);
     const pool = new pg.Pool({
       connectionString: options.url,
       max: options.poolSize ?? DEFAULT_PG_POOL_SIZE,
