@@ -1,10 +1,10 @@
-/** Offline install of a bundle file (`patchcast apply`): the agent's engine, without a server. */
+/** Offline install of a bundle file (`patchcast apply`): the agent's installers, without a server. */
 import { open } from 'node:fs/promises';
 import { PatchcastError } from '@patchcast/core';
 import { DEFAULT_BUNDLE_LIMITS, readBundle } from '@patchcast/protocol';
 import type { ParsedBundle } from '@patchcast/protocol';
 import { errnoOf } from './fs-util.js';
-import { installBundle } from './transaction.js';
+import { installPatch } from '../installers/install-patch.js';
 import type { InstallOutcome } from './types.js';
 
 export interface ApplyFileRequest {
@@ -22,7 +22,7 @@ export interface ApplyFileResult {
 export async function applyBundleFile(request: ApplyFileRequest): Promise<ApplyFileResult> {
   const bundle = await readBundleFile(request.bundlePath);
   const { name, version } = bundle.manifest;
-  const outcome = await installBundle({
+  const outcome = await installPatch({
     bundle,
     root: request.root,
     stateDir: request.stateDir,

@@ -33,11 +33,7 @@ export async function backupFiles(
   crashPoint('backups-synced');
 }
 
-async function backupFile(
-  source: string,
-  backup: string,
-  original: OriginalFile,
-): Promise<void> {
+async function backupFile(source: string, backup: string, original: OriginalFile): Promise<void> {
   try {
     await link(source, backup);
   } catch (error) {

@@ -1,5 +1,11 @@
-export { installBundle } from './transaction.js';
-export { recoverTransactions } from './recover.js';
+/**
+ * installBundle and recoverTransactions serve every installer kind (files, dpkg, npm): they are
+ * installPatch and recoverInstalls of ../installers/, under the names the agent has always used.
+ */
+export {
+  installPatch as installBundle,
+  recoverInstalls as recoverTransactions,
+} from '../installers/install-patch.js';
 export { INSTALL_PHASES } from './types.js';
 export type {
   InstallOutcome,

@@ -3,24 +3,11 @@ import { readdir } from 'node:fs/promises';
 import { discardTransaction } from './cleanup.js';
 import { errnoOf } from './fs-util.js';
 import { readJournal, setJournalState } from './journal.js';
-import { acquireInstallLock } from './lock.js';
 import { rollBack } from './rollback.js';
-import { resolveRoots } from './roots.js';
 import { txLayout, txRoot } from './tx-layout.js';
 import type { RecoveryResult } from './types.js';
 
 const TXID = /^[0-9a-z]+-[0-9a-f]{8}$/;
-
-export async function recoverTransactions(root: string, stateDir: string): Promise<RecoveryResult> {
-  if ((await pendingTransactions(stateDir)).length === 0) return { recovered: 0, action: 'none' };
-  const roots = await resolveRoots(root, stateDir);
-  const lock = await acquireInstallLock(roots.stateDir);
-  try {
-    return await recoverAll(roots.root, roots.stateDir);
-  } finally {
-    await lock.release();
-  }
-}
 
 /** Caller holds the install lock; `root` and `stateDir` are real paths. */
 export async function recoverAll(root: string, stateDir: string): Promise<RecoveryResult> {

@@ -1,4 +1,4 @@
-/** installBundle: plan, stage, journal, preInstall, back up, apply, postInstall, health, commit. */
+/** The files installer: plan, stage, journal, preInstall, back up, apply, postInstall, health, commit. */
 import { mkdir } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { PatchcastError } from '@patchcast/core';
@@ -12,30 +12,24 @@ import type { StepName } from './hooks.js';
 import { setJournalState, writeJournal } from './journal.js';
 import { JOURNAL_FORMAT } from './journal-model.js';
 import type { Journal } from './journal-model.js';
-import { acquireInstallLock } from './lock.js';
 import { planInstall } from './plan.js';
 import type { InstallPlan } from './plan.js';
 import { ProgressLog } from './progress-log.js';
-import { recoverAll } from './recover.js';
 import { rollBack } from './rollback.js';
-import { resolveRoots } from './roots.js';
 import { stageFiles } from './stage.js';
 import { txLayout, txRoot } from './tx-layout.js';
 import type { TxLayout } from './tx-layout.js';
 import type { InstallOutcome, InstallPhase, InstallRequest } from './types.js';
 
-export async function installBundle(request: InstallRequest): Promise<InstallOutcome> {
-  const started = performance.now();
-  const { root, stateDir, stateInRoot } = await resolveRoots(request.root, request.stateDir);
-  const lock = await acquireInstallLock(stateDir);
-  try {
-    await recoverAll(root, stateDir);
-    const plan = await planInstall(request.bundle.manifest, root, stateInRoot);
-    const tx = await Transaction.begin({ ...request, root, stateDir }, plan, started);
-    return await tx.run();
-  } finally {
-    await lock.release();
-  }
+/** The files installer's transaction; the caller resolved the roots and holds the lock. */
+export async function installFiles(
+  request: InstallRequest,
+  stateInRoot: string | undefined,
+  started = performance.now(),
+): Promise<InstallOutcome> {
+  const plan = await planInstall(request.bundle.manifest, request.root, stateInRoot);
+  const tx = await Transaction.begin(request, plan, started);
+  return tx.run();
 }
 
 type TimedStep = 'stageMs' | 'applyMs' | 'healthMs';
@@ -210,7 +204,7 @@ export class Transaction {
   }
 }
 
-function outcomeError(error: unknown): NonNullable<InstallOutcome['error']> {
+export function outcomeError(error: unknown): NonNullable<InstallOutcome['error']> {
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof PatchcastError && PASSED_THROUGH.has(error.code)) {
     return { code: error.code, message };
@@ -226,7 +220,7 @@ function rollbackFailed(cause: unknown, rollbackError: unknown, layout: TxLayout
     'INSTALL_FAILED',
     `install failed (${first}); rollback did not finish: ${second}`,
     {
-      hint: `the journal in ${layout.dir} is kept; recoverTransactions (run at agent start) finishes the rollback`,
+      hint: `the journal in ${layout.dir} is kept; recovery (at agent start, or patchcast apply --recover) finishes the rollback`,
       cause: rollbackError,
     },
   );
