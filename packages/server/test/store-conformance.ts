@@ -267,6 +267,104 @@ export function storeConformance(name: string, makeStore: () => Promise<Store>):
     );
 
     test(
+      'artifacts: the first record wins; lengths beyond 2^31 round-trip',
+      withStore(async (store) => {
+        const sha = 'ab'.repeat(32);
+        await store.putArtifact({ sha256: sha, length: 3_000_000_000, createdAt: T0 });
+        await store.putArtifact({ sha256: sha, length: 1, createdAt: '2026-02-01T00:00:00.000Z' });
+        assert.deepEqual(await store.getArtifact(sha), {
+          sha256: sha,
+          length: 3_000_000_000,
+          createdAt: T0,
+        });
+        assert.equal(await store.getArtifact('cd'.repeat(32)), undefined);
+      }),
+    );
+
+    test(
+      'metadata bytes round-trip exactly, including NUL and 0xff',
+      withStore(async (store) => {
+        const bytes = new Uint8Array([0, 255, 1, 0, 128, 10, 0]);
+        assert.equal(await store.commitMetadata([{ role: 'root', version: 1, bytes }]), true);
+        assert.deepEqual((await store.getMetadata('root', 1))?.bytes, bytes);
+        assert.deepEqual((await store.latestMetadata('root'))?.bytes, bytes);
+        assert.equal(await store.latestMetadata('timestamp'), undefined);
+      }),
+    );
+
+    test(
+      'a rollout naming an unknown device is refused and writes nothing',
+      withStore(async (store) => {
+        await store.createDevice(device('dev_a'));
+        await assert.rejects(store.createRollout(rollout('ro_1'), ['dev_a', 'dev_missing']));
+        assert.equal(await store.getRollout('ro_1'), undefined);
+        assert.deepEqual(await store.assignments('ro_1'), []);
+      }),
+    );
+
+    test(
+      'lists sort by byte order (upper case before lower case), whatever the locale',
+      withStore(async (store) => {
+        for (const id of ['dev_b', 'dev_B', 'dev_a', 'dev_\u00e9']) {
+          await store.createDevice({ ...device(id, { site: 'Zürich' }), name: id });
+        }
+        assert.deepEqual(
+          (await store.listDevices()).map((d) => d.id),
+          ['dev_B', 'dev_a', 'dev_b', 'dev_\u00e9'],
+        );
+        assert.deepEqual((await store.getDevice('dev_b'))?.labels, { site: 'Zürich' });
+        await store.createRollout(rollout('ro_b', T0), ['dev_b', 'dev_B']);
+        await store.createRollout(rollout('ro_A', T0), ['dev_a']);
+        await store.createRollout(rollout('ro_new', '2026-03-01T00:00:00.000Z'), []);
+        assert.deepEqual(
+          (await store.listRollouts()).map((r) => r.id),
+          ['ro_new', 'ro_A', 'ro_b'],
+          'newest first, then by id',
+        );
+        assert.deepEqual(
+          (await store.assignments('ro_b')).map((a) => a.deviceId),
+          ['dev_B', 'dev_b'],
+        );
+      }),
+    );
+
+    test(
+      'touchDevice replaces the inventory when given one; markNotified moves several devices',
+      withStore(async (store) => {
+        await store.createDevice(device('dev_a'));
+        await store.createDevice(device('dev_b'));
+        const next = { ...inventory, hostname: 'renamed' };
+        await store.touchDevice('dev_a', '2026-01-02T00:00:00.000Z', { inventory: next });
+        assert.deepEqual((await store.getDevice('dev_a'))?.inventory, next);
+        await store.touchDevice('dev_a', '2026-01-03T00:00:00.000Z', {});
+        assert.deepEqual((await store.getDevice('dev_a'))?.inventory, next, 'kept');
+        await store.createRollout(rollout('ro_1'), ['dev_a', 'dev_b']);
+        await store.markNotified('ro_1', ['dev_a', 'dev_b', 'dev_x'], T0);
+        assert.deepEqual(
+          (await store.assignments('ro_1')).map((a) => a.state),
+          ['notified', 'notified'],
+        );
+      }),
+    );
+
+    test(
+      'log: batches across the 256-entry boundary keep every hash in place',
+      withStore(async (store) => {
+        const entries = Array.from({ length: 300 }, (_, i) => logEntry(i, null));
+        await store.log.append(entries.slice(0, 200), cp(200));
+        await store.log.append(entries.slice(200), cp(300));
+        const hashes = await store.log.leafHashes(250, 260);
+        assert.deepEqual(
+          hashes.map(([i]) => i),
+          Array.from({ length: 10 }, (_, k) => 250 + k),
+        );
+        for (const [i, hash] of hashes) assert.deepEqual(new Uint8Array(hash), entries[i]?.hash);
+        assert.equal((await store.log.entries(299, 400)).length, 1);
+        assert.deepEqual(await store.log.leafHashes(5, 5), []);
+      }),
+    );
+
+    test(
       'rollouts: state and completion time persist',
       withStore(async (store) => {
         await store.createDevice(device('dev_a'));

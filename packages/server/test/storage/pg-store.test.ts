@@ -3,7 +3,18 @@ import assert from 'node:assert/strict';
 import pg from 'pg';
 import { storeConformance } from '../store-conformance.js';
 import { PG_MIGRATIONS } from '../../src/storage/postgres/migrations.js';
+import { PgStore } from '../../src/storage/postgres/pg-store.js';
 import { pgTestDatabase } from './pg-test-db.js';
+
+test('postgres: a hostile schema name is refused before any connection', async () => {
+  for (const schema of ['x"; DROP SCHEMA public CASCADE; --', 'Public', '', 'a'.repeat(64)]) {
+    await assert.rejects(
+      PgStore.open({ url: 'postgres://nobody@127.0.0.1:1/none', schema }),
+      (error: Error & { code?: string }) => error.code === 'CONFIG_INVALID',
+      schema,
+    );
+  }
+});
 
 const db = await pgTestDatabase();
 if (db.available) {
