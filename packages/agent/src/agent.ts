@@ -10,6 +10,8 @@ import { enroll } from './enroll.js';
 import { AgentState } from './state.js';
 import { Connection } from './connection.js';
 import { PatchRunner } from './patch-runner.js';
+import type { RunnerDeps } from './patch-runner.js';
+import { RolloutCommands } from './rollout-commands.js';
 import { collectInventory } from './inventory.js';
 import { fileTrustStore } from './tuf-ops.js';
 import { followingLogOps, followingRepository, resolveServers } from './servers.js';
@@ -66,7 +68,7 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
     store: fileTrustStore(dataDir),
     now: () => new Date(),
   });
-  const runner = new PatchRunner({
+  const runnerDeps: RunnerDeps = {
     dataDir,
     rootDir,
     state,
@@ -76,7 +78,9 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
     retryDelayMs: config.retryDelayMs,
     send: (message) => connection.send(message),
     inventory: () => collectInventory(state.data.installed),
-  });
+  };
+  const runner = new PatchRunner(runnerDeps);
+  const commands = new RolloutCommands(runnerDeps, runner);
   const connection: Connection = new Connection({
     identity,
     server: live.server,
@@ -95,6 +99,8 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
     },
     onMessage: (message) => {
       if (message.type === 'notice') runner.enqueue(message satisfies Notice);
+      else if (message.type === 'health-request') commands.healthCheck(message);
+      else if (message.type === 'rollback') commands.rollback(message);
       else if (message.type === 'ack') void state.acknowledge(message.reportId);
     },
   });

@@ -11,6 +11,7 @@ import { formatPatchRef, readBundle, targetPathOf } from '@patchcast/protocol';
 import type {
   AgentMessage,
   DeviceState,
+  Health,
   Inventory,
   Notice,
   PatchRef,
@@ -20,6 +21,8 @@ import { installBundle } from './install/index.js';
 import type { AgentState } from './state.js';
 import type { LogChecker } from './log/log-checker.js';
 import { fileTrustStore } from './tuf-ops.js';
+import { installHealth } from './rollout-health.js';
+import { captureUndo, discardUndo, undoDir } from './rollout-undo.js';
 
 export interface RunnerDeps {
   readonly dataDir: string;
@@ -56,6 +59,13 @@ export class PatchRunner {
       .finally(() => this.#queued.delete(notice.rolloutId));
   }
 
+  /** Queues other work (health checks, rollbacks) behind the installs, one at a time. */
+  enqueueTask(label: string, work: () => Promise<void>): void {
+    this.#chain = this.#chain
+      .then(work)
+      .catch((error: unknown) => this.#deps.log(`${label} failed: ${String(error)}`));
+  }
+
   /** Resolves when every queued notice has been handled. */
   idle(): Promise<void> {
     return this.#chain;
@@ -75,10 +85,14 @@ export class PatchRunner {
     const started = Date.now();
     try {
       const outcome = await this.#withRetries(() => this.#install(notice.rolloutId, ref));
-      await this.#finish(notice.rolloutId, ref, outcome.state, outcome.error, {
-        ...outcome.timings,
-        totalMs: Date.now() - started,
-      });
+      await this.#finish(
+        notice.rolloutId,
+        ref,
+        outcome.state,
+        outcome.error,
+        { ...outcome.timings, totalMs: Date.now() - started },
+        outcome.health,
+      );
     } catch (error) {
       const code = errorCodeOf(error);
       const message = error instanceof Error ? error.message : String(error);
@@ -112,11 +126,14 @@ export class PatchRunner {
       );
     }
     this.#progress(rolloutId, ref, 'installing');
+    const undo = undoDir(dataDir, rolloutId); // the pre-image a rollback command puts back
+    await captureUndo(undo, rootDir, bundle.manifest);
     const outcome = await installBundle({
       bundle,
       root: rootDir,
       stateDir: join(dataDir, 'install'),
     });
+    if (outcome.status !== 'installed') await discardUndo(undo);
     if (outcome.status === 'installed') {
       await this.#recordInstalled(ref);
       this.#deps.send({ type: 'inventory', inventory: this.#deps.inventory() });
@@ -127,7 +144,7 @@ export class PatchRunner {
       installMs: outcome.timings.applyMs + outcome.timings.stageMs,
       healthMs: outcome.timings.healthMs,
     };
-    return { state, error: outcome.error, timings };
+    return { state, error: outcome.error, timings, health: installHealth(outcome) };
   }
 
   async #withRetries<T>(work: () => Promise<T>): Promise<T> {
@@ -175,6 +192,7 @@ export class PatchRunner {
     state: DeviceState,
     error: { code: string; message: string } | undefined,
     timings: Record<string, number>,
+    health?: Health,
   ): Promise<void> {
     const report: Report = {
       type: 'report',
@@ -184,6 +202,7 @@ export class PatchRunner {
       state,
       ...(error ? { error } : {}),
       timings,
+      ...(health ? { health } : {}),
     };
     await this.#deps.state.recordResult(report);
     this.#deps.log(`${formatPatchRef(patch)}: ${state}${error ? ` (${error.code})` : ''}`);

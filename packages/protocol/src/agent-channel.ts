@@ -24,6 +24,13 @@ export const FINAL_DEVICE_STATES: readonly DeviceState[] = ['installed', 'failed
 const patch = z.strictObject({ name: z.string().max(128), version: z.string().max(64) });
 const errorInfo = z.strictObject({ code: z.string().max(64), message: z.string().max(4096) });
 const timings = z.record(z.string().max(32), z.number().nonnegative()).optional();
+/** Numeric health metrics (probe latency, error counts, custom): at most 64 of them. */
+export const healthMetricsSchema = z
+  .record(z.string().regex(/^[A-Za-z0-9._-]{1,64}$/), z.number())
+  .refine((m) => Object.keys(m).length <= 64, 'at most 64 metrics');
+/** A health check's outcome: did it pass, and the metrics it measured. */
+export const healthSchema = z.strictObject({ healthy: z.boolean(), metrics: healthMetricsSchema });
+export type Health = z.infer<typeof healthSchema>;
 
 export const installedPatchSchema = z.strictObject({
   name: z.string().max(128),
@@ -59,6 +66,16 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
     timestampVersion: z.number().int().nonnegative(),
   }),
   z.strictObject({ type: z.literal('ack'), reportId: z.string().max(64) }),
+  /** A control device runs the patch's health check without installing and answers `health`. */
+  z.strictObject({
+    type: z.literal('health-request'),
+    rolloutId: z.string().max(64),
+    wave: z.number().int().nonnegative(),
+    patch,
+    targetPath: z.string().max(512),
+  }),
+  /** Undo the install this rollout made; the agent answers with a `rolled-back` report. */
+  z.strictObject({ type: z.literal('rollback'), rolloutId: z.string().max(64), patch }),
   z.strictObject({
     type: z.literal('error'),
     code: z.string().max(64),
@@ -67,6 +84,8 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
 ]);
 export type ServerMessage = z.infer<typeof serverMessageSchema>;
 export type Notice = Extract<ServerMessage, { type: 'notice' }>;
+export type HealthRequest = Extract<ServerMessage, { type: 'health-request' }>;
+export type RollbackCommand = Extract<ServerMessage, { type: 'rollback' }>;
 
 export const reportSchema = z.strictObject({
   type: z.literal('report'),
@@ -76,6 +95,8 @@ export const reportSchema = z.strictObject({
   state: z.enum(DEVICE_STATES),
   error: errorInfo.optional(),
   timings,
+  /** On a final report: the health check's outcome and metrics, for the canary judge. */
+  health: healthSchema.optional(),
 });
 
 export const agentMessageSchema = z.discriminatedUnion('type', [
@@ -91,10 +112,18 @@ export const agentMessageSchema = z.discriminatedUnion('type', [
   }),
   reportSchema,
   z.strictObject({ type: z.literal('inventory'), inventory: inventorySchema }),
+  z.strictObject({
+    type: z.literal('health'),
+    rolloutId: z.string().max(64),
+    wave: z.number().int().nonnegative(),
+    healthy: z.boolean(),
+    metrics: healthMetricsSchema,
+  }),
 ]);
 export type AgentMessage = z.infer<typeof agentMessageSchema>;
 export type Report = Extract<AgentMessage, { type: 'report' }>;
 export type Hello = Extract<AgentMessage, { type: 'hello' }>;
+export type HealthMessage = Extract<AgentMessage, { type: 'health' }>;
 
 /**
  * The bytes an agent signs to answer a challenge. Binding the nonce prevents replay; binding the

@@ -91,7 +91,14 @@ export const createRolloutRequest = z.strictObject({
 });
 export type CreateRolloutRequest = z.infer<typeof createRolloutRequest>;
 
-export const ROLLOUT_STATES = ['in-progress', 'completed', 'completed-with-failures'] as const;
+export const ROLLOUT_STATES = [
+  'in-progress',
+  'completed',
+  'completed-with-failures',
+  // planned rollouts (docs/rollouts.md) may also end these ways
+  'aborted',
+  'rolled-back',
+] as const;
 export type RolloutState = (typeof ROLLOUT_STATES)[number];
 
 export const rolloutDeviceSchema = z.object({

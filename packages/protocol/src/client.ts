@@ -14,6 +14,12 @@ import {
   statusResponse,
 } from './api.js';
 import type { CreateRolloutRequest, EnrollRequest } from './api.js';
+import { ROLLOUT_ROUTES, rolloutProgressSchema } from './rollout-plan/rollout-api.js';
+import type {
+  CreatePlannedRolloutRequest,
+  RolloutAction,
+  RolloutActionRequest,
+} from './rollout-plan/rollout-api.js';
 
 export interface ClientOptions {
   readonly server: string;
@@ -79,6 +85,21 @@ export class PatchcastClient {
   }
   rollouts() {
     return this.#call(ROUTES.rollouts, rolloutsResponse);
+  }
+  /** Starts a rollout driven by a plan (docs/rollouts.md). */
+  createPlannedRollout(request: CreatePlannedRolloutRequest) {
+    return this.#call(ROUTES.rollouts, rolloutProgressSchema, { method: 'POST', json: request });
+  }
+  rolloutProgress(id: string) {
+    const path = ROLLOUT_ROUTES.progress.replace(':id', encodeURIComponent(id));
+    return this.#call(path, rolloutProgressSchema);
+  }
+  /** approve, pause, resume, abort or rollback; refused with ROLLOUT_TRANSITION_REFUSED (409). */
+  rolloutAction(id: string, action: RolloutAction, request: RolloutActionRequest = {}) {
+    const path = ROLLOUT_ROUTES.action
+      .replace(':id', encodeURIComponent(id))
+      .replace(':action', action);
+    return this.#call(path, rolloutProgressSchema, { method: 'POST', json: request });
   }
   /** A public, unauthenticated file (`/log/...`, `/tuf/...`), or undefined if the server has none. */
   async publicFile(path: string): Promise<Uint8Array | undefined> {

@@ -47,7 +47,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       ),
   );
 
-  const rollouts = new RolloutService(deps);
+  const rollouts = new RolloutService({
+    ...deps,
+    onError: (error, rolloutId) => fastify.log.error({ err: error, rolloutId }, 'rollout driver'),
+  });
   const security = new SecurityEvents({
     log: deps.log,
     now: deps.now,
@@ -61,6 +64,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     heartbeatMs: deps.config.heartbeatSeconds * 1000,
   });
   fastify.addHook('onClose', () => gateway.close());
+  fastify.addHook('onReady', () => rollouts.resumeAll());
+  fastify.addHook('onClose', () => rollouts.driver.stop());
   repositoryRoutes(fastify, deps);
   deviceRoutes(fastify, deps, gateway);
   rolloutRoutes(fastify, deps, rollouts);

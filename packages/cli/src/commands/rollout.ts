@@ -2,35 +2,70 @@ import { PatchcastError } from '@patchcast/core';
 import { parsePatchRef } from '@patchcast/protocol';
 import type { DeviceSelector, PatchcastClient, Rollout } from '@patchcast/protocol';
 import type { Command, Invocation } from '../command.js';
-import { boolFlag, requiredFlag } from '../args.js';
+import { boolFlag, requiredFlag, stringFlag } from '../args.js';
 import { CLIENT_HELP, CLIENT_OPTIONS, JSON_OPTION, clientFor, printJson } from '../context.js';
 import { renderRollout, watchRollout } from '../rollout-view.js';
 import { table } from '../table.js';
 import { REHEARSE_HELP, REHEARSE_OPTIONS, rehearseAction } from './rollout-rehearse.js';
+import {
+  act,
+  isRolloutAction,
+  plannedProgress,
+  showProgress,
+  startPlanned,
+} from './rollout-planned.js';
 
-const ACTIONS = ['start', 'status', 'list', 'rehearse'] as const;
+const ACTIONS = [
+  'start',
+  'status',
+  'list',
+  'rehearse',
+  'approve',
+  'pause',
+  'resume',
+  'abort',
+  'rollback',
+] as const;
 
 export const rolloutCommand: Command = {
   name: 'rollout',
   summary: 'start a rollout, follow its progress, list rollouts, rehearse a plan offline',
   usage:
-    'patchcast rollout start NAME@VERSION --devices SELECTOR [--json] | status ID [--watch] [--json] | list [--json] | rehearse PLAN --devices N --failure-rate F',
+    'patchcast rollout start NAME@VERSION (--plan FILE [--expedite] | --devices SELECTOR) [--json] | status ID [--watch] [--json] | list [--json] | approve|pause|resume|abort|rollback ID [--json] | rehearse PLAN --devices N --failure-rate F',
   help: `Actions:
-  start NAME@VERSION --devices SELECTOR   push a published patch to the selected devices
+  start NAME@VERSION --plan FILE [--expedite]
+                                          run a rollout plan (waves, thresholds, windows,
+                                          approval gates, canary judge; docs/rollouts.md);
+                                          a bad plan is refused (PLAN_INVALID) naming line and field
+  start NAME@VERSION --devices SELECTOR   push a published patch to the selected devices at once
         SELECTOR is "all", "label=value" (e.g. env=staging) or "id=dev_a,dev_b"
-  status ID [--watch]                     counts and per-device states; --watch follows live
-                                          and exits 1 if the rollout ends with failures
+  status ID [--watch]                     planned: waves, judge verdicts with p-values,
+                                          decisions, per-device phase timings; plain: counts and
+                                          per-device states. --watch follows live until the rollout
+                                          ends (or, planned, waits for an operator) and exits 1
+                                          unless it completed cleanly or awaits approval
   list                                    every rollout, newest first
+  approve ID [--wave N]                   open the approval gate of the pending wave (or wave N)
+  pause ID | resume ID | abort ID         stop, continue or end a planned rollout
+  rollback ID                             roll back every device the rollout patched
+        an action the rollout's state does not allow is refused (ROLLOUT_TRANSITION_REFUSED)
+        with the state it is in and the actions allowed now
 ${REHEARSE_HELP}
 
 Options:
+  --plan FILE         the rollout plan, YAML or JSON (start)
   --devices SELECTOR  which devices (start); with rehearse, how many simulated devices
-  --failure-rate F, --metric-shift X, --seed S, --expedite, --chart FILE   see rehearse
-  --watch             redraw until the rollout completes (status)
+  --expedite          use the plan's expedite policy: an actively exploited vulnerability
+  --wave N            the wave whose gate to approve (approve)
+  --failure-rate F, --metric-shift X, --seed S, --chart FILE   see rehearse
+  --watch             redraw until the rollout ends or needs an operator (start, status, actions)
 ${CLIENT_HELP}
-  --json              print JSON: {"id","state","counts":{...},"devices":[...]}`,
+  --json              print JSON: {"id","state","counts":{...},"devices":[...]}; planned
+                      rollouts add phase, wave, allowed, waves, decisions, rollback`,
   options: {
     devices: { type: 'string' },
+    plan: { type: 'string' },
+    wave: { type: 'string' },
     watch: { type: 'boolean' },
     ...REHEARSE_OPTIONS,
     ...CLIENT_OPTIONS,
@@ -52,16 +87,33 @@ ${CLIENT_HELP}
         'USAGE',
         `rollout ${action} needs ${action === 'start' ? 'NAME@VERSION' : 'an ID'}`,
       );
-    if (action === 'start') {
-      const devices = parseSelector(
-        requiredFlag(invocation, 'devices', 'e.g. --devices all or --devices env=staging'),
-      );
-      const rollout = await client.createRollout({ patch: parsePatchRef(arg), devices });
-      return show(invocation, client, rollout);
-    }
+    if (isRolloutAction(action)) return act(invocation, client, action, arg);
+    if (action === 'start') return start(invocation, client, arg);
+    const progress = await plannedProgress(client, arg);
+    if (progress !== undefined) return showProgress(invocation, client, progress);
     return show(invocation, client, await client.rollout(arg));
   },
 };
+
+async function start(invocation: Invocation, client: PatchcastClient, ref: string) {
+  const plan = stringFlag(invocation, 'plan');
+  if (plan !== undefined) {
+    if (stringFlag(invocation, 'devices') !== undefined)
+      throw new PatchcastError('USAGE', 'give --plan or --devices, not both', {
+        hint: "the plan's target says which devices",
+      });
+    return startPlanned(invocation, client, ref, plan);
+  }
+  const devices = parseSelector(
+    requiredFlag(
+      invocation,
+      'devices',
+      'e.g. --plan plan.yaml, --devices all or --devices env=staging',
+    ),
+  );
+  const rollout = await client.createRollout({ patch: parsePatchRef(ref), devices });
+  return show(invocation, client, rollout);
+}
 
 async function show(
   invocation: Invocation,
@@ -74,7 +126,7 @@ async function show(
   if (json) printJson(invocation, rollout);
   else if (!watch) invocation.io.out(renderRollout(rollout));
   // Like `kubectl rollout status`: a watched rollout that ends with failures exits 1.
-  return watch && rollout.state === 'completed-with-failures' ? 1 : 0;
+  return watch && rollout.state !== 'completed' ? 1 : 0;
 }
 
 async function list(invocation: Invocation, client: PatchcastClient): Promise<number> {

@@ -98,7 +98,7 @@ test('rollout rehearse: usage errors and bad plans', async () => {
     await writeFile(bad, text.replace("'0 22 * * mon-fri'", "'0 22 * * mon-fry'"));
     await rejects(
       run(bad, { devices: '10', 'failure-rate': '0' }),
-      'INVALID_INPUT',
+      'PLAN_INVALID',
       /bad\.yaml:\d+:\d+: maintenanceWindows\[0\]\.cron: day-of-week/,
     );
   } finally {

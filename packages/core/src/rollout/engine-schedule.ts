@@ -1,4 +1,5 @@
 import type { EngineEffect, EngineState, WaveRun } from './engine-types.js';
+import { controlDeadline } from './engine-settle.js';
 
 function expiryOf(state: EngineState, run: WaveRun): number | null {
   if (run.expiryCursor >= run.dispatched) return null;
@@ -13,6 +14,7 @@ function waveTimes(state: EngineState, run: WaveRun): (number | null)[] {
   return [
     ...pending,
     state.machine.name === 'baking' ? run.bakeUntil : run.deadline,
+    state.machine.name === 'baking' ? controlDeadline(state, run) : null,
     closed ? window.until : null,
   ];
 }

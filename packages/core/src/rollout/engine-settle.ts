@@ -31,13 +31,29 @@ function automaticEvent(state: EngineState, out: EngineEffect[]): Automatic | nu
   if (machine.name === 'baking') {
     dispatch(state, run, machine.wave, out);
     const allNotified = run.dispatched === run.devices.length;
-    return allNotified && state.now >= (run.bakeUntil ?? 0) ? bakeElapsed(run) : null;
+    const ready = allNotified && state.now >= (run.bakeUntil ?? 0) && evidenceIn(state, run);
+    return ready ? bakeElapsed(run) : null;
   }
   if (run.succeeded * 100 >= state.plan.thresholds.successPercent * run.devices.length)
     return successEvent(state, run);
   if (run.deadline !== null && state.now >= run.deadline) return timeoutEvent(state, run);
   dispatch(state, run, machine.wave, out);
   return null;
+}
+
+/**
+ * The judge waits for the evidence it can still get: no install in flight (each reports or
+ * times out), and every control device's report or, failing that, one install timeout since
+ * the wave started.
+ */
+export function evidenceIn(state: EngineState, run: WaveRun): boolean {
+  if (state.inFlight > 0) return false;
+  const controlsIn = Object.keys(run.controlReports).length >= run.control.length;
+  return controlsIn || state.now >= controlDeadline(state, run);
+}
+
+export function controlDeadline(state: EngineState, run: WaveRun): number {
+  return (run.startedAt ?? state.now) + state.plan.installTimeoutSeconds * 1000;
 }
 
 function rollbackEvent(state: EngineState): Automatic | null {

@@ -14,7 +14,10 @@ import type {
 import { rolloutView } from './engine-view.js';
 import type { RolloutView } from './engine-view.js';
 import type { MachineState, Refusal } from './states.js';
-import { initialTransition } from './transition.js';
+import { initialTransition, transition } from './transition.js';
+
+export const OPERATOR_INPUTS = ['approve', 'pause', 'resume', 'abort', 'rollback'] as const;
+export type OperatorInput = (typeof OPERATOR_INPUTS)[number];
 
 /**
  * Drives one rollout: deterministic, clock passed in with every input, all state in one plain
@@ -59,8 +62,23 @@ export class RolloutEngine {
     return structuredClone(this.#state);
   }
 
+  /** The live state without copying it, for cheap reads; never change it. */
+  peek(): Readonly<EngineState> {
+    return this.#state;
+  }
+
   view(): RolloutView {
     return rolloutView(this.#state);
+  }
+
+  /** The operator inputs the current state accepts (approve means the pending wave's gate). */
+  allowedOperatorInputs(): OperatorInput[] {
+    const machine = this.#state.machine;
+    const shape = shapeOf(this.#state);
+    return OPERATOR_INPUTS.filter((type) => {
+      const event = type === 'approve' ? { type, wave: machine.wave } : { type };
+      return transition(machine, event, shape).ok;
+    });
   }
 
   handle(input: EngineInput): StepResult {

@@ -99,7 +99,7 @@ export function parsePlan(text: string, sourceName: string): RolloutPlan {
   if (plan !== undefined) return plan;
   const [first, ...others] = issues.map((issue) => describe(issue, sourceName));
   const more = others.length === 0 ? '' : `also: ${others.join('; ')}; `;
-  throw new PatchcastError('INVALID_INPUT', first ?? `${sourceName}: invalid rollout plan`, {
+  throw new PatchcastError('PLAN_INVALID', first ?? `${sourceName}: invalid rollout plan`, {
     hint: `${more}${HINT}`,
   });
 }

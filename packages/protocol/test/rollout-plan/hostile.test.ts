@@ -19,7 +19,7 @@ test('hostile plans: every case is rejected naming its line and field', () => {
       error = caught;
     }
     assert.ok(error instanceof PatchcastError, `${c.name}: not rejected`);
-    assert.equal(error.code, 'INVALID_INPUT', c.name);
+    assert.equal(error.code, 'PLAN_INVALID', c.name);
     const field = c.field === '' ? '' : ` ${c.field}:`;
     assert.ok(
       error.message.startsWith(`plan.yaml:${line}:`),

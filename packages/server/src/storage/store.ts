@@ -4,6 +4,7 @@
  * Multi-row changes are single atomic methods, so adapters own their transactions.
  */
 import type { LeaseStore } from './lease-store.js';
+import type { RolloutEngineStore } from './rollout-engine-store.js';
 import type {
   DeviceSelector,
   DeviceState,
@@ -126,6 +127,7 @@ export interface Store {
   readonly log: LogStore;
   /** Rollout leases with fencing tokens (cluster/). */
   readonly leases: LeaseStore;
+  readonly rolloutEngine: RolloutEngineStore;
   close(): Promise<void>;
 
   getSetting(key: string): Promise<string | undefined>;

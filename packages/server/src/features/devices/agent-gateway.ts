@@ -38,12 +38,16 @@ export class AgentGateway {
   readonly #connections = new Map<string, Connection>();
   readonly #timer: NodeJS.Timeout;
   readonly #unsubscribe: () => void;
+  readonly #unsubscribeCommands: () => void;
 
   constructor(deps: GatewayDeps) {
     this.#deps = deps;
     this.#timer = setInterval(() => this.#heartbeat(), deps.heartbeatMs);
     this.#timer.unref();
     this.#unsubscribe = deps.bus.subscribe('notice', (event) => this.#deliver(event));
+    this.#unsubscribeCommands = deps.bus.subscribe('device-command', (event) =>
+      Promise.resolve(this.#command(event)),
+    );
   }
 
   get onlineCount(): number {
@@ -133,16 +137,28 @@ export class AgentGateway {
 
   /** Every assignment not yet final is sent again: a notice missed while offline is never lost. */
   async #resendOpen(deviceId: string): Promise<void> {
-    const { store } = this.#deps;
-    for (const assignment of await store.openAssignments(deviceId)) {
-      const rollout = await store.getRollout(assignment.rolloutId);
-      if (rollout === undefined) continue;
-      await this.#deliver({
-        rolloutId: rollout.id,
-        patch: rollout.patch,
-        targetPath: rollout.targetPath,
-        deviceIds: [deviceId],
-      });
+    const pending = await this.#deps.rollouts.pendingFor(deviceId);
+    for (const notice of pending.notices) await this.#deliver(notice);
+    for (const command of pending.commands) this.#command(command);
+  }
+
+  /** A planned rollout's health request or rollback command, to the devices connected here. */
+  #command(event: BusEvents['device-command']): void {
+    const { rolloutId, patch } = event;
+    const message: ServerMessage =
+      event.kind === 'rollback'
+        ? { type: 'rollback', rolloutId, patch }
+        : {
+            type: 'health-request',
+            rolloutId,
+            wave: event.wave,
+            patch,
+            targetPath: event.targetPath,
+          };
+    const frame = Buffer.from(JSON.stringify(message));
+    for (const deviceId of event.deviceIds) {
+      const connection = this.#connections.get(deviceId);
+      if (connection !== undefined) sendFrame(connection.socket, frame);
     }
   }
 
@@ -157,6 +173,8 @@ export class AgentGateway {
         );
       send(socket, { type: 'ack', reportId: message.reportId });
       await this.#deps.store.touchDevice(deviceId, at, {});
+    } else if (message.type === 'health') {
+      await this.#deps.rollouts.health(deviceId, message);
     } else if (message.type === 'inventory') {
       await this.#deps.store.touchDevice(deviceId, at, { inventory: message.inventory });
     } else {
@@ -168,17 +186,18 @@ export class AgentGateway {
   async #deliver(event: BusEvents['notice']): Promise<void> {
     const { timestamp } = await this.#versions();
     const delivered: string[] = [];
+    const notice: ServerMessage = {
+      type: 'notice',
+      rolloutId: event.rolloutId,
+      patch: event.patch,
+      targetPath: event.targetPath,
+      timestampVersion: timestamp,
+    };
+    const frame = Buffer.from(JSON.stringify(notice)); // serialised once for every socket
     for (const deviceId of event.deviceIds) {
       const connection = this.#connections.get(deviceId);
       if (connection === undefined) continue;
-      const notice: ServerMessage = {
-        type: 'notice',
-        rolloutId: event.rolloutId,
-        patch: event.patch,
-        targetPath: event.targetPath,
-        timestampVersion: timestamp,
-      };
-      send(connection.socket, notice);
+      sendFrame(connection.socket, frame);
       delivered.push(deviceId);
     }
     if (delivered.length > 0)
@@ -209,6 +228,7 @@ export class AgentGateway {
   close(): void {
     clearInterval(this.#timer);
     this.#unsubscribe();
+    this.#unsubscribeCommands();
     for (const { socket } of this.#connections.values()) socket.close(1001, 'server shutting down');
     this.#connections.clear();
   }
@@ -216,6 +236,11 @@ export class AgentGateway {
 
 function send(socket: WebSocket, message: ServerMessage): void {
   if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+}
+
+/** Sends prepared bytes as a text frame; one buffer may go to many sockets. */
+function sendFrame(socket: WebSocket, frame: Buffer): void {
+  if (socket.readyState === socket.OPEN) socket.send(frame, { binary: false });
 }
 
 function reject(socket: WebSocket, code: string, message: string): undefined {

@@ -1,13 +1,22 @@
 /** Rollouts: which devices must install which patch, and what they reported. */
 import { PatchcastError } from '@patchcast/core';
 import { FINAL_DEVICE_STATES, assertPatchRef, targetPathOf } from '@patchcast/protocol';
-import type { CreateRolloutRequest, DeviceSelector, Report, Rollout } from '@patchcast/protocol';
+import type {
+  CreateRolloutRequest,
+  DeviceSelector,
+  HealthMessage,
+  Report,
+  Rollout,
+} from '@patchcast/protocol';
 import type { DeviceRecord, ReportOutcome, RolloutRecord, Store } from '../../storage/store.js';
-import type { Bus } from '../../bus/bus.js';
+import type { Bus, BusEvents } from '../../bus/bus.js';
 import type { RepositoryService } from '../repository/repository-service.js';
 import { newId } from '../auth/api-tokens.js';
 import type { EventLog } from '../log/log-events.js';
 import { appendAll, deviceResultEvents, rolloutCreated } from '../log/log-events.js';
+import { PlannedRollouts } from './planned-rollouts.js';
+import { RolloutDriver } from './rollout-driver.js';
+import { pendingCommands } from './reconnect.js';
 
 export interface RolloutDeps {
   readonly store: Store;
@@ -15,6 +24,16 @@ export interface RolloutDeps {
   readonly repository: RepositoryService;
   readonly now: () => Date;
   readonly log: EventLog;
+  /** Where errors of the rollout driver go (default: stderr). */
+  readonly onError?: (error: unknown, rolloutId: string) => void;
+  /** Several nodes: cluster/rollout-coordinator.ts starts drivers and completes, under leases. */
+  readonly clustered?: boolean;
+}
+
+/** What a reconnecting device is sent again: open notices and planned-rollout commands. */
+export interface PendingForDevice {
+  readonly notices: BusEvents['notice'][];
+  readonly commands: BusEvents['device-command'][];
 }
 
 export class RolloutService {
@@ -22,8 +41,33 @@ export class RolloutService {
   /** Completion checks in flight, by rollout, so that two last reports log one completion. */
   readonly #completing = new Map<string, Promise<void>>();
 
+  readonly driver: RolloutDriver;
+  readonly planned: PlannedRollouts;
+
   constructor(deps: RolloutDeps) {
     this.#deps = deps;
+    this.driver = new RolloutDriver({
+      ...deps,
+      onError:
+        deps.onError ?? ((error, id) => process.stderr.write(`rollout ${id}: ${String(error)}\n`)),
+    });
+    this.planned = new PlannedRollouts(deps, this.driver);
+  }
+
+  /** Drives every planned rollout that has not finished (after a restart: where it was). */
+  async resumeAll(): Promise<void> {
+    if (this.#deps.clustered === true) return;
+    for (const id of await this.#deps.store.rolloutEngine.active()) await this.driver.start(id);
+  }
+
+  /** A control device's health report for a planned rollout. */
+  health(deviceId: string, message: HealthMessage): Promise<void> {
+    return this.planned.health(deviceId, message);
+  }
+
+  /** Notices and commands a device that just connected must get (again). */
+  pendingFor(deviceId: string): Promise<PendingForDevice> {
+    return pendingCommands(this.#deps.store, this.driver, deviceId);
   }
 
   async create(request: CreateRolloutRequest, createdBy: string): Promise<Rollout> {
@@ -77,12 +121,13 @@ export class RolloutService {
       timings: report.timings ?? null,
       at,
     };
+    if (this.driver.has(report.rolloutId)) return this.planned.report(input, report);
     const outcome = await store.applyReport(input);
     if (outcome !== 'applied' || !FINAL_DEVICE_STATES.includes(report.state)) return outcome;
     const rollout = await store.getRollout(report.rolloutId);
     if (rollout !== undefined) {
       await appendAll(this.#deps.log, deviceResultEvents(input, rollout.patch));
-      await this.#maybeComplete(rollout.id, at);
+      if (this.#deps.clustered !== true) await this.#maybeComplete(rollout.id, at);
     }
     return outcome;
   }
@@ -105,6 +150,7 @@ export class RolloutService {
     const rollout = await store.getRollout(rolloutId);
     const assignments = await store.assignments(rolloutId);
     if (rollout?.state !== 'in-progress') return;
+    if ((await store.rolloutEngine.load(rolloutId)) !== undefined) return; // its engine decides
     if (!assignments.every((a) => FINAL_DEVICE_STATES.includes(a.state))) return;
     const failed = assignments.some((a) => a.state !== 'installed');
     const state = failed ? 'completed-with-failures' : 'completed';

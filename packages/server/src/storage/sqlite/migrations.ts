@@ -40,4 +40,18 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE TABLE leases (
     name TEXT PRIMARY KEY, holder TEXT NOT NULL, token INTEGER NOT NULL, expires_at TEXT NOT NULL);
   `,
+  // planned rollouts (storage/rollout-engine-store.ts, ADR 0011)
+  `
+  CREATE TABLE rollout_engines (
+    rollout_id TEXT PRIMARY KEY REFERENCES rollouts(id), snapshot TEXT NOT NULL,
+    input_seq INTEGER NOT NULL);
+  CREATE TABLE rollout_inputs (
+    rollout_id TEXT NOT NULL REFERENCES rollouts(id), seq INTEGER NOT NULL, input TEXT NOT NULL,
+    PRIMARY KEY (rollout_id, seq));
+  CREATE TABLE rollout_decisions (
+    rollout_id TEXT NOT NULL REFERENCES rollouts(id), seq INTEGER NOT NULL, at TEXT NOT NULL,
+    wave INTEGER NOT NULL, from_state TEXT, to_state TEXT NOT NULL, event TEXT NOT NULL,
+    detail TEXT NOT NULL, by TEXT, PRIMARY KEY (rollout_id, seq));
+  CREATE INDEX reports_by_rollout ON reports(rollout_id, device_id);
+  `,
 ];

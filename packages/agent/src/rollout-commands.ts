@@ -1,0 +1,95 @@
+/**
+ * The agent's part in planned rollouts: a control device runs the patch's health check without
+ * installing (`health-request`), and a patched device undoes its install (`rollback`). Both run
+ * behind the installs, one at a time, and verify the patch exactly as an install would.
+ */
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { PatchcastError, errorCodeOf } from '@patchcast/core';
+import { formatPatchRef, readBundle, targetPathOf } from '@patchcast/protocol';
+import type { HealthRequest, Report, RollbackCommand } from '@patchcast/protocol';
+import type { PatchRunner, RunnerDeps } from './patch-runner.js';
+import { controlHealth } from './rollout-health.js';
+import { applyUndo, discardUndo, undoDir } from './rollout-undo.js';
+
+export class RolloutCommands {
+  readonly #deps: RunnerDeps;
+  readonly #runner: PatchRunner;
+
+  constructor(deps: RunnerDeps, runner: PatchRunner) {
+    this.#deps = deps;
+    this.#runner = runner;
+  }
+
+  healthCheck(request: HealthRequest): void {
+    this.#runner.enqueueTask(`health check for ${request.rolloutId}`, () => this.#control(request));
+  }
+
+  rollback(command: RollbackCommand): void {
+    this.#runner.enqueueTask(`rollback of ${command.rolloutId}`, () => this.#rollback(command));
+  }
+
+  /** Refreshes TUF, downloads and checks the bundle like an install, then runs only its check. */
+  async #control(request: HealthRequest): Promise<void> {
+    const { updater, publication, rootDir, send, log } = this.#deps;
+    const ref = request.patch;
+    await updater.refresh();
+    const { info, bytes } = await updater.download(targetPathOf(ref));
+    await publication.checkPublication(ref, info);
+    const bundle = readBundle(bytes);
+    if (bundle.manifest.name !== ref.name || bundle.manifest.version !== ref.version)
+      throw new PatchcastError('BUNDLE_MALFORMED', `bundle is not ${formatPatchRef(ref)}`);
+    const health = await controlHealth(bundle, rootDir);
+    log(`${formatPatchRef(ref)}: control health ${health.healthy ? 'ok' : 'failing'}`);
+    send({ type: 'health', rolloutId: request.rolloutId, wave: request.wave, ...health });
+  }
+
+  async #rollback(command: RollbackCommand): Promise<void> {
+    const { dataDir, rootDir, state, log } = this.#deps;
+    const prior = state.data.results[command.rolloutId];
+    if (prior?.state === 'rolled-back' || prior?.state === 'failed') {
+      this.#deps.send(prior); // nothing of this rollout is installed: confirm again
+      return;
+    }
+    const dir = undoDir(dataDir, command.rolloutId);
+    const started = Date.now();
+    try {
+      const outcome = await applyUndo(dir, rootDir, join(dataDir, 'install'));
+      if (outcome === undefined && prior !== undefined)
+        throw new PatchcastError('INSTALL_FAILED', 'no pre-image was kept for this install');
+      if (outcome !== undefined && outcome.status !== 'installed')
+        throw new PatchcastError('INSTALL_FAILED', outcome.error?.message ?? 'the undo failed');
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      log(`${formatPatchRef(command.patch)}: rollback failed: ${errorCodeOf(error)}: ${message}`);
+      return;
+    }
+    await this.#forget(command);
+    await discardUndo(dir);
+    const timings = { ...(prior?.timings ?? {}), rollbackMs: Date.now() - started };
+    await this.#confirm(command, timings);
+  }
+
+  async #forget(command: RollbackCommand): Promise<void> {
+    const { name, version } = command.patch;
+    await this.#deps.state.update((d) => ({
+      ...d,
+      installed: d.installed.filter((p) => p.name !== name || p.version !== version),
+    }));
+    this.#deps.send({ type: 'inventory', inventory: this.#deps.inventory() });
+  }
+
+  async #confirm(command: RollbackCommand, timings: Record<string, number>): Promise<void> {
+    const report: Report = {
+      type: 'report',
+      reportId: randomUUID(),
+      rolloutId: command.rolloutId,
+      patch: command.patch,
+      state: 'rolled-back',
+      timings,
+    };
+    await this.#deps.state.recordResult(report);
+    this.#deps.log(`${formatPatchRef(command.patch)}: rolled back by the rollout`);
+    this.#deps.send(report);
+  }
+}

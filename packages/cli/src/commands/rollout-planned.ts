@@ -1,0 +1,97 @@
+/** `rollout start --plan`, the operator actions, and status of planned rollouts. */
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { PatchcastError } from '@patchcast/core';
+import { ROLLOUT_ACTIONS, parsePatchRef, parsePlan } from '@patchcast/protocol';
+import type { PatchcastClient, RolloutAction, RolloutProgress } from '@patchcast/protocol';
+import type { Invocation } from '../command.js';
+import { boolFlag, stringFlag } from '../args.js';
+import { printJson } from '../context.js';
+import { progressCounts, renderProgress, watchProgress } from '../rollout-view.js';
+
+export function isRolloutAction(action: string): action is RolloutAction {
+  return (ROLLOUT_ACTIONS as readonly string[]).includes(action);
+}
+
+/** Reads and checks the plan here, so an error names the file's own line and field. */
+export async function startPlanned(
+  invocation: Invocation,
+  client: PatchcastClient,
+  ref: string,
+  file: string,
+): Promise<number> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new PatchcastError(
+      'PLAN_INVALID',
+      `cannot read plan ${file}: ${(error as Error).message}`,
+      {
+        hint: 'pass the path of a YAML or JSON rollout plan with --plan',
+      },
+    );
+  }
+  parsePlan(text, file);
+  const progress = await client.createPlannedRollout({
+    patch: parsePatchRef(ref),
+    plan: text,
+    planName: basename(file),
+    expedite: boolFlag(invocation, 'expedite'),
+  });
+  return showProgress(invocation, client, progress);
+}
+
+function waveFlag(invocation: Invocation): number | undefined {
+  const text = stringFlag(invocation, 'wave');
+  if (text === undefined) return undefined;
+  const wave = Number(text);
+  if (!Number.isInteger(wave) || wave < 1)
+    throw new PatchcastError('USAGE', `--wave "${text}" must be a wave number (1, 2, ...)`);
+  return wave;
+}
+
+export async function act(
+  invocation: Invocation,
+  client: PatchcastClient,
+  action: RolloutAction,
+  id: string,
+): Promise<number> {
+  const wave = waveFlag(invocation);
+  if (wave !== undefined && action !== 'approve')
+    throw new PatchcastError('USAGE', '--wave goes with approve only');
+  const progress = await client.rolloutAction(id, action, wave === undefined ? {} : { wave });
+  return showProgress(invocation, client, progress);
+}
+
+/** The planned view of a rollout, or undefined for a rollout started with --devices. */
+export async function plannedProgress(
+  client: PatchcastClient,
+  id: string,
+): Promise<RolloutProgress | undefined> {
+  try {
+    return await client.rolloutProgress(id);
+  } catch (error) {
+    if (error instanceof PatchcastError && error.code === 'NOT_FOUND') return undefined;
+    throw error;
+  }
+}
+
+/** Exit status of a watched planned rollout: 0 if it completed or awaits approval. */
+function exitOf(progress: RolloutProgress): number {
+  if (progress.state === 'completed') return 0;
+  return progress.state === 'in-progress' && progress.phase === 'pending-approval' ? 0 : 1;
+}
+
+export async function showProgress(
+  invocation: Invocation,
+  client: PatchcastClient,
+  progress: RolloutProgress,
+): Promise<number> {
+  const json = boolFlag(invocation, 'json');
+  const watch = boolFlag(invocation, 'watch');
+  if (watch) progress = await watchProgress(client, progress.id, invocation.io, !json);
+  if (json) printJson(invocation, { ...progress, counts: progressCounts(progress) });
+  else if (!watch) invocation.io.out(renderProgress(progress));
+  return watch ? exitOf(progress) : 0;
+}

@@ -1,0 +1,214 @@
+/** Rollouts driven by a plan (docs/rollouts.md): creation, operator actions, device inputs. */
+import { PatchcastError, RolloutEngine } from '@patchcast/core';
+import type { EngineInput, FleetDevice, RolloutPlan } from '@patchcast/core';
+import { FINAL_DEVICE_STATES, assertPatchRef, parsePlan, targetPathOf } from '@patchcast/protocol';
+import type {
+  CreatePlannedRolloutRequest,
+  DeviceSelector,
+  HealthMessage,
+  Report,
+  RolloutAction,
+  RolloutProgress,
+} from '@patchcast/protocol';
+import type { ReportInput, ReportOutcome, RolloutRecord } from '../../storage/store.js';
+import { newId } from '../auth/api-tokens.js';
+import { appendAll, deviceResultEvents, rolloutCreated } from '../log/log-events.js';
+import type { RolloutDeps } from './rollout-service.js';
+import type { RolloutDriver } from './rollout-driver.js';
+import { decisionEvent, decisionsOf } from './rollout-effects.js';
+import { progressOf } from './rollout-progress.js';
+
+export class PlannedRollouts {
+  readonly #deps: RolloutDeps;
+  readonly #driver: RolloutDriver;
+
+  constructor(deps: RolloutDeps, driver: RolloutDriver) {
+    this.#deps = deps;
+    this.#driver = driver;
+  }
+
+  async create(request: CreatePlannedRolloutRequest, by: string): Promise<RolloutProgress> {
+    const { store, log, now } = this.#deps;
+    const plan = parsePlan(request.plan, request.planName ?? 'plan');
+    assertPatchRef(request.patch);
+    const targetPath = await this.#published(request.patch);
+    const rolloutId = newId('ro');
+    const created = RolloutEngine.create({
+      rolloutId,
+      plan,
+      devices: await this.#fleet(),
+      now: now().getTime(),
+      expedite: request.expedite === true,
+    });
+    const state = created.engine.snapshot();
+    const deviceIds = Object.keys(state.deviceWave);
+    if (deviceIds.length === 0) throw noDevices(plan);
+    const rollout: RolloutRecord = {
+      id: rolloutId,
+      patch: request.patch,
+      targetPath,
+      selector: selectorOf(plan),
+      state: 'in-progress',
+      createdAt: now().toISOString(),
+      createdBy: by,
+      completedAt: null,
+    };
+    const decisions = decisionsOf(created.effects);
+    const snapshot = { snapshot: JSON.stringify(state), inputSeq: 0 };
+    await store.rolloutEngine.create(rollout, deviceIds, snapshot, decisions);
+    await log.append(rolloutCreated(rollout, deviceIds.length));
+    await appendAll(
+      log,
+      decisions.map((d) => decisionEvent(rolloutId, d)),
+    );
+    const rest = created.effects.filter((e) => e.type !== 'record');
+    await this.#driver.adopt(rollout, created.engine, rest);
+    return this.progress(rolloutId);
+  }
+
+  async #published(patch: { name: string; version: string }): Promise<string> {
+    const targetPath = targetPathOf(patch);
+    if ((await this.#deps.repository.currentTargets()).targets[targetPath] === undefined)
+      throw new PatchcastError('NOT_FOUND', `${patch.name}@${patch.version} is not published`, {
+        hint: 'publish it first with `patchcast publish`',
+      });
+    return targetPath;
+  }
+
+  async #fleet(): Promise<FleetDevice[]> {
+    const devices = await this.#deps.store.listDevices();
+    return devices.map((d) => ({ id: d.id, labels: d.labels }));
+  }
+
+  /** An operator action; refused with ROLLOUT_TRANSITION_REFUSED naming the state and what is allowed. */
+  async act(
+    rolloutId: string,
+    action: RolloutAction,
+    by: string,
+    wave?: number,
+  ): Promise<RolloutProgress> {
+    await this.#require(rolloutId);
+    const engine = this.#driver.engine(rolloutId);
+    if (engine === undefined) throw await this.#finished(rolloutId, action);
+    const at = this.#deps.now().getTime();
+    const input: EngineInput =
+      action === 'approve'
+        ? { type: 'approve', at, by, wave: wave === undefined ? engine.state.wave : wave - 1 }
+        : { type: action, at, by };
+    const result = await this.#driver.input(rolloutId, input);
+    if (result?.refusal) {
+      const allowed = engine.allowedOperatorInputs();
+      throw refused(rolloutId, engine.state.name, action, result.refusal.reason, allowed);
+    }
+    return this.progress(rolloutId);
+  }
+
+  async #finished(rolloutId: string, action: RolloutAction): Promise<PatchcastError> {
+    const rollout = await this.#deps.store.getRollout(rolloutId);
+    const planned = (await this.#deps.store.rolloutEngine.load(rolloutId)) !== undefined;
+    if (!planned)
+      return new PatchcastError(
+        'ROLLOUT_TRANSITION_REFUSED',
+        `rollout ${rolloutId} was started with --devices and has no plan: ${action} is not allowed`,
+        { hint: 'start a rollout with --plan FILE to pause, approve or roll it back' },
+      );
+    const reason = `${action} is not allowed once a rollout has ended`;
+    return refused(rolloutId, rollout?.state ?? 'unknown', action, reason, []);
+  }
+
+  async #require(rolloutId: string): Promise<void> {
+    if ((await this.#deps.store.getRollout(rolloutId)) === undefined)
+      throw new PatchcastError('NOT_FOUND', `no rollout ${rolloutId}`, {
+        hint: 'list rollouts with `patchcast rollout list`',
+      });
+  }
+
+  async progress(rolloutId: string): Promise<RolloutProgress> {
+    const { store } = this.#deps;
+    const rollout = await store.getRollout(rolloutId);
+    if (rollout === undefined)
+      throw new PatchcastError('NOT_FOUND', `no rollout ${rolloutId}`, {
+        hint: 'list rollouts with `patchcast rollout list`',
+      });
+    const engine = this.#driver.engine(rolloutId) ?? (await this.#stored(rolloutId));
+    return progressOf(store, rollout, engine);
+  }
+
+  async #stored(rolloutId: string): Promise<RolloutEngine> {
+    const saved = await this.#deps.store.rolloutEngine.load(rolloutId);
+    if (saved === undefined)
+      throw new PatchcastError('NOT_FOUND', `rollout ${rolloutId} has no plan`, {
+        hint: 'see it with `patchcast rollout status ID` (plain view)',
+      });
+    return RolloutEngine.restore(
+      JSON.parse(saved.snapshot) as Parameters<typeof RolloutEngine.restore>[0],
+    );
+  }
+
+  /** A report of a device in a rollout this node drives. */
+  async report(input: ReportInput, report: Report): Promise<ReportOutcome> {
+    const { store, log } = this.#deps;
+    const { rolloutId, deviceId, at } = input;
+    const time = Date.parse(at);
+    const rollback = this.#driver.peek(rolloutId)?.rollback;
+    if (report.state === 'rolled-back' && rollback?.waiting[deviceId] === true) {
+      const outcome = await store.rolloutEngine.applyRollback(input);
+      if (outcome === 'applied') await appendAll(log, deviceResultEvents(input, report.patch));
+      if (outcome !== 'unknown-assignment')
+        await this.#driver.input(rolloutId, { type: 'device-rolled-back', at: time, deviceId });
+      return outcome;
+    }
+    const outcome = await store.applyReport(input);
+    if (!FINAL_DEVICE_STATES.includes(report.state)) return outcome;
+    if (outcome === 'applied') await appendAll(log, deviceResultEvents(input, report.patch));
+    if (outcome === 'applied' || outcome === 'duplicate')
+      await this.#driver.input(rolloutId, {
+        type: 'device-result',
+        at: time,
+        deviceId,
+        ok: report.state === 'installed',
+        ...(report.health ? { metrics: report.health.metrics } : {}),
+      });
+    return outcome;
+  }
+
+  /** A control device's health for a wave. */
+  async health(deviceId: string, message: HealthMessage): Promise<void> {
+    await this.#driver.input(message.rolloutId, {
+      type: 'control-report',
+      at: this.#deps.now().getTime(),
+      wave: message.wave,
+      deviceId,
+      healthy: message.healthy,
+      metrics: message.metrics,
+    });
+  }
+}
+
+function selectorOf(plan: RolloutPlan): DeviceSelector {
+  const target = plan.target;
+  if ('ids' in target) return { ids: [...target.ids] };
+  if ('labels' in target) return { labels: { ...target.labels } };
+  return { all: true };
+}
+
+function noDevices(plan: RolloutPlan): PatchcastError {
+  return new PatchcastError('INVALID_INPUT', "the plan's target matches no enrolled device", {
+    hint: `target is ${JSON.stringify(plan.target)}; list devices with \`patchcast devices\``,
+  });
+}
+
+function refused(
+  rolloutId: string,
+  state: string,
+  action: string,
+  reason: string,
+  allowed: readonly string[],
+): PatchcastError {
+  const now = allowed.length === 0 ? 'nothing' : allowed.join(', ');
+  return new PatchcastError(
+    'ROLLOUT_TRANSITION_REFUSED',
+    `rollout ${rolloutId} is ${state}: ${reason}; allowed now: ${now}`,
+    { hint: `see \`patchcast rollout status ${rolloutId}\`` },
+  );
+}

@@ -1,0 +1,169 @@
+/**
+ * Drives planned rollouts with the core engine (ADR 0011). Per rollout, inputs are handled one at
+ * a time: journaled, fed to the engine, and when the engine produced effects its snapshot and
+ * decisions are saved before any effect leaves the server. `start(id)` resumes a rollout from its
+ * snapshot and the journal; `stop()` lets go of it. A cluster lease wraps exactly these two.
+ */
+import { RolloutEngine, isFinished } from '@patchcast/core';
+import type { EngineEffect, EngineInput, EngineState, StepResult } from '@patchcast/core';
+import type { RolloutRecord, Store } from '../../storage/store.js';
+import type { Bus } from '../../bus/bus.js';
+import type { EventLog } from '../log/log-events.js';
+import { carryOut, decisionsOf, finishOf, rolloutCompleted } from './rollout-effects.js';
+
+export interface DriverDeps {
+  readonly store: Store;
+  readonly bus: Bus;
+  readonly log: EventLog;
+  readonly now: () => Date;
+  readonly onError: (error: unknown, rolloutId: string) => void;
+}
+
+interface Run {
+  readonly rollout: RolloutRecord;
+  readonly engine: RolloutEngine;
+  inputSeq: number;
+  chain: Promise<unknown>;
+  timer: NodeJS.Timeout | undefined;
+  stopped: boolean;
+}
+
+export class RolloutDriver {
+  readonly #deps: DriverDeps;
+  readonly #runs = new Map<string, Run>();
+
+  constructor(deps: DriverDeps) {
+    this.#deps = deps;
+  }
+
+  /** Whether this node drives the rollout now. */
+  has(rolloutId: string): boolean {
+    return this.#runs.has(rolloutId);
+  }
+
+  /** The live engine state of a rollout this node drives; read it, never change it. */
+  peek(rolloutId: string): Readonly<EngineState> | undefined {
+    return this.#runs.get(rolloutId)?.engine.peek();
+  }
+
+  engine(rolloutId: string): RolloutEngine | undefined {
+    return this.#runs.get(rolloutId)?.engine;
+  }
+
+  /** Rollouts driven here, for reconnect checks. */
+  runningIds(): string[] {
+    return [...this.#runs.keys()];
+  }
+
+  /** Takes over a rollout just created, whose first snapshot is already stored. */
+  async adopt(rollout: RolloutRecord, engine: RolloutEngine, effects: EngineEffect[]) {
+    const run = this.#track(rollout, engine, 0);
+    await this.#serial(run, () => this.#carryOut(run, effects, false));
+  }
+
+  /** Resumes a stored planned rollout: its snapshot, then every journaled input it lacks. */
+  async start(rolloutId: string): Promise<void> {
+    if (this.#runs.has(rolloutId)) return;
+    const { store } = this.#deps;
+    const [rollout, saved] = await Promise.all([
+      store.getRollout(rolloutId),
+      store.rolloutEngine.load(rolloutId),
+    ]);
+    if (rollout === undefined || saved === undefined) return;
+    const engine = RolloutEngine.restore(JSON.parse(saved.snapshot) as EngineState);
+    const run = this.#track(rollout, engine, saved.inputSeq);
+    const effects: EngineEffect[] = [];
+    for (const { seq, input } of await store.rolloutEngine.inputsAfter(rolloutId, saved.inputSeq)) {
+      effects.push(...engine.handle(JSON.parse(input) as EngineInput).effects);
+      run.inputSeq = seq;
+    }
+    effects.push(...engine.handle({ type: 'tick', at: this.#now() }).effects);
+    await this.#serial(run, () => this.#carryOut(run, effects, true));
+  }
+
+  /** Stops driving one rollout, or every rollout; nothing stored changes. */
+  stop(rolloutId?: string): void {
+    const ids = rolloutId === undefined ? [...this.#runs.keys()] : [rolloutId];
+    for (const id of ids) {
+      const run = this.#runs.get(id);
+      if (run === undefined) continue;
+      run.stopped = true;
+      clearTimeout(run.timer);
+      this.#runs.delete(id);
+    }
+  }
+
+  /** Feeds one input; undefined if this node does not drive the rollout. */
+  input(rolloutId: string, input: EngineInput): Promise<StepResult | undefined> {
+    const run = this.#runs.get(rolloutId);
+    if (run === undefined) return Promise.resolve(undefined);
+    return this.#serial(run, () => this.#step(run, input));
+  }
+
+  async #step(run: Run, input: EngineInput): Promise<StepResult | undefined> {
+    if (run.stopped) return undefined;
+    if (input.type !== 'tick')
+      run.inputSeq = await this.#deps.store.rolloutEngine.appendInput(
+        run.rollout.id,
+        JSON.stringify(input),
+      );
+    const result = run.engine.handle(input);
+    if (result.refusal === null) await this.#carryOut(run, [...result.effects], false);
+    return result;
+  }
+
+  /** Saves when anything but a timer follows, then sends, logs and schedules. */
+  async #carryOut(run: Run, effects: EngineEffect[], force: boolean): Promise<void> {
+    const { store, log } = this.#deps;
+    const id = run.rollout.id;
+    const decisions = decisionsOf(effects);
+    const finish = isFinished(run.engine.state)
+      ? finishOf(run.engine, this.#deps.now())
+      : undefined;
+    if (force || effects.some((e) => e.type !== 'schedule-tick')) {
+      const snapshot = { snapshot: JSON.stringify(run.engine.snapshot()), inputSeq: run.inputSeq };
+      await store.rolloutEngine.save(id, snapshot, decisions, finish);
+    }
+    await carryOut(effects, run.rollout, this.#deps);
+    for (const effect of effects)
+      if (effect.type === 'schedule-tick') this.#schedule(run, effect.at);
+    if (finish !== undefined) {
+      this.stop(id);
+      await log.append(rolloutCompleted(id, finish));
+    }
+  }
+
+  #schedule(run: Run, at: number): void {
+    clearTimeout(run.timer);
+    const delay = Math.max(0, Math.min(at - this.#now(), 2 ** 31 - 1));
+    run.timer = setTimeout(() => {
+      void this.input(run.rollout.id, { type: 'tick', at: this.#now() }).catch((error: unknown) =>
+        this.#deps.onError(error, run.rollout.id),
+      );
+    }, delay);
+    run.timer.unref();
+  }
+
+  #track(rollout: RolloutRecord, engine: RolloutEngine, inputSeq: number): Run {
+    const run: Run = {
+      rollout,
+      engine,
+      inputSeq,
+      chain: Promise.resolve(),
+      timer: undefined,
+      stopped: false,
+    };
+    this.#runs.set(rollout.id, run);
+    return run;
+  }
+
+  #serial<T>(run: Run, work: () => Promise<T>): Promise<T> {
+    const next = run.chain.then(work);
+    run.chain = next.catch((error: unknown) => this.#deps.onError(error, run.rollout.id));
+    return next;
+  }
+
+  #now(): number {
+    return this.#deps.now().getTime();
+  }
+}

@@ -1,0 +1,88 @@
+/** What a planned rollout's engine effects mean for the server: notices, commands, log entries. */
+import type { EngineEffect, RolloutEngine } from '@patchcast/core';
+import type { LogEventInput } from '@patchcast/protocol';
+import type { Bus } from '../../bus/bus.js';
+import type { RolloutDecisionRecord, RolloutFinish } from '../../storage/rollout-engine-store.js';
+import type { RolloutRecord } from '../../storage/store.js';
+import type { EventLog } from '../log/log-events.js';
+
+type Record_ = Extract<EngineEffect, { type: 'record' }>['entry'];
+
+export function decisionOf(entry: Record_): RolloutDecisionRecord {
+  return {
+    seq: entry.seq,
+    at: new Date(entry.at).toISOString(),
+    wave: entry.wave,
+    from: entry.from,
+    to: entry.to,
+    event: entry.event,
+    detail: entry.detail,
+    by: entry.by,
+  };
+}
+
+export function decisionsOf(effects: readonly EngineEffect[]): RolloutDecisionRecord[] {
+  return effects.flatMap((e) => (e.type === 'record' ? [decisionOf(e.entry)] : []));
+}
+
+/** The rollout record's final state for a finished engine. */
+export function finishOf(engine: RolloutEngine, now: Date): RolloutFinish {
+  const state = engine.state.name;
+  const at = now.toISOString();
+  if (state === 'aborted' || state === 'rolled-back') return { state, at };
+  const failed = engine.view().waves.some((w) => w.failed > 0);
+  return { state: failed ? 'completed-with-failures' : 'completed', at };
+}
+
+/** Every decision lands in the transparency log; engine decisions are made `by` the engine. */
+export function decisionEvent(rolloutId: string, d: RolloutDecisionRecord): LogEventInput {
+  const move = d.from === null ? d.to : `${d.from} -> ${d.to}`;
+  return {
+    type: 'operator-action',
+    at: d.at,
+    by: d.by ?? 'rollout-engine',
+    action: `rollout-${d.event}`,
+    target: `${rolloutId} wave ${d.wave + 1}: ${move}: ${d.detail}`.slice(0, 1024),
+  };
+}
+
+export function rolloutCompleted(rolloutId: string, finish: RolloutFinish): LogEventInput {
+  return { type: 'rollout-completed', at: finish.at, rolloutId, state: finish.state };
+}
+
+interface EffectDeps {
+  readonly bus: Bus;
+  readonly log: EventLog;
+}
+
+/** Sends what the engine asked for; the snapshot that asked is already stored. */
+export async function carryOut(
+  effects: readonly EngineEffect[],
+  rollout: RolloutRecord,
+  deps: EffectDeps,
+): Promise<void> {
+  const { bus, log } = deps;
+  const base = { rolloutId: rollout.id, patch: rollout.patch, targetPath: rollout.targetPath };
+  const logged: Promise<number>[] = [];
+  for (const effect of effects) {
+    if (effect.type === 'notify-devices')
+      await bus.publish('notice', { ...base, deviceIds: effect.deviceIds });
+    else if (effect.type === 'collect-health')
+      await bus.publish('device-command', {
+        ...base,
+        kind: 'health-request',
+        wave: effect.wave,
+        deviceIds: effect.deviceIds,
+      });
+    else if (effect.type === 'roll-back-devices')
+      await bus.publish('device-command', {
+        ...base,
+        kind: 'rollback',
+        wave: 0,
+        deviceIds: effect.deviceIds,
+      });
+    else if (effect.type === 'record')
+      logged.push(log.append(decisionEvent(rollout.id, decisionOf(effect.entry))));
+  }
+  await Promise.all(logged);
+}

@@ -1,0 +1,75 @@
+/**
+ * The planned rollouts' part of the Store (ADR 0011): the engine's snapshot, the inputs that
+ * arrived since it was taken, and its decisions. A snapshot is written, together with the
+ * decisions it made, before any of its effects reaches a device; inputs are journaled before
+ * the engine sees them, so a restarted server replays what the last snapshot lacks.
+ */
+import type { ReportInput, ReportOutcome, RolloutRecord } from './store.js';
+
+/** One decision of the engine as stored (and shown by `rollout status`). */
+export interface RolloutDecisionRecord {
+  readonly seq: number;
+  readonly at: string;
+  /** 0-based wave the decision was about. */
+  readonly wave: number;
+  readonly from: string | null;
+  readonly to: string;
+  readonly event: string;
+  readonly detail: string;
+  readonly by: string | null;
+}
+
+export interface RolloutSnapshotRecord {
+  /** The engine state as JSON text (EngineState of @patchcast/core). */
+  readonly snapshot: string;
+  /** The last journaled input the snapshot includes (0 for none). */
+  readonly inputSeq: number;
+}
+
+/** A journaled engine input: JSON text of an EngineInput. */
+export interface RolloutInputRecord {
+  readonly seq: number;
+  readonly input: string;
+}
+
+/** Set when the engine reached a final state: the rollout record's state becomes `state`. */
+export interface RolloutFinish {
+  readonly state: RolloutRecord['state'];
+  readonly at: string;
+}
+
+export interface RolloutEngineStore {
+  /**
+   * Creates the rollout, one pending assignment per device, the first snapshot and its
+   * decisions, all or nothing.
+   */
+  create(
+    rollout: RolloutRecord,
+    deviceIds: readonly string[],
+    snapshot: RolloutSnapshotRecord,
+    decisions: readonly RolloutDecisionRecord[],
+  ): Promise<void>;
+  /** Replaces the snapshot and appends its new decisions atomically; `finish` ends the rollout. */
+  save(
+    rolloutId: string,
+    snapshot: RolloutSnapshotRecord,
+    decisions: readonly RolloutDecisionRecord[],
+    finish?: RolloutFinish,
+  ): Promise<void>;
+  /** Journals one input; returns its sequence number (increasing per rollout, from 1). */
+  appendInput(rolloutId: string, input: string): Promise<number>;
+  /** Journaled inputs with seq > afterSeq, in order. */
+  inputsAfter(rolloutId: string, afterSeq: number): Promise<RolloutInputRecord[]>;
+  /** Undefined for a rollout without an engine (a plain `--devices` rollout). */
+  load(rolloutId: string): Promise<RolloutSnapshotRecord | undefined>;
+  /** Ids of planned rollouts that have not finished, oldest first. */
+  active(): Promise<string[]>;
+  decisions(rolloutId: string): Promise<RolloutDecisionRecord[]>;
+  /** The timings of each device's latest report that carried timings, by device id. */
+  timings(rolloutId: string): Promise<Map<string, Readonly<Record<string, number>>>>;
+  /**
+   * Records a device's confirmation that it undid the rollout's install (once, by reportId):
+   * the assignment becomes `rolled-back` whatever non-rolled-back state it was in.
+   */
+  applyRollback(report: ReportInput): Promise<ReportOutcome>;
+}

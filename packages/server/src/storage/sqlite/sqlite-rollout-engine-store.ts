@@ -1,0 +1,220 @@
+import type Database from 'better-sqlite3';
+import type {
+  RolloutDecisionRecord,
+  RolloutEngineStore,
+  RolloutFinish,
+  RolloutInputRecord,
+  RolloutSnapshotRecord,
+} from '../rollout-engine-store.js';
+import type { ReportInput, ReportOutcome, RolloutRecord } from '../store.js';
+
+interface DecisionRow {
+  seq: number;
+  at: string;
+  wave: number;
+  from_state: string | null;
+  to_state: string;
+  event: string;
+  detail: string;
+  by: string | null;
+}
+
+/** The planned-rollout tables of the SQLite store (see SQLITE_MIGRATIONS, rollout engine). */
+export class SqliteRolloutEngineStore implements RolloutEngineStore {
+  readonly #db: Database.Database;
+
+  constructor(db: Database.Database) {
+    this.#db = db;
+  }
+
+  create(
+    r: RolloutRecord,
+    deviceIds: readonly string[],
+    snapshot: RolloutSnapshotRecord,
+    decisions: readonly RolloutDecisionRecord[],
+  ): Promise<void> {
+    return settle(() => {
+      this.#db
+        .transaction(() => {
+          this.#db
+            .prepare('INSERT INTO rollouts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+            .run(
+              r.id,
+              r.patch.name,
+              r.patch.version,
+              r.targetPath,
+              JSON.stringify(r.selector),
+              r.state,
+              r.createdAt,
+              r.createdBy,
+              r.completedAt,
+            );
+          // One statement for every assignment, however many devices.
+          this.#db
+            .prepare(
+              `INSERT INTO assignments (rollout_id, device_id, state, updated_at)
+               SELECT ?, value, 'pending', ? FROM json_each(?)`,
+            )
+            .run(r.id, r.createdAt, JSON.stringify(deviceIds));
+          this.#db
+            .prepare(
+              'INSERT INTO rollout_engines (rollout_id, snapshot, input_seq) VALUES (?, ?, ?)',
+            )
+            .run(r.id, snapshot.snapshot, snapshot.inputSeq);
+          this.#insertDecisions(r.id, decisions);
+        })
+        .immediate();
+    });
+  }
+
+  save(
+    rolloutId: string,
+    snapshot: RolloutSnapshotRecord,
+    decisions: readonly RolloutDecisionRecord[],
+    finish?: RolloutFinish,
+  ): Promise<void> {
+    return settle(() => {
+      this.#db
+        .transaction(() => {
+          this.#db
+            .prepare('UPDATE rollout_engines SET snapshot = ?, input_seq = ? WHERE rollout_id = ?')
+            .run(snapshot.snapshot, snapshot.inputSeq, rolloutId);
+          this.#insertDecisions(rolloutId, decisions);
+          if (finish !== undefined)
+            this.#db
+              .prepare(
+                "UPDATE rollouts SET state = ?, completed_at = ? WHERE id = ? AND state = 'in-progress'",
+              )
+              .run(finish.state, finish.at, rolloutId);
+        })
+        .immediate();
+    });
+  }
+
+  #insertDecisions(rolloutId: string, decisions: readonly RolloutDecisionRecord[]): void {
+    const insert = this.#db.prepare(
+      'INSERT OR IGNORE INTO rollout_decisions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    for (const d of decisions)
+      insert.run(rolloutId, d.seq, d.at, d.wave, d.from, d.to, d.event, d.detail, d.by);
+  }
+
+  appendInput(rolloutId: string, input: string): Promise<number> {
+    return settle(() =>
+      this.#db
+        .transaction(() => {
+          const last = this.#db
+            .prepare('SELECT MAX(seq) AS seq FROM rollout_inputs WHERE rollout_id = ?')
+            .get(rolloutId) as { seq: number | null };
+          const seq = (last.seq ?? 0) + 1;
+          this.#db
+            .prepare('INSERT INTO rollout_inputs VALUES (?, ?, ?)')
+            .run(rolloutId, seq, input);
+          return seq;
+        })
+        .immediate(),
+    );
+  }
+
+  inputsAfter(rolloutId: string, afterSeq: number): Promise<RolloutInputRecord[]> {
+    return settle(
+      () =>
+        this.#db
+          .prepare(
+            'SELECT seq, input FROM rollout_inputs WHERE rollout_id = ? AND seq > ? ORDER BY seq',
+          )
+          .all(rolloutId, afterSeq) as RolloutInputRecord[],
+    );
+  }
+
+  load(rolloutId: string): Promise<RolloutSnapshotRecord | undefined> {
+    return settle(() => {
+      const row = this.#db
+        .prepare('SELECT snapshot, input_seq FROM rollout_engines WHERE rollout_id = ?')
+        .get(rolloutId) as { snapshot: string; input_seq: number } | undefined;
+      return row && { snapshot: row.snapshot, inputSeq: row.input_seq };
+    });
+  }
+
+  active(): Promise<string[]> {
+    return settle(() => {
+      const rows = this.#db
+        .prepare(
+          `SELECT r.id FROM rollouts r JOIN rollout_engines e ON e.rollout_id = r.id
+           WHERE r.state = 'in-progress' ORDER BY r.created_at, r.id`,
+        )
+        .all() as { id: string }[];
+      return rows.map((row) => row.id);
+    });
+  }
+
+  decisions(rolloutId: string): Promise<RolloutDecisionRecord[]> {
+    return settle(() => {
+      const rows = this.#db
+        .prepare('SELECT * FROM rollout_decisions WHERE rollout_id = ? ORDER BY seq')
+        .all(rolloutId) as DecisionRow[];
+      return rows.map((row) => ({
+        seq: row.seq,
+        at: row.at,
+        wave: row.wave,
+        from: row.from_state,
+        to: row.to_state,
+        event: row.event,
+        detail: row.detail,
+        by: row.by,
+      }));
+    });
+  }
+
+  timings(rolloutId: string): Promise<Map<string, Readonly<Record<string, number>>>> {
+    return settle(() => {
+      const rows = this.#db
+        .prepare(
+          `SELECT device_id, timings FROM reports
+           WHERE rollout_id = ? AND timings IS NOT NULL ORDER BY at, rowid`,
+        )
+        .all(rolloutId) as { device_id: string; timings: string }[];
+      return new Map(
+        rows.map((row) => [row.device_id, JSON.parse(row.timings) as Record<string, number>]),
+      );
+    });
+  }
+
+  applyRollback(r: ReportInput): Promise<ReportOutcome> {
+    return settle(() =>
+      this.#db
+        .transaction((): ReportOutcome => {
+          const inserted = this.#db
+            .prepare('INSERT OR IGNORE INTO reports VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+            .run(
+              r.reportId,
+              r.rolloutId,
+              r.deviceId,
+              r.state,
+              r.error?.code ?? null,
+              r.error?.message ?? null,
+              r.timings === null ? null : JSON.stringify(r.timings),
+              r.at,
+            );
+          if (inserted.changes === 0) return 'duplicate';
+          const updated = this.#db
+            .prepare(
+              `UPDATE assignments SET state = 'rolled-back', error_code = ?, error_message = ?,
+               updated_at = ? WHERE rollout_id = ? AND device_id = ? AND state != 'rolled-back'`,
+            )
+            .run(r.error?.code ?? null, r.error?.message ?? null, r.at, r.rolloutId, r.deviceId);
+          return updated.changes === 0 ? 'stale' : 'applied';
+        })
+        .immediate(),
+    );
+  }
+}
+
+/** Runs synchronous SQLite work, turning a throw into a rejected promise as the port requires. */
+function settle<T>(work: () => T): Promise<T> {
+  try {
+    return Promise.resolve(work());
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+  }
+}
