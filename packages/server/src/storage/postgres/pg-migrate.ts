@@ -11,7 +11,10 @@ import { PG_MIGRATIONS } from './migrations.js';
 export async function migrate(db: PgDb, schema: string): Promise<number> {
   return db.transaction(async (tx) => {
     await tx.run('SELECT pg_advisory_xact_lock(hashtext($1))', [`patchcast:migrate:${schema}`]);
-    await tx.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+    const exists = await tx.one('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
+    // Only when missing: CREATE SCHEMA checks the database's CREATE privilege even with IF NOT
+    // EXISTS, and a role that owns just its schema need not hold it.
+    if (exists === undefined) await tx.run(`CREATE SCHEMA ${quoteIdent(schema)}`);
     await tx.run(`SET LOCAL search_path TO ${quoteIdent(schema)}`);
     await tx.run(
       `CREATE TABLE IF NOT EXISTS patchcast_migrations (
