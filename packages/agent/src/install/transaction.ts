@@ -2,6 +2,7 @@
 import { mkdir } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { PatchcastError } from '@patchcast/core';
+import { runHealthChecks } from '../health/health-check.js';
 import { applyActions } from './apply.js';
 import { crashPoint } from './crash-point.js';
 import { backupFiles } from './backup.js';
@@ -132,7 +133,12 @@ export class Transaction {
     await this.#step('postInstall');
     crashPoint('post-install-done');
     this.#phase('health-check');
-    await this.#step('health');
+    await runHealthChecks({
+      root: this.#plan.root,
+      manifest: this.#request.bundle.manifest,
+      env: this.#request.env,
+      onOutput: (output) => (this.#healthOutput = output),
+    });
     crashPoint('health-done');
   }
 
@@ -142,14 +148,12 @@ export class Transaction {
     this.#journal = await setJournalState(this.#layout, this.#requireJournal(), 'committed');
   }
 
-  async #step(step: StepName): Promise<void> {
+  async #step(step: Exclude<StepName, 'health'>): Promise<void> {
     const manifest = this.#request.bundle.manifest;
-    const spec = step === 'health' ? manifest.health : manifest.hooks?.[step];
+    const spec = manifest.hooks?.[step];
     if (spec === undefined) return;
     const context = { root: this.#plan.root, manifest, env: this.#request.env };
-    const result = await runStep(step, spec, context);
-    if (step === 'health') this.#healthOutput = result.output;
-    assertSucceeded(step, result);
+    assertSucceeded(step, await runStep(step, spec, context));
   }
 
   async #rollBack(error: unknown): Promise<void> {

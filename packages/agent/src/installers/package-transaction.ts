@@ -83,7 +83,8 @@ async function install<P>(
     crashPoint(`${steps.kind}-applied`);
     phase(context, 'health-check');
     const healthStart = performance.now();
-    healthOutput = await runHealthChecks({
+    await runHealthChecks({
+      onOutput: (output) => (healthOutput = output),
       root: context.root,
       manifest: bundle.manifest,
       ...env(context),

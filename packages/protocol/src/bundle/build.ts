@@ -8,6 +8,7 @@ import type {
   BundleHooks,
   BundleInstaller,
   BundleManifest,
+  BundleProbes,
   BundleSymlinkEntry,
 } from './manifest.js';
 import { checkManifestSize, validateManifest } from './manifest-validate.js';
@@ -31,6 +32,7 @@ export interface BundleInput {
   readonly fixes?: readonly BundleFix[] | undefined;
   readonly symlinks?: readonly BundleSymlinkEntry[] | undefined;
   readonly installer?: BundleInstaller | undefined;
+  readonly probes?: BundleProbes | undefined;
 }
 
 /** The validated manifest of `input`: files and removals sorted, hashes and sizes computed. */
@@ -54,6 +56,7 @@ export function buildManifest(input: BundleInput, limits?: Partial<BundleLimits>
         ? undefined
         : [...input.symlinks].sort((a, b) => compare(a.path, b.path)),
     installer: input.installer,
+    probes: input.probes,
     hooks: input.hooks,
     health: input.health,
     fixes: input.fixes,

@@ -11,6 +11,8 @@ export type {
   BundleManifest,
   BundleCommand,
   BundleInstaller,
+  BundleProbe,
+  BundleProbes,
   BundleSymlinkEntry,
   InstallerKind,
 } from './manifest.js';

@@ -30,6 +30,7 @@ export function checkManifestRules(manifest: BundleManifest, limits: BundleLimit
     'path',
   );
   checkInstaller(manifest);
+  checkProbes(manifest);
   checkModes(manifest, limits.allowSpecialModes);
   checkSorted(
     files.map((file) => file.path),
@@ -115,4 +116,37 @@ function checkInstaller(manifest: BundleManifest): void {
     }
   });
   if (manifest.files.length === 0) throw malformed(`a ${installer.kind} bundle needs a package`);
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '[::1]', 'localhost']);
+
+/** Probes name distinct checks; HTTP probes stay on this machine; file probes use path rules. */
+function checkProbes(manifest: BundleManifest): void {
+  const probes = manifest.probes;
+  if (probes === undefined) return;
+  if (probes.intervalMs > probes.deadlineMs) {
+    throw malformed('manifest.probes.intervalMs is longer than its deadlineMs');
+  }
+  const names = new Set<string>();
+  probes.checks.forEach((probe, i) => {
+    if (names.has(probe.name))
+      throw malformed(`probes.checks[${i}].name "${probe.name}" is used twice`);
+    names.add(probe.name);
+    if (probe.kind === 'file') checkPath(probe.path, `probes.checks[${i}].path`);
+    if (probe.kind === 'http') checkLoopbackUrl(probe.url, `probes.checks[${i}].url`);
+  });
+}
+
+function checkLoopbackUrl(text: string, field: string): void {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw malformed(`${field} ${quote(text)} is not a URL`);
+  }
+  if (url.protocol !== 'http:' || !LOOPBACK.has(url.hostname) || url.username !== '') {
+    throw malformed(
+      `${field} ${quote(text)} must be an http:// URL on loopback (127.0.0.1, [::1], localhost)`,
+    );
+  }
 }

@@ -5,6 +5,7 @@ import { PATCH_NAME, PATCH_VERSION } from '../names.js';
 export const BUNDLE_FORMAT = 'patchcast-bundle/v1';
 
 const MAX_TIMEOUT_MS = 24 * 3600 * 1000;
+const MAX_PROBE_MS = 10 * 60 * 1000;
 
 export function isValidPatchName(s: string): boolean {
   return typeof s === 'string' && PATCH_NAME.test(s);
@@ -29,6 +30,51 @@ const commandSpec = z
       .refine((argv) => argv[0] !== '', 'program must not be empty')
       .readonly(),
     timeoutMs: z.number().int().min(1).max(MAX_TIMEOUT_MS),
+  })
+  .readonly();
+
+const argv = z
+  .array(argument)
+  .min(1)
+  .max(1024)
+  .refine((args) => args[0] !== '', 'program must not be empty')
+  .readonly();
+const probeName = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'is not a valid probe name');
+const probeTimeout = z.number().int().min(1).max(MAX_PROBE_MS);
+
+/** Health probes: each is retried every `intervalMs` until it passes or `deadlineMs` is over. */
+const probes = z
+  .strictObject({
+    deadlineMs: z.number().int().min(1).max(MAX_TIMEOUT_MS),
+    intervalMs: z.number().int().min(1).max(MAX_PROBE_MS),
+    checks: z
+      .array(
+        z.discriminatedUnion('kind', [
+          z.strictObject({
+            kind: z.literal('http'),
+            name: probeName,
+            url: z.string().max(2048),
+            status: z.number().int().min(100).max(599).optional(),
+            timeoutMs: probeTimeout,
+          }),
+          z.strictObject({
+            kind: z.literal('process'),
+            name: probeName,
+            command: argv,
+            exitCode: z.number().int().min(0).max(255).optional(),
+            timeoutMs: probeTimeout,
+          }),
+          z.strictObject({
+            kind: z.literal('file'),
+            name: probeName,
+            path: z.string(),
+            contains: z.string().min(1).max(65_536).optional(),
+          }),
+        ]),
+      )
+      .min(1)
+      .max(100)
+      .readonly(),
   })
   .readonly();
 
@@ -81,6 +127,7 @@ export const bundleManifestSchema = z
       .readonly()
       .optional(),
     health: commandSpec.optional(),
+    probes: probes.optional(),
     fixes: z.array(fix).max(10_000).readonly().optional(),
   })
   .readonly();
@@ -89,6 +136,8 @@ export type BundleManifest = z.infer<typeof bundleManifestSchema>;
 export type BundleFileEntry = BundleManifest['files'][number];
 export type BundleSymlinkEntry = z.infer<typeof symlinkEntry>;
 export type BundleInstaller = z.infer<typeof installerSpec>;
+export type BundleProbes = z.infer<typeof probes>;
+export type BundleProbe = BundleProbes['checks'][number];
 export type BundleCommand = z.infer<typeof commandSpec>;
 export type BundleHooks = NonNullable<BundleManifest['hooks']>;
 export type BundleFix = z.infer<typeof fix>;
