@@ -38,7 +38,23 @@ export interface RolloutFinish {
   readonly at: string;
 }
 
+/** A device as a rollout's target selection needs it: no inventory parsed. */
+export interface FleetEntry {
+  readonly id: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** How a rollout's assignments stand: not final yet, and final but not installed. */
+export interface AssignmentCounts {
+  readonly open: number;
+  readonly unsuccessful: number;
+}
+
 export interface RolloutEngineStore {
+  /** Every enrolled device's id and labels, in enrollment order, without loading inventories. */
+  fleet(): Promise<FleetEntry[]>;
+  /** Counted in the database, so a final report costs the same however large the rollout. */
+  assignmentCounts(rolloutId: string): Promise<AssignmentCounts>;
   /**
    * Creates the rollout, one pending assignment per device, the first snapshot and its
    * decisions, all or nothing.

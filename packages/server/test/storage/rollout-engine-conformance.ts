@@ -167,6 +167,46 @@ export function rolloutEngineConformance(name: string, makeStore: () => Promise<
       }
     });
 
+    test('fleet lists every device with its labels, without inventories', async () => {
+      const store = await fixture(makeStore);
+      try {
+        const fleet = await store.rolloutEngine.fleet();
+        assert.deepEqual(fleet, [
+          { id: 'dev_a', labels: {} },
+          { id: 'dev_b', labels: {} },
+          { id: 'dev_c', labels: {} },
+        ]);
+      } finally {
+        await store.close();
+      }
+    });
+
+    test('assignment counts: open, and final but not installed', async () => {
+      const store = await fixture(makeStore);
+      try {
+        assert.deepEqual(await store.rolloutEngine.assignmentCounts('ro_1'), {
+          open: 2,
+          unsuccessful: 0,
+        });
+        await store.applyReport(report('r-1', 'dev_a', 'installed'));
+        assert.deepEqual(await store.rolloutEngine.assignmentCounts('ro_1'), {
+          open: 1,
+          unsuccessful: 0,
+        });
+        await store.applyReport(report('r-2', 'dev_b', 'rolled-back'));
+        assert.deepEqual(await store.rolloutEngine.assignmentCounts('ro_1'), {
+          open: 0,
+          unsuccessful: 1,
+        });
+        assert.deepEqual(await store.rolloutEngine.assignmentCounts('ro_none'), {
+          open: 0,
+          unsuccessful: 0,
+        });
+      } finally {
+        await store.close();
+      }
+    });
+
     test('applyRollback moves an installed assignment to rolled-back exactly once', async () => {
       const store = await fixture(makeStore);
       try {

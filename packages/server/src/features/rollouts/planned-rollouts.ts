@@ -76,8 +76,7 @@ export class PlannedRollouts {
   }
 
   async #fleet(): Promise<FleetDevice[]> {
-    const devices = await this.#deps.store.listDevices();
-    return devices.map((d) => ({ id: d.id, labels: d.labels }));
+    return this.#deps.store.rolloutEngine.fleet();
   }
 
   /** An operator action; refused with ROLLOUT_TRANSITION_REFUSED naming the state and what is allowed. */

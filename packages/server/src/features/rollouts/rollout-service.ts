@@ -8,7 +8,8 @@ import type {
   Report,
   Rollout,
 } from '@patchcast/protocol';
-import type { DeviceRecord, ReportOutcome, RolloutRecord, Store } from '../../storage/store.js';
+import type { ReportOutcome, RolloutRecord, Store } from '../../storage/store.js';
+import type { FleetEntry } from '../../storage/rollout-engine-store.js';
 import type { Bus, BusEvents } from '../../bus/bus.js';
 import type { RepositoryService } from '../repository/repository-service.js';
 import { newId } from '../auth/api-tokens.js';
@@ -83,7 +84,7 @@ export class RolloutService {
         },
       );
     }
-    const devices = selectDevices(await store.listDevices(), request.devices);
+    const devices = selectDevices(await store.rolloutEngine.fleet(), request.devices);
     const rollout: RolloutRecord = {
       id: newId('ro'),
       patch: request.patch,
@@ -148,12 +149,11 @@ export class RolloutService {
   async #complete(rolloutId: string, at: string): Promise<void> {
     const { store, log } = this.#deps;
     const rollout = await store.getRollout(rolloutId);
-    const assignments = await store.assignments(rolloutId);
     if (rollout?.state !== 'in-progress') return;
+    const counts = await store.rolloutEngine.assignmentCounts(rolloutId);
+    if (counts.open > 0) return;
     if ((await store.rolloutEngine.load(rolloutId)) !== undefined) return; // its engine decides
-    if (!assignments.every((a) => FINAL_DEVICE_STATES.includes(a.state))) return;
-    const failed = assignments.some((a) => a.state !== 'installed');
-    const state = failed ? 'completed-with-failures' : 'completed';
+    const state = counts.unsuccessful > 0 ? 'completed-with-failures' : 'completed';
     await store.setRolloutState(rolloutId, state, at);
     await log.append({ type: 'rollout-completed', at, rolloutId, state });
   }
@@ -208,10 +208,10 @@ function summary(
 }
 
 export function selectDevices(
-  devices: readonly DeviceRecord[],
+  devices: readonly FleetEntry[],
   selector: DeviceSelector,
-): DeviceRecord[] {
-  let chosen: DeviceRecord[];
+): FleetEntry[] {
+  let chosen: FleetEntry[];
   if ('all' in selector) chosen = [...devices];
   else if ('labels' in selector) {
     chosen = devices.filter((d) =>
@@ -222,7 +222,7 @@ export function selectDevices(
     const missing = selector.ids.filter((id) => !byId.has(id));
     if (missing.length > 0)
       throw new PatchcastError('NOT_FOUND', `unknown device(s): ${missing.slice(0, 5).join(', ')}`);
-    chosen = [...new Set(selector.ids)].map((id) => byId.get(id) as DeviceRecord);
+    chosen = [...new Set(selector.ids)].map((id) => byId.get(id) as FleetEntry);
   }
   if (chosen.length === 0) {
     throw new PatchcastError('INVALID_INPUT', 'the device selector matches no enrolled device', {

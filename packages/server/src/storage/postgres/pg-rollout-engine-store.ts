@@ -1,5 +1,8 @@
 /** The planned-rollout tables on PostgreSQL: the same semantics as sqlite-rollout-engine-store. */
+import { FINAL_DEVICE_STATES } from '@patchcast/protocol';
 import type {
+  AssignmentCounts,
+  FleetEntry,
   RolloutDecisionRecord,
   RolloutEngineStore,
   RolloutFinish,
@@ -25,6 +28,27 @@ export class PgRolloutEngineStore implements RolloutEngineStore {
 
   constructor(db: PgDb) {
     this.#db = db;
+  }
+
+  async fleet(): Promise<FleetEntry[]> {
+    const rows = await this.#db.rows<{ id: string; labels: string }>(
+      'SELECT id, labels FROM devices ORDER BY enrolled_at, id',
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      labels: JSON.parse(row.labels) as Record<string, string>,
+    }));
+  }
+
+  async assignmentCounts(rolloutId: string): Promise<AssignmentCounts> {
+    const row = await this.#db.one<{ open: number; unsuccessful: number }>(
+      `SELECT COUNT(*) FILTER (WHERE state <> ALL($2::text[]))::int AS open,
+              COUNT(*) FILTER (WHERE state = ANY($2::text[]) AND state <> 'installed')::int
+                AS unsuccessful
+       FROM assignments WHERE rollout_id = $1`,
+      [rolloutId, FINAL_DEVICE_STATES],
+    );
+    return { open: row?.open ?? 0, unsuccessful: row?.unsuccessful ?? 0 };
   }
 
   create(

@@ -1,5 +1,8 @@
 import type Database from 'better-sqlite3';
+import { FINAL_DEVICE_STATES } from '@patchcast/protocol';
 import type {
+  AssignmentCounts,
+  FleetEntry,
   RolloutDecisionRecord,
   RolloutEngineStore,
   RolloutFinish,
@@ -19,12 +22,40 @@ interface DecisionRow {
   by: string | null;
 }
 
+const FINAL_LIST = FINAL_DEVICE_STATES.map((s) => `'${s}'`).join(',');
+
 /** The planned-rollout tables of the SQLite store (see SQLITE_MIGRATIONS, rollout engine). */
 export class SqliteRolloutEngineStore implements RolloutEngineStore {
   readonly #db: Database.Database;
 
   constructor(db: Database.Database) {
     this.#db = db;
+  }
+
+  fleet(): Promise<FleetEntry[]> {
+    return settle(() => {
+      const rows = this.#db
+        .prepare('SELECT id, labels FROM devices ORDER BY enrolled_at, id')
+        .all() as { id: string; labels: string }[];
+      return rows.map((row) => ({
+        id: row.id,
+        labels: JSON.parse(row.labels) as Record<string, string>,
+      }));
+    });
+  }
+
+  assignmentCounts(rolloutId: string): Promise<AssignmentCounts> {
+    return settle(() => {
+      const row = this.#db
+        .prepare(
+          `SELECT COUNT(*) FILTER (WHERE state NOT IN (${FINAL_LIST})) AS open,
+                  COUNT(*) FILTER (WHERE state IN (${FINAL_LIST}) AND state != 'installed')
+                    AS unsuccessful
+           FROM assignments WHERE rollout_id = ?`,
+        )
+        .get(rolloutId) as { open: number; unsuccessful: number };
+      return { open: row.open, unsuccessful: row.unsuccessful };
+    });
   }
 
   create(
