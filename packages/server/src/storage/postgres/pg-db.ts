@@ -4,6 +4,7 @@
  * lengths and log indexes, far below 2^53).
  */
 import pg from 'pg';
+import { PatchcastError } from '@patchcast/core';
 
 /** What a sub-store needs to run SQL, outside or inside a transaction. */
 export interface PgQueries {
@@ -25,16 +26,48 @@ function getTypeParser(oid: number, format?: string): (value: string) => unknown
 /** Type parsers for this adapter's pools (not the process-wide defaults of node-postgres). */
 export const PG_TYPES = { getTypeParser } as pg.CustomTypesConfig;
 
+/** Connection-level failures: the server went away, refused us, or is shutting down (SQLSTATE 08, 57P0x). */
+const LOST = /^(08|57P0)|^E(CONNREFUSED|CONNRESET|PIPE|TIMEDOUT|HOSTUNREACH|NOTFOUND|AI_AGAIN)$/;
+const LOST_MESSAGE =
+  /Connection terminated|connection error|timeout exceeded when trying to connect/i;
+
+/**
+ * A lost database becomes DB_UNAVAILABLE (reported to `onLost` as well, so the operator sees it);
+ * every other error (constraint violations, refused batches) passes unchanged.
+ */
+export function classifyPgError(error: unknown, onLost?: (error: Error) => void): unknown {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  const lost =
+    (typeof code === 'string' && LOST.test(code)) ||
+    (typeof message === 'string' && LOST_MESSAGE.test(message));
+  if (!lost || error instanceof PatchcastError) return error;
+  const reason = typeof message === 'string' && message !== '' ? message : String(code);
+  onLost?.(error instanceof Error ? error : new Error(reason));
+  return new PatchcastError('DB_UNAVAILABLE', `the database is unavailable: ${reason}`, {
+    hint: 'check that PostgreSQL is running and reachable; the request can be retried',
+    cause: error,
+  });
+}
+
 class Queries implements PgQueries {
   readonly #target: pg.Pool | pg.PoolClient;
+  protected readonly onLost: ((error: Error) => void) | undefined;
 
-  constructor(target: pg.Pool | pg.PoolClient) {
+  constructor(target: pg.Pool | pg.PoolClient, onLost?: (error: Error) => void) {
     this.#target = target;
+    this.onLost = onLost;
+  }
+
+  async #query(sql: string, params: readonly unknown[]): Promise<pg.QueryResult> {
+    try {
+      return await this.#target.query(sql, params as unknown[]);
+    } catch (error) {
+      throw classifyPgError(error, this.onLost);
+    }
   }
 
   async rows<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
-    const result = await this.#target.query(sql, params as unknown[]);
-    return result.rows as T[];
+    return (await this.#query(sql, params)).rows as T[];
   }
 
   async one<T>(sql: string, params: readonly unknown[] = []): Promise<T | undefined> {
@@ -42,8 +75,7 @@ class Queries implements PgQueries {
   }
 
   async run(sql: string, params: readonly unknown[] = []): Promise<number> {
-    const result = await this.#target.query(sql, params as unknown[]);
-    return result.rowCount ?? 0;
+    return (await this.#query(sql, params)).rowCount ?? 0;
   }
 }
 
@@ -51,8 +83,8 @@ class Queries implements PgQueries {
 export class PgDb extends Queries {
   readonly pool: pg.Pool;
 
-  constructor(pool: pg.Pool) {
-    super(pool);
+  constructor(pool: pg.Pool, onLost?: (error: Error) => void) {
+    super(pool, onLost);
     this.pool = pool;
   }
 
@@ -62,10 +94,12 @@ export class PgDb extends Queries {
    * (SELECT ... FOR UPDATE) or `lock()`.
    */
   async transaction<T>(work: (tx: PgTx) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
+    const client = await this.pool.connect().catch((error: unknown) => {
+      throw classifyPgError(error, this.onLost);
+    });
     try {
       await client.query('BEGIN');
-      const result = await work(new PgTx(client));
+      const result = await work(new PgTx(client, this.onLost));
       await client.query('COMMIT');
       client.release();
       return result;
@@ -75,7 +109,7 @@ export class PgDb extends Queries {
         (rollbackError: unknown) => rollbackError,
       );
       client.release(broken instanceof Error ? broken : undefined);
-      throw error;
+      throw classifyPgError(error, this.onLost);
     }
   }
 

@@ -44,7 +44,7 @@ export interface PgStoreOptions {
   readonly poolSize?: number;
   /** How long to wait for a connection before failing (default 10 s). */
   readonly connectTimeoutMs?: number;
-  /** Errors of idle pooled connections (for example PostgreSQL restarting). */
+  /** A lost database: errors of idle pooled connections and of queries (DB_UNAVAILABLE). */
   readonly onError?: (error: Error) => void;
 }
 
@@ -86,14 +86,14 @@ export class PgStore implements Store {
       types: PG_TYPES,
     });
     pool.on('error', (error) => options.onError?.(error));
-    const db = new PgDb(pool);
     try {
-      await migrate(db, schema);
+      await migrate(new PgDb(pool), schema);
     } catch (error) {
       await pool.end().catch(() => undefined);
-      throw error instanceof PatchcastError ? error : dbUnavailable(options.url, error);
+      if (error instanceof PatchcastError && error.code !== 'DB_UNAVAILABLE') throw error;
+      throw dbUnavailable(options.url, error instanceof PatchcastError ? error.cause : error);
     }
-    return new PgStore(db);
+    return new PgStore(new PgDb(pool, options.onError));
   }
 
   close(): Promise<void> {
