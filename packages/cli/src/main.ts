@@ -15,6 +15,7 @@ import { scanCommand } from './commands/scan.js';
 import { inventoryCommand } from './commands/inventory.js';
 import { keysCommand } from './commands/keys.js';
 import { rootCommand } from './commands/root.js';
+import { delegateCommand } from './commands/delegate.js';
 import { auditCommand } from './commands/audit.js';
 import { benchCommand } from './commands/bench.js';
 import { applyCommand } from './commands/apply.js';
@@ -34,6 +35,7 @@ export const COMMANDS: readonly Command[] = [
   statusCommand,
   keysCommand,
   rootCommand,
+  delegateCommand,
   inventoryCommand,
   scanCommand,
   auditCommand,

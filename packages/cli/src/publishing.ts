@@ -6,6 +6,7 @@
  */
 import {
   PatchcastError,
+  buildTargets,
   canonicalBytes,
   countValidSignatures,
   formatExpires,
@@ -13,7 +14,7 @@ import {
   sha256Hex,
   signEnvelope,
 } from '@patchcast/core';
-import type { Root, Signer } from '@patchcast/core';
+import type { Root, SignedBytes, Signer } from '@patchcast/core';
 import { formatPatchRef, targetPathOf } from '@patchcast/protocol';
 import type { PatchcastClient, PatchRef, RepositoryVersions } from '@patchcast/protocol';
 
@@ -34,6 +35,8 @@ export interface PublishRequest {
   readonly bundle: Uint8Array;
   readonly targetsExpirySeconds?: number;
   readonly now?: () => Date;
+  /** A delegated targets role to publish in (signed with its key); default: the top-level role. */
+  readonly role?: string;
 }
 
 const ATTEMPTS = 5;
@@ -58,7 +61,8 @@ export async function publishBundle(request: PublishRequest): Promise<PublishRes
     }
     const signed = nextTargets(raw, version, base, request);
     try {
-      const repository = await client.submitTargets(signEnvelope(signed, request.signers));
+      const envelope = signEnvelope(signed, request.signers);
+      const repository = await client.submitTargets(envelope, request.role);
       return { ...base, alreadyPublished: false, repository };
     } catch (error) {
       const raced = error instanceof PatchcastError && error.code === 'CONFLICT';
@@ -74,19 +78,14 @@ interface Current {
 }
 
 async function currentTargets(request: PublishRequest, targetPath: string): Promise<Current> {
-  const bytes = await request.client.currentTargets();
-  const envelope = parseEnvelope('targets', bytes);
-  const keyids = request.signers.map((s) => s.keyid);
-  const pseudoRoot = pseudoRootFor(request.signers);
-  if (countValidSignatures(envelope, pseudoRoot, 'targets') === 0) {
-    throw new PatchcastError(
-      'KEY_INVALID',
-      `the server's current targets metadata is not signed by your key (${keyids.map((k) => k.slice(0, 12)).join(', ')})`,
-      {
-        hint: 'use the targets key this repository was created with (<data>/keys/targets.key for a development server)',
-      },
-    );
+  const bytes = await fetchTargets(request);
+  if (bytes === undefined) {
+    // the delegated role's first metadata: nothing to extend
+    const fresh = buildTargets(0, new Date(0), {}) as unknown as Record<string, unknown>;
+    return { raw: fresh, version: 0, existing: undefined };
   }
+  const envelope = parseEnvelope('targets', bytes);
+  assertSignedByPublisher(envelope, request);
   const info = envelope.signed.targets[targetPath];
   const raw = (JSON.parse(new TextDecoder().decode(bytes)) as { signed: Record<string, unknown> })
     .signed;
@@ -95,6 +94,41 @@ async function currentTargets(request: PublishRequest, targetPath: string): Prom
     version: envelope.signed.version,
     existing: info && { sha256: info.hashes.sha256, length: info.length },
   };
+}
+
+/**
+ * Refuses to extend metadata that carries no valid signature of the publisher's own key: a
+ * compromised server cannot slip a target of its own into what the publisher signs.
+ */
+export function assertSignedByPublisher(
+  envelope: SignedBytes,
+  request: { readonly signers: readonly Signer[]; readonly role?: string | undefined },
+): void {
+  const keyids = request.signers.map((s) => s.keyid);
+  const pseudoRoot = pseudoRootFor(request.signers);
+  if (countValidSignatures(envelope, pseudoRoot, 'targets') === 0) {
+    throw new PatchcastError(
+      'KEY_INVALID',
+      `the server's current ${request.role === undefined ? 'targets' : `${request.role} role`} metadata is not signed by your key (${keyids.map((k) => k.slice(0, 12)).join(', ')})`,
+      {
+        hint:
+          request.role === undefined
+            ? 'use the targets key this repository was created with (<data>/keys/targets.key for a development server)'
+            : `use the key delegated to ${request.role}`,
+      },
+    );
+  }
+}
+
+/** The role's current metadata; undefined when a delegated role has published nothing yet. */
+async function fetchTargets(request: PublishRequest): Promise<Uint8Array | undefined> {
+  try {
+    return await request.client.currentTargets(request.role);
+  } catch (error) {
+    const missing = error instanceof PatchcastError && error.code === 'NOT_FOUND';
+    if (request.role !== undefined && missing) return undefined;
+    throw error;
+  }
 }
 
 /** A root naming only the publisher's keys, to ask "did one of my keys sign this?". */

@@ -36,6 +36,11 @@ export const ERROR_CODES = {
     'The server does not hold the snapshot and timestamp keys that the new root names.',
   ROOT_TARGETS_UNSIGNED:
     "The current targets metadata is not signed by the new root's targets keys.",
+  // delegated targets roles (patchcast delegate, publish --role)
+  DELEGATION_INVALID:
+    "A delegation's role name, keys, threshold or path patterns are not acceptable.",
+  DELEGATION_OVERLAP: "A delegation's path patterns overlap those of another delegated role.",
+  DELEGATION_PATH_DENIED: 'The target path is outside the path patterns delegated to the role.',
   // rollouts
   PLAN_INVALID: 'A rollout plan is malformed or impossible; the message names the line and field.',
   ROLLOUT_TRANSITION_REFUSED:

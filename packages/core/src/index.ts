@@ -57,6 +57,11 @@ export {
 } from './tuf/builders.js';
 export { isDelegatedPath, parseDelegations, pathPatternsOverlap } from './tuf/delegations.js';
 export { MAX_DELEGATIONS, searchTarget } from './tuf/delegation-walk.js';
+export {
+  DELEGATED_ROLE_NAME,
+  checkDelegatedRoleName,
+  checkDelegations,
+} from './tuf/delegation-policy.js';
 export type { Found, LoadDelegated } from './tuf/delegation-walk.js';
 export type { RoleKeySet } from './tuf/builders.js';
 export {

@@ -64,7 +64,11 @@ export const devicesResponse = z.object({ devices: z.array(deviceSchema) });
 
 export const artifactResponse = z.object({ sha256: z.string(), length: z.number() });
 
-export const submitTargetsRequest = z.strictObject({ metadata: z.unknown() });
+export const submitTargetsRequest = z.strictObject({
+  metadata: z.unknown(),
+  /** A delegated targets role's name; absent for the top-level targets role. */
+  role: z.string().max(64).optional(),
+});
 /** A new root (a ceremony's result) and, when it changes the targets keys, targets re-signed. */
 export const submitRootRequest = z.strictObject({
   root: z.unknown(),

@@ -65,13 +65,18 @@ export class PatchcastClient {
       body,
     });
   }
-  /** The current top-level targets metadata envelope, as stored (unverified JSON). */
-  async currentTargets(): Promise<Uint8Array> {
-    const response = await this.#fetch(ROUTES.targets, {});
+  /** The current targets metadata envelope of the top-level role or of a delegated `role`, as
+   * stored (unverified JSON); NOT_FOUND for a delegated role that has published nothing yet. */
+  async currentTargets(role?: string): Promise<Uint8Array> {
+    const query = role === undefined ? '' : `?role=${encodeURIComponent(role)}`;
+    const response = await this.#fetch(`${ROUTES.targets}${query}`, {});
     return new Uint8Array(await response.arrayBuffer());
   }
-  submitTargets(metadata: unknown) {
-    return this.#call(ROUTES.targets, repositoryVersions, { method: 'POST', json: { metadata } });
+  submitTargets(metadata: unknown, role?: string) {
+    return this.#call(ROUTES.targets, repositoryVersions, {
+      method: 'POST',
+      json: { metadata, ...(role === undefined ? {} : { role }) },
+    });
   }
   /** Publishes root N+1 (admin); `targets` is targets N+1 re-signed for a new targets key. */
   submitRoot(root: unknown, targets?: unknown) {

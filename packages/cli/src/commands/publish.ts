@@ -1,3 +1,4 @@
+import { checkDelegatedRoleName } from '@patchcast/core';
 import { formatPatchRef } from '@patchcast/protocol';
 import type { Command } from '../command.js';
 import { boolFlag, stringFlag } from '../args.js';
@@ -9,7 +10,7 @@ import { targetsSigners } from './targets-key.js';
 export const publishCommand: Command = {
   name: 'publish',
   summary: 'build a patch bundle from a folder, sign it with the targets key, and upload it',
-  usage: 'patchcast publish PATH --name NAME --version VERSION [--key FILE] [--json]',
+  usage: 'patchcast publish PATH --name NAME --version VERSION [--key FILE] [--role ROLE] [--json]',
   help: `PATH is a folder whose files/ subfolder mirrors what lands in the endpoint's managed root.
 An optional PATH/patchcast.json adds hooks and a health check, e.g.
   { "health": { "command": "test -f etc/app/config", "timeoutSeconds": 30 } }
@@ -20,6 +21,8 @@ Options:
   --name NAME        patch name (lowercase letters, digits, . _ + -)
   --version VERSION  patch version
   --key FILE         targets private key (default: $PATCHCAST_KEY, or ./patchcast-data/keys/targets.key)
+  --role ROLE        publish in the delegated targets role ROLE (\`patchcast delegate add\`), signing
+                     its metadata with ROLE's key (--key); the patch path must be under its patterns
   --passphrase-env VAR  environment variable holding the key file's passphrase
                        (default: $PATCHCAST_KEY_PASSPHRASE)
 ${CLIENT_HELP}
@@ -27,6 +30,7 @@ ${CLIENT_HELP}
   options: {
     ...PATCH_REF_OPTIONS,
     key: { type: 'string' },
+    role: { type: 'string' },
     'passphrase-env': { type: 'string' },
     ...CLIENT_OPTIONS,
     ...JSON_OPTION,
@@ -41,7 +45,15 @@ ${CLIENT_HELP}
       stringFlag(invocation, 'passphrase-env'),
     );
     const bundle = await bundleFromSource(invocation, ref);
-    const result = await publishBundle({ client, signers, ref, bundle });
+    const role = stringFlag(invocation, 'role');
+    if (role !== undefined) checkDelegatedRoleName(role);
+    const result = await publishBundle({
+      client,
+      signers,
+      ref,
+      bundle,
+      ...(role === undefined ? {} : { role }),
+    });
     if (boolFlag(invocation, 'json')) printJson(invocation, result);
     else if (result.alreadyPublished)
       invocation.io.out(`${formatPatchRef(ref)} is already published (sha256 ${result.sha256})\n`);
@@ -49,7 +61,9 @@ ${CLIENT_HELP}
       invocation.io.out(
         `published ${formatPatchRef(ref)}: ${result.length} bytes, sha256 ${result.sha256}\n`,
       );
-      invocation.io.out(`targets metadata version ${result.repository?.targets ?? '?'}\n`);
+      if (role === undefined)
+        invocation.io.out(`targets metadata version ${result.repository?.targets ?? '?'}\n`);
+      else invocation.io.out(`in delegated role ${role}\n`);
     }
     return 0;
   },

@@ -41,13 +41,18 @@ export class TrustFleet {
     return fleet;
   }
 
-  /** Publishes a new one-file patch with `key` (default: the server's targets key). */
-  async publish(name: string, key = join(this.h.dir, 'server/keys/targets.key')): Promise<string> {
+  /** Publishes a new one-file patch with `key` (default: the server's targets key), in `role`. */
+  async publish(
+    name: string,
+    key = join(this.h.dir, 'server/keys/targets.key'),
+    role?: string,
+  ): Promise<string> {
     const n = ++this.#patches;
     const source = await writePatchSource(join(this.h.dir, `src-${n}`), {
       [`etc/${name}`]: `${name}\n`,
     });
     const args = ['publish', source, '--name', name, '--version', '1.0.0', '--key', key];
+    if (role !== undefined) args.push('--role', role);
     const result = await this.h.cli([...args, '--json']);
     assert.equal(result.code, 0, result.stderr);
     return `${name}@1.0.0`;

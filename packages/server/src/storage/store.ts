@@ -15,7 +15,8 @@ import type {
 } from '@patchcast/protocol';
 
 export const METADATA_ROLES = ['root', 'targets', 'snapshot', 'timestamp'] as const;
-export type MetadataRole = (typeof METADATA_ROLES)[number];
+/** A delegated targets role's metadata is stored under `delegated:<role name>`. */
+export type MetadataRole = (typeof METADATA_ROLES)[number] | `delegated:${string}`;
 
 export interface MetadataRecord {
   readonly role: MetadataRole;

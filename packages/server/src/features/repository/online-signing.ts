@@ -75,9 +75,20 @@ export function signTimestamp(
 
 export function signSnapshotAndTimestamp(
   signing: OnlineSigning,
-  versions: { readonly snapshot: number; readonly timestamp: number; readonly targets: number },
+  versions: {
+    readonly snapshot: number;
+    readonly timestamp: number;
+    readonly targets: number;
+    /** Each delegated role's metadata version, listed as `<name>.json`. */
+    readonly delegated?: Readonly<Record<string, number>>;
+  },
 ): MetadataRecord[] {
-  const snapshot = buildSnapshot(versions.snapshot, expires(signing, 'snapshot'), versions.targets);
+  const snapshot = buildSnapshot(
+    versions.snapshot,
+    expires(signing, 'snapshot'),
+    versions.targets,
+    versions.delegated,
+  );
   const signers = signersFor(signing.root, signing.pool, 'snapshot');
   const bytes = serializeEnvelope(signEnvelope(snapshot, signers));
   return [

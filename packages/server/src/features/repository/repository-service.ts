@@ -22,6 +22,8 @@ import { signSnapshotAndTimestamp, signTimestamp } from './online-signing.js';
 import type { OnlineSigning } from './online-signing.js';
 import { admitRoot } from './root-admission.js';
 import type { RootSubmission } from './root-admission.js';
+import { admitDelegated } from './delegated-submission.js';
+import { allTargets, delegatedRole, delegatedVersions } from './delegated-roles.js';
 import type { EventLog } from '../log/log-events.js';
 import { appendAll, metadataSigned, newPublications } from '../log/log-events.js';
 
@@ -108,12 +110,18 @@ export class RepositoryService {
     return (await this.#load()).versions;
   }
 
+  /** Every target in force: the top-level role's and each delegated role's (allTargets). */
   async currentTargets(): Promise<Targets> {
-    return (await this.#load()).targets;
+    return allTargets(this.#deps.store, (await this.#load()).targets);
   }
 
-  async currentTargetsBytes(): Promise<Uint8Array> {
-    const record = await this.#deps.store.latestMetadata('targets');
+  /** The newest targets metadata as stored: top-level, or of delegated `role` (NOT_FOUND). */
+  async currentTargetsBytes(role?: string): Promise<Uint8Array> {
+    const record = await this.#deps.store.latestMetadata(
+      role === undefined ? 'targets' : delegatedRole(role),
+    );
+    if (record === undefined && role !== undefined)
+      throw new PatchcastError('NOT_FOUND', `role ${role} has published no targets metadata yet`);
     if (record === undefined) throw new Error('repository is not initialized');
     return record.bytes;
   }
@@ -122,16 +130,21 @@ export class RepositoryService {
   async metadataFile(file: string): Promise<Uint8Array | undefined> {
     const { store } = this.#deps;
     if (file === 'timestamp.json') return (await store.latestMetadata('timestamp'))?.bytes;
-    const match = /^([1-9]\d{0,9})\.(root|snapshot|targets)\.json$/.exec(file);
+    const match = /^([1-9]\d{0,9})\.([a-z0-9][a-z0-9-]{0,62})\.json$/.exec(file);
     if (match === null) return undefined;
-    return (await store.getMetadata(match[2] as 'root', Number(match[1])))?.bytes;
+    const name = match[2] ?? '';
+    const role = ['root', 'snapshot', 'targets'].includes(name)
+      ? (name as 'root')
+      : delegatedRole(name);
+    return (await store.getMetadata(role, Number(match[1])))?.bytes;
   }
 
   /**
    * Admits targets metadata version N+1 signed by publishers; re-signs snapshot and timestamp.
    * Resolves once the new targets and the metadata are in the transparency log.
    */
-  async submitTargets(metadata: unknown, by: string): Promise<RepositoryVersions> {
+  async submitTargets(metadata: unknown, by: string, role?: string): Promise<RepositoryVersions> {
+    if (role !== undefined) return this.#submitDelegated(metadata, role, by);
     const bytes = new TextEncoder().encode(JSON.stringify(metadata));
     const envelope = parseSubmitted(bytes);
     const current = await this.#load();
@@ -150,15 +163,50 @@ export class RepositoryService {
         snapshot: snapshot + 1,
         timestamp: timestamp + 1,
         targets: envelope.signed.version,
+        delegated: await delegatedVersions(this.#deps.store, envelope.signed),
       }),
     ];
-    if (!(await this.#deps.store.commitMetadata(records, current.targets.version))) {
-      throw conflict(current.targets.version);
-    }
-    this.#current = undefined;
+    await this.#commit(records, current);
     const at = this.#deps.now().toISOString();
     await this.#logSigned(records, newPublications(current.targets, envelope.signed, { by, at }));
     return this.versions();
+  }
+
+  /** Admits delegated role `role`'s targets N+1 (delegated-submission.ts); re-signs snapshot. */
+  async #submitDelegated(metadata: unknown, role: string, by: string): Promise<RepositoryVersions> {
+    const current = await this.#load();
+    const admitted = await admitDelegated(metadata, role, current.targets, this.#deps);
+    const delegated = await delegatedVersions(this.#deps.store, current.targets);
+    const { snapshot, timestamp } = current.versions;
+    const records: MetadataRecord[] = [
+      admitted.record,
+      ...signSnapshotAndTimestamp(this.#signing(current.root), {
+        snapshot: snapshot + 1,
+        timestamp: timestamp + 1,
+        targets: current.targets.version,
+        delegated: { ...delegated, [role]: admitted.record.version },
+      }),
+    ];
+    await this.#commit(records, current);
+    const at = this.#deps.now().toISOString();
+    await this.#logSigned(records, newPublications(admitted.current, admitted.next, { by, at }));
+    return this.versions();
+  }
+
+  /** Commits atomically unless targets or snapshot moved meanwhile (CONFLICT: publish again). */
+  async #commit(records: readonly MetadataRecord[], current: Current): Promise<void> {
+    const { store } = this.#deps;
+    let ok: boolean;
+    try {
+      ok = await store.commitMetadata(records, current.targets.version);
+    } catch (error) {
+      // a concurrent publish stored the same snapshot or delegated version first (primary key)
+      const latest = await store.latestMetadata('snapshot');
+      if (latest?.version === current.versions.snapshot) throw error;
+      ok = false;
+    }
+    this.#current = undefined;
+    if (!ok) throw conflict(current.targets.version);
   }
 
   /**
@@ -178,6 +226,7 @@ export class RepositoryService {
         snapshot: snapshot + 1,
         timestamp: timestamp + 1,
         targets: admitted.targetsVersion,
+        delegated: await delegatedVersions(this.#deps.store, current.targets),
       }),
     ];
     await this.#commitRoot(records, current);
@@ -226,6 +275,7 @@ export class RepositoryService {
           snapshot: snapshot.version + 1,
           timestamp: timestamp.version + 1,
           targets,
+          delegated: await delegatedVersions(store, current.targets),
         })
       : [signTimestamp(signing, timestamp.version + 1, snapshot.version, snapshot.bytes)];
     const ok = await store.commitMetadata(records, targets);
@@ -240,7 +290,8 @@ export class RepositoryService {
     before: readonly LogEventInput[] = [],
   ): Promise<void> {
     const at = this.#deps.now().toISOString();
-    await appendAll(this.#deps.log, [...before, ...records.map((r) => metadataSigned(r, at))]);
+    const topLevel = records.filter((r) => !r.role.startsWith('delegated:')); // the log's roles
+    await appendAll(this.#deps.log, [...before, ...topLevel.map((r) => metadataSigned(r, at))]);
   }
 
   #isDue(bytes: Uint8Array, role: 'snapshot' | 'timestamp', validity: number): boolean {

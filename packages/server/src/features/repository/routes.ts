@@ -29,13 +29,26 @@ export function repositoryRoutes(app: FastifyInstance, deps: AppDeps): void {
       targetPath === undefined
         ? undefined
         : (await repository.currentTargets()).targets[targetPath];
+    const range = byteRange(request.headers.range, info?.length ?? 0); // RFC 9110 §14.2
     const file =
       info?.hashes.sha256 === match?.[2] && info !== undefined
-        ? await artifacts.open(info.hashes.sha256)
+        ? await artifacts.open(info.hashes.sha256, range === 'unsatisfiable' ? undefined : range)
         : undefined;
     if (file === undefined) throw new PatchcastError('NOT_FOUND', `no target ${path}`);
-    reply.header('content-type', 'application/octet-stream').header('content-length', file.length);
-    return reply.header('cache-control', 'public, max-age=31536000, immutable').send(file.stream);
+    reply
+      .header('accept-ranges', 'bytes')
+      .header('cache-control', 'public, max-age=31536000, immutable');
+    if (range === 'unsatisfiable') {
+      file.stream.destroy();
+      return reply.code(416).header('content-range', `bytes */${file.length}`).send();
+    }
+    reply.header('content-type', 'application/octet-stream');
+    if (range === undefined) return reply.header('content-length', file.length).send(file.stream);
+    return reply
+      .code(206)
+      .header('content-range', `bytes ${range.start}-${range.end}/${file.length}`)
+      .header('content-length', range.end - range.start + 1)
+      .send(file.stream);
   });
 
   app.put<{ Params: { sha256: string } }>(
@@ -59,13 +72,14 @@ export function repositoryRoutes(app: FastifyInstance, deps: AppDeps): void {
     },
   );
 
-  app.get(
+  app.get<{ Querystring: { role?: string } }>(
     ROUTES.targets,
     { preHandler: requireRole(store, 'publisher') },
-    async (_request, reply) => {
+    async (request, reply) => {
+      const { role } = request.query;
       return reply
         .header('content-type', 'application/json')
-        .send(Buffer.from(await repository.currentTargetsBytes()));
+        .send(Buffer.from(await repository.currentTargetsBytes(role)));
     },
   );
 
@@ -73,8 +87,8 @@ export function repositoryRoutes(app: FastifyInstance, deps: AppDeps): void {
     ROUTES.targets,
     { preHandler: requireRole(store, 'publisher'), bodyLimit: 64 * 1024 * 1024 },
     async (request) => {
-      const { metadata } = submitTargetsRequest.parse(request.body);
-      return repository.submitTargets(metadata, request.principal?.name ?? 'unknown');
+      const { metadata, role } = submitTargetsRequest.parse(request.body);
+      return repository.submitTargets(metadata, request.principal?.name ?? 'unknown', role);
     },
   );
 
@@ -88,4 +102,27 @@ export function repositoryRoutes(app: FastifyInstance, deps: AppDeps): void {
       return repository.submitRoot({ root, ...(targets === undefined ? {} : { targets }), by });
     },
   );
+}
+
+/**
+ * One `Range: bytes=` range of a `length`-byte target (inclusive offsets). Several ranges or a
+ * malformed header are ignored (the whole target is sent), as RFC 9110 §14.2 allows.
+ */
+function byteRange(
+  header: string | undefined,
+  length: number,
+): { start: number; end: number } | 'unsatisfiable' | undefined {
+  const match = /^bytes=(\d*)-(\d*)$/.exec(header?.trim() ?? '');
+  if (match === null || (match[1] === '' && match[2] === '')) return undefined;
+  const [first, last] = [match[1] ?? '', match[2] ?? ''];
+  if (first === '') {
+    const suffix = Number(last);
+    return suffix === 0 || length === 0
+      ? 'unsatisfiable'
+      : { start: Math.max(0, length - suffix), end: length - 1 };
+  }
+  const start = Number(first);
+  const end = last === '' ? length - 1 : Math.min(Number(last), length - 1);
+  if (last !== '' && Number(last) < start) return undefined;
+  return start >= length ? 'unsatisfiable' : { start, end };
 }

@@ -1,9 +1,14 @@
-/** What a publisher's new targets metadata may change: it may only add patch bundles. */
-import { PatchcastError } from '@patchcast/core';
-import type { Targets } from '@patchcast/core';
+/**
+ * What a publisher's new targets metadata (top-level or a delegated role's) may change: it may only
+ * add patch bundles, each path published once across all roles; the top-level role may also add
+ * delegations, checked by core's checkDelegations, that hide nothing already published.
+ */
+import { PatchcastError, checkDelegations, isDelegatedPath } from '@patchcast/core';
+import type { DelegatedRole, TargetFile, Targets } from '@patchcast/core';
 import { patchOfTargetPath } from '@patchcast/protocol';
 import type { Store } from '../../storage/store.js';
 import type { ArtifactStore } from '../../artifacts/artifact-store.js';
+import { checkStillReachable, findPublished } from './delegated-roles.js';
 
 interface PolicyDeps {
   readonly store: Store;
@@ -11,10 +16,18 @@ interface PolicyDeps {
   readonly now: () => Date;
 }
 
+export interface UpdateScope {
+  /** The top-level targets in force (where other roles' targets are looked up). */
+  readonly top: Targets;
+  /** The delegated role being updated; absent for the top-level role. */
+  readonly role?: DelegatedRole;
+}
+
 export async function checkTargetsUpdate(
   current: Targets,
   next: Targets,
   deps: PolicyDeps,
+  scope: UpdateScope = { top: current },
 ): Promise<void> {
   if (next.version !== current.version + 1) {
     throw new PatchcastError(
@@ -45,20 +58,60 @@ export async function checkTargetsUpdate(
     }
   }
   for (const [path, info] of Object.entries(next.targets)) {
-    if (current.targets[path] !== undefined) continue;
-    if (patchOfTargetPath(path) === undefined)
-      throw invalid(`target path ${path} is not <name>/<version>/bundle.tar`);
-    const artifact = await deps.store.getArtifact(info.hashes.sha256);
-    if (
-      artifact === undefined ||
-      artifact.length !== info.length ||
-      !(await deps.artifacts.has(info.hashes.sha256))
-    ) {
-      throw invalid(
-        `target ${path}: no uploaded artifact with sha256 ${info.hashes.sha256} and length ${info.length}`,
-      );
-    }
+    if (current.targets[path] === undefined) await checkNewTarget(path, info, deps, scope);
   }
+  await checkDelegationChanges(current, next, deps, scope);
+}
+
+async function checkNewTarget(
+  path: string,
+  info: TargetFile,
+  deps: PolicyDeps,
+  scope: UpdateScope,
+): Promise<void> {
+  if (patchOfTargetPath(path) === undefined)
+    throw invalid(`target path ${path} is not <name>/<version>/bundle.tar`);
+  if (scope.role !== undefined && !isDelegatedPath(scope.role, path)) {
+    throw new PatchcastError(
+      'DELEGATION_PATH_DENIED',
+      `role ${scope.role.name} may publish only under ${(scope.role.paths ?? []).join(', ')}, not ${path}`,
+    );
+  }
+  const elsewhere = await findPublished(deps.store, scope.top, path);
+  if (elsewhere !== undefined) {
+    throw new PatchcastError(
+      'CONFLICT',
+      `target ${path} is already published by ${elsewhere.role}`,
+      {
+        hint: 'a published name@version never changes: publish a new version',
+      },
+    );
+  }
+  const artifact = await deps.store.getArtifact(info.hashes.sha256);
+  if (
+    artifact === undefined ||
+    artifact.length !== info.length ||
+    !(await deps.artifacts.has(info.hashes.sha256))
+  ) {
+    throw invalid(
+      `target ${path}: no uploaded artifact with sha256 ${info.hashes.sha256} and length ${info.length}`,
+    );
+  }
+}
+
+async function checkDelegationChanges(
+  current: Targets,
+  next: Targets,
+  deps: PolicyDeps,
+  scope: UpdateScope,
+): Promise<void> {
+  if (scope.role !== undefined) {
+    if (next.delegations !== undefined)
+      throw invalid(`role ${scope.role.name} may not delegate further (one level only)`);
+    return;
+  }
+  if (next.delegations !== undefined) checkDelegations(next.delegations);
+  await checkStillReachable(deps.store, current, next);
 }
 
 function invalid(message: string): PatchcastError {
