@@ -53,6 +53,8 @@ export const ERROR_CODES = {
   CONFIG_INVALID: 'A configuration value is invalid.',
   BUS_UNAVAILABLE:
     'The message bus (NATS JetStream) cannot be reached, or has no JetStream, or was lost.',
+  LEASE_LOST:
+    'This server node no longer holds the lease of a rollout, so its write was refused (fencing).',
   DB_UNAVAILABLE: 'The database cannot be reached, or refuses the connection or its credentials.',
   KEYSET_MISMATCH:
     'The server was started with other online or log keys than the ones its database records.',

@@ -15,4 +15,6 @@ export interface AppDeps {
   readonly log: TransparencyLog;
   readonly now: () => Date;
   readonly version: string;
+  /** Set when this node is one of several (--bus nats://...): rollouts are driven under leases. */
+  readonly clustered?: boolean;
 }

@@ -19,6 +19,7 @@ import { SecurityEvents } from './features/log/security-events.js';
 export interface App {
   readonly fastify: FastifyInstance;
   readonly gateway: AgentGateway;
+  readonly rollouts: RolloutService;
 }
 
 export async function buildApp(deps: AppDeps): Promise<App> {
@@ -71,7 +72,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   rolloutRoutes(fastify, deps, rollouts);
   statusRoutes(fastify, deps, gateway);
   logRoutes(fastify, deps.log);
-  return { fastify, gateway };
+  return { fastify, gateway, rollouts };
 }
 
 function fromZod(error: ZodError): PatchcastError {

@@ -18,6 +18,10 @@ export interface ServerConfig {
   readonly bus: string;
   /** This node's name among several; absent: `<hostname>-<port>`. */
   readonly nodeId?: string | undefined;
+  /** How long a node's lease on a rollout lasts without renewal (cluster/, ADR 0014). */
+  readonly leaseSeconds: number;
+  /** NATS JetStream stream of this cluster (several clusters may share one NATS). */
+  readonly busStream?: string | undefined;
   readonly expiry: {
     readonly rootSeconds: number;
     readonly targetsSeconds: number;
@@ -40,6 +44,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   artifactsDir: undefined,
   artifactCacheBytes: 256 * 1024 ** 2,
   bus: 'memory',
+  leaseSeconds: 15,
   expiry: {
     rootSeconds: 365 * DAY,
     targetsSeconds: 90 * DAY,

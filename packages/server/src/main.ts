@@ -10,6 +10,7 @@ import { openStore } from './storage/open-store.js';
 import type { Store } from './storage/store.js';
 import { checkKeyset, localKeyset } from './keys/keyset.js';
 import { openBus } from './bus/open-bus.js';
+import { ClusterNode } from './cluster/cluster-node.js';
 import { LocalArtifactStore } from './artifacts/local-artifact-store.js';
 import { CachedArtifactStore } from './artifacts/cached-artifact-store.js';
 import { RepositoryService } from './features/repository/repository-service.js';
@@ -99,9 +100,14 @@ export async function startServer(
       throw error;
     },
   );
+  const cluster =
+    bus.kind === 'memory'
+      ? undefined
+      : new ClusterNode({ store, bus, log, now, leaseMs: config.leaseSeconds * 1000 });
   const app = await buildApp({
     config,
-    store,
+    store: cluster?.store ?? store,
+    clustered: cluster !== undefined,
     bus,
     artifacts,
     repository,
@@ -114,6 +120,9 @@ export async function startServer(
   );
   busErrors.report = (error) => app.fastify.log.error({ err: error }, 'bus handler failed');
   await bus.ready();
+  await cluster?.start(app.rollouts, (error) =>
+    app.fastify.log.error({ err: error }, 'rollout leases'),
+  );
   const url = await listen(app, config);
   print(
     `Patchcast server ${SERVER_VERSION} listening on ${url} (data: ${config.dataDir}, storage: ${store.kind}, bus: ${bus.kind}, node: ${bus.nodeId})`,
@@ -125,6 +134,7 @@ export async function startServer(
     initialAdminToken,
     close: async () => {
       clearInterval(resign);
+      await cluster?.stop();
       await app.fastify.close();
       await log.close();
       await bus.close();

@@ -9,7 +9,7 @@ export const serverCommand: Command = {
   name: 'server',
   summary: 'run the Patchcast server (embedded SQLite, or a node of a PostgreSQL cluster)',
   usage:
-    'patchcast server [--data DIR] [--listen HOST:PORT] [--log-level LEVEL] [--db URL] [--db-pool N] [--artifacts DIR] [--bus nats://HOST:PORT --node-id ID]',
+    'patchcast server [--data DIR] [--listen HOST:PORT] [--log-level LEVEL] [--db URL] [--db-pool N] [--artifacts DIR] [--bus nats://HOST:PORT --node-id ID] [--lease-seconds N] [--bus-stream NAME]',
   help: `Runs the control plane in one process. The first start creates DIR with a development key set
 (keys/), the database (patchcast.db), artifact storage (artifacts/) and an initial admin token
 (initial-admin-token, mode 0600), and prints that token.
@@ -27,6 +27,10 @@ Options:
                       shared by several nodes (docs/operations-cluster.md)
   --node-id ID        this node's name among several: letters, digits, - and _ (default:
                       HOSTNAME-PORT); keep it stable so a restarted node catches up
+  --lease-seconds N   with --bus nats: how long a node's lease on a rollout lasts unrenewed,
+                      i.e. how soon another node takes over a dead node's rollouts (default: 15)
+  --bus-stream NAME   with --bus nats: the JetStream stream (and, in lower case, subject prefix)
+                      of this cluster, so that clusters can share one NATS (default: PATCHCAST)
 
 Several nodes on one database must share the key set: copy keys/ from the first node's data
 folder to the others. A node whose keys differ refuses to start (KEYSET_MISMATCH); an
@@ -43,6 +47,8 @@ Stops cleanly on SIGINT or SIGTERM.`,
     artifacts: { type: 'string' },
     bus: { type: 'string' },
     'node-id': { type: 'string' },
+    'lease-seconds': { type: 'string' },
+    'bus-stream': { type: 'string' },
   },
   positionals: { min: 0, max: 0 },
   async run(invocation) {
@@ -60,6 +66,8 @@ Stops cleanly on SIGINT or SIGTERM.`,
         ...storageFlags(invocation),
         bus: stringFlag(invocation, 'bus') ?? 'memory',
         nodeId: stringFlag(invocation, 'node-id'),
+        ...leaseFlag(invocation),
+        busStream: stringFlag(invocation, 'bus-stream'),
       },
       { print: (line) => invocation.io.err(`${line}\n`) },
     );
@@ -69,6 +77,16 @@ Stops cleanly on SIGINT or SIGTERM.`,
     return 0;
   },
 };
+
+/** --lease-seconds: 2 to 3600. */
+function leaseFlag(invocation: Invocation): { leaseSeconds?: number } {
+  const value = stringFlag(invocation, 'lease-seconds');
+  if (value === undefined) return {};
+  const seconds = Number(value);
+  if (!/^[0-9]+$/.test(value) || seconds < 2 || seconds > 3600)
+    throw new PatchcastError('USAGE', '--lease-seconds must be a whole number from 2 to 3600');
+  return { leaseSeconds: seconds };
+}
 
 /** --db (or $PATCHCAST_DB), --db-pool and --artifacts; absent flags keep the defaults. */
 function storageFlags(invocation: Invocation) {

@@ -10,6 +10,8 @@ export interface BusConfig {
   readonly bus: string;
   /** This node's name; absent: `<hostname>-<port>` (stable across restarts of this node). */
   readonly nodeId?: string | undefined;
+  /** JetStream stream name; its lower case is the subject prefix (default PATCHCAST). */
+  readonly busStream?: string | undefined;
   readonly port: number;
 }
 
@@ -27,5 +29,16 @@ export async function openBus(config: BusConfig, onError: (error: unknown) => vo
     throw new PatchcastError('CONFIG_INVALID', `unknown bus "${config.bus}"`, {
       hint: 'use --bus memory or --bus nats://HOST:PORT',
     });
-  return NatsBus.open({ url: config.bus, nodeId, onError });
+  const stream = config.busStream ?? 'PATCHCAST';
+  if (!/^[A-Za-z0-9_-]{1,32}$/.test(stream))
+    throw new PatchcastError('CONFIG_INVALID', `stream name "${stream}" is not allowed`, {
+      hint: 'use 1-32 letters, digits, "-" or "_" for --bus-stream',
+    });
+  return NatsBus.open({
+    url: config.bus,
+    nodeId,
+    stream,
+    subjectPrefix: stream.toLowerCase(),
+    onError,
+  });
 }

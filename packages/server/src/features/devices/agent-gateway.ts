@@ -7,7 +7,7 @@ import type { WebSocket } from 'ws';
 import type { FastifyBaseLogger } from 'fastify';
 import { ed25519Key, randomToken, verifySignature } from '@patchcast/core';
 import { authStatement, frameText, parseAgentMessage } from '@patchcast/protocol';
-import type { AgentMessage, ServerMessage } from '@patchcast/protocol';
+import type { AgentMessage, DeviceState, ServerMessage } from '@patchcast/protocol';
 import type { Store } from '../../storage/store.js';
 import type { Bus, BusEvents } from '../../bus/bus.js';
 import type { RolloutService } from '../rollouts/rollout-service.js';
@@ -172,6 +172,7 @@ export class AgentGateway {
           'report for unknown assignment',
         );
       send(socket, { type: 'ack', reportId: message.reportId });
+      if (outcome === 'applied') this.#announce(deviceId, message);
       await this.#deps.store.touchDevice(deviceId, at, {});
     } else if (message.type === 'health') {
       await this.#deps.rollouts.health(deviceId, message);
@@ -206,6 +207,20 @@ export class AgentGateway {
         delivered,
         this.#deps.now().toISOString(),
       );
+  }
+
+  /** Tells the other nodes (the one driving the rollout) that a report was applied here. */
+  #announce(deviceId: string, report: { reportId: string; rolloutId: string; state: DeviceState }) {
+    const { bus, textLog } = this.#deps;
+    const event = {
+      id: report.reportId,
+      rolloutId: report.rolloutId,
+      deviceId,
+      state: report.state,
+    };
+    bus
+      .publish('device-result', { ...event, node: bus.nodeId })
+      .catch((error: unknown) => textLog.error({ err: error }, 'device result not announced'));
   }
 
   async #versions(): Promise<{ timestamp: number }> {

@@ -1,0 +1,179 @@
+/**
+ * Decides which node drives which rollout (ADR 0014). Every node claims the lease of every
+ * in-progress rollout at a third of the lease time; the holder renews it, drives the rollout
+ * (planned rollouts through the RolloutDriver, plain ones by completing them once every device
+ * is final) and makes each of those writes under the lease's fencing token. When a node dies its
+ * leases expire and the next claim of another node takes the rollouts over, sends their open
+ * notices again, and finishes what the dead node left.
+ */
+import { FINAL_DEVICE_STATES } from '@patchcast/protocol';
+import type { Store } from '../storage/store.js';
+import type { Bus, BusEvents, RolloutEventKind } from '../bus/bus.js';
+import type { EventLog } from '../features/log/log-events.js';
+import { leaseName } from './rollout-leases.js';
+import type { RolloutLeases } from './rollout-leases.js';
+
+/** The part of the RolloutDriver (features/rollouts) that a lease wraps. */
+export interface LeasedDriver {
+  start(rolloutId: string): Promise<void>;
+  stop(rolloutId?: string): void;
+  has(rolloutId: string): boolean;
+  runningIds(): string[];
+}
+
+export interface CoordinatorDeps {
+  /** The unfenced store: the coordinator makes its own fenced writes through the lease store. */
+  readonly store: Store;
+  readonly bus: Bus;
+  readonly log: EventLog;
+  readonly leases: RolloutLeases;
+  readonly driver: LeasedDriver;
+  readonly now: () => Date;
+  readonly leaseMs: number;
+  readonly onError: (error: unknown) => void;
+}
+
+export class RolloutCoordinator {
+  readonly #deps: CoordinatorDeps;
+  readonly #checks = new Map<string, Promise<void>>();
+  readonly #unsubscribe: () => void;
+  #timer: NodeJS.Timeout | undefined;
+  #ticking: Promise<void> = Promise.resolve();
+  #stopped = false;
+
+  constructor(deps: CoordinatorDeps) {
+    this.#deps = deps;
+    this.#unsubscribe = deps.bus.subscribe('device-result', (event) => this.#onResult(event));
+  }
+
+  /** Claims at once, then every third of the lease time. */
+  start(): Promise<void> {
+    this.#ticking = this.tick();
+    this.#schedule();
+    return this.#ticking;
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    this.#unsubscribe();
+    await this.#ticking;
+    await Promise.all(this.#checks.values());
+    const { leases, driver } = this.#deps;
+    for (const id of leases.ids()) {
+      driver.stop(id);
+      await leases.release(id).catch(this.#deps.onError);
+    }
+  }
+
+  /** One round: claim or renew every in-progress rollout, let go of the others. */
+  async tick(): Promise<void> {
+    const { store, leases, driver } = this.#deps;
+    try {
+      const active = (await store.listRollouts()).filter((r) => r.state === 'in-progress');
+      const ids = new Set(active.map((r) => r.id));
+      for (const rollout of active) await this.#claim(rollout.id);
+      for (const id of leases.ids()) if (!ids.has(id)) await this.#letGo(id, true);
+    } catch (error) {
+      this.#deps.onError(error);
+    }
+    for (const id of driver.runningIds()) if (leases.token(id) === undefined) driver.stop(id);
+  }
+
+  #schedule(): void {
+    if (this.#stopped) return;
+    this.#timer = setTimeout(() => {
+      this.#ticking = this.tick().finally(() => this.#schedule());
+    }, this.#deps.leaseMs / 3);
+    this.#timer.unref();
+  }
+
+  async #claim(rolloutId: string): Promise<void> {
+    const { leases } = this.#deps;
+    const before = leases.token(rolloutId);
+    const token = await leases.claim(rolloutId);
+    if (token === undefined) {
+      if (before !== undefined) await this.#letGo(rolloutId, false);
+      return;
+    }
+    if (token !== before) await this.#takeOver(rolloutId, token);
+    await this.#check(rolloutId);
+  }
+
+  /** A lease just came to this node: drive the rollout from its stored state. */
+  async #takeOver(rolloutId: string, token: number): Promise<void> {
+    const { driver } = this.#deps;
+    await driver.start(rolloutId);
+    await this.#event(rolloutId, 'taken-over', `${token}`);
+    if (token > 1 && !driver.has(rolloutId)) await this.#noticeOpen(rolloutId);
+  }
+
+  async #letGo(rolloutId: string, release: boolean): Promise<void> {
+    const { driver, leases } = this.#deps;
+    driver.stop(rolloutId);
+    if (release) await leases.release(rolloutId);
+    else leases.forget(rolloutId);
+  }
+
+  /** Devices whose assignment is not final are told again (a notice is only a hint). */
+  async #noticeOpen(rolloutId: string): Promise<void> {
+    const { store, bus } = this.#deps;
+    const rollout = await store.getRollout(rolloutId);
+    const open = (await store.assignments(rolloutId)).filter(
+      (a) => !FINAL_DEVICE_STATES.includes(a.state),
+    );
+    if (rollout === undefined || open.length === 0) return;
+    await bus.publish('notice', {
+      rolloutId,
+      patch: rollout.patch,
+      targetPath: rollout.targetPath,
+      deviceIds: open.map((a) => a.deviceId),
+    });
+  }
+
+  #onResult(event: BusEvents['device-result']): Promise<void> {
+    if (this.#deps.leases.token(event.rolloutId) === undefined) return Promise.resolve();
+    return this.#check(event.rolloutId);
+  }
+
+  /** Completion checks, one at a time per rollout. */
+  #check(rolloutId: string): Promise<void> {
+    const run = (this.#checks.get(rolloutId) ?? Promise.resolve())
+      .then(() => this.#complete(rolloutId))
+      .catch(this.#deps.onError);
+    this.#checks.set(rolloutId, run);
+    void run.then(() => {
+      if (this.#checks.get(rolloutId) === run) this.#checks.delete(rolloutId);
+    });
+    return run;
+  }
+
+  /** A plain rollout whose devices are all final ends, under the fencing token, logged once. */
+  async #complete(rolloutId: string): Promise<void> {
+    const { store, leases, driver, log, now } = this.#deps;
+    const token = leases.token(rolloutId);
+    if (token === undefined || driver.has(rolloutId)) return;
+    const assignments = await store.assignments(rolloutId);
+    if (!assignments.every((a) => FINAL_DEVICE_STATES.includes(a.state))) return;
+    const state = assignments.some((a) => a.state !== 'installed')
+      ? 'completed-with-failures'
+      : 'completed';
+    const at = now().toISOString();
+    if (!(await store.leases.completeRollout(leaseName(rolloutId), token, rolloutId, state, at)))
+      return;
+    await log.append({ type: 'rollout-completed', at, rolloutId, state });
+    await this.#event(rolloutId, 'completed', 'done');
+    await leases.release(rolloutId);
+  }
+
+  async #event(rolloutId: string, kind: RolloutEventKind, suffix: string): Promise<void> {
+    const { bus, leases, now } = this.#deps;
+    await bus.publish('rollout-event', {
+      id: `${rolloutId}:${kind}:${suffix}`,
+      rolloutId,
+      kind,
+      node: leases.nodeId,
+      at: now().toISOString(),
+    });
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * Two nodes in one process: two SqliteStore connections on one database file and two buses on
+ * one in-process hub, with a clock the test moves. Node A creates a rollout and "dies" (stops
+ * renewing); node B takes the rollout over when the lease expires, and A's late writes are
+ * refused by the fencing token.
+ */
+import { describe, test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PatchcastError } from '@patchcast/core';
+import { SqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
+import type { DeviceRecord, Store } from '../../src/storage/store.js';
+import { MemoryBus } from '../../src/bus/memory/memory-bus.js';
+import { MemoryBusHub } from '../../src/bus/memory/memory-bus-hub.js';
+import type { BusEvents } from '../../src/bus/bus.js';
+import { ClusterNode } from '../../src/cluster/cluster-node.js';
+import { RolloutCoordinator } from '../../src/cluster/rollout-coordinator.js';
+import type { LeasedDriver } from '../../src/cluster/rollout-coordinator.js';
+import type { LogEventInput } from '@patchcast/protocol';
+
+const LEASE_MS = 10_000;
+const T0 = Date.UTC(2026, 0, 1);
+const inventory = { hostname: 'h', os: 'linux', arch: 'x64', agentVersion: '1', installed: [] };
+const noDriver: LeasedDriver = {
+  start: () => Promise.resolve(),
+  stop: () => undefined,
+  has: () => false,
+  runningIds: () => [],
+};
+
+const device = (id: string): DeviceRecord => ({
+  id,
+  name: id,
+  publicKey: id.padEnd(64, '0'),
+  labels: {},
+  inventory,
+  enrolledAt: new Date(T0).toISOString(),
+  lastSeenAt: null,
+  lastTimestampVersion: 0,
+});
+
+/** A log that keeps what was appended: the coordinator's only log use is append. */
+class KeptLog {
+  readonly events: LogEventInput[] = [];
+  append(event: LogEventInput): Promise<number> {
+    this.events.push(event);
+    return Promise.resolve(this.events.length - 1);
+  }
+}
+
+interface Node {
+  readonly store: Store;
+  readonly cluster: ClusterNode;
+  readonly coordinator: RolloutCoordinator;
+  readonly bus: MemoryBus;
+}
+
+describe('rollout leases across two nodes', () => {
+  let clock = T0;
+  const now = () => new Date(clock);
+  const hub = new MemoryBusHub();
+  const log = new KeptLog();
+  const errors: unknown[] = [];
+  const cleanup: (() => Promise<unknown>)[] = [];
+  after(async () => {
+    for (const step of cleanup.reverse()) await step();
+  });
+
+  function node(id: string, file: string): Node {
+    const store = new SqliteStore(file);
+    const bus = new MemoryBus((e) => errors.push(e), { hub, nodeId: id });
+    const cluster = new ClusterNode({ store, bus, log, now, leaseMs: LEASE_MS });
+    const coordinator = new RolloutCoordinator({
+      store,
+      bus,
+      log,
+      leases: cluster.leases,
+      driver: noDriver,
+      now,
+      leaseMs: LEASE_MS,
+      onError: (e) => errors.push(e),
+    });
+    cleanup.push(
+      () => store.close(),
+      () => bus.close(),
+    );
+    return { store, cluster, coordinator, bus };
+  }
+
+  test('the creator holds the lease; after it dies another node takes over, fenced', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pc-cluster-'));
+    cleanup.push(() => rm(dir, { recursive: true, force: true }));
+    const file = join(dir, 'patchcast.db');
+    const a = node('node-a', file);
+    const b = node('node-b', file);
+    const notices: BusEvents['notice'][] = [];
+    b.bus.subscribe('notice', (e) => (notices.push(e), Promise.resolve()));
+
+    for (const id of ['d1', 'd2']) await a.store.createDevice(device(id));
+    await a.cluster.store.createRollout(
+      {
+        id: 'ro_1',
+        patch: { name: 'p', version: '1' },
+        targetPath: 'p/1/bundle.tar',
+        selector: { all: true },
+        state: 'in-progress',
+        createdAt: now().toISOString(),
+        createdBy: 'admin',
+        completedAt: null,
+      },
+      ['d1', 'd2'],
+    );
+    assert.equal(a.cluster.leases.token('ro_1'), 1, 'the creating node took the lease');
+    await b.coordinator.tick();
+    assert.equal(b.cluster.leases.token('ro_1'), undefined, 'node b may not drive it');
+
+    // d1 reports on node b: the result is announced, node a (the holder) sees it is not done yet
+    const report = (device: string, id: string) => ({
+      reportId: id,
+      rolloutId: 'ro_1',
+      deviceId: device,
+      state: 'installed' as const,
+      error: null,
+      timings: null,
+      at: now().toISOString(),
+    });
+    assert.equal(await b.store.applyReport(report('d1', 'r1')), 'applied');
+    const result = { id: 'r1', rolloutId: 'ro_1', deviceId: 'd1', state: 'installed' } as const;
+    await b.bus.publish('device-result', { ...result, node: 'node-b' });
+    assert.equal((await a.store.getRollout('ro_1'))?.state, 'in-progress');
+
+    // node a stops renewing (killed); past the lease, node b's next claim takes over
+    clock += LEASE_MS + 1;
+    await b.coordinator.tick();
+    assert.equal(b.cluster.leases.token('ro_1'), 2, 'a new fencing token');
+    assert.deepEqual(
+      notices.map((n) => n.deviceIds),
+      [['d2']],
+      'the new holder tells the devices that are not final again',
+    );
+
+    // the old holder's writes are refused, both the fenced SQL write and the driver's store
+    assert.equal(a.cluster.leases.token('ro_1'), undefined, 'a no longer trusts its old lease');
+    const late = await a.store.leases.completeRollout(
+      'rollout:ro_1',
+      1,
+      'ro_1',
+      'completed',
+      now().toISOString(),
+    );
+    assert.equal(late, false);
+    await assert.rejects(
+      a.cluster.store.setRolloutState('ro_1', 'completed', now().toISOString()),
+      (e) => e instanceof PatchcastError && e.code === 'LEASE_LOST',
+    );
+
+    // d2 reports on node a; the announcement reaches node b, which completes the rollout once
+    assert.equal(await a.store.applyReport(report('d2', 'r2')), 'applied');
+    const second = { ...result, id: 'r2', deviceId: 'd2', node: 'node-a' };
+    await a.bus.publish('device-result', second);
+    await a.bus.publish('device-result', second);
+    await b.coordinator.tick();
+    const done = await b.store.getRollout('ro_1');
+    assert.equal(done?.state, 'completed');
+    const completions = log.events.filter((e) => e.type === 'rollout-completed');
+    assert.equal(completions.length, 1, 'completed and logged exactly once');
+    assert.deepEqual(errors, []);
+  });
+});
