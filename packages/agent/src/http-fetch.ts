@@ -1,5 +1,9 @@
 /** Bounded HTTP GETs: a download never reads past the length that trusted metadata allows. */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PatchcastError, SecurityError } from '@patchcast/core';
+import { downloadToFile } from './download.js';
 
 export interface FetchResult {
   readonly status: number;
@@ -11,6 +15,7 @@ export async function fetchBounded(
   maxLength: number,
   timeoutMs = 60_000,
 ): Promise<FetchResult | null> {
+  if (isTargetUrl(url)) return fetchResumable(url, maxLength, timeoutMs);
   let response: Response;
   try {
     response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
@@ -58,4 +63,29 @@ function tooLong(url: string, maxLength: number): SecurityError {
     'SECURITY_LENGTH_EXCEEDED',
     `${url} is longer than the ${maxLength} bytes allowed`,
   );
+}
+
+/**
+ * TUF targets are content-addressed (`/tuf/targets/<dir>/<sha256>.<name>`), so they never change
+ * and a dropped download can safely resume with a byte range; metadata files can change between
+ * two requests and are always fetched whole.
+ */
+function isTargetUrl(url: string): boolean {
+  return /\/tuf\/targets\/(?:.*\/)?[0-9a-f]{64}\.[^/]+$/.test(new URL(url).pathname);
+}
+
+/** Downloads into a private temporary file (resuming after drops), then reads it once. */
+async function fetchResumable(
+  url: string,
+  maxLength: number,
+  timeoutMs: number,
+): Promise<FetchResult | null> {
+  const dir = await mkdtemp(join(tmpdir(), 'patchcast-download-'));
+  try {
+    const file = join(dir, 'target');
+    const result = await downloadToFile(url, file, { maxLength, timeoutMs });
+    return result === null ? null : { status: 200, bytes: new Uint8Array(await readFile(file)) };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }

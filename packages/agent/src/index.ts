@@ -5,3 +5,5 @@ export { collectPackageInventory } from './inventory/index.js';
 export type { CollectOptions, CollectedInventory } from './inventory/index.js';
 export { applyBundleFile, recoverTransactions } from './install/index.js';
 export type { ApplyFileResult, InstallOutcome, RecoveryResult } from './install/index.js';
+export { downloadToFile } from './download.js';
+export type { DownloadOptions, DownloadResult } from './download.js';
