@@ -5,13 +5,13 @@
  * verified the same way, against its unpatched root.
  */
 import type { Health, ParsedBundle } from '@patchcast/protocol';
-import { runCommand } from './install/index.js';
+import { errorCodeOf } from '@patchcast/core';
+import { runHealthChecks } from './health/health-check.js';
 import type { InstallOutcome } from './install/index.js';
 
 const METRIC_LINE =
   /^PATCHCAST_METRIC\s+([A-Za-z0-9._-]{1,64})=(-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*$/;
 const MAX_METRICS = 63;
-const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 export function parseHealthMetrics(output: string): Record<string, number> {
   const metrics: Record<string, number> = {};
@@ -37,29 +37,26 @@ export function installHealth(outcome: InstallOutcome): Health {
   };
 }
 
-/** Runs the bundle's health check in the managed root without installing anything. */
+/**
+ * Runs the bundle's health check (command and probes, exactly as an install would) in the
+ * managed root without installing anything, with PATCHCAST_CONTROL=1 in its environment.
+ */
 export async function controlHealth(bundle: ParsedBundle, root: string): Promise<Health> {
-  const spec = bundle.manifest.health;
-  if (spec === undefined) return { healthy: true, metrics: { healthMs: 0, healthFailures: 0 } };
-  const result = await runCommand(spec.command, {
-    cwd: root,
-    timeoutMs: spec.timeoutMs,
-    env: {
-      PATH: process.env.PATH ?? DEFAULT_PATH,
-      PATCHCAST_ROOT: root,
-      PATCHCAST_PATCH_NAME: bundle.manifest.name,
-      PATCHCAST_PATCH_VERSION: bundle.manifest.version,
-      PATCHCAST_STEP: 'health',
-      PATCHCAST_CONTROL: '1',
-    },
-  });
-  const healthy = result.exitCode === 0 && !result.timedOut;
-  return {
-    healthy,
-    metrics: {
-      ...parseHealthMetrics(result.output),
-      healthMs: result.durationMs,
-      healthFailures: healthy ? 0 : 1,
-    },
-  };
+  let output = '';
+  let healthy = true;
+  const started = performance.now();
+  try {
+    await runHealthChecks({
+      root,
+      manifest: bundle.manifest,
+      env: { PATCHCAST_CONTROL: '1' },
+      onOutput: (text) => (output = text),
+    });
+  } catch (error) {
+    if (errorCodeOf(error) !== 'HEALTH_CHECK_FAILED') throw error;
+    healthy = false;
+  }
+  const healthMs = performance.now() - started;
+  const healthFailures = healthy ? 0 : 1;
+  return { healthy, metrics: { ...parseHealthMetrics(output), healthMs, healthFailures } };
 }

@@ -1,0 +1,86 @@
+/** The pre-image a rollback command puts back, through the real install engine. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildBundle, readBundle } from '@patchcast/protocol';
+import { installBundle } from '../../src/install/index.js';
+import { applyUndo, captureUndo, undoDir } from '../../src/rollout-undo.js';
+import { parseHealthMetrics } from '../../src/rollout-health.js';
+
+const text = (s: string) => new TextEncoder().encode(s);
+
+test('rollout undo: replaced files come back with their modes, created files go, removed files return', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'patchcast-undo-'));
+  try {
+    const root = join(dir, 'root');
+    const state = join(dir, 'state');
+    await mkdir(join(root, 'etc'), { recursive: true });
+    await writeFile(join(root, 'etc/app.conf'), 'v=1\n');
+    await chmod(join(root, 'etc/app.conf'), 0o640);
+    await writeFile(join(root, 'etc/old.conf'), 'legacy\n');
+    const bundle = readBundle(
+      buildBundle({
+        name: 'app',
+        version: '2.0.0',
+        files: [
+          { path: 'etc/app.conf', mode: 0o644, content: text('v=2\n') },
+          { path: 'bin/new-tool', mode: 0o755, content: text('#!/bin/sh\n') },
+        ],
+        removals: ['etc/old.conf'],
+      }),
+    );
+    const undo = undoDir(join(dir, 'data'), 'ro_1/../x');
+    assert.ok(!undo.includes('..'), 'the rollout id cannot leave the undo folder');
+    await captureUndo(undo, root, bundle.manifest);
+    assert.equal((await installBundle({ bundle, root, stateDir: state })).status, 'installed');
+    assert.equal(await readFile(join(root, 'etc/app.conf'), 'utf8'), 'v=2\n');
+
+    const outcome = await applyUndo(undo, root, state);
+    assert.equal(outcome?.status, 'installed');
+    assert.equal(await readFile(join(root, 'etc/app.conf'), 'utf8'), 'v=1\n');
+    assert.equal((await stat(join(root, 'etc/app.conf'))).mode & 0o7777, 0o640);
+    assert.equal(await readFile(join(root, 'etc/old.conf'), 'utf8'), 'legacy\n');
+    await assert.rejects(stat(join(root, 'bin/new-tool')), { code: 'ENOENT' });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('rollout undo: nothing captured is undefined; a folder where a file was is refused', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'patchcast-undo-'));
+  try {
+    const root = join(dir, 'root');
+    await mkdir(join(root, 'etc/app.conf'), { recursive: true });
+    assert.equal(await applyUndo(join(dir, 'none'), root, join(dir, 'state')), undefined);
+    const manifest = readBundle(
+      buildBundle({
+        name: 'app',
+        version: '1',
+        files: [{ path: 'etc/app.conf', mode: 0o644, content: text('x') }],
+      }),
+    ).manifest;
+    await captureUndo(join(dir, 'undo'), root, manifest);
+    await assert.rejects(applyUndo(join(dir, 'undo'), root, join(dir, 'state')), {
+      code: 'INSTALL_FAILED',
+      message: /etc\/app\.conf was not a regular file before the install/,
+    });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('health metrics: PATCHCAST_METRIC lines only, finite numbers, names checked', () => {
+  const output = [
+    'checking service',
+    'PATCHCAST_METRIC latency_ms=12.5',
+    'PATCHCAST_METRIC errors=3',
+    'PATCHCAST_METRIC restarts=-1e2',
+    'PATCHCAST_METRIC bad name=1',
+    'PATCHCAST_METRIC nan=NaN',
+    'PATCHCAST_METRIC huge=1e999',
+    'patchcast_metric lower=1',
+  ].join('\n');
+  assert.deepEqual(parseHealthMetrics(output), { latency_ms: 12.5, errors: 3, restarts: -100 });
+});
