@@ -28,9 +28,15 @@ export interface MatchResult {
 
 const CVE = /^CVE-\d{4}-\d{4,}$/;
 
+const CVES = new WeakMap<OsvRecord, readonly string[]>();
+
 export function cvesOf(record: OsvRecord): readonly string[] {
+  const cached = CVES.get(record);
+  if (cached !== undefined) return cached;
   const ids = [record.id, ...record.aliases, ...record.upstream, ...record.related];
-  return [...new Set(ids.filter((id) => CVE.test(id)))];
+  const cves = [...new Set(ids.filter((id) => CVE.test(id)))];
+  CVES.set(record, cves);
+  return cves;
 }
 
 function cvssOf(severities: readonly OsvSeverity[]): CvssScore | undefined {
@@ -54,8 +60,20 @@ function findingOf(entry: IndexedAffected, target: MatchTarget, match: AffectedM
     fixedVersion: match.fixed,
     matchedBy: match.via,
     origins: target.origins,
-    cvss: cvssOf([...record.severity, ...affected.severity]),
+    cvss: entryCvss(entry),
   };
+}
+
+/** The CVSS score of an index entry, computed once (records are immutable once parsed). */
+const CVSS = new WeakMap<IndexedAffected, { readonly score: CvssScore | undefined }>();
+
+function entryCvss(entry: IndexedAffected): CvssScore | undefined {
+  let cached = CVSS.get(entry);
+  if (cached === undefined) {
+    cached = { score: cvssOf([...entry.record.severity, ...entry.affected.severity]) };
+    CVSS.set(entry, cached);
+  }
+  return cached.score;
 }
 
 function appliesTo(entry: IndexedAffected, target: MatchTarget): boolean {
@@ -88,12 +106,14 @@ function matchTarget(
   index: AdvisoryIndex,
   out: { findings: VulnFinding[]; problems: MatchProblem[] },
 ): void {
-  const seen = new Set<string>();
-  for (const entry of index.byPackage.get(packageKey(target.ecosystem, target.name)) ?? []) {
-    if (seen.has(entry.record.id) || !appliesTo(entry, target)) continue;
+  const entries = index.byPackage.get(packageKey(target.ecosystem, target.name));
+  if (entries === undefined) return;
+  const seen = entries.length > 1 ? new Set<string>() : undefined;
+  for (const entry of entries) {
+    if (seen?.has(entry.record.id) === true || !appliesTo(entry, target)) continue;
     const result = evaluate(entry, target);
     if (result === undefined) continue;
-    seen.add(entry.record.id);
+    seen?.add(entry.record.id);
     if ('reason' in result) out.problems.push(result);
     else out.findings.push(findingOf(entry, target, result));
   }

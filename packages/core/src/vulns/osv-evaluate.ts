@@ -57,13 +57,30 @@ function beforeLimits(v: ParsedVersion, points: readonly Point[]): boolean {
   return limits.length === 0 || limits.some((p) => cmp(v, p) < 0);
 }
 
+/** A range's events parsed and sorted once per ordering (ranges are immutable once parsed). */
+const SORTED = new WeakMap<OsvRange, Map<VersionEcosystem, readonly Point[]>>();
+
+function sortedPoints(range: OsvRange, ordering: VersionEcosystem): readonly Point[] {
+  let byOrdering = SORTED.get(range);
+  if (byOrdering === undefined) {
+    byOrdering = new Map();
+    SORTED.set(range, byOrdering);
+  }
+  let points = byOrdering.get(ordering);
+  if (points === undefined) {
+    points = range.events.map((e) => pointOf(e, ordering)).sort(byVersion);
+    byOrdering.set(ordering, points);
+  }
+  return points;
+}
+
 /** "IncludedInRanges" for one range, with the fix that ends the affected interval. */
 function inRange(
   v: ParsedVersion,
   range: OsvRange,
   ordering: VersionEcosystem,
 ): AffectedMatch | undefined {
-  const points = range.events.map((e) => pointOf(e, ordering)).sort(byVersion);
+  const points = sortedPoints(range, ordering);
   if (!beforeLimits(v, points)) return undefined;
   let vulnerable = false;
   for (const p of points) {

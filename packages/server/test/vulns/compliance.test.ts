@@ -1,0 +1,148 @@
+/** Compliance counting: in time, late, overdue, the share within deadline, mean time to remediate. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { complianceReport, countsOf } from '../../src/features/vulns/compliance.js';
+import type { FindingView } from '../../src/features/vulns/finding-views.js';
+
+function finding(over: {
+  device?: string;
+  advisory?: string;
+  firstSeenAt: string;
+  closedAt?: string | null;
+  dueDate?: string | undefined;
+  overdue?: boolean;
+  source?: 'policy' | 'kev' | 'none';
+  risk?: number;
+}): FindingView {
+  return {
+    advisoryId: over.advisory ?? 'A-1',
+    aliases: [],
+    cves: ['CVE-2025-1'],
+    summary: undefined,
+    ecosystem: 'Debian:12',
+    package: 'openssl',
+    installedVersion: '1',
+    fixedVersion: '2',
+    matchedBy: 'range',
+    origins: [],
+    cvss: undefined,
+    kev: undefined,
+    epss: undefined,
+    risk: { score: over.risk ?? 50, factors: [] },
+    deadline: {
+      policy: 'p',
+      decision: {
+        inKev: false,
+        publiclyExposed: false,
+        automatable: true,
+        technicalImpact: 'total',
+      },
+      reasons: [],
+      outcome: '14 days',
+      dueDate: over.dueDate,
+      forensic: false,
+      source: over.source ?? (over.dueDate === undefined ? 'none' : 'policy'),
+    },
+    overdue: over.overdue ?? false,
+    deviceId: over.device ?? 'dev_a',
+    deviceName: over.device ?? 'dev_a',
+    owner: null,
+    state: over.closedAt ? 'closed' : 'open',
+    firstSeenAt: over.firstSeenAt,
+    closedAt: over.closedAt ?? null,
+    closedBy: null,
+    patches: [],
+  };
+}
+
+test('counts: in time on the due day, late after it, overdue only while open', () => {
+  const c = countsOf([
+    finding({
+      firstSeenAt: '2026-01-01T00:00:00Z',
+      closedAt: '2026-01-15T23:00:00Z',
+      dueDate: '2026-01-15',
+    }),
+    finding({
+      firstSeenAt: '2026-01-01T00:00:00Z',
+      closedAt: '2026-01-16T00:00:00Z',
+      dueDate: '2026-01-15',
+    }),
+    finding({ firstSeenAt: '2026-01-01T00:00:00Z', dueDate: '2026-01-10', overdue: true }),
+    finding({ firstSeenAt: '2026-01-01T00:00:00Z', dueDate: '2026-12-31' }),
+    finding({ firstSeenAt: '2026-01-01T00:00:00Z' }),
+  ]);
+  assert.deepEqual(c, {
+    findings: 5,
+    open: 3,
+    overdue: 1,
+    closed: 2,
+    closedInTime: 1,
+    closedLate: 1,
+    withinDeadlineShare: 0.5,
+    meanTimeToRemediateDays: 14.979,
+  });
+  assert.deepEqual(countsOf([]), {
+    findings: 0,
+    open: 0,
+    overdue: 0,
+    closed: 0,
+    closedInTime: 0,
+    closedLate: 0,
+    withinDeadlineShare: null,
+    meanTimeToRemediateDays: null,
+  });
+});
+
+test('the report groups by outcome (KEV dates apart), device and advisory, most overdue first', () => {
+  const report = complianceReport(
+    [
+      finding({
+        device: 'a',
+        firstSeenAt: '2026-01-01T00:00:00Z',
+        dueDate: '2026-01-05',
+        overdue: true,
+        source: 'kev',
+        risk: 90,
+      }),
+      finding({
+        device: 'b',
+        advisory: 'A-2',
+        firstSeenAt: '2026-01-01T00:00:00Z',
+        dueDate: '2026-03-01',
+        risk: 20,
+      }),
+      finding({
+        device: 'b',
+        advisory: 'A-2',
+        firstSeenAt: '2026-01-01T00:00:00Z',
+        closedAt: '2026-01-03T00:00:00Z',
+        dueDate: '2026-03-01',
+      }),
+    ],
+    'policy name',
+    new Date('2026-02-01T00:00:00Z'),
+  );
+  assert.deepEqual(
+    report.byOutcome.map((r) => [r.outcome, r.findings]),
+    [
+      ['14 days', 2],
+      ['KEV due date', 1],
+    ],
+  );
+  assert.deepEqual(
+    report.devices.map((r) => [r.deviceId, r.overdue, r.maxOpenRisk]),
+    [
+      ['a', 1, 90],
+      ['b', 0, 20],
+    ],
+  );
+  assert.deepEqual(
+    report.advisories.map((r) => r.advisoryId),
+    ['A-1', 'A-2'],
+  );
+  assert.deepEqual(
+    report.overdue.map((r) => [r.deviceId, r.dueDate]),
+    [['a', '2026-01-05']],
+  );
+  assert.equal(report.totals.meanTimeToRemediateDays, 2);
+});
