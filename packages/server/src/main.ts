@@ -11,6 +11,8 @@ import type { Store } from './storage/store.js';
 import { checkKeyset, localKeyset } from './keys/keyset.js';
 import { openBus } from './bus/open-bus.js';
 import { ClusterNode } from './cluster/cluster-node.js';
+import { logWriterLock } from './cluster/log-writer-lock.js';
+import type { SharedLog } from './features/log/batch-writer.js';
 import { LocalArtifactStore } from './artifacts/local-artifact-store.js';
 import { CachedArtifactStore } from './artifacts/cached-artifact-store.js';
 import { RepositoryService } from './features/repository/repository-service.js';
@@ -63,7 +65,8 @@ export async function startServer(
     print('         the server needs only snapshot.key and timestamp.key.');
   }
   const store = await openStore(config, (error) => print(`WARNING: database: ${error.message}`));
-  const log = await openLog(config.dataDir, store, print).catch(async (error: unknown) => {
+  const shared = config.bus === 'memory' ? undefined : logWriterLock(store.leases);
+  const log = await openLog(config.dataDir, store, print, shared).catch(async (error: unknown) => {
     await store.close();
     throw error;
   });
@@ -164,6 +167,7 @@ async function openLog(
   dataDir: string,
   store: Store,
   print: (line: string) => void,
+  shared: SharedLog | undefined,
 ): Promise<TransparencyLog> {
   const origin = await ensureLogOrigin(store);
   const key = await ensureLogKey(dataDir, origin);
@@ -174,6 +178,7 @@ async function openLog(
     store: store.log,
     signer: key.signer,
     onError: (error) => print(`ERROR: ${error.message}`),
+    ...(shared === undefined ? {} : { shared }),
   });
 }
 

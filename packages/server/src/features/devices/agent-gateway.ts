@@ -122,7 +122,10 @@ export class AgentGateway {
       inventory: message.inventory,
       lastTimestampVersion: message.lastTimestampVersion,
     });
-    if (message.checkpoint !== undefined) this.#checkCheckpoint(device.id, message.checkpoint);
+    if (message.checkpoint !== undefined) {
+      await this.#deps.log.sync();
+      this.#checkCheckpoint(device.id, message.checkpoint);
+    }
     await this.#resendOpen(device.id);
     return device.id;
   }

@@ -20,6 +20,16 @@ export interface BatchWriterDeps {
   /** Called after each batch is stored, with its checkpoint. */
   readonly onPublished: (checkpoint: CheckpointRecord) => void;
   readonly onError: (error: Error) => void;
+  /** Several nodes append to one stored log (cluster/log-writer-lock.ts). */
+  readonly shared?: SharedLog;
+}
+
+/**
+ * A stored log that other server nodes append to as well: each batch is written under a lock
+ * held across nodes, after the tree has caught up with what the others stored.
+ */
+export interface SharedLog {
+  exclusive<T>(work: () => Promise<T>): Promise<T>;
 }
 
 interface Pending {
@@ -65,6 +75,17 @@ export class BatchWriter {
     return this.#chain;
   }
 
+  /**
+   * A shared log only: catches the tree up with the entries other nodes stored, and takes their
+   * latest checkpoint as this node's published one. In order with this node's own batches.
+   */
+  sync(): Promise<void> {
+    if (this.#deps.shared === undefined) return Promise.resolve();
+    const run = this.#chain.then(() => this.#catchUp());
+    this.#chain = run.catch(() => undefined);
+    return run;
+  }
+
   /** Writes what is queued and refuses further entries. */
   close(): Promise<void> {
     this.#closed = true;
@@ -78,6 +99,32 @@ export class BatchWriter {
   }
 
   async #write(batch: readonly Pending[]): Promise<void> {
+    const { shared } = this.#deps;
+    if (shared === undefined) return this.#writeNow(batch);
+    try {
+      await shared.exclusive(async () => {
+        await this.#catchUp();
+        await this.#writeNow(batch);
+      });
+    } catch (error) {
+      this.#halt(error instanceof Error ? error : new Error(String(error)), batch);
+    }
+  }
+
+  /** Appends the leaf hashes other nodes stored beyond this tree, and their checkpoint. */
+  async #catchUp(): Promise<void> {
+    const { tree, store } = this.#deps;
+    const size = await store.size();
+    if (size <= tree.size) return;
+    for (const [index, hash] of await store.leafHashes(tree.size, size)) {
+      if (index !== tree.size) throw new Error(`log entry ${tree.size} is missing in storage`);
+      tree.appendLeafHash(hash);
+    }
+    const checkpoint = await store.latestCheckpoint();
+    if (checkpoint?.size === tree.size) this.#deps.onPublished(checkpoint);
+  }
+
+  async #writeNow(batch: readonly Pending[]): Promise<void> {
     const { tree, signer, store } = this.#deps;
     try {
       const first = tree.size;

@@ -11,7 +11,9 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 const TEXT = 'text/plain; charset=utf-8';
 
 export function logRoutes(app: FastifyInstance, log: TransparencyLog): void {
-  app.get(LOG_ROUTES.checkpoint, (_request, reply) =>
+  /** Several nodes: answer against what every node appended (a no-op for one node). */
+  const fresh = { onRequest: () => log.sync() };
+  app.get(LOG_ROUTES.checkpoint, fresh, (_request, reply) =>
     reply
       .header('content-type', TEXT)
       .header('cache-control', 'no-cache')
@@ -25,7 +27,7 @@ export function logRoutes(app: FastifyInstance, log: TransparencyLog): void {
       .send(`${log.verifierKey}\n`),
   );
 
-  app.get<{ Params: { '*': string } }>(LOG_ROUTES.tiles, async (request, reply) => {
+  app.get<{ Params: { '*': string } }>(LOG_ROUTES.tiles, fresh, async (request, reply) => {
     const path = `tile/${request.params['*']}`;
     const ref = parseTilePath(path);
     const bytes = ref === undefined ? undefined : await tileOrBundle(log, ref);
@@ -40,6 +42,7 @@ export function logRoutes(app: FastifyInstance, log: TransparencyLog): void {
 
   app.get<{ Params: { name: string; version: string } }>(
     LOG_ROUTES.patchProof,
+    fresh,
     async (request, reply) => {
       const { name, version } = request.params;
       const proof = await publicationProof(log, { name, version });
@@ -52,6 +55,7 @@ export function logRoutes(app: FastifyInstance, log: TransparencyLog): void {
 
   app.get<{ Params: { from: string; to: string } }>(
     LOG_ROUTES.consistencyProof,
+    fresh,
     async (request, reply) => {
       const [from, to] = [request.params.from, request.params.to].map(parseSize);
       const hashes = consistencyProof(log, from ?? -1, to ?? -1);

@@ -4,7 +4,7 @@ import { encodeLogEntry } from '@patchcast/protocol';
 import type { LogEventInput } from '@patchcast/protocol';
 import type { CheckpointRecord, LogStore } from '../../storage/store.js';
 import { BatchWriter, DEFAULT_BATCH } from './batch-writer.js';
-import type { BatchOptions } from './batch-writer.js';
+import type { BatchOptions, SharedLog } from './batch-writer.js';
 import { CheckpointSigner } from './checkpoint-signer.js';
 import type { EventLog } from './log-events.js';
 import { subjectOf } from './log-events.js';
@@ -14,6 +14,8 @@ export interface TransparencyLogDeps {
   readonly signer: Ed25519NoteSigner;
   readonly batch?: BatchOptions;
   readonly onError: (error: Error) => void;
+  /** Set when several server nodes append to this stored log. */
+  readonly shared?: SharedLog;
 }
 
 /** What readers may use of the tree: hashes and proofs, never appends. */
@@ -51,6 +53,7 @@ export class TransparencyLog implements EventLog {
       options: deps.batch ?? DEFAULT_BATCH,
       onPublished: (checkpoint) => (this.#published = checkpoint),
       onError: deps.onError,
+      ...(deps.shared === undefined ? {} : { shared: deps.shared }),
     });
   }
 
@@ -83,6 +86,11 @@ export class TransparencyLog implements EventLog {
 
   append(event: LogEventInput): Promise<number> {
     return this.#writer.append(encodeLogEntry(event), subjectOf(event));
+  }
+
+  /** Several nodes: catch up with what the others appended (readers call it before answering). */
+  sync(): Promise<void> {
+    return this.#writer.sync();
   }
 
   flush(): Promise<void> {
