@@ -232,4 +232,9 @@ describe('planned rollouts with real server and agent processes', () => {
       assert.equal(installs.length, 1, `${name} installed app@2.0.0 exactly once`);
     }
   });
+
+  test('the transparency log and the database agree on both rollouts (audit verify)', async () => {
+    const result = await h.cli(['audit', 'verify', '--json']);
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+  });
 });

@@ -84,8 +84,9 @@ export interface RolloutEngineStore {
   /** The timings of each device's latest report that carried timings, by device id. */
   timings(rolloutId: string): Promise<Map<string, Readonly<Record<string, number>>>>;
   /**
-   * Records a device's confirmation that it undid the rollout's install (once, by reportId):
-   * the assignment becomes `rolled-back` whatever non-rolled-back state it was in.
+   * Records a device's confirmation that it undid the rollout's install, once by reportId
+   * ('applied', then 'duplicate'). The assignment keeps its install result, as the log's
+   * device-result entry does; the rollback itself is in the engine's state and decisions.
    */
   applyRollback(report: ReportInput): Promise<ReportOutcome>;
 }

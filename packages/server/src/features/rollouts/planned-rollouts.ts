@@ -152,9 +152,7 @@ export class PlannedRollouts {
     const rollback = this.#driver.peek(rolloutId)?.rollback;
     if (report.state === 'rolled-back' && rollback?.waiting[deviceId] === true) {
       const outcome = await store.rolloutEngine.applyRollback(input);
-      if (outcome === 'applied') await appendAll(log, deviceResultEvents(input, report.patch));
-      if (outcome !== 'unknown-assignment')
-        await this.#driver.input(rolloutId, { type: 'device-rolled-back', at: time, deviceId });
+      await this.#driver.input(rolloutId, { type: 'device-rolled-back', at: time, deviceId });
       return outcome;
     }
     const outcome = await store.applyReport(input);

@@ -53,13 +53,14 @@ export async function progressOf(
     store.rolloutEngine.timings(rollout.id),
   ]);
   const names = new Map(devices.map((d) => [d.id, d.name]));
+  const undone = state.rollback?.confirmed ?? {};
   const rows = assignments.map((a) => {
     const wave = state.deviceWave[a.deviceId];
     return {
       id: a.deviceId,
       name: names.get(a.deviceId) ?? a.deviceId,
       wave: wave === undefined ? null : wave + 1,
-      state: a.state,
+      state: undone[a.deviceId] === true ? ('rolled-back' as const) : a.state,
       error: a.error,
       timings: timings.get(a.deviceId) ?? null,
       health: healthOf(state, a.deviceId),
@@ -73,7 +74,7 @@ export async function progressOf(
     phase: phaseOf(view.state),
     wave: view.state.wave + 1,
     expedited: view.expedited,
-    allowed: engine.allowedOperatorInputs(),
+    allowed: rollout.state === 'in-progress' ? engine.allowedOperatorInputs() : [],
     waves: view.waves.map(waveOf),
     rollback: view.rollback,
     decisions: decisions.map((d) => ({ ...d, wave: d.wave + 1 })),

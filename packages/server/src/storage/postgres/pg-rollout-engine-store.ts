@@ -166,30 +166,22 @@ export class PgRolloutEngineStore implements RolloutEngineStore {
     );
   }
 
-  applyRollback(r: ReportInput): Promise<ReportOutcome> {
-    return this.#db.transaction(async (tx) => {
-      const inserted = await tx.run(
-        `INSERT INTO reports VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+  async applyRollback(r: ReportInput): Promise<ReportOutcome> {
+    const inserted = await this.#db.run(
+      `INSERT INTO reports VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          ON CONFLICT (report_id) DO NOTHING`,
-        [
-          r.reportId,
-          r.rolloutId,
-          r.deviceId,
-          r.state,
-          r.error?.code ?? null,
-          r.error?.message ?? null,
-          r.timings === null ? null : JSON.stringify(r.timings),
-          r.at,
-        ],
-      );
-      if (inserted === 0) return 'duplicate';
-      const updated = await tx.run(
-        `UPDATE assignments SET state = 'rolled-back', error_code = $1, error_message = $2,
-         updated_at = $3 WHERE rollout_id = $4 AND device_id = $5 AND state != 'rolled-back'`,
-        [r.error?.code ?? null, r.error?.message ?? null, r.at, r.rolloutId, r.deviceId],
-      );
-      return updated === 0 ? 'stale' : 'applied';
-    });
+      [
+        r.reportId,
+        r.rolloutId,
+        r.deviceId,
+        r.state,
+        r.error?.code ?? null,
+        r.error?.message ?? null,
+        r.timings === null ? null : JSON.stringify(r.timings),
+        r.at,
+      ],
+    );
+    return inserted === 0 ? 'duplicate' : 'applied';
   }
 }
 

@@ -212,32 +212,21 @@ export class SqliteRolloutEngineStore implements RolloutEngineStore {
   }
 
   applyRollback(r: ReportInput): Promise<ReportOutcome> {
-    return settle(() =>
-      this.#db
-        .transaction((): ReportOutcome => {
-          const inserted = this.#db
-            .prepare('INSERT OR IGNORE INTO reports VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-            .run(
-              r.reportId,
-              r.rolloutId,
-              r.deviceId,
-              r.state,
-              r.error?.code ?? null,
-              r.error?.message ?? null,
-              r.timings === null ? null : JSON.stringify(r.timings),
-              r.at,
-            );
-          if (inserted.changes === 0) return 'duplicate';
-          const updated = this.#db
-            .prepare(
-              `UPDATE assignments SET state = 'rolled-back', error_code = ?, error_message = ?,
-               updated_at = ? WHERE rollout_id = ? AND device_id = ? AND state != 'rolled-back'`,
-            )
-            .run(r.error?.code ?? null, r.error?.message ?? null, r.at, r.rolloutId, r.deviceId);
-          return updated.changes === 0 ? 'stale' : 'applied';
-        })
-        .immediate(),
-    );
+    return settle(() => {
+      const inserted = this.#db
+        .prepare('INSERT OR IGNORE INTO reports VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(
+          r.reportId,
+          r.rolloutId,
+          r.deviceId,
+          r.state,
+          r.error?.code ?? null,
+          r.error?.message ?? null,
+          r.timings === null ? null : JSON.stringify(r.timings),
+          r.at,
+        );
+      return inserted.changes === 0 ? 'duplicate' : 'applied';
+    });
   }
 }
 
