@@ -1,0 +1,198 @@
+/**
+ * The attack suite against real processes: a real server, a real agent, and between them a
+ * hostile mirror playing a compromised server or network path (it holds the server's online
+ * keys where an attack needs them, never the offline root or targets keys). For each attack a
+ * patch is published honestly, the mirror tampers with what the agent downloads, and the
+ * rollout must show the agent's refusal with its security code; the agent installs nothing; then
+ * the mirror heals and the next good patch installs normally.
+ */
+import { after, before, describe, test } from 'node:test';
+import { join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { generateKeyPairSet, signersOf as signersOfSet } from '@patchcast/core';
+import { TrustFleet } from './fleet.js';
+import { envelopeOf, isMlDsaSignature, resign, signersOf, strip } from './forge.js';
+import type { Json } from './forge.js';
+import { ok, serverKey } from './trust-helpers.js';
+
+interface Versions {
+  root: number;
+  targets: number;
+  snapshot: number;
+  timestamp: number;
+}
+
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+describe('attacks on the repository, refused by a real agent', () => {
+  let fleet: TrustFleet;
+  let timestampKey: Awaited<ReturnType<typeof signersOf>>;
+  let snapshotKeys: Awaited<ReturnType<typeof signersOf>>;
+  let allSnapshotKeys: Awaited<ReturnType<typeof signersOf>>;
+  let firstTimestamp: Buffer;
+  let firstSnapshot: Buffer;
+  let patches = 0;
+
+  const versions = async () =>
+    (await fleet.h.cliJson<{ repository: Versions }>(['status'])).repository;
+  const real = async (path: string) => {
+    const bytes = await fleet.mirror.fetchReal(path);
+    if (bytes === undefined) throw new Error(`no ${path}`);
+    return bytes;
+  };
+  /** A timestamp as the compromised server would sign it: version `version`, naming `snapshot`. */
+  const forgeTimestamp = async (version: number, snapshot: Buffer, snapshotVersion: number) =>
+    resign(await real('/tuf/metadata/timestamp.json'), timestampKey, (signed) => ({
+      ...signed,
+      version,
+      meta: {
+        'snapshot.json': {
+          version: snapshotVersion,
+          length: snapshot.length,
+          hashes: { sha256: sha256(snapshot) },
+        },
+      },
+    }));
+
+  /** Publishes a new patch honestly, lets `tamper` corrupt what the mirror serves, expects
+   * `code`, heals the mirror, and expects the next good patch to install. */
+  async function attack(
+    code: string,
+    tamper: (now: Versions, ref: string) => Promise<void> | void,
+  ) {
+    const ref = await fleet.publish(`attacked-${++patches}`);
+    await tamper(await versions(), ref);
+    await fleet.expectRefused(ref, code);
+    fleet.mirror.heal();
+    await fleet.expectInstalled(await fleet.publish(`good-${patches}`));
+  }
+
+  before(async () => {
+    fleet = await TrustFleet.start();
+    const { h } = fleet;
+    firstTimestamp = await real('/tuf/metadata/timestamp.json');
+    firstSnapshot = await real('/tuf/metadata/1.snapshot.json');
+    // Snapshot needs 2 of 2 online keys from now on, so that one stolen key is under threshold.
+    const online = join(h.dir, 'server/keys/online');
+    await mkdir(online, { recursive: true });
+    for (const n of [1, 2])
+      await ok(h, ['keys', 'generate', '--out', join(online, `snapshot-${n}.key`)]);
+    const draft = join(h.dir, 'root-2.json');
+    await ok(h, [
+      'root',
+      'init',
+      '--snapshot-key',
+      join(online, 'snapshot-1.key.pub'),
+      '--snapshot-key',
+      join(online, 'snapshot-2.key.pub'),
+      '--snapshot-threshold',
+      '2',
+      '--out',
+      draft,
+    ]);
+    await ok(h, ['root', 'sign', draft, '--key', serverKey(h, 'root')]);
+    await ok(h, ['root', 'publish', draft]);
+    timestampKey = await signersOf(serverKey(h, 'timestamp'));
+    snapshotKeys = await signersOf(join(online, 'snapshot-1.key'));
+    allSnapshotKeys = await signersOf(
+      join(online, 'snapshot-1.key'),
+      join(online, 'snapshot-2.key'),
+    );
+    await fleet.expectInstalled(await fleet.publish('baseline'));
+  });
+  after(() => fleet.close());
+
+  test('rollback of the timestamp: an older timestamp is refused', () =>
+    attack('SECURITY_ROLLBACK', () => {
+      fleet.mirror.tamper('/tuf/metadata/timestamp.json', () => firstTimestamp);
+    }));
+
+  test('rollback of the snapshot: a new timestamp naming an older snapshot is refused', () =>
+    attack('SECURITY_ROLLBACK', async (now) => {
+      const forged = await forgeTimestamp(now.timestamp, firstSnapshot, 1);
+      fleet.mirror.tamper('/tuf/metadata/timestamp.json', () => forged);
+    }));
+
+  test('rollback of targets: a snapshot naming an older targets version is refused', () =>
+    attack('SECURITY_ROLLBACK', async (now) => {
+      const path = `/tuf/metadata/${now.snapshot}.snapshot.json`;
+      const snapshot = resign(await real(path), allSnapshotKeys, (signed) => ({
+        ...signed,
+        meta: { 'targets.json': { version: 1 } },
+      }));
+      const timestamp = await forgeTimestamp(now.timestamp, snapshot, now.snapshot);
+      fleet.mirror.tamper(path, () => snapshot);
+      fleet.mirror.tamper('/tuf/metadata/timestamp.json', () => timestamp);
+    }));
+
+  test('freeze: an expired timestamp is refused', () =>
+    attack('SECURITY_EXPIRED', async (now) => {
+      const stale = resign(await real('/tuf/metadata/timestamp.json'), timestampKey, (signed) => ({
+        ...signed,
+        version: now.timestamp,
+        expires: '2020-01-01T00:00:00Z',
+      }));
+      fleet.mirror.tamper('/tuf/metadata/timestamp.json', () => stale);
+    }));
+
+  test('mix-and-match: a snapshot other than the one the timestamp records is refused', () =>
+    attack('SECURITY_MIX_AND_MATCH', (now) => {
+      fleet.mirror.tamper(`/tuf/metadata/${now.snapshot}.snapshot.json`, () => firstSnapshot);
+    }));
+
+  test('arbitrary artifact: a bundle that does not match its signed hash is refused', () =>
+    attack('SECURITY_TARGET_MISMATCH', async (_now, ref) => {
+      const path = await targetUrl(ref);
+      fleet.mirror.tamper(path, (bytes) => {
+        const evil = Buffer.from(bytes ?? Buffer.alloc(0));
+        evil.writeUInt8(evil.readUInt8(evil.length - 1) ^ 0xff, evil.length - 1);
+        return evil;
+      });
+    }));
+
+  test('endless data: a bundle longer than its signed length is cut off and refused', () =>
+    attack('SECURITY_LENGTH_EXCEEDED', async (_now, ref) => {
+      const path = await targetUrl(ref);
+      fleet.mirror.tamper(path, (bytes) =>
+        Buffer.concat([bytes ?? Buffer.alloc(0), Buffer.alloc(1 << 20)]),
+      );
+    }));
+
+  test('key compromise under threshold: a snapshot signed by 1 of 2 snapshot keys is refused', () =>
+    attack('SECURITY_SIGNATURE_INVALID', async (now) => {
+      const path = `/tuf/metadata/${now.snapshot}.snapshot.json`;
+      const snapshot = resign(await real(path), snapshotKeys, (signed: Json) => signed);
+      const timestamp = await forgeTimestamp(now.timestamp, snapshot, now.snapshot);
+      fleet.mirror.tamper(path, () => snapshot);
+      fleet.mirror.tamper('/tuf/metadata/timestamp.json', () => timestamp);
+    }));
+
+  test('stripped post-quantum signatures: Ed25519 alone is refused', () =>
+    attack('SECURITY_PQ_SIGNATURE_MISSING', async () => {
+      const stripped = strip(
+        await real('/tuf/metadata/timestamp.json'),
+        (s) => !isMlDsaSignature(s),
+      );
+      fleet.mirror.tamper('/tuf/metadata/timestamp.json', () => stripped);
+    }));
+
+  test('a root signed by an untrusted key is refused', () =>
+    attack('SECURITY_SIGNATURE_INVALID', async (now) => {
+      const attacker = signersOfSet(generateKeyPairSet('hybrid'));
+      const current = await real(`/tuf/metadata/${now.root}.root.json`);
+      const forged = resign(current, attacker, (signed) => ({ ...signed, version: now.root + 1 }));
+      fleet.mirror.tamper(`/tuf/metadata/${now.root + 1}.root.json`, () => forged);
+    }));
+
+  /** The consistent-snapshot URL of `ref`'s bundle, from the real targets metadata. */
+  async function targetUrl(ref: string): Promise<string> {
+    const [name, version] = ref.split('@') as [string, string];
+    const now = await versions();
+    const targets = envelopeOf(await real(`/tuf/metadata/${now.targets}.targets.json`)).signed
+      .targets as Record<string, { hashes: { sha256: string } }>;
+    const info = targets[`${name}/${version}/bundle.tar`];
+    if (info === undefined) throw new Error(`${ref} is not in targets`);
+    return `/tuf/targets/${name}/${version}/${info.hashes.sha256}.bundle.tar`;
+  }
+});
