@@ -6,7 +6,6 @@ import { PatchcastError, Updater } from '@patchcast/core';
 import type { Notice } from '@patchcast/protocol';
 import { loadIdentity } from './identity.js';
 import type { Identity } from './identity.js';
-import { enroll } from './enroll.js';
 import { AgentState } from './state.js';
 import { Connection } from './connection.js';
 import { PatchRunner } from './patch-runner.js';
@@ -14,7 +13,7 @@ import type { RunnerDeps } from './patch-runner.js';
 import { RolloutCommands } from './rollout-commands.js';
 import { collectInventory } from './inventory.js';
 import { fileTrustStore } from './tuf-ops.js';
-import { followingLogOps, followingRepository, resolveServers } from './servers.js';
+import { enrollAtAny, followingLogOps, followingRepository, resolveServers } from './servers.js';
 import { recoverTransactions } from './install/index.js';
 import { LogChecker } from './log/log-checker.js';
 
@@ -136,8 +135,8 @@ async function identityFor(
       },
     );
   }
-  const identity = await enroll({
-    server: config.server,
+  const urls = config.servers?.length ? config.servers : [config.server];
+  const identity = await enrollAtAny(urls, {
     token: config.enrollToken,
     dataDir,
     name: config.name ?? hostname(),

@@ -11,6 +11,9 @@ import { readJsonOptional, writeFileAtomic } from './files.js';
 import { httpRepository } from './tuf-ops.js';
 import { httpLogOps } from './log/log-ops.js';
 import type { LogOps } from './log/log-ops.js';
+import { enroll } from './enroll.js';
+import type { EnrollOptions } from './enroll.js';
+import type { Identity } from './identity.js';
 
 const serversFile = z.strictObject({ servers: z.array(z.string()).min(1).max(64) });
 
@@ -63,4 +66,25 @@ export function followingLogOps(current: () => string): LogOps {
     consistency: (from, to) => httpLogOps(current()).consistency(from, to),
     verifierKey: () => httpLogOps(current()).verifierKey(),
   };
+}
+
+/**
+ * Enrolls at the first server that answers. A server that cannot be reached is skipped: the
+ * token is spent only by a server that received the request.
+ */
+export async function enrollAtAny(
+  servers: readonly string[],
+  options: Omit<EnrollOptions, 'server'>,
+): Promise<Identity> {
+  let unreachable: PatchcastError | undefined;
+  for (const server of servers) {
+    try {
+      return await enroll({ ...options, server });
+    } catch (error) {
+      if (!(error instanceof PatchcastError) || error.code !== 'SERVER_UNREACHABLE') throw error;
+      options.log(`cannot enroll at ${server} (${error.message}); trying the next server`);
+      unreachable = error;
+    }
+  }
+  throw unreachable ?? new PatchcastError('USAGE', 'no server URL to enroll at');
 }

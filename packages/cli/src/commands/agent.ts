@@ -1,6 +1,8 @@
+import { PatchcastError } from '@patchcast/core';
 import type { Command } from '../command.js';
 import { listFlag, parseLabels, requiredFlag, stringFlag } from '../args.js';
 import { untilSignal } from './server.js';
+import { normalizeServerUrl } from '@patchcast/protocol';
 
 export const agentCommand: Command = {
   name: 'agent',
@@ -23,7 +25,10 @@ Options:
   --label k=v           a device label, repeatable (rollouts can select by label)
   --trusted-root FILE   root.json obtained out of band (default: trust the server's 1.root.json once)
   --log-key KEY         the log's verifier key obtained out of band (\`patchcast status\`; default:
-                        trust the server's /log/key once)`,
+                        trust the server's /log/key once)
+  --require-pq on|off   refuse metadata of any role without ML-DSA-65 keys and signatures, so a
+                        repository cannot downgrade to classical signatures (default: on when
+                        the trusted root gives every role ML-DSA-65 keys, else off)`,
   options: {
     data: { type: 'string' },
     server: { type: 'string', multiple: true },
@@ -33,6 +38,7 @@ Options:
     label: { type: 'string', multiple: true },
     'trusted-root': { type: 'string' },
     'log-key': { type: 'string' },
+    'require-pq': { type: 'string' },
   },
   positionals: { min: 0, max: 0 },
   async run(invocation) {
@@ -53,6 +59,7 @@ Options:
       labels: parseLabels(listFlag(invocation, 'label')),
       trustedRootFile: stringFlag(invocation, 'trusted-root'),
       logKey: stringFlag(invocation, 'log-key'),
+      requirePq: requirePqFlag(stringFlag(invocation, 'require-pq')),
       log: (line) => err(`${new Date().toISOString()} agent: ${line}\n`),
     });
     err(`agent ${agent.deviceId} running; Ctrl-C to stop\n`);
@@ -62,10 +69,18 @@ Options:
   },
 };
 
-/** `--server` values split on commas, blanks dropped. */
+/** `--server` values split on commas, blanks dropped, each checked (USAGE when malformed). */
 function parseServerList(values: readonly string[]): string[] {
   return values
     .flatMap((v) => v.split(','))
     .map((v) => v.trim())
-    .filter((v) => v !== '');
+    .filter((v) => v !== '')
+    .map(normalizeServerUrl);
+}
+
+/** `--require-pq on|off`; absent: decided by the trusted root. */
+function requirePqFlag(value: string | undefined): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'on' || value === 'off') return value === 'on';
+  throw new PatchcastError('USAGE', `--require-pq must be on or off, not "${value}"`);
 }
