@@ -55,7 +55,11 @@ function node(path: string, notified: string[], clock: { now: number }): World {
   return { store, notified, driver, bus };
 }
 
-async function createRollout(world: World, clock: { now: number }): Promise<void> {
+async function createRollout(
+  world: World,
+  clock: { now: number },
+  plan: RolloutPlan = PLAN,
+): Promise<void> {
   for (const id of DEVICES)
     await world.store.createDevice({
       id,
@@ -70,7 +74,7 @@ async function createRollout(world: World, clock: { now: number }): Promise<void
   const devices = DEVICES.map((id) => ({ id, labels: {} }));
   const { engine, effects } = RolloutEngine.create({
     rolloutId: 'ro_1',
-    plan: PLAN,
+    plan,
     devices,
     now: clock.now,
   });
@@ -172,4 +176,59 @@ test('rollout driver: a restart resumes the stored state, not the creation', asy
   assert.equal(notified.length, 1, 'nothing new is released while paused');
   second.driver.stop();
   await second.store.close();
+});
+
+test('rollout driver: onFail rollback sends the command to installed devices and ends rolled-back', async () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'patchcast-driver-')), 'test.db');
+  const clock = { now: T0 };
+  const world = node(path, [], clock);
+  const rollbacks: string[] = [];
+  world.bus.subscribe('device-command', (event) => {
+    if (event.kind === 'rollback') rollbacks.push(...event.deviceIds);
+    return Promise.resolve();
+  });
+  const plan = parsePlan(
+    `version: 1
+target: { all: true }
+waves:
+  - { name: canary, count: 4, bake: 1s }
+  - { name: rest, rest: true, bake: 1s }
+thresholds: { successPercent: 50, failurePercent: 25 }
+onFail: rollback
+`,
+    'plan.yaml',
+  );
+  await createRollout(world, clock, plan);
+  const told = world.driver.peek('ro_1')?.waves[0]?.devices ?? [];
+  assert.equal(told.length, 4);
+  const [a, b, c] = told;
+  await world.driver.input('ro_1', ok(a ?? '', clock.now));
+  await world.driver.input('ro_1', {
+    type: 'device-result',
+    at: clock.now,
+    deviceId: b ?? '',
+    ok: false,
+  });
+  assert.equal(
+    world.driver.peek('ro_1')?.machine.name,
+    'in-wave',
+    '1 of 4 failed: at the threshold',
+  );
+  await world.driver.input('ro_1', {
+    type: 'device-result',
+    at: clock.now,
+    deviceId: c ?? '',
+    ok: false,
+  });
+  assert.equal(world.driver.peek('ro_1')?.machine.name, 'rolling-back', '2 of 4 failed > 25%');
+  assert.deepEqual(
+    [...rollbacks].sort(),
+    told.filter((id) => id !== b && id !== c).sort(),
+    'the command goes to every told device that did not fail',
+  );
+  for (const id of rollbacks)
+    await world.driver.input('ro_1', { type: 'device-rolled-back', at: clock.now, deviceId: id });
+  assert.equal((await world.store.getRollout('ro_1'))?.state, 'rolled-back');
+  world.driver.stop();
+  await world.store.close();
 });
