@@ -1,6 +1,16 @@
-/** patchcast.json: the optional hooks, health check, removals and fixes of a patch source. */
+/**
+ * patchcast.json: the optional hooks, health check, removals and fixes of a patch source, and
+ * `symlinks`, `probes` and `installer` as the manifest has them (checked by the bundle rules).
+ */
 import { readFile } from 'node:fs/promises';
-import type { BundleCommand, BundleFix, BundleHooks } from '@patchcast/protocol';
+import type {
+  BundleCommand,
+  BundleFix,
+  BundleHooks,
+  BundleInstaller,
+  BundleProbes,
+  BundleSymlinkEntry,
+} from '@patchcast/protocol';
 import { jsonErrorLocation } from './json-position.js';
 import { sourceInvalid } from './source-error.js';
 
@@ -9,7 +19,13 @@ export interface SourceConfig {
   readonly health?: BundleCommand;
   readonly removals?: readonly string[];
   readonly fixes?: readonly BundleFix[];
+  readonly symlinks?: readonly BundleSymlinkEntry[];
+  readonly probes?: BundleProbes;
+  readonly installer?: BundleInstaller;
 }
+
+/** Copied as they are into the manifest, whose schema and rules then check them. */
+const MANIFEST_KEYS = ['symlinks', 'probes', 'installer'] as const;
 
 const DEFAULT_HOOK_SECONDS = 60;
 const DEFAULT_HEALTH_SECONDS = 30;
@@ -37,7 +53,8 @@ export function parseSourceConfig(text: string, file = 'patchcast.json'): Source
     const location = jsonErrorLocation(text);
     throw sourceInvalid(`${file} is not valid JSON (at ${location})`, HINT, error);
   }
-  return convert(object(json, '', ['hooks', 'health', 'removals', 'fixes'], file), file);
+  const keys = ['hooks', 'health', 'removals', 'fixes', ...MANIFEST_KEYS];
+  return convert(object(json, '', keys, file), file);
 }
 
 function convert(json: Json, file: string): SourceConfig {
@@ -49,6 +66,9 @@ function convert(json: Json, file: string): SourceConfig {
       : { health: command(json.health, 'health', DEFAULT_HEALTH_SECONDS, file) }),
     ...(json.removals === undefined ? {} : { removals: strings(json.removals, 'removals', file) }),
     ...(json.fixes === undefined ? {} : { fixes: fixes(json.fixes, file) }),
+    ...(Object.fromEntries(
+      MANIFEST_KEYS.filter((key) => json[key] !== undefined).map((key) => [key, json[key]]),
+    ) as Pick<SourceConfig, (typeof MANIFEST_KEYS)[number]>),
   };
 }
 

@@ -80,6 +80,52 @@ describe('patchcast apply installs bundle files offline', () => {
     assert.deepEqual(await snapshot(b.root), before);
   });
 
+  test('patchcast.json symlinks and probes: a failing probe rolls back and is named', async () => {
+    const b = await box();
+    const before = await snapshot(b.root);
+    const probes = (contains: string) => ({
+      deadlineMs: 300,
+      intervalMs: 50,
+      checks: [
+        { kind: 'file', name: 'conf-link', path: 'etc/current.conf', contains },
+        { kind: 'process', name: 'true', command: ['/bin/true'], timeoutMs: 5000 },
+      ],
+    });
+    const symlinks = [{ path: 'etc/current.conf', target: 'app.conf' }];
+    const sick = await bundle(b.dir, '7.0.0', { symlinks, probes: probes('version 8') });
+    const refused = await h.cli(['apply', sick, '--root', b.root, '--state', b.state]);
+    expectError(refused, 'HEALTH_CHECK_FAILED');
+    assert.match(
+      refused.stderr,
+      /health probe "conf-link" failed: etc\/current\.conf does not contain "version 8"/,
+    );
+    assert.deepEqual(await snapshot(b.root), before);
+    const fine = await bundle(b.dir, '8.0.0', { symlinks, probes: probes('new 8.0.0') });
+    const installed = await h.cli(['apply', fine, '--root', b.root, '--state', b.state]);
+    assert.equal(installed.code, 0, installed.stderr);
+    assert.equal(await readFile(join(b.root, 'etc/current.conf'), 'utf8'), 'new 8.0.0\n');
+    const escaping = join(b.dir, 'src-escape');
+    const made = await h.cli([
+      'bundle',
+      await writePatchSource(
+        escaping,
+        { a: 'a' },
+        { symlinks: [{ path: 'l', target: '../../etc/passwd' }] },
+      ),
+      '--name',
+      'x',
+      '--version',
+      '1',
+      '--out',
+      join(b.dir, 'x.tar'),
+    ]);
+    expectError(made, 'BUNDLE_SOURCE_INVALID');
+    assert.match(
+      made.stderr,
+      /symlinks\[0\]\.target "\.\.\/\.\.\/etc\/passwd" escapes the managed root/,
+    );
+  });
+
   test('malformed bytes, path traversal and a missing file are refused before the root is touched', async () => {
     const b = await box();
     const before = await snapshot(b.root);
