@@ -64,6 +64,11 @@ export class PackageInventorySync {
     }
   }
 
+  /** Resolves when every sync and write started so far has finished. */
+  idle(): Promise<void> {
+    return this.#chain;
+  }
+
   /** Handles the server's answers; other messages are ignored. */
   onServerMessage(message: ServerMessage): void {
     if (message.type === 'inventory-ack') {
@@ -71,9 +76,11 @@ export class PackageInventorySync {
       if (pending?.updateId !== message.updateId) return;
       this.#pending = undefined;
       this.#acked = { digest: inventoryDigest(pending.inventory), inventory: pending.inventory };
-      this.#chain = this.#chain.then(() =>
-        writeFileAtomic(this.#path, JSON.stringify(this.#acked)),
-      );
+      this.#chain = this.#chain
+        .then(() => writeFileAtomic(this.#path, JSON.stringify(this.#acked)))
+        .catch((error: unknown) =>
+          this.#deps.log(`inventory base not saved: ${(error as Error).message}`),
+        );
     } else if (message.type === 'inventory-resync') {
       this.#deps.log(`server asked for the full inventory: ${message.code}: ${message.message}`);
       const pending = this.#pending;
