@@ -76,6 +76,8 @@ export interface RolloutEngineStore {
   appendInput(rolloutId: string, input: string): Promise<number>;
   /** Journaled inputs with seq > afterSeq, in order. */
   inputsAfter(rolloutId: string, afterSeq: number): Promise<RolloutInputRecord[]>;
+  /** Whether the rollout runs from a plan (has an engine), without reading its state. */
+  planned(rolloutId: string): Promise<boolean>;
   /** Undefined for a rollout without an engine (a plain `--devices` rollout). */
   load(rolloutId: string): Promise<RolloutSnapshotRecord | undefined>;
   /** Ids of planned rollouts that have not finished, oldest first. */

@@ -232,3 +232,27 @@ onFail: rollback
   world.driver.stop();
   await world.store.close();
 });
+
+test('rollout driver: inputs another node journals are applied in journal order', async () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'patchcast-driver-')), 'test.db');
+  const notified: string[] = [];
+  const clock = { now: T0 };
+  const driving = node(path, notified, clock);
+  await createRollout(driving, clock);
+  const other = new SqliteStore(path);
+  const first = notified[0] ?? '';
+  await other.rolloutEngine.appendInput('ro_1', JSON.stringify(ok(first, clock.now)));
+  assert.equal(driving.driver.peek('ro_1')?.results[first], undefined, 'not seen before catch-up');
+  await driving.driver.catchUp('ro_1');
+  assert.equal(driving.driver.peek('ro_1')?.results[first]?.ok, true);
+  assert.equal(notified.length, 2, 'the freed slot went to the next device');
+  const second = notified[1] ?? '';
+  await other.rolloutEngine.appendInput('ro_1', JSON.stringify(ok(second, clock.now)));
+  const result = await driving.driver.input('ro_1', { type: 'pause', at: clock.now, by: 'bob' });
+  assert.equal(result?.refusal, null);
+  assert.equal(driving.driver.peek('ro_1')?.results[second]?.ok, true, 'applied before the pause');
+  assert.equal(driving.driver.peek('ro_1')?.machine.name, 'paused');
+  await other.close();
+  driving.driver.stop();
+  await driving.store.close();
+});

@@ -85,6 +85,8 @@ export function rolloutEngineConformance(name: string, makeStore: () => Promise<
         ]);
         assert.deepEqual(await store.rolloutEngine.active(), ['ro_1']);
         assert.equal(await store.rolloutEngine.load('ro_none'), undefined);
+        assert.equal(await store.rolloutEngine.planned('ro_1'), true);
+        assert.equal(await store.rolloutEngine.planned('ro_none'), false);
       } finally {
         await store.close();
       }

@@ -169,16 +169,46 @@ export class PlannedRollouts {
     return outcome;
   }
 
+  /**
+   * A report of a device in a planned rollout that another node drives: stored here, its engine
+   * input journaled for the driving node (which catches up when the bus announces the result).
+   */
+  async reportElsewhere(input: ReportInput, report: Report): Promise<ReportOutcome> {
+    const { store, log } = this.#deps;
+    const { rolloutId, deviceId } = input;
+    const at = Date.parse(input.at);
+    const outcome = await store.applyReport(input);
+    const final = FINAL_DEVICE_STATES.includes(report.state);
+    if (outcome === 'applied' && final)
+      await appendAll(log, deviceResultEvents(input, report.patch));
+    const journal = (engineInput: EngineInput) =>
+      store.rolloutEngine.appendInput(rolloutId, JSON.stringify(engineInput));
+    if (report.state === 'rolled-back' && outcome === 'stale')
+      await journal({ type: 'device-rolled-back', at, deviceId }); // undo of an install
+    else if (final && (outcome === 'applied' || outcome === 'duplicate'))
+      await journal({
+        type: 'device-result',
+        at,
+        deviceId,
+        ok: report.state === 'installed',
+        ...(report.health ? { metrics: report.health.metrics } : {}),
+      });
+    return outcome;
+  }
+
   /** A control device's health for a wave. */
   async health(deviceId: string, message: HealthMessage): Promise<void> {
-    await this.#driver.input(message.rolloutId, {
+    const input: EngineInput = {
       type: 'control-report',
       at: this.#deps.now().getTime(),
       wave: message.wave,
       deviceId,
       healthy: message.healthy,
       metrics: message.metrics,
-    });
+    };
+    if (this.#driver.has(message.rolloutId)) await this.#driver.input(message.rolloutId, input);
+    else if (await this.#deps.store.rolloutEngine.planned(message.rolloutId))
+      await this.#deps.store.rolloutEngine.appendInput(message.rolloutId, JSON.stringify(input));
   }
 }
 

@@ -100,16 +100,43 @@ export class RolloutDriver {
     return this.#serial(run, () => this.#step(run, input));
   }
 
+  /**
+   * Journals the input, then applies every journaled input the engine has not seen, in journal
+   * order (other nodes may append a device's report too), then a timer tick as it is.
+   */
   async #step(run: Run, input: EngineInput): Promise<StepResult | undefined> {
     if (run.stopped) return undefined;
-    if (input.type !== 'tick')
-      run.inputSeq = await this.#deps.store.rolloutEngine.appendInput(
-        run.rollout.id,
-        JSON.stringify(input),
-      );
-    const result = run.engine.handle(input);
-    if (result.refusal === null) await this.#carryOut(run, [...result.effects], false);
+    const { rolloutEngine } = this.#deps.store;
+    const mine =
+      input.type === 'tick'
+        ? undefined
+        : await rolloutEngine.appendInput(run.rollout.id, JSON.stringify(input));
+    const effects: EngineEffect[] = [];
+    let result: StepResult | undefined;
+    for (const { seq, input: text } of await rolloutEngine.inputsAfter(
+      run.rollout.id,
+      run.inputSeq,
+    )) {
+      const step = run.engine.handle(JSON.parse(text) as EngineInput);
+      effects.push(...step.effects);
+      run.inputSeq = seq;
+      if (seq === mine) result = step;
+    }
+    if (input.type === 'tick') {
+      result = run.engine.handle(input);
+      effects.push(...result.effects);
+    }
+    await this.#carryOut(run, effects, false);
     return result;
+  }
+
+  /** Applies what other nodes journaled for a rollout driven here (they announce it on the bus). */
+  catchUp(rolloutId: string): Promise<void> {
+    const run = this.#runs.get(rolloutId);
+    if (run === undefined) return Promise.resolve();
+    return this.#serial(run, async () => {
+      await this.#step(run, { type: 'tick', at: this.#now() });
+    });
   }
 
   /** Saves when anything but a timer follows, then sends, logs and schedules. */

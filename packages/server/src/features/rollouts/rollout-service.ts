@@ -61,6 +61,11 @@ export class RolloutService {
     for (const id of await this.#deps.store.rolloutEngine.active()) await this.driver.start(id);
   }
 
+  /** Applies what other nodes journaled for a planned rollout driven here (bus device-result). */
+  catchUp(rolloutId: string): Promise<void> {
+    return this.driver.catchUp(rolloutId);
+  }
+
   /** A control device's health report for a planned rollout. */
   health(deviceId: string, message: HealthMessage): Promise<void> {
     return this.planned.health(deviceId, message);
@@ -123,6 +128,8 @@ export class RolloutService {
       at,
     };
     if (this.driver.has(report.rolloutId)) return this.planned.report(input, report);
+    if (await store.rolloutEngine.planned(report.rolloutId))
+      return this.planned.reportElsewhere(input, report);
     const outcome = await store.applyReport(input);
     if (outcome !== 'applied' || !FINAL_DEVICE_STATES.includes(report.state)) return outcome;
     const rollout = await store.getRollout(report.rolloutId);

@@ -130,6 +130,13 @@ export class PgRolloutEngineStore implements RolloutEngineStore {
     return row && { snapshot: row.snapshot, inputSeq: row.input_seq };
   }
 
+  async planned(rolloutId: string): Promise<boolean> {
+    const row = await this.#db.one('SELECT 1 FROM rollout_engines WHERE rollout_id = $1', [
+      rolloutId,
+    ]);
+    return row !== undefined;
+  }
+
   async active(): Promise<string[]> {
     const rows = await this.#db.rows<{ id: string }>(
       `SELECT r.id FROM rollouts r JOIN rollout_engines e ON e.rollout_id = r.id

@@ -167,6 +167,14 @@ export class SqliteRolloutEngineStore implements RolloutEngineStore {
     });
   }
 
+  planned(rolloutId: string): Promise<boolean> {
+    return settle(
+      () =>
+        this.#db.prepare('SELECT 1 FROM rollout_engines WHERE rollout_id = ?').get(rolloutId) !==
+        undefined,
+    );
+  }
+
   active(): Promise<string[]> {
     return settle(() => {
       const rows = this.#db
