@@ -32,6 +32,7 @@ export class ClusterNode {
   /** The store for the app: the rollout driver's writes pass the lease fence. */
   readonly store: Store;
   #coordinator: RolloutCoordinator | undefined;
+  #onError: (error: unknown) => void = () => undefined;
 
   constructor(deps: ClusterNodeDeps) {
     this.#deps = deps;
@@ -41,7 +42,7 @@ export class ClusterNode {
       leaseMs: deps.leaseMs,
       now: deps.now,
     });
-    this.store = fencedStore(deps.store, this.leases);
+    this.store = fencedStore(deps.store, this.leases, (rolloutId) => this.#created(rolloutId));
   }
 
   /** Claims leases now and keeps claiming; `rollouts.driver` drives planned rollouts. */
@@ -50,6 +51,7 @@ export class ClusterNode {
     onError: (error: unknown) => void,
   ): Promise<void> {
     const driver = rollouts.driver ?? NO_DRIVER;
+    this.#onError = onError;
     this.#coordinator = new RolloutCoordinator({
       ...this.#deps,
       leases: this.leases,
@@ -57,6 +59,21 @@ export class ClusterNode {
       onError,
     });
     return this.#coordinator.start();
+  }
+
+  /** Tells the other nodes that this node created a rollout and holds its lease. */
+  #created(rolloutId: string): void {
+    const { bus, now } = this.#deps;
+    const token = this.leases.token(rolloutId) ?? 0;
+    void bus
+      .publish('rollout-event', {
+        id: `${rolloutId}:created:${token}`,
+        rolloutId,
+        kind: 'created',
+        node: bus.nodeId,
+        at: now().toISOString(),
+      })
+      .catch((error: unknown) => this.#onError(error));
   }
 
   /** Stops driving and releases this node's leases, so another node takes over at once. */

@@ -31,13 +31,19 @@ const ENGINE_GUARDS: Readonly<Record<string, Guard>> = {
   applyRollback: { rolloutOf: idField, kind: 'fence' },
 };
 
-export function fencedStore(store: Store, leases: RolloutLeases): Store {
+/** `onCreated` hears of each rollout this node created (and took the lease of). */
+export function fencedStore(
+  store: Store,
+  leases: RolloutLeases,
+  onCreated: (rolloutId: string) => void = () => undefined,
+): Store {
   const engine = guarded(
     (store as unknown as Record<string, unknown>).rolloutEngine,
     ENGINE_GUARDS,
     leases,
+    onCreated,
   );
-  const fenced = guarded(store, STORE_GUARDS, leases);
+  const fenced = guarded(store, STORE_GUARDS, leases, onCreated);
   return new Proxy(fenced, {
     get(target, property, receiver) {
       if (property === 'rolloutEngine' && engine !== undefined) return engine;
@@ -48,7 +54,12 @@ export function fencedStore(store: Store, leases: RolloutLeases): Store {
 }
 
 /** A view of `target` whose listed methods are guarded by their rollout's lease. */
-function guarded<T>(target: T, guards: Readonly<Record<string, Guard>>, leases: RolloutLeases): T {
+function guarded<T>(
+  target: T,
+  guards: Readonly<Record<string, Guard>>,
+  leases: RolloutLeases,
+  onCreated: (rolloutId: string) => void,
+): T {
   if (typeof target !== 'object' || target === null) return target;
   return new Proxy(target, {
     get(object, property) {
@@ -62,7 +73,10 @@ function guarded<T>(target: T, guards: Readonly<Record<string, Guard>>, leases: 
         const id = typeof rolloutId === 'string' ? rolloutId : undefined;
         if (id !== undefined && guard.kind === 'fence') await leases.fence(id);
         const result: unknown = await method.apply(object, args);
-        if (id !== undefined && guard.kind === 'claim') await leases.claim(id);
+        if (id !== undefined && guard.kind === 'claim') {
+          await leases.claim(id);
+          onCreated(id);
+        }
         return result;
       };
     },
