@@ -29,6 +29,8 @@ export interface AgentConfig {
   readonly trustedRootFile?: string | undefined;
   /** The log's verifier key obtained out of band; else /log/key is trusted on first use. */
   readonly logKey?: string | undefined;
+  /** Require ML-DSA-65 keys for every role; undefined: on when the trusted root has them. */
+  readonly requirePq?: boolean | undefined;
   readonly log?: (line: string) => void;
   readonly backoff?: { readonly baseMs: number; readonly maxMs: number };
   readonly retryDelayMs?: number;
@@ -66,6 +68,7 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
     repository: followingRepository(() => live.server),
     store: fileTrustStore(dataDir),
     now: () => new Date(),
+    requirePq: config.requirePq,
   });
   const runnerDeps: RunnerDeps = {
     dataDir,

@@ -46,6 +46,7 @@ export {
 } from './tuf/signing.js';
 export type { SignedBytes } from './tuf/signing.js';
 export { TrustedMetadata } from './tuf/trusted-metadata.js';
+export type { TrustOptions } from './tuf/trusted-metadata.js';
 export { LIMITS, Updater, consistentTargetPath, verifyTarget } from './tuf/updater.js';
 export type { LocalRole, RepositoryOps, TrustedStoreOps, UpdaterDeps } from './tuf/updater.js';
 export {

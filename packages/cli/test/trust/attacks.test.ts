@@ -185,6 +185,19 @@ describe('attacks on the repository, refused by a real agent', () => {
       fleet.mirror.tamper(`/tuf/metadata/${now.root + 1}.root.json`, () => forged);
     }));
 
+  test('post-quantum downgrade: a root without ML-DSA keys is refused (--require-pq default)', () =>
+    attack('SECURITY_PQ_SIGNATURE_MISSING', async (now) => {
+      // Signed by the real root key, both halves: a stock client would follow it.
+      const rootKey = await signersOf(serverKey(fleet.h, 'root'));
+      const current = await real(`/tuf/metadata/${now.root}.root.json`);
+      const classical = resign(current, rootKey, (signed) => {
+        const roles = signed.roles as Record<string, Json>;
+        for (const role of Object.values(roles)) delete role['x-patchcast-pq'];
+        return { ...signed, version: now.root + 1, roles };
+      });
+      fleet.mirror.tamper(`/tuf/metadata/${now.root + 1}.root.json`, () => classical);
+    }));
+
   /** The consistent-snapshot URL of `ref`'s bundle, from the real targets metadata. */
   async function targetUrl(ref: string): Promise<string> {
     const [name, version] = ref.split('@') as [string, string];

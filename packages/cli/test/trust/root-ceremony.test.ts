@@ -136,5 +136,8 @@ describe('root ceremony with a real server', () => {
   test('root --help documents the ceremony; a bad action is a usage error', async () => {
     assert.match((await ok(h, ['root', '--help'])).stdout, /root publish DRAFT/);
     assert.equal((await h.cli(['root', 'rotate'])).code, 2);
+    const agent = await h.cli(['agent', '--data', join(h.dir, 'a'), '--require-pq', 'maybe']);
+    assert.equal(agent.code, 2);
+    assert.match(agent.stderr, /error\[USAGE\]: --require-pq must be on or off/);
   });
 });

@@ -8,9 +8,11 @@
 import { SecurityError } from '../errors.js';
 import { sha256Hex } from '../bytes.js';
 import { verifyDelegatedThreshold, verifyThreshold } from './signing.js';
-import { PQ_ROLE_FIELD, parseEnvelope } from './metadata.js';
+import { PQ_ROLE_FIELD, TOP_LEVEL_ROLES, parseEnvelope } from './metadata.js';
+import type { SignedBytes } from './signing.js';
 import type {
   KeyThreshold,
+  RoleKeys,
   MetaFile,
   ParsedEnvelope,
   Root,
@@ -30,10 +32,24 @@ export class TrustedMetadata {
   readonly #now: () => Date;
 
   /** §5.2: load the trusted root. It is trusted because the caller provisioned it out of band. */
-  constructor(trustedRootBytes: Uint8Array, now: () => Date) {
+  /**
+   * Whether every role must declare ML-DSA-65 keys (`x-patchcast-pq`), so that a repository
+   * cannot downgrade to classical signatures. Default: on when the trusted root declares them
+   * for every top-level role.
+   */
+  readonly requirePq: boolean;
+
+  constructor(trustedRootBytes: Uint8Array, now: () => Date, options: TrustOptions = {}) {
     this.#root = parseEnvelope('root', trustedRootBytes);
-    verifyThreshold(this.#root, this.root, 'root'); // as python-tuf and tuf-js: self-signed
+    this.requirePq = options.requirePq ?? declaresPq(this.root);
+    this.#verify(this.#root, this.root, 'root'); // as python-tuf and tuf-js: self-signed
     this.#now = now;
+  }
+
+  /** The threshold checks of `role` (signing.ts), and the post-quantum requirement. */
+  #verify(envelope: SignedBytes, root: Root, role: RoleName): void {
+    verifyThreshold(envelope, root, role);
+    if (this.requirePq) requirePqKeys(root.roles[role], role, `root v${root.version}`);
   }
 
   get root(): Root {
@@ -55,8 +71,8 @@ export class TrustedMetadata {
     const next = parseEnvelope('root', bytes);
     // §5.3.4: signed by a threshold of the trusted root's keys and of the new root's own keys;
     // each check includes that root's post-quantum threshold where it declares one.
-    verifyThreshold(next, this.root, 'root');
-    verifyThreshold(next, next.signed, 'root');
+    this.#verify(next, this.root, 'root');
+    this.#verify(next, next.signed, 'root');
     // §5.3.5: the version must be exactly trusted + 1 (rollback and skipped versions refused).
     if (next.signed.version !== this.root.version + 1) {
       throw new SecurityError(
@@ -79,14 +95,14 @@ export class TrustedMetadata {
   /** Loads a locally persisted timestamp without expiry checks: it only anchors rollback checks. */
   loadLocalTimestamp(bytes: Uint8Array): void {
     const local = parseEnvelope('timestamp', bytes);
-    verifyThreshold(local, this.root, 'timestamp');
+    this.#verify(local, this.root, 'timestamp');
     this.#timestamp = local;
   }
 
   /** §5.4: admit a new timestamp. Returns false when it equals the trusted version (nothing new). */
   updateTimestamp(bytes: Uint8Array): boolean {
     const next = parseEnvelope('timestamp', bytes);
-    verifyThreshold(next, this.root, 'timestamp'); // §5.4.2
+    this.#verify(next, this.root, 'timestamp'); // §5.4.2
     const trusted = this.#timestamp?.signed;
     if (trusted !== undefined) {
       // §5.4.3.1: no rollback of the timestamp version.
@@ -118,7 +134,7 @@ export class TrustedMetadata {
   loadLocalSnapshot(bytes: Uint8Array): boolean {
     const expected = this.#expectedSnapshotMeta();
     const local = parseEnvelope('snapshot', bytes);
-    verifyThreshold(local, this.root, 'snapshot');
+    this.#verify(local, this.root, 'snapshot');
     this.#snapshot = local;
     this.#targets = undefined;
     this.#delegated.clear();
@@ -130,7 +146,7 @@ export class TrustedMetadata {
     const expected = this.#expectedSnapshotMeta();
     checkMetaFile('snapshot', bytes, expected); // §5.5.2
     const next = parseEnvelope('snapshot', bytes);
-    verifyThreshold(next, this.root, 'snapshot'); // §5.5.3
+    this.#verify(next, this.root, 'snapshot'); // §5.5.3
     // §5.5.4: the version must be the one the timestamp names.
     if (next.signed.version !== expected.version) {
       throw mixAndMatch('snapshot', next.signed.version, expected.version);
@@ -162,7 +178,7 @@ export class TrustedMetadata {
     const expected = this.expectedTargetsMeta();
     if (!local) checkMetaFile('targets', bytes, expected); // §5.6.2
     const next = parseEnvelope('targets', bytes);
-    verifyThreshold(next, this.root, 'targets'); // §5.6.3
+    this.#verify(next, this.root, 'targets'); // §5.6.3
     // §5.6.4: the version must be the one the snapshot names.
     if (next.signed.version !== expected.version) {
       throw mixAndMatch('targets', next.signed.version, expected.version);
@@ -192,6 +208,7 @@ export class TrustedMetadata {
     checkMetaFile(role, bytes, expected); // §5.6.2
     const next = parseEnvelope('targets', bytes);
     verifyDelegatedThreshold(next, parent.delegations, delegation, delegator); // §5.6.3
+    if (this.requirePq) requirePqKeys(delegation, role, delegator);
     if (next.signed.version !== expected.version) {
       throw mixAndMatch(role, next.signed.version, expected.version); // §5.6.4
     }
@@ -235,6 +252,26 @@ export class TrustedMetadata {
       });
     }
   }
+}
+
+export interface TrustOptions {
+  /** See TrustedMetadata.requirePq; undefined: decided by the trusted root. */
+  readonly requirePq?: boolean | undefined;
+}
+
+function declaresPq(root: Root): boolean {
+  return TOP_LEVEL_ROLES.every((role) => root.roles[role][PQ_ROLE_FIELD] !== undefined);
+}
+
+function requirePqKeys(keys: RoleKeys, name: string, whose: string): void {
+  if (keys[PQ_ROLE_FIELD] !== undefined) return;
+  throw new SecurityError(
+    'SECURITY_PQ_SIGNATURE_MISSING',
+    `${whose} gives ${name} no ML-DSA-65 keys, and this client requires post-quantum signatures`,
+    {
+      hint: 'a downgrade to classical signatures is refused; only a deliberately classical repository is used with --require-pq off',
+    },
+  );
 }
 
 /** §5.3.11 compares a role's keys across roots: the standard and the post-quantum key ids. */

@@ -39,6 +39,8 @@ export interface UpdaterDeps {
   readonly store: TrustedStoreOps;
   /** A trustworthy clock for expiry checks. */
   readonly now: () => Date;
+  /** Require ML-DSA-65 keys for every role (TrustedMetadata.requirePq); default: by the root. */
+  readonly requirePq?: boolean | undefined;
 }
 
 function limited(bytes: Uint8Array | null, max: number, what: string): Uint8Array | null {
@@ -65,7 +67,7 @@ export class Updater {
     const rootBytes = await store.load('root');
     if (rootBytes === null) throw new Error('no trusted root: provision one before refreshing');
     this.#trusted = undefined; // a failed refresh must not leave older metadata usable
-    const trusted = new TrustedMetadata(rootBytes, now); // §5.2
+    const trusted = new TrustedMetadata(rootBytes, now, { requirePq: this.#deps.requirePq }); // §5.2
     await this.#updateRoot(trusted); // §5.3
     await this.#updateTimestamp(trusted); // §5.4
     await this.#updateSnapshot(trusted); // §5.5
