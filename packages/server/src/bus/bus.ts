@@ -6,7 +6,7 @@
  * topic, so a node that was down receives what it missed when it subscribes again. Handlers must
  * be idempotent: every event carries an id (`notice` may omit it; a notice is only a hint).
  */
-import type { DeviceState, PatchRef } from '@patchcast/protocol';
+import type { DeviceState, PatchRef, Report } from '@patchcast/protocol';
 
 export const BUS_TOPICS = ['notice', 'device-command', 'device-result', 'rollout-event'] as const;
 
@@ -39,6 +39,8 @@ export interface BusEvents {
     readonly deviceId: string;
     readonly state: DeviceState;
     readonly node: string;
+    /** The agent's report itself, for the node driving a planned rollout (its engine input). */
+    readonly report?: Report;
   };
   /** A rollout was created, changed hands, or completed (cluster/rollout-coordinator.ts). */
   'rollout-event': {

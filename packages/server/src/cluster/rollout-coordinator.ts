@@ -7,6 +7,7 @@
  * notices again, and finishes what the dead node left.
  */
 import { FINAL_DEVICE_STATES } from '@patchcast/protocol';
+import type { Report } from '@patchcast/protocol';
 import type { Store } from '../storage/store.js';
 import type { Bus, BusEvents, RolloutEventKind } from '../bus/bus.js';
 import type { EventLog } from '../features/log/log-events.js';
@@ -21,6 +22,11 @@ export interface LeasedDriver {
   runningIds(): string[];
 }
 
+/** Where a report received on another node enters this node's rollout driver. */
+export interface ReportSink {
+  report(deviceId: string, report: Report): Promise<unknown>;
+}
+
 export interface CoordinatorDeps {
   /** The unfenced store: the coordinator makes its own fenced writes through the lease store. */
   readonly store: Store;
@@ -28,6 +34,8 @@ export interface CoordinatorDeps {
   readonly log: EventLog;
   readonly leases: RolloutLeases;
   readonly driver: LeasedDriver;
+  /** The app's RolloutService: planned rollouts take reports through it. */
+  readonly reports?: ReportSink;
   readonly now: () => Date;
   readonly leaseMs: number;
   readonly onError: (error: unknown) => void;
@@ -131,9 +139,18 @@ export class RolloutCoordinator {
     });
   }
 
-  #onResult(event: BusEvents['device-result']): Promise<void> {
-    if (this.#deps.leases.token(event.rolloutId) === undefined) return Promise.resolve();
-    return this.#check(event.rolloutId);
+  /**
+   * A report stored on some node. The holder of a planned rollout hands reports that arrived
+   * elsewhere to its engine (stored already, so the store answers `duplicate` and the driver
+   * takes the input); a plain rollout may now be complete.
+   */
+  async #onResult(event: BusEvents['device-result']): Promise<void> {
+    const { leases, driver, reports } = this.#deps;
+    if (leases.token(event.rolloutId) === undefined) return;
+    const elsewhere = event.node !== leases.nodeId && event.report !== undefined;
+    if (elsewhere && driver.has(event.rolloutId) && event.report !== undefined)
+      await reports?.report(event.deviceId, event.report);
+    await this.#check(event.rolloutId);
   }
 
   /** Completion checks, one at a time per rollout. */

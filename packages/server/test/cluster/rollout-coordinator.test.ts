@@ -168,4 +168,67 @@ describe('rollout leases across two nodes', () => {
     assert.equal(completions.length, 1, 'completed and logged exactly once');
     assert.deepEqual(errors, []);
   });
+  test('the holder of a planned rollout feeds reports stored on other nodes to its driver', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pc-cluster-'));
+    cleanup.push(() => rm(dir, { recursive: true, force: true }));
+    const store = new SqliteStore(join(dir, 'patchcast.db'));
+    const bus = new MemoryBus((e) => errors.push(e), { hub: new MemoryBusHub(), nodeId: 'holder' });
+    cleanup.push(
+      () => store.close(),
+      () => bus.close(),
+    );
+    const cluster = new ClusterNode({ store, bus, log, now, leaseMs: LEASE_MS });
+    const started: string[] = [];
+    const fed: [string, string][] = [];
+    const driving = new Set<string>();
+    const driver: LeasedDriver = {
+      start: (id) => (driving.add(id), started.push(id), Promise.resolve()),
+      stop: (id) => (id === undefined ? driving.clear() : driving.delete(id), undefined),
+      has: (id) => driving.has(id),
+      runningIds: () => [...driving],
+    };
+    const sink = {
+      driver,
+      report: (deviceId: string, report: { reportId: string }) => {
+        fed.push([deviceId, report.reportId]);
+        return Promise.resolve();
+      },
+    };
+    await store.createDevice(device('d9'));
+    await store.createRollout(
+      {
+        id: 'ro_planned',
+        patch: { name: 'p', version: '1' },
+        targetPath: 'p/1/bundle.tar',
+        selector: { all: true },
+        state: 'in-progress',
+        createdAt: now().toISOString(),
+        createdBy: 'admin',
+        completedAt: null,
+      },
+      ['d9'],
+    );
+    await cluster.start(sink, (e) => errors.push(e));
+    assert.deepEqual(started, ['ro_planned'], 'the first claim starts the driver');
+    const report = {
+      type: 'report',
+      reportId: 'rep-00000001',
+      rolloutId: 'ro_planned',
+      patch: { name: 'p', version: '1' },
+      state: 'installed',
+    } as const;
+    const event = {
+      id: report.reportId,
+      rolloutId: 'ro_planned',
+      deviceId: 'd9',
+      state: 'installed',
+    } as const;
+    await bus.publish('device-result', { ...event, node: 'holder', report });
+    assert.deepEqual(fed, [], 'a report taken on this node already reached the driver');
+    await bus.publish('device-result', { ...event, node: 'elsewhere', report });
+    assert.deepEqual(fed, [['d9', 'rep-00000001']]);
+    await cluster.stop();
+    assert.deepEqual([...driving], [], 'stopping lets go of the rollout');
+    assert.deepEqual(errors, []);
+  });
 });

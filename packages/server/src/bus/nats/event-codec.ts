@@ -1,6 +1,6 @@
 /** Bus events on the wire: JSON, parsed once at the boundary into typed, read-only events. */
 import { z } from 'zod';
-import { DEVICE_STATES } from '@patchcast/protocol';
+import { DEVICE_STATES, reportSchema } from '@patchcast/protocol';
 import { ROLLOUT_EVENT_KINDS } from '../bus.js';
 import type { BusEvents, BusTopic } from '../bus.js';
 
@@ -28,6 +28,7 @@ const schemas: { readonly [T in BusTopic]: z.ZodType<BusEvents[T]> } = {
     deviceId: id,
     state: z.enum(DEVICE_STATES),
     node: id,
+    report: reportSchema.optional(),
   }),
   'rollout-event': z.object({
     id,

@@ -7,7 +7,7 @@ import type { WebSocket } from 'ws';
 import type { FastifyBaseLogger } from 'fastify';
 import { ed25519Key, randomToken, verifySignature } from '@patchcast/core';
 import { authStatement, frameText, parseAgentMessage } from '@patchcast/protocol';
-import type { AgentMessage, DeviceState, ServerMessage } from '@patchcast/protocol';
+import type { AgentMessage, Report, ServerMessage } from '@patchcast/protocol';
 import type { Store } from '../../storage/store.js';
 import type { Bus, BusEvents } from '../../bus/bus.js';
 import type { RolloutService } from '../rollouts/rollout-service.js';
@@ -213,13 +213,14 @@ export class AgentGateway {
   }
 
   /** Tells the other nodes (the one driving the rollout) that a report was applied here. */
-  #announce(deviceId: string, report: { reportId: string; rolloutId: string; state: DeviceState }) {
+  #announce(deviceId: string, report: Report) {
     const { bus, textLog } = this.#deps;
     const event = {
       id: report.reportId,
       rolloutId: report.rolloutId,
       deviceId,
       state: report.state,
+      report,
     };
     bus
       .publish('device-result', { ...event, node: bus.nodeId })
