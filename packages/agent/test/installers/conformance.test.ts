@@ -82,18 +82,34 @@ for (const f of await fixtures()) {
       assert.deepEqual(await f.state(box.root), before);
     });
 
+    async function killedAt(box: Sandbox, point: string, health?: ReturnType<typeof sh>) {
+      const bundlePath = join(box.base, 'v2.tar');
+      await writeFile(bundlePath, await f.bundle(box.base, 2, health));
+      const child = spawn(process.execPath, [CHILD, bundlePath, box.root, box.stateDir], {
+        env: { ...process.env, PATCHCAST_CRASH_AT: point },
+        stdio: 'inherit',
+      });
+      const [, signal] = (await once(child, 'exit')) as [number | null, string | null];
+      assert.equal(signal, 'SIGKILL', `${point} was not reached`);
+    }
+
+    test('SIGKILL during the rollback of a failed health check: recovery finishes it', async (t) => {
+      const box = await fresh(t);
+      await installed(f, box, 1);
+      const before = await f.state(box.root);
+      await killedAt(box, f.rollbackCrashPoint, sh('exit 1'));
+      const result = await recoverTransactions(box.root, box.stateDir);
+      assert.deepEqual(result, { recovered: 1, action: 'rolled-back' });
+      assert.equal(await f.installedVersion(box.root), f.version(1));
+      assert.deepEqual(await f.state(box.root), before);
+      await assertNoLeftovers(box);
+    });
+
     test('SIGKILL after the change and before the health check: recovery restores', async (t) => {
       const box = await fresh(t);
       await installed(f, box, 1);
       const before = await f.state(box.root);
-      const bundlePath = join(box.base, 'v2.tar');
-      await writeFile(bundlePath, await f.bundle(box.base, 2));
-      const child = spawn(process.execPath, [CHILD, bundlePath, box.root, box.stateDir], {
-        env: { ...process.env, PATCHCAST_CRASH_AT: f.crashPoint },
-        stdio: 'inherit',
-      });
-      const [, signal] = (await once(child, 'exit')) as [number | null, string | null];
-      assert.equal(signal, 'SIGKILL', `${f.crashPoint} was not reached`);
+      await killedAt(box, f.crashPoint);
       assert.equal(await f.installedVersion(box.root), f.version(2));
       assert.deepEqual(await recoverTransactions(box.root, box.stateDir), {
         recovered: 1,

@@ -22,6 +22,8 @@ export interface Fixture {
   readonly skip: string | undefined;
   /** The crash point after the installer changed the system and before its health check. */
   readonly crashPoint: string;
+  /** A crash point inside the rollback after a failed health check. */
+  readonly rollbackCrashPoint: string;
   setup(root: string): Promise<void>;
   bundle(work: string, release: Release, health?: BundleCommand): Promise<Uint8Array>;
   version(release: Release): string;
@@ -43,6 +45,7 @@ const filesFixture: Fixture = {
   kind: 'files',
   skip: undefined,
   crashPoint: 'applied-all',
+  rollbackCrashPoint: 'undone-1',
   setup: async (root) => writeFile(join(root, 'unrelated.txt'), 'kept\n'),
   bundle: (_work, release, health) =>
     Promise.resolve(
@@ -71,6 +74,7 @@ const dpkgFixture: Fixture = {
   kind: 'dpkg',
   skip: undefined,
   crashPoint: 'dpkg-applied',
+  rollbackCrashPoint: 'dpkg-rolling-back',
   async setup(root) {
     const admin = join(root, 'var/lib/dpkg');
     await mkdir(join(admin, 'updates'), { recursive: true });
@@ -126,6 +130,7 @@ const npmFixture: Fixture = {
   kind: 'npm',
   skip: undefined,
   crashPoint: 'npm-applied',
+  rollbackCrashPoint: 'npm-rolling-back',
   async setup(root) {
     await mkdir(join(root, 'srv/app'), { recursive: true });
     const manifest = { name: 'app', version: '1.0.0', private: true };
