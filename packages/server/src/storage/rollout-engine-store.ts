@@ -41,6 +41,7 @@ export interface RolloutFinish {
 /** A device as a rollout's target selection needs it: no inventory parsed. */
 export interface FleetEntry {
   readonly id: string;
+  readonly name: string;
   readonly labels: Readonly<Record<string, string>>;
 }
 
@@ -51,7 +52,7 @@ export interface AssignmentCounts {
 }
 
 export interface RolloutEngineStore {
-  /** Every enrolled device's id and labels, in enrollment order, without loading inventories. */
+  /** Every enrolled device's id, name and labels, in enrollment order, without inventories. */
   fleet(): Promise<FleetEntry[]>;
   /** Counted in the database, so a final report costs the same however large the rollout. */
   assignmentCounts(rolloutId: string): Promise<AssignmentCounts>;

@@ -174,9 +174,9 @@ export function rolloutEngineConformance(name: string, makeStore: () => Promise<
       try {
         const fleet = await store.rolloutEngine.fleet();
         assert.deepEqual(fleet, [
-          { id: 'dev_a', labels: {} },
-          { id: 'dev_b', labels: {} },
-          { id: 'dev_c', labels: {} },
+          { id: 'dev_a', name: 'name-dev_a', labels: {} },
+          { id: 'dev_b', name: 'name-dev_b', labels: {} },
+          { id: 'dev_c', name: 'name-dev_c', labels: {} },
         ]);
       } finally {
         await store.close();

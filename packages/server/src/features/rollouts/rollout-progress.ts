@@ -48,7 +48,7 @@ export async function progressOf(
   const view = engine.view();
   const [assignments, devices, decisions, timings] = await Promise.all([
     store.assignments(rollout.id),
-    store.listDevices(),
+    store.rolloutEngine.fleet(),
     store.rolloutEngine.decisions(rollout.id),
     store.rolloutEngine.timings(rollout.id),
   ]);

@@ -172,7 +172,7 @@ export class RolloutService {
       throw new PatchcastError('NOT_FOUND', `no rollout ${id}`, {
         hint: 'list rollouts with `patchcast rollout list`',
       });
-    const names = new Map((await store.listDevices()).map((d) => [d.id, d.name]));
+    const names = new Map((await store.rolloutEngine.fleet()).map((d) => [d.id, d.name]));
     const devices = (await store.assignments(id)).map((a) => ({
       id: a.deviceId,
       name: names.get(a.deviceId) ?? a.deviceId,

@@ -35,10 +35,11 @@ export class SqliteRolloutEngineStore implements RolloutEngineStore {
   fleet(): Promise<FleetEntry[]> {
     return settle(() => {
       const rows = this.#db
-        .prepare('SELECT id, labels FROM devices ORDER BY enrolled_at, id')
-        .all() as { id: string; labels: string }[];
+        .prepare('SELECT id, name, labels FROM devices ORDER BY enrolled_at, id')
+        .all() as { id: string; name: string; labels: string }[];
       return rows.map((row) => ({
         id: row.id,
+        name: row.name,
         labels: JSON.parse(row.labels) as Record<string, string>,
       }));
     });
