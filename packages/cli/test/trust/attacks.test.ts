@@ -198,6 +198,35 @@ describe('attacks on the repository, refused by a real agent', () => {
       fleet.mirror.tamper(`/tuf/metadata/${now.root + 1}.root.json`, () => classical);
     }));
 
+  test('a compromised server signing targets with its online keys is refused', () =>
+    attack('SECURITY_SIGNATURE_INVALID', async (now) => {
+      const path = `/tuf/metadata/${now.targets}.targets.json`;
+      const forged = resign(await real(path), [...timestampKey, ...allSnapshotKeys]);
+      fleet.mirror.tamper(path, () => forged);
+    }));
+
+  test('fast-forward: a stolen timestamp key locks agents out until a root rotates it', async () => {
+    const { h, mirror } = fleet;
+    // The thief's timestamp jumps 1000 versions ahead; it names the real snapshot, so this
+    // patch still installs, but the agent now trusts version +1000.
+    const ahead = await fleet.publish('fast-forwarded');
+    const now = await versions();
+    const snapshot = await real(`/tuf/metadata/${now.snapshot}.snapshot.json`);
+    const forged = await forgeTimestamp(now.timestamp + 1000, snapshot, now.snapshot);
+    mirror.tamper('/tuf/metadata/timestamp.json', () => forged);
+    await fleet.expectInstalled(ahead);
+    mirror.heal();
+    await fleet.expectRefused(await fleet.publish('locked-out'), 'SECURITY_ROLLBACK');
+    // Recovery (§5.3.11): a new root replaces the timestamp key; agents forget the old timestamp.
+    const next = join(h.dir, 'server/keys/online/timestamp-2.key');
+    await ok(h, ['keys', 'generate', '--out', next]);
+    const draft = join(h.dir, 'root-rotate-timestamp.json');
+    await ok(h, ['root', 'init', '--timestamp-key', `${next}.pub`, '--out', draft]);
+    await ok(h, ['root', 'sign', draft, '--key', serverKey(h, 'root')]);
+    await ok(h, ['root', 'publish', draft]);
+    await fleet.expectInstalled(await fleet.publish('recovered'));
+  });
+
   /** The consistent-snapshot URL of `ref`'s bundle, from the real targets metadata. */
   async function targetUrl(ref: string): Promise<string> {
     const [name, version] = ref.split('@') as [string, string];
