@@ -1,5 +1,6 @@
 /** `patchcast keys generate`: a new key holder's private key file and its public `.pub` file. */
 import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import {
   KEY_SET_TYPES,
   PatchcastError,
@@ -75,9 +76,13 @@ async function generate(invocation: Invocation): Promise<number> {
       throw new PatchcastError('CONFLICT', `${path} already exists; refusing to overwrite a key`);
   }
   const set = generateKeyPairSet(type);
-  await writeNewKeyFile(file, keyFileTextOf(set, { passphrase }));
   const keys = publicKeysOf(set);
-  await writePublicKeyFile(publicFile, keys, { exclusive: true });
+  try {
+    await writeNewKeyFile(file, keyFileTextOf(set, { passphrase }));
+    await writePublicKeyFile(publicFile, keys, { exclusive: true });
+  } catch (error) {
+    throw writeFailure(file, error);
+  }
   report(invocation, { file, publicFile, type, encrypted: passphrase !== undefined, keys });
   return 0;
 }
@@ -108,4 +113,16 @@ function keyType(value: string | undefined): KeySetType {
 
 function keyLine(key: TufKey): string {
   return `  ${(algorithmOf(key) ?? key.scheme).padEnd(10)} keyid ${keyIdOf(key)}\n`;
+}
+
+/** A folder that is missing or not writable is the user's to fix: one clear line, not INTERNAL. */
+function writeFailure(file: string, error: unknown): unknown {
+  if (error instanceof PatchcastError) return error;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOSPC' || code === 'EDQUOT')
+    return new PatchcastError('DISK_FULL', `no space left to write ${file}`, { cause: error });
+  return new PatchcastError('INVALID_INPUT', `cannot write ${file}: ${code ?? String(error)}`, {
+    hint: `check that ${dirname(file)} exists and is writable`,
+    cause: error,
+  });
 }

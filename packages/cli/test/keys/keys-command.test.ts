@@ -84,6 +84,10 @@ test('keys generate refuses bad input and writes nothing', () =>
     await assert.rejects(keys(['generate']), usage);
     await assert.rejects(keys(['rotate', '--out', file]), usage);
     await assert.rejects(keys(['generate', '--out', file, '--passphrase', 'x']), usage);
+    await assert.rejects(keys(['generate', '--out', join(dir, 'missing', 'a.key')]), {
+      code: 'INVALID_INPUT',
+      message: /cannot write .*missing\/a\.key: ENOENT/,
+    });
     await assert.rejects(stat(file), { code: 'ENOENT' });
     await keys(['generate', '--out', file, '--type', 'ed25519']);
     const before = await readFile(file, 'utf8');
