@@ -256,3 +256,48 @@ test('rollout driver: inputs another node journals are applied in journal order'
   driving.driver.stop();
   await driving.store.close();
 });
+
+test(
+  'rollout driver: a server restarted mid-bake wakes up by itself when the bake ends',
+  { timeout: 30_000 },
+  async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'patchcast-driver-')), 'test.db');
+    const notified: string[] = [];
+    const clock = {
+      get now() {
+        return Date.now();
+      },
+    };
+    const first = node(path, notified, clock);
+    await createRollout(first, clock);
+    for (const deviceId of first.driver.peek('ro_1')?.waves[0]?.control ?? [])
+      await first.driver.input('ro_1', {
+        type: 'control-report',
+        at: clock.now,
+        wave: 0,
+        deviceId,
+        healthy: true,
+      });
+    await first.driver.input('ro_1', ok(notified[0] ?? '', clock.now));
+    await first.driver.input('ro_1', ok(notified[1] ?? '', clock.now));
+    assert.equal(first.driver.peek('ro_1')?.machine.name, 'baking');
+    first.driver.stop();
+    await first.store.close();
+
+    const second = node(path, notified, clock);
+    await second.driver.start('ro_1');
+    const moved = await new Promise<string>((resolve) => {
+      const poll = setInterval(() => {
+        const state = second.driver.peek('ro_1')?.machine.name ?? 'gone';
+        if (state !== 'baking') {
+          clearInterval(poll);
+          resolve(state);
+        }
+      }, 20);
+    });
+    assert.equal(moved, 'in-wave', 'the bake ended, wave 1 passed, wave 2 started');
+    assert.equal(notified.length, 3);
+    second.driver.stop();
+    await second.store.close();
+  },
+);

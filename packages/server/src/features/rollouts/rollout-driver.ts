@@ -25,6 +25,8 @@ interface Run {
   inputSeq: number;
   chain: Promise<unknown>;
   timer: NodeJS.Timeout | undefined;
+  /** When the engine wants its next tick; the engine says so only when it changes. */
+  wakeAt: number | null;
   stopped: boolean;
 }
 
@@ -152,18 +154,22 @@ export class RolloutDriver {
       await store.rolloutEngine.save(id, snapshot, decisions, finish);
     }
     await carryOut(effects, run.rollout, this.#deps);
-    for (const effect of effects)
-      if (effect.type === 'schedule-tick') this.#schedule(run, effect.at);
+    run.wakeAt = run.engine.peek().nextTick;
+    this.#arm(run);
     if (finish !== undefined) {
       this.stop(id);
       await log.append(rolloutCompleted(id, finish));
     }
   }
 
-  #schedule(run: Run, at: number): void {
+  /** (Re)arms the timer for the engine's next wake-up: after a restart, after an early timer. */
+  #arm(run: Run): void {
     clearTimeout(run.timer);
-    const delay = Math.max(0, Math.min(at - this.#now(), 2 ** 31 - 1));
+    run.timer = undefined;
+    if (run.stopped || run.wakeAt === null) return;
+    const delay = Math.max(0, Math.min(run.wakeAt - this.#now(), 2 ** 31 - 1));
     run.timer = setTimeout(() => {
+      run.timer = undefined;
       void this.input(run.rollout.id, { type: 'tick', at: this.#now() }).catch((error: unknown) =>
         this.#deps.onError(error, run.rollout.id),
       );
@@ -178,6 +184,7 @@ export class RolloutDriver {
       inputSeq,
       chain: Promise.resolve(),
       timer: undefined,
+      wakeAt: engine.peek().nextTick,
       stopped: false,
     };
     this.#runs.set(rollout.id, run);
