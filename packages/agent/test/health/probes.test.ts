@@ -75,7 +75,6 @@ test('a failing probe rolls back and names the probe and its last reason', async
     outcome.error?.message ?? '',
     /^health probe "api" failed: GET .* answered HTTP 500, expected 204 \(\d+ attempt\(s\) in \d+ ms\)$/,
   );
-  assert.ok(server.requests() > 1, 'the probe was retried');
   assert.deepEqual(await snapshot(box.root), before);
 });
 
