@@ -4,9 +4,10 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PatchcastClient } from '@patchcast/protocol';
+import type { Json } from './forge.js';
 import { Harness } from '../harness.js';
 import { assertRefused, keyHolder, ok, serverKey } from './trust-helpers.js';
 
@@ -131,6 +132,24 @@ describe('root ceremony with a real server', () => {
     await ok(h, ['root', 'init', '--expires', '0s', '--out', expired]);
     await sign(expired);
     assertRefused(await h.cli(['root', 'publish', expired]), 'ROOT_EXPIRED');
+  });
+
+  test('hostile drafts: corrupt files and roots changed after signing are refused', async () => {
+    const corrupt = join(h.dir, 'corrupt.json');
+    for (const text of ['not json', '{"format":"other"}', '{"format":"patchcast-root-draft/v1"}']) {
+      await writeFile(corrupt, text);
+      assertRefused(await h.cli(['root', 'sign', corrupt, '--key', alice]), 'ROOT_DRAFT_INVALID');
+      assertRefused(await h.cli(['root', 'publish', corrupt]), 'ROOT_DRAFT_INVALID');
+    }
+    const draft = join(h.dir, 'root-3-tampered.json');
+    await ok(h, ['root', 'init', '--out', draft]);
+    for (const key of [alice, bob]) await ok(h, ['root', 'sign', draft, '--key', key]);
+    const json = JSON.parse(await readFile(draft, 'utf8')) as { root: { signed: Json } };
+    json.root.signed.expires = '2099-01-01T00:00:00Z'; // changed after the holders signed
+    await writeFile(draft, JSON.stringify(json));
+    assertRefused(await h.cli(['root', 'publish', draft]), 'ROOT_THRESHOLD_UNMET');
+    await assert.rejects(client.submitRoot(json.root), { code: 'ROOT_THRESHOLD_UNMET' });
+    assert.equal((await versions()).root, 2, 'nothing changed');
   });
 
   test('root --help documents the ceremony; a bad action is a usage error', async () => {
