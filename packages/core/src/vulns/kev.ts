@@ -116,9 +116,13 @@ export function parseKevCatalog(value: unknown): KevCatalog {
   } catch (error) {
     if (!(error instanceof InputProblem)) throw error;
     const where = error.path === '' ? '' : ` at ${error.path}`;
-    throw new PatchcastError('THREAT_DATA_INVALID', `Not a CISA KEV catalog${where}: ${error.reason}.`, {
-      hint: 'Use known_exploited_vulnerabilities.json as published by CISA.',
-      cause: error,
-    });
+    throw new PatchcastError(
+      'THREAT_DATA_INVALID',
+      `Not a CISA KEV catalog${where}: ${error.reason}.`,
+      {
+        hint: 'Use known_exploited_vulnerabilities.json as published by CISA.',
+        cause: error,
+      },
+    );
   }
 }

@@ -103,9 +103,7 @@ export function scanInventory(input: ScanInput): ScanReport {
   const { context: asset, warnings } = assetContextOf(input.labels);
   const { targets, notes } = targetsOf(input.inventory);
   const matched = matchTargets(targets, input.advisories);
-  const findings = matched.findings
-    .map((f) => scoreFinding(f, { ...input, asset }))
-    .sort(byRisk);
+  const findings = matched.findings.map((f) => scoreFinding(f, { ...input, asset })).sort(byRisk);
   return {
     asset,
     findings,
