@@ -7,8 +7,6 @@ import { runCommand } from '../install/run-command.js';
 export interface ProbeContext {
   readonly root: string;
   readonly env: Readonly<Record<string, string>>;
-  /** Milliseconds left before the deadline; an attempt never runs past it. */
-  readonly remainingMs: number;
 }
 
 const MAX_FILE_BYTES = 16 * 1024 * 1024;
@@ -19,7 +17,7 @@ export function attemptProbe(
 ): Promise<string | undefined> {
   switch (probe.kind) {
     case 'http':
-      return httpProbe(probe, context);
+      return httpProbe(probe);
     case 'process':
       return processProbe(probe, context);
     case 'file':
@@ -29,10 +27,9 @@ export function attemptProbe(
 
 async function httpProbe(
   probe: Extract<BundleProbe, { kind: 'http' }>,
-  context: ProbeContext,
 ): Promise<string | undefined> {
   const expected = probe.status ?? 200;
-  const timeoutMs = Math.max(1, Math.floor(Math.min(probe.timeoutMs, context.remainingMs)));
+  const timeoutMs = probe.timeoutMs;
   try {
     const response = await fetch(probe.url, {
       redirect: 'manual',
@@ -60,7 +57,7 @@ async function processProbe(
   const result = await runCommand(probe.command, {
     cwd: context.root,
     env: context.env,
-    timeoutMs: Math.max(1, Math.floor(Math.min(probe.timeoutMs, context.remainingMs))),
+    timeoutMs: probe.timeoutMs,
     maxOutputBytes: 4096,
   });
   if (result.spawnError !== undefined)

@@ -1,7 +1,8 @@
 /**
  * Runs the bundle's health probes in order. Each is attempted, then attempted again every
- * `intervalMs`, until it passes; one deadline covers them all. The first probe still failing
- * at the deadline fails the health check (HEALTH_CHECK_FAILED), named with its last reason.
+ * `intervalMs`, until it passes; one deadline covers them all (no attempt starts after it; one
+ * may end up to its own timeout later). The first probe still failing at the deadline fails the
+ * health check (HEALTH_CHECK_FAILED), named with its last reason.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PatchcastError } from '@patchcast/core';
@@ -18,8 +19,7 @@ export async function runProbes(probes: BundleProbes, context: ProbeRunContext):
   const deadline = started + probes.deadlineMs;
   for (const probe of probes.checks) {
     for (let attempt = 1; ; attempt++) {
-      const remainingMs = deadline - performance.now();
-      const failure = await attemptProbe(probe, { ...context, remainingMs });
+      const failure = await attemptProbe(probe, context);
       if (failure === undefined) break;
       if (performance.now() + probes.intervalMs >= deadline) {
         const elapsed = Math.round(performance.now() - started);
