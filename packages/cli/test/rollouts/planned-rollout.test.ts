@@ -172,6 +172,13 @@ describe('planned rollouts with real server and agent processes', () => {
     for (const name of CANARIES)
       await assert.rejects(readFile(join(root(name), 'etc/app.conf')), { code: 'ENOENT' });
     assert.ok(done.decisions.some((d) => d.to === 'rolling-back' && d.by !== null));
+    assert.deepEqual(done.allowed, []);
+    const ended = await h.cli(['rollout', 'resume', started.id]);
+    assert.equal(ended.code, 1);
+    assert.match(
+      ended.stderr,
+      /error\[ROLLOUT_TRANSITION_REFUSED\]: .*is rolled-back: resume is not allowed once it has ended; allowed now: nothing/,
+    );
   });
 
   test('a good patch flows through every wave, across a kill -9 of the server', async () => {

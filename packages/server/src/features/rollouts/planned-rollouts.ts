@@ -86,40 +86,46 @@ export class PlannedRollouts {
     by: string,
     wave?: number,
   ): Promise<RolloutProgress> {
-    await this.#require(rolloutId);
+    const rollout = await this.#require(rolloutId);
     const engine = this.#driver.engine(rolloutId);
-    if (engine === undefined) throw await this.#finished(rolloutId, action);
     const at = this.#deps.now().getTime();
+    const wave0 = wave === undefined ? (engine?.state.wave ?? 0) : wave - 1;
     const input: EngineInput =
-      action === 'approve'
-        ? { type: 'approve', at, by, wave: wave === undefined ? engine.state.wave : wave - 1 }
-        : { type: action, at, by };
+      action === 'approve' ? { type: 'approve', at, by, wave: wave0 } : { type: action, at, by };
+    if (engine === undefined) {
+      await this.#elsewhere(rollout, action, input);
+      return this.progress(rolloutId);
+    }
     const result = await this.#driver.input(rolloutId, input);
     if (result?.refusal) {
       const allowed = engine.allowedOperatorInputs();
-      throw refused(rolloutId, engine.state.name, action, result.refusal.reason, allowed);
+      throw refused(rolloutId, engine.state.name, result.refusal.reason, allowed);
     }
     return this.progress(rolloutId);
   }
 
-  async #finished(rolloutId: string, action: RolloutAction): Promise<PatchcastError> {
-    const rollout = await this.#deps.store.getRollout(rolloutId);
-    const planned = (await this.#deps.store.rolloutEngine.load(rolloutId)) !== undefined;
-    if (!planned)
-      return new PatchcastError(
+  /** A rollout this node does not drive: finished, started with --devices, or on another node. */
+  async #elsewhere(rollout: RolloutRecord, action: RolloutAction, input: EngineInput) {
+    const { rolloutEngine } = this.#deps.store;
+    if (!(await rolloutEngine.planned(rollout.id)))
+      throw new PatchcastError(
         'ROLLOUT_TRANSITION_REFUSED',
-        `rollout ${rolloutId} was started with --devices and has no plan: ${action} is not allowed`,
+        `rollout ${rollout.id} was started with --devices and has no plan: ${action} is not allowed`,
         { hint: 'start a rollout with --plan FILE to pause, approve or roll it back' },
       );
-    const reason = `${action} is not allowed once a rollout has ended`;
-    return refused(rolloutId, rollout?.state ?? 'unknown', action, reason, []);
+    if (rollout.state !== 'in-progress')
+      throw refused(rollout.id, rollout.state, `${action} is not allowed once it has ended`, []);
+    // Driven by another node: it applies journaled inputs in order (a refused one changes nothing).
+    await rolloutEngine.appendInput(rollout.id, JSON.stringify(input));
   }
 
-  async #require(rolloutId: string): Promise<void> {
-    if ((await this.#deps.store.getRollout(rolloutId)) === undefined)
+  async #require(rolloutId: string): Promise<RolloutRecord> {
+    const rollout = await this.#deps.store.getRollout(rolloutId);
+    if (rollout === undefined)
       throw new PatchcastError('NOT_FOUND', `no rollout ${rolloutId}`, {
         hint: 'list rollouts with `patchcast rollout list`',
       });
+    return rollout;
   }
 
   async progress(rolloutId: string): Promise<RolloutProgress> {
@@ -228,7 +234,6 @@ function noDevices(plan: RolloutPlan): PatchcastError {
 function refused(
   rolloutId: string,
   state: string,
-  action: string,
   reason: string,
   allowed: readonly string[],
 ): PatchcastError {
