@@ -107,6 +107,11 @@ export class OwnNatsServer {
     this.#child = undefined;
   }
 
+  /** Loses everything JetStream stored (the server must be stopped). */
+  async wipe(): Promise<void> {
+    await rm(this.storeDir, { recursive: true, force: true });
+  }
+
   async stop(): Promise<void> {
     await this.kill();
     await rm(this.storeDir, { recursive: true, force: true });

@@ -158,4 +158,29 @@ describe('NATS lost mid-run', { skip: missing }, () => {
       return (await status()).busHealth?.state === 'ok';
     });
   });
+  test('a NATS that comes back without its storage gets the stream and consumers anew', async () => {
+    const a = await NatsBus.open({ url: nats.url, nodeId: 'w1', onError: quiet });
+    const b = await NatsBus.open({ url: nats.url, nodeId: 'w2', onError: quiet });
+    cleanup.push(
+      () => a.close(),
+      () => b.close(),
+    );
+    const onB = new Collector<BusEvents['device-result']>();
+    b.subscribe('device-result', onB.handler);
+    await Promise.all([a.ready(), b.ready()]);
+    await a.publish('device-result', result('w-before'));
+    await onB.until(1);
+
+    await nats.kill();
+    await nats.wipe();
+    await nats.resume();
+    let probe = 0;
+    await eventually('events flow again', async () => {
+      await a.publish('device-result', result(`w-after-${probe++}`));
+      return onB.ids().some((id) => id.startsWith('w-after-'));
+    });
+    await eventually('both nodes are healthy', () =>
+      [a, b].every((bus) => bus.health().state === 'ok'),
+    );
+  });
 });

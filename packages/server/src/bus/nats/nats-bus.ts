@@ -75,10 +75,12 @@ export class NatsBus implements Bus {
 
   async publish<T extends BusTopic>(topic: T, event: BusEvents[T]): Promise<void> {
     try {
-      const id = (event as { readonly id?: string }).id;
-      await this.#js.publish(`${this.#prefix}.${topic}`, encodeEvent(event), {
-        ...(id === undefined ? {} : { msgID: `${topic}:${id}` }),
-        timeout: this.#options.publishTimeoutMs ?? 2000,
+      await this.#publishOnce(topic, event).catch(async (error: unknown) => {
+        // 503: no stream takes the subject (NATS came back without its storage): make it, retry
+        if ((error as { code?: unknown }).code !== '503') throw error;
+        const limits = { ...DEFAULT_STREAM_LIMITS, ...this.#options.limits };
+        await ensureStream(this.#nc, this.#options.url, this.#stream, this.#prefix, limits);
+        await this.#publishOnce(topic, event);
       });
       this.#problems.delete('publish');
     } catch (error) {
@@ -91,6 +93,14 @@ export class NatsBus implements Bus {
       );
       await this.#dispatchLocal(topic, event);
     }
+  }
+
+  async #publishOnce<T extends BusTopic>(topic: T, event: BusEvents[T]): Promise<void> {
+    const id = (event as { readonly id?: string }).id;
+    await this.#js.publish(`${this.#prefix}.${topic}`, encodeEvent(event), {
+      ...(id === undefined ? {} : { msgID: `${topic}:${id}` }),
+      timeout: this.#options.publishTimeoutMs ?? 2000,
+    });
   }
 
   subscribe<T extends BusTopic>(
@@ -126,18 +136,7 @@ export class NatsBus implements Bus {
 
   async #startConsumer(topic: BusTopic): Promise<TopicConsumer | undefined> {
     const durable = `${this.nodeId}_${topic}`;
-    try {
-      await this.#jsm.consumers.add(this.#stream, {
-        durable_name: durable,
-        filter_subject: `${this.#prefix}.${topic}`,
-        ack_policy: AckPolicy.Explicit,
-        deliver_policy: DeliverPolicy.New,
-        ack_wait: nanos(30_000),
-        max_deliver: 10,
-      });
-    } catch (error) {
-      this.#options.onError(error);
-    }
+    await this.#ensureConsumer(topic, durable).catch(this.#options.onError);
     if (this.#closed) return undefined;
     return new TopicConsumer({
       js: this.#js,
@@ -149,6 +148,24 @@ export class NatsBus implements Bus {
         if (!failing) this.#problems.delete(`consume:${topic}`);
         else this.#problems.set(`consume:${topic}`, `reading ${topic}: ${describe(error)}`);
       },
+      prepare: () => this.#ensureConsumer(topic, durable),
+    });
+  }
+
+  /**
+   * The stream and this node's durable consumer of `topic`; both calls are idempotent. Run again
+   * when reading fails, so a NATS that came back without its storage gets them anew.
+   */
+  async #ensureConsumer(topic: BusTopic, durable: string): Promise<void> {
+    const limits = { ...DEFAULT_STREAM_LIMITS, ...this.#options.limits };
+    await ensureStream(this.#nc, this.#options.url, this.#stream, this.#prefix, limits);
+    await this.#jsm.consumers.add(this.#stream, {
+      durable_name: durable,
+      filter_subject: `${this.#prefix}.${topic}`,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.New,
+      ack_wait: nanos(30_000),
+      max_deliver: 10,
     });
   }
 

@@ -1,3 +1,4 @@
+import { ConsumerEvents } from 'nats';
 import type { ConsumerMessages, JetStreamClient } from 'nats';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -10,6 +11,8 @@ export interface TopicConsumerDeps {
   readonly onError: (error: unknown) => void;
   /** Told when the loop fails (true) and when it is consuming again (false). */
   readonly onFailing: (failing: boolean, error?: unknown) => void;
+  /** Makes sure the stream and the consumer exist again before the next attempt. */
+  readonly prepare: () => Promise<void>;
 }
 
 const RETRY_MS = 500;
@@ -39,6 +42,7 @@ export class TopicConsumer {
         this.#messages = messages;
         if (this.#stopped) break;
         this.#deps.onFailing(false);
+        void this.#watch(messages);
         for await (const message of messages) {
           if (await this.#deps.dispatch(message.data)) message.ack();
           else message.nak(NAK_DELAY_MS);
@@ -48,9 +52,32 @@ export class TopicConsumer {
         if (this.#stopped) break;
         this.#deps.onFailing(true, error);
         await sleep(RETRY_MS);
+        // a failure here shows again, with its reason, in the next attempt
+        if (!this.#stopped) await this.#deps.prepare().catch(() => undefined);
       }
     }
     await this.#messages?.close();
+  }
+
+  /**
+   * The client only reports here that the consumer or the stream vanished (NATS came back
+   * without its storage): recreate them and reopen, so that reading resumes.
+   */
+  async #watch(messages: ConsumerMessages): Promise<void> {
+    const lost: string[] = [
+      ConsumerEvents.ConsumerNotFound,
+      ConsumerEvents.StreamNotFound,
+      ConsumerEvents.ConsumerDeleted,
+      ConsumerEvents.NoResponders,
+    ];
+    for await (const status of await messages.status()) {
+      if (this.#stopped || !lost.includes(status.type)) continue;
+      this.#deps.onFailing(true, new Error(status.type.replace(/_/g, ' ')));
+      // a failure here shows again in the next attempt of the reading loop
+      await this.#deps.prepare().catch(() => undefined);
+      messages.stop();
+      return;
+    }
   }
 
   async stop(): Promise<void> {
