@@ -12,10 +12,12 @@ import { PatchRunner } from './patch-runner.js';
 import type { RunnerDeps } from './patch-runner.js';
 import { RolloutCommands } from './rollout-commands.js';
 import { collectInventory } from './inventory.js';
+import { startInventorySync } from './inventory/inventory-agent.js';
 import { fileTrustStore } from './tuf-ops.js';
 import { enrollAtAny, followingLogOps, followingRepository, resolveServers } from './servers.js';
 import { recoverTransactions } from './install/index.js';
 import { LogChecker } from './log/log-checker.js';
+import { loadMaintenanceGate } from './maintenance.js';
 
 export interface AgentConfig {
   readonly dataDir: string;
@@ -70,6 +72,8 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
     now: () => new Date(),
     requirePq: config.requirePq,
   });
+  const packages = await startInventorySync({ dataDir, log, send: (m) => connection.send(m) });
+  const maintenance = await loadMaintenanceGate(dataDir, { log });
   const runnerDeps: RunnerDeps = {
     dataDir,
     rootDir,
@@ -78,8 +82,12 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
     publication: logChecker,
     log,
     retryDelayMs: config.retryDelayMs,
+    maintenance,
     send: (message) => connection.send(message),
-    inventory: () => collectInventory(state.data.installed),
+    inventory: () => {
+      packages.changed(); // after installs: the package inventory may have changed too
+      return collectInventory(state.data.installed);
+    },
   };
   const runner = new PatchRunner(runnerDeps);
   const commands = new RolloutCommands(runnerDeps, runner);
@@ -98,12 +106,14 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
     onWelcome: () => {
       log(`connected to ${live.server} as ${identity.deviceId}`);
       for (const report of state.data.outbox) connection.send(report);
+      packages.connected();
     },
     onMessage: (message) => {
       if (message.type === 'notice') runner.enqueue(message satisfies Notice);
       else if (message.type === 'health-request') commands.healthCheck(message);
       else if (message.type === 'rollback') commands.rollback(message);
       else if (message.type === 'ack') void state.acknowledge(message.reportId);
+      else packages.onServerMessage(message);
     },
   });
   connection.start();
@@ -112,6 +122,8 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
     connection,
     state,
     stop: async () => {
+      maintenance.close();
+      packages.stop();
       await connection.stop();
       await runner.idle();
     },

@@ -19,6 +19,8 @@ import type {
 } from '@patchcast/protocol';
 import { installBundle } from './install/index.js';
 import type { AgentState } from './state.js';
+import { DeferralStopped } from './maintenance.js';
+import type { MaintenanceGate } from './maintenance.js';
 import type { LogChecker } from './log/log-checker.js';
 import { fileTrustStore } from './tuf-ops.js';
 import { installHealth } from './rollout-health.js';
@@ -34,6 +36,8 @@ export interface RunnerDeps {
   readonly inventory: () => Inventory;
   readonly log: (line: string) => void;
   readonly retryDelayMs?: number;
+  /** Holds installs until a maintenance window opens (after the download). */
+  readonly maintenance?: Pick<MaintenanceGate, 'wait'>;
 }
 
 const TRANSIENT = new Set(['SERVER_UNREACHABLE', 'SERVER_ERROR', 'NOT_FOUND']);
@@ -94,6 +98,7 @@ export class PatchRunner {
         outcome.health,
       );
     } catch (error) {
+      if (error instanceof DeferralStopped) return; // the next start installs it in a window
       const code = errorCodeOf(error);
       const message = error instanceof Error ? error.message : String(error);
       this.#deps.log(
@@ -125,6 +130,7 @@ export class PatchRunner {
         `bundle says ${bundle.manifest.name}@${bundle.manifest.version}, expected ${formatPatchRef(ref)}`,
       );
     }
+    await this.#deps.maintenance?.wait(() => this.#progress(rolloutId, ref, 'deferred'));
     this.#progress(rolloutId, ref, 'installing');
     const undo = undoDir(dataDir, rolloutId); // the pre-image a rollback command puts back
     await captureUndo(undo, rootDir, bundle.manifest);

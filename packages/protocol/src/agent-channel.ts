@@ -13,6 +13,7 @@ export const DEVICE_STATES = [
   'pending',
   'notified',
   'downloading',
+  'deferred', // downloaded and verified; waiting for the agent's maintenance window
   'installing',
   'installed',
   'failed',
@@ -66,6 +67,19 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
     timestampVersion: z.number().int().nonnegative(),
   }),
   z.strictObject({ type: z.literal('ack'), reportId: z.string().max(64) }),
+  /** A package inventory update was stored (docs/protocol/inventory.md §4). */
+  z.strictObject({
+    type: z.literal('inventory-ack'),
+    updateId: z.string().max(64),
+    digest: z.string().max(64),
+  }),
+  /** A package inventory update was refused: the agent sends its full inventory again. */
+  z.strictObject({
+    type: z.literal('inventory-resync'),
+    updateId: z.string().max(64),
+    code: z.string().max(64),
+    message: z.string().max(4096),
+  }),
   /** A control device runs the patch's health check without installing and answers `health`. */
   z.strictObject({
     type: z.literal('health-request'),
@@ -112,6 +126,8 @@ export const agentMessageSchema = z.discriminatedUnion('type', [
   }),
   reportSchema,
   z.strictObject({ type: z.literal('inventory'), inventory: inventorySchema }),
+  /** One part of a package inventory update; the vulns feature checks `update` (INVENTORY_INVALID). */
+  z.strictObject({ type: z.literal('package-inventory'), update: z.unknown() }),
   z.strictObject({
     type: z.literal('health'),
     rolloutId: z.string().max(64),
