@@ -64,6 +64,12 @@ describe('delegated targets roles', () => {
 
     const ref = await fleet.publish('team-a-app', teamA, 'team-a');
     await fleet.expectInstalled(ref);
+    // Handing team-a's role to other keys would orphan what team-a already signed.
+    assertRefused(
+      await delegate('team-a', teamB, 'team-a-*/*/bundle.tar'),
+      'DELEGATION_INVALID',
+      /would no longer verify/,
+    );
 
     const source = join(h.dir, 'src-outside');
     await mkdir(join(source, 'files'), { recursive: true });

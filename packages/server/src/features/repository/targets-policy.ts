@@ -3,12 +3,17 @@
  * add patch bundles, each path published once across all roles; the top-level role may also add
  * delegations, checked by core's checkDelegations, that hide nothing already published.
  */
-import { PatchcastError, checkDelegations, isDelegatedPath } from '@patchcast/core';
+import {
+  PatchcastError,
+  checkDelegations,
+  isDelegatedPath,
+  verifyDelegatedThreshold,
+} from '@patchcast/core';
 import type { DelegatedRole, TargetFile, Targets } from '@patchcast/core';
 import { patchOfTargetPath } from '@patchcast/protocol';
 import type { Store } from '../../storage/store.js';
 import type { ArtifactStore } from '../../artifacts/artifact-store.js';
-import { checkStillReachable, findPublished } from './delegated-roles.js';
+import { checkStillReachable, findPublished, loadDelegated } from './delegated-roles.js';
 
 interface PolicyDeps {
   readonly store: Store;
@@ -112,6 +117,25 @@ async function checkDelegationChanges(
   }
   if (next.delegations !== undefined) checkDelegations(next.delegations);
   await checkStillReachable(deps.store, current, next);
+  await checkStillSigned(deps.store, next);
+}
+
+/** A role's published metadata must still verify under the keys the new delegations name. */
+async function checkStillSigned(store: Store, next: Targets): Promise<void> {
+  const delegations = next.delegations;
+  for (const role of delegations?.roles ?? []) {
+    const published = await loadDelegated(store, role.name);
+    if (delegations === undefined || published === undefined) continue;
+    try {
+      verifyDelegatedThreshold(published, delegations, role, 'targets');
+    } catch (error) {
+      throw new PatchcastError(
+        'DELEGATION_INVALID',
+        `role ${role.name}'s published metadata v${published.signed.version} would no longer verify: ${(error as Error).message}`,
+        { hint: "keep the keys that signed the role's published metadata in its delegation" },
+      );
+    }
+  }
 }
 
 function invalid(message: string): PatchcastError {
