@@ -22,7 +22,7 @@ type Finding = {
   closedAt: string | null;
   closedBy: string | null;
   patches: string[];
-  risk: { score: number; factors: { factor: string; contribution: number }[] };
+  risk: { score: number; factors: { factor: string; contribution: number; value: unknown }[] };
   deadline: { dueDate?: string; source: string };
   kev?: unknown;
   epss?: { epss: number };
@@ -273,3 +273,80 @@ async function renderHtml(t: TestContext, file: string): Promise<void> {
   const bytes = await readFile(png);
   assert.deepEqual([...bytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], 'a PNG was rendered');
 }
+
+const DPKG_STATUS = '/var/lib/dpkg/status';
+
+/** The source package and version of `bash` in this machine's dpkg database. */
+function bashSource(text: string): { source: string; version: string } | undefined {
+  const stanza = text.split(/\n\n/).find((s) => /^Package: bash$/m.test(s));
+  const source = stanza === undefined ? undefined : /^Source: (\S+) \((\S+)\)$/m.exec(stanza);
+  const version = stanza === undefined ? undefined : /^Version: (\S+)$/m.exec(stanza)?.[1];
+  if (source?.[1] !== undefined && source[2] !== undefined)
+    return { source: source[1], version: source[2] };
+  return version === undefined ? undefined : { source: 'bash', version };
+}
+
+test("this machine's own dpkg database, sent by an agent with the default configuration", async (t) => {
+  const osRelease = existsSync('/etc/os-release') ? await readFile('/etc/os-release', 'utf8') : '';
+  const status = existsSync(DPKG_STATUS) ? await readFile(DPKG_STATUS, 'utf8') : '';
+  const bash = bashSource(status);
+  if (!/^ID=debian$/m.test(osRelease) || !/^VERSION_ID="?12"?$/m.test(osRelease) || !bash) {
+    t.skip('not a Debian 12 host with bash in its dpkg database');
+    return;
+  }
+  const h = await Harness.create();
+  try {
+    await h.startServer();
+    await h.startAgent('this-host', ['criticality=high']);
+    const advisory = join(h.dir, 'DSA-9999-1.json');
+    await writeFile(
+      advisory,
+      JSON.stringify({
+        id: 'DSA-9999-1',
+        modified: '2026-01-01T00:00:00Z',
+        upstream: ['CVE-2026-99999'],
+        summary: `${bash.source}: test advisory fixed just above the installed version`,
+        severity: [{ type: 'CVSS_V3', score: 'CVSS:3.1/AV:L/AC:L/PR:L/UI:N/S:U/C:H/I:H/A:H' }],
+        affected: [
+          {
+            package: { ecosystem: 'Debian:12', name: bash.source },
+            ranges: [
+              {
+                type: 'ECOSYSTEM',
+                events: [{ introduced: '0' }, { fixed: `${bash.version}+deb12u99` }],
+              },
+            ],
+          },
+          {
+            package: { ecosystem: 'Debian:12', name: bash.source },
+            ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '0.1-1' }] }],
+          },
+        ],
+      }),
+    );
+    const imported = await h.cli(['vulns', 'import', '--osv', advisory, '--json']);
+    assert.equal(imported.code, 0, imported.stderr);
+    const found = await eventually(async () => {
+      const list = await findings(h);
+      return list.find((f) => f.advisoryId === 'DSA-9999-1');
+    }, "a finding for this machine's bash");
+    assert.equal(found.package, bash.source);
+    const full = found as Finding & {
+      installedVersion: string;
+      fixedVersion: string;
+      origins: string[];
+    };
+    assert.equal(
+      full.installedVersion,
+      bash.version,
+      'the source version, not the binNMU binary version',
+    );
+    assert.equal(full.fixedVersion, `${bash.version}+deb12u99`);
+    assert.ok(full.origins.some((o) => o.startsWith('bash:amd64 ') || o.startsWith('bash:')));
+    const criticality = found.risk.factors.find((f) => f.factor === 'criticality');
+    assert.equal(criticality?.value, 'high', 'the device label feeds the risk');
+    assert.ok(found.deadline.source === 'policy' || found.deadline.source === 'none');
+  } finally {
+    await h.close();
+  }
+});
