@@ -105,6 +105,31 @@ for (const f of await fixtures()) {
       await assertNoLeftovers(box);
     });
 
+    const journalPoints = (kind: string) =>
+      kind === 'files'
+        ? { journal: 'journal-applying', committed: 'journal-committed' }
+        : { journal: `${kind}-journal`, committed: `${kind}-committed` };
+
+    test('SIGKILL right after the journal: recovery rolls back; after the commit: keeps', async (t) => {
+      const points = journalPoints(f.kind);
+      const box = await fresh(t);
+      await installed(f, box, 1);
+      const before = await f.state(box.root);
+      await killedAt(box, points.journal);
+      assert.deepEqual(await recoverTransactions(box.root, box.stateDir), {
+        recovered: 1,
+        action: 'rolled-back',
+      });
+      assert.deepEqual(await f.state(box.root), before);
+      await killedAt(box, points.committed);
+      assert.deepEqual(await recoverTransactions(box.root, box.stateDir), {
+        recovered: 1,
+        action: 'committed',
+      });
+      assert.equal(await f.installedVersion(box.root), f.version(2));
+      await assertNoLeftovers(box);
+    });
+
     test('SIGKILL after the change and before the health check: recovery restores', async (t) => {
       const box = await fresh(t);
       await installed(f, box, 1);
