@@ -170,11 +170,10 @@ export class RolloutCoordinator {
     const { store, leases, driver, log, now } = this.#deps;
     const token = leases.token(rolloutId);
     if (token === undefined || driver.has(rolloutId)) return;
-    const assignments = await store.assignments(rolloutId);
-    if (!assignments.every((a) => FINAL_DEVICE_STATES.includes(a.state))) return;
-    const state = assignments.some((a) => a.state !== 'installed')
-      ? 'completed-with-failures'
-      : 'completed';
+    const counts = await store.rolloutEngine.assignmentCounts(rolloutId);
+    if (counts.open > 0) return;
+    if ((await store.rolloutEngine.load(rolloutId)) !== undefined) return; // its engine decides
+    const state = counts.unsuccessful > 0 ? 'completed-with-failures' : 'completed';
     const at = now().toISOString();
     if (!(await store.leases.completeRollout(leaseName(rolloutId), token, rolloutId, state, at)))
       return;
