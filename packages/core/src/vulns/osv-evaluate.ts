@@ -95,6 +95,7 @@ function inRange(
 
 /** "IncludedInVersions": equal in the ecosystem's ordering, or as text where a listed version does not parse. */
 function inVersions(version: string, affected: OsvAffected, ecosystem: string): boolean {
+  if (affected.versions.length === 0) return false;
   const ordering = listOrderingOf(ecosystem);
   if (ordering === undefined) return affected.versions.includes(version);
   const v = parseVersion(ordering, version);
