@@ -12,6 +12,8 @@ export interface ApplyFileRequest {
   readonly root: string;
   readonly stateDir: string;
   readonly env?: Readonly<Record<string, string>>;
+  /** Local policy: accept setuid, setgid and sticky bits (refused by default). */
+  readonly allowSpecialModes?: boolean;
 }
 
 export interface ApplyFileResult {
@@ -20,7 +22,7 @@ export interface ApplyFileResult {
 }
 
 export async function applyBundleFile(request: ApplyFileRequest): Promise<ApplyFileResult> {
-  const bundle = await readBundleFile(request.bundlePath);
+  const bundle = await readBundleFile(request.bundlePath, request.allowSpecialModes === true);
   const { name, version } = bundle.manifest;
   const outcome = await installPatch({
     bundle,
@@ -32,7 +34,10 @@ export async function applyBundleFile(request: ApplyFileRequest): Promise<ApplyF
 }
 
 /** Reads and fully verifies a bundle file; its size is checked before any byte is read. */
-export async function readBundleFile(path: string): Promise<ParsedBundle> {
+export async function readBundleFile(
+  path: string,
+  allowSpecialModes = false,
+): Promise<ParsedBundle> {
   const handle = await open(path, 'r').catch((error: unknown) => {
     throw cannotRead(path, error);
   });
@@ -50,7 +55,7 @@ export async function readBundleFile(path: string): Promise<ParsedBundle> {
         `bundle has ${stats.size} bytes; the limit is ${limit}`,
       );
     }
-    return readBundle(new Uint8Array(await handle.readFile()));
+    return readBundle(new Uint8Array(await handle.readFile()), { allowSpecialModes });
   } finally {
     await handle.close();
   }

@@ -7,7 +7,7 @@ export const applyCommand: Command = {
   name: 'apply',
   summary: 'install a bundle file offline, transactionally (or finish an interrupted install)',
   usage:
-    'patchcast apply BUNDLE --root DIR --state DIR [--json]\n       patchcast apply --recover --root DIR --state DIR [--json]',
+    'patchcast apply BUNDLE --root DIR --state DIR [--allow-special-modes] [--json]\n       patchcast apply --recover --root DIR --state DIR [--json]',
   help: `Installs BUNDLE (a file made by \`patchcast bundle\`) into the managed root DIR with the agent's
 install engine: every hash is checked before the root is touched, a journal is written, replaced
 files are backed up, new files are renamed into place, hooks and the health check run, then the
@@ -22,6 +22,9 @@ Options:
                (INSTALL_BUSY otherwise).
   --recover    instead of installing, finish or undo whatever install a crash left
                in --state: the root ends exactly as before or exactly as after
+  --allow-special-modes
+               accept files with setuid, setgid or sticky bits (refused by default,
+               BUNDLE_PATH_UNSAFE)
   --json       print the result as JSON
 
 Examples:
@@ -31,6 +34,7 @@ Examples:
     root: { type: 'string' },
     state: { type: 'string' },
     recover: { type: 'boolean' },
+    'allow-special-modes': { type: 'boolean' },
     ...JSON_OPTION,
   },
   positionals: { min: 0, max: 1 },
@@ -49,7 +53,12 @@ Examples:
 
 async function install(invocation: Invocation, bundlePath: string, root: string, state: string) {
   const { applyBundleFile } = await import('@patchcast/agent');
-  const { patch, outcome } = await applyBundleFile({ bundlePath, root, stateDir: state });
+  const { patch, outcome } = await applyBundleFile({
+    bundlePath,
+    root,
+    stateDir: state,
+    allowSpecialModes: boolFlag(invocation, 'allow-special-modes'),
+  });
   const ref = `${patch.name}@${patch.version}`;
   if (outcome.error !== undefined) {
     throw new PatchcastError(outcome.error.code, `${ref} rolled back: ${outcome.error.message}`, {

@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { buildBundle } from '@patchcast/protocol';
 import { join } from 'node:path';
 import { Harness } from '../harness.js';
 import type { CliResult } from '../harness.js';
@@ -166,6 +167,25 @@ describe('patchcast apply installs bundle files offline', () => {
     const result = await h.cli(['apply', file, '--root', b.root, '--state', b.state]);
     expectError(result, 'BUNDLE_PATH_UNSAFE');
     assert.deepEqual(await readdir(outside), []);
+  });
+
+  test('setuid files are refused unless --allow-special-modes says the local policy allows them', async () => {
+    const b = await box();
+    const content = new TextEncoder().encode('#!/bin/sh\n');
+    const file = join(b.dir, 'suid.tar');
+    const input = {
+      name: 'suid',
+      version: '1',
+      files: [{ path: 'bin/su', mode: 0o4755, content }],
+    };
+    await writeFile(file, buildBundle(input, { allowSpecialModes: true }));
+    const refused = await h.cli(['apply', file, '--root', b.root, '--state', b.state]);
+    expectError(refused, 'BUNDLE_PATH_UNSAFE');
+    assert.match(refused.stderr, /sets setuid, setgid or sticky bits/);
+    const args = ['apply', file, '--root', b.root, '--state', b.state, '--allow-special-modes'];
+    const allowed = await h.cli(args);
+    assert.equal(allowed.code, 0, allowed.stderr);
+    assert.equal((await stat(join(b.root, 'bin/su'))).mode & 0o7777, 0o4755);
   });
 
   test('a state folder locked by a live process is INSTALL_BUSY', async () => {
