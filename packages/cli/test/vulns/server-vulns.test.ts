@@ -184,12 +184,20 @@ test('import, findings, queue, a patch that closes a finding, and the compliance
     await h.publish(source, 'openssl-fix', '1.0.0');
     const queue = await h.cliJson<{
       queue: Finding[];
-      patches: { patch: string; findings: number; riskRemoved: number }[];
+      patches: {
+        patch: string;
+        findings: number;
+        riskRemoved: number;
+        advisories: string[];
+        deviceIds: string[];
+      }[];
     }>(['vulns', 'queue']);
     assert.deepEqual(queue.queue.find((f) => f.advisoryId === 'DSA-5532-1')?.patches, [
       'openssl-fix@1.0.0',
     ]);
     assert.equal(queue.patches[0]?.patch, 'openssl-fix@1.0.0');
+    assert.deepEqual(queue.patches[0]?.advisories, ['DSA-5532-1']);
+    assert.equal(queue.patches[0]?.deviceIds.length, 1);
     assert.ok((queue.patches[0]?.riskRemoved ?? 0) > 0);
     const text = await h.cli(['vulns', 'queue']);
     assert.match(text.stdout, /DSA-5532-1 .*openssl-fix@1\.0\.0/);

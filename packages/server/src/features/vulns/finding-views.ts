@@ -72,18 +72,30 @@ export interface PatchImpact {
   readonly patch: string;
   readonly findings: number;
   readonly devices: number;
+  /** The devices it has open findings to close on, and the advisories. */
+  readonly deviceIds: readonly string[];
+  readonly advisories: readonly string[];
   /** The sum of the risk scores of the open findings it closes. */
   readonly riskRemoved: number;
 }
 
 /** For each published patch with open findings to close: how many, on how many devices. */
 export function patchImpacts(open: readonly FindingView[]): PatchImpact[] {
-  const byPatch = new Map<string, { findings: number; devices: Set<string>; risk: number }>();
+  const byPatch = new Map<
+    string,
+    { findings: number; devices: Set<string>; advisories: Set<string>; risk: number }
+  >();
   for (const f of open) {
     for (const patch of f.patches) {
-      const entry = byPatch.get(patch) ?? { findings: 0, devices: new Set(), risk: 0 };
+      const entry = byPatch.get(patch) ?? {
+        findings: 0,
+        devices: new Set(),
+        advisories: new Set(),
+        risk: 0,
+      };
       entry.findings += 1;
       entry.devices.add(f.deviceId);
+      entry.advisories.add(f.advisoryId);
       entry.risk += f.risk.score;
       byPatch.set(patch, entry);
     }
@@ -93,6 +105,8 @@ export function patchImpacts(open: readonly FindingView[]): PatchImpact[] {
       patch,
       findings: e.findings,
       devices: e.devices.size,
+      deviceIds: [...e.devices].sort(),
+      advisories: [...e.advisories].sort(),
       riskRemoved: Math.round(e.risk * 100) / 100,
     }))
     .sort((a, b) => b.riskRemoved - a.riskRemoved || a.patch.localeCompare(b.patch));

@@ -65,8 +65,21 @@ export class InventoryReceiver {
     this.#deps = deps;
   }
 
-  /** Handles one `package-inventory` frame; returns the answer to send, if any. */
-  async receive(deviceId: string, update: unknown): Promise<ServerMessage | undefined> {
+  readonly #chains = new Map<string, Promise<unknown>>();
+
+  /** Handles one `package-inventory` frame; returns the answer to send, if any. Frames of one device are handled in order. */
+  receive(deviceId: string, update: unknown): Promise<ServerMessage | undefined> {
+    const previous = this.#chains.get(deviceId) ?? Promise.resolve();
+    const next = previous.then(() => this.#receive(deviceId, update));
+    const settled = next.catch(() => undefined);
+    this.#chains.set(deviceId, settled);
+    void settled.then(() => {
+      if (this.#chains.get(deviceId) === settled) this.#chains.delete(deviceId);
+    });
+    return next;
+  }
+
+  async #receive(deviceId: string, update: unknown): Promise<ServerMessage | undefined> {
     const updateId = (update as { updateId?: unknown } | null)?.updateId;
     try {
       const part = parseInventoryUpdatePart(update);
