@@ -5,8 +5,8 @@
  * pre-image (restore those files, remove the ones the patch created) and installs it with the
  * same transactional engine, so the undo is journaled and crash-safe like any install.
  */
-import { lstat, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { lstat, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { PatchcastError } from '@patchcast/core';
 import { buildBundle, readBundle } from '@patchcast/protocol';
@@ -24,6 +24,9 @@ const undoSchema = z.strictObject({
   unsupported: z.array(z.string()),
 });
 type UndoRecord = z.infer<typeof undoSchema>;
+
+/** Pre-images of this many installs are kept; older ones can no longer be rolled back. */
+export const KEPT_UNDOS = 8;
 
 export function undoDir(dataDir: string, rolloutId: string): string {
   return join(dataDir, 'undo', rolloutId.replace(/[^A-Za-z0-9_-]/g, '_'));
@@ -55,6 +58,18 @@ export async function captureUndo(dir: string, root: string, manifest: BundleMan
     }
   }
   await writeFileAtomic(join(dir, 'undo.json'), JSON.stringify(record));
+  await pruneUndos(dirname(dir), KEPT_UNDOS);
+}
+
+/** Removes all but the `keep` newest pre-images. */
+async function pruneUndos(parent: string, keep: number): Promise<void> {
+  const names = await readdir(parent);
+  const dated = await Promise.all(
+    names.map(async (name) => ({ name, at: (await stat(join(parent, name))).mtimeMs })),
+  );
+  dated.sort((a, b) => b.at - a.at || a.name.localeCompare(b.name));
+  for (const { name } of dated.slice(keep))
+    await rm(join(parent, name), { recursive: true, force: true });
 }
 
 export function discardUndo(dir: string): Promise<void> {

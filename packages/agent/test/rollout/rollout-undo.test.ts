@@ -1,12 +1,12 @@
 /** The pre-image a rollback command puts back, through the real install engine. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildBundle, readBundle } from '@patchcast/protocol';
 import { installBundle } from '../../src/install/index.js';
-import { applyUndo, captureUndo, undoDir } from '../../src/rollout-undo.js';
+import { KEPT_UNDOS, applyUndo, captureUndo, undoDir } from '../../src/rollout-undo.js';
 import { parseHealthMetrics } from '../../src/rollout-health.js';
 
 const text = (s: string) => new TextEncoder().encode(s);
@@ -66,6 +66,32 @@ test('rollout undo: nothing captured is undefined; a folder where a file was is 
       code: 'INSTALL_FAILED',
       message: /etc\/app\.conf was not a regular file before the install/,
     });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('rollout undo: only the newest pre-images are kept', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'patchcast-undo-'));
+  try {
+    const root = join(dir, 'root');
+    await mkdir(root, { recursive: true });
+    const manifest = readBundle(
+      buildBundle({
+        name: 'app',
+        version: '1',
+        files: [{ path: 'a', mode: 0o644, content: text('x') }],
+      }),
+    ).manifest;
+    for (let i = 0; i < KEPT_UNDOS + 3; i += 1)
+      await captureUndo(
+        undoDir(join(dir, 'data'), `ro_${String(i).padStart(2, '0')}`),
+        root,
+        manifest,
+      );
+    const kept = await readdir(join(dir, 'data', 'undo'));
+    assert.equal(kept.length, KEPT_UNDOS);
+    assert.ok(kept.includes(`ro_${String(KEPT_UNDOS + 2).padStart(2, '0')}`), 'the newest stays');
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
