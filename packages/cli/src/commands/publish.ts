@@ -1,7 +1,7 @@
 import { checkDelegatedRoleName } from '@patchcast/core';
 import { formatPatchRef } from '@patchcast/protocol';
 import type { Command } from '../command.js';
-import { boolFlag, stringFlag } from '../args.js';
+import { boolFlag, listFlag, stringFlag } from '../args.js';
 import { CLIENT_HELP, CLIENT_OPTIONS, JSON_OPTION, clientFor, printJson } from '../context.js';
 import { PATCH_REF_OPTIONS, bundleFromSource, patchRefFlags } from '../patch-ref-flags.js';
 import { publishBundle } from '../publishing.js';
@@ -20,7 +20,9 @@ server never receives that key. Publishing an existing NAME@VERSION with differe
 Options:
   --name NAME        patch name (lowercase letters, digits, . _ + -)
   --version VERSION  patch version
-  --key FILE         targets private key (default: $PATCHCAST_KEY, or ./patchcast-data/keys/targets.key)
+  --key FILE         targets private key (default: $PATCHCAST_KEY, or ./patchcast-data/keys/targets.key);
+                     repeat it to sign with several keys at once, e.g. the old and the new key
+                     of a delegated role during a key handover
   --role ROLE        publish in the delegated targets role ROLE (\`patchcast delegate add\`), signing
                      its metadata with ROLE's key (--key); the patch path must be under its patterns
   --passphrase-env VAR  environment variable holding the key file's passphrase
@@ -29,7 +31,7 @@ ${CLIENT_HELP}
   --json             print the result as JSON`,
   options: {
     ...PATCH_REF_OPTIONS,
-    key: { type: 'string' },
+    key: { type: 'string', multiple: true },
     role: { type: 'string' },
     'passphrase-env': { type: 'string' },
     ...CLIENT_OPTIONS,
@@ -39,11 +41,13 @@ ${CLIENT_HELP}
   async run(invocation) {
     const ref = patchRefFlags(invocation);
     const client = clientFor(invocation);
-    const signers = await targetsSigners(
-      stringFlag(invocation, 'key'),
-      invocation.io.env,
-      stringFlag(invocation, 'passphrase-env'),
-    );
+    const files = listFlag(invocation, 'key');
+    const read = (file: string | undefined) =>
+      targetsSigners(file, invocation.io.env, stringFlag(invocation, 'passphrase-env'));
+    // Several --key files sign together (a key handover: the old and the new key).
+    const signers = (
+      await Promise.all(files.length === 0 ? [read(undefined)] : files.map(read))
+    ).flat();
     const bundle = await bundleFromSource(invocation, ref);
     const role = stringFlag(invocation, 'role');
     if (role !== undefined) checkDelegatedRoleName(role);

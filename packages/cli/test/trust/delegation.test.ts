@@ -123,4 +123,39 @@ describe('delegated targets roles', () => {
     fleet.mirror.heal();
     await fleet.expectInstalled(await fleet.publish('team-a-third', teamA, 'team-a'));
   });
+
+  test('a team hands its role over to a new key; the old key alone is then refused', async () => {
+    const { h } = fleet;
+    const teamA2 = await keyHolder(h, 'team-a-2');
+    const pattern = 'team-a-*/*/bundle.tar';
+    const delegateTo = (...keys: string[]) =>
+      ok(h, [
+        'delegate',
+        'add',
+        'team-a',
+        ...keys.flatMap((k) => ['--key', `${k}.pub`]),
+        '--path',
+        pattern,
+        '--targets-key',
+        serverKey(h, 'targets'),
+      ]);
+    let n = 0;
+    const publishWith = async (...keys: string[]) => {
+      const source = join(h.dir, `src-handover-${++n}`);
+      await mkdir(join(source, 'files', 'etc'), { recursive: true });
+      await writeFile(
+        join(source, 'files', 'etc', `team-a-handover-${n}`),
+        `team-a-handover-${n}\n`,
+      );
+      const args = ['publish', source, '--name', `team-a-handover-${n}`, '--version', '1.0.0'];
+      return h.cli([...args, ...keys.flatMap((k) => ['--key', k]), '--role', 'team-a']);
+    };
+    await delegateTo(teamA, teamA2); // 1 of either key
+    assert.equal((await publishWith(teamA, teamA2)).code, 0, 'signed by the old and the new key');
+    await fleet.expectInstalled('team-a-handover-1@1.0.0');
+    await delegateTo(teamA2); // the old key is revoked
+    assertRefused(await publishWith(teamA), 'METADATA_INVALID', /role team-a/);
+    assert.equal((await publishWith(teamA2)).code, 0);
+    await fleet.expectInstalled('team-a-handover-3@1.0.0');
+  });
 });
