@@ -51,12 +51,11 @@ export function buildManifest(input: BundleInput, limits?: Partial<BundleLimits>
     version: input.version,
     files,
     removals: input.removals === undefined ? undefined : [...input.removals].sort(compare),
-    symlinks:
-      input.symlinks === undefined
-        ? undefined
-        : [...input.symlinks].sort((a, b) => compare(a.path, b.path)),
-    installer: input.installer,
-    probes: input.probes,
+    ...(input.symlinks === undefined
+      ? {}
+      : { symlinks: [...input.symlinks].sort((a, b) => compare(a.path, b.path)) }),
+    ...(input.installer === undefined ? {} : { installer: input.installer }),
+    ...(input.probes === undefined ? {} : { probes: input.probes }),
     hooks: input.hooks,
     health: input.health,
     fixes: input.fixes,
