@@ -7,7 +7,7 @@ import type { BundleFix } from '@patchcast/protocol';
 import { splitEcosystem } from '@patchcast/core';
 import type { VulnFinding } from '@patchcast/core';
 import type { ArtifactStore } from '../../artifacts/artifact-store.js';
-import type { Store } from '../../storage/store.js';
+import type { MetadataRole, Store } from '../../storage/store.js';
 
 export interface PatchFix extends BundleFix {
   /** `name@version` of the patch. */
@@ -19,10 +19,27 @@ interface TargetRef {
   readonly sha256: string;
 }
 
-function targetRefs(bytes: Uint8Array): TargetRef[] {
-  const doc = JSON.parse(new TextDecoder().decode(bytes)) as {
-    signed?: { targets?: Record<string, unknown> };
+interface TargetsDoc {
+  readonly signed?: {
+    readonly targets?: Record<string, unknown>;
+    readonly delegations?: { readonly roles?: readonly { readonly name?: unknown }[] };
   };
+}
+
+/** Delegated roles are followed this deep (TUF's own clients stop at 32 roles visited). */
+const MAX_DELEGATED_ROLES = 32;
+
+function parseTargets(bytes: Uint8Array): TargetsDoc {
+  return JSON.parse(new TextDecoder().decode(bytes)) as TargetsDoc;
+}
+
+function delegatedNames(doc: TargetsDoc): string[] {
+  return (doc.signed?.delegations?.roles ?? []).flatMap((r) =>
+    typeof r.name === 'string' ? [r.name] : [],
+  );
+}
+
+function targetRefs(doc: TargetsDoc): TargetRef[] {
   return Object.values(doc.signed?.targets ?? {}).flatMap((value) => {
     const t = value as {
       hashes?: { sha256?: unknown };
@@ -54,15 +71,33 @@ export class PatchFixes {
     this.#artifacts = artifacts;
   }
 
-  /** Every fix declared by a currently published patch. */
+  /** Every fix declared by a currently published patch, top-level or delegated. */
   async all(): Promise<PatchFix[]> {
-    const targets = await this.#store.latestMetadata('targets');
-    if (targets === undefined) return [];
     const out: PatchFix[] = [];
-    for (const ref of targetRefs(targets.bytes)) {
+    for (const ref of await this.#refs()) {
       for (const fix of await this.#fixesOf(ref.sha256)) out.push({ ...fix, patch: ref.patch });
     }
     return out;
+  }
+
+  /** Targets of the top-level role and of the roles it delegates to, breadth first. */
+  async #refs(): Promise<TargetRef[]> {
+    const refs: TargetRef[] = [];
+    const queue: MetadataRole[] = ['targets'];
+    const seen = new Set<string>(queue);
+    for (let role = queue.shift(); role !== undefined; role = queue.shift()) {
+      const record = await this.#store.latestMetadata(role);
+      if (record === undefined) continue;
+      const doc = parseTargets(record.bytes);
+      refs.push(...targetRefs(doc));
+      for (const name of delegatedNames(doc)) {
+        const next: MetadataRole = `delegated:${name}`;
+        if (seen.has(next) || seen.size > MAX_DELEGATED_ROLES) continue;
+        seen.add(next);
+        queue.push(next);
+      }
+    }
+    return refs;
   }
 
   async #fixesOf(sha256: string): Promise<readonly BundleFix[]> {
