@@ -5,14 +5,13 @@
  */
 import {
   PatchcastError,
-  buildRoot,
   buildTargets,
   parseEnvelope,
   serializeEnvelope,
   signEnvelope,
   verifyThreshold,
 } from '@patchcast/core';
-import type { Root, Signer, Targets, TufKey, RoleName } from '@patchcast/core';
+import type { Root, Signer, Targets } from '@patchcast/core';
 import type { LogEventInput, RepositoryVersions } from '@patchcast/protocol';
 import type { Store, MetadataRecord } from '../../storage/store.js';
 import type { ArtifactStore } from '../../artifacts/artifact-store.js';
@@ -21,6 +20,10 @@ import { checkTargetsUpdate } from './targets-policy.js';
 import { signSnapshotAndTimestamp, signTimestamp } from './online-signing.js';
 import type { OnlineSigning } from './online-signing.js';
 import { admitRoot } from './root-admission.js';
+import { genesisRoot } from './genesis.js';
+import type { GenesisKeys } from './genesis.js';
+
+export type { GenesisKeys } from './genesis.js';
 import type { RootSubmission } from './root-admission.js';
 import { admitDelegated } from './delegated-submission.js';
 import { allTargets, delegatedRole, delegatedVersions } from './delegated-roles.js';
@@ -38,12 +41,6 @@ export interface RepositoryDeps {
    * before a root is admitted. Without it, only snapshotSigners and timestampSigners sign. */
   readonly onlineKeys?: () => Promise<readonly Signer[]>;
   readonly log: EventLog;
-}
-
-export interface GenesisKeys {
-  readonly publicKeys: Readonly<Record<RoleName, readonly TufKey[]>>;
-  readonly rootSigners: readonly Signer[];
-  readonly targetsSigners: readonly Signer[];
 }
 
 interface Current {
@@ -80,21 +77,16 @@ export class RepositoryService {
     await this.#reloadOnlineKeys();
     if ((await store.latestMetadata('root')) !== undefined) return false;
     const keys = await genesis();
-    const at = (s: number) => this.#expires(s);
-    const roles = Object.fromEntries(
-      (['root', 'targets', 'snapshot', 'timestamp'] as const).map((r) => [
-        r,
-        { keys: keys.publicKeys[r], threshold: 1 },
-      ]),
-    ) as Record<RoleName, { keys: readonly TufKey[]; threshold: number }>;
-    const rootSigned = buildRoot(1, at(this.#deps.expiry.rootSeconds), roles);
-    const root = serializeEnvelope(signEnvelope(rootSigned, keys.rootSigners));
+    const root = genesisRoot(keys, this.#expires(this.#deps.expiry.rootSeconds));
     const targets = serializeEnvelope(
-      signEnvelope(buildTargets(1, at(this.#deps.expiry.targetsSeconds), {}), keys.targetsSigners),
+      signEnvelope(
+        buildTargets(1, this.#expires(this.#deps.expiry.targetsSeconds), {}),
+        keys.targetsSigners,
+      ),
     );
     const records = [
-      { role: 'root', version: 1, bytes: root } as const,
-      ...signSnapshotAndTimestamp(this.#signing(rootSigned), {
+      root.record,
+      ...signSnapshotAndTimestamp(this.#signing(root.signed), {
         snapshot: 1,
         timestamp: 1,
         targets: 1,
@@ -194,19 +186,23 @@ export class RepositoryService {
   }
 
   /** Commits atomically unless targets or snapshot moved meanwhile (CONFLICT: publish again). */
-  async #commit(records: readonly MetadataRecord[], current: Current): Promise<void> {
+  async #commit(
+    records: readonly MetadataRecord[],
+    current: Current,
+    conflictError = () => conflict(current.targets.version),
+  ): Promise<void> {
     const { store } = this.#deps;
     let ok: boolean;
     try {
       ok = await store.commitMetadata(records, current.targets.version);
     } catch (error) {
-      // a concurrent publish stored the same snapshot or delegated version first (primary key)
+      // a concurrent publish or ceremony stored the same snapshot version first (primary key)
       const latest = await store.latestMetadata('snapshot');
       if (latest?.version === current.versions.snapshot) throw error;
       ok = false;
     }
     this.#current = undefined;
-    if (!ok) throw conflict(current.targets.version);
+    if (!ok) throw conflictError();
   }
 
   /**
@@ -229,30 +225,12 @@ export class RepositoryService {
         delegated: await delegatedVersions(this.#deps.store, current.targets),
       }),
     ];
-    await this.#commitRoot(records, current);
+    await this.#commit(records, current, () =>
+      conflictWith('the repository changed while the root was being admitted', 'root publish'),
+    );
     const at = this.#deps.now().toISOString();
     await this.#logSigned(records, admitted.publications(at));
     return this.versions();
-  }
-
-  async #commitRoot(records: readonly MetadataRecord[], current: Current): Promise<void> {
-    const { store } = this.#deps;
-    let ok: boolean;
-    try {
-      ok = await store.commitMetadata(records, current.targets.version);
-    } catch (error) {
-      // a concurrent ceremony stored the same root version first (primary key)
-      if ((await store.latestMetadata('root'))?.version === current.root.version) throw error;
-      ok = false;
-    }
-    this.#current = undefined;
-    if (!ok) {
-      throw new PatchcastError(
-        'CONFLICT',
-        'the repository changed while the root was being admitted',
-        { hint: 'run patchcast root publish again' },
-      );
-    }
   }
 
   /** Re-signs snapshot and/or timestamp when less than half of their validity is left. */
@@ -347,6 +325,10 @@ function parseSubmitted(bytes: Uint8Array) {
       `targets metadata is malformed: ${(error as Error).message}`,
     );
   }
+}
+
+function conflictWith(message: string, again: string): PatchcastError {
+  return new PatchcastError('CONFLICT', message, { hint: `run patchcast ${again} again` });
 }
 
 function conflict(version: number): PatchcastError {
