@@ -120,9 +120,12 @@ describe('NATS lost mid-run', { skip: missing }, () => {
       [a, b].every((bus) => bus.health().state === 'ok'),
     );
     await a.publish('device-result', result('after'));
-    await onB.until(2, 'events after recovery');
-    assert.ok(onB.ids().includes('after'));
-    assert.ok(onA.ids().includes('after'));
+    await Promise.all([onA.untilId('after'), onB.untilId('after')]);
+    assert.deepEqual(
+      onB.ids().filter((id) => id !== 'during'),
+      ['before', 'after'],
+      'node b: in order (the degraded publish may still arrive: at least once)',
+    );
   });
 
   test('a server shows the degraded bus in /api/v1/status and recovers', async () => {

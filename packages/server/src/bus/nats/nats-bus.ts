@@ -131,6 +131,7 @@ export class NatsBus implements Bus {
     const consumers = await Promise.all(this.#consumers.values());
     await Promise.all(consumers.map((c) => c?.stop() ?? Promise.resolve()));
     this.#handlers.clear();
+    await this.#nc.flush().catch(() => undefined); // acknowledgements still buffered, if it can
     await this.#nc.close();
   }
 
