@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Harness } from '../harness.js';
+import type { Proc } from '../harness.js';
 import { writePatchSource } from '../patch-source.js';
 import { HostileMirror } from './hostile-mirror.js';
 
@@ -18,6 +19,7 @@ export interface RolloutJson {
 export class TrustFleet {
   readonly h: Harness;
   readonly mirror: HostileMirror;
+  server: Proc | undefined;
   readonly agent = 'edge';
   #patches = 0;
 
@@ -28,9 +30,10 @@ export class TrustFleet {
 
   static async start(): Promise<TrustFleet> {
     const h = await Harness.create();
-    await h.startServer();
+    const server = await h.startServer();
     const mirror = await HostileMirror.start(h.server);
     const fleet = new TrustFleet(h, mirror);
+    fleet.server = server;
     const direct = h.server;
     h.server = mirror.url; // the agent enrolls with, and then only ever talks to, the mirror
     try {
@@ -39,6 +42,14 @@ export class TrustFleet {
       h.server = direct;
     }
     return fleet;
+  }
+
+  /** Stops the server and starts it again on the same address and data folder. */
+  async restartServer(): Promise<void> {
+    await this.server?.stop();
+    const listen = new URL(this.h.server).host;
+    const args = ['server', '--data', join(this.h.dir, 'server'), '--listen', listen];
+    this.server = (await this.h.start(args, /listening on /)).proc;
   }
 
   /** Publishes a new one-file patch with `key` (default: the server's targets key), in `role`. */

@@ -8,7 +8,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Updater } from 'tuf-js';
 import { TrustFleet } from './fleet.js';
@@ -121,5 +121,21 @@ describe('rotating the root, targets and timestamp keys', () => {
     await assert.rejects(oracle.refresh(), /targets was signed by 0\/1 keys/);
     mirror.heal();
     await fleet.expectInstalled(await fleet.publish('next-good', newTargets));
+  });
+
+  test('a server missing an online key the root names refuses to start, and starts once it is back', async () => {
+    const { h } = fleet;
+    const key = join(h.dir, 'server/keys/online/timestamp-2.key');
+    const aside = join(h.dir, 'timestamp-2.key.aside');
+    await fleet.server?.stop();
+    await rename(key, aside);
+    const dataDir = join(h.dir, 'server');
+    await assert.rejects(
+      h.start(['server', '--data', dataDir, '--listen', '127.0.0.1:0'], /listening on /),
+      /error\[ROOT_ONLINE_KEYS_MISSING\]: the server holds 0 of 1 Ed25519 and 0 of 1 ML-DSA-65 timestamp key/,
+    );
+    await rename(aside, key);
+    await fleet.restartServer();
+    await fleet.expectInstalled(await fleet.publish('after-restart', newTargets));
   });
 });

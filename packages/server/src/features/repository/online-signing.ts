@@ -36,21 +36,25 @@ export function signersFor(root: Root, pool: readonly Signer[], role: OnlineRole
 
 /** Throws ROOT_ONLINE_KEYS_MISSING unless the pool can meet both thresholds of both online roles. */
 export function checkOnlineKeys(root: Root, pool: readonly Signer[]): void {
-  for (const role of ['snapshot', 'timestamp'] as const) {
-    const signers = signersFor(root, pool, role);
-    const pq = signers.filter((s) => isPostQuantum(s.key)).length;
-    const standard = signers.filter((s) => root.roles[role].keyids.includes(s.keyid)).length;
-    const pqNeeded = root.roles[role][PQ_ROLE_FIELD]?.threshold ?? 0;
-    if (standard < root.roles[role].threshold || pq < pqNeeded) {
-      throw new PatchcastError(
-        'ROOT_ONLINE_KEYS_MISSING',
-        `the server holds ${standard} of ${root.roles[role].threshold} Ed25519 and ${pq} of ${pqNeeded} ML-DSA-65 ${role} key(s) that root v${root.version} names`,
-        {
-          hint: "copy the new online key file into the server's <data>/keys/online/ folder, then publish again",
-        },
-      );
-    }
+  for (const role of ['snapshot', 'timestamp'] as const) enoughSigners(root, pool, role);
+}
+
+/** The signers for `role`; ROOT_ONLINE_KEYS_MISSING rather than metadata agents would refuse. */
+function enoughSigners(root: Root, pool: readonly Signer[], role: OnlineRole): Signer[] {
+  const signers = signersFor(root, pool, role);
+  const pq = signers.filter((s) => isPostQuantum(s.key)).length;
+  const standard = signers.filter((s) => root.roles[role].keyids.includes(s.keyid)).length;
+  const pqNeeded = root.roles[role][PQ_ROLE_FIELD]?.threshold ?? 0;
+  if (standard < root.roles[role].threshold || pq < pqNeeded) {
+    throw new PatchcastError(
+      'ROOT_ONLINE_KEYS_MISSING',
+      `the server holds ${standard} of ${root.roles[role].threshold} Ed25519 and ${pq} of ${pqNeeded} ML-DSA-65 ${role} key(s) that root v${root.version} names`,
+      {
+        hint: "copy the online key files the root names into this server's <data>/keys/online/ folder",
+      },
+    );
   }
+  return signers;
 }
 
 function expires(signing: OnlineSigning, role: OnlineRole): Date {
@@ -69,7 +73,7 @@ export function signTimestamp(
     snapshotVersion,
     snapshotBytes,
   );
-  const signers = signersFor(signing.root, signing.pool, 'timestamp');
+  const signers = enoughSigners(signing.root, signing.pool, 'timestamp');
   return { role: 'timestamp', version, bytes: serializeEnvelope(signEnvelope(signed, signers)) };
 }
 
@@ -89,7 +93,7 @@ export function signSnapshotAndTimestamp(
     versions.targets,
     versions.delegated,
   );
-  const signers = signersFor(signing.root, signing.pool, 'snapshot');
+  const signers = enoughSigners(signing.root, signing.pool, 'snapshot');
   const bytes = serializeEnvelope(signEnvelope(snapshot, signers));
   return [
     { role: 'snapshot', version: versions.snapshot, bytes },

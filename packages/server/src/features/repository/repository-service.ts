@@ -17,7 +17,7 @@ import type { Store, MetadataRecord } from '../../storage/store.js';
 import type { ArtifactStore } from '../../artifacts/artifact-store.js';
 import type { ServerConfig } from '../../config.js';
 import { checkTargetsUpdate } from './targets-policy.js';
-import { signSnapshotAndTimestamp, signTimestamp } from './online-signing.js';
+import { checkOnlineKeys, signSnapshotAndTimestamp, signTimestamp } from './online-signing.js';
 import type { OnlineSigning } from './online-signing.js';
 import { admitRoot } from './root-admission.js';
 import { genesisRoot } from './genesis.js';
@@ -74,8 +74,11 @@ export class RepositoryService {
   /** Creates root, targets, snapshot and timestamp version 1 unless a root exists. */
   async initialize(genesis: () => Promise<GenesisKeys>): Promise<boolean> {
     const { store } = this.#deps;
-    await this.#reloadOnlineKeys();
-    if ((await store.latestMetadata('root')) !== undefined) return false;
+    const pool = await this.#reloadOnlineKeys();
+    if ((await store.latestMetadata('root')) !== undefined) {
+      checkOnlineKeys((await this.#load()).root, pool); // refuse to start unable to sign
+      return false;
+    }
     const keys = await genesis();
     const root = genesisRoot(keys, this.#expires(this.#deps.expiry.rootSeconds));
     const targets = serializeEnvelope(
