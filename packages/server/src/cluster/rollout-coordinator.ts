@@ -48,6 +48,7 @@ export class RolloutCoordinator {
   #timer: NodeJS.Timeout | undefined;
   #ticking: Promise<void> = Promise.resolve();
   #stopped = false;
+  #busWasDegraded = false;
 
   constructor(deps: CoordinatorDeps) {
     this.#deps = deps;
@@ -77,11 +78,13 @@ export class RolloutCoordinator {
   /** One round: claim or renew every in-progress rollout, let go of the others. */
   async tick(): Promise<void> {
     const { store, leases, driver } = this.#deps;
+    const recovered = this.#busRecovered();
     try {
       const active = (await store.listRollouts()).filter((r) => r.state === 'in-progress');
       const ids = new Set(active.map((r) => r.id));
       for (const rollout of active) await this.#claim(rollout.id);
       for (const id of leases.ids()) if (!ids.has(id)) await this.#letGo(id, true);
+      if (recovered) for (const id of leases.ids()) await this.#noticeAfterOutage(id);
     } catch (error) {
       this.#deps.onError(error);
     }
@@ -121,6 +124,24 @@ export class RolloutCoordinator {
     driver.stop(rolloutId);
     if (release) await leases.release(rolloutId);
     else leases.forget(rolloutId);
+  }
+
+  /** True once when the bus is healthy again after it was degraded. */
+  #busRecovered(): boolean {
+    const degraded = this.#deps.bus.health().state === 'degraded';
+    const recovered = this.#busWasDegraded && !degraded;
+    this.#busWasDegraded = degraded;
+    return recovered;
+  }
+
+  /**
+   * Notices published while the bus was degraded reached this node's agents only: the rollouts
+   * this node drives tell their open devices again, wherever they are connected.
+   */
+  async #noticeAfterOutage(rolloutId: string): Promise<void> {
+    if (this.#deps.leases.token(rolloutId) === undefined) return;
+    if (this.#deps.driver.has(rolloutId)) return; // a planned rollout's driver sends its own
+    await this.#noticeOpen(rolloutId);
   }
 
   /** Devices whose assignment is not final are told again (a notice is only a hint). */

@@ -14,7 +14,7 @@ import { SqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 import type { DeviceRecord, Store } from '../../src/storage/store.js';
 import { MemoryBus } from '../../src/bus/memory/memory-bus.js';
 import { MemoryBusHub } from '../../src/bus/memory/memory-bus-hub.js';
-import type { BusEvents } from '../../src/bus/bus.js';
+import type { BusEvents, BusHealth } from '../../src/bus/bus.js';
 import { ClusterNode } from '../../src/cluster/cluster-node.js';
 import { RolloutCoordinator } from '../../src/cluster/rollout-coordinator.js';
 import type { LeasedDriver } from '../../src/cluster/rollout-coordinator.js';
@@ -40,6 +40,14 @@ const device = (id: string): DeviceRecord => ({
   lastSeenAt: null,
   lastTimestampVersion: 0,
 });
+
+/** An in-process bus whose health the test switches (NATS lost and back). */
+class SwitchableBus extends MemoryBus {
+  degraded = false;
+  override health(): BusHealth {
+    return this.degraded ? { state: 'degraded', detail: 'test outage' } : { state: 'ok' };
+  }
+}
 
 /** A log that keeps what was appended: the coordinator's only log use is append. */
 class KeptLog {
@@ -229,6 +237,69 @@ describe('rollout leases across two nodes', () => {
     assert.deepEqual(fed, [['d9', 'rep-00000001']]);
     await cluster.stop();
     assert.deepEqual([...driving], [], 'stopping lets go of the rollout');
+    assert.deepEqual(errors, []);
+  });
+  test('after a bus outage the holder notices its open devices again, once', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pc-cluster-'));
+    cleanup.push(() => rm(dir, { recursive: true, force: true }));
+    const store = new SqliteStore(join(dir, 'patchcast.db'));
+    const hub = new MemoryBusHub();
+    const bus = new SwitchableBus((e) => errors.push(e), { hub, nodeId: 'holder' });
+    const peer = new MemoryBus((e) => errors.push(e), { hub, nodeId: 'peer' });
+    cleanup.push(
+      () => store.close(),
+      () => bus.close(),
+      () => peer.close(),
+    );
+    const notices: BusEvents['notice'][] = [];
+    peer.subscribe('notice', (e) => (notices.push(e), Promise.resolve()));
+    const cluster = new ClusterNode({ store, bus, log, now, leaseMs: LEASE_MS });
+    for (const id of ['o1', 'o2']) await store.createDevice(device(id));
+    await cluster.store.createRollout(
+      {
+        id: 'ro_outage',
+        patch: { name: 'p', version: '1' },
+        targetPath: 'p/1/bundle.tar',
+        selector: { all: true },
+        state: 'in-progress',
+        createdAt: now().toISOString(),
+        createdBy: 'admin',
+        completedAt: null,
+      },
+      ['o1', 'o2'],
+    );
+    const installed = {
+      reportId: 'rep-outage-1',
+      rolloutId: 'ro_outage',
+      deviceId: 'o1',
+      state: 'installed' as const,
+      error: null,
+      timings: null,
+      at: now().toISOString(),
+    };
+    assert.equal(await store.applyReport(installed), 'applied');
+    const coordinator = new RolloutCoordinator({
+      store,
+      bus,
+      log,
+      leases: cluster.leases,
+      driver: noDriver,
+      now,
+      leaseMs: LEASE_MS,
+      onError: (e) => errors.push(e),
+    });
+    await coordinator.tick();
+    bus.degraded = true;
+    await coordinator.tick();
+    assert.equal(notices.length, 0, 'nothing is sent again while the bus is healthy or down');
+    bus.degraded = false;
+    await coordinator.tick();
+    await coordinator.tick();
+    assert.deepEqual(
+      notices.map((n) => [n.rolloutId, n.deviceIds]),
+      [['ro_outage', ['o2']]],
+      'the open device is told again once the bus is back',
+    );
     assert.deepEqual(errors, []);
   });
 });
