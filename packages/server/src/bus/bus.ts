@@ -6,9 +6,15 @@
  * topic, so a node that was down receives what it missed when it subscribes again. Handlers must
  * be idempotent: every event carries an id (`notice` may omit it; a notice is only a hint).
  */
-import type { DeviceState, PatchRef, Report } from '@patchcast/protocol';
+import type { DeviceState, HealthMessage, PatchRef, Report } from '@patchcast/protocol';
 
-export const BUS_TOPICS = ['notice', 'device-command', 'device-result', 'rollout-event'] as const;
+export const BUS_TOPICS = [
+  'notice',
+  'device-command',
+  'device-result',
+  'device-health',
+  'rollout-event',
+] as const;
 
 export const ROLLOUT_EVENT_KINDS = ['created', 'taken-over', 'completed'] as const;
 export type RolloutEventKind = (typeof ROLLOUT_EVENT_KINDS)[number];
@@ -41,6 +47,15 @@ export interface BusEvents {
     readonly node: string;
     /** The agent's report itself, for the node driving a planned rollout (its engine input). */
     readonly report?: Report;
+  };
+  /** A control device's health for a planned rollout's wave, received on the node it is connected to. */
+  'device-health': {
+    /** `<rolloutId>:<deviceId>:<wave>`: the engine keeps one health report per control device. */
+    readonly id: string;
+    readonly rolloutId: string;
+    readonly deviceId: string;
+    readonly node: string;
+    readonly message: HealthMessage;
   };
   /** A rollout was created, changed hands, or completed (cluster/rollout-coordinator.ts). */
   'rollout-event': {

@@ -56,7 +56,9 @@ export class ClusterNode {
       ...this.#deps,
       leases: this.leases,
       driver,
-      ...(rollouts.report === undefined ? {} : { reports: rollouts as ReportSink }),
+      ...(rollouts.report === undefined || rollouts.health === undefined
+        ? {}
+        : { reports: rollouts as ReportSink }),
       onError,
     });
     return this.#coordinator.start();

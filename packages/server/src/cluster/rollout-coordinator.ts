@@ -7,7 +7,7 @@
  * notices again, and finishes what the dead node left.
  */
 import { FINAL_DEVICE_STATES } from '@patchcast/protocol';
-import type { Report } from '@patchcast/protocol';
+import type { HealthMessage, Report } from '@patchcast/protocol';
 import type { Store } from '../storage/store.js';
 import type { Bus, BusEvents, RolloutEventKind } from '../bus/bus.js';
 import type { EventLog } from '../features/log/log-events.js';
@@ -25,6 +25,7 @@ export interface LeasedDriver {
 /** Where a report received on another node enters this node's rollout driver. */
 export interface ReportSink {
   report(deviceId: string, report: Report): Promise<unknown>;
+  health(deviceId: string, message: HealthMessage): Promise<unknown>;
 }
 
 export interface CoordinatorDeps {
@@ -52,7 +53,11 @@ export class RolloutCoordinator {
 
   constructor(deps: CoordinatorDeps) {
     this.#deps = deps;
-    this.#unsubscribe = deps.bus.subscribe('device-result', (event) => this.#onResult(event));
+    const unsubscribe = [
+      deps.bus.subscribe('device-result', (event) => this.#onResult(event)),
+      deps.bus.subscribe('device-health', (event) => this.#onHealth(event)),
+    ];
+    this.#unsubscribe = () => unsubscribe.forEach((stop) => stop());
   }
 
   /** Claims at once, then every third of the lease time. */
@@ -172,6 +177,13 @@ export class RolloutCoordinator {
     if (elsewhere && driver.has(event.rolloutId) && event.report !== undefined)
       await reports?.report(event.deviceId, event.report);
     await this.#check(event.rolloutId);
+  }
+
+  /** A control device's health received on another node, for the engine driven here. */
+  async #onHealth(event: BusEvents['device-health']): Promise<void> {
+    const { leases, driver, reports } = this.#deps;
+    if (event.node === leases.nodeId || leases.token(event.rolloutId) === undefined) return;
+    if (driver.has(event.rolloutId)) await reports?.health(event.deviceId, event.message);
   }
 
   /** Completion checks, one at a time per rollout. */

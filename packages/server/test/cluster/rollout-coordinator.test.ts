@@ -201,6 +201,10 @@ describe('rollout leases across two nodes', () => {
         fed.push([deviceId, report.reportId]);
         return Promise.resolve();
       },
+      health: (deviceId: string, message: { wave: number }) => {
+        fed.push([deviceId, `health@${message.wave}`]);
+        return Promise.resolve();
+      },
     };
     await store.createDevice(device('d9'));
     await store.createRollout(
@@ -235,6 +239,18 @@ describe('rollout leases across two nodes', () => {
     assert.deepEqual(fed, [], 'a report taken on this node already reached the driver');
     await bus.publish('device-result', { ...event, node: 'elsewhere', report });
     assert.deepEqual(fed, [['d9', 'rep-00000001']]);
+    const health = {
+      type: 'health',
+      rolloutId: 'ro_planned',
+      wave: 0,
+      healthy: true,
+      metrics: {},
+    } as const;
+    const announced = { id: 'ro_planned:d9:0', rolloutId: 'ro_planned', deviceId: 'd9' };
+    await bus.publish('device-health', { ...announced, node: 'holder', message: health });
+    await bus.publish('device-health', { ...announced, node: 'elsewhere', message: health });
+    assert.deepEqual(fed.at(-1), ['d9', 'health@0'], 'health from another node reaches the engine');
+    assert.equal(fed.length, 2);
     await cluster.stop();
     assert.deepEqual([...driving], [], 'stopping lets go of the rollout');
     assert.deepEqual(errors, []);

@@ -1,6 +1,6 @@
 /** Bus events on the wire: JSON, parsed once at the boundary into typed, read-only events. */
 import { z } from 'zod';
-import { DEVICE_STATES, reportSchema } from '@patchcast/protocol';
+import { DEVICE_STATES, healthMetricsSchema, reportSchema } from '@patchcast/protocol';
 import { ROLLOUT_EVENT_KINDS } from '../bus.js';
 import type { BusEvents, BusTopic } from '../bus.js';
 
@@ -29,6 +29,19 @@ const schemas: { readonly [T in BusTopic]: z.ZodType<BusEvents[T]> } = {
     state: z.enum(DEVICE_STATES),
     node: id,
     report: reportSchema.optional(),
+  }),
+  'device-health': z.object({
+    id: z.string().min(1).max(300),
+    rolloutId: id,
+    deviceId: id,
+    node: id,
+    message: z.strictObject({
+      type: z.literal('health'),
+      rolloutId: z.string().max(64),
+      wave: z.number().int().nonnegative(),
+      healthy: z.boolean(),
+      metrics: healthMetricsSchema,
+    }),
   }),
   'rollout-event': z.object({
     id,

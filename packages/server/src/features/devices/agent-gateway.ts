@@ -7,7 +7,7 @@ import type { WebSocket } from 'ws';
 import type { FastifyBaseLogger } from 'fastify';
 import { ed25519Key, randomToken, verifySignature } from '@patchcast/core';
 import { authStatement, frameText, parseAgentMessage } from '@patchcast/protocol';
-import type { AgentMessage, Report, ServerMessage } from '@patchcast/protocol';
+import type { AgentMessage, HealthMessage, Report, ServerMessage } from '@patchcast/protocol';
 import type { Store } from '../../storage/store.js';
 import type { Bus, BusEvents } from '../../bus/bus.js';
 import type { RolloutService } from '../rollouts/rollout-service.js';
@@ -24,6 +24,10 @@ export interface GatewayDeps {
   readonly now: () => Date;
   readonly textLog: FastifyBaseLogger;
   readonly heartbeatMs: number;
+  /** Receives package inventory updates (features/vulns); answers ack or resync. */
+  readonly inventory?: {
+    receiveInventory(deviceId: string, update: unknown): Promise<ServerMessage | undefined>;
+  };
 }
 
 const HELLO_TIMEOUT_MS = 10_000;
@@ -179,8 +183,12 @@ export class AgentGateway {
       await this.#deps.store.touchDevice(deviceId, at, {});
     } else if (message.type === 'health') {
       await this.#deps.rollouts.health(deviceId, message);
+      this.#announceHealth(deviceId, message);
     } else if (message.type === 'inventory') {
       await this.#deps.store.touchDevice(deviceId, at, { inventory: message.inventory });
+    } else if (message.type === 'package-inventory') {
+      const answer = await this.#deps.inventory?.receiveInventory(deviceId, message.update);
+      if (answer !== undefined) send(socket, answer);
     } else {
       reject(socket, 'INVALID_INPUT', 'hello was already accepted');
     }
@@ -225,6 +233,21 @@ export class AgentGateway {
     bus
       .publish('device-result', { ...event, node: bus.nodeId })
       .catch((error: unknown) => textLog.error({ err: error }, 'device result not announced'));
+  }
+
+  /** Tells the node driving a planned rollout about a control device's health received here. */
+  #announceHealth(deviceId: string, message: HealthMessage) {
+    const { bus, textLog } = this.#deps;
+    const id = `${message.rolloutId}:${deviceId}:${message.wave}`;
+    bus
+      .publish('device-health', {
+        id,
+        rolloutId: message.rolloutId,
+        deviceId,
+        node: bus.nodeId,
+        message,
+      })
+      .catch((error: unknown) => textLog.error({ err: error }, 'device health not announced'));
   }
 
   async #versions(): Promise<{ timestamp: number }> {
