@@ -45,7 +45,7 @@ export {
   verifyThreshold,
 } from './tuf/signing.js';
 export type { SignedBytes } from './tuf/signing.js';
-export { TrustedMetadata } from './tuf/trusted-metadata.js';
+export { TrustedMetadata, declaresPostQuantum } from './tuf/trusted-metadata.js';
 export type { TrustOptions } from './tuf/trusted-metadata.js';
 export { LIMITS, Updater, consistentTargetPath, verifyTarget } from './tuf/updater.js';
 export type { LocalRole, RepositoryOps, TrustedStoreOps, UpdaterDeps } from './tuf/updater.js';
@@ -66,6 +66,7 @@ export {
 export type { Found, LoadDelegated } from './tuf/delegation-walk.js';
 export type { RoleKeySet } from './tuf/builders.js';
 export {
+  checkNoPqDowngrade,
   checkRootSuccessor,
   checkRootUsable,
   draftNextRoot,

@@ -53,6 +53,13 @@ describe('delegated targets roles', () => {
     ]);
     assertRefused(await delegate('team-b', teamB, '*/*/bundle.tar'), 'DELEGATION_OVERLAP');
     assertRefused(await delegate('Team B', teamB, 'b/*/bundle.tar'), 'DELEGATION_INVALID');
+    const classical = join(h.dir, 'holders', 'classical.key');
+    await ok(h, ['keys', 'generate', '--type', 'ed25519', '--out', classical]);
+    assertRefused(
+      await delegate('team-c', classical, 'team-c-*/*/bundle.tar'),
+      'DELEGATION_INVALID',
+      /no ML-DSA-65 keys/,
+    );
     const listed = await h.cliJson<{ roles: { name: string; paths: string[] }[] }>([
       'delegate',
       'list',

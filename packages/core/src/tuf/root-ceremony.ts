@@ -34,7 +34,24 @@ export function draftNextRoot(
   ) as Record<RoleName, RoleKeySet>;
   const next = buildRoot(previous.version + 1, expires, roles);
   checkRootUsable(next);
+  checkNoPqDowngrade(previous, next);
   return next;
+}
+
+/**
+ * A role that has ML-DSA-65 keys keeps some: agents that trust a hybrid root refuse a root
+ * without them (TrustedMetadata.requirePq), so such a root would strand every agent.
+ */
+export function checkNoPqDowngrade(previous: Root, next: Root): void {
+  for (const role of TOP_LEVEL_ROLES) {
+    if (
+      previous.roles[role][PQ_ROLE_FIELD] !== undefined &&
+      next.roles[role][PQ_ROLE_FIELD] === undefined
+    )
+      throw draftInvalid(
+        `root v${next.version} gives ${role} no ML-DSA-65 keys while root v${previous.version} does: agents refuse such a downgrade`,
+      );
+  }
 }
 
 /** Every role must be satisfiable: thresholds no larger than the usable keys listed. */
@@ -166,6 +183,7 @@ export function checkRootSuccessor(
     });
   }
   checkRootUsable(next.signed);
+  checkNoPqDowngrade(previous, next.signed);
 }
 
 function thresholdUnmet(count: ThresholdCount, whose: string): PatchcastError {

@@ -41,7 +41,7 @@ export class TrustedMetadata {
 
   constructor(trustedRootBytes: Uint8Array, now: () => Date, options: TrustOptions = {}) {
     this.#root = parseEnvelope('root', trustedRootBytes);
-    this.requirePq = options.requirePq ?? declaresPq(this.root);
+    this.requirePq = options.requirePq ?? declaresPostQuantum(this.root);
     this.#verify(this.#root, this.root, 'root'); // as python-tuf and tuf-js: self-signed
     this.#now = now;
   }
@@ -259,7 +259,8 @@ export interface TrustOptions {
   readonly requirePq?: boolean | undefined;
 }
 
-function declaresPq(root: Root): boolean {
+/** Whether `root` gives every top-level role ML-DSA-65 keys: the default of requirePq. */
+export function declaresPostQuantum(root: Root): boolean {
   return TOP_LEVEL_ROLES.every((role) => root.roles[role][PQ_ROLE_FIELD] !== undefined);
 }
 

@@ -55,6 +55,15 @@ test('draftNextRoot: version N+1, the root role replaced, the other roles carrie
   assert.deepEqual(next.roles.timestamp, previous.roles.timestamp);
 });
 
+test('draftNextRoot refuses to drop the ML-DSA-65 keys of a role (a downgrade agents refuse)', () => {
+  const classicalHolder = makeSigners(1, 'ed25519');
+  assert.throws(
+    () =>
+      draftNextRoot(previous, { targets: { keys: keysOf(classicalHolder), threshold: 1 } }, YEAR),
+    { code: 'ROOT_DRAFT_INVALID', message: /targets no ML-DSA-65 keys/ },
+  );
+});
+
 test('draftNextRoot refuses a threshold larger than the keys given', () => {
   assert.throws(
     () => draftNextRoot(previous, { root: { keys: keysOf(alice), threshold: 2 } }, YEAR),

@@ -5,6 +5,7 @@
  */
 import {
   PatchcastError,
+  declaresPostQuantum,
   buildTargets,
   parseEnvelope,
   serializeEnvelope,
@@ -150,7 +151,10 @@ export class RepositoryService {
         hint: 'sign with a targets key listed in the current root (patchcast publish --key FILE)',
       });
     }
-    await checkTargetsUpdate(current.targets, envelope.signed, this.#deps);
+    await checkTargetsUpdate(current.targets, envelope.signed, this.#deps, {
+      top: current.targets,
+      requirePq: declaresPostQuantum(current.root),
+    });
     const { snapshot, timestamp } = current.versions;
     const records: MetadataRecord[] = [
       { role: 'targets', version: envelope.signed.version, bytes },

@@ -4,6 +4,7 @@
  * delegations, checked by core's checkDelegations, that hide nothing already published.
  */
 import {
+  PQ_ROLE_FIELD,
   PatchcastError,
   checkDelegations,
   isDelegatedPath,
@@ -26,6 +27,8 @@ export interface UpdateScope {
   readonly top: Targets;
   /** The delegated role being updated; absent for the top-level role. */
   readonly role?: DelegatedRole;
+  /** Delegated roles need ML-DSA-65 keys: the root is hybrid, so agents require them. */
+  readonly requirePq?: boolean;
 }
 
 export async function checkTargetsUpdate(
@@ -116,6 +119,14 @@ async function checkDelegationChanges(
     return;
   }
   if (next.delegations !== undefined) checkDelegations(next.delegations);
+  for (const role of next.delegations?.roles ?? []) {
+    if (scope.requirePq === true && role[PQ_ROLE_FIELD] === undefined)
+      throw new PatchcastError(
+        'DELEGATION_INVALID',
+        `role ${role.name} has no ML-DSA-65 keys; agents of this hybrid repository would refuse it`,
+        { hint: 'delegate to hybrid keys (patchcast keys generate makes them)' },
+      );
+  }
   await checkStillReachable(deps.store, current, next);
   await checkStillSigned(deps.store, next);
 }
