@@ -12,6 +12,7 @@ import { devicesCommand } from './commands/devices.js';
 import { statusCommand } from './commands/status.js';
 import { demoCommand } from './commands/demo.js';
 import { scanCommand } from './commands/scan.js';
+import { vulnsCommand } from './commands/vulns.js';
 import { inventoryCommand } from './commands/inventory.js';
 import { keysCommand } from './commands/keys.js';
 import { rootCommand } from './commands/root.js';
@@ -38,6 +39,7 @@ export const COMMANDS: readonly Command[] = [
   delegateCommand,
   inventoryCommand,
   scanCommand,
+  vulnsCommand,
   auditCommand,
   benchCommand,
 ];

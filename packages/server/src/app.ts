@@ -15,6 +15,8 @@ import { AgentGateway } from './features/devices/agent-gateway.js';
 import { RolloutService } from './features/rollouts/rollout-service.js';
 import { logRoutes } from './features/log/log-routes.js';
 import { SecurityEvents } from './features/log/security-events.js';
+import { VulnFeature } from './features/vulns/vuln-feature.js';
+import { vulnRoutes } from './features/vulns/routes.js';
 
 export interface App {
   readonly fastify: FastifyInstance;
@@ -57,10 +59,12 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     now: deps.now,
     onError: (error) => fastify.log.error({ err: error }, 'security event not logged'),
   });
+  const vulns = new VulnFeature(deps);
   const gateway = new AgentGateway({
     ...deps,
     rollouts,
     security,
+    inventory: vulns,
     textLog: fastify.log,
     heartbeatMs: deps.config.heartbeatSeconds * 1000,
   });
@@ -72,6 +76,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   rolloutRoutes(fastify, deps, rollouts);
   statusRoutes(fastify, deps, gateway);
   logRoutes(fastify, deps.log);
+  vulnRoutes(fastify, deps.store, vulns);
   return { fastify, gateway, rollouts };
 }
 

@@ -5,6 +5,7 @@ import { serveBenchmark } from './serve/serve-benchmark.js';
 import { memoryBenchmark } from './memory/memory-benchmark.js';
 import { logBenchmark } from './log/log-benchmark.js';
 import { verifyBenchmark } from './verify/verify-benchmark.js';
+import { vulnsBenchmark } from './vulns/vulns-benchmark.js';
 
 export const BENCHMARKS: readonly Benchmark[] = [
   fanoutBenchmark,
@@ -12,4 +13,5 @@ export const BENCHMARKS: readonly Benchmark[] = [
   memoryBenchmark,
   verifyBenchmark,
   logBenchmark,
+  vulnsBenchmark,
 ];

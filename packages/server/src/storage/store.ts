@@ -5,6 +5,7 @@
  */
 import type { LeaseStore } from './lease-store.js';
 import type { RolloutEngineStore } from './rollout-engine-store.js';
+import type { VulnStore } from './vuln-store.js';
 import type {
   DeviceSelector,
   DeviceState,
@@ -128,6 +129,7 @@ export interface Store {
   readonly log: LogStore;
   /** Rollout leases with fencing tokens (cluster/). */
   readonly leases: LeaseStore;
+  readonly vulns: VulnStore;
   readonly rolloutEngine: RolloutEngineStore;
   close(): Promise<void>;
 

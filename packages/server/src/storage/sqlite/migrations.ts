@@ -54,4 +54,26 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     detail TEXT NOT NULL, by TEXT, PRIMARY KEY (rollout_id, seq));
   CREATE INDEX reports_by_rollout ON reports(rollout_id, device_id);
   `,
+  // vulnerability management (storage/vuln-store.ts, ADR 0012)
+  `
+  CREATE TABLE vuln_imports (id TEXT PRIMARY KEY, created_at TEXT NOT NULL);
+  CREATE TABLE vuln_staged_advisories (
+    import_id TEXT NOT NULL REFERENCES vuln_imports(id), id TEXT NOT NULL,
+    modified TEXT NOT NULL, json TEXT NOT NULL, PRIMARY KEY (import_id, id));
+  CREATE TABLE vuln_staged_data (
+    import_id TEXT NOT NULL REFERENCES vuln_imports(id), kind TEXT NOT NULL, text TEXT NOT NULL,
+    PRIMARY KEY (import_id, kind));
+  CREATE TABLE vuln_advisories (id TEXT PRIMARY KEY, modified TEXT NOT NULL, json TEXT NOT NULL);
+  CREATE TABLE vuln_data (kind TEXT PRIMARY KEY, text TEXT NOT NULL, imported_at TEXT NOT NULL);
+  CREATE TABLE vuln_generation (generation INTEGER NOT NULL);
+  INSERT INTO vuln_generation VALUES (0);
+  CREATE TABLE vuln_inventories (
+    device_id TEXT PRIMARY KEY REFERENCES devices(id), digest TEXT NOT NULL, json TEXT NOT NULL,
+    received_at TEXT NOT NULL);
+  CREATE TABLE vuln_findings (
+    device_id TEXT NOT NULL REFERENCES devices(id), key TEXT NOT NULL, advisory_id TEXT NOT NULL,
+    json TEXT NOT NULL, first_seen_at TEXT NOT NULL, closed_at TEXT, closed_by TEXT,
+    PRIMARY KEY (device_id, key, first_seen_at));
+  CREATE UNIQUE INDEX vuln_findings_open ON vuln_findings(device_id, key) WHERE closed_at IS NULL;
+  `,
 ];
