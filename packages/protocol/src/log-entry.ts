@@ -18,6 +18,8 @@ export const LOG_EVENT_TYPES = [
   'device-result',
   'security-event',
   'operator-action',
+  'rollout-decision',
+  'device-rolled-back',
 ] as const;
 export type LogEventType = (typeof LOG_EVENT_TYPES)[number];
 
@@ -38,6 +40,27 @@ const text = z.string().max(1024);
 const count = z.number().int().nonnegative();
 const patch = z.strictObject({ name: z.string().max(128), version: z.string().max(64) });
 const common = { format: z.literal(LOG_ENTRY_FORMAT), at: z.string().max(64) };
+/** Canonical JSON has integers only: a fraction (p-value, effect, alpha) is a decimal string. */
+const decimal = z.string().regex(/^-?(?:\d+(?:\.\d+)?(?:e[+-]?\d+)?|Infinity|NaN)$/);
+const word = z.string().max(32);
+
+/** A judge's verdict as a rollout-decision entry holds it (docs/protocol/log.md). */
+const loggedVerdict = z.strictObject({
+  verdict: z.enum(['pass', 'marginal', 'fail']),
+  alphaPerComparison: decimal,
+  findings: z
+    .array(
+      z.strictObject({
+        subject: z.string().max(64),
+        outcome: z.enum(['pass', 'marginal', 'fail']),
+        p: decimal.nullable(),
+        effect: decimal.nullable(),
+        reason: z.string().max(256),
+      }),
+    )
+    .max(64),
+});
+export type LoggedVerdict = z.infer<typeof loggedVerdict>;
 
 export const logEventSchema = z.discriminatedUnion('type', [
   z.strictObject({
@@ -54,7 +77,8 @@ export const logEventSchema = z.discriminatedUnion('type', [
   z.strictObject({
     ...common,
     type: z.literal('metadata-signed'),
-    role: z.enum(['root', 'targets', 'snapshot', 'timestamp']),
+    /** A top-level role, or `delegated:<name>` for a delegated targets role. */
+    role: z.string().regex(/^(?:root|targets|snapshot|timestamp|delegated:[!-~]{1,128})$/),
     version: count,
     sha256,
   }),
@@ -102,6 +126,30 @@ export const logEventSchema = z.discriminatedUnion('type', [
     by: text,
     action: z.string().max(64),
     target: text,
+  }),
+  z.strictObject({
+    ...common,
+    type: z.literal('rollout-decision'),
+    rolloutId: id,
+    /** The engine's decision number in this rollout, from 1. */
+    seq: count,
+    /** 1-based wave the decision was about. */
+    wave: count,
+    from: word.nullable(),
+    to: word,
+    event: word,
+    detail: text,
+    decidedBy: z.enum(['engine', 'operator']),
+    /** The operator's API token name; null for the engine. */
+    by: text.nullable(),
+    verdict: loggedVerdict.nullable(),
+  }),
+  z.strictObject({
+    ...common,
+    type: z.literal('device-rolled-back'),
+    rolloutId: id,
+    deviceId: id,
+    patch,
   }),
 ]);
 export type LogEvent = z.infer<typeof logEventSchema>;

@@ -28,6 +28,14 @@ export interface AuditAssignment {
   readonly errorCode: string | null;
 }
 
+/** A planned rollout's decision as the source stores it (seq from 1). */
+export interface AuditDecision {
+  readonly seq: number;
+  readonly to: string;
+  readonly event: string;
+  readonly by: string | null;
+}
+
 export interface AuditRollout {
   readonly id: string;
   readonly patch: { readonly name: string; readonly version: string };
@@ -37,6 +45,8 @@ export interface AuditRollout {
   /** Only a database holds these. */
   readonly targetPath?: string | undefined;
   readonly selector?: unknown;
+  /** A planned rollout's decisions, when the source can read them. */
+  readonly decisions?: readonly AuditDecision[] | undefined;
 }
 
 export interface AuditDevice {

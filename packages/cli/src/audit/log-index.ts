@@ -14,15 +14,23 @@ export interface LogIndex {
   readonly publications: Map<string, Logged<EventOf<'patch-published'>>>;
   /** By rollout id. */
   readonly created: Map<string, Logged<EventOf<'rollout-created'>>>;
-  readonly completed: Map<string, Logged<EventOf<'rollout-completed'>>>;
+  /** By rollout id, in log order: a completed or aborted rollout rolled back later ends twice. */
+  readonly completed: Map<string, Logged<EventOf<'rollout-completed'>>[]>;
   /** By `<rollout id>/<device id>`. */
   readonly results: Map<string, Logged<EventOf<'device-result'>>>;
+  readonly rolledBack: Map<string, Logged<EventOf<'device-rolled-back'>>>;
+  /** By `<rollout id>#<seq>`. */
+  readonly decisions: Map<string, Logged<EventOf<'rollout-decision'>>>;
   /** By device id. */
   readonly enrolled: Map<string, Logged<EventOf<'device-enrolled'>>>;
 }
 
 export function assignmentKey(rolloutId: string, deviceId: string): string {
   return `${rolloutId}/${deviceId}`;
+}
+
+export function decisionKey(rolloutId: string, seq: number): string {
+  return `${rolloutId}#${seq}`;
 }
 
 /** Indexes the events; a record described twice is a problem. */
@@ -35,6 +43,8 @@ export function indexEvents(
     created: new Map(),
     completed: new Map(),
     results: new Map(),
+    rolledBack: new Map(),
+    decisions: new Map(),
     enrolled: new Map(),
   };
   for (const [at, event] of events) add(index, { index: at, event }, report);
@@ -50,8 +60,15 @@ function add(index: LogIndex, logged: Logged<LogEvent>, report: ReportProblem): 
   };
   if (event.type === 'patch-published') put(index.publications, event.targetPath, event);
   else if (event.type === 'rollout-created') put(index.created, event.id, event);
-  else if (event.type === 'rollout-completed') put(index.completed, event.rolloutId, event);
-  else if (event.type === 'device-enrolled') put(index.enrolled, event.deviceId, event);
+  else if (event.type === 'rollout-completed') {
+    const list = index.completed.get(event.rolloutId) ?? [];
+    list.push({ index: logged.index, event });
+    index.completed.set(event.rolloutId, list);
+  } else if (event.type === 'rollout-decision') {
+    put(index.decisions, decisionKey(event.rolloutId, event.seq), event);
+  } else if (event.type === 'device-rolled-back') {
+    put(index.rolledBack, assignmentKey(event.rolloutId, event.deviceId), event);
+  } else if (event.type === 'device-enrolled') put(index.enrolled, event.deviceId, event);
   else if (event.type === 'device-result') {
     put(index.results, assignmentKey(event.rolloutId, event.deviceId), event);
   }

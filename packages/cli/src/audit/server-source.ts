@@ -8,7 +8,13 @@ import {
   TILE_WIDTH,
 } from '@patchcast/core';
 import type { PatchcastClient, Rollout } from '@patchcast/protocol';
-import type { AuditRecords, AuditRollout, AuditSource, AuditTarget } from './audit-source.js';
+import type {
+  AuditDecision,
+  AuditRecords,
+  AuditRollout,
+  AuditSource,
+  AuditTarget,
+} from './audit-source.js';
 
 export function serverSource(client: PatchcastClient, withRecords: boolean): AuditSource {
   const text = async (path: string) => {
@@ -45,8 +51,26 @@ async function apiRecords(client: PatchcastClient): Promise<AuditRecords> {
     client.devices(),
   ]);
   const full: AuditRollout[] = [];
-  for (const { id } of rollouts) full.push(auditRollout(await client.rollout(id)));
+  for (const { id } of rollouts)
+    full.push({
+      ...auditRollout(await client.rollout(id)),
+      decisions: await decisions(client, id),
+    });
   return { targets, rollouts: full, devices: devices.map((d) => ({ id: d.id })) };
+}
+
+/** A planned rollout's decisions (its progress view); undefined for a rollout without a plan. */
+async function decisions(
+  client: PatchcastClient,
+  id: string,
+): Promise<AuditDecision[] | undefined> {
+  try {
+    const progress = await client.rolloutProgress(id);
+    return progress.decisions.map((d) => ({ seq: d.seq, to: d.to, event: d.event, by: d.by }));
+  } catch (error) {
+    if (error instanceof PatchcastError && error.code === 'NOT_FOUND') return undefined;
+    throw error;
+  }
 }
 
 function auditRollout(r: Rollout): AuditRollout {

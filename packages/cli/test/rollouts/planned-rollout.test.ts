@@ -3,11 +3,13 @@
  * waves. A patch whose health check fails on two of the three canaries is judged (Fisher exact
  * test against the control cohort's health), pauses after wave 1, and an operator rollback
  * undoes the one canary that installed. A good patch goes through every wave, across a kill -9
- * of the server at an approval gate, and no device installs it twice.
+ * of the server at an approval gate, and no device installs it twice; found bad later, the
+ * completed rollout is rolled back and every device's root is byte for byte as before it.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { lstat, readFile, readdir, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Harness, eventually } from '../harness.js';
 import type { Proc } from '../harness.js';
@@ -37,6 +39,24 @@ interface Progress {
     health: { healthy: boolean; metrics: Record<string, number> } | null;
   }[];
   rollback: { total: number; pending: number } | null;
+}
+
+/** Every path under `dir` with its type, mode and (for files) the SHA-256 of its bytes. */
+async function treeOf(dir: string, prefix = ''): Promise<string[]> {
+  const out: string[] = [];
+  for (const name of (await readdir(join(dir, prefix))).sort()) {
+    const path = join(prefix, name);
+    const stats = await lstat(join(dir, path));
+    const mode = (stats.mode & 0o7777).toString(8);
+    if (stats.isDirectory()) out.push(`${path}/ ${mode}`, ...(await treeOf(dir, path)));
+    else {
+      const digest = createHash('sha256')
+        .update(await readFile(join(dir, path)))
+        .digest('hex');
+      out.push(`${path} ${mode} ${digest}`);
+    }
+  }
+  return out;
 }
 
 const CANARIES = ['canary-1', 'canary-2', 'canary-3'];
@@ -71,6 +91,9 @@ describe('planned rollouts with real server and agent processes', () => {
   let h: Harness;
   let server: Proc;
   const agents = new Map<string, Proc>();
+  /** Each device's root before the good patch, and the rollout that installed it. */
+  const prePatch = new Map<string, string[]>();
+  let goodRollout = '';
   const dataDir = () => join(h.dir, 'server');
   const root = (name: string) => h.agentDirs(name).root;
   const status = (id: string) => h.cliJson<Progress>(['rollout', 'status', id]);
@@ -193,6 +216,10 @@ describe('planned rollouts with real server and agent processes', () => {
       },
     );
     await h.publish(source, 'app', '2.0.0');
+    for (const name of [...CANARIES, ...OTHERS]) {
+      await mkdir(join(root(name), 'etc'), { recursive: true }); // folders a patch creates stay
+      prePatch.set(name, await treeOf(root(name)));
+    }
     const started = await h.cliJson<Progress>([
       'rollout',
       'start',
@@ -200,6 +227,7 @@ describe('planned rollouts with real server and agent processes', () => {
       '--plan',
       'plan.yaml',
     ]);
+    goodRollout = started.id;
     const gate = await phaseOf(started.id, 'pending-approval');
     assert.equal(gate.phase, 'pending-approval');
     assert.equal(gate.waves[0]?.verdict?.verdict, 'pass');
@@ -240,8 +268,67 @@ describe('planned rollouts with real server and agent processes', () => {
     }
   });
 
-  test('the transparency log and the database agree on both rollouts (audit verify)', async () => {
+  test('a completed rollout is rolled back later: every device is back to its pre-patch bytes', async () => {
+    assert.notEqual(goodRollout, '', 'the good patch rollout ran');
+    const completed = await status(goodRollout);
+    assert.equal(completed.state, 'completed');
+    assert.deepEqual(completed.allowed, ['rollback']);
+    const refused = await h.cli(['rollout', 'resume', goodRollout]);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /is completed: .*allowed now: rollback/);
+
+    await h.cliJson(['rollout', 'rollback', goodRollout]);
+    const done = await eventually(
+      async () => {
+        const p = await status(goodRollout);
+        return p.state === 'rolled-back' ? p : undefined;
+      },
+      'the rollback of the completed rollout to finish',
+      60_000,
+    );
+    assert.deepEqual(done.rollback, { total: 6, pending: 0 });
+    const rollback = done.decisions.find((d) => d.to === 'rolling-back');
+    assert.ok(rollback?.by !== null && rollback?.detail.includes('rollback'), 'who rolled back');
+    assert.deepEqual(done.allowed, []);
+    for (const name of [...CANARIES, ...OTHERS]) {
+      assert.deepEqual(await treeOf(root(name)), prePatch.get(name), `${name} is as before`);
+      const undone =
+        agents
+          .get(name)
+          ?.output()
+          .match(/app@2\.0\.0: rolled back/g) ?? [];
+      assert.equal(undone.length, 1, `${name} rolled app@2.0.0 back once`);
+    }
+    assert.deepEqual(
+      done.devices.map((d) => d.state),
+      Array<string>(6).fill('rolled-back'),
+    );
+
+    // The stored assignments themselves (the plain view reads only the database).
+    const response = await fetch(`${h.server}/api/v1/rollouts/${goodRollout}`, {
+      headers: { authorization: `Bearer ${h.token}` },
+    });
+    const stored = (await response.json()) as { state: string; devices: { state: string }[] };
+    assert.equal(stored.state, 'rolled-back');
+    assert.deepEqual(
+      stored.devices.map((d) => d.state),
+      Array<string>(6).fill('rolled-back'),
+    );
+
+    const again = await h.cli(['rollout', 'rollback', goodRollout]);
+    assert.equal(again.code, 1);
+    assert.match(
+      again.stderr,
+      /error\[ROLLOUT_TRANSITION_REFUSED\]: .*is rolled-back: .*allowed now: nothing/,
+    );
+  });
+
+  test('the transparency log and the database agree on every rollout (audit verify)', async () => {
     const result = await h.cli(['audit', 'verify', '--json']);
     assert.equal(result.code, 0, result.stdout + result.stderr);
+    const data = await h.cli(['audit', 'verify', '--data', dataDir(), '--json']);
+    assert.equal(data.code, 0, data.stdout + data.stderr);
+    const report = JSON.parse(data.stdout) as { ok: boolean; checked: { records: number } };
+    assert.equal(report.ok, true);
   });
 });

@@ -87,9 +87,17 @@ export interface RolloutEngineStore {
   /** The timings of each device's latest report that carried timings, by device id. */
   timings(rolloutId: string): Promise<Map<string, Readonly<Record<string, number>>>>;
   /**
-   * Records a device's confirmation that it undid the rollout's install, once by reportId
-   * ('applied', then 'duplicate'). The assignment keeps its install result, as the log's
-   * device-result entry does; the rollback itself is in the engine's state and decisions.
+   * A device's confirmation that it undid the rollout's install: in one transaction, an
+   * `installed` assignment moves to `rolled-back` and the report is stored ('applied'). A
+   * report id seen before gives 'duplicate'; an assignment that is not `installed` gives
+   * 'stale' and nothing is stored (it may be a final install report: use applyReport). The log
+   * holds both steps: device-result, then device-rolled-back.
    */
   applyRollback(report: ReportInput): Promise<ReportOutcome>;
+  /**
+   * Reopens a finished planned rollout for a rollback: `completed`, `completed-with-failures` or
+   * `aborted` becomes `in-progress` again (completed_at cleared), so that a driver resumes it.
+   * False if the rollout was in none of those states (nothing changes).
+   */
+  reopen(rolloutId: string): Promise<boolean>;
 }

@@ -209,7 +209,7 @@ export function rolloutEngineConformance(name: string, makeStore: () => Promise<
       }
     });
 
-    test('applyRollback records the confirmation once and keeps the install result', async () => {
+    test('applyRollback moves an installed assignment to rolled-back once, with its report', async () => {
       const store = await fixture(makeStore);
       try {
         await store.applyReport(report('r-1', 'dev_a', 'installed'));
@@ -217,8 +217,55 @@ export function rolloutEngineConformance(name: string, makeStore: () => Promise<
         assert.equal(await store.rolloutEngine.applyRollback(undo), 'applied');
         assert.equal(await store.rolloutEngine.applyRollback(undo), 'duplicate');
         const a = (await store.assignments('ro_1')).find((x) => x.deviceId === 'dev_a');
-        assert.equal(a?.state, 'installed', 'the log holds the install result; it stays');
+        assert.equal(a?.state, 'rolled-back', 'installed, then undone by the rollout');
         assert.equal(await store.applyReport(undo), 'duplicate', 'the report id is taken');
+        assert.deepEqual(await store.rolloutEngine.assignmentCounts('ro_1'), {
+          open: 1,
+          unsuccessful: 1,
+        });
+      } finally {
+        await store.close();
+      }
+    });
+
+    test('applyRollback of an assignment that is not installed stores nothing (stale)', async () => {
+      const store = await fixture(makeStore);
+      try {
+        const selfUndone = report('r-3', 'dev_b', 'rolled-back');
+        assert.equal(await store.rolloutEngine.applyRollback(selfUndone), 'stale');
+        const b = (await store.assignments('ro_1')).find((x) => x.deviceId === 'dev_b');
+        assert.equal(b?.state, 'pending');
+        // The same report is then a final install result (health check failed, agent undid it).
+        assert.equal(await store.applyReport(selfUndone), 'applied');
+        const after = (await store.assignments('ro_1')).find((x) => x.deviceId === 'dev_b');
+        assert.equal(after?.state, 'rolled-back');
+        const unknown = { ...report('r-4', 'dev_c', 'rolled-back') };
+        assert.equal(await store.rolloutEngine.applyRollback(unknown), 'stale');
+      } finally {
+        await store.close();
+      }
+    });
+
+    test('reopen brings a completed or aborted planned rollout back to in-progress, only then', async () => {
+      const store = await fixture(makeStore);
+      try {
+        const snapshot = { snapshot: '{"n":2}', inputSeq: 0 };
+        assert.equal(await store.rolloutEngine.reopen('ro_1'), false, 'in-progress already');
+        for (const state of ['completed', 'completed-with-failures', 'aborted'] as const) {
+          await store.rolloutEngine.save('ro_1', snapshot, [], { state, at: T1 });
+          assert.deepEqual(await store.rolloutEngine.active(), []);
+          assert.equal(await store.rolloutEngine.reopen('ro_1'), true, state);
+          const reopened = await store.getRollout('ro_1');
+          assert.equal(reopened?.state, 'in-progress');
+          assert.equal(reopened?.completedAt, null);
+          assert.deepEqual(await store.rolloutEngine.active(), ['ro_1']);
+        }
+        await store.rolloutEngine.save('ro_1', snapshot, [], { state: 'rolled-back', at: T1 });
+        assert.equal(await store.rolloutEngine.reopen('ro_1'), false, 'rolled-back is final');
+        assert.equal((await store.getRollout('ro_1'))?.state, 'rolled-back');
+        await store.createRollout({ ...rollout('ro_plain'), state: 'completed' }, ['dev_a']);
+        assert.equal(await store.rolloutEngine.reopen('ro_plain'), false, 'no plan, no reopen');
+        assert.equal(await store.rolloutEngine.reopen('ro_missing'), false);
       } finally {
         await store.close();
       }

@@ -94,3 +94,15 @@ export function deviceResultEvents(report: ReportInput, patch: PatchRef): LogEve
   const detail = `refused ${patch.name}@${patch.version} in rollout ${rolloutId}: ${code}`;
   return [result, { type: 'security-event', at, kind: 'agent-refused', deviceId, detail }];
 }
+
+/** A device's confirmation that it undid a rollout's install (after its device-result). */
+export function deviceRolledBack(report: ReportInput, patch: PatchRef): LogEventInput {
+  const { rolloutId, deviceId, at } = report;
+  return {
+    type: 'device-rolled-back',
+    at,
+    rolloutId,
+    deviceId,
+    patch: { name: patch.name, version: patch.version },
+  };
+}

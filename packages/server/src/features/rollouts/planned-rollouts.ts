@@ -12,7 +12,12 @@ import type {
 } from '@patchcast/protocol';
 import type { ReportInput, ReportOutcome, RolloutRecord } from '../../storage/store.js';
 import { newId } from '../auth/api-tokens.js';
-import { appendAll, deviceResultEvents, rolloutCreated } from '../log/log-events.js';
+import {
+  appendAll,
+  deviceResultEvents,
+  deviceRolledBack,
+  rolloutCreated,
+} from '../log/log-events.js';
 import type { RolloutDeps } from './rollout-service.js';
 import type { RolloutDriver } from './rollout-driver.js';
 import { decisionEvent, decisionsOf } from './rollout-effects.js';
@@ -59,7 +64,9 @@ export class PlannedRollouts {
     await log.append(rolloutCreated(rollout, deviceIds.length));
     await appendAll(
       log,
-      decisions.map((d) => decisionEvent(rolloutId, d)),
+      created.effects.flatMap((e) =>
+        e.type === 'record' ? [decisionEvent(rolloutId, e.entry)] : [],
+      ),
     );
     const rest = created.effects.filter((e) => e.type !== 'record');
     await this.#driver.adopt(rollout, created.engine, rest);
@@ -113,10 +120,28 @@ export class PlannedRollouts {
         `rollout ${rollout.id} was started with --devices and has no plan: ${action} is not allowed`,
         { hint: 'start a rollout with --plan FILE to pause, approve or roll it back' },
       );
-    if (rollout.state !== 'in-progress')
-      throw refused(rollout.id, rollout.state, `${action} is not allowed once it has ended`, []);
+    if (rollout.state !== 'in-progress') return this.#reopen(rollout, action, input);
     // Driven by another node: it applies journaled inputs in order (a refused one changes nothing).
     await rolloutEngine.appendInput(rollout.id, JSON.stringify(input));
+  }
+
+  /**
+   * `rollback` of a completed or aborted rollout (a bad patch found later): the input is
+   * journaled first, then the rollout is reopened (in-progress) and driven again, so that its
+   * engine replays the rollback and commands every device that installed. A crash in between
+   * leaves a journaled input that the next rollback replays with it (the second is refused).
+   */
+  async #reopen(rollout: RolloutRecord, action: RolloutAction, input: EngineInput) {
+    const { store, clustered } = this.#deps;
+    const allowed = (await this.#stored(rollout.id)).allowedOperatorInputs();
+    if (action !== 'rollback' || !allowed.includes('rollback'))
+      throw refused(rollout.id, rollout.state, `${action} is not allowed once it has ended`, [
+        ...allowed,
+      ]);
+    await store.rolloutEngine.appendInput(rollout.id, JSON.stringify(input));
+    const reopened = await store.rolloutEngine.reopen(rollout.id);
+    // Clustered, the coordinator claims the reopened rollout like any in-progress one.
+    if (reopened && clustered !== true) await this.#driver.start(rollout.id);
   }
 
   async #require(rolloutId: string): Promise<RolloutRecord> {
@@ -157,7 +182,7 @@ export class PlannedRollouts {
     const time = Date.parse(at);
     const rollback = this.#driver.peek(rolloutId)?.rollback;
     if (report.state === 'rolled-back' && rollback?.waiting[deviceId] === true) {
-      const outcome = await store.rolloutEngine.applyRollback(input);
+      const outcome = await this.#applyRollback(input, report);
       await this.#driver.input(rolloutId, { type: 'device-rolled-back', at: time, deviceId });
       return outcome;
     }
@@ -175,6 +200,13 @@ export class PlannedRollouts {
     return outcome;
   }
 
+  /** Stores a rollback confirmation; an installed assignment moved to rolled-back is logged. */
+  async #applyRollback(input: ReportInput, report: Report): Promise<ReportOutcome> {
+    const outcome = await this.#deps.store.rolloutEngine.applyRollback(input);
+    if (outcome === 'applied') await this.#deps.log.append(deviceRolledBack(input, report.patch));
+    return outcome;
+  }
+
   /**
    * A report of a device in a planned rollout that another node drives: stored here, its engine
    * input journaled for the driving node (which catches up when the bus announces the result).
@@ -183,15 +215,20 @@ export class PlannedRollouts {
     const { store, log } = this.#deps;
     const { rolloutId, deviceId } = input;
     const at = Date.parse(input.at);
+    const journal = (engineInput: EngineInput) =>
+      store.rolloutEngine.appendInput(rolloutId, JSON.stringify(engineInput));
+    if (
+      report.state === 'rolled-back' &&
+      (await this.#applyRollback(input, report)) === 'applied'
+    ) {
+      await journal({ type: 'device-rolled-back', at, deviceId }); // undo of an install
+      return 'applied';
+    }
     const outcome = await store.applyReport(input);
     const final = FINAL_DEVICE_STATES.includes(report.state);
     if (outcome === 'applied' && final)
       await appendAll(log, deviceResultEvents(input, report.patch));
-    const journal = (engineInput: EngineInput) =>
-      store.rolloutEngine.appendInput(rolloutId, JSON.stringify(engineInput));
-    if (report.state === 'rolled-back' && outcome === 'stale')
-      await journal({ type: 'device-rolled-back', at, deviceId }); // undo of an install
-    else if (final && (outcome === 'applied' || outcome === 'duplicate'))
+    if (final && (outcome === 'applied' || outcome === 'duplicate'))
       await journal({
         type: 'device-result',
         at,

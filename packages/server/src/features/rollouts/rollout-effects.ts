@@ -1,6 +1,6 @@
 /** What a planned rollout's engine effects mean for the server: notices, commands, log entries. */
-import type { EngineEffect, RolloutEngine } from '@patchcast/core';
-import type { LogEventInput } from '@patchcast/protocol';
+import type { EngineEffect, JudgeVerdict, RolloutEngine } from '@patchcast/core';
+import type { LogEventInput, LoggedVerdict } from '@patchcast/protocol';
 import type { Bus } from '../../bus/bus.js';
 import type { RolloutDecisionRecord, RolloutFinish } from '../../storage/rollout-engine-store.js';
 import type { RolloutRecord } from '../../storage/store.js';
@@ -34,15 +34,37 @@ export function finishOf(engine: RolloutEngine, now: Date): RolloutFinish {
   return { state: failed ? 'completed-with-failures' : 'completed', at };
 }
 
-/** Every decision lands in the transparency log; engine decisions are made `by` the engine. */
-export function decisionEvent(rolloutId: string, d: RolloutDecisionRecord): LogEventInput {
-  const move = d.from === null ? d.to : `${d.from} -> ${d.to}`;
+/** Every decision lands in the transparency log as a rollout-decision entry, verdict included. */
+export function decisionEvent(rolloutId: string, entry: Record_): LogEventInput {
   return {
-    type: 'operator-action',
-    at: d.at,
-    by: d.by ?? 'rollout-engine',
-    action: `rollout-${d.event}`,
-    target: `${rolloutId} wave ${d.wave + 1}: ${move}: ${d.detail}`.slice(0, 1024),
+    type: 'rollout-decision',
+    at: new Date(entry.at).toISOString(),
+    rolloutId,
+    seq: entry.seq,
+    wave: entry.wave + 1,
+    from: entry.from,
+    to: entry.to,
+    event: entry.event,
+    detail: entry.detail.slice(0, 1024),
+    decidedBy: entry.by === null ? 'engine' : 'operator',
+    by: entry.by === null ? null : entry.by.slice(0, 1024),
+    verdict: entry.verdict === null ? null : loggedVerdict(entry.verdict),
+  };
+}
+
+/** Canonical JSON has integers only: fractions are written as decimal strings. */
+function loggedVerdict(verdict: JudgeVerdict): LoggedVerdict {
+  const decimal = (n: number) => String(n);
+  return {
+    verdict: verdict.verdict,
+    alphaPerComparison: decimal(verdict.alphaPerComparison),
+    findings: verdict.findings.slice(0, 64).map((f) => ({
+      subject: f.subject.slice(0, 64),
+      outcome: f.outcome,
+      p: f.p === null ? null : decimal(f.p),
+      effect: f.effect === null ? null : decimal(f.effect),
+      reason: f.reason.slice(0, 256),
+    })),
   };
 }
 
@@ -82,7 +104,7 @@ export async function carryOut(
         deviceIds: effect.deviceIds,
       });
     else if (effect.type === 'record')
-      logged.push(log.append(decisionEvent(rollout.id, decisionOf(effect.entry))));
+      logged.push(log.append(decisionEvent(rollout.id, effect.entry)));
   }
   await Promise.all(logged);
 }

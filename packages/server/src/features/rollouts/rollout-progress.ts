@@ -74,7 +74,8 @@ export async function progressOf(
     phase: phaseOf(view.state),
     wave: view.state.wave + 1,
     expedited: view.expedited,
-    allowed: rollout.state === 'in-progress' ? engine.allowedOperatorInputs() : [],
+    // A finished rollout allows only what its engine allows: rollback of completed or aborted.
+    allowed: engine.allowedOperatorInputs(),
     waves: view.waves.map(waveOf),
     rollback: view.rollback,
     decisions: decisions.map((d) => ({ ...d, wave: d.wave + 1 })),

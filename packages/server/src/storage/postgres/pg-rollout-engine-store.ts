@@ -175,21 +175,42 @@ export class PgRolloutEngineStore implements RolloutEngineStore {
   }
 
   async applyRollback(r: ReportInput): Promise<ReportOutcome> {
-    const inserted = await this.#db.run(
-      `INSERT INTO reports VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-         ON CONFLICT (report_id) DO NOTHING`,
-      [
-        r.reportId,
-        r.rolloutId,
-        r.deviceId,
-        r.state,
-        r.error?.code ?? null,
-        r.error?.message ?? null,
-        r.timings === null ? null : JSON.stringify(r.timings),
-        r.at,
-      ],
+    return this.#db.transaction(async (tx): Promise<ReportOutcome> => {
+      const seen = await tx.one('SELECT 1 FROM reports WHERE report_id = $1', [r.reportId]);
+      if (seen !== undefined) return 'duplicate';
+      const moved = await tx.run(
+        `UPDATE assignments SET state = 'rolled-back', updated_at = $1
+         WHERE rollout_id = $2 AND device_id = $3 AND state = 'installed'`,
+        [r.at, r.rolloutId, r.deviceId],
+      );
+      if (moved === 0) return 'stale';
+      const inserted = await tx.run(
+        `INSERT INTO reports VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+           ON CONFLICT (report_id) DO NOTHING`,
+        [
+          r.reportId,
+          r.rolloutId,
+          r.deviceId,
+          r.state,
+          r.error?.code ?? null,
+          r.error?.message ?? null,
+          r.timings === null ? null : JSON.stringify(r.timings),
+          r.at,
+        ],
+      );
+      if (inserted === 0) throw new Error(`report ${r.reportId} was stored concurrently`);
+      return 'applied';
+    });
+  }
+
+  async reopen(rolloutId: string): Promise<boolean> {
+    const changed = await this.#db.run(
+      `UPDATE rollouts SET state = 'in-progress', completed_at = NULL
+       WHERE id = $1 AND state IN ('completed', 'completed-with-failures', 'aborted')
+         AND EXISTS (SELECT 1 FROM rollout_engines e WHERE e.rollout_id = rollouts.id)`,
+      [rolloutId],
     );
-    return inserted === 0 ? 'duplicate' : 'applied';
+    return changed > 0;
   }
 }
 

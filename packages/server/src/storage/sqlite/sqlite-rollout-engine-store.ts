@@ -221,21 +221,49 @@ export class SqliteRolloutEngineStore implements RolloutEngineStore {
   }
 
   applyRollback(r: ReportInput): Promise<ReportOutcome> {
-    return settle(() => {
-      const inserted = this.#db
-        .prepare('INSERT OR IGNORE INTO reports VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(
-          r.reportId,
-          r.rolloutId,
-          r.deviceId,
-          r.state,
-          r.error?.code ?? null,
-          r.error?.message ?? null,
-          r.timings === null ? null : JSON.stringify(r.timings),
-          r.at,
-        );
-      return inserted.changes === 0 ? 'duplicate' : 'applied';
-    });
+    return settle(() =>
+      this.#db
+        .transaction((): ReportOutcome => {
+          const seen = this.#db
+            .prepare('SELECT 1 FROM reports WHERE report_id = ?')
+            .get(r.reportId);
+          if (seen !== undefined) return 'duplicate';
+          const moved = this.#db
+            .prepare(
+              `UPDATE assignments SET state = 'rolled-back', updated_at = ?
+               WHERE rollout_id = ? AND device_id = ? AND state = 'installed'`,
+            )
+            .run(r.at, r.rolloutId, r.deviceId);
+          if (moved.changes === 0) return 'stale';
+          this.#db
+            .prepare('INSERT INTO reports VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+            .run(
+              r.reportId,
+              r.rolloutId,
+              r.deviceId,
+              r.state,
+              r.error?.code ?? null,
+              r.error?.message ?? null,
+              r.timings === null ? null : JSON.stringify(r.timings),
+              r.at,
+            );
+          return 'applied';
+        })
+        .immediate(),
+    );
+  }
+
+  reopen(rolloutId: string): Promise<boolean> {
+    return settle(
+      () =>
+        this.#db
+          .prepare(
+            `UPDATE rollouts SET state = 'in-progress', completed_at = NULL
+             WHERE id = ? AND state IN ('completed', 'completed-with-failures', 'aborted')
+               AND EXISTS (SELECT 1 FROM rollout_engines e WHERE e.rollout_id = rollouts.id)`,
+          )
+          .run(rolloutId).changes > 0,
+    );
   }
 }
 
