@@ -96,6 +96,7 @@ export class PatchRunner {
         outcome.error,
         { ...outcome.timings, totalMs: Date.now() - started },
         outcome.health,
+        outcome.reboot,
       );
     } catch (error) {
       if (error instanceof DeferralStopped) return; // the next start installs it in a window
@@ -121,9 +122,10 @@ export class PatchRunner {
     await updater.refresh(); // §5.3 to §5.6: the whole chain is verified before any download
     await this.#rememberTimestampVersion();
     const { info, bytes } = await updater.download(targetPathOf(ref)); // §5.7: length and hash
+    const downloaded = Date.now();
     await this.#deps.publication.checkPublication(ref, info); // the log proves its publication
-    const t1 = Date.now();
     const bundle = readBundle(bytes);
+    const t1 = Date.now();
     if (bundle.manifest.name !== ref.name || bundle.manifest.version !== ref.version) {
       throw new PatchcastError(
         'BUNDLE_MALFORMED',
@@ -146,11 +148,13 @@ export class PatchRunner {
     }
     const state: DeviceState = outcome.status === 'installed' ? 'installed' : 'rolled-back';
     const timings = {
-      downloadMs: t1 - t0,
+      downloadMs: downloaded - t0,
+      verifyMs: t1 - downloaded,
       installMs: outcome.timings.applyMs + outcome.timings.stageMs,
       healthMs: outcome.timings.healthMs,
     };
-    return { state, error: outcome.error, timings, health: installHealth(outcome) };
+    const reboot = state === 'installed' && bundle.manifest.rebootRequired === true;
+    return { state, error: outcome.error, timings, health: installHealth(outcome), reboot };
   }
 
   async #withRetries<T>(work: () => Promise<T>): Promise<T> {
@@ -199,6 +203,7 @@ export class PatchRunner {
     error: { code: string; message: string } | undefined,
     timings: Record<string, number>,
     health?: Health,
+    rebootRequired = false,
   ): Promise<void> {
     const report: Report = {
       type: 'report',
@@ -209,9 +214,11 @@ export class PatchRunner {
       ...(error ? { error } : {}),
       timings,
       ...(health ? { health } : {}),
+      ...(rebootRequired ? { rebootRequired: true as const } : {}),
     };
     await this.#deps.state.recordResult(report);
-    this.#deps.log(`${formatPatchRef(patch)}: ${state}${error ? ` (${error.code})` : ''}`);
+    const reboot = rebootRequired ? ' (reboot required)' : '';
+    this.#deps.log(`${formatPatchRef(patch)}: ${state}${error ? ` (${error.code})` : ''}${reboot}`);
     this.#deps.send(report);
   }
 }

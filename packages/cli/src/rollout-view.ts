@@ -16,7 +16,7 @@ export function renderRollout(rollout: Rollout): string {
     progressLine(rollout),
     ...rollout.devices.map(
       (d) =>
-        `  ${d.name.padEnd(24)} ${d.state}${d.error ? `  ${d.error.code}: ${d.error.message}` : ''}`,
+        `  ${d.name.padEnd(24)} ${d.state}${d.rebootRequired === true ? '  (reboot required)' : ''}${d.error ? `  ${d.error.code}: ${d.error.message}` : ''}`,
     ),
   ];
   return `${lines.join('\n')}\n`;

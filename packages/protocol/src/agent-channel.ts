@@ -111,6 +111,8 @@ export const reportSchema = z.strictObject({
   timings,
   /** On a final report: the health check's outcome and metrics, for the canary judge. */
   health: healthSchema.optional(),
+  /** On an `installed` report: the bundle says the machine needs a reboot (never done by the agent). */
+  rebootRequired: z.literal(true).optional(),
 });
 
 export const agentMessageSchema = z.discriminatedUnion('type', [

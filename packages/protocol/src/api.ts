@@ -15,6 +15,7 @@ export const ROUTES = {
   enrollTokens: '/api/v1/enroll-tokens',
   enroll: '/api/v1/enroll',
   devices: '/api/v1/devices',
+  deviceResults: '/api/v1/devices/:id/results',
   artifact: '/api/v1/artifacts/:sha256',
   targets: '/api/v1/repository/targets',
   root: '/api/v1/repository/root',
@@ -58,9 +59,31 @@ export const deviceSchema = z.object({
   enrolledAt: z.string(),
   lastSeenAt: z.string().nullable(),
   inventory: inventorySchema,
+  /** An installed patch needs a reboot (absent from servers before the flag). */
+  rebootRequired: z.boolean().optional(),
 });
 export type Device = z.infer<typeof deviceSchema>;
 export const devicesResponse = z.object({ devices: z.array(deviceSchema) });
+
+/** A device's recent results across rollouts, newest first (`GET /api/v1/devices/:id/results`). */
+export const deviceResultsQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+});
+export const deviceResultSchema = z.object({
+  rolloutId: z.string(),
+  patch: z.object({ name: z.string(), version: z.string() }),
+  state: z.enum(DEVICE_STATES),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  timings: z.record(z.string(), z.number()).nullable(),
+  rebootRequired: z.boolean(),
+  updatedAt: z.string(),
+});
+export type DeviceResult = z.infer<typeof deviceResultSchema>;
+export const deviceResultsResponse = z.object({
+  device: deviceSchema,
+  results: z.array(deviceResultSchema),
+});
+export type DeviceResultsResponse = z.infer<typeof deviceResultsResponse>;
 
 export const artifactResponse = z.object({ sha256: z.string(), length: z.number() });
 
@@ -111,6 +134,8 @@ export const rolloutDeviceSchema = z.object({
   state: z.enum(DEVICE_STATES),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
   updatedAt: z.string(),
+  /** Installed, and the patch needs a reboot (absent from servers before the flag). */
+  rebootRequired: z.boolean().optional(),
 });
 
 export const rolloutSchema = z.object({

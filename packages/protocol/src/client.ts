@@ -4,6 +4,7 @@ import { PatchcastError, isErrorCode } from '@patchcast/core';
 import {
   ROUTES,
   artifactResponse,
+  deviceResultsResponse,
   devicesResponse,
   enrollResponse,
   enrollTokenResponse,
@@ -58,6 +59,11 @@ export class PatchcastClient {
   }
   devices() {
     return this.#call(ROUTES.devices, devicesResponse);
+  }
+  deviceResults(id: string, limit?: number) {
+    const path = ROUTES.deviceResults.replace(':id', encodeURIComponent(id));
+    const query = limit === undefined ? '' : `?limit=${limit}`;
+    return this.#call(`${path}${query}`, deviceResultsResponse);
   }
   putArtifact(sha256: string, body: Uint8Array) {
     return this.#call(ROUTES.artifact.replace(':sha256', sha256), artifactResponse, {

@@ -19,6 +19,8 @@ export interface ApplyFileRequest {
 export interface ApplyFileResult {
   readonly patch: { readonly name: string; readonly version: string };
   readonly outcome: InstallOutcome;
+  /** Installed, and the bundle says the machine must be rebooted (nothing reboots it). */
+  readonly rebootRequired: boolean;
 }
 
 export async function applyBundleFile(request: ApplyFileRequest): Promise<ApplyFileResult> {
@@ -30,7 +32,8 @@ export async function applyBundleFile(request: ApplyFileRequest): Promise<ApplyF
     stateDir: request.stateDir,
     ...(request.env === undefined ? {} : { env: request.env }),
   });
-  return { patch: { name, version }, outcome };
+  const rebootRequired = outcome.status === 'installed' && bundle.manifest.rebootRequired === true;
+  return { patch: { name, version }, outcome, rebootRequired };
 }
 
 /** Reads and fully verifies a bundle file; its size is checked before any byte is read. */

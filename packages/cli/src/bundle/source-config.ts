@@ -1,5 +1,5 @@
 /**
- * patchcast.json: the optional hooks, health check, removals and fixes of a patch source, and
+ * patchcast.json: the optional hooks, health check, removals, fixes and reboot flag of a patch source, and
  * `symlinks`, `probes` and `installer` as the manifest has them (checked by the bundle rules).
  */
 import { readFile } from 'node:fs/promises';
@@ -22,6 +22,7 @@ export interface SourceConfig {
   readonly symlinks?: readonly BundleSymlinkEntry[];
   readonly probes?: BundleProbes;
   readonly installer?: BundleInstaller;
+  readonly rebootRequired?: boolean;
 }
 
 /** Copied as they are into the manifest, whose schema and rules then check them. */
@@ -53,7 +54,7 @@ export function parseSourceConfig(text: string, file = 'patchcast.json'): Source
     const location = jsonErrorLocation(text);
     throw sourceInvalid(`${file} is not valid JSON (at ${location})`, HINT, error);
   }
-  const keys = ['hooks', 'health', 'removals', 'fixes', ...MANIFEST_KEYS];
+  const keys = ['hooks', 'health', 'removals', 'fixes', 'rebootRequired', ...MANIFEST_KEYS];
   return convert(object(json, '', keys, file), file);
 }
 
@@ -66,6 +67,9 @@ function convert(json: Json, file: string): SourceConfig {
       : { health: command(json.health, 'health', DEFAULT_HEALTH_SECONDS, file) }),
     ...(json.removals === undefined ? {} : { removals: strings(json.removals, 'removals', file) }),
     ...(json.fixes === undefined ? {} : { fixes: fixes(json.fixes, file) }),
+    ...(json.rebootRequired === undefined
+      ? {}
+      : { rebootRequired: boolean(json.rebootRequired, 'rebootRequired', file) }),
     ...(Object.fromEntries(
       MANIFEST_KEYS.filter((key) => json[key] !== undefined).map((key) => [key, json[key]]),
     ) as Pick<SourceConfig, (typeof MANIFEST_KEYS)[number]>),
@@ -132,6 +136,11 @@ function object(value: unknown, where: string, keys: readonly string[], file: st
 function strings(value: unknown, where: string, file: string): string[] {
   if (!Array.isArray(value)) fail(file, `${where} must be an array of strings`);
   return (value as unknown[]).map((item, i) => string(item, `${where}[${i}]`, file));
+}
+
+function boolean(value: unknown, where: string, file: string): boolean {
+  if (typeof value !== 'boolean') fail(file, `${where} must be true or false`);
+  return value;
 }
 
 function string(value: unknown, where: string, file: string): string {

@@ -13,7 +13,8 @@ install engine: every hash is checked before the root is touched, a journal is w
 files are backed up, new files are renamed into place, hooks and the health check run, then the
 install commits or rolls back exactly (docs/protocol/bundle.md section 5). No server is needed:
 this is the air-gapped path. Exit status 0 means installed; a rolled-back install exits 1 with
-the error code (HOOK_FAILED, HEALTH_CHECK_FAILED, INSTALL_FAILED, DISK_FULL).
+the error code (HOOK_FAILED, HEALTH_CHECK_FAILED, INSTALL_FAILED, DISK_FULL). When the bundle
+says so, it prints "reboot required" ("rebootRequired": true with --json); it never reboots.
 
 Options:
   --root DIR   the managed root: bundle paths land under it (must exist)
@@ -53,7 +54,7 @@ Examples:
 
 async function install(invocation: Invocation, bundlePath: string, root: string, state: string) {
   const { applyBundleFile } = await import('@patchcast/agent');
-  const { patch, outcome } = await applyBundleFile({
+  const { patch, outcome, rebootRequired } = await applyBundleFile({
     bundlePath,
     root,
     stateDir: state,
@@ -67,13 +68,15 @@ async function install(invocation: Invocation, bundlePath: string, root: string,
   }
   const timings = outcome.timings;
   if (boolFlag(invocation, 'json')) {
-    printJson(invocation, { status: outcome.status, patch, root, timings });
+    printJson(invocation, { status: outcome.status, patch, root, timings, rebootRequired });
     return 0;
   }
   const ms = (value: number) => `${Math.round(value)} ms`;
   invocation.io.out(
     `installed ${ref} into ${root} (stage ${ms(timings.stageMs)}, apply ${ms(timings.applyMs)}, health ${ms(timings.healthMs)})\n`,
   );
+  if (rebootRequired)
+    invocation.io.out(`reboot required: ${ref} takes effect after the machine is rebooted\n`);
   return 0;
 }
 

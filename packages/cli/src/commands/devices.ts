@@ -1,35 +1,104 @@
-import type { Command } from '../command.js';
-import { boolFlag } from '../args.js';
+import { PatchcastError } from '@patchcast/core';
+import type { DeviceResultsResponse } from '@patchcast/protocol';
+import type { Command, Invocation } from '../command.js';
+import { boolFlag, stringFlag } from '../args.js';
 import { CLIENT_HELP, CLIENT_OPTIONS, JSON_OPTION, clientFor, printJson } from '../context.js';
 import { table } from '../table.js';
 
+const PHASES = ['downloadMs', 'verifyMs', 'installMs', 'healthMs', 'totalMs'] as const;
+
 export const devicesCommand: Command = {
   name: 'devices',
-  summary: 'list enrolled devices',
-  usage: 'patchcast devices [--json]',
-  help: `Lists every enrolled device: id, name, online, labels, installed patches.
+  summary: "list enrolled devices, or one device's recent results",
+  usage: 'patchcast devices [--json] | devices show ID [--limit N] [--json]',
+  help: `Lists every enrolled device: id, name, online, labels, installed patches, and "reboot required"
+when an installed patch needs the machine rebooted (the agent never reboots it).
+
+  show ID   the device and its recent results across rollouts, newest first: patch, state,
+            timings (download, verify, install, health, total, in ms), reboot required, and
+            the error code and message of a failed or rolled-back install
 
 Options:
 ${CLIENT_HELP}
-  --json         print {"devices": [...]}`,
-  options: { ...CLIENT_OPTIONS, ...JSON_OPTION },
-  positionals: { min: 0, max: 0 },
+  --limit N      how many results \`show\` lists (1 to 1000, default 50)
+  --json         print {"devices": [...]}, or for \`show\` {"device": {...}, "results": [...]}`,
+  options: { ...CLIENT_OPTIONS, ...JSON_OPTION, limit: { type: 'string' } },
+  positionals: { min: 0, max: 2 },
   async run(invocation) {
-    const result = await clientFor(invocation).devices();
-    if (boolFlag(invocation, 'json')) {
-      printJson(invocation, result);
-      return 0;
+    const [action, id] = invocation.positionals;
+    if (action === undefined) return listDevices(invocation);
+    if (action !== 'show' || id === undefined) {
+      throw new PatchcastError('USAGE', `unknown devices action "${action}"`, {
+        hint: 'use `patchcast devices` or `patchcast devices show ID`',
+      });
     }
-    const rows = result.devices.map((d) => [
-      d.id,
-      d.name,
-      d.online ? 'online' : 'offline',
-      Object.entries(d.labels)
-        .map(([k, v]) => `${k}=${v}`)
-        .join(','),
-      d.inventory.installed.map((p) => `${p.name}@${p.version}`).join(','),
-    ]);
-    invocation.io.out(table(['ID', 'NAME', 'STATE', 'LABELS', 'INSTALLED'], rows));
-    return 0;
+    return showDevice(invocation, id);
   },
 };
+
+async function listDevices(invocation: Invocation): Promise<number> {
+  const result = await clientFor(invocation).devices();
+  if (boolFlag(invocation, 'json')) {
+    printJson(invocation, result);
+    return 0;
+  }
+  const rows = result.devices.map((d) => [
+    d.id,
+    d.name,
+    d.online ? 'online' : 'offline',
+    d.rebootRequired === true ? 'reboot required' : '',
+    Object.entries(d.labels)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(','),
+    d.inventory.installed.map((p) => `${p.name}@${p.version}`).join(','),
+  ]);
+  invocation.io.out(table(['ID', 'NAME', 'STATE', 'REBOOT', 'LABELS', 'INSTALLED'], rows));
+  return 0;
+}
+
+async function showDevice(invocation: Invocation, id: string): Promise<number> {
+  const result = await clientFor(invocation).deviceResults(id, limitFlag(invocation));
+  if (boolFlag(invocation, 'json')) {
+    printJson(invocation, result);
+    return 0;
+  }
+  invocation.io.out(renderDevice(result));
+  return 0;
+}
+
+function limitFlag(invocation: Invocation): number | undefined {
+  const text = stringFlag(invocation, 'limit');
+  if (text === undefined) return undefined;
+  const limit = Number(text);
+  if (!/^\d+$/.test(text) || limit < 1 || limit > 1000) {
+    throw new PatchcastError(
+      'USAGE',
+      `--limit must be a whole number from 1 to 1000, not "${text}"`,
+    );
+  }
+  return limit;
+}
+
+export function renderDevice({ device, results }: DeviceResultsResponse): string {
+  const head = [
+    `device ${device.id} (${device.name}): ${device.online ? 'online' : 'offline'}` +
+      `${device.rebootRequired === true ? ', reboot required' : ''}`,
+    `last seen ${device.lastSeenAt ?? 'never'}; ${results.length} recent result(s)`,
+    '',
+  ];
+  const rows = results.map((r) => [
+    r.updatedAt.slice(0, 19).replace('T', ' '),
+    r.rolloutId,
+    `${r.patch.name}@${r.patch.version}`,
+    r.state,
+    ...PHASES.map((p) => {
+      const ms = r.timings?.[p];
+      return ms === undefined ? '-' : String(Math.round(ms));
+    }),
+    r.rebootRequired ? 'reboot required' : '',
+    r.error === null ? '' : `${r.error.code}: ${r.error.message}`.slice(0, 100),
+  ]);
+  const headers = ['UPDATED', 'ROLLOUT', 'PATCH', 'STATE', 'DOWNLOAD', 'VERIFY', 'INSTALL'];
+  headers.push('HEALTH', 'TOTAL', 'REBOOT', 'ERROR');
+  return `${head.join('\n')}${table(headers, rows)}`;
+}

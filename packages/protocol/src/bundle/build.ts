@@ -33,6 +33,8 @@ export interface BundleInput {
   readonly symlinks?: readonly BundleSymlinkEntry[] | undefined;
   readonly installer?: BundleInstaller | undefined;
   readonly probes?: BundleProbes | undefined;
+  /** The machine must be rebooted for the patch to take effect (the agent never reboots it). */
+  readonly rebootRequired?: boolean | undefined;
 }
 
 /** The validated manifest of `input`: files and removals sorted, hashes and sizes computed. */
@@ -56,6 +58,7 @@ export function buildManifest(input: BundleInput, limits?: Partial<BundleLimits>
       : { symlinks: [...input.symlinks].sort((a, b) => compare(a.path, b.path)) }),
     ...(input.installer === undefined ? {} : { installer: input.installer }),
     ...(input.probes === undefined ? {} : { probes: input.probes }),
+    ...(input.rebootRequired === true ? { rebootRequired: true as const } : {}),
     hooks: input.hooks,
     health: input.health,
     fixes: input.fixes,

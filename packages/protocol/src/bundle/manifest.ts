@@ -129,6 +129,8 @@ export const bundleManifestSchema = z
     health: commandSpec.optional(),
     probes: probes.optional(),
     fixes: z.array(fix).max(10_000).readonly().optional(),
+    /** The machine needs a reboot for the patch to take effect; absent means it does not. */
+    rebootRequired: z.literal(true).optional(),
   })
   .readonly();
 

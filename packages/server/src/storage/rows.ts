@@ -31,6 +31,8 @@ export interface AssignmentRow {
   error_code: string | null;
   error_message: string | null;
   updated_at: string;
+  /** Absent before the reboot-required migration; 0/1 in SQLite, a boolean in PostgreSQL. */
+  reboot_required?: number | boolean;
 }
 
 export function toDevice(row: DeviceRow): DeviceRecord {
@@ -67,5 +69,6 @@ export function toAssignment(row: AssignmentRow): AssignmentRecord {
     error:
       row.error_code === null ? null : { code: row.error_code, message: row.error_message ?? '' },
     updatedAt: row.updated_at,
+    rebootRequired: row.state === 'installed' && Boolean(row.reboot_required),
   };
 }

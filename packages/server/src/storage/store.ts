@@ -6,6 +6,7 @@
 import type { LeaseStore } from './lease-store.js';
 import type { RolloutEngineStore } from './rollout-engine-store.js';
 import type { VulnStore } from './vuln-store.js';
+import type { DeviceResultsStore } from './device-results-store.js';
 import type {
   DeviceSelector,
   DeviceState,
@@ -77,6 +78,8 @@ export interface AssignmentRecord {
   readonly state: DeviceState;
   readonly error: { readonly code: string; readonly message: string } | null;
   readonly updatedAt: string;
+  /** Installed, and the patch needs a reboot (absent from adapters that predate the flag). */
+  readonly rebootRequired?: boolean;
 }
 
 export interface ReportInput {
@@ -87,6 +90,8 @@ export interface ReportInput {
   readonly error: { readonly code: string; readonly message: string } | null;
   readonly timings: Readonly<Record<string, number>> | null;
   readonly at: string;
+  /** An `installed` report whose bundle needs a reboot; kept on the assignment. */
+  readonly rebootRequired?: boolean;
 }
 
 export type ReportOutcome = 'applied' | 'duplicate' | 'stale' | 'unknown-assignment';
@@ -131,6 +136,7 @@ export interface Store {
   readonly leases: LeaseStore;
   readonly vulns: VulnStore;
   readonly rolloutEngine: RolloutEngineStore;
+  readonly deviceResults: DeviceResultsStore;
   close(): Promise<void>;
 
   getSetting(key: string): Promise<string | undefined>;

@@ -4,9 +4,10 @@ import {
   AGENT_CHANNEL_PATH,
   ROUTES,
   createEnrollTokenRequest,
+  deviceResultsQuery,
   enrollRequest,
 } from '@patchcast/protocol';
-import type { Device } from '@patchcast/protocol';
+import type { Device, DeviceResultsResponse } from '@patchcast/protocol';
 import type { AppDeps } from '../../app-deps.js';
 import type { DeviceRecord } from '../../storage/store.js';
 import { requireRole } from '../auth/require-role.js';
@@ -15,6 +16,7 @@ import type { AgentGateway } from './agent-gateway.js';
 import { randomToken } from '@patchcast/core';
 
 const DEFAULT_ENROLL_TTL_SECONDS = 24 * 3600;
+const DEFAULT_RESULTS = 50;
 
 const WHY: Record<string, string> = {
   unknown: 'the enrollment token is not known',
@@ -81,16 +83,42 @@ export function deviceRoutes(app: FastifyInstance, deps: AppDeps, gateway: Agent
   });
 
   app.get(ROUTES.devices, { preHandler: requireRole(store, 'viewer') }, async () => {
-    const devices = await store.listDevices();
-    return { devices: devices.map((d): Device => view(d, gateway.isOnline(d.id))) };
+    const [devices, reboot] = await Promise.all([
+      store.listDevices(),
+      store.deviceResults.awaitingReboot(),
+    ]);
+    const awaiting = new Set(reboot);
+    return {
+      devices: devices.map((d): Device => view(d, gateway.isOnline(d.id), awaiting.has(d.id))),
+    };
   });
+
+  app.get<{ Params: { id: string } }>(
+    ROUTES.deviceResults,
+    { preHandler: requireRole(store, 'viewer') },
+    async (request): Promise<DeviceResultsResponse> => {
+      const { limit } = deviceResultsQuery.parse(request.query ?? {});
+      const device = await store.getDevice(request.params.id);
+      if (device === undefined) {
+        throw new PatchcastError('NOT_FOUND', `no device ${request.params.id}`, {
+          hint: 'list devices with `patchcast devices`',
+        });
+      }
+      const results = await store.deviceResults.recent(device.id, limit ?? DEFAULT_RESULTS);
+      const rebootRequired = results.some((r) => r.rebootRequired);
+      return {
+        device: view(device, gateway.isOnline(device.id), rebootRequired),
+        results,
+      };
+    },
+  );
 
   app.get(AGENT_CHANNEL_PATH, { websocket: true }, (socket, request) => {
     gateway.accept(socket, request.headers.host ?? '');
   });
 }
 
-function view(d: DeviceRecord, online: boolean): Device {
+function view(d: DeviceRecord, online: boolean, rebootRequired: boolean): Device {
   return {
     id: d.id,
     name: d.name,
@@ -99,5 +127,6 @@ function view(d: DeviceRecord, online: boolean): Device {
     enrolledAt: d.enrolledAt,
     lastSeenAt: d.lastSeenAt,
     inventory: d.inventory,
+    rebootRequired,
   };
 }

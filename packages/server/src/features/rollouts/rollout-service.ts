@@ -126,6 +126,7 @@ export class RolloutService {
       error: report.error ?? null,
       timings: report.timings ?? null,
       at,
+      rebootRequired: report.rebootRequired === true,
     };
     if (this.driver.has(report.rolloutId)) return this.planned.report(input, report);
     if (await store.rolloutEngine.planned(report.rolloutId))
@@ -179,6 +180,7 @@ export class RolloutService {
       state: a.state,
       error: a.error,
       updatedAt: a.updatedAt,
+      rebootRequired: a.rebootRequired === true,
     }));
     devices.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
     return { ...summary(rollout, devices), devices };

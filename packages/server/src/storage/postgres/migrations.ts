@@ -83,4 +83,9 @@ export const PG_MIGRATIONS: readonly string[] = [
     name TEXT COLLATE "C" PRIMARY KEY, holder TEXT NOT NULL, token BIGINT NOT NULL,
     expires_at TEXT COLLATE "C" NOT NULL);
   `,
+  // reboot required and results per device (storage/device-results-store.ts)
+  `
+  ALTER TABLE assignments ADD COLUMN reboot_required BOOLEAN NOT NULL DEFAULT FALSE;
+  CREATE INDEX assignments_by_device_time ON assignments(device_id, updated_at);
+  `,
 ];

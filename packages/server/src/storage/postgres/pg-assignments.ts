@@ -130,9 +130,18 @@ export class PgAssignments implements AssignmentsPart {
       if (current === undefined) return 'unknown-assignment';
       if (!isForward(current.state, r.state)) return 'stale';
       await tx.run(
-        `UPDATE assignments SET state = $1, error_code = $2, error_message = $3, updated_at = $4
+        `UPDATE assignments SET state = $1, error_code = $2, error_message = $3, updated_at = $4,
+           reboot_required = $7
          WHERE rollout_id = $5 AND device_id = $6`,
-        [r.state, r.error?.code ?? null, r.error?.message ?? null, r.at, r.rolloutId, r.deviceId],
+        [
+          r.state,
+          r.error?.code ?? null,
+          r.error?.message ?? null,
+          r.at,
+          r.rolloutId,
+          r.deviceId,
+          r.state === 'installed' && r.rebootRequired === true,
+        ],
       );
       return 'applied';
     });

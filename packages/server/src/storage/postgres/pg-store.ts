@@ -34,6 +34,7 @@ import { PgLogStore } from './pg-log-store.js';
 import { PgLeaseStore } from './pg-lease-store.js';
 import { PgVulnStore } from './pg-vuln-store.js';
 import { PgRolloutEngineStore } from './pg-rollout-engine-store.js';
+import { PgDeviceResultsStore } from './pg-device-results-store.js';
 
 export interface PgStoreOptions {
   /** postgres://USER:PASSWORD@HOST:PORT/DATABASE */
@@ -56,6 +57,7 @@ export class PgStore implements Store {
   readonly leases: PgLeaseStore;
   readonly vulns: PgVulnStore;
   readonly rolloutEngine: PgRolloutEngineStore;
+  readonly deviceResults: PgDeviceResultsStore;
   readonly #db: PgDb;
   readonly #identity: PgIdentity;
   readonly #repository: PgRepository;
@@ -67,6 +69,7 @@ export class PgStore implements Store {
     this.leases = new PgLeaseStore(db);
     this.vulns = new PgVulnStore(db);
     this.rolloutEngine = new PgRolloutEngineStore(db);
+    this.deviceResults = new PgDeviceResultsStore(db);
     this.#identity = new PgIdentity(db);
     this.#repository = new PgRepository(db);
     this.#assignments = new PgAssignments(db);

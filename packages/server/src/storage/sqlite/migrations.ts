@@ -76,4 +76,9 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (device_id, key, first_seen_at));
   CREATE UNIQUE INDEX vuln_findings_open ON vuln_findings(device_id, key) WHERE closed_at IS NULL;
   `,
+  // reboot required and results per device (storage/device-results-store.ts)
+  `
+  ALTER TABLE assignments ADD COLUMN reboot_required INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX assignments_by_device_time ON assignments(device_id, updated_at);
+  `,
 ];

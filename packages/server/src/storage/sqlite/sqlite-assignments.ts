@@ -146,11 +146,12 @@ export class SqliteAssignments implements AssignmentsPart {
         if (current === undefined) return 'unknown-assignment';
         if (!isForward(current.state, r.state)) return 'stale';
         this.#q.run(
-          'UPDATE assignments SET state = ?, error_code = ?, error_message = ?, updated_at = ? WHERE rollout_id = ? AND device_id = ?',
+          'UPDATE assignments SET state = ?, error_code = ?, error_message = ?, updated_at = ?, reboot_required = ? WHERE rollout_id = ? AND device_id = ?',
           r.state,
           r.error?.code ?? null,
           r.error?.message ?? null,
           r.at,
+          r.state === 'installed' && r.rebootRequired === true ? 1 : 0,
           r.rolloutId,
           r.deviceId,
         );

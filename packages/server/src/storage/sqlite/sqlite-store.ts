@@ -23,6 +23,7 @@ import { SqliteSql, settle } from './sqlite-sql.js';
 import { SqliteIdentity } from './sqlite-identity.js';
 import { SqliteRepository } from './sqlite-repository.js';
 import { SqliteAssignments } from './sqlite-assignments.js';
+import { SqliteDeviceResultsStore } from './sqlite-device-results-store.js';
 
 /**
  * The embedded default: one SQLite file (WAL), synchronous calls behind the async Store port.
@@ -35,6 +36,7 @@ export class SqliteStore implements Store {
   readonly leases: SqliteLeaseStore;
   readonly vulns: SqliteVulnStore;
   readonly rolloutEngine: SqliteRolloutEngineStore;
+  readonly deviceResults: SqliteDeviceResultsStore;
   readonly #db: Database.Database;
   readonly #identity: SqliteIdentity;
   readonly #repository: SqliteRepository;
@@ -55,6 +57,7 @@ export class SqliteStore implements Store {
     this.#assignments = new SqliteAssignments(sql);
     this.vulns = new SqliteVulnStore(this.#db);
     this.rolloutEngine = new SqliteRolloutEngineStore(this.#db);
+    this.deviceResults = new SqliteDeviceResultsStore(this.#db);
   }
   #migrate(): void {
     const applied = this.#db.pragma('user_version', { simple: true }) as number;

@@ -1,0 +1,51 @@
+/**
+ * What each device did with each rollout: the assignment's state and error, the timings of its
+ * latest report, and whether the installed patch needs a reboot. A read-only view of the
+ * assignments and reports that `applyReport` writes.
+ */
+import type { DeviceState, PatchRef } from '@patchcast/protocol';
+
+export interface DeviceResultRecord {
+  readonly rolloutId: string;
+  readonly patch: PatchRef;
+  readonly state: DeviceState;
+  readonly error: { readonly code: string; readonly message: string } | null;
+  /** The timings of the device's latest report that had any (download, install, health...). */
+  readonly timings: Readonly<Record<string, number>> | null;
+  /** Installed, and the bundle says the machine must be rebooted (the agent never does it). */
+  readonly rebootRequired: boolean;
+  readonly updatedAt: string;
+}
+
+export interface DeviceResultsStore {
+  /** The device's assignments, most recently updated first, at most `limit`. */
+  recent(deviceId: string, limit: number): Promise<DeviceResultRecord[]>;
+  /** Ids of devices holding an installed patch that needs a reboot, sorted. */
+  awaitingReboot(): Promise<string[]>;
+}
+
+/** The row both SQL adapters select; `reboot_required` is 0/1 in SQLite, a boolean in PostgreSQL. */
+export interface DeviceResultRow {
+  rollout_id: string;
+  name: string;
+  version: string;
+  state: DeviceState;
+  error_code: string | null;
+  error_message: string | null;
+  timings: string | null;
+  reboot_required: number | boolean;
+  updated_at: string;
+}
+
+export function toDeviceResult(row: DeviceResultRow): DeviceResultRecord {
+  return {
+    rolloutId: row.rollout_id,
+    patch: { name: row.name, version: row.version },
+    state: row.state,
+    error:
+      row.error_code === null ? null : { code: row.error_code, message: row.error_message ?? '' },
+    timings: row.timings === null ? null : (JSON.parse(row.timings) as Record<string, number>),
+    rebootRequired: row.state === 'installed' && Boolean(row.reboot_required),
+    updatedAt: row.updated_at,
+  };
+}

@@ -1,0 +1,47 @@
+/** The SQLite half of storage/device-results-store.ts. */
+import type Database from 'better-sqlite3';
+import { toDeviceResult } from '../device-results-store.js';
+import type {
+  DeviceResultRecord,
+  DeviceResultRow,
+  DeviceResultsStore,
+} from '../device-results-store.js';
+import { settle } from './sqlite-sql.js';
+
+export class SqliteDeviceResultsStore implements DeviceResultsStore {
+  readonly #db: Database.Database;
+
+  constructor(db: Database.Database) {
+    this.#db = db;
+  }
+
+  recent(deviceId: string, limit: number): Promise<DeviceResultRecord[]> {
+    return settle(() => {
+      const rows = this.#db
+        .prepare(
+          `SELECT a.rollout_id, r.name, r.version, a.state, a.error_code, a.error_message,
+             a.reboot_required, a.updated_at,
+             (SELECT p.timings FROM reports p
+              WHERE p.rollout_id = a.rollout_id AND p.device_id = a.device_id
+                AND p.timings IS NOT NULL
+              ORDER BY p.at DESC LIMIT 1) AS timings
+           FROM assignments a JOIN rollouts r ON r.id = a.rollout_id
+           WHERE a.device_id = ? ORDER BY a.updated_at DESC, a.rollout_id LIMIT ?`,
+        )
+        .all(deviceId, limit) as DeviceResultRow[];
+      return rows.map(toDeviceResult);
+    });
+  }
+
+  awaitingReboot(): Promise<string[]> {
+    return settle(() => {
+      const rows = this.#db
+        .prepare(
+          `SELECT DISTINCT device_id FROM assignments
+           WHERE state = 'installed' AND reboot_required = 1 ORDER BY device_id`,
+        )
+        .all() as { device_id: string }[];
+      return rows.map((row) => row.device_id);
+    });
+  }
+}

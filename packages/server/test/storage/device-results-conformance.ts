@@ -1,0 +1,155 @@
+/**
+ * The conformance suite of `Store.deviceResults` and of the reboot flag `applyReport` keeps:
+ * written against the Store interface only, run over every adapter by device-results.test.ts.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { DeviceState } from '@patchcast/protocol';
+import type { DeviceRecord, ReportInput, RolloutRecord, Store } from '../../src/storage/store.js';
+
+const T0 = '2026-01-01T00:00:00.000Z';
+const at = (minute: number) => `2026-01-01T00:${String(minute).padStart(2, '0')}:00.000Z`;
+
+function device(id: string): DeviceRecord {
+  return {
+    id,
+    name: `name-${id}`,
+    publicKey: id.padEnd(64, '0').slice(0, 64),
+    labels: {},
+    inventory: { hostname: 'h', os: 'linux', arch: 'x64', agentVersion: '1', installed: [] },
+    enrolledAt: T0,
+    lastSeenAt: null,
+    lastTimestampVersion: 0,
+  };
+}
+
+function rollout(id: string, name: string): RolloutRecord {
+  return {
+    id,
+    patch: { name, version: '1' },
+    targetPath: `${name}/1/bundle.tar`,
+    selector: { all: true },
+    state: 'in-progress',
+    createdAt: T0,
+    createdBy: 'test',
+    completedAt: null,
+  };
+}
+
+function report(
+  id: string,
+  rolloutId: string,
+  deviceId: string,
+  state: DeviceState,
+  minute: number,
+  extra: Partial<ReportInput> = {},
+): ReportInput {
+  return {
+    reportId: id,
+    rolloutId,
+    deviceId,
+    state,
+    error: null,
+    timings: null,
+    at: at(minute),
+    ...extra,
+  };
+}
+
+async function fleet(store: Store): Promise<void> {
+  for (const id of ['dev_a', 'dev_b']) await store.createDevice(device(id));
+  await store.createRollout(rollout('ro_1', 'kernel'), ['dev_a', 'dev_b']);
+  await store.createRollout(rollout('ro_2', 'openssl'), ['dev_a']);
+  await store.createRollout(rollout('ro_3', 'broken'), ['dev_a']);
+}
+
+export function deviceResultsConformance(name: string, makeStore: () => Promise<Store>): void {
+  const withStore = (body: (store: Store) => Promise<void>) => async () => {
+    const store = await makeStore();
+    try {
+      await body(store);
+    } finally {
+      await store.close();
+    }
+  };
+
+  describe(`DeviceResultsStore conformance: ${name}`, () => {
+    test(
+      'results of one device: newest first, with the latest timings, error and reboot flag',
+      withStore(async (store) => {
+        await fleet(store);
+        const timings = { downloadMs: 12, installMs: 34, healthMs: 5, totalMs: 60 };
+        await store.applyReport(report('r1', 'ro_1', 'dev_a', 'downloading', 1));
+        await store.applyReport(
+          report('r2', 'ro_1', 'dev_a', 'installed', 2, { timings, rebootRequired: true }),
+        );
+        await store.applyReport(report('r3', 'ro_2', 'dev_a', 'installed', 3, { timings: {} }));
+        const error = { code: 'HEALTH_CHECK_FAILED', message: 'probe "api" failed' };
+        await store.applyReport(
+          report('r4', 'ro_3', 'dev_a', 'rolled-back', 4, { error, rebootRequired: true }),
+        );
+        await store.applyReport(report('r5', 'ro_1', 'dev_b', 'installed', 5));
+        const results = await store.deviceResults.recent('dev_a', 10);
+        assert.deepEqual(results, [
+          {
+            rolloutId: 'ro_3',
+            patch: { name: 'broken', version: '1' },
+            state: 'rolled-back',
+            error,
+            timings: null,
+            rebootRequired: false,
+            updatedAt: at(4),
+          },
+          {
+            rolloutId: 'ro_2',
+            patch: { name: 'openssl', version: '1' },
+            state: 'installed',
+            error: null,
+            timings: {},
+            rebootRequired: false,
+            updatedAt: at(3),
+          },
+          {
+            rolloutId: 'ro_1',
+            patch: { name: 'kernel', version: '1' },
+            state: 'installed',
+            error: null,
+            timings,
+            rebootRequired: true,
+            updatedAt: at(2),
+          },
+        ]);
+        assert.deepEqual(
+          (await store.deviceResults.recent('dev_a', 2)).map((r) => r.rolloutId),
+          ['ro_3', 'ro_2'],
+        );
+        assert.deepEqual(await store.deviceResults.recent('dev_unknown', 10), []);
+      }),
+    );
+
+    test(
+      'a device awaits a reboot once an installed report says so; assignments carry the flag',
+      withStore(async (store) => {
+        await fleet(store);
+        assert.deepEqual(await store.deviceResults.awaitingReboot(), []);
+        await store.applyReport(
+          report('r1', 'ro_1', 'dev_b', 'installing', 1, { rebootRequired: true }),
+        );
+        assert.deepEqual(await store.deviceResults.awaitingReboot(), [], 'not installed yet');
+        await store.applyReport(
+          report('r2', 'ro_1', 'dev_b', 'installed', 2, { rebootRequired: true }),
+        );
+        await store.applyReport(report('r3', 'ro_1', 'dev_a', 'installed', 3));
+        assert.deepEqual(await store.deviceResults.awaitingReboot(), ['dev_b']);
+        const flags = (await store.assignments('ro_1')).map((a) => [a.deviceId, a.rebootRequired]);
+        assert.deepEqual(flags, [
+          ['dev_a', false],
+          ['dev_b', true],
+        ]);
+        const resent = report('r2', 'ro_1', 'dev_b', 'installed', 2, { rebootRequired: false });
+        assert.equal(await store.applyReport(resent), 'duplicate');
+        assert.deepEqual(await store.deviceResults.awaitingReboot(), ['dev_b'], 'kept');
+      }),
+    );
+  });
+}
