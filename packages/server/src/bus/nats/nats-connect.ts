@@ -58,14 +58,16 @@ export async function ensureStream(
     max_bytes: limits.maxBytes,
     duplicate_window: nanos(limits.duplicateWindowSeconds * 1000),
   };
+  const existing = await jsm.streams.info(stream).catch(() => undefined);
+  if (existing !== undefined) {
+    // an existing stream is used as it is: operators may have raised its limits or replicas
+    if (existing.config.subjects.includes(`${subjectPrefix}.>`)) return jsm;
+    throw unavailable(url, `stream ${stream} exists without the subjects ${subjectPrefix}.>`);
+  }
   try {
     await jsm.streams.add(config);
-  } catch {
-    try {
-      await jsm.streams.update(stream, config);
-    } catch (error) {
-      throw unavailable(url, `cannot create or update stream ${stream}: ${describe(error)}`, error);
-    }
+  } catch (error) {
+    throw unavailable(url, `cannot create stream ${stream}: ${describe(error)}`, error);
   }
   return jsm;
 }
