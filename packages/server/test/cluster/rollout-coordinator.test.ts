@@ -159,10 +159,15 @@ describe('rollout leases across two nodes', () => {
       now().toISOString(),
     );
     assert.equal(late, false);
+    const leaseLost = (e: unknown) => e instanceof PatchcastError && e.code === 'LEASE_LOST';
     await assert.rejects(
       a.cluster.store.setRolloutState('ro_1', 'completed', now().toISOString()),
-      (e) => e instanceof PatchcastError && e.code === 'LEASE_LOST',
+      leaseLost,
     );
+    const engine = a.cluster.store.rolloutEngine;
+    await assert.rejects(engine.save('ro_1', { snapshot: '{}', inputSeq: 0 }, []), leaseLost);
+    await assert.rejects(engine.appendInput('ro_1', '{"type":"tick","at":0}'), leaseLost);
+    assert.equal((await a.store.getRollout('ro_1'))?.state, 'in-progress', 'nothing was written');
 
     // d2 reports on node a; the announcement reaches node b, which completes the rollout once
     assert.equal(await a.store.applyReport(report('d2', 'r2')), 'applied');
