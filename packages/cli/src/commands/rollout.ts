@@ -47,7 +47,9 @@ export const rolloutCommand: Command = {
   list                                    every rollout, newest first
   approve ID [--wave N]                   open the approval gate of the pending wave (or wave N)
   pause ID | resume ID | abort ID         stop, continue or end a planned rollout
-  rollback ID                             roll back every device the rollout patched
+  rollback ID                             roll back every device the rollout patched, also
+                                          after it completed or was aborted (a bad patch
+                                          found later); devices end rolled-back, as does it
         an action the rollout's state does not allow is refused (ROLLOUT_TRANSITION_REFUSED)
         with the state it is in and the actions allowed now
 ${REHEARSE_HELP}

@@ -132,7 +132,7 @@ export class PlannedRollouts {
    * leaves a journaled input that the next rollback replays with it (the second is refused).
    */
   async #reopen(rollout: RolloutRecord, action: RolloutAction, input: EngineInput) {
-    const { store, clustered } = this.#deps;
+    const { store } = this.#deps;
     const allowed = (await this.#stored(rollout.id)).allowedOperatorInputs();
     if (action !== 'rollback' || !allowed.includes('rollback'))
       throw refused(rollout.id, rollout.state, `${action} is not allowed once it has ended`, [
@@ -140,8 +140,9 @@ export class PlannedRollouts {
       ]);
     await store.rolloutEngine.appendInput(rollout.id, JSON.stringify(input));
     const reopened = await store.rolloutEngine.reopen(rollout.id);
-    // Clustered, the coordinator claims the reopened rollout like any in-progress one.
-    if (reopened && clustered !== true) await this.#driver.start(rollout.id);
+    // Clustered, journaling took the rollout's lease here (fenced store), so this node drives
+    // it; should another node hold it instead, the coordinator stops this driver on its tick.
+    if (reopened) await this.#driver.start(rollout.id);
   }
 
   async #require(rolloutId: string): Promise<RolloutRecord> {
