@@ -18,6 +18,8 @@ import { enrollAtAny, followingLogOps, followingRepository, resolveServers } fro
 import { recoverTransactions } from './install/index.js';
 import { LogChecker } from './log/log-checker.js';
 import { loadMaintenanceGate } from './maintenance.js';
+import { resolvePolicy } from './policy.js';
+import { targetDownloads } from './download-target.js';
 
 export interface AgentConfig {
   readonly dataDir: string;
@@ -36,6 +38,8 @@ export interface AgentConfig {
   readonly log?: (line: string) => void;
   readonly backoff?: { readonly baseMs: number; readonly maxMs: number };
   readonly retryDelayMs?: number;
+  /** `--max-download-rate`: a bandwidth cap such as `5M`, kept in `<data>/policy.json`. */
+  readonly maxDownloadRate?: string | undefined;
 }
 
 export interface RunningAgent {
@@ -50,6 +54,7 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
   const rootDir = resolve(config.rootDir);
   const log = config.log ?? (() => undefined);
   await prepareDirs(dataDir, rootDir);
+  const policy = await resolvePolicy(dataDir, { maxDownloadRate: config.maxDownloadRate });
   const recovery = await recoverTransactions(rootDir, join(dataDir, 'install'));
   if (recovery.recovered > 0)
     log(`recovered ${recovery.recovered} interrupted install(s): ${recovery.action}`);
@@ -67,7 +72,13 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
   });
   await logChecker.load();
   const updater = new Updater({
-    repository: followingRepository(() => live.server),
+    repository: targetDownloads({
+      base: followingRepository(() => live.server),
+      server: () => live.server,
+      dataDir,
+      maxBytesPerSecond: policy.maxDownloadBytesPerSecond,
+      log,
+    }),
     store: fileTrustStore(dataDir),
     now: () => new Date(),
     requirePq: config.requirePq,

@@ -2,7 +2,8 @@
  * Resumable HTTP downloads into a file. After a dropped connection or a transient server error,
  * the next attempt (jittered exponential backoff) asks for the rest with `Range: bytes=N-` when
  * the server advertised `Accept-Ranges: bytes`, and starts over when it answers 200 instead.
- * Nothing is ever read past `maxLength`, the length that signed metadata allows.
+ * Nothing is ever read past `maxLength`, the length that signed metadata allows. With `resume`,
+ * a partial file left by an earlier run is continued the same way (docs/protocol/bundle.md §8).
  */
 import { open, rm } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
@@ -18,8 +19,13 @@ export interface DownloadOptions {
   readonly baseDelayMs?: number;
   /** Limit for one request (default 60 s). */
   readonly timeoutMs?: number;
-  /** Optional bandwidth cap. */
+  /** Optional bandwidth cap in bytes per second (absent or 0: none). */
   readonly maxBytesPerSecond?: number;
+  /**
+   * Continue a partial `dest` left by an earlier run (an agent restart) with `Range: bytes=N-`,
+   * and keep what was received when this run fails; the caller checks the whole file's hash.
+   */
+  readonly resume?: boolean;
   readonly log?: (line: string) => void;
 }
 
@@ -32,28 +38,63 @@ export interface DownloadResult {
 /** Thrown by one attempt for a failure worth retrying. */
 class Transient extends Error {}
 
-/** Downloads `url` into `dest` (created or truncated). Null when the server has no such file. */
+/**
+ * Downloads `url` into `dest` (created or truncated; with `resume`, continued). Null when the
+ * server has no such file.
+ */
 export async function downloadToFile(
   url: string,
   dest: string,
   options: DownloadOptions,
 ): Promise<DownloadResult | null> {
-  const handle = await open(dest, 'w', 0o600);
+  const handle = await openDest(dest, options.resume === true);
   let done = false;
+  let keep = false;
   try {
-    const result = await attemptAll(url, handle, options);
+    const state = await initialProgress(handle, options);
+    if (state.have === options.maxLength) return { length: state.have, requests: 0 };
+    const result = await attemptAll(url, handle, state, options);
     if (result !== null) await handle.sync();
     done = result !== null;
+    keep = options.resume === true && result !== null;
     return result;
+  } catch (error) {
+    keep = options.resume === true && !(error instanceof SecurityError);
+    throw error;
   } finally {
     await handle.close();
-    if (!done) await rm(dest, { force: true });
+    if (!done && !keep) await rm(dest, { force: true });
   }
 }
 
-async function attemptAll(url: string, handle: FileHandle, options: DownloadOptions) {
+async function openDest(dest: string, resume: boolean): Promise<FileHandle> {
+  if (!resume) return open(dest, 'w', 0o600);
+  try {
+    return await open(dest, 'r+');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    return open(dest, 'w', 0o600);
+  }
+}
+
+/** A partial file longer than the signed length cannot be a prefix of it: start over. */
+async function initialProgress(handle: FileHandle, options: DownloadOptions): Promise<Progress> {
+  const have = options.resume === true ? (await handle.stat()).size : 0;
+  if (have > options.maxLength) {
+    await handle.truncate(0);
+    return { have: 0, resumable: false };
+  }
+  if (have > 0) options.log?.(`resuming a partial download at byte ${have}`);
+  return { have, resumable: have > 0 };
+}
+
+async function attemptAll(
+  url: string,
+  handle: FileHandle,
+  state: Progress,
+  options: DownloadOptions,
+) {
   const attempts = options.attempts ?? 5;
-  const state: Progress = { have: 0, resumable: false };
   for (let request = 1; ; request++) {
     try {
       const finished = await attemptOnce(url, handle, state, options);

@@ -8,7 +8,7 @@ export const agentCommand: Command = {
   name: 'agent',
   summary: 'run an endpoint agent: enroll once, then install verified patches as they are pushed',
   usage:
-    'patchcast agent --data DIR [--server URL[,URL...] --enroll TOKEN] [--root DIR] [--name NAME] [--label k=v]... [--log-key KEY]',
+    'patchcast agent --data DIR [--server URL[,URL...] --enroll TOKEN] [--root DIR] [--name NAME] [--label k=v]... [--log-key KEY] [--max-download-rate RATE]',
   help: `Enrolls with a single-use token the first time (making its own Ed25519 device key), then holds a
 live WebSocket to the server, authenticated by that key. On a notice it refreshes and verifies the TUF
 metadata, downloads the bundle, checks its hash and the log's proof of its publication, installs it
@@ -28,7 +28,11 @@ Options:
                         trust the server's /log/key once)
   --require-pq on|off   refuse metadata of any role without ML-DSA-65 keys and signatures, so a
                         repository cannot downgrade to classical signatures (default: on when
-                        the trusted root gives every role ML-DSA-65 keys, else off)`,
+                        the trusted root gives every role ML-DSA-65 keys, else off)
+  --max-download-rate RATE
+                        cap patch downloads at RATE bytes per second, with an optional binary
+                        suffix (5M = 5 MiB/s); 0 or off removes the cap. Kept in DIR/policy.json
+                        for later starts without the flag`,
   options: {
     data: { type: 'string' },
     server: { type: 'string', multiple: true },
@@ -39,6 +43,7 @@ Options:
     'trusted-root': { type: 'string' },
     'log-key': { type: 'string' },
     'require-pq': { type: 'string' },
+    'max-download-rate': { type: 'string' },
   },
   positionals: { min: 0, max: 0 },
   async run(invocation) {
@@ -60,6 +65,7 @@ Options:
       trustedRootFile: stringFlag(invocation, 'trusted-root'),
       logKey: stringFlag(invocation, 'log-key'),
       requirePq: requirePqFlag(stringFlag(invocation, 'require-pq')),
+      maxDownloadRate: stringFlag(invocation, 'max-download-rate'),
       log: (line) => err(`${new Date().toISOString()} agent: ${line}\n`),
     });
     err(`agent ${agent.deviceId} running; Ctrl-C to stop\n`);
