@@ -275,8 +275,7 @@ export class RepositoryService {
     before: readonly LogEventInput[] = [],
   ): Promise<void> {
     const at = this.#deps.now().toISOString();
-    const topLevel = records.filter((r) => !r.role.startsWith('delegated:')); // the log's roles
-    await appendAll(this.#deps.log, [...before, ...topLevel.map((r) => metadataSigned(r, at))]);
+    await appendAll(this.#deps.log, [...before, ...records.map((r) => metadataSigned(r, at))]);
   }
 
   #isDue(bytes: Uint8Array, role: 'snapshot' | 'timestamp', validity: number): boolean {
