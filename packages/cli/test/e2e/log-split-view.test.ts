@@ -29,7 +29,10 @@ test('a server that swaps its log key or rewrites its history is refused, and th
     const original = await readFile(join(dataDir, 'keys/log.key'), 'utf8');
     const swapped = generateNoteKeys(parseVerifierKey(log.key).name);
     await writeFile(join(dataDir, 'keys/log.key'), `${swapped.signerKey}\n`, { mode: 0o600 });
-    editDatabase(dataDir, (db) => db.exec('DELETE FROM log_checkpoints'));
+    // It also rewrites the key set recorded at the first start, which would refuse the new key.
+    editDatabase(dataDir, (db) =>
+      db.exec("DELETE FROM log_checkpoints; DELETE FROM settings WHERE key = 'keyset'"),
+    );
     server = await restartServer(h, server, dataDir);
     await publishFile(h, 'app', '2');
     const refused = await rollOut(h, 'app@2');
@@ -41,7 +44,9 @@ test('a server that swaps its log key or rewrites its history is refused, and th
     await server.stop('SIGTERM');
     await writeFile(join(dataDir, 'keys/log.key'), original, { mode: 0o600 });
     editDatabase(dataDir, (db) =>
-      db.exec('DELETE FROM log_entries; DELETE FROM log_leaf_hashes; DELETE FROM log_checkpoints'),
+      db.exec(
+        "DELETE FROM log_entries; DELETE FROM log_leaf_hashes; DELETE FROM log_checkpoints; DELETE FROM settings WHERE key = 'keyset'",
+      ),
     );
     server = await restartServer(h, server, dataDir);
     const split = await eventually(async () => {
