@@ -85,6 +85,7 @@ function deviceRows(progress: RolloutProgress): string[][] {
       const ms = d.timings?.[p];
       return ms === undefined ? '-' : String(Math.round(ms));
     }),
+    d.rebootRequired === true ? 'required' : '',
     d.error === null ? '' : `${d.error.code}: ${d.error.message}`.slice(0, 80),
   ]);
 }
@@ -120,6 +121,7 @@ export function renderProgress(progress: RolloutProgress): string {
     'HEALTH',
     'ROLLBACK',
     'TOTAL',
+    'REBOOT',
     'ERROR',
   ];
   return `${lines.join('\n')}${table(headers, deviceRows(progress))}`;

@@ -6,11 +6,19 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DeviceResultsResponse, Rollout } from '@patchcast/protocol';
+import type { DeviceResultsResponse, Rollout, RolloutProgress } from '@patchcast/protocol';
 import { Harness } from '../harness.js';
 import { writePatchSource } from '../patch-source.js';
+
+const PLAN = `version: 1
+target: { all: true }
+waves:
+  - name: all
+    rest: true
+    bake: 0s
+`;
 
 interface DeviceList {
   readonly devices: readonly { readonly id: string; readonly rebootRequired?: boolean }[];
@@ -91,6 +99,27 @@ test('reboot required and per-device results through devices, devices show and r
     assert.match(text, new RegExp(`^device ${id} \\(box\\): online, reboot required\\n`));
     assert.match(text, /app@1 +rolled-back .*HEALTH_CHECK_FAILED: /);
     assert.match(text, /kernel@2 +installed .* reboot required/);
+
+    const kernel3 = await writePatchSource(
+      join(h.dir, 'kernel3'),
+      { 'boot/kernel.img': 'kernel 3\n' },
+      { rebootRequired: true },
+    );
+    await h.publish(kernel3, 'kernel', '3');
+    await writeFile(join(h.dir, 'plan.yaml'), PLAN);
+    const planned = await h.cliJson<{ id: string }>([
+      'rollout',
+      'start',
+      'kernel@3',
+      '--plan',
+      'plan.yaml',
+    ]);
+    const progress = await h.settled<RolloutProgress>(planned.id);
+    assert.equal(progress.state, 'completed');
+    assert.equal(progress.devices[0]?.rebootRequired, true);
+    const table = (await h.cli(['rollout', 'status', planned.id])).stdout;
+    assert.match(table, /REBOOT +ERROR\n/);
+    assert.match(table, /box +1 +installed .* required *\n/);
   } finally {
     await h.close();
   }

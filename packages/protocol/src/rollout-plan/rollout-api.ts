@@ -81,6 +81,8 @@ const deviceProgress = z.object({
   /** Milliseconds per phase from the device's final report: downloadMs, installMs, healthMs... */
   timings: z.record(z.string(), z.number()).nullable(),
   health: healthSchema.nullable(),
+  /** Installed, and the patch needs a reboot (absent from servers before the flag). */
+  rebootRequired: z.boolean().optional(),
 });
 
 export const rolloutProgressSchema = z.object({

@@ -64,6 +64,7 @@ export async function progressOf(
       error: a.error,
       timings: timings.get(a.deviceId) ?? null,
       health: healthOf(state, a.deviceId),
+      rebootRequired: a.rebootRequired === true && undone[a.deviceId] !== true,
     };
   });
   rows.sort((a, b) => (a.wave ?? 0) - (b.wave ?? 0) || a.name.localeCompare(b.name));
