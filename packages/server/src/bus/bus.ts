@@ -6,7 +6,7 @@
  * topic, so a node that was down receives what it missed when it subscribes again. Handlers must
  * be idempotent: every event carries an id (`notice` may omit it; a notice is only a hint).
  */
-import type { DeviceState, HealthMessage, PatchRef, Report } from '@patchcast/protocol';
+import type { DeviceState, PatchRef } from '@patchcast/protocol';
 
 export const BUS_TOPICS = [
   'notice',
@@ -45,17 +45,15 @@ export interface BusEvents {
     readonly deviceId: string;
     readonly state: DeviceState;
     readonly node: string;
-    /** The agent's report itself, for the node driving a planned rollout (its engine input). */
-    readonly report?: Report;
   };
-  /** A control device's health for a planned rollout's wave, received on the node it is connected to. */
+  /** A control device's health for a planned rollout's wave was journaled on the node it reached. */
   'device-health': {
-    /** `<rolloutId>:<deviceId>:<wave>`: the engine keeps one health report per control device. */
+    /** `<rolloutId>:<deviceId>:<wave>`. */
     readonly id: string;
     readonly rolloutId: string;
     readonly deviceId: string;
     readonly node: string;
-    readonly message: HealthMessage;
+    readonly wave: number;
   };
   /** A rollout was created, changed hands, or completed (cluster/rollout-coordinator.ts). */
   'rollout-event': {

@@ -8,7 +8,7 @@ import type { EventLog } from '../features/log/log-events.js';
 import { RolloutLeases } from './rollout-leases.js';
 import { fencedStore } from './fenced-store.js';
 import { RolloutCoordinator } from './rollout-coordinator.js';
-import type { LeasedDriver, ReportSink } from './rollout-coordinator.js';
+import type { JournalCatchUp, LeasedDriver } from './rollout-coordinator.js';
 
 /** Plain rollouts only: nothing to start or stop. */
 const NO_DRIVER: LeasedDriver = {
@@ -47,7 +47,7 @@ export class ClusterNode {
 
   /** Claims leases now and keeps claiming; `rollouts.driver` drives planned rollouts. */
   start(
-    rollouts: { readonly driver?: LeasedDriver } & Partial<ReportSink>,
+    rollouts: { readonly driver?: LeasedDriver } & Partial<JournalCatchUp>,
     onError: (error: unknown) => void,
   ): Promise<void> {
     const driver = rollouts.driver ?? NO_DRIVER;
@@ -56,9 +56,7 @@ export class ClusterNode {
       ...this.#deps,
       leases: this.leases,
       driver,
-      ...(rollouts.report === undefined || rollouts.health === undefined
-        ? {}
-        : { reports: rollouts as ReportSink }),
+      ...(rollouts.catchUp === undefined ? {} : { journal: rollouts as JournalCatchUp }),
       onError,
     });
     return this.#coordinator.start();

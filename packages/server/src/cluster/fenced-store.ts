@@ -1,8 +1,9 @@
 /**
  * The Store a clustered node's app uses: the same store, except that every write the rollout
- * driver makes about one rollout (its engine snapshot, journal and rollback records, and the
+ * driver makes about one rollout (its engine snapshot with its decisions and end, and the
  * rollout's state) first passes the fencing check of that rollout's lease, and that the node
- * creating a rollout takes its lease at once (ADR 0014).
+ * creating a rollout takes its lease at once (ADR 0014). Journaled engine inputs and device
+ * records are not fenced: any node stores them, and the holder applies the journal in order.
  */
 import type { Store } from '../storage/store.js';
 import type { RolloutLeases } from './rollout-leases.js';
@@ -27,8 +28,6 @@ const STORE_GUARDS: Readonly<Record<string, Guard>> = {
 const ENGINE_GUARDS: Readonly<Record<string, Guard>> = {
   create: { rolloutOf: idField, kind: 'claim' },
   save: { rolloutOf: idOfFirst, kind: 'fence' },
-  appendInput: { rolloutOf: idOfFirst, kind: 'fence' },
-  applyRollback: { rolloutOf: idField, kind: 'fence' },
 };
 
 /** `onCreated` hears of each rollout this node created (and took the lease of). */

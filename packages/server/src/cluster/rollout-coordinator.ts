@@ -7,7 +7,6 @@
  * notices again, and finishes what the dead node left.
  */
 import { FINAL_DEVICE_STATES } from '@patchcast/protocol';
-import type { HealthMessage, Report } from '@patchcast/protocol';
 import type { Store } from '../storage/store.js';
 import type { Bus, BusEvents, RolloutEventKind } from '../bus/bus.js';
 import type { EventLog } from '../features/log/log-events.js';
@@ -22,10 +21,9 @@ export interface LeasedDriver {
   runningIds(): string[];
 }
 
-/** Where a report received on another node enters this node's rollout driver. */
-export interface ReportSink {
-  report(deviceId: string, report: Report): Promise<unknown>;
-  health(deviceId: string, message: HealthMessage): Promise<unknown>;
+/** The app's RolloutService: the driver applies what other nodes journaled for a rollout. */
+export interface JournalCatchUp {
+  catchUp(rolloutId: string): Promise<void>;
 }
 
 export interface CoordinatorDeps {
@@ -35,8 +33,8 @@ export interface CoordinatorDeps {
   readonly log: EventLog;
   readonly leases: RolloutLeases;
   readonly driver: LeasedDriver;
-  /** The app's RolloutService: planned rollouts take reports through it. */
-  readonly reports?: ReportSink;
+  /** Planned rollouts: inputs journaled on other nodes reach the engine driven here. */
+  readonly journal?: JournalCatchUp;
   readonly now: () => Date;
   readonly leaseMs: number;
   readonly onError: (error: unknown) => void;
@@ -166,24 +164,24 @@ export class RolloutCoordinator {
   }
 
   /**
-   * A report stored on some node. The holder of a planned rollout hands reports that arrived
-   * elsewhere to its engine (stored already, so the store answers `duplicate` and the driver
-   * takes the input); a plain rollout may now be complete.
+   * A report stored on some node. For a planned rollout driven here, one stored elsewhere
+   * journaled its engine input there: the driver applies the journal. A plain rollout may now
+   * be complete.
    */
   async #onResult(event: BusEvents['device-result']): Promise<void> {
-    const { leases, driver, reports } = this.#deps;
-    if (leases.token(event.rolloutId) === undefined) return;
-    const elsewhere = event.node !== leases.nodeId && event.report !== undefined;
-    if (elsewhere && driver.has(event.rolloutId) && event.report !== undefined)
-      await reports?.report(event.deviceId, event.report);
+    await this.#catchUpFrom(event.node, event.rolloutId);
     await this.#check(event.rolloutId);
   }
 
-  /** A control device's health received on another node, for the engine driven here. */
-  async #onHealth(event: BusEvents['device-health']): Promise<void> {
-    const { leases, driver, reports } = this.#deps;
-    if (event.node === leases.nodeId || leases.token(event.rolloutId) === undefined) return;
-    if (driver.has(event.rolloutId)) await reports?.health(event.deviceId, event.message);
+  /** A control device's health journaled on another node, for the engine driven here. */
+  #onHealth(event: BusEvents['device-health']): Promise<void> {
+    return this.#catchUpFrom(event.node, event.rolloutId);
+  }
+
+  async #catchUpFrom(node: string, rolloutId: string): Promise<void> {
+    const { leases, driver, journal } = this.#deps;
+    if (node === leases.nodeId || leases.token(rolloutId) === undefined) return;
+    if (driver.has(rolloutId)) await journal?.catchUp(rolloutId);
   }
 
   /** Completion checks, one at a time per rollout. */

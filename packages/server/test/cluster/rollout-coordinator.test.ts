@@ -164,9 +164,10 @@ describe('rollout leases across two nodes', () => {
       a.cluster.store.setRolloutState('ro_1', 'completed', now().toISOString()),
       leaseLost,
     );
-    const engine = a.cluster.store.rolloutEngine;
-    await assert.rejects(engine.save('ro_1', { snapshot: '{}', inputSeq: 0 }, []), leaseLost);
-    await assert.rejects(engine.appendInput('ro_1', '{"type":"tick","at":0}'), leaseLost);
+    const snapshot = { snapshot: '{}', inputSeq: 0 };
+    await assert.rejects(a.cluster.store.rolloutEngine.save('ro_1', snapshot, []), leaseLost);
+    const seq = await a.cluster.store.rolloutEngine.appendInput('ro_1', '{"type":"tick","at":0}');
+    assert.equal(seq, 1, 'any node journals inputs; the holder applies them in order');
     assert.equal((await a.store.getRollout('ro_1'))?.state, 'in-progress', 'nothing was written');
 
     // d2 reports on node a; the announcement reaches node b, which completes the rollout once
@@ -181,7 +182,7 @@ describe('rollout leases across two nodes', () => {
     assert.equal(completions.length, 1, 'completed and logged exactly once');
     assert.deepEqual(errors, []);
   });
-  test('the holder of a planned rollout feeds reports stored on other nodes to its driver', async () => {
+  test('the holder of a planned rollout catches up with inputs other nodes journaled', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'pc-cluster-'));
     cleanup.push(() => rm(dir, { recursive: true, force: true }));
     const store = new SqliteStore(join(dir, 'patchcast.db'));
@@ -192,7 +193,7 @@ describe('rollout leases across two nodes', () => {
     );
     const cluster = new ClusterNode({ store, bus, log, now, leaseMs: LEASE_MS });
     const started: string[] = [];
-    const fed: [string, string][] = [];
+    const caughtUp: string[] = [];
     const driving = new Set<string>();
     const driver: LeasedDriver = {
       start: (id) => (driving.add(id), started.push(id), Promise.resolve()),
@@ -200,16 +201,9 @@ describe('rollout leases across two nodes', () => {
       has: (id) => driving.has(id),
       runningIds: () => [...driving],
     };
-    const sink = {
+    const rollouts = {
       driver,
-      report: (deviceId: string, report: { reportId: string }) => {
-        fed.push([deviceId, report.reportId]);
-        return Promise.resolve();
-      },
-      health: (deviceId: string, message: { wave: number }) => {
-        fed.push([deviceId, `health@${message.wave}`]);
-        return Promise.resolve();
-      },
+      catchUp: (rolloutId: string) => (caughtUp.push(rolloutId), Promise.resolve()),
     };
     await store.createDevice(device('d9'));
     await store.createRollout(
@@ -225,37 +219,17 @@ describe('rollout leases across two nodes', () => {
       },
       ['d9'],
     );
-    await cluster.start(sink, (e) => errors.push(e));
+    await cluster.start(rollouts, (e) => errors.push(e));
     assert.deepEqual(started, ['ro_planned'], 'the first claim starts the driver');
-    const report = {
-      type: 'report',
-      reportId: 'rep-00000001',
-      rolloutId: 'ro_planned',
-      patch: { name: 'p', version: '1' },
-      state: 'installed',
-    } as const;
-    const event = {
-      id: report.reportId,
-      rolloutId: 'ro_planned',
-      deviceId: 'd9',
-      state: 'installed',
-    } as const;
-    await bus.publish('device-result', { ...event, node: 'holder', report });
-    assert.deepEqual(fed, [], 'a report taken on this node already reached the driver');
-    await bus.publish('device-result', { ...event, node: 'elsewhere', report });
-    assert.deepEqual(fed, [['d9', 'rep-00000001']]);
-    const health = {
-      type: 'health',
-      rolloutId: 'ro_planned',
-      wave: 0,
-      healthy: true,
-      metrics: {},
-    } as const;
-    const announced = { id: 'ro_planned:d9:0', rolloutId: 'ro_planned', deviceId: 'd9' };
-    await bus.publish('device-health', { ...announced, node: 'holder', message: health });
-    await bus.publish('device-health', { ...announced, node: 'elsewhere', message: health });
-    assert.deepEqual(fed.at(-1), ['d9', 'health@0'], 'health from another node reaches the engine');
-    assert.equal(fed.length, 2);
+    const result = { id: 'rep-00000001', rolloutId: 'ro_planned', deviceId: 'd9' } as const;
+    await bus.publish('device-result', { ...result, state: 'installed', node: 'holder' });
+    assert.deepEqual(caughtUp, [], 'an input taken on this node already reached the driver');
+    await bus.publish('device-result', { ...result, state: 'installed', node: 'elsewhere' });
+    assert.deepEqual(caughtUp, ['ro_planned'], 'a result stored elsewhere: apply the journal');
+    const health = { id: 'ro_planned:d9:0', rolloutId: 'ro_planned', deviceId: 'd9', wave: 0 };
+    await bus.publish('device-health', { ...health, node: 'holder' });
+    await bus.publish('device-health', { ...health, node: 'elsewhere' });
+    assert.deepEqual(caughtUp, ['ro_planned', 'ro_planned'], 'and so for control health');
     await cluster.stop();
     assert.deepEqual([...driving], [], 'stopping lets go of the rollout');
     assert.deepEqual(errors, []);

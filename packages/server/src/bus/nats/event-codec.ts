@@ -1,6 +1,6 @@
 /** Bus events on the wire: JSON, parsed once at the boundary into typed, read-only events. */
 import { z } from 'zod';
-import { DEVICE_STATES, healthMetricsSchema, reportSchema } from '@patchcast/protocol';
+import { DEVICE_STATES } from '@patchcast/protocol';
 import { ROLLOUT_EVENT_KINDS } from '../bus.js';
 import type { BusEvents, BusTopic } from '../bus.js';
 
@@ -28,20 +28,13 @@ const schemas: { readonly [T in BusTopic]: z.ZodType<BusEvents[T]> } = {
     deviceId: id,
     state: z.enum(DEVICE_STATES),
     node: id,
-    report: reportSchema.optional(),
   }),
   'device-health': z.object({
     id: z.string().min(1).max(300),
     rolloutId: id,
     deviceId: id,
     node: id,
-    message: z.strictObject({
-      type: z.literal('health'),
-      rolloutId: z.string().max(64),
-      wave: z.number().int().nonnegative(),
-      healthy: z.boolean(),
-      metrics: healthMetricsSchema,
-    }),
+    wave: z.number().int().nonnegative(),
   }),
   'rollout-event': z.object({
     id,

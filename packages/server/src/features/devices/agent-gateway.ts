@@ -228,14 +228,13 @@ export class AgentGateway {
       rolloutId: report.rolloutId,
       deviceId,
       state: report.state,
-      report,
     };
     bus
       .publish('device-result', { ...event, node: bus.nodeId })
       .catch((error: unknown) => textLog.error({ err: error }, 'device result not announced'));
   }
 
-  /** Tells the node driving a planned rollout about a control device's health received here. */
+  /** Tells the node driving a planned rollout that a control device's health was taken here. */
   #announceHealth(deviceId: string, message: HealthMessage) {
     const { bus, textLog } = this.#deps;
     const id = `${message.rolloutId}:${deviceId}:${message.wave}`;
@@ -245,7 +244,7 @@ export class AgentGateway {
         rolloutId: message.rolloutId,
         deviceId,
         node: bus.nodeId,
-        message,
+        wave: message.wave,
       })
       .catch((error: unknown) => textLog.error({ err: error }, 'device health not announced'));
   }
