@@ -13,6 +13,7 @@ import { statusCommand } from './commands/status.js';
 import { demoCommand } from './commands/demo.js';
 import { scanCommand } from './commands/scan.js';
 import { vulnsCommand } from './commands/vulns.js';
+import { reportCommand } from './commands/report.js';
 import { inventoryCommand } from './commands/inventory.js';
 import { keysCommand } from './commands/keys.js';
 import { rootCommand } from './commands/root.js';
@@ -40,6 +41,7 @@ export const COMMANDS: readonly Command[] = [
   inventoryCommand,
   scanCommand,
   vulnsCommand,
+  reportCommand,
   auditCommand,
   benchCommand,
 ];

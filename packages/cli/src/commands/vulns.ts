@@ -1,45 +1,46 @@
 /** `patchcast vulns`: import advisories to the server; findings, queue and compliance report. */
-import { writeFile } from 'node:fs/promises';
 import { PatchcastError } from '@patchcast/core';
 import { FINDING_STATES } from '@patchcast/protocol';
 import type { FindingState } from '@patchcast/protocol';
 import type { Command, Invocation } from '../command.js';
 import { boolFlag, listFlag, stringFlag } from '../args.js';
-import { CLIENT_HELP, CLIENT_OPTIONS, JSON_OPTION, clientFor, printJson } from '../context.js';
-import { runImport } from '../vulns/import-run.js';
-import { complianceCsv } from '../vulns/report-csv.js';
-import { complianceHtml } from '../vulns/report-html.js';
-import { VulnsClient } from '../vulns/vulns-client.js';
+import { CLIENT_HELP, CLIENT_OPTIONS, JSON_OPTION, printJson } from '../context.js';
+import { REPORT_OPTIONS_HELP, complianceAction, vulnsClient } from '../vulns/compliance-command.js';
+import { runImport, skippedLine } from '../vulns/import-run.js';
+import type { ImportResult } from '../vulns/import-run.js';
+import { classifySources } from '../vulns/import-sources.js';
 import { findingsText, queueText } from '../vulns/vulns-text.js';
 
 const ACTIONS = ['import', 'findings', 'queue', 'report'] as const;
-const FORMATS = ['json', 'csv', 'html'] as const;
 
-function vulnsClient(invocation: Invocation): VulnsClient {
-  const client = clientFor(invocation);
-  const token = stringFlag(invocation, 'token') ?? invocation.io.env.PATCHCAST_TOKEN ?? '';
-  return new VulnsClient(client.server, token);
+function importText(result: ImportResult): string {
+  const a = result.advisories;
+  const data = [
+    ...result.data.map((k) => `${k} replaced`),
+    ...result.dataUnchanged.map((k) => `${k} unchanged`),
+  ];
+  const lines = [
+    `imported ${a.staged} advisories (${a.added} new, ${a.updated} updated, ${a.unchanged} unchanged; ${a.total} stored)` +
+      `${data.length > 0 ? `, ${data.join(', ')}` : ''}; findings recomputed on ${result.devicesRecomputed} devices`,
+  ];
+  if (!result.changed) lines.push('nothing changed: the server already had all of this data');
+  if (result.skipped.length > 0) {
+    lines.push(`skipped ${result.skipped.length} bad advisory records:`);
+    for (const r of result.skipped) lines.push(`  ${skippedLine(r)}`);
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 async function importAction(invocation: Invocation): Promise<number> {
-  const summary = await runImport(
-    {
-      osv: listFlag(invocation, 'osv'),
-      kev: stringFlag(invocation, 'kev'),
-      epss: stringFlag(invocation, 'epss'),
-      policy: stringFlag(invocation, 'policy'),
-    },
-    vulnsClient(invocation),
-    invocation.io,
-  );
-  if (boolFlag(invocation, 'json')) printJson(invocation, summary);
-  else {
-    const a = summary.advisories;
-    invocation.io.out(
-      `imported ${a.staged} advisories (${a.added} new, ${a.updated} updated, ${a.unchanged} unchanged; ${a.total} stored)` +
-        `${summary.data.length > 0 ? `, ${summary.data.join(', ')}` : ''}; findings recomputed on ${summary.devicesRecomputed} devices\n`,
-    );
-  }
+  const sources = await classifySources(invocation.positionals.slice(1), {
+    osv: listFlag(invocation, 'osv'),
+    kev: stringFlag(invocation, 'kev'),
+    epss: stringFlag(invocation, 'epss'),
+    policy: stringFlag(invocation, 'policy'),
+  });
+  const result = await runImport(sources, vulnsClient(invocation), invocation.io);
+  if (boolFlag(invocation, 'json')) printJson(invocation, result);
+  else invocation.io.out(importText(result));
   return 0;
 }
 
@@ -52,44 +53,28 @@ function findingState(invocation: Invocation): FindingState {
   );
 }
 
-async function reportAction(invocation: Invocation): Promise<number> {
-  const format = stringFlag(invocation, 'format') ?? 'json';
-  if (!(FORMATS as readonly string[]).includes(format))
-    throw new PatchcastError('USAGE', `--format "${format}" is not one of ${FORMATS.join(', ')}`);
-  const report = await vulnsClient(invocation).report();
-  const text =
-    format === 'csv'
-      ? complianceCsv(report)
-      : format === 'html'
-        ? complianceHtml(report)
-        : `${JSON.stringify(report, null, 2)}\n`;
-  const out = stringFlag(invocation, 'out');
-  if (out === undefined) invocation.io.out(text);
-  else {
-    await writeFile(out, text);
-    invocation.io.err(`wrote the ${format} compliance report to ${out}\n`);
-  }
-  return 0;
-}
-
 export const vulnsCommand: Command = {
   name: 'vulns',
   summary: 'import advisories to the server; list findings, the remediation queue, compliance',
   usage:
-    'patchcast vulns import [--osv PATH]... [--kev FILE] [--epss FILE] [--policy FILE] [--json] | findings [--device ID] [--state open|closed|all] [--json] | queue [--json] | report [--format json|csv|html] [--out FILE]',
+    'patchcast vulns import [PATH]... [--osv PATH]... [--kev FILE] [--epss FILE] [--policy FILE] [--json] | findings [--device ID] [--state open|closed|all] [--json] | queue [--json] | report [--format json|csv|html] [--out FILE]',
   help: `Actions:
   import     read OSV advisories (.json files, folders, osv.dev .zip archives), the CISA KEV
-             catalog, an EPSS CSV and a deadline policy table, check every record, and store
-             them on the server in one all-or-nothing import. One bad record or file refuses
-             the whole import (ADVISORY_INVALID, ARCHIVE_INVALID, THREAT_DATA_INVALID,
-             POLICY_INVALID, naming the file and record); progress goes to stderr. Findings of
-             every device are recomputed against the new data.
+             catalog, an EPSS CSV and a deadline policy table, and store them on the server in
+             one transaction. PATHs are told apart by name and content (a folder or .zip is
+             OSV; a .csv starting "#model_version" or "cve,epss" is EPSS, one naming "In KEV"
+             a policy; a .json named *kev* or with KEV's fields is the KEV catalog, else OSV);
+             the flags below name them explicitly. Bad advisory records are skipped and listed
+             with file, index, id and reason; the rest imports (exit 0). Importing the same
+             data again changes nothing and says so. Exit 1 when a whole file is unreadable
+             (ARCHIVE_INVALID, THREAT_DATA_INVALID, POLICY_INVALID; nothing is imported) or
+             when nothing at all could be imported (ADVISORY_INVALID). Progress goes to
+             stderr; findings of every device are recomputed against the new data.
   findings   findings per device (from the inventories agents send), scored: risk with its
              factors, deadline, KEV, EPSS, and the published patches that fix each
   queue      open findings ranked by risk (the remediation queue), with the patches that close
              them and how much risk each patch removes
-  report     the compliance report: per deadline, per device and per advisory, open, overdue
-             and closed-in-time counts and the mean time to remediate
+  report     the compliance report (an alias of \`patchcast report compliance\`)
 
 Options:
   --osv PATH        OSV advisories: a .json file, a folder (recursively) or a .zip; repeatable
@@ -98,8 +83,7 @@ Options:
   --policy FILE     deadline policy table CSV (default on the server: CISA BOD 26-04, SSVC)
   --device ID       only this device's findings
   --state STATE     open (default), closed or all
-  --format FORMAT   report format: json (default), csv, or html (one self-contained file)
-  --out FILE        write the report to FILE instead of stdout
+${REPORT_OPTIONS_HELP}
 ${CLIENT_HELP}
   --json            print JSON`,
   options: {
@@ -114,7 +98,7 @@ ${CLIENT_HELP}
     ...CLIENT_OPTIONS,
     ...JSON_OPTION,
   },
-  positionals: { min: 1, max: 1 },
+  positionals: { min: 1, max: 100_000 },
   async run(invocation) {
     const action = invocation.positionals[0] ?? '';
     if (!(ACTIONS as readonly string[]).includes(action))
@@ -122,7 +106,11 @@ ${CLIENT_HELP}
         hint: `use one of: ${ACTIONS.join(', ')}`,
       });
     if (action === 'import') return importAction(invocation);
-    if (action === 'report') return reportAction(invocation);
+    if (invocation.positionals.length > 1)
+      throw new PatchcastError('USAGE', `vulns ${action} takes no paths`, {
+        hint: 'only `patchcast vulns import` takes PATH arguments',
+      });
+    if (action === 'report') return complianceAction(invocation);
     const client = vulnsClient(invocation);
     if (action === 'findings') {
       const { findings } = await client.findings(

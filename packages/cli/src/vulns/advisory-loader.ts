@@ -13,6 +13,9 @@ import { readZip } from './zip-reader.js';
 export interface RejectedRecord {
   /** The file, or 'archive.zip!/entry.json' inside an archive; '#N' for the N-th of a JSON array. */
   readonly file: string;
+  /** The file without '#N' and, for a record of a JSON array, its index N. */
+  readonly source: string;
+  readonly index: number | undefined;
   readonly id: string | undefined;
   readonly reason: string;
 }
@@ -26,13 +29,19 @@ export interface LoadedAdvisories {
 
 const MAX_JSON_BYTES = 64 * 1024 * 1024;
 
-function addValue(value: unknown, file: string, out: LoadedAdvisories, progress: Progress): void {
+function addValue(
+  value: unknown,
+  at: { readonly source: string; readonly index: number | undefined },
+  out: LoadedAdvisories,
+  progress: Progress,
+): void {
   const result = parseOsvRecord(value);
+  const file = at.index === undefined ? at.source : `${at.source}#${at.index}`;
   progress.record(!result.ok);
   if (result.ok) {
     out.records.push(result.record);
     out.raw?.push({ value, file });
-  } else out.rejected.push({ file, id: result.id, reason: formatProblem(result.problem) });
+  } else out.rejected.push({ file, ...at, id: result.id, reason: formatProblem(result.problem) });
 }
 
 /** One JSON document: a record, or an array of records. */
@@ -42,12 +51,14 @@ function addJson(text: string, file: string, out: LoadedAdvisories, progress: Pr
     value = JSON.parse(text);
   } catch (error) {
     progress.record(true);
-    out.rejected.push({ file, id: undefined, reason: `not JSON: ${(error as Error).message}` });
+    const reason = `not JSON: ${(error as Error).message}`;
+    out.rejected.push({ file, source: file, index: undefined, id: undefined, reason });
     return;
   }
-  if (!Array.isArray(value)) return addValue(value, file, out, progress);
+  if (!Array.isArray(value))
+    return addValue(value, { source: file, index: undefined }, out, progress);
   const items: readonly unknown[] = value;
-  items.forEach((item, i) => addValue(item, `${file}#${i}`, out, progress));
+  items.forEach((item, index) => addValue(item, { source: file, index }, out, progress));
 }
 
 async function addZip(path: string, out: LoadedAdvisories, progress: Progress): Promise<void> {

@@ -1,23 +1,40 @@
 /**
- * `patchcast vulns import`: reads every input first and refuses the whole import on the first
- * bad record or file (ADVISORY_INVALID, ARCHIVE_INVALID, THREAT_DATA_INVALID, POLICY_INVALID,
- * naming the file and record); then stages it on the server in batches and commits it at once.
+ * `patchcast vulns import`: reads every input first. A bad advisory record is skipped and listed
+ * (file, index in a JSON array, id, reason); the rest imports. A whole file that cannot be read
+ * (ARCHIVE_INVALID, THREAT_DATA_INVALID, POLICY_INVALID) refuses the import, as does having
+ * nothing at all to import (ADVISORY_INVALID when every record was bad). Then the import is staged
+ * on the server in batches and committed at once.
  */
 import { PatchcastError } from '@patchcast/core';
 import { VULN_IMPORT_BATCH } from '@patchcast/protocol';
 import type { ImportSummary, VulnDataKind } from '@patchcast/protocol';
 import type { Io } from '../command.js';
 import { loadAdvisories } from './advisory-loader.js';
-import type { LoadedAdvisories } from './advisory-loader.js';
+import type { LoadedAdvisories, RejectedRecord } from './advisory-loader.js';
+import type { ImportSources } from './import-sources.js';
 import { progressOn } from './progress.js';
 import { loadEpssText, loadKevText, loadPolicyText } from './threat-data-loader.js';
 import type { VulnsClient } from './vulns-client.js';
 
-export interface ImportOptions {
-  readonly osv: readonly string[];
-  readonly kev: string | undefined;
-  readonly epss: string | undefined;
-  readonly policy: string | undefined;
+export type ImportOptions = ImportSources;
+
+/** A bad advisory record that the import skipped. */
+export interface SkippedRecord {
+  /** The file, or 'archive.zip!/entry.json' inside an archive. */
+  readonly file: string;
+  /** The record's index when the file holds a JSON array of records. */
+  readonly index: number | null;
+  readonly id: string | null;
+  readonly reason: string;
+}
+
+/** The server's summary, plus what the CLI skipped and which data files were already stored. */
+export interface ImportResult extends ImportSummary {
+  readonly skipped: readonly SkippedRecord[];
+  /** Data kinds given whose stored text was already the same (so they were not replaced). */
+  readonly dataUnchanged: readonly string[];
+  /** False when the server already held everything this import carried. */
+  readonly changed: boolean;
 }
 
 interface DataFile {
@@ -26,17 +43,27 @@ interface DataFile {
   readonly source: string;
 }
 
-function refuseRejected(loaded: LoadedAdvisories): void {
+function skippedRecord(r: RejectedRecord): SkippedRecord {
+  return { file: r.source, index: r.index ?? null, id: r.id ?? null, reason: r.reason };
+}
+
+export function skippedLine(r: SkippedRecord): string {
+  const where = r.index === null ? r.file : `${r.file}#${r.index}`;
+  return `skipped ${r.id ?? '(no id)'} in ${where}: ${r.reason}`;
+}
+
+/** Nothing to import at all: every record was bad, or there were none. */
+function nothingToImport(loaded: LoadedAdvisories, sources: readonly string[]): PatchcastError {
   const first = loaded.rejected[0];
-  if (first === undefined) return;
-  const id = first.id === undefined ? '' : ` (id ${first.id})`;
-  const more = loaded.rejected.length > 1 ? ` and ${loaded.rejected.length - 1} more` : '';
-  throw new PatchcastError(
+  if (first === undefined)
+    return new PatchcastError('NOT_FOUND', `no OSV advisory records in ${sources.join(', ')}`, {
+      hint: 'pass OSV .json files, folders of them or osv.dev .zip archives',
+    });
+  const n = loaded.rejected.length;
+  return new PatchcastError(
     'ADVISORY_INVALID',
-    `${first.file}${id}: ${first.reason}${more}; nothing was imported`,
-    {
-      hint: 'fix or remove the bad records, or check them with `patchcast scan` (which skips them)',
-    },
+    `none of the ${n} advisory records could be imported (the first: ${skippedLine(skippedRecord(first))}); nothing was imported`,
+    { hint: 'every skipped record is listed above; fix them or import other data' },
   );
 }
 
@@ -81,14 +108,18 @@ export async function runImport(
   options: ImportOptions,
   client: VulnsClient,
   io: Io,
-): Promise<ImportSummary> {
+): Promise<ImportResult> {
   if (options.osv.length + [options.kev, options.epss, options.policy].filter(Boolean).length === 0)
     throw new PatchcastError('USAGE', 'nothing to import', {
-      hint: 'pass --osv PATH (repeatable), --kev FILE, --epss FILE or --policy FILE',
+      hint: 'pass OSV files, folders or .zip archives, the KEV catalog, an EPSS CSV or a policy table',
     });
   const loaded = await loadAdvisories(options.osv, progressOn(io, 'advisories'), { keepRaw: true });
-  refuseRejected(loaded);
+  const skipped = loaded.rejected.map(skippedRecord);
   const files = await dataFiles(options);
+  if (loaded.records.length === 0 && files.length === 0) {
+    for (const r of skipped) io.err(`${skippedLine(r)}\n`);
+    throw nothingToImport(loaded, options.osv);
+  }
   const { id } = await client.createImport();
   const raw = loaded.raw ?? [];
   let sent = 0;
@@ -105,5 +136,9 @@ export async function runImport(
     await client.stageData(id, file.kind, file.text, file.source);
     io.err(`uploaded ${file.kind} (${file.source})\n`);
   }
-  return client.commitImport(id);
+  const summary = await client.commitImport(id);
+  const dataUnchanged = files.map((f) => f.kind).filter((k) => !summary.data.includes(k));
+  const { added, updated } = summary.advisories;
+  const changed = added + updated > 0 || summary.data.length > 0;
+  return { ...summary, skipped, dataUnchanged: dataUnchanged.sort(), changed };
 }

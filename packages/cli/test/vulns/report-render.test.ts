@@ -1,9 +1,17 @@
-/** The compliance report renderers with hostile names: CSV quoting and formulas, HTML escaping. */
+/**
+ * The compliance report renderers with hostile names: CSV quoting and formulas, HTML escaping;
+ * and the HTML report rendered by headless Chromium (skipped visibly where it is absent).
+ */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ComplianceCounts, ComplianceReport } from '@patchcast/protocol';
 import { complianceCsv, csvField } from '../../src/vulns/report-csv.js';
 import { complianceHtml } from '../../src/vulns/report-html.js';
+import { WINDOW, findBrowser, screenshot } from './chromium.js';
+import { decodePng, nonBackgroundPixels, pixelsOf } from './png.js';
 
 const counts: ComplianceCounts = {
   findings: 3,
@@ -93,4 +101,40 @@ test('the HTML report escapes every text and references nothing outside itself',
   assert.doesNotMatch(html, /<[a-z]+[^>]*\s(src|href|action)\s*=/i, 'no element refers out');
   assert.match(html, /<svg role="img"/);
   assert.match(html, /66\.7 %/);
+});
+
+test('the HTML report opens in headless Chromium: a PNG of the window size, not a blank page', async (t) => {
+  const browser = findBrowser();
+  if (browser === undefined) {
+    t.skip(
+      'no chromium (scripts/ensure-services.sh installs it): the HTML report was not rendered',
+    );
+    return;
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'patchcast-render-'));
+  try {
+    // The control: an empty page renders as one colour, which the check below must tell apart.
+    const blankFile = join(dir, 'blank.html');
+    await writeFile(blankFile, '<!DOCTYPE html><html><body></body></html>');
+    const blank = decodePng(await screenshot(browser, blankFile));
+    assert.deepEqual([blank.width, blank.height], [WINDOW.width, WINDOW.height]);
+    assert.equal(nonBackgroundPixels(blank).others, 0, 'an empty page is one colour');
+
+    const reportFile = join(dir, 'report.html');
+    await writeFile(reportFile, complianceHtml(report));
+    const png = decodePng(await screenshot(browser, reportFile));
+    assert.deepEqual([png.width, png.height], [WINDOW.width, WINDOW.height]);
+    const { others, colours } = nonBackgroundPixels(png);
+    assert.ok(others > 5000, `text and charts are drawn (${others} pixels off the background)`);
+    assert.ok(colours > 20, `the charts and text use many colours (${colours})`);
+    // The inline SVG charts are drawn: stacked bars in the legend's colours.
+    for (const [what, rgb] of [
+      ['closed in time', '2e7d32'],
+      ['open, not yet due', '1565c0'],
+      ['open, overdue', 'b00020'],
+    ] as const)
+      assert.ok(pixelsOf(png, rgb) > 1000, `the ${what} bars are drawn (#${rgb})`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

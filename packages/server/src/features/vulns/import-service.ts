@@ -1,7 +1,9 @@
 /**
  * Advisory imports (docs/vulnerabilities.md "Server"): a client creates an import, stages
- * advisory batches and data files, and commits. Every record and file is checked when staged;
- * nothing is visible before the commit, which applies the whole import in one transaction.
+ * advisory batches and data files, and commits. Every record and file is checked when staged and
+ * a bad one is refused (the CLI skips bad records before it sends them, so a refusal here means a
+ * client that did not check); nothing is visible before the commit, which applies the whole
+ * import in one transaction.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -86,8 +88,17 @@ export class ImportService {
     return rows.length;
   }
 
+  /**
+   * Stages a data file. A file whose text is the stored one is checked but not staged, so the
+   * commit does not list it as replaced: importing the same data twice changes nothing.
+   */
   async stageData(id: string, kind: VulnDataKind, text: string, source: string): Promise<number> {
     const entries = checkData(kind, text, source);
+    if ((await this.#store.data(kind))?.text === text) {
+      // An empty batch stages nothing; it only tells whether the import is open.
+      if (!(await this.#store.stageAdvisories(id, []))) throw unknownImport(id);
+      return entries;
+    }
     if (!(await this.#store.stageData(id, kind, text))) throw unknownImport(id);
     return entries;
   }

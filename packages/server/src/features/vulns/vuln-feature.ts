@@ -56,10 +56,14 @@ export class VulnFeature {
     return this.#receiver.receive(deviceId, update);
   }
 
-  /** Commits an import, then recomputes every device's findings against the new data. */
+  /**
+   * Commits an import, then recomputes every device's findings against the new data (not when
+   * the import changed nothing: the same data imported again leaves every finding as it was).
+   */
   async commitImport(id: string): Promise<ImportSummary> {
     const counts = await this.imports.commit(id);
-    const devicesRecomputed = await this.#findings.recomputeAll();
+    const changed = counts.added + counts.updated + counts.data.length > 0;
+    const devicesRecomputed = changed ? await this.#findings.recomputeAll() : 0;
     const { staged, added, updated, unchanged, total } = counts;
     return {
       id,
