@@ -35,6 +35,13 @@ if have_port 5432 && command -v psql >/dev/null; then
     as_postgres createdb -h 127.0.0.1 -U postgres test 2>/dev/null || as_postgres createdb test || echo "ensure-services: could not create the test database"
   fi
 fi
+# Headless Chromium renders the HTML compliance report in the vulns tests (they skip visibly
+# without it). Installed only when missing; never fails the run when apt is unavailable.
+if [ ! -x /usr/bin/chromium ]; then
+  echo "ensure-services: installing chromium (Debian package) for the HTML report render test"
+  command -v apt-get >/dev/null && apt_install --no-install-recommends chromium || echo "ensure-services: could not install chromium"
+fi
 have_port 5432 && echo "ensure-services: PostgreSQL on 127.0.0.1:5432" || echo "ensure-services: PostgreSQL NOT available"
 have_port 4222 && echo "ensure-services: NATS on 127.0.0.1:4222" || echo "ensure-services: NATS NOT available"
+[ -x /usr/bin/chromium ] && echo "ensure-services: chromium at /usr/bin/chromium" || echo "ensure-services: chromium NOT available"
 exit 0
