@@ -64,7 +64,8 @@ export const ERROR_CODES = {
   HEALTH_CHECK_FAILED: 'The health check failed after install; the managed root was rolled back.',
   INSTALL_BUSY: 'Another install holds the lock of the same state folder.',
   // vulnerability management
-  ADVISORY_INVALID: 'An advisory record is not valid OSV; the import stored nothing.',
+  ADVISORY_INVALID:
+    'No advisory record could be imported (bad ones are skipped and listed), or a batch had one.',
   ARCHIVE_INVALID:
     'An advisory archive (.zip) is unreadable or malformed; the import stored nothing.',
   THREAT_DATA_INVALID: 'A KEV catalog or EPSS file does not have its published shape.',
