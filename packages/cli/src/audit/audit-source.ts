@@ -20,6 +20,8 @@ export interface AuditTarget {
   readonly path: string;
   readonly sha256: string;
   readonly length: number;
+  /** The delegated targets role that lists it; absent for the top-level targets role. */
+  readonly role?: string | undefined;
 }
 
 export interface AuditAssignment {

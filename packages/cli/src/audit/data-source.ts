@@ -1,7 +1,7 @@
 /** `--data DIR`: the server's SQLite database, opened read-only (ADR 0002, ADR 0006). */
-import { parseEnvelope } from '@patchcast/core';
 import type { AuditData } from '@patchcast/server';
 import type { AuditAssignment, AuditRecords, AuditSource } from './audit-source.js';
+import { targetsInForce } from './targets-in-force.js';
 
 export async function dataSource(dataDir: string): Promise<AuditSource> {
   const { openAuditData } = await import('@patchcast/server');
@@ -17,14 +17,16 @@ export async function dataSource(dataDir: string): Promise<AuditSource> {
         leaf: e.leaf,
         storedHash: e.hash,
       })),
-    records: () => Promise.resolve(recordsOf(data)),
+    records: () => recordsOf(data),
     close: () => Promise.resolve(data.close()),
   };
 }
 
-function recordsOf(data: AuditData): AuditRecords {
-  const bytes = data.latestTargets();
-  const targets = bytes === undefined ? {} : parseEnvelope('targets', bytes).signed.targets;
+/** Targets are those in force: the newest top-level targets and each delegated role's newest. */
+async function recordsOf(data: AuditData): Promise<AuditRecords> {
+  const targets = await targetsInForce(data.latestTargets(), (name) =>
+    Promise.resolve(data.latestDelegated(name)),
+  );
   const byRollout = new Map<string, AuditAssignment[]>();
   for (const a of data.assignments()) {
     const list = byRollout.get(a.rolloutId) ?? [];
@@ -32,11 +34,7 @@ function recordsOf(data: AuditData): AuditRecords {
     byRollout.set(a.rolloutId, list);
   }
   return {
-    targets: Object.entries(targets).map(([path, info]) => ({
-      path,
-      sha256: info.hashes.sha256,
-      length: info.length,
-    })),
+    targets,
     rollouts: data.rollouts().map((r) => ({
       id: r.id,
       patch: r.patch,

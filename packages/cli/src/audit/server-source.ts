@@ -15,6 +15,7 @@ import type {
   AuditSource,
   AuditTarget,
 } from './audit-source.js';
+import { targetsInForce } from './targets-in-force.js';
 
 export function serverSource(client: PatchcastClient, withRecords: boolean): AuditSource {
   const text = async (path: string) => {
@@ -87,7 +88,10 @@ function auditRollout(r: Rollout): AuditRollout {
   };
 }
 
-/** The current targets, found like a TUF client finds them (§5.4 to §5.6), without trust. */
+/**
+ * The current targets, top-level and delegated, found like a TUF client finds them (§5.4 to
+ * §5.6.7) without trust: each delegated role's `<version>.<role>.json` that the snapshot lists.
+ */
 async function publishedTargets(client: PatchcastClient): Promise<AuditTarget[]> {
   const file = async (name: string) => {
     const bytes = await client.publicFile(`/tuf/metadata/${name}`);
@@ -98,10 +102,8 @@ async function publishedTargets(client: PatchcastClient): Promise<AuditTarget[]>
   const snapshotVersion = timestamp.meta['snapshot.json'].version;
   const snapshot = parseEnvelope('snapshot', await file(`${snapshotVersion}.snapshot.json`)).signed;
   const targetsVersion = snapshot.meta['targets.json']?.version ?? 1;
-  const targets = parseEnvelope('targets', await file(`${targetsVersion}.targets.json`)).signed;
-  return Object.entries(targets.targets).map(([path, info]) => ({
-    path,
-    sha256: info.hashes.sha256,
-    length: info.length,
-  }));
+  return targetsInForce(await file(`${targetsVersion}.targets.json`), async (name) => {
+    const version = snapshot.meta[`${name}.json`]?.version;
+    return version === undefined ? undefined : file(`${version}.${encodeURIComponent(name)}.json`);
+  });
 }

@@ -28,7 +28,10 @@ function checkTargets(
   report: ReportProblem,
 ): void {
   for (const target of targets) {
-    const where = `targets metadata, target ${target.path}`;
+    const where =
+      target.role === undefined
+        ? `targets metadata, target ${target.path}`
+        : `targets metadata of delegated role ${target.role}, target ${target.path}`;
     const logged = index.publications.get(target.path);
     if (logged === undefined) {
       report(where, 'has no patch-published entry in the log');

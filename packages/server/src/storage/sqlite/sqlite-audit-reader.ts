@@ -31,8 +31,10 @@ export interface AuditData {
   logEntries(start: number, end: number): Promise<LogEntryRecord[]>;
   /** Every stored checkpoint, smallest tree first. */
   checkpoints(): CheckpointRecord[];
-  /** The newest targets metadata file, as stored. */
+  /** The newest top-level targets metadata file, as stored. */
   latestTargets(): Uint8Array | undefined;
+  /** The newest metadata file of delegated targets role `name` (`delegated:<name>`), as stored. */
+  latestDelegated(name: string): Uint8Array | undefined;
   rollouts(): RolloutRecord[];
   assignments(): AssignmentRecord[];
   devices(): DeviceRecord[];
@@ -60,7 +62,8 @@ export async function openAuditData(dataDir: string): Promise<AuditData> {
     logEntries: (start, end) => log.entries(start, end),
     checkpoints: () =>
       all<CheckpointRecord>('SELECT size, note FROM log_checkpoints ORDER BY size'),
-    latestTargets: () => latestTargets(db),
+    latestTargets: () => latestMetadata(db, 'targets'),
+    latestDelegated: (name) => latestMetadata(db, `delegated:${name}`),
     rollouts: () =>
       all<RolloutRow>('SELECT * FROM rollouts ORDER BY created_at, id').map(toRollout),
     assignments: () =>
@@ -91,11 +94,11 @@ function openReadOnly(path: string): Database.Database {
   return db;
 }
 
-function latestTargets(db: Database.Database): Uint8Array | undefined {
+function latestMetadata(db: Database.Database, role: string): Uint8Array | undefined {
   const row = db
-    .prepare<[], { bytes: Buffer }>(
-      "SELECT bytes FROM metadata WHERE role = 'targets' ORDER BY version DESC LIMIT 1",
+    .prepare<[string], { bytes: Buffer }>(
+      'SELECT bytes FROM metadata WHERE role = ? ORDER BY version DESC LIMIT 1',
     )
-    .get();
+    .get(role);
   return row === undefined ? undefined : new Uint8Array(row.bytes);
 }
