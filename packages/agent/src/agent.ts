@@ -20,6 +20,7 @@ import { LogChecker } from './log/log-checker.js';
 import { loadMaintenanceGate } from './maintenance.js';
 import { resolvePolicy } from './policy.js';
 import { targetDownloads } from './download-target.js';
+import { currentBootId } from './install/boot-id.js';
 
 export interface AgentConfig {
   readonly dataDir: string;
@@ -55,6 +56,7 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
   const log = config.log ?? (() => undefined);
   await prepareDirs(dataDir, rootDir);
   const policy = await resolvePolicy(dataDir, { maxDownloadRate: config.maxDownloadRate });
+  const bootId = await currentBootId();
   const recovery = await recoverTransactions(rootDir, join(dataDir, 'install'));
   if (recovery.recovered > 0)
     log(`recovered ${recovery.recovered} interrupted install(s): ${recovery.action}`);
@@ -117,6 +119,7 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
     onWelcome: () => {
       log(`connected to ${live.server} as ${identity.deviceId}`);
       for (const report of state.data.outbox) connection.send(report);
+      connection.send({ type: 'boot', bootId });
       packages.connected();
     },
     onMessage: (message) => {

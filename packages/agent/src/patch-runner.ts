@@ -25,6 +25,7 @@ import type { LogChecker } from './log/log-checker.js';
 import { fileTrustStore } from './tuf-ops.js';
 import { installHealth } from './rollout-health.js';
 import { captureUndo, discardUndo, undoDir } from './rollout-undo.js';
+import { currentBootId } from './install/boot-id.js';
 
 export interface RunnerDeps {
   readonly dataDir: string;
@@ -214,7 +215,7 @@ export class PatchRunner {
       ...(error ? { error } : {}),
       timings,
       ...(health ? { health } : {}),
-      ...(rebootRequired ? { rebootRequired: true as const } : {}),
+      ...(rebootRequired ? { rebootRequired: true as const, bootId: await currentBootId() } : {}),
     };
     await this.#deps.state.recordResult(report);
     const reboot = rebootRequired ? ' (reboot required)' : '';

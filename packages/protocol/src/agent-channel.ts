@@ -113,6 +113,8 @@ export const reportSchema = z.strictObject({
   health: healthSchema.optional(),
   /** On an `installed` report: the bundle says the machine needs a reboot (never done by the agent). */
   rebootRequired: z.literal(true).optional(),
+  /** With `rebootRequired`: the machine's boot id at install time (a later boot clears the flag). */
+  bootId: z.string().max(64).optional(),
 });
 
 export const agentMessageSchema = z.discriminatedUnion('type', [
@@ -128,6 +130,8 @@ export const agentMessageSchema = z.discriminatedUnion('type', [
   }),
   reportSchema,
   z.strictObject({ type: z.literal('inventory'), inventory: inventorySchema }),
+  /** Sent after every welcome: the machine's boot id; a new one clears "reboot required". */
+  z.strictObject({ type: z.literal('boot'), bootId: z.string().min(1).max(64) }),
   /** One part of a package inventory update; the vulns feature checks `update` (INVENTORY_INVALID). */
   z.strictObject({ type: z.literal('package-inventory'), update: z.unknown() }),
   z.strictObject({

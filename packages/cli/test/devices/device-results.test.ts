@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DeviceResultsResponse, Rollout, RolloutProgress } from '@patchcast/protocol';
-import { Harness } from '../harness.js';
+import { Harness, eventually } from '../harness.js';
 import { writePatchSource } from '../patch-source.js';
 
 const PLAN = `version: 1
@@ -41,7 +41,8 @@ test('reboot required and per-device results through devices, devices show and r
     );
     await h.publish(broken, 'app', '1');
     const dirs = h.agentDirs('box');
-    await h.startAgent('box');
+    process.env.PATCHCAST_BOOT_ID = 'e2e-boot-1'; // inherited by the agent process
+    const agent = await h.startAgent('box');
 
     const first = await h.cliJson<{ id: string }>([
       'rollout',
@@ -120,7 +121,22 @@ test('reboot required and per-device results through devices, devices show and r
     const table = (await h.cli(['rollout', 'status', planned.id])).stdout;
     assert.match(table, /REBOOT +ERROR\n/);
     assert.match(table, /box +1 +installed .* required *\n/);
+
+    await agent.stop('SIGKILL');
+    process.env.PATCHCAST_BOOT_ID = 'e2e-boot-2'; // the machine has rebooted
+    await h.startAgent('box');
+    const cleared = await eventually(async () => {
+      const devices = await h.cliJson<DeviceList>(['devices']);
+      return devices.devices[0]?.rebootRequired === false ? devices : undefined;
+    }, 'the reboot to clear "reboot required"');
+    assert.equal(cleared.devices.length, 1);
+    const after = await h.cliJson<DeviceResultsResponse>(['devices', 'show', id]);
+    assert.deepEqual(
+      after.results.map((r) => r.rebootRequired),
+      [false, false, false],
+    );
   } finally {
+    delete process.env.PATCHCAST_BOOT_ID;
     await h.close();
   }
 });

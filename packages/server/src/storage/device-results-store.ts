@@ -22,6 +22,11 @@ export interface DeviceResultsStore {
   recent(deviceId: string, limit: number): Promise<DeviceResultRecord[]>;
   /** Ids of devices holding an installed patch that needs a reboot, sorted. */
   awaitingReboot(): Promise<string[]>;
+  /**
+   * The device's agent runs in boot `bootId`: reboot flags recorded in another boot are cleared
+   * (a flag recorded without a boot id is kept). Returns how many were cleared.
+   */
+  booted(deviceId: string, bootId: string): Promise<number>;
 }
 
 /** The row both SQL adapters select; `reboot_required` is 0/1 in SQLite, a boolean in PostgreSQL. */

@@ -92,6 +92,8 @@ export interface ReportInput {
   readonly at: string;
   /** An `installed` report whose bundle needs a reboot; kept on the assignment. */
   readonly rebootRequired?: boolean;
+  /** The boot id the agent sent with `rebootRequired`; a `booted` with another id clears it. */
+  readonly bootId?: string;
 }
 
 export type ReportOutcome = 'applied' | 'duplicate' | 'stale' | 'unknown-assignment';

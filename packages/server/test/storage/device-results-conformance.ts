@@ -151,5 +151,36 @@ export function deviceResultsConformance(name: string, makeStore: () => Promise<
         assert.deepEqual(await store.deviceResults.awaitingReboot(), ['dev_b'], 'kept');
       }),
     );
+
+    test(
+      'a boot other than the one of the install clears the flag; the same boot keeps it',
+      withStore(async (store) => {
+        await fleet(store);
+        const reboot = (bootId?: string) => ({
+          rebootRequired: true,
+          ...(bootId === undefined ? {} : { bootId }),
+        });
+        await store.applyReport(report('r1', 'ro_1', 'dev_a', 'installed', 1, reboot('boot-1')));
+        await store.applyReport(report('r2', 'ro_2', 'dev_a', 'installed', 2, reboot('boot-2')));
+        await store.applyReport(report('r3', 'ro_1', 'dev_b', 'installed', 3, reboot()));
+        assert.equal(await store.deviceResults.booted('dev_a', 'boot-2'), 1);
+        const flags = async (deviceId: string) =>
+          (await store.deviceResults.recent(deviceId, 10)).map((r) => [
+            r.rolloutId,
+            r.rebootRequired,
+          ]);
+        assert.deepEqual(await flags('dev_a'), [
+          ['ro_2', true],
+          ['ro_1', false],
+          ['ro_3', false], // pending since the rollout was created
+        ]);
+        assert.equal(await store.deviceResults.booted('dev_a', 'boot-2'), 0, 'same boot');
+        assert.equal(await store.deviceResults.booted('dev_b', 'boot-9'), 0, 'no boot id: kept');
+        assert.deepEqual(await store.deviceResults.awaitingReboot(), ['dev_a', 'dev_b']);
+        assert.equal(await store.deviceResults.booted('dev_a', 'boot-3'), 1);
+        assert.deepEqual(await store.deviceResults.awaitingReboot(), ['dev_b']);
+        assert.equal(await store.deviceResults.booted('dev_unknown', 'boot-1'), 0);
+      }),
+    );
   });
 }

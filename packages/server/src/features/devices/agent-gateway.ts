@@ -186,6 +186,8 @@ export class AgentGateway {
       this.#announceHealth(deviceId, message);
     } else if (message.type === 'inventory') {
       await this.#deps.store.touchDevice(deviceId, at, { inventory: message.inventory });
+    } else if (message.type === 'boot') {
+      await this.#deps.store.deviceResults.booted(deviceId, message.bootId);
     } else if (message.type === 'package-inventory') {
       const answer = await this.#deps.inventory?.receiveInventory(deviceId, message.update);
       if (answer !== undefined) send(socket, answer);

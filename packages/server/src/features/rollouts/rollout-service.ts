@@ -127,6 +127,7 @@ export class RolloutService {
       timings: report.timings ?? null,
       at,
       rebootRequired: report.rebootRequired === true,
+      ...(report.bootId === undefined ? {} : { bootId: report.bootId }),
     };
     if (this.driver.has(report.rolloutId)) return this.planned.report(input, report);
     if (await store.rolloutEngine.planned(report.rolloutId))

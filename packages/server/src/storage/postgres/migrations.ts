@@ -88,4 +88,8 @@ export const PG_MIGRATIONS: readonly string[] = [
   ALTER TABLE assignments ADD COLUMN reboot_required BOOLEAN NOT NULL DEFAULT FALSE;
   CREATE INDEX assignments_by_device_time ON assignments(device_id, updated_at);
   `,
+  // the boot in which a reboot-required install happened (DeviceResultsStore.booted)
+  `
+  ALTER TABLE assignments ADD COLUMN reboot_boot_id TEXT;
+  `,
 ];

@@ -131,7 +131,7 @@ export class PgAssignments implements AssignmentsPart {
       if (!isForward(current.state, r.state)) return 'stale';
       await tx.run(
         `UPDATE assignments SET state = $1, error_code = $2, error_message = $3, updated_at = $4,
-           reboot_required = $7
+           reboot_required = $7, reboot_boot_id = $8
          WHERE rollout_id = $5 AND device_id = $6`,
         [
           r.state,
@@ -141,6 +141,7 @@ export class PgAssignments implements AssignmentsPart {
           r.rolloutId,
           r.deviceId,
           r.state === 'installed' && r.rebootRequired === true,
+          r.state === 'installed' && r.rebootRequired === true ? (r.bootId ?? null) : null,
         ],
       );
       return 'applied';

@@ -36,4 +36,12 @@ export class PgDeviceResultsStore implements DeviceResultsStore {
     );
     return rows.map((row) => row.device_id);
   }
+
+  booted(deviceId: string, bootId: string): Promise<number> {
+    return this.#db.run(
+      `UPDATE assignments SET reboot_required = FALSE
+       WHERE device_id = $1 AND reboot_required AND reboot_boot_id <> $2`,
+      [deviceId, bootId],
+    );
+  }
 }

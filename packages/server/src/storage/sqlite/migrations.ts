@@ -81,4 +81,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   ALTER TABLE assignments ADD COLUMN reboot_required INTEGER NOT NULL DEFAULT 0;
   CREATE INDEX assignments_by_device_time ON assignments(device_id, updated_at);
   `,
+  // the boot in which a reboot-required install happened (DeviceResultsStore.booted)
+  `
+  ALTER TABLE assignments ADD COLUMN reboot_boot_id TEXT;
+  `,
 ];

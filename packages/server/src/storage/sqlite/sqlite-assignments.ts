@@ -145,13 +145,15 @@ export class SqliteAssignments implements AssignmentsPart {
         );
         if (current === undefined) return 'unknown-assignment';
         if (!isForward(current.state, r.state)) return 'stale';
+        const reboot = r.state === 'installed' && r.rebootRequired === true;
         this.#q.run(
-          'UPDATE assignments SET state = ?, error_code = ?, error_message = ?, updated_at = ?, reboot_required = ? WHERE rollout_id = ? AND device_id = ?',
+          'UPDATE assignments SET state = ?, error_code = ?, error_message = ?, updated_at = ?, reboot_required = ?, reboot_boot_id = ? WHERE rollout_id = ? AND device_id = ?',
           r.state,
           r.error?.code ?? null,
           r.error?.message ?? null,
           r.at,
-          r.state === 'installed' && r.rebootRequired === true ? 1 : 0,
+          reboot ? 1 : 0,
+          reboot ? (r.bootId ?? null) : null,
           r.rolloutId,
           r.deviceId,
         );

@@ -44,4 +44,16 @@ export class SqliteDeviceResultsStore implements DeviceResultsStore {
       return rows.map((row) => row.device_id);
     });
   }
+
+  booted(deviceId: string, bootId: string): Promise<number> {
+    return settle(() => {
+      const result = this.#db
+        .prepare(
+          `UPDATE assignments SET reboot_required = 0
+           WHERE device_id = ? AND reboot_required = 1 AND reboot_boot_id <> ?`,
+        )
+        .run(deviceId, bootId);
+      return result.changes;
+    });
+  }
 }
