@@ -48,22 +48,22 @@ export async function downloadToFile(
   options: DownloadOptions,
 ): Promise<DownloadResult | null> {
   const handle = await openDest(dest, options.resume === true);
-  let done = false;
   let keep = false;
   try {
     const state = await initialProgress(handle, options);
-    if (state.have === options.maxLength) return { length: state.have, requests: 0 };
-    const result = await attemptAll(url, handle, state, options);
+    const complete = state.have > 0 && state.have === options.maxLength; // kept by an earlier run
+    const result = complete
+      ? { length: state.have, requests: 0 }
+      : await attemptAll(url, handle, state, options);
     if (result !== null) await handle.sync();
-    done = result !== null;
-    keep = options.resume === true && result !== null;
+    keep = result !== null;
     return result;
   } catch (error) {
     keep = options.resume === true && !(error instanceof SecurityError);
     throw error;
   } finally {
     await handle.close();
-    if (!done && !keep) await rm(dest, { force: true });
+    if (!keep) await rm(dest, { force: true });
   }
 }
 

@@ -84,6 +84,18 @@ test('a partial file from an earlier run is continued with Range: bytes=N-', asy
   assert.deepEqual(await readdir(dir), [], 'stale partial files are discarded');
 });
 
+test('a complete file kept by an earlier run is used without a request', async (t) => {
+  const body = randomBytes(100_000);
+  const { server, dataDir, ranges } = await serve(t, body);
+  const dir = downloadsDir(dataDir);
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, `${sha(body)}.${body.length}.part`), body);
+  const bytes = await ops(server, dataDir).fetchTarget(`app/${sha(body)}.b.tar`, body.length);
+  assert.equal(sha(bytes), sha(body));
+  assert.deepEqual(ranges, []);
+  assert.deepEqual(await readdir(dir), []);
+});
+
 test('a kept partial that does not match is discarded and fetched again from the start', async (t) => {
   const body = randomBytes(300_000);
   const { server, dataDir, ranges } = await serve(t, body);
