@@ -38,7 +38,7 @@ async function importAction(invocation: Invocation): Promise<number> {
     epss: stringFlag(invocation, 'epss'),
     policy: stringFlag(invocation, 'policy'),
   });
-  const result = await runImport(sources, vulnsClient(invocation), invocation.io);
+  const result = await runImport(sources, () => vulnsClient(invocation), invocation.io);
   if (boolFlag(invocation, 'json')) printJson(invocation, result);
   else invocation.io.out(importText(result));
   return 0;

@@ -106,7 +106,7 @@ export function batches<T>(items: readonly T[], sizeOf: (item: T) => number): T[
 
 export async function runImport(
   options: ImportOptions,
-  client: VulnsClient,
+  connect: () => VulnsClient,
   io: Io,
 ): Promise<ImportResult> {
   if (options.osv.length + [options.kev, options.epss, options.policy].filter(Boolean).length === 0)
@@ -120,6 +120,7 @@ export async function runImport(
     for (const r of skipped) io.err(`${skippedLine(r)}\n`);
     throw nothingToImport(loaded, options.osv);
   }
+  const client = connect(); // only once the inputs are read: their problems need no server
   const { id } = await client.createImport();
   const raw = loaded.raw ?? [];
   let sent = 0;

@@ -38,6 +38,12 @@ export function vulnStoreConformance(name: string, makeStore: () => Promise<Stor
         assert.equal(await v.generation(), 0);
         await v.createImport('imp1', T0);
         assert.equal(await v.stageAdvisories('imp1', [adv('A-1', T0), adv('A-2', T0)]), true);
+        assert.equal(
+          await v.stageAdvisories('imp1', []),
+          true,
+          'an empty batch: the import is open',
+        );
+        assert.equal(await v.stageAdvisories('nope', []), false, 'an empty batch: no such import');
         assert.equal(await v.stageData('imp1', 'kev', '{"k":1}'), true);
         assert.deepEqual(await v.advisories(), []);
         assert.equal(await v.data('kev'), undefined);
