@@ -6,7 +6,7 @@ import type { Command, Invocation } from '../command.js';
 import { boolFlag, listFlag, stringFlag } from '../args.js';
 import { CLIENT_HELP, CLIENT_OPTIONS, JSON_OPTION, printJson } from '../context.js';
 import { REPORT_OPTIONS_HELP, complianceAction, vulnsClient } from '../vulns/compliance-command.js';
-import { runImport, skippedLine } from '../vulns/import-run.js';
+import { NothingImported, runImport, skippedLine } from '../vulns/import-run.js';
 import type { ImportResult } from '../vulns/import-run.js';
 import { classifySources } from '../vulns/import-sources.js';
 import { findingsText, queueText } from '../vulns/vulns-text.js';
@@ -38,8 +38,19 @@ async function importAction(invocation: Invocation): Promise<number> {
     epss: stringFlag(invocation, 'epss'),
     policy: stringFlag(invocation, 'policy'),
   });
-  const result = await runImport(sources, () => vulnsClient(invocation), invocation.io);
-  if (boolFlag(invocation, 'json')) printJson(invocation, result);
+  const json = boolFlag(invocation, 'json');
+  let result: ImportResult;
+  try {
+    result = await runImport(sources, () => vulnsClient(invocation), invocation.io);
+  } catch (error) {
+    // With --json, the error document lists every skipped record too.
+    if (!json || !(error instanceof NothingImported)) throw error;
+    const { code, message, hint } = error;
+    printJson(invocation, { error: { code, message, hint }, skipped: error.skipped });
+    invocation.io.err(`error[${code}]: ${message}\n`);
+    return 1;
+  }
+  if (json) printJson(invocation, result);
   else invocation.io.out(importText(result));
   return 0;
 }

@@ -52,6 +52,16 @@ export function skippedLine(r: SkippedRecord): string {
   return `skipped ${r.id ?? '(no id)'} in ${where}: ${r.reason}`;
 }
 
+/** Nothing at all could be imported: the error, with every skipped record for `--json`. */
+export class NothingImported extends PatchcastError {
+  readonly skipped: readonly SkippedRecord[];
+
+  constructor(error: PatchcastError, skipped: readonly SkippedRecord[]) {
+    super(error.code, error.message, { hint: error.hint });
+    this.skipped = skipped;
+  }
+}
+
 /** Nothing to import at all: every record was bad, or there were none. */
 function nothingToImport(loaded: LoadedAdvisories, sources: readonly string[]): PatchcastError {
   const first = loaded.rejected[0];
@@ -63,7 +73,7 @@ function nothingToImport(loaded: LoadedAdvisories, sources: readonly string[]): 
   return new PatchcastError(
     'ADVISORY_INVALID',
     `none of the ${n} advisory records could be imported (the first: ${skippedLine(skippedRecord(first))}); nothing was imported`,
-    { hint: 'every skipped record is listed above; fix them or import other data' },
+    { hint: 'every skipped record is listed; fix them or import other data' },
   );
 }
 
@@ -118,7 +128,7 @@ export async function runImport(
   const files = await dataFiles(options);
   if (loaded.records.length === 0 && files.length === 0) {
     for (const r of skipped) io.err(`${skippedLine(r)}\n`);
-    throw nothingToImport(loaded, options.osv);
+    throw new NothingImported(nothingToImport(loaded, options.osv), skipped);
   }
   const client = connect(); // only once the inputs are read: their problems need no server
   const { id } = await client.createImport();

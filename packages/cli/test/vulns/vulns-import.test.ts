@@ -88,6 +88,12 @@ test('vulns import: bad records are skipped and listed, the rest imports; whole-
       allBad.stderr,
       /skipped ELA-669-1 in .*ELA-669-1-dirty\.json: affected\[0\]\.ranges/,
     );
+    const allBadJson = JSON.parse(allBad.stdout) as { skipped: Skipped[] };
+    assert.deepEqual(
+      allBadJson.skipped.map((r) => [r.file, r.index, r.id]),
+      [[dirty, null, 'ELA-669-1']],
+      'the error document lists every skipped record',
+    );
     const unknown = await h.cli(['vulns', 'import', join(h.dir, 'notes.txt')]);
     assert.equal(unknown.code, 1);
     assert.match(unknown.stderr, /error\[NOT_FOUND\]: .*notes\.txt does not exist/);
