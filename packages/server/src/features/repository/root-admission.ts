@@ -9,6 +9,9 @@
  *   4. the targets metadata in force verifies under it, or the submission carries targets N+1
  *      re-signed by its targets keys and changing nothing published (ROOT_TARGETS_UNSIGNED,
  *      METADATA_INVALID, CONFLICT).
+ * Once all pass, the online keys this node signs with under root N+1 are recorded as the key set
+ * every node must hold (keys/keyset.ts, KEYSET_MISMATCH), keyed by the root's bytes so that a
+ * root that is then not committed blocks nothing.
  */
 import {
   PatchcastError,
@@ -23,6 +26,7 @@ import type { ArtifactStore } from '../../artifacts/artifact-store.js';
 import { checkOnlineKeys } from './online-signing.js';
 import { checkTargetsUpdate } from './targets-policy.js';
 import { newPublications } from '../log/log-events.js';
+import { recordAdmittedKeyset } from '../../keys/keyset.js';
 
 export interface RootSubmission {
   readonly root: unknown;
@@ -63,6 +67,7 @@ export async function admitRoot(
   const rootRecord = { role: 'root', version: next.signed.version, bytes: rootBytes } as const;
   if (submission.targets === undefined) {
     requireTargetsSigned(parseEnvelope('targets', current.targetsBytes), next.signed);
+    await recordAdmittedKeyset(deps.store, { root: next.signed, bytes: rootBytes }, current.pool);
     return {
       root: next.signed,
       records: [rootRecord],
@@ -80,6 +85,7 @@ export async function admitRoot(
     });
   }
   await checkTargetsUpdate(current.targets, targets.signed, deps);
+  await recordAdmittedKeyset(deps.store, { root: next.signed, bytes: rootBytes }, current.pool);
   const version = targets.signed.version;
   return {
     root: next.signed,
