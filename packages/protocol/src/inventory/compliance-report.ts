@@ -1,5 +1,5 @@
 /**
- * The compliance report document (`GET /api/v1/vulns/report`, `patchcast vulns report`): per
+ * The compliance report document (`GET /api/v1/vulns/report`, `patchcast report compliance`): per
  * deadline outcome, per device and per advisory, how many findings are open, overdue, and closed
  * in time, and the mean time to remediate. The server builds it; the CLI renders CSV and HTML.
  */

@@ -1,6 +1,7 @@
 /**
- * The vulnerability management HTTP API (docs/vulnerabilities.md "Server"): staged, all-or-nothing
- * imports of advisories and threat data; findings, the remediation queue and the compliance report.
+ * The vulnerability management HTTP API (docs/vulnerabilities.md "Server"): staged imports of
+ * advisories and threat data, committed in one transaction (the CLI skips and lists bad records
+ * before it stages); findings, the remediation queue and the compliance report.
  */
 import { z } from 'zod';
 
