@@ -68,14 +68,18 @@ export class AgentGateway {
     let deviceId: string | undefined;
     const helloTimer = setTimeout(() => socket.close(4408, 'hello timeout'), HELLO_TIMEOUT_MS);
     send(socket, { type: 'challenge', nonce, serverTime: this.#deps.now().toISOString() });
+    // One socket's messages are handled one after the other, in the order they came: the agent
+    // sends (outbox reports, boot) as soon as it reads welcome, while #hello is still finishing.
+    let previous: Promise<void> = Promise.resolve();
     socket.on('message', (data, isBinary) => {
       const message = isBinary ? undefined : parseAgentMessage(frameText(data));
       if (message === undefined) return reject(socket, 'INVALID_INPUT', 'malformed agent message');
-      const work =
-        deviceId === undefined
-          ? this.#hello(socket, message, nonce, audience)
-          : this.#handle(deviceId, socket, message);
-      work
+      previous = previous
+        .then(() =>
+          deviceId === undefined
+            ? this.#hello(socket, message, nonce, audience)
+            : this.#handle(deviceId, socket, message),
+        )
         .then((id) => {
           if (id !== undefined && deviceId === undefined) {
             deviceId = id;
