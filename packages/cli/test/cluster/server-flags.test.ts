@@ -2,6 +2,7 @@
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Harness } from '../harness.js';
 
@@ -45,6 +46,17 @@ describe('patchcast server: bus and lease flags', () => {
     const result = await server('--bus', 'nats://127.0.0.1:1', '--node-id', 'node.one');
     assert.equal(result.code, 1);
     assert.match(result.stderr, /error\[CONFIG_INVALID\]: node id "node\.one" is not allowed/);
+  });
+
+  test('a node-id file in the data dir that holds no id is CONFIG_INVALID naming it', async () => {
+    const data = join(h.dir, 'server');
+    await mkdir(data, { recursive: true });
+    await writeFile(join(data, 'node-id'), 'node.one\n');
+    const result = await server('--bus', 'nats://127.0.0.1:1');
+    await rm(join(data, 'node-id'));
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /error\[CONFIG_INVALID\]: \S+node-id does not hold a node id/);
+    assert.match(result.stderr, /hint: .*remove it to get a new one/);
   });
 
   test('--lease-seconds out of range is a usage error', async () => {
