@@ -16,7 +16,7 @@ export interface ServerConfig {
   readonly artifactCacheBytes: number;
   /** `memory` (one node) or `nats://HOST:PORT` (several nodes; bus/open-bus.ts). */
   readonly bus: string;
-  /** This node's name among several; absent: `<hostname>-<port>`. */
+  /** This node's name among several; absent: kept in `<data>/node-id` (NATS) or `<hostname>-<port>`. */
   readonly nodeId?: string | undefined;
   /** How long a node's lease on a rollout lasts without renewal (cluster/, ADR 0014). */
   readonly leaseSeconds: number;

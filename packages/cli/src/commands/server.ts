@@ -25,8 +25,9 @@ Options:
   --artifacts DIR     artifact folder, shared by every node (default: DIR/artifacts)
   --bus URL           memory (one node, the default) or nats://HOST:PORT[,...]: NATS JetStream
                       shared by several nodes (docs/operations-cluster.md)
-  --node-id ID        this node's name among several: letters, digits, - and _ (default:
-                      HOSTNAME-PORT); keep it stable so a restarted node catches up
+  --node-id ID        this node's name among several: letters, digits, - and _ (default with
+                      --bus nats: HOSTNAME-<random>, made once and kept in DIR/node-id, so a
+                      restarted node keeps it and catches up)
   --lease-seconds N   with --bus nats: how long a node's lease on a rollout lasts unrenewed,
                       i.e. how soon another node takes over a dead node's rollouts (default: 15)
   --bus-stream NAME   with --bus nats: the JetStream stream (and, in lower case, subject prefix)
