@@ -6,15 +6,16 @@
  * rollout must show the agent's refusal with its security code; the agent installs nothing; then
  * the mirror heals and the next good patch installs normally.
  */
+import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { generateKeyPairSet, signersOf as signersOfSet } from '@patchcast/core';
 import { TrustFleet } from './fleet.js';
-import { envelopeOf, isMlDsaSignature, resign, signersOf, strip } from './forge.js';
+import { envelopeOf, isMlDsaSignature, resign, signersOf, strip, swapKeyIds } from './forge.js';
 import type { Json } from './forge.js';
-import { ok, serverKey } from './trust-helpers.js';
+import { keyHolder, ok, serverKey } from './trust-helpers.js';
 
 interface Versions {
   root: number;
@@ -141,7 +142,7 @@ describe('attacks on the repository, refused by a real agent', () => {
       fleet.mirror.tamper(`/tuf/metadata/${now.snapshot}.snapshot.json`, () => firstSnapshot);
     }));
 
-  test('arbitrary artifact: a bundle that does not match its signed hash is refused', () =>
+  test('a tampered target behind valid metadata: a bundle that does not match its signed hash is refused', () =>
     attack('SECURITY_TARGET_MISMATCH', async (_now, ref) => {
       const path = await targetUrl(ref);
       fleet.mirror.tamper(path, (bytes) => {
@@ -159,7 +160,7 @@ describe('attacks on the repository, refused by a real agent', () => {
       );
     }));
 
-  test('key compromise under threshold: a snapshot signed by 1 of 2 snapshot keys is refused', () =>
+  test('threshold not met (snapshot): one stolen key of 2 signs a snapshot, refused', () =>
     attack('SECURITY_SIGNATURE_INVALID', async (now) => {
       const path = `/tuf/metadata/${now.snapshot}.snapshot.json`;
       const snapshot = resign(await real(path), snapshotKeys, (signed: Json) => signed);
@@ -198,11 +199,41 @@ describe('attacks on the repository, refused by a real agent', () => {
       fleet.mirror.tamper(`/tuf/metadata/${now.root + 1}.root.json`, () => classical);
     }));
 
-  test('a compromised server signing targets with its online keys is refused', () =>
+  test('arbitrary install, wrongly signed target: a compromised server key trying to sign targets is refused', () =>
     attack('SECURITY_SIGNATURE_INVALID', async (now) => {
       const path = `/tuf/metadata/${now.targets}.targets.json`;
       const forged = resign(await real(path), [...timestampKey, ...allSnapshotKeys]);
       fleet.mirror.tamper(path, () => forged);
+    }));
+
+  test('arbitrary install, unsigned target: a notice for a patch no signed targets names is refused', () =>
+    attack('SECURITY_TARGET_UNKNOWN', async (now, ref) => {
+      // The compromised server announces the new patch, but it cannot sign targets: with its
+      // online keys it keeps agents on the targets version before the patch, which does not
+      // name it (a snapshot naming the version the agent already trusts is no rollback).
+      const [name, version] = ref.split('@') as [string, string];
+      const previous = envelopeOf(await real(`/tuf/metadata/${now.targets - 1}.targets.json`));
+      const named = Object.keys(previous.signed.targets as Json);
+      assert.ok(named.length > 0 && !named.includes(`${name}/${version}/bundle.tar`), ref);
+      const path = `/tuf/metadata/${now.snapshot}.snapshot.json`;
+      const snapshot = resign(await real(path), allSnapshotKeys, (signed) => ({
+        ...signed,
+        meta: { ...(signed.meta as Json), 'targets.json': { version: now.targets - 1 } },
+      }));
+      const timestamp = await forgeTimestamp(now.timestamp, snapshot, now.snapshot);
+      fleet.mirror.tamper(path, () => snapshot);
+      fleet.mirror.tamper('/tuf/metadata/timestamp.json', () => timestamp);
+    }));
+
+  test('key-type confusion: ML-DSA signature bytes under the Ed25519 key id (and the reverse) are refused', () =>
+    attack('SECURITY_SIGNATURE_INVALID', async (now) => {
+      // The publisher's real targets signatures, each filed under the other kind's key id: a
+      // verifier that chose the algorithm from the signature or key material instead of the
+      // key's declared keytype and scheme would count both. Ours checks each signature only as
+      // its key declares it, and each verifier refuses material of the wrong type.
+      const path = `/tuf/metadata/${now.targets}.targets.json`;
+      const swapped = swapKeyIds(await real(path));
+      fleet.mirror.tamper(path, () => swapped);
     }));
 
   test('fast-forward: a stolen timestamp key locks agents out until a root rotates it', async () => {
@@ -225,6 +256,42 @@ describe('attacks on the repository, refused by a real agent', () => {
     await ok(h, ['root', 'sign', draft, '--key', serverKey(h, 'root')]);
     await ok(h, ['root', 'publish', draft]);
     await fleet.expectInstalled(await fleet.publish('recovered'));
+  });
+
+  test('threshold not met (targets): targets signed by 1 of 2 targets keys is refused', async () => {
+    const { h, mirror } = fleet;
+    // Root moves targets to 2 of 2 keys; the targets in force already carry both signatures.
+    const first = serverKey(h, 'targets');
+    const second = await keyHolder(h, 'targets-2');
+    const both = [first, second];
+    await fleet.expectInstalled(await fleet.publish('signed-by-both', both));
+    const draft = join(h.dir, 'root-targets-2-of-2.json');
+    await ok(h, [
+      'root',
+      'init',
+      '--targets-key',
+      join(h.dir, 'server/keys/targets.pub'), // the dev key set's public file
+      '--targets-key',
+      `${second}.pub`,
+      '--targets-threshold',
+      '2',
+      '--out',
+      draft,
+    ]);
+    await ok(h, ['root', 'sign', draft, '--key', serverKey(h, 'root')]);
+    await ok(h, ['root', 'publish', draft]);
+    await fleet.expectInstalled(await fleet.publish('after-2-of-2', both));
+
+    // One stolen targets key: the attacker re-signs the real targets (or any of its own) alone.
+    const ref = await fleet.publish('under-targets-threshold', both);
+    const now = await versions();
+    const path = `/tuf/metadata/${now.targets}.targets.json`;
+    const oneKey = resign(await real(path), await signersOf(first));
+    mirror.tamper(path, () => oneKey);
+    await fleet.expectRefused(ref, 'SECURITY_SIGNATURE_INVALID');
+    assert.ok(mirror.served.includes(path), 'the under-threshold targets were served');
+    mirror.heal();
+    await fleet.expectInstalled(await fleet.publish('two-of-two', both));
   });
 
   /** The consistent-snapshot URL of `ref`'s bundle, from the real targets metadata. */

@@ -52,17 +52,21 @@ export class TrustFleet {
     this.server = (await this.h.start(args, /listening on /)).proc;
   }
 
-  /** Publishes a new one-file patch with `key` (default: the server's targets key), in `role`. */
+  /**
+   * Publishes a new one-file patch signed with `key` (default: the server's targets key; several
+   * files sign together), in `role`.
+   */
   async publish(
     name: string,
-    key = join(this.h.dir, 'server/keys/targets.key'),
+    key: string | readonly string[] = join(this.h.dir, 'server/keys/targets.key'),
     role?: string,
   ): Promise<string> {
     const n = ++this.#patches;
     const source = await writePatchSource(join(this.h.dir, `src-${n}`), {
       [`etc/${name}`]: `${name}\n`,
     });
-    const args = ['publish', source, '--name', name, '--version', '1.0.0', '--key', key];
+    const keys = (typeof key === 'string' ? [key] : key).flatMap((file) => ['--key', file]);
+    const args = ['publish', source, '--name', name, '--version', '1.0.0', ...keys];
     if (role !== undefined) args.push('--role', role);
     const result = await this.h.cli([...args, '--json']);
     assert.equal(result.code, 0, result.stderr);

@@ -33,3 +33,20 @@ export function strip(bytes: Buffer | undefined, keep: (sig: Signature) => boole
 
 /** ML-DSA-65 signatures are 3309 bytes (6618 hex); Ed25519 ones 64 bytes. */
 export const isMlDsaSignature = (sig: Signature): boolean => sig.sig.length > 1000;
+
+/**
+ * Key-type confusion: the same file with its one Ed25519 and one ML-DSA-65 signature swapped
+ * between their key ids, so the Ed25519 key id carries ML-DSA signature bytes and the reverse.
+ */
+export function swapKeyIds(bytes: Buffer | undefined): Buffer {
+  const { signed, signatures } = envelopeOf(bytes);
+  const [ed, ...moreEd] = signatures.filter((s) => !isMlDsaSignature(s));
+  const [pq, ...morePq] = signatures.filter(isMlDsaSignature);
+  if (ed === undefined || pq === undefined || moreEd.length + morePq.length > 0)
+    throw new Error('expected exactly one Ed25519 and one ML-DSA-65 signature');
+  const swapped = [
+    { keyid: pq.keyid, sig: ed.sig },
+    { keyid: ed.keyid, sig: pq.sig },
+  ];
+  return Buffer.from(serializeEnvelope({ signed, signatures: swapped }));
+}

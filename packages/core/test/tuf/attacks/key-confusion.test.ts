@@ -112,6 +112,35 @@ test('key confusion: an Ed25519 key named as a post-quantum key never counts as 
   await refreshRefused(client, 'SECURITY_PQ_SIGNATURE_MISSING', ['root', 'timestamp', 'snapshot']);
 });
 
+test('key confusion: an ML-DSA key re-declared as ed25519 does not verify its ML-DSA signature', async () => {
+  const { repo, client } = await clientAtVersion2();
+  const root = repo.rootFrom(2);
+  const [pqId] = root.roles.targets[PQ_ROLE_FIELD]?.keyids ?? [];
+  assert.ok(pqId);
+  const pqKey = root.keys[pqId];
+  assert.ok(pqKey);
+  // The relabelled key is the only standard targets key: a verifier that picked the algorithm
+  // from the key material (a PEM) or the signature length would accept an ML-DSA signature as
+  // the Ed25519 signature a stock client counts.
+  const relabelled = { ...pqKey, keytype: 'ed25519', scheme: 'ed25519' };
+  const targetsRole = { ...root.roles.targets, keyids: [pqId], threshold: 1 };
+  repo.writeRoot({
+    ...root,
+    keys: { ...root.keys, [pqId]: relabelled },
+    roles: { ...root.roles, targets: targetsRole },
+  });
+  const [pq] = postQuantum(repo.roles.targets.signers);
+  assert.ok(pq && pq.keyid === pqId);
+  publishTargetsSignedBy(repo, (bytes) => [{ keyid: pqId, sig: pq.sign(bytes) }]);
+
+  await refreshRefused(client, 'SECURITY_SIGNATURE_INVALID', ['root', 'timestamp', 'snapshot']);
+  assert.equal(
+    verifySignature(relabelled, pq.sign(new Uint8Array([1])), new Uint8Array([1])),
+    false,
+  );
+  assert.equal(verifySignature(pqKey, pq.sign(new Uint8Array([1])), new Uint8Array([1])), true);
+});
+
 test('verifySignature refuses a valid Ed25519 signature under a key declared otherwise', () => {
   const repo = new TestRepo();
   const [signer] = classical(repo.roles.targets.signers);
