@@ -4,9 +4,12 @@
  * unset or unreachable the caller gets the reason, to skip visibly.
  */
 import { randomBytes } from 'node:crypto';
+import { cp, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { connect as tcpConnect } from 'node:net';
 import pg from 'pg';
 import { connect } from 'nats';
+import type { Harness, Proc } from '../harness.js';
 
 export interface ClusterServices {
   readonly db: string;
@@ -77,4 +80,41 @@ function reachable(host: string, port: number): Promise<boolean> {
     socket.once('error', () => resolve(false));
     socket.once('timeout', () => (socket.destroy(), resolve(false)));
   });
+}
+
+export interface ClusterNode {
+  readonly proc: Proc;
+  readonly url: string;
+}
+
+/**
+ * Starts `count` real `patchcast server` nodes on the services' database, NATS stream and one
+ * shared artifacts folder; node 1 starts first (making the key set and the admin token, which the
+ * harness then uses) and the others get a copy of its keys/, as an operator would give them.
+ */
+export async function startClusterNodes(
+  harness: Harness,
+  services: ClusterServices,
+  count = 3,
+): Promise<ClusterNode[]> {
+  const dataDir = (n: number) => join(harness.dir, n === 1 ? 'server' : `node${n}`);
+  const startNode = async (n: number): Promise<ClusterNode> => {
+    const { proc, match } = await harness.start(
+      [
+        'server',
+        ...['--data', dataDir(n), '--listen', '127.0.0.1:0', '--db', services.db],
+        ...['--artifacts', join(harness.dir, 'artifacts'), '--bus', services.nats],
+        ...['--bus-stream', services.stream, '--node-id', `node-${n}`, '--lease-seconds', '3'],
+      ],
+      /listening on (http:\/\/[^\s]+)/,
+    );
+    return { proc, url: match[1] ?? '' };
+  };
+  const nodes = [await startNode(1)];
+  harness.token = (await readFile(join(dataDir(1), 'initial-admin-token'), 'utf8')).trim();
+  for (let n = 2; n <= count; n++) {
+    await cp(join(dataDir(1), 'keys'), join(dataDir(n), 'keys'), { recursive: true });
+    nodes.push(await startNode(n));
+  }
+  return nodes;
 }

@@ -8,12 +8,13 @@
  */
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { cp, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Harness, eventually } from '../harness.js';
 import type { Proc } from '../harness.js';
 import { writePatchSource } from '../patch-source.js';
-import { clusterServices } from './cluster-services.js';
+import { clusterServices, startClusterNodes } from './cluster-services.js';
+import type { ClusterNode } from './cluster-services.js';
 
 interface RolloutJson {
   id: string;
@@ -40,25 +41,11 @@ describe(
       if (typeof services === 'string') return;
       h = await Harness.create();
       const harness = h;
-      const dataDir = (n: number) => join(harness.dir, n === 1 ? 'server' : `node${n}`);
-      const startNode = async (n: number) => {
-        const { proc, match } = await harness.start(
-          [
-            'server',
-            ...['--data', dataDir(n), '--listen', '127.0.0.1:0', '--db', services.db],
-            ...['--artifacts', join(harness.dir, 'artifacts'), '--bus', services.nats],
-            ...['--bus-stream', services.stream, '--node-id', `node-${n}`, '--lease-seconds', '3'],
-          ],
-          /listening on (http:\/\/[^\s]+)/,
-        );
-        return { proc, url: match[1] ?? '' };
-      };
-      const node1 = await startNode(1);
-      harness.token = (await readFile(join(dataDir(1), 'initial-admin-token'), 'utf8')).trim();
-      for (const n of [2, 3])
-        await cp(join(dataDir(1), 'keys'), join(dataDir(n), 'keys'), { recursive: true });
-      const node2 = await startNode(2);
-      const node3 = await startNode(3);
+      const [node1, node2, node3] = (await startClusterNodes(harness, services)) as [
+        ClusterNode,
+        ClusterNode,
+        ClusterNode,
+      ];
       const urls = [node1.url, node2.url, node3.url];
       const agents: { name: string; proc: Proc; first: string }[] = [];
       const procs = (): [string, Proc][] => [
