@@ -1,29 +1,12 @@
 /** Rollouts, their assignments and device reports: the PostgreSQL half of those tables. */
 import { FINAL_DEVICE_STATES } from '@patchcast/protocol';
 import type { DeviceState, RolloutState } from '@patchcast/protocol';
-import type {
-  AssignmentRecord,
-  ReportInput,
-  ReportOutcome,
-  RolloutRecord,
-  Store,
-} from '../store.js';
+import type { AssignmentRecord, ReportInput, ReportOutcome, RolloutRecord } from '../store.js';
 import { toAssignment, toRollout } from '../rows.js';
 import type { AssignmentRow, RolloutRow } from '../rows.js';
 import { isForward } from '../report-rules.js';
 import type { PgDb } from './pg-db.js';
-
-type AssignmentsPart = Pick<
-  Store,
-  | 'createRollout'
-  | 'getRollout'
-  | 'listRollouts'
-  | 'setRolloutState'
-  | 'assignments'
-  | 'openAssignments'
-  | 'markNotified'
-  | 'applyReport'
->;
+import type { AssignmentsPart } from '../store-parts.js';
 
 export class PgAssignments implements AssignmentsPart {
   readonly #db: PgDb;

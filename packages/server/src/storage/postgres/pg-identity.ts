@@ -10,20 +10,7 @@ import type {
 import { toDevice } from '../rows.js';
 import type { DeviceRow } from '../rows.js';
 import type { PgDb } from './pg-db.js';
-
-type IdentityPart = Pick<
-  Store,
-  | 'getSetting'
-  | 'initSetting'
-  | 'createApiToken'
-  | 'findApiToken'
-  | 'createEnrollToken'
-  | 'consumeEnrollToken'
-  | 'createDevice'
-  | 'getDevice'
-  | 'listDevices'
-  | 'touchDevice'
->;
+import type { IdentityPart } from '../store-parts.js';
 
 export class PgIdentity implements IdentityPart {
   readonly #db: PgDb;

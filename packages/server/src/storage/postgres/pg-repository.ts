@@ -1,11 +1,7 @@
 /** TUF metadata and artifact records: the PostgreSQL half of the repository tables. */
-import type { ArtifactRecord, MetadataRecord, MetadataRole, Store } from '../store.js';
+import type { ArtifactRecord, MetadataRecord, MetadataRole } from '../store.js';
 import type { PgDb } from './pg-db.js';
-
-type RepositoryPart = Pick<
-  Store,
-  'latestMetadata' | 'getMetadata' | 'commitMetadata' | 'putArtifact' | 'getArtifact'
->;
+import type { RepositoryPart } from '../store-parts.js';
 
 export class PgRepository implements RepositoryPart {
   readonly #db: PgDb;

@@ -8,21 +8,8 @@
  * its tables come in a migration appended to PG_MIGRATIONS, and one line below wires it.
  */
 import pg from 'pg';
-import type {
-  ApiTokenRecord,
-  ArtifactRecord,
-  AssignmentRecord,
-  ConsumeResult,
-  DeviceRecord,
-  EnrollTokenRecord,
-  MetadataRecord,
-  MetadataRole,
-  ReportInput,
-  ReportOutcome,
-  RolloutRecord,
-  Store,
-} from '../store.js';
-import type { RolloutState } from '@patchcast/protocol';
+import type { Store } from '../store.js';
+import { PartedStore } from '../store-parts.js';
 import { PatchcastError } from '@patchcast/core';
 import { PG_TYPES, PgDb } from './pg-db.js';
 import { migrate, quoteIdent } from './pg-migrate.js';
@@ -51,7 +38,7 @@ export interface PgStoreOptions {
 
 export const DEFAULT_PG_POOL_SIZE = 10;
 
-export class PgStore implements Store {
+export class PgStore extends PartedStore implements Store {
   readonly kind = 'postgres';
   readonly log: PgLogStore;
   readonly leases: PgLeaseStore;
@@ -59,20 +46,19 @@ export class PgStore implements Store {
   readonly rolloutEngine: PgRolloutEngineStore;
   readonly deviceResults: PgDeviceResultsStore;
   readonly #db: PgDb;
-  readonly #identity: PgIdentity;
-  readonly #repository: PgRepository;
-  readonly #assignments: PgAssignments;
 
   private constructor(db: PgDb) {
+    super({
+      identity: new PgIdentity(db),
+      repository: new PgRepository(db),
+      assignments: new PgAssignments(db),
+    });
     this.#db = db;
     this.log = new PgLogStore(db);
     this.leases = new PgLeaseStore(db);
     this.vulns = new PgVulnStore(db);
     this.rolloutEngine = new PgRolloutEngineStore(db);
     this.deviceResults = new PgDeviceResultsStore(db);
-    this.#identity = new PgIdentity(db);
-    this.#repository = new PgRepository(db);
-    this.#assignments = new PgAssignments(db);
   }
 
   /** Connects, migrates under an advisory lock, and returns the store; DB_UNAVAILABLE if it cannot. */
@@ -101,77 +87,5 @@ export class PgStore implements Store {
 
   close(): Promise<void> {
     return this.#db.close();
-  }
-
-  getSetting(key: string): Promise<string | undefined> {
-    return this.#identity.getSetting(key);
-  }
-  initSetting(key: string, value: string): Promise<string> {
-    return this.#identity.initSetting(key, value);
-  }
-  createApiToken(token: ApiTokenRecord): Promise<void> {
-    return this.#identity.createApiToken(token);
-  }
-  findApiToken(hash: string): Promise<ApiTokenRecord | undefined> {
-    return this.#identity.findApiToken(hash);
-  }
-  createEnrollToken(token: EnrollTokenRecord): Promise<void> {
-    return this.#identity.createEnrollToken(token);
-  }
-  consumeEnrollToken(hash: string, now: string): Promise<ConsumeResult> {
-    return this.#identity.consumeEnrollToken(hash, now);
-  }
-  createDevice(device: DeviceRecord): Promise<void> {
-    return this.#identity.createDevice(device);
-  }
-  getDevice(id: string): Promise<DeviceRecord | undefined> {
-    return this.#identity.getDevice(id);
-  }
-  listDevices(): Promise<DeviceRecord[]> {
-    return this.#identity.listDevices();
-  }
-  touchDevice(id: string, at: string, update: Parameters<Store['touchDevice']>[2]): Promise<void> {
-    return this.#identity.touchDevice(id, at, update);
-  }
-
-  latestMetadata(role: MetadataRole): Promise<MetadataRecord | undefined> {
-    return this.#repository.latestMetadata(role);
-  }
-  getMetadata(role: MetadataRole, version: number): Promise<MetadataRecord | undefined> {
-    return this.#repository.getMetadata(role, version);
-  }
-  commitMetadata(records: readonly MetadataRecord[], expectTargets?: number): Promise<boolean> {
-    return this.#repository.commitMetadata(records, expectTargets);
-  }
-  putArtifact(artifact: ArtifactRecord): Promise<void> {
-    return this.#repository.putArtifact(artifact);
-  }
-  getArtifact(sha256: string): Promise<ArtifactRecord | undefined> {
-    return this.#repository.getArtifact(sha256);
-  }
-
-  createRollout(rollout: RolloutRecord, deviceIds: readonly string[]): Promise<void> {
-    return this.#assignments.createRollout(rollout, deviceIds);
-  }
-  getRollout(id: string): Promise<RolloutRecord | undefined> {
-    return this.#assignments.getRollout(id);
-  }
-  listRollouts(): Promise<RolloutRecord[]> {
-    return this.#assignments.listRollouts();
-  }
-  setRolloutState(id: string, state: RolloutState, completedAt: string | null): Promise<void> {
-    return this.#assignments.setRolloutState(id, state, completedAt);
-  }
-  assignments(rolloutId: string): Promise<AssignmentRecord[]> {
-    return this.#assignments.assignments(rolloutId);
-  }
-  openAssignments(deviceId: string): Promise<AssignmentRecord[]> {
-    return this.#assignments.openAssignments(deviceId);
-  }
-  markNotified(rolloutId: string, deviceIds: readonly string[], at: string): Promise<void> {
-    return this.#assignments.markNotified(rolloutId, deviceIds, at);
-  }
-  applyReport(report: ReportInput): Promise<ReportOutcome> {
-    return this.#assignments.applyReport(report);
   }
 }

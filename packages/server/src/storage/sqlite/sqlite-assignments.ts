@@ -1,32 +1,15 @@
 /** Rollouts, their assignments and device reports: the SQLite half of those tables. */
 import { FINAL_DEVICE_STATES } from '@patchcast/protocol';
 import type { DeviceState, RolloutState } from '@patchcast/protocol';
-import type {
-  AssignmentRecord,
-  ReportInput,
-  ReportOutcome,
-  RolloutRecord,
-  Store,
-} from '../store.js';
+import type { AssignmentRecord, ReportInput, ReportOutcome, RolloutRecord } from '../store.js';
 import { toAssignment, toRollout } from '../rows.js';
 import type { AssignmentRow, RolloutRow } from '../rows.js';
 import { isForward } from '../report-rules.js';
 import { settle } from './sqlite-sql.js';
 import type { SqliteSql } from './sqlite-sql.js';
+import type { AssignmentsPart } from '../store-parts.js';
 
 const FINAL_LIST = FINAL_DEVICE_STATES.map((s) => `'${s}'`).join(',');
-
-type AssignmentsPart = Pick<
-  Store,
-  | 'createRollout'
-  | 'getRollout'
-  | 'listRollouts'
-  | 'setRolloutState'
-  | 'assignments'
-  | 'openAssignments'
-  | 'markNotified'
-  | 'applyReport'
->;
 
 export class SqliteAssignments implements AssignmentsPart {
   readonly #q: SqliteSql;

@@ -11,20 +11,7 @@ import { toDevice } from '../rows.js';
 import type { DeviceRow } from '../rows.js';
 import { settle } from './sqlite-sql.js';
 import type { SqliteSql } from './sqlite-sql.js';
-
-type IdentityPart = Pick<
-  Store,
-  | 'getSetting'
-  | 'initSetting'
-  | 'createApiToken'
-  | 'findApiToken'
-  | 'createEnrollToken'
-  | 'consumeEnrollToken'
-  | 'createDevice'
-  | 'getDevice'
-  | 'listDevices'
-  | 'touchDevice'
->;
+import type { IdentityPart } from '../store-parts.js';
 
 export class SqliteIdentity implements IdentityPart {
   readonly #q: SqliteSql;

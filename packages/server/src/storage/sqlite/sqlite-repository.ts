@@ -1,12 +1,8 @@
 /** TUF metadata and artifact records: the SQLite half of the repository tables. */
-import type { ArtifactRecord, MetadataRecord, MetadataRole, Store } from '../store.js';
+import type { ArtifactRecord, MetadataRecord, MetadataRole } from '../store.js';
 import { settle } from './sqlite-sql.js';
 import type { SqliteSql } from './sqlite-sql.js';
-
-type RepositoryPart = Pick<
-  Store,
-  'latestMetadata' | 'getMetadata' | 'commitMetadata' | 'putArtifact' | 'getArtifact'
->;
+import type { RepositoryPart } from '../store-parts.js';
 
 export class SqliteRepository implements RepositoryPart {
   readonly #q: SqliteSql;

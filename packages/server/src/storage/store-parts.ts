@@ -1,0 +1,145 @@
+/**
+ * The flat part of the Store port, in three areas each adapter serves with one class (identity,
+ * repository, assignments), and the forwarding every adapter shares: an adapter opens its
+ * database, builds its three parts and its sub-ports, and extends PartedStore.
+ */
+import type { RolloutState } from '@patchcast/protocol';
+import type {
+  ApiTokenRecord,
+  ArtifactRecord,
+  AssignmentRecord,
+  ConsumeResult,
+  DeviceRecord,
+  EnrollTokenRecord,
+  MetadataRecord,
+  MetadataRole,
+  ReportInput,
+  ReportOutcome,
+  RolloutRecord,
+  Store,
+} from './store.js';
+
+/** Settings, API and enrollment tokens, devices. */
+export type IdentityPart = Pick<
+  Store,
+  | 'getSetting'
+  | 'initSetting'
+  | 'createApiToken'
+  | 'findApiToken'
+  | 'createEnrollToken'
+  | 'consumeEnrollToken'
+  | 'createDevice'
+  | 'getDevice'
+  | 'listDevices'
+  | 'touchDevice'
+>;
+
+/** TUF metadata and artifact records. */
+export type RepositoryPart = Pick<
+  Store,
+  'latestMetadata' | 'getMetadata' | 'commitMetadata' | 'putArtifact' | 'getArtifact'
+>;
+
+/** Rollouts, their assignments and device reports. */
+export type AssignmentsPart = Pick<
+  Store,
+  | 'createRollout'
+  | 'getRollout'
+  | 'listRollouts'
+  | 'setRolloutState'
+  | 'assignments'
+  | 'openAssignments'
+  | 'markNotified'
+  | 'applyReport'
+>;
+
+export interface StoreParts {
+  readonly identity: IdentityPart;
+  readonly repository: RepositoryPart;
+  readonly assignments: AssignmentsPart;
+}
+
+/** Store's flat methods, each handed to the part that serves its area. */
+export abstract class PartedStore implements IdentityPart, RepositoryPart, AssignmentsPart {
+  readonly #identity: IdentityPart;
+  readonly #repository: RepositoryPart;
+  readonly #assignments: AssignmentsPart;
+
+  constructor(parts: StoreParts) {
+    this.#identity = parts.identity;
+    this.#repository = parts.repository;
+    this.#assignments = parts.assignments;
+  }
+
+  getSetting(key: string): Promise<string | undefined> {
+    return this.#identity.getSetting(key);
+  }
+  initSetting(key: string, value: string): Promise<string> {
+    return this.#identity.initSetting(key, value);
+  }
+  createApiToken(token: ApiTokenRecord): Promise<void> {
+    return this.#identity.createApiToken(token);
+  }
+  findApiToken(hash: string): Promise<ApiTokenRecord | undefined> {
+    return this.#identity.findApiToken(hash);
+  }
+  createEnrollToken(token: EnrollTokenRecord): Promise<void> {
+    return this.#identity.createEnrollToken(token);
+  }
+  consumeEnrollToken(hash: string, now: string): Promise<ConsumeResult> {
+    return this.#identity.consumeEnrollToken(hash, now);
+  }
+  createDevice(device: DeviceRecord): Promise<void> {
+    return this.#identity.createDevice(device);
+  }
+  getDevice(id: string): Promise<DeviceRecord | undefined> {
+    return this.#identity.getDevice(id);
+  }
+  listDevices(): Promise<DeviceRecord[]> {
+    return this.#identity.listDevices();
+  }
+  touchDevice(id: string, at: string, update: Parameters<Store['touchDevice']>[2]): Promise<void> {
+    return this.#identity.touchDevice(id, at, update);
+  }
+
+  latestMetadata(role: MetadataRole): Promise<MetadataRecord | undefined> {
+    return this.#repository.latestMetadata(role);
+  }
+  getMetadata(role: MetadataRole, version: number): Promise<MetadataRecord | undefined> {
+    return this.#repository.getMetadata(role, version);
+  }
+  commitMetadata(records: readonly MetadataRecord[], expectTargets?: number): Promise<boolean> {
+    return this.#repository.commitMetadata(records, expectTargets);
+  }
+  putArtifact(artifact: ArtifactRecord): Promise<void> {
+    return this.#repository.putArtifact(artifact);
+  }
+  getArtifact(sha256: string): Promise<ArtifactRecord | undefined> {
+    return this.#repository.getArtifact(sha256);
+  }
+
+  createRollout(rollout: RolloutRecord, deviceIds: readonly string[]): Promise<void> {
+    return this.#assignments.createRollout(rollout, deviceIds);
+  }
+  getRollout(id: string): Promise<RolloutRecord | undefined> {
+    return this.#assignments.getRollout(id);
+  }
+  listRollouts(): Promise<RolloutRecord[]> {
+    return this.#assignments.listRollouts();
+  }
+  setRolloutState(id: string, state: RolloutState, completedAt: string | null): Promise<void> {
+    return this.#assignments.setRolloutState(id, state, completedAt);
+  }
+  assignments(rolloutId: string): Promise<AssignmentRecord[]> {
+    return this.#assignments.assignments(rolloutId);
+  }
+  openAssignments(deviceId: string): Promise<AssignmentRecord[]> {
+    return this.#assignments.openAssignments(deviceId);
+  }
+  markNotified(rolloutId: string, deviceIds: readonly string[], at: string): Promise<void> {
+    return this.#assignments.markNotified(rolloutId, deviceIds, at);
+  }
+  applyReport(report: ReportInput): Promise<ReportOutcome> {
+    return this.#assignments.applyReport(report);
+  }
+}
