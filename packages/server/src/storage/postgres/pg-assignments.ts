@@ -5,8 +5,32 @@ import type { AssignmentRecord, ReportInput, ReportOutcome, RolloutRecord } from
 import { toAssignment, toRollout } from '../rows.js';
 import type { AssignmentRow, RolloutRow } from '../rows.js';
 import { isForward } from '../report-rules.js';
-import type { PgDb } from './pg-db.js';
+import type { PgDb, PgQueries } from './pg-db.js';
 import type { AssignmentsPart } from '../store-parts.js';
+
+/** A rollout row and one pending assignment per device, inside the caller's transaction. */
+export async function insertRollout(
+  tx: PgQueries,
+  r: RolloutRecord,
+  deviceIds: readonly string[],
+): Promise<void> {
+  await tx.run('INSERT INTO rollouts VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)', [
+    r.id,
+    r.patch.name,
+    r.patch.version,
+    r.targetPath,
+    JSON.stringify(r.selector),
+    r.state,
+    r.createdAt,
+    r.createdBy,
+    r.completedAt,
+  ]);
+  await tx.run(
+    `INSERT INTO assignments (rollout_id, device_id, state, updated_at)
+     SELECT $1, d, 'pending', $2 FROM unnest($3::text[]) AS d`,
+    [r.id, r.createdAt, deviceIds],
+  );
+}
 
 export class PgAssignments implements AssignmentsPart {
   readonly #db: PgDb;
@@ -16,24 +40,7 @@ export class PgAssignments implements AssignmentsPart {
   }
 
   createRollout(r: RolloutRecord, deviceIds: readonly string[]): Promise<void> {
-    return this.#db.transaction(async (tx) => {
-      await tx.run('INSERT INTO rollouts VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)', [
-        r.id,
-        r.patch.name,
-        r.patch.version,
-        r.targetPath,
-        JSON.stringify(r.selector),
-        r.state,
-        r.createdAt,
-        r.createdBy,
-        r.completedAt,
-      ]);
-      await tx.run(
-        `INSERT INTO assignments (rollout_id, device_id, state, updated_at)
-         SELECT $1, d, 'pending', $2 FROM unnest($3::text[]) AS d`,
-        [r.id, r.createdAt, deviceIds],
-      );
-    });
+    return this.#db.transaction((tx) => insertRollout(tx, r, deviceIds));
   }
 
   async getRollout(id: string): Promise<RolloutRecord | undefined> {

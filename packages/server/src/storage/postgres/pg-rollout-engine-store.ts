@@ -11,6 +11,7 @@ import type {
 } from '../rollout-engine-store.js';
 import type { ReportInput, ReportOutcome, RolloutRecord } from '../store.js';
 import type { PgDb, PgQueries } from './pg-db.js';
+import { insertRollout } from './pg-assignments.js';
 
 interface DecisionRow {
   seq: number;
@@ -59,22 +60,7 @@ export class PgRolloutEngineStore implements RolloutEngineStore {
     decisions: readonly RolloutDecisionRecord[],
   ): Promise<void> {
     return this.#db.transaction(async (tx) => {
-      await tx.run('INSERT INTO rollouts VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)', [
-        r.id,
-        r.patch.name,
-        r.patch.version,
-        r.targetPath,
-        JSON.stringify(r.selector),
-        r.state,
-        r.createdAt,
-        r.createdBy,
-        r.completedAt,
-      ]);
-      await tx.run(
-        `INSERT INTO assignments (rollout_id, device_id, state, updated_at)
-         SELECT $1, id, 'pending', $2 FROM unnest($3::text[]) AS id`,
-        [r.id, r.createdAt, deviceIds],
-      );
+      await insertRollout(tx, r, deviceIds);
       await tx.run(
         'INSERT INTO rollout_engines (rollout_id, snapshot, input_seq) VALUES ($1, $2, $3)',
         [r.id, snapshot.snapshot, snapshot.inputSeq],

@@ -1,4 +1,5 @@
 /** Rollouts, their assignments and device reports: the SQLite half of those tables. */
+import type Database from 'better-sqlite3';
 import { FINAL_DEVICE_STATES } from '@patchcast/protocol';
 import type { DeviceState, RolloutState } from '@patchcast/protocol';
 import type { AssignmentRecord, ReportInput, ReportOutcome, RolloutRecord } from '../store.js';
@@ -11,6 +12,30 @@ import type { AssignmentsPart } from '../store-parts.js';
 
 const FINAL_LIST = FINAL_DEVICE_STATES.map((s) => `'${s}'`).join(',');
 
+/** A rollout row and one pending assignment per device, inside the caller's transaction. */
+export function insertRollout(
+  db: Database.Database,
+  r: RolloutRecord,
+  deviceIds: readonly string[],
+): void {
+  db.prepare('INSERT INTO rollouts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
+    r.id,
+    r.patch.name,
+    r.patch.version,
+    r.targetPath,
+    JSON.stringify(r.selector),
+    r.state,
+    r.createdAt,
+    r.createdBy,
+    r.completedAt,
+  );
+  // One statement for every assignment (docs/PERFORMANCE.md, notice to 10,000 agents).
+  db.prepare(
+    `INSERT INTO assignments (rollout_id, device_id, state, updated_at)
+     SELECT ?, value, 'pending', ? FROM json_each(?)`,
+  ).run(r.id, r.createdAt, JSON.stringify(deviceIds));
+}
+
 export class SqliteAssignments implements AssignmentsPart {
   readonly #q: SqliteSql;
 
@@ -20,30 +45,7 @@ export class SqliteAssignments implements AssignmentsPart {
 
   createRollout(r: RolloutRecord, deviceIds: readonly string[]): Promise<void> {
     return settle(() => {
-      this.#q.db
-        .transaction(() => {
-          this.#q.run(
-            'INSERT INTO rollouts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-            r.id,
-            r.patch.name,
-            r.patch.version,
-            r.targetPath,
-            JSON.stringify(r.selector),
-            r.state,
-            r.createdAt,
-            r.createdBy,
-            r.completedAt,
-          );
-          // One statement for every assignment (docs/PERFORMANCE.md, notice to 10,000 agents).
-          this.#q.run(
-            `INSERT INTO assignments (rollout_id, device_id, state, updated_at)
-             SELECT ?, value, 'pending', ? FROM json_each(?)`,
-            r.id,
-            r.createdAt,
-            JSON.stringify(deviceIds),
-          );
-        })
-        .immediate();
+      this.#q.db.transaction(() => insertRollout(this.#q.db, r, deviceIds)).immediate();
     });
   }
 

@@ -10,6 +10,7 @@ import type {
   RolloutSnapshotRecord,
 } from '../rollout-engine-store.js';
 import type { ReportInput, ReportOutcome, RolloutRecord } from '../store.js';
+import { insertRollout } from './sqlite-assignments.js';
 
 interface DecisionRow {
   seq: number;
@@ -68,26 +69,7 @@ export class SqliteRolloutEngineStore implements RolloutEngineStore {
     return settle(() => {
       this.#db
         .transaction(() => {
-          this.#db
-            .prepare('INSERT INTO rollouts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-            .run(
-              r.id,
-              r.patch.name,
-              r.patch.version,
-              r.targetPath,
-              JSON.stringify(r.selector),
-              r.state,
-              r.createdAt,
-              r.createdBy,
-              r.completedAt,
-            );
-          // One statement for every assignment, however many devices.
-          this.#db
-            .prepare(
-              `INSERT INTO assignments (rollout_id, device_id, state, updated_at)
-               SELECT ?, value, 'pending', ? FROM json_each(?)`,
-            )
-            .run(r.id, r.createdAt, JSON.stringify(deviceIds));
+          insertRollout(this.#db, r, deviceIds);
           this.#db
             .prepare(
               'INSERT INTO rollout_engines (rollout_id, snapshot, input_seq) VALUES (?, ?, ?)',
