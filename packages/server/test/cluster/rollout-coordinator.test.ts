@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PatchcastError } from '@patchcast/core';
 import { SqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
-import type { DeviceRecord, Store } from '../../src/storage/store.js';
+import type { DeviceRecord, RolloutRecord, Store } from '../../src/storage/store.js';
 import { MemoryBus } from '../../src/bus/memory/memory-bus.js';
 import { MemoryBusHub } from '../../src/bus/memory/memory-bus-hub.js';
 import type { BusEvents, BusHealth } from '../../src/bus/bus.js';
@@ -39,6 +39,18 @@ const device = (id: string): DeviceRecord => ({
   enrolledAt: new Date(T0).toISOString(),
   lastSeenAt: null,
   lastTimestampVersion: 0,
+});
+
+/** A plain rollout of p@1 to every device, in progress. */
+const plainRollout = (id: string, at: Date): RolloutRecord => ({
+  id,
+  patch: { name: 'p', version: '1' },
+  targetPath: 'p/1/bundle.tar',
+  selector: { all: true },
+  state: 'in-progress',
+  createdAt: at.toISOString(),
+  createdBy: 'admin',
+  completedAt: null,
 });
 
 /** An in-process bus whose health the test switches (NATS lost and back). */
@@ -107,19 +119,7 @@ describe('rollout leases across two nodes', () => {
     b.bus.subscribe('notice', (e) => (notices.push(e), Promise.resolve()));
 
     for (const id of ['d1', 'd2']) await a.store.createDevice(device(id));
-    await a.cluster.store.createRollout(
-      {
-        id: 'ro_1',
-        patch: { name: 'p', version: '1' },
-        targetPath: 'p/1/bundle.tar',
-        selector: { all: true },
-        state: 'in-progress',
-        createdAt: now().toISOString(),
-        createdBy: 'admin',
-        completedAt: null,
-      },
-      ['d1', 'd2'],
-    );
+    await a.cluster.store.createRollout(plainRollout('ro_1', now()), ['d1', 'd2']);
     assert.equal(a.cluster.leases.token('ro_1'), 1, 'the creating node took the lease');
     await b.coordinator.tick();
     assert.equal(b.cluster.leases.token('ro_1'), undefined, 'node b may not drive it');
@@ -206,19 +206,7 @@ describe('rollout leases across two nodes', () => {
       catchUp: (rolloutId: string) => (caughtUp.push(rolloutId), Promise.resolve()),
     };
     await store.createDevice(device('d9'));
-    await store.createRollout(
-      {
-        id: 'ro_planned',
-        patch: { name: 'p', version: '1' },
-        targetPath: 'p/1/bundle.tar',
-        selector: { all: true },
-        state: 'in-progress',
-        createdAt: now().toISOString(),
-        createdBy: 'admin',
-        completedAt: null,
-      },
-      ['d9'],
-    );
+    await store.createRollout(plainRollout('ro_planned', now()), ['d9']);
     await cluster.start(rollouts, (e) => errors.push(e));
     assert.deepEqual(started, ['ro_planned'], 'the first claim starts the driver');
     const result = { id: 'rep-00000001', rolloutId: 'ro_planned', deviceId: 'd9' } as const;
@@ -250,19 +238,7 @@ describe('rollout leases across two nodes', () => {
     peer.subscribe('notice', (e) => (notices.push(e), Promise.resolve()));
     const cluster = new ClusterNode({ store, bus, log, now, leaseMs: LEASE_MS });
     for (const id of ['o1', 'o2']) await store.createDevice(device(id));
-    await cluster.store.createRollout(
-      {
-        id: 'ro_outage',
-        patch: { name: 'p', version: '1' },
-        targetPath: 'p/1/bundle.tar',
-        selector: { all: true },
-        state: 'in-progress',
-        createdAt: now().toISOString(),
-        createdBy: 'admin',
-        completedAt: null,
-      },
-      ['o1', 'o2'],
-    );
+    await cluster.store.createRollout(plainRollout('ro_outage', now()), ['o1', 'o2']);
     const installed = {
       reportId: 'rep-outage-1',
       rolloutId: 'ro_outage',
