@@ -18,6 +18,8 @@ const COLUMNS = [
   'kev',
   'cves',
   'dueDate',
+  'findingPersists',
+  'patches',
 ] as const;
 type Row = Partial<Record<(typeof COLUMNS)[number], string | number | boolean | null>>;
 
@@ -38,6 +40,7 @@ function counts(c: ComplianceCounts): Row {
     closedLate: c.closedLate,
     withinDeadlineShare: c.withinDeadlineShare,
     meanTimeToRemediateDays: c.meanTimeToRemediateDays,
+    findingPersists: c.findingPersists,
   };
 }
 
@@ -68,6 +71,13 @@ function rows(report: ComplianceReport): Row[] {
       owner: r.owner,
       dueDate: r.dueDate,
       maxOpenRisk: r.risk,
+    })),
+    ...report.findingPersists.map((r) => ({
+      table: 'persists',
+      key: r.advisoryId,
+      name: r.name,
+      owner: r.owner,
+      patches: r.patches.join(' '),
     })),
   ];
 }

@@ -107,6 +107,15 @@ export function complianceHtml(report: ComplianceReport): string {
           `<td>${escapeHtml(r.name)}</td><td>${escapeHtml(r.owner ?? '–')}</td><td>${escapeHtml(r.advisoryId)}</td><td>${escapeHtml(r.package)}</td><td>${escapeHtml(r.dueDate)}</td><td>${r.risk.toFixed(2)}</td>`,
       ),
     ),
+    `<h2>Installed, finding persists</h2>`,
+    `<p>Patches that claim to fix these findings are installed, and the device's inventory still holds the affected version.</p>`,
+    table(
+      '<th>device</th><th>owner</th><th>advisory</th><th>package</th><th>installed version</th><th>installed patches</th>',
+      report.findingPersists.map(
+        (r) =>
+          `<td>${escapeHtml(r.name)}</td><td>${escapeHtml(r.owner ?? '–')}</td><td>${escapeHtml(r.advisoryId)}</td><td>${escapeHtml(r.package)}</td><td>${escapeHtml(r.installedVersion)}</td><td class="bad">${escapeHtml(r.patches.join(' '))}</td>`,
+      ),
+    ),
     `<h2>Devices</h2>`,
     stackedBars(devices),
     table(

@@ -4,6 +4,7 @@ import { PatchcastError, isErrorCode } from '@patchcast/core';
 import {
   VULN_ROUTES,
   complianceReportResponse,
+  coverageSchema,
   errorBodySchema,
   findingsResponse,
   importCreatedResponse,
@@ -48,6 +49,9 @@ export class VulnsClient {
   }
   queue() {
     return this.#call(VULN_ROUTES.queue, queueResponse, 'GET');
+  }
+  coverage() {
+    return this.#call(VULN_ROUTES.coverage, coverageSchema, 'GET');
   }
   async report(): Promise<ComplianceReport> {
     const report = await this.#call(VULN_ROUTES.report, complianceReportResponse, 'GET');

@@ -1,4 +1,5 @@
-/** Text views of findings and of the remediation queue. */
+/** Text views of findings and of the remediation queue (grouped, or one row per finding). */
+import type { FixStateName, QueueGroupRow } from '@patchcast/protocol';
 import { table } from '../table.js';
 
 type Row = Record<string, unknown>;
@@ -21,6 +22,27 @@ function due(row: Row): string {
   return row.overdue === true ? `${date} OVERDUE` : date;
 }
 
+/** What a fix state says after the patch's name. */
+export const FIX_STATE_TEXT: Readonly<Record<FixStateName, string>> = {
+  recommended: 'recommended',
+  'installed-awaiting-inventory': 'installed, awaiting the inventory',
+  'installed-finding-persists': 'installed, finding persists',
+  ineffective: 'left it open on every device it was installed on',
+};
+
+function fixNotes(row: Row): string[] {
+  const fixes = (row.fixes as { patch?: unknown; state?: unknown }[] | undefined) ?? [];
+  return fixes.flatMap((f) => {
+    const state = FIX_STATE_TEXT[f.state as FixStateName] as string | undefined;
+    return f.state === 'recommended' || state === undefined ? [] : [`${text(f.patch)} ${state}`];
+  });
+}
+
+function findingState(f: Row): string {
+  if (f.state === 'closed') return `closed ${text(f.closedAt).slice(0, 10)} ${text(f.closedBy)}`;
+  return ['open', ...fixNotes(f)].join('; ');
+}
+
 export function findingsText(findings: readonly Row[]): string {
   if (findings.length === 0) return 'no findings\n';
   const rows = findings.map((f) => [
@@ -30,12 +52,24 @@ export function findingsText(findings: readonly Row[]): string {
     `${text(f.package)} ${text(f.installedVersion)}`,
     text(f.fixedVersion),
     due(f),
-    f.state === 'closed' ? `closed ${text(f.closedAt).slice(0, 10)} ${text(f.closedBy)}` : 'open',
+    findingState(f),
   ]);
   return table(['RISK', 'DEVICE', 'ADVISORY', 'PACKAGE', 'FIXED IN', 'DUE', 'STATE'], rows);
 }
 
-export function queueText(queue: readonly Row[], patches: readonly Row[]): string {
+function impactText(patches: readonly Row[]): string {
+  if (patches.length === 0) return '';
+  const impact = patches.map((p) => [
+    text(p.patch),
+    text(p.findings),
+    text(p.devices),
+    text(p.riskRemoved),
+  ]);
+  return `\n${table(['PATCH', 'CLOSES', 'DEVICES', 'RISK REMOVED'], impact)}`;
+}
+
+/** The queue one row per open finding (`vulns queue --by device`). */
+export function queueByDeviceText(queue: readonly Row[], patches: readonly Row[]): string {
   if (queue.length === 0) return 'the remediation queue is empty\n';
   const rows = queue.map((f, i) => [
     String(i + 1),
@@ -45,14 +79,38 @@ export function queueText(queue: readonly Row[], patches: readonly Row[]): strin
     `${text(f.package)} ${text(f.installedVersion)}`,
     due(f),
     ((f.patches as string[] | undefined) ?? []).join(' ') || '-',
+    fixNotes(f).join('; '),
   ]);
-  const head = table(['#', 'RISK', 'DEVICE', 'ADVISORY', 'PACKAGE', 'DUE', 'PATCHES'], rows);
-  if (patches.length === 0) return head;
-  const impact = patches.map((p) => [
-    text(p.patch),
-    text(p.findings),
-    text(p.devices),
-    text(p.riskRemoved),
+  const head = table(['#', 'RISK', 'DEVICE', 'ADVISORY', 'PACKAGE', 'DUE', 'PATCHES', 'NOTE'], rows);
+  return `${head}${impactText(patches)}`;
+}
+
+function devicesText(n: number): string {
+  return `${n} device${n === 1 ? '' : 's'}`;
+}
+
+function groupAction(g: QueueGroupRow): string {
+  const action =
+    g.patch === null
+      ? `no patch recommended for ${devicesText(g.devices)}`
+      : `${g.patch} closes it on ${devicesText(g.devices)} (risk ${g.risk.toFixed(2)})`;
+  const notes = g.notRecommended.map(
+    (n) => `${n.patch} ${FIX_STATE_TEXT[n.state]} (${devicesText(n.devices)})`,
+  );
+  return [action, ...notes].join('; ');
+}
+
+/** The queue grouped by patch and advisory (the default view). */
+export function queueText(groups: readonly QueueGroupRow[], patches: readonly Row[]): string {
+  if (groups.length === 0) return 'the remediation queue is empty\n';
+  const rows = groups.map((g, i) => [
+    String(i + 1),
+    g.maxRisk.toFixed(2),
+    g.advisoryId,
+    g.packages.join(' '),
+    `${g.dueDate ?? '-'}${g.overdue > 0 ? ` ${g.overdue} OVERDUE` : ''}`,
+    groupAction(g),
   ]);
-  return `${head}\n${table(['PATCH', 'CLOSES', 'DEVICES', 'RISK REMOVED'], impact)}`;
+  const head = table(['#', 'RISK', 'ADVISORY', 'PACKAGE', 'DUE', 'ACTION'], rows);
+  return `${head}${impactText(patches)}`;
 }

@@ -22,6 +22,7 @@ const counts: ComplianceCounts = {
   closedLate: 0,
   withinDeadlineShare: 0.667,
   meanTimeToRemediateDays: 2.5,
+  findingPersists: 1,
 };
 
 const HOSTILE = '<script>alert("x")</script><img src=https://evil.example/x.png>';
@@ -62,6 +63,17 @@ const report: ComplianceReport = {
       risk: 61.3,
     },
   ],
+  findingPersists: [
+    {
+      deviceId: 'dev_1',
+      name: HOSTILE,
+      owner: null,
+      advisoryId: 'DSA-1',
+      package: 'openssl',
+      installedVersion: '1.0',
+      patches: ['=fix@1.0.0'],
+    },
+  ],
 };
 
 test('CSV fields are quoted when needed and never start a formula', () => {
@@ -76,9 +88,10 @@ test('CSV fields are quoted when needed and never start a formula', () => {
   const lines = csv.trimEnd().split('\r\n');
   assert.equal(
     lines.length,
-    1 + 1 + 1 + 1 + 1 + 1,
-    'header, total, outcome, device, advisory, overdue',
+    1 + 1 + 1 + 1 + 1 + 1 + 1,
+    'header, total, outcome, device, advisory, overdue, persists',
   );
+  assert.match(csv, /\r\npersists,DSA-1,.*,'=fix@1\.0\.0\r\n/, 'the patch is not a formula');
   assert.match(
     csv,
     /\r\ndevice,dev_1,.*,"'=HYPERLINK\(""http:\/\/x""\)",3,2,1,1,1,0,0\.667,2\.5,61\.3,/,
@@ -101,6 +114,7 @@ test('the HTML report escapes every text and references nothing outside itself',
   assert.doesNotMatch(html, /<[a-z]+[^>]*\s(src|href|action)\s*=/i, 'no element refers out');
   assert.match(html, /<svg role="img"/);
   assert.match(html, /66\.7 %/);
+  assert.match(html, /Installed, finding persists[\s\S]*=fix@1\.0\.0/);
 });
 
 test('the HTML report opens in headless Chromium: a PNG of the window size, not a blank page', async (t) => {

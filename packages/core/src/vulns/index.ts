@@ -32,7 +32,9 @@ export type {
   OsIdentity,
   PypiEntry,
 } from './inventory-view.js';
-export { targetsOf } from './match-target.js';
+export { debianReleaseOf, targetsOf } from './match-target.js';
+export { coverageOf } from './coverage.js';
+export type { Coverage, CoverageRow, FleetPlatform } from './coverage.js';
 export type { MatchTarget, TargetSet } from './match-target.js';
 export { cvesOf, matchTargets } from './match.js';
 export type { MatchProblem, MatchResult } from './match.js';

@@ -3,7 +3,13 @@
  * package, version). Debian binaries are grouped under their source package, since Debian
  * advisories name source packages and one fixed source version closes all its binaries.
  */
-import type { DpkgEntry, InventoryView, NpmEntry, PypiEntry } from './inventory-view.js';
+import type {
+  DpkgEntry,
+  InventoryView,
+  NpmEntry,
+  OsIdentity,
+  PypiEntry,
+} from './inventory-view.js';
 import { normalizePackageName } from './osv-ecosystem.js';
 import type { MatchEcosystem } from './osv-ecosystem.js';
 
@@ -71,10 +77,14 @@ function debianNote(inventory: InventoryView): string | undefined {
   return `${inventory.dpkg.length} dpkg packages were not matched: the OS is ${os}, and only Debian advisories are supported`;
 }
 
+/** The release Debian advisories must name for this OS ('12'), as os-release gives it. */
+export function debianReleaseOf(os: OsIdentity): string | undefined {
+  return os.versionId ?? os.versionCodename;
+}
+
 export function targetsOf(inventory: InventoryView): TargetSet {
   const os = inventory.os;
-  const debian =
-    os?.id === 'debian' ? debianTargets(inventory.dpkg, os.versionId ?? os.versionCodename) : [];
+  const debian = os?.id === 'debian' ? debianTargets(inventory.dpkg, debianReleaseOf(os)) : [];
   const note = debianNote(inventory);
   return {
     targets: [

@@ -12,6 +12,8 @@ export interface ComplianceCounts {
   readonly closed: number;
   readonly closedInTime: number;
   readonly closedLate: number;
+  /** Open findings on which a patch claiming the fix is installed: "installed, finding persists". */
+  readonly findingPersists: number;
   /** Closed in time plus open and not yet due, over all findings with a due date; null without any. */
   readonly withinDeadlineShare: number | null;
   /** Mean days from first detection to closing, over closed findings; null when none closed. */
@@ -49,6 +51,18 @@ export interface ComplianceOverdueRow {
   readonly risk: number;
 }
 
+/** An open finding whose claimed fix was installed and did not remove the affected version. */
+export interface CompliancePersistsRow {
+  readonly deviceId: string;
+  readonly name: string;
+  readonly owner: string | null;
+  readonly advisoryId: string;
+  readonly package: string;
+  readonly installedVersion: string;
+  /** The installed patches that claim the fix. */
+  readonly patches: readonly string[];
+}
+
 export interface ComplianceReport {
   readonly format: typeof COMPLIANCE_FORMAT;
   readonly generatedAt: string;
@@ -58,4 +72,5 @@ export interface ComplianceReport {
   readonly devices: readonly ComplianceDeviceRow[];
   readonly advisories: readonly ComplianceAdvisoryRow[];
   readonly overdue: readonly ComplianceOverdueRow[];
+  readonly findingPersists: readonly CompliancePersistsRow[];
 }

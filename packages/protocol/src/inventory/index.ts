@@ -33,6 +33,9 @@ export {
 export type { InventoryDiff, InventoryHead, InventoryUpdatePart } from './inventory-update.js';
 export {
   FINDING_STATES,
+  FIX_STATES,
+  coverageSchema,
+  queueGroupSchema,
   VULN_DATA_KINDS,
   VULN_IMPORT_BATCH,
   VULN_IMPORT_BODY_BYTES,
@@ -47,7 +50,14 @@ export {
   importSummaryResponse,
   queueResponse,
 } from './vulns-api.js';
-export type { FindingState, ImportSummary, VulnDataKind } from './vulns-api.js';
+export type {
+  FindingState,
+  FixStateName,
+  ImportSummary,
+  QueueGroupRow,
+  VulnCoverage,
+  VulnDataKind,
+} from './vulns-api.js';
 export { COMPLIANCE_FORMAT } from './compliance-report.js';
 export type {
   ComplianceAdvisoryRow,
@@ -55,5 +65,6 @@ export type {
   ComplianceDeviceRow,
   ComplianceOutcomeRow,
   ComplianceOverdueRow,
+  CompliancePersistsRow,
   ComplianceReport,
 } from './compliance-report.js';

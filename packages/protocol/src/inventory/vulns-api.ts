@@ -12,6 +12,7 @@ export const VULN_ROUTES = {
   importCommit: '/api/v1/vulns/imports/:id/commit',
   findings: '/api/v1/vulns/findings',
   queue: '/api/v1/vulns/queue',
+  coverage: '/api/v1/vulns/coverage',
   report: '/api/v1/vulns/report',
 } as const;
 
@@ -41,6 +42,26 @@ export const findingsQuery = z.strictObject({
 
 export const importCreatedResponse = z.object({ id: z.string() });
 export const importStagedResponse = z.object({ staged: z.number().int() });
+/**
+ * Which ecosystems and releases the stored advisories cover, against what the fleet runs: one row
+ * per platform the fleet runs ('Debian:12', 'npm', 'dpkg:ubuntu 22.04'), then per advisory
+ * ecosystem no device runs. A row with devices and no advisories is a gap in the data.
+ */
+export const coverageSchema = z.object({
+  rows: z.array(
+    z.object({
+      ecosystem: z.string(),
+      devices: z.number().int(),
+      advisories: z.number().int(),
+      /** False where matching evaluates nothing (dpkg packages on a non-Debian OS). */
+      matched: z.boolean(),
+    }),
+  ),
+  /** Affected entries of ecosystems that matching does not support (e.g. Go). */
+  unsupported: z.array(z.object({ ecosystem: z.string(), entries: z.number().int() })),
+});
+export type VulnCoverage = z.infer<typeof coverageSchema>;
+
 export const importSummaryResponse = z.object({
   id: z.string(),
   advisories: z.object({
@@ -53,13 +74,53 @@ export const importSummaryResponse = z.object({
   /** The data kinds (kev, epss, policy) this import replaced. */
   data: z.array(z.string()),
   devicesRecomputed: z.number().int(),
+  coverage: coverageSchema,
 });
 export type ImportSummary = z.infer<typeof importSummaryResponse>;
 
 /** Responses whose rows the CLI prints as they come: only their envelope is checked. */
 export const findingsResponse = z.object({ findings: z.array(z.record(z.string(), z.unknown())) });
+/**
+ * What became of a published patch that claims to fix an open finding: recommended, installed
+ * and waiting for an inventory collected after the install, installed with the finding still
+ * there ("installed, finding persists"), or ineffective (it persisted on every device where it
+ * was installed and closed the advisory nowhere). Only `recommended` patches are recommended.
+ */
+export const FIX_STATES = [
+  'recommended',
+  'installed-awaiting-inventory',
+  'installed-finding-persists',
+  'ineffective',
+] as const;
+export type FixStateName = (typeof FIX_STATES)[number];
+
+/** One row of the remediation queue: a patch (or none) and an advisory, over the devices. */
+export const queueGroupSchema = z.object({
+  patch: z.string().nullable(),
+  advisoryId: z.string(),
+  cves: z.array(z.string()),
+  packages: z.array(z.string()),
+  findings: z.number().int(),
+  devices: z.number().int(),
+  deviceIds: z.array(z.string()),
+  maxRisk: z.number(),
+  risk: z.number(),
+  dueDate: z.string().nullable(),
+  overdue: z.number().int(),
+  kev: z.boolean(),
+  notRecommended: z.array(
+    z.object({
+      patch: z.string(),
+      state: z.enum(FIX_STATES).exclude(['recommended']),
+      devices: z.number().int(),
+    }),
+  ),
+});
+export type QueueGroupRow = z.infer<typeof queueGroupSchema>;
+
 export const queueResponse = z.object({
   generatedAt: z.string(),
+  groups: z.array(queueGroupSchema),
   queue: z.array(z.record(z.string(), z.unknown())),
   patches: z.array(z.record(z.string(), z.unknown())),
 });

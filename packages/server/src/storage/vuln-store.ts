@@ -31,12 +31,20 @@ export interface ImportCounts {
   readonly generation: number;
 }
 
-export interface InventoryRecord {
-  readonly deviceId: string;
+export interface InventoryRecord extends InventorySummary {
   readonly digest: string;
   /** The normalized inventory document as JSON text. */
   readonly json: string;
   readonly receivedAt: string;
+}
+
+/** What is read of every device's inventory without its entries (coverage, fix outcomes). */
+export interface InventorySummary {
+  readonly deviceId: string;
+  /** The inventory's `collectedAt`: the agent's clock, the clock of its patches' `installedAt`. */
+  readonly collectedAt: string;
+  /** JSON text: the inventory's `os` and how many dpkg and npm entries it holds. */
+  readonly platform: string;
 }
 
 /** A finding: one advisory affecting one package of one device, open or closed. */
@@ -92,6 +100,8 @@ export interface VulnStore {
   getInventory(deviceId: string): Promise<InventoryRecord | undefined>;
   /** Device ids that have an inventory. */
   inventoryDevices(): Promise<string[]>;
+  /** Every stored inventory's summary, by device id. */
+  inventorySummaries(): Promise<InventorySummary[]>;
 
   /** Applies one recomputation of a device's findings atomically. */
   applyFindings(deviceId: string, changes: FindingChanges, at: string): Promise<void>;

@@ -121,16 +121,31 @@ export function vulnStoreConformance(name: string, makeStore: () => Promise<Stor
         await store.createDevice(device('dev_a'));
         await store.createDevice(device('dev_b'));
         const v = store.vulns;
-        await v.putInventory({ deviceId: 'dev_b', digest: 'd1', json: '{"x":1}', receivedAt: T0 });
-        await v.putInventory({ deviceId: 'dev_b', digest: 'd2', json: '{"x":2}', receivedAt: T1 });
-        await v.putInventory({ deviceId: 'dev_a', digest: 'd3', json: '{}', receivedAt: T1 });
-        assert.deepEqual(await v.getInventory('dev_b'), {
-          deviceId: 'dev_b',
-          digest: 'd2',
-          json: '{"x":2}',
-          receivedAt: T1,
+        const inventory = (deviceId: string, digest: string, json: string, at: string) => ({
+          deviceId,
+          digest,
+          json,
+          receivedAt: at,
+          collectedAt: at.replace('00:00:00', '00:00:01'),
+          platform: `{"os":null,"dpkg":0,"npm":${json.length}}`,
         });
+        await v.putInventory(inventory('dev_b', 'd1', '{"x":1}', T0));
+        await v.putInventory(inventory('dev_b', 'd2', '{"x":2}', T1));
+        await v.putInventory(inventory('dev_a', 'd3', '{}', T1));
+        assert.deepEqual(await v.getInventory('dev_b'), inventory('dev_b', 'd2', '{"x":2}', T1));
         assert.equal(await v.getInventory('dev_c'), undefined);
+        assert.deepEqual(await v.inventorySummaries(), [
+          {
+            deviceId: 'dev_a',
+            collectedAt: '2026-01-02T00:00:01.000Z',
+            platform: '{"os":null,"dpkg":0,"npm":2}',
+          },
+          {
+            deviceId: 'dev_b',
+            collectedAt: '2026-01-02T00:00:01.000Z',
+            platform: '{"os":null,"dpkg":0,"npm":7}',
+          },
+        ]);
         assert.deepEqual(await v.inventoryDevices(), ['dev_a', 'dev_b']);
       } finally {
         await store.close();

@@ -2,58 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { complianceReport, countsOf } from '../../src/features/vulns/compliance.js';
-import type { FindingView } from '../../src/features/vulns/finding-views.js';
-
-function finding(over: {
-  device?: string;
-  advisory?: string;
-  firstSeenAt: string;
-  closedAt?: string | null;
-  dueDate?: string | undefined;
-  overdue?: boolean;
-  source?: 'policy' | 'kev' | 'none';
-  risk?: number;
-}): FindingView {
-  return {
-    advisoryId: over.advisory ?? 'A-1',
-    aliases: [],
-    cves: ['CVE-2025-1'],
-    summary: undefined,
-    ecosystem: 'Debian:12',
-    package: 'openssl',
-    installedVersion: '1',
-    fixedVersion: '2',
-    matchedBy: 'range',
-    origins: [],
-    cvss: undefined,
-    kev: undefined,
-    epss: undefined,
-    risk: { score: over.risk ?? 50, factors: [] },
-    deadline: {
-      policy: 'p',
-      decision: {
-        inKev: false,
-        publiclyExposed: false,
-        automatable: true,
-        technicalImpact: 'total',
-      },
-      reasons: [],
-      outcome: '14 days',
-      dueDate: over.dueDate,
-      forensic: false,
-      source: over.source ?? (over.dueDate === undefined ? 'none' : 'policy'),
-    },
-    overdue: over.overdue ?? false,
-    deviceId: over.device ?? 'dev_a',
-    deviceName: over.device ?? 'dev_a',
-    owner: null,
-    state: over.closedAt ? 'closed' : 'open',
-    firstSeenAt: over.firstSeenAt,
-    closedAt: over.closedAt ?? null,
-    closedBy: null,
-    patches: [],
-  };
-}
+import { findingView as finding } from './finding-fixture.js';
 
 test('counts: in time on the due day, late after it, overdue only while open', () => {
   const c = countsOf([

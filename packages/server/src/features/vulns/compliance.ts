@@ -21,6 +21,11 @@ function closedInTime(f: FindingView): boolean | undefined {
   return f.closedAt.slice(0, 10) <= due;
 }
 
+/** The installed patches that claimed to fix this open finding and left it open. */
+function persistingPatches(f: FindingView): string[] {
+  return f.fixes.filter((s) => s.state === 'installed-finding-persists').map((s) => s.patch);
+}
+
 export function countsOf(findings: readonly FindingView[]): ComplianceCounts {
   const closed = findings.filter((f) => f.closedAt !== null);
   const inTime = closed.filter((f) => closedInTime(f) === true).length;
@@ -40,6 +45,7 @@ export function countsOf(findings: readonly FindingView[]): ComplianceCounts {
     closed: closed.length,
     closedInTime: inTime,
     closedLate: late,
+    findingPersists: findings.filter((f) => persistingPatches(f).length > 0).length,
     withinDeadlineShare: dated.length === 0 ? null : round((inTime + openOnTime) / dated.length),
     meanTimeToRemediateDays:
       days.length === 0 ? null : round(days.reduce((a, b) => a + b, 0) / days.length),
@@ -128,5 +134,11 @@ export function complianceReport(
         dueDate: f.deadline.dueDate ?? '',
         risk: f.risk.score,
       })),
+    findingPersists: findings.flatMap((f) => {
+      const patches = persistingPatches(f);
+      if (patches.length === 0) return [];
+      const { deviceId, deviceName: name, owner, advisoryId, installedVersion } = f;
+      return [{ deviceId, name, owner, advisoryId, package: f.package, installedVersion, patches }];
+    }),
   };
 }

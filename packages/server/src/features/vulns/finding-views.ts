@@ -1,14 +1,15 @@
 /**
  * Findings as operators read them: each stored finding scored at read time (KEV, EPSS, risk with
- * its factors, the deadline counted from first detection), with the device and the published
- * patches that declare a fix for it. The remediation queue is the open ones, highest risk first.
+ * its factors, the deadline counted from first detection), with the device, the published
+ * patches that claim to fix it and what became of each on this device (fix-outcomes.ts).
  */
 import { assetContextOf, byRisk, scoreFinding } from '@patchcast/core';
 import type { ScoredFinding, VulnFinding } from '@patchcast/core';
 import type { DeviceRecord, Store } from '../../storage/store.js';
 import type { FindingFilter, FindingRecord } from '../../storage/vuln-store.js';
+import { deviceFixFacts, fixStates } from './fix-outcomes.js';
+import type { FixState } from './fix-outcomes.js';
 import type { VulnContext } from './vuln-context.js';
-import { patchesFor } from './patch-fixes.js';
 import type { PatchFix } from './patch-fixes.js';
 
 export interface FindingView extends ScoredFinding {
@@ -19,8 +20,10 @@ export interface FindingView extends ScoredFinding {
   readonly firstSeenAt: string;
   readonly closedAt: string | null;
   readonly closedBy: string | null;
-  /** Published patches that declare a fix for this finding. */
+  /** Published patches recommended to close this open finding (`fixes` in state recommended). */
   readonly patches: readonly string[];
+  /** Every published patch that claims to fix this open finding, and what became of it here. */
+  readonly fixes: readonly FixState[];
 }
 
 export interface ViewInput {
@@ -30,12 +33,17 @@ export interface ViewInput {
   readonly now: Date;
 }
 
+interface Parsed {
+  readonly record: FindingRecord;
+  readonly finding: VulnFinding;
+}
+
 function view(
-  record: FindingRecord,
+  { record, finding }: Parsed,
   device: DeviceRecord | undefined,
+  fixes: readonly FixState[],
   input: ViewInput,
 ): FindingView {
-  const finding = JSON.parse(record.json) as VulnFinding;
   const labels = device?.labels ?? {};
   const scored = scoreFinding(finding, {
     kev: input.context.kev,
@@ -55,59 +63,57 @@ function view(
     firstSeenAt: record.firstSeenAt,
     closedAt: record.closedAt,
     closedBy: record.closedBy,
-    patches: patchesFor(input.fixes, finding),
+    patches: fixes.filter((f) => f.state === 'recommended').map((f) => f.patch),
+    fixes,
   };
 }
 
+function selected(record: FindingRecord, filter: FindingFilter): boolean {
+  const state = filter.state ?? 'all';
+  if (filter.deviceId !== undefined && record.deviceId !== filter.deviceId) return false;
+  return state === 'all' || (state === 'open') === (record.closedAt === null);
+}
+
+/**
+ * The findings the filter selects, scored, highest risk first. Fix outcomes need the whole
+ * fleet (a patch that left a finding open on every device where it was installed is recommended
+ * nowhere), so every finding is read and the filter applied after.
+ */
 export async function findingViews(
   input: ViewInput,
   filter: FindingFilter,
 ): Promise<FindingView[]> {
-  const devices = new Map((await input.store.listDevices()).map((d) => [d.id, d]));
-  const records = await input.store.vulns.findings(filter);
-  return records.map((r) => view(r, devices.get(r.deviceId), input)).sort(byRisk);
-}
-
-export interface PatchImpact {
-  readonly patch: string;
-  readonly findings: number;
-  readonly devices: number;
-  /** The devices it has open findings to close on, and the advisories. */
-  readonly deviceIds: readonly string[];
-  readonly advisories: readonly string[];
-  /** The sum of the risk scores of the open findings it closes. */
-  readonly riskRemoved: number;
-}
-
-/** For each published patch with open findings to close: how many, on how many devices. */
-export function patchImpacts(open: readonly FindingView[]): PatchImpact[] {
-  const byPatch = new Map<
-    string,
-    { findings: number; devices: Set<string>; advisories: Set<string>; risk: number }
-  >();
-  for (const f of open) {
-    for (const patch of f.patches) {
-      const entry = byPatch.get(patch) ?? {
-        findings: 0,
-        devices: new Set(),
-        advisories: new Set(),
-        risk: 0,
-      };
-      entry.findings += 1;
-      entry.devices.add(f.deviceId);
-      entry.advisories.add(f.advisoryId);
-      entry.risk += f.risk.score;
-      byPatch.set(patch, entry);
-    }
-  }
-  return [...byPatch]
-    .map(([patch, e]) => ({
-      patch,
-      findings: e.findings,
-      devices: e.devices.size,
-      deviceIds: [...e.devices].sort(),
-      advisories: [...e.advisories].sort(),
-      riskRemoved: Math.round(e.risk * 100) / 100,
-    }))
-    .sort((a, b) => b.riskRemoved - a.riskRemoved || a.patch.localeCompare(b.patch));
+  const { store } = input;
+  const [deviceList, records, summaries] = await Promise.all([
+    store.listDevices(),
+    store.vulns.findings({ state: 'all' }),
+    store.vulns.inventorySummaries(),
+  ]);
+  const devices = new Map(deviceList.map((d) => [d.id, d]));
+  const collectedAt = new Map(summaries.map((s) => [s.deviceId, s.collectedAt]));
+  const open = records
+    .filter((r) => r.closedAt === null)
+    .map((record) => ({ record, finding: JSON.parse(record.json) as VulnFinding }));
+  const states = fixStates(
+    open.map((o) => ({ deviceId: o.record.deviceId, finding: o.finding })),
+    {
+      fixes: input.fixes,
+      devices: deviceFixFacts(deviceList, collectedAt),
+      closed: records.flatMap((r) =>
+        r.closedBy === null ? [] : [{ patch: r.closedBy, advisoryId: r.advisoryId }],
+      ),
+    },
+  );
+  const openViews = open.flatMap((o, i) =>
+    selected(o.record, filter)
+      ? [view(o, devices.get(o.record.deviceId), states[i] ?? [], input)]
+      : [],
+  );
+  const closedViews = records
+    .filter((r) => r.closedAt !== null && selected(r, filter))
+    .map((record) => {
+      const parsed = { record, finding: JSON.parse(record.json) as VulnFinding };
+      return view(parsed, devices.get(record.deviceId), [], input);
+    });
+  return [...openViews, ...closedViews].sort(byRisk);
 }

@@ -24,13 +24,19 @@ export function findingKey(f: VulnFinding): string {
   return [f.advisoryId, f.ecosystem, f.package].join('\u0000');
 }
 
+/** The installed patch that claims the fix, the last installed when several do. */
 function closingPatch(
   finding: VulnFinding,
-  installed: ReadonlySet<string>,
+  installed: ReadonlyMap<string, string>,
   fixes: readonly PatchFix[],
 ): string | null {
-  const fix = fixes.find((f) => installed.has(f.patch) && fixCloses(f, finding));
-  return fix?.patch ?? null;
+  let best: { patch: string; at: number } | undefined;
+  for (const fix of fixes) {
+    const at = Date.parse(installed.get(fix.patch) ?? '');
+    if (Number.isNaN(at) || !fixCloses(fix, finding)) continue;
+    if (best === undefined || at > best.at) best = { patch: fix.patch, at };
+  }
+  return best?.patch ?? null;
 }
 
 export class FindingsService {
@@ -88,8 +94,8 @@ export class FindingsService {
   ): Promise<FindingChanges['close']> {
     if (gone.length === 0) return [];
     const device = await this.#deps.store.getDevice(deviceId);
-    const installed = new Set(
-      (device?.inventory.installed ?? []).map((p) => `${p.name}@${p.version}`),
+    const installed = new Map(
+      (device?.inventory.installed ?? []).map((p) => [`${p.name}@${p.version}`, p.installedAt]),
     );
     const fixes = await this.#deps.fixes.all();
     return gone.map((f) => ({

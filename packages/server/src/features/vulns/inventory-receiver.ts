@@ -13,6 +13,7 @@ import {
 } from '@patchcast/protocol';
 import type { InventoryUpdatePart, PackageInventory, ServerMessage } from '@patchcast/protocol';
 import type { VulnStore } from '../../storage/vuln-store.js';
+import { platformOf } from './fleet-platforms.js';
 
 interface Pending {
   readonly first: InventoryUpdatePart;
@@ -150,6 +151,8 @@ export class InventoryReceiver {
       digest,
       json: JSON.stringify(inventory),
       receivedAt: this.#deps.now().toISOString(),
+      collectedAt: inventory.collectedAt,
+      platform: JSON.stringify(platformOf(inventory)),
     });
     await this.#deps.changed(deviceId);
     return digest;

@@ -95,6 +95,7 @@ export function vulnRoutes(app: FastifyInstance, store: Store, vulns: VulnFeatur
       };
     });
     scope.get(VULN_ROUTES.queue, viewer, () => vulns.queue());
+    scope.get(VULN_ROUTES.coverage, viewer, () => vulns.coverage());
     scope.get(VULN_ROUTES.report, viewer, () => vulns.report());
     done();
   });

@@ -5,8 +5,13 @@ import type { ArtifactStore } from '../../artifacts/artifact-store.js';
 import type { Store } from '../../storage/store.js';
 import type { FindingFilter } from '../../storage/vuln-store.js';
 import { complianceReport } from './compliance.js';
-import { findingViews, patchImpacts } from './finding-views.js';
-import type { FindingView, PatchImpact } from './finding-views.js';
+import { coverageOf } from '@patchcast/core';
+import type { Coverage } from '@patchcast/core';
+import { findingViews } from './finding-views.js';
+import type { FindingView } from './finding-views.js';
+import { fleetPlatforms } from './fleet-platforms.js';
+import { patchImpacts, queueGroups } from './remediation-queue.js';
+import type { PatchImpact, QueueGroup } from './remediation-queue.js';
 import { FindingsService } from './findings-service.js';
 import { ImportService } from './import-service.js';
 import { InventoryReceiver } from './inventory-receiver.js';
@@ -21,6 +26,9 @@ export interface VulnFeatureDeps {
 
 export interface RemediationQueue {
   readonly generatedAt: string;
+  /** One row per (recommended patch or none, advisory). */
+  readonly groups: readonly QueueGroup[];
+  /** The open findings one by one (the per-device view). */
   readonly queue: readonly FindingView[];
   readonly patches: readonly PatchImpact[];
 }
@@ -64,13 +72,24 @@ export class VulnFeature {
     const counts = await this.imports.commit(id);
     const changed = counts.added + counts.updated + counts.data.length > 0;
     const devicesRecomputed = changed ? await this.#findings.recomputeAll() : 0;
+    const coverage = await this.coverage();
     const { staged, added, updated, unchanged, total } = counts;
     return {
       id,
       advisories: { staged, added, updated, unchanged, total },
       data: [...counts.data],
       devicesRecomputed,
+      coverage: { ...coverage, rows: [...coverage.rows], unsupported: [...coverage.unsupported] },
     };
+  }
+
+  /** Which ecosystems and releases the stored advisories cover, against what the fleet runs. */
+  async coverage(): Promise<Coverage> {
+    const [context, summaries] = await Promise.all([
+      this.#context.current(),
+      this.#deps.store.vulns.inventorySummaries(),
+    ]);
+    return coverageOf(context.index, fleetPlatforms(summaries));
   }
 
   async findings(filter: FindingFilter): Promise<FindingView[]> {
@@ -80,7 +99,12 @@ export class VulnFeature {
   async queue(): Promise<RemediationQueue> {
     const input = await this.#viewInput();
     const queue = await findingViews(input, { state: 'open' });
-    return { generatedAt: input.now.toISOString(), queue, patches: patchImpacts(queue) };
+    return {
+      generatedAt: input.now.toISOString(),
+      groups: queueGroups(queue),
+      queue,
+      patches: patchImpacts(queue),
+    };
   }
 
   async report(): Promise<ComplianceReport> {

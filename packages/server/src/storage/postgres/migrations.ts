@@ -92,4 +92,13 @@ export const PG_MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE assignments ADD COLUMN reboot_boot_id TEXT;
   `,
+  // what findings and coverage read of an inventory without its entries (VulnStore.inventorySummaries)
+  `
+  ALTER TABLE vuln_inventories ADD COLUMN collected_at TEXT NOT NULL DEFAULT '';
+  ALTER TABLE vuln_inventories ADD COLUMN platform TEXT NOT NULL DEFAULT '{}';
+  UPDATE vuln_inventories SET collected_at = coalesce(json::jsonb ->> 'collectedAt', ''),
+    platform = jsonb_build_object('os', coalesce(json::jsonb -> 'os', 'null'::jsonb),
+      'dpkg', coalesce(jsonb_array_length(json::jsonb -> 'dpkg'), 0),
+      'npm', coalesce(jsonb_array_length(json::jsonb -> 'npm'), 0))::text;
+  `,
 ];

@@ -10,6 +10,7 @@ import type {
   FindingRecord,
   ImportCounts,
   InventoryRecord,
+  InventorySummary,
   VulnDataRow,
   VulnStore,
 } from '../vuln-store.js';
@@ -130,17 +131,19 @@ export class PgVulnStore implements VulnStore {
 
   async putInventory(r: InventoryRecord): Promise<void> {
     await this.#db.run(
-      `INSERT INTO vuln_inventories (device_id, digest, json, received_at) VALUES ($1, $2, $3, $4)
+      `INSERT INTO vuln_inventories (device_id, digest, json, received_at, collected_at, platform)
+       VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (device_id) DO UPDATE
-       SET digest = excluded.digest, json = excluded.json, received_at = excluded.received_at`,
-      [r.deviceId, r.digest, r.json, r.receivedAt],
+       SET digest = excluded.digest, json = excluded.json, received_at = excluded.received_at,
+         collected_at = excluded.collected_at, platform = excluded.platform`,
+      [r.deviceId, r.digest, r.json, r.receivedAt, r.collectedAt, r.platform],
     );
   }
 
   getInventory(deviceId: string): Promise<InventoryRecord | undefined> {
     return this.#db.one<InventoryRecord>(
-      `SELECT device_id AS "deviceId", digest, json, received_at AS "receivedAt"
-       FROM vuln_inventories WHERE device_id = $1`,
+      `SELECT device_id AS "deviceId", digest, json, received_at AS "receivedAt",
+       collected_at AS "collectedAt", platform FROM vuln_inventories WHERE device_id = $1`,
       [deviceId],
     );
   }
@@ -150,6 +153,13 @@ export class PgVulnStore implements VulnStore {
       'SELECT device_id AS id FROM vuln_inventories ORDER BY device_id',
     );
     return rows.map((r) => r.id);
+  }
+
+  inventorySummaries(): Promise<InventorySummary[]> {
+    return this.#db.rows<InventorySummary>(
+      `SELECT device_id AS "deviceId", collected_at AS "collectedAt", platform
+       FROM vuln_inventories ORDER BY device_id`,
+    );
   }
 
   applyFindings(deviceId: string, changes: FindingChanges, at: string): Promise<void> {

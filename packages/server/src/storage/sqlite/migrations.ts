@@ -85,4 +85,13 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE assignments ADD COLUMN reboot_boot_id TEXT;
   `,
+  // what findings and coverage read of an inventory without its entries (VulnStore.inventorySummaries)
+  `
+  ALTER TABLE vuln_inventories ADD COLUMN collected_at TEXT NOT NULL DEFAULT '';
+  ALTER TABLE vuln_inventories ADD COLUMN platform TEXT NOT NULL DEFAULT '{}';
+  UPDATE vuln_inventories SET collected_at = coalesce(json_extract(json, '$.collectedAt'), ''),
+    platform = json_object('os', json(coalesce(json_extract(json, '$.os'), 'null')),
+      'dpkg', coalesce(json_array_length(json, '$.dpkg'), 0),
+      'npm', coalesce(json_array_length(json, '$.npm'), 0));
+  `,
 ];

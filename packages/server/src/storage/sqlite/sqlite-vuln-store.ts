@@ -6,6 +6,7 @@ import type {
   FindingRecord,
   ImportCounts,
   InventoryRecord,
+  InventorySummary,
   VulnDataRow,
   VulnStore,
 } from '../vuln-store.js';
@@ -199,8 +200,18 @@ export class SqliteVulnStore implements VulnStore {
   putInventory(record: InventoryRecord): Promise<void> {
     return settle(() => {
       this.#db
-        .prepare('INSERT OR REPLACE INTO vuln_inventories VALUES (?, ?, ?, ?)')
-        .run(record.deviceId, record.digest, record.json, record.receivedAt);
+        .prepare(
+          `INSERT OR REPLACE INTO vuln_inventories
+           (device_id, digest, json, received_at, collected_at, platform) VALUES (?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          record.deviceId,
+          record.digest,
+          record.json,
+          record.receivedAt,
+          record.collectedAt,
+          record.platform,
+        );
     });
   }
 
@@ -208,8 +219,8 @@ export class SqliteVulnStore implements VulnStore {
     return settle(() =>
       this.#db
         .prepare<[string], InventoryRecord>(
-          `SELECT device_id AS deviceId, digest, json, received_at AS receivedAt
-           FROM vuln_inventories WHERE device_id = ?`,
+          `SELECT device_id AS deviceId, digest, json, received_at AS receivedAt,
+           collected_at AS collectedAt, platform FROM vuln_inventories WHERE device_id = ?`,
         )
         .get(deviceId),
     );
@@ -221,6 +232,17 @@ export class SqliteVulnStore implements VulnStore {
         .prepare<[], { id: string }>('SELECT device_id AS id FROM vuln_inventories ORDER BY id')
         .all()
         .map((r) => r.id),
+    );
+  }
+
+  inventorySummaries(): Promise<InventorySummary[]> {
+    return settle(() =>
+      this.#db
+        .prepare<[], InventorySummary>(
+          `SELECT device_id AS deviceId, collected_at AS collectedAt, platform
+           FROM vuln_inventories ORDER BY device_id`,
+        )
+        .all(),
     );
   }
 

@@ -1,0 +1,99 @@
+/**
+ * Coverage: which ecosystems and releases the imported advisories cover, against what the fleet
+ * runs. A platform that no advisory applies to (Debian 12 with only Debian:11 advisories) has no
+ * findings because there is no data, not because nothing is vulnerable: operators must see it.
+ */
+import type { AdvisoryIndex, IndexedAffected } from './advisory-index.js';
+import type { OsIdentity } from './inventory-view.js';
+import { debianReleaseOf } from './match-target.js';
+
+/** What one device runs, as its inventory says: its OS and how many entries per collector. */
+export interface FleetPlatform {
+  readonly os: OsIdentity | null;
+  readonly dpkg: number;
+  readonly npm: number;
+}
+
+export interface CoverageRow {
+  /**
+   * 'Debian:12', 'npm', 'Debian' (advisories for every release, when no device runs Debian),
+   * 'Debian:unknown' (os-release names no release), or 'dpkg:<os id> <version>' for dpkg
+   * packages on another OS.
+   */
+  readonly ecosystem: string;
+  /** Devices of the fleet that run it. */
+  readonly devices: number;
+  /** Advisory records that apply to it. */
+  readonly advisories: number;
+  /** False where matching evaluates nothing (dpkg packages on a non-Debian OS). */
+  readonly matched: boolean;
+}
+
+export interface Coverage {
+  /** What the fleet runs, most devices first; then advisories' ecosystems that no device runs. */
+  readonly rows: readonly CoverageRow[];
+  /** Affected entries per ecosystem that matching does not support, e.g. Go. */
+  readonly unsupported: readonly { readonly ecosystem: string; readonly entries: number }[];
+}
+
+const EVERY_DEBIAN = 'Debian';
+
+function advisoryKey(entry: IndexedAffected): string {
+  if (entry.ecosystem !== 'Debian') return entry.ecosystem;
+  return entry.release === undefined ? EVERY_DEBIAN : `Debian:${entry.release}`;
+}
+
+/** Record ids per ecosystem key ('Debian' holds the records for every release). */
+function recordsByKey(index: AdvisoryIndex): Map<string, Set<string>> {
+  const byKey = new Map<string, Set<string>>();
+  for (const entries of index.byPackage.values()) {
+    for (const entry of entries) {
+      const key = advisoryKey(entry);
+      const ids = byKey.get(key) ?? new Set<string>();
+      ids.add(entry.record.id);
+      byKey.set(key, ids);
+    }
+  }
+  return byKey;
+}
+
+/** The keys one device runs; dpkg on another OS is keyed 'dpkg:<os>' and matched by nothing. */
+function platformKeys(p: FleetPlatform): string[] {
+  const keys: string[] = [];
+  if (p.dpkg > 0 && p.os?.id === 'debian')
+    keys.push(`Debian:${debianReleaseOf(p.os) ?? 'unknown'}`);
+  else if (p.dpkg > 0)
+    keys.push(`dpkg:${[p.os?.id ?? 'unknown', p.os?.versionId].filter(Boolean).join(' ')}`);
+  if (p.npm > 0) keys.push('npm');
+  return keys;
+}
+
+function applying(key: string, byKey: ReadonlyMap<string, ReadonlySet<string>>): number {
+  if (key.startsWith('dpkg:')) return 0;
+  const ids = new Set(byKey.get(key));
+  if (key.startsWith('Debian:')) for (const id of byKey.get(EVERY_DEBIAN) ?? []) ids.add(id);
+  return ids.size;
+}
+
+export function coverageOf(index: AdvisoryIndex, fleet: readonly FleetPlatform[]): Coverage {
+  const byKey = recordsByKey(index);
+  const devices = new Map<string, number>();
+  for (const p of fleet) for (const k of platformKeys(p)) devices.set(k, (devices.get(k) ?? 0) + 1);
+  const fleetRows = [...devices]
+    .map(([ecosystem, n]) => ({
+      ecosystem,
+      devices: n,
+      advisories: applying(ecosystem, byKey),
+      matched: !ecosystem.startsWith('dpkg:'),
+    }))
+    .sort((a, b) => b.devices - a.devices || a.ecosystem.localeCompare(b.ecosystem));
+  const runsDebian = fleetRows.some((r) => r.ecosystem.startsWith('Debian:'));
+  const advisoryRows = [...byKey]
+    .filter(([key]) => !devices.has(key) && !(key === EVERY_DEBIAN && runsDebian))
+    .map(([ecosystem, ids]) => ({ ecosystem, devices: 0, advisories: ids.size, matched: true }))
+    .sort((a, b) => b.advisories - a.advisories || a.ecosystem.localeCompare(b.ecosystem));
+  const unsupported = [...index.unsupported]
+    .map(([ecosystem, entries]) => ({ ecosystem, entries }))
+    .sort((a, b) => b.entries - a.entries || a.ecosystem.localeCompare(b.ecosystem));
+  return { rows: [...fleetRows, ...advisoryRows], unsupported };
+}

@@ -1,0 +1,19 @@
+/**
+ * What coverage and fix outcomes read of each device's inventory without its entries: the
+ * platform (os-release and entry counts) and when the agent collected it, stored beside it.
+ */
+import type { FleetPlatform } from '@patchcast/core';
+import type { PackageInventory } from '@patchcast/protocol';
+import type { InventorySummary } from '../../storage/vuln-store.js';
+
+export function platformOf(inventory: PackageInventory): FleetPlatform {
+  return { os: inventory.os, dpkg: inventory.dpkg.length, npm: inventory.npm.length };
+}
+
+/** The platforms of the stored inventories (a summary stored before platforms is skipped). */
+export function fleetPlatforms(summaries: readonly InventorySummary[]): FleetPlatform[] {
+  return summaries.flatMap((s) => {
+    const p = JSON.parse(s.platform) as Partial<FleetPlatform>;
+    return p.os === undefined ? [] : [{ os: p.os, dpkg: p.dpkg ?? 0, npm: p.npm ?? 0 }];
+  });
+}
