@@ -18,7 +18,8 @@ function rowLine(r: CoverageRow): string {
   const name = platformName(r.ecosystem);
   if (!r.matched)
     return `not matched: ${name} (${devices(r.devices)}): only Debian advisories are supported`;
-  if (r.devices > 0 && r.advisories === 0) return `no advisory covers ${name} (${devices(r.devices)})`;
+  if (r.devices > 0 && r.advisories === 0)
+    return `no advisory covers ${name} (${devices(r.devices)})`;
   if (r.devices === 0) return `${name}: ${r.advisories} advisories, no device runs it`;
   return `${name}: ${devices(r.devices)}, ${r.advisories} advisories`;
 }

@@ -81,7 +81,10 @@ export function queueByDeviceText(queue: readonly Row[], patches: readonly Row[]
     ((f.patches as string[] | undefined) ?? []).join(' ') || '-',
     fixNotes(f).join('; '),
   ]);
-  const head = table(['#', 'RISK', 'DEVICE', 'ADVISORY', 'PACKAGE', 'DUE', 'PATCHES', 'NOTE'], rows);
+  const head = table(
+    ['#', 'RISK', 'DEVICE', 'ADVISORY', 'PACKAGE', 'DUE', 'PATCHES', 'NOTE'],
+    rows,
+  );
   return `${head}${impactText(patches)}`;
 }
 

@@ -18,7 +18,17 @@ test('counts: in time on the due day, late after it, overdue only while open', (
     }),
     finding({ firstSeenAt: '2026-01-01T00:00:00Z', dueDate: '2026-01-10', overdue: true }),
     finding({ firstSeenAt: '2026-01-01T00:00:00Z', dueDate: '2026-12-31' }),
-    finding({ firstSeenAt: '2026-01-01T00:00:00Z' }),
+    finding({
+      firstSeenAt: '2026-01-01T00:00:00Z',
+      fixes: [
+        {
+          patch: 'fix@1',
+          state: 'installed-finding-persists',
+          installedAt: '2026-01-02T00:00:00Z',
+        },
+        { patch: 'fix@2', state: 'recommended' },
+      ],
+    }),
   ]);
   assert.deepEqual(c, {
     findings: 5,
@@ -27,6 +37,7 @@ test('counts: in time on the due day, late after it, overdue only while open', (
     closed: 2,
     closedInTime: 1,
     closedLate: 1,
+    findingPersists: 1,
     withinDeadlineShare: 0.5,
     meanTimeToRemediateDays: 14.979,
   });
@@ -37,10 +48,13 @@ test('counts: in time on the due day, late after it, overdue only while open', (
     closed: 0,
     closedInTime: 0,
     closedLate: 0,
+    findingPersists: 0,
     withinDeadlineShare: null,
     meanTimeToRemediateDays: null,
   });
 });
+
+const T = '2026-01-10T00:00:00Z';
 
 test('the report groups by outcome (KEV dates apart), device and advisory, most overdue first', () => {
   const report = complianceReport(
@@ -59,6 +73,7 @@ test('the report groups by outcome (KEV dates apart), device and advisory, most 
         firstSeenAt: '2026-01-01T00:00:00Z',
         dueDate: '2026-03-01',
         risk: 20,
+        fixes: [{ patch: 'git-fix@1.0.0', state: 'installed-finding-persists', installedAt: T }],
       }),
       finding({
         device: 'b',
@@ -94,4 +109,15 @@ test('the report groups by outcome (KEV dates apart), device and advisory, most 
     [['a', '2026-01-05']],
   );
   assert.equal(report.totals.meanTimeToRemediateDays, 2);
+  assert.deepEqual(
+    report.findingPersists.map((r) => [r.deviceId, r.advisoryId, r.package, r.patches]),
+    [['b', 'A-2', 'openssl', ['git-fix@1.0.0']]],
+  );
+  assert.deepEqual(
+    report.devices.map((r) => [r.deviceId, r.findingPersists]),
+    [
+      ['a', 0],
+      ['b', 1],
+    ],
+  );
 });

@@ -86,7 +86,9 @@ export function deviceFixFacts(
     devices.map((d) => [
       d.id,
       {
-        installed: new Map(d.inventory.installed.map((p) => [`${p.name}@${p.version}`, p.installedAt])),
+        installed: new Map(
+          d.inventory.installed.map((p) => [`${p.name}@${p.version}`, p.installedAt]),
+        ),
         collectedAt: collectedAt.get(d.id) || undefined,
       },
     ]),

@@ -50,9 +50,14 @@ const sorted = (values: Iterable<string>) => [...new Set(values)].sort();
 
 function groupOf(patch: string | null, members: readonly FindingView[]): QueueGroup {
   const first = members[0];
-  const dues = members.flatMap((f) => (f.deadline.dueDate === undefined ? [] : [f.deadline.dueDate]));
+  const dues = members.flatMap((f) =>
+    f.deadline.dueDate === undefined ? [] : [f.deadline.dueDate],
+  );
   const deviceIds = sorted(members.map((f) => f.deviceId));
-  const other = new Map<string, { patch: string; state: NotRecommended['state']; ids: Set<string> }>();
+  const other = new Map<
+    string,
+    { patch: string; state: NotRecommended['state']; ids: Set<string> }
+  >();
   for (const f of members) {
     for (const s of f.fixes) {
       if (s.state === 'recommended') continue;
