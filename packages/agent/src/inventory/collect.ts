@@ -20,6 +20,12 @@ export interface CollectOptions {
   readonly hostname?: string | undefined;
   readonly kernelRelease?: (() => string) | undefined;
   readonly now?: (() => Date) | undefined;
+  /**
+   * The inventory collected last time. A lockfile that exists but cannot be read keeps its
+   * entries from it: a half-written or corrupt file must not look like removed packages, which
+   * would close findings while the vulnerable versions are still installed.
+   */
+  readonly previous?: PackageInventory | undefined;
 }
 
 export interface CollectedInventory {
@@ -36,6 +42,14 @@ async function npmPackages(
     const found = await readLockfile(file);
     packages.push(...found.packages);
     warnings.push(...found.warnings);
+    if (!found.unreadable || options.previous === undefined) continue;
+    const kept = options.previous.npm.filter((p) => p.path.startsWith(`${file}#`));
+    packages.push(...kept);
+    if (kept.length > 0)
+      warnings.push({
+        source: file,
+        reason: `kept its ${kept.length} entries from the last inventory`,
+      });
   }
   for (const root of options.npmGlobalRoots ?? []) {
     const found = await globalNpmPackages(root);
@@ -49,11 +63,13 @@ export async function collectPackageInventory(
   options: CollectOptions = {},
 ): Promise<CollectedInventory> {
   const warnings: CollectWarning[] = [];
+  // Taken before anything is read: an install recorded before this time is on disk for it.
+  const collectedAt = (options.now ?? (() => new Date()))().toISOString();
   const dpkg = await readDpkgStatus(options.dpkgStatusPath ?? DEFAULT_DPKG_STATUS);
   warnings.push(...dpkg.warnings);
   const inventory: PackageInventory = {
     format: INVENTORY_FORMAT,
-    collectedAt: (options.now ?? (() => new Date()))().toISOString(),
+    collectedAt,
     hostname: options.hostname ?? hostname(),
     os: await readOsRelease(options.osReleasePaths ?? OS_RELEASE_PATHS),
     kernel: { release: (options.kernelRelease ?? release)() },

@@ -32,8 +32,11 @@ export async function startInventorySync(deps: {
     dataDir: deps.dataDir,
     send: deps.send,
     log: deps.log,
-    collect: async () => {
-      const { inventory, warnings } = await collectPackageInventory(config.collect);
+    collect: async (previous) => {
+      const { inventory, warnings } = await collectPackageInventory({
+        ...config.collect,
+        previous,
+      });
       for (const w of warnings.slice(0, 5)) deps.log(`inventory: ${w.source}: ${w.reason}`);
       return inventory;
     },

@@ -12,7 +12,8 @@ import { readJsonOptional, writeFileAtomic } from '../files.js';
 
 export interface InventorySyncDeps {
   readonly dataDir: string;
-  readonly collect: () => Promise<PackageInventory>;
+  /** Collects the inventory; `previous` is the one collected last (see CollectOptions). */
+  readonly collect: (previous: PackageInventory | undefined) => Promise<PackageInventory>;
   readonly send: (message: AgentMessage) => boolean;
   readonly log: (line: string) => void;
 }
@@ -54,7 +55,7 @@ export class PackageInventorySync {
   }
 
   async #sync(full: boolean): Promise<void> {
-    const inventory = await this.#deps.collect();
+    const inventory = await this.#deps.collect(this.#pending?.inventory ?? this.#acked?.inventory);
     const base = full ? undefined : this.#acked?.inventory;
     const updateId = randomUUID();
     const parts = inventoryUpdateParts({ updateId, base, next: inventory });

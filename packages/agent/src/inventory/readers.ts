@@ -34,17 +34,22 @@ export async function readOsRelease(paths: readonly string[]): Promise<OsRelease
   return null;
 }
 
-/** A lockfile's packages; an unreadable or malformed file becomes one warning. */
-export async function readLockfile(path: string): Promise<LockfilePackages> {
+/**
+ * A lockfile's packages; an unreadable or malformed file becomes one warning, and `unreadable`
+ * says it exists but could not be read (a missing file is a removed application).
+ */
+export async function readLockfile(
+  path: string,
+): Promise<LockfilePackages & { readonly unreadable: boolean }> {
   try {
     const lock: unknown = JSON.parse(await readFile(path, 'utf8'));
-    return lockfilePackages(lock, path);
+    return { ...lockfilePackages(lock, path), unreadable: false };
   } catch (error) {
     const reason =
       error instanceof PatchcastError || error instanceof SyntaxError
         ? error.message
         : `unreadable (${(error as Error).message})`;
     const warning: CollectWarning = { source: path, reason };
-    return { packages: [], warnings: [warning] };
+    return { packages: [], warnings: [warning], unreadable: !isMissing(error) };
   }
 }
