@@ -1,8 +1,8 @@
 /**
  * Findings per device: the device's stored inventory matched against the imported advisories.
  * Recomputed when the device sends a new inventory and, for every device, when an import
- * commits. A finding that no longer matches is closed at that time, naming the installed patch
- * that declared the fix when there is one. Recomputations of one device never overlap.
+ * commits. A finding that no longer matches is closed at that time; when a new inventory closed
+ * it, naming the last installed patch that claims the fix, if any. Recomputations of one device never overlap.
  */
 import { matchTargets, targetsOf } from '@patchcast/core';
 import type { VulnFinding } from '@patchcast/core';
@@ -16,7 +16,7 @@ import type { PatchFix, PatchFixes } from './patch-fixes.js';
 export interface FindingsDeps {
   readonly store: Store;
   readonly context: VulnContextCache;
-  readonly fixes: PatchFixes;
+  readonly fixes: Pick<PatchFixes, 'all'>;
   readonly now: () => Date;
 }
 
@@ -47,10 +47,14 @@ export class FindingsService {
     this.#deps = deps;
   }
 
-  /** Recomputes one device, after any recomputation of it already running. */
-  recompute(deviceId: string): Promise<void> {
+  /**
+   * Recomputes one device, after any recomputation of it already running. `newInventory` says
+   * why: only a new inventory can show that an installed patch removed a version, so a finding
+   * that an import closes (the advisory changed) names no patch.
+   */
+  recompute(deviceId: string, newInventory = true): Promise<void> {
     const previous = this.#chains.get(deviceId) ?? Promise.resolve();
-    const next = previous.then(() => this.#recompute(deviceId));
+    const next = previous.then(() => this.#recompute(deviceId, newInventory));
     const settled = next.catch(() => undefined);
     this.#chains.set(deviceId, settled);
     void settled.then(() => {
@@ -61,11 +65,11 @@ export class FindingsService {
 
   async recomputeAll(): Promise<number> {
     const ids = await this.#deps.store.vulns.inventoryDevices();
-    for (const id of ids) await this.recompute(id);
+    for (const id of ids) await this.recompute(id, false);
     return ids.length;
   }
 
-  async #recompute(deviceId: string): Promise<void> {
+  async #recompute(deviceId: string, newInventory: boolean): Promise<void> {
     const { store } = this.#deps;
     const stored = await store.vulns.getInventory(deviceId);
     if (stored === undefined) return;
@@ -82,6 +86,7 @@ export class FindingsService {
       close: await this.#closing(
         deviceId,
         open.filter((f) => !current.has(f.key)),
+        newInventory,
       ),
     };
     if (changes.open.length + changes.close.length === 0) return;
@@ -91,8 +96,10 @@ export class FindingsService {
   async #closing(
     deviceId: string,
     gone: readonly { key: string; json: string }[],
+    attribute: boolean,
   ): Promise<FindingChanges['close']> {
     if (gone.length === 0) return [];
+    if (!attribute) return gone.map((f) => ({ key: f.key, closedBy: null }));
     const device = await this.#deps.store.getDevice(deviceId);
     const installed = new Map(
       (device?.inventory.installed ?? []).map((p) => [`${p.name}@${p.version}`, p.installedAt]),
