@@ -72,6 +72,18 @@ export interface FindingChanges {
   readonly close: readonly { readonly key: string; readonly closedBy: string | null }[];
 }
 
+/**
+ * A patch claiming the fix for an advisory was installed on a device, and an inventory collected
+ * after the install still held an affected version. Kept after a rollback: evidence about the patch.
+ */
+export interface PersistedFix {
+  readonly deviceId: string;
+  readonly patch: string;
+  readonly advisoryId: string;
+  /** When the server first saw it. */
+  readonly at: string;
+}
+
 export interface FindingFilter {
   readonly deviceId?: string | undefined;
   readonly state?: 'open' | 'closed' | 'all' | undefined;
@@ -106,4 +118,9 @@ export interface VulnStore {
   /** Applies one recomputation of a device's findings atomically. */
   applyFindings(deviceId: string, changes: FindingChanges, at: string): Promise<void>;
   findings(filter: FindingFilter): Promise<FindingRecord[]>;
+
+  /** Records persisted fixes; one already recorded (device, patch, advisory) keeps its time. */
+  recordPersistedFixes(rows: readonly PersistedFix[]): Promise<void>;
+  /** Every recorded persisted fix, by device, patch and advisory. */
+  persistedFixes(): Promise<PersistedFix[]>;
 }

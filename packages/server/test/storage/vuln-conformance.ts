@@ -194,5 +194,39 @@ export function vulnStoreConformance(name: string, makeStore: () => Promise<Stor
         await store.close();
       }
     });
+
+    test('persisted fixes are recorded once per device, patch and advisory', async () => {
+      const store = await makeStore();
+      try {
+        await store.createDevice(device('dev_a'));
+        await store.createDevice(device('dev_b'));
+        const v = store.vulns;
+        const row = (deviceId: string, patch: string, advisoryId: string, at: string) => ({
+          deviceId,
+          patch,
+          advisoryId,
+          at,
+        });
+        assert.deepEqual(await v.persistedFixes(), []);
+        await v.recordPersistedFixes([]);
+        await v.recordPersistedFixes([
+          row('dev_b', 'fix@1', 'A-1', T0),
+          row('dev_a', 'fix@1', 'A-1', T0),
+          row('dev_a', 'fix@1', 'A-2', T0),
+        ]);
+        await v.recordPersistedFixes([
+          row('dev_a', 'fix@1', 'A-1', T2),
+          row('dev_a', 'b@1', 'A-1', T1),
+        ]);
+        assert.deepEqual(await v.persistedFixes(), [
+          row('dev_a', 'b@1', 'A-1', T1),
+          row('dev_a', 'fix@1', 'A-1', T0),
+          row('dev_a', 'fix@1', 'A-2', T0),
+          row('dev_b', 'fix@1', 'A-1', T0),
+        ]);
+      } finally {
+        await store.close();
+      }
+    });
   });
 }

@@ -105,6 +105,14 @@ test('a new inventory without the affected version closes the finding, naming th
     const open = await store.vulns.findings({ state: 'open' });
     assert.equal(open.length, 1);
     assert.match(open[0]?.json ?? '', /"installedVersion":"4\.17\.19"/);
+    assert.deepEqual(
+      (await store.vulns.persistedFixes()).map((p) => [p.deviceId, p.patch, p.advisoryId]),
+      [
+        ['dev_a', 'early-fix@1.0.0', 'GHSA-1'],
+        ['dev_a', 'late-fix@1.0.0', 'GHSA-1'],
+      ],
+      'both claims were installed before this inventory, which still holds an affected version',
+    );
     await putInventory('dev_a', '4.17.21');
     await service.recompute('dev_a');
     const [closed] = await store.vulns.findings({ state: 'closed' });

@@ -58,6 +58,7 @@ test('a claiming patch is recommended until it is installed on the device', () =
     fixes: [claim('git-fix@1.0.0', 'DSA-1'), claim('other@1.0.0', 'DSA-2')],
     devices: facts({ d1: { collectedAt: AFTER } }),
     closed: [],
+    persisted: [],
   });
   assert.deepEqual(states, [[{ patch: 'git-fix@1.0.0', state: 'recommended' }]]);
 });
@@ -67,6 +68,7 @@ test('installed: awaiting an inventory collected after the install, then the fin
     fixes: [claim('git-fix@1.0.0', 'DSA-1')],
     devices: facts({ d1: { installed: ['git-fix@1.0.0'], collectedAt } }),
     closed: [],
+    persisted: [],
   });
   const open = [{ deviceId: 'd1', finding: finding('DSA-1') }];
   assert.deepEqual(fixStates(open, input(BEFORE)), [
@@ -87,7 +89,7 @@ test('a patch that left the advisory open wherever it was installed is recommend
     d2: { installed: ['git-fix@1.0.0'], collectedAt: AFTER },
     d3: { collectedAt: AFTER },
   });
-  const states = fixStates([...open, other], { fixes, devices, closed: [] });
+  const states = fixStates([...open, other], { fixes, devices, closed: [], persisted: [] });
   assert.deepEqual(
     states.map((s) => s.map((f) => f.state)),
     [
@@ -102,6 +104,7 @@ test('a patch that left the advisory open wherever it was installed is recommend
     fixes,
     devices,
     closed: [{ patch: 'git-fix@1.0.0', advisoryId: 'DSA-1' }],
+    persisted: [],
   });
   assert.deepEqual(
     closedOnce.map((s) => s.map((f) => f.state)),
@@ -125,10 +128,33 @@ test('awaiting an inventory is not evidence: the patch stays recommended elsewhe
       fixes: [claim('git-fix@1.0.0', 'DSA-1')],
       devices: facts({ d1: { installed: ['git-fix@1.0.0'], collectedAt: BEFORE }, d2: {} }),
       closed: [],
+      persisted: [],
     },
   );
   assert.deepEqual(
     states.map((s) => s.map((f) => f.state)),
     [['installed-awaiting-inventory'], ['recommended']],
+  );
+});
+
+test('recorded evidence outlives a rollback: tried here, or persisted everywhere it was tried', () => {
+  const open = ['d1', 'd2'].map((deviceId) => ({ deviceId, finding: finding('DSA-1') }));
+  const input = (closed: { patch: string; advisoryId: string }[]) => ({
+    fixes: [claim('git-fix@1.0.0', 'DSA-1')],
+    devices: facts({ d1: { collectedAt: AFTER }, d2: { collectedAt: AFTER } }),
+    closed,
+    persisted: [{ deviceId: 'd1', patch: 'git-fix@1.0.0', advisoryId: 'DSA-1' }],
+  });
+  assert.deepEqual(
+    fixStates(open, input([])).map((s) => s.map((f) => f.state)),
+    [['ineffective'], ['ineffective']],
+    'rolled back from d1 after it persisted there: recommended nowhere',
+  );
+  assert.deepEqual(
+    fixStates(open, input([{ patch: 'git-fix@1.0.0', advisoryId: 'DSA-1' }])).map((s) =>
+      s.map((f) => f.state),
+    ),
+    [['ineffective'], ['recommended']],
+    'it closed the advisory elsewhere: recommended again, but not where it persisted',
   );
 });

@@ -84,10 +84,11 @@ export async function findingViews(
   filter: FindingFilter,
 ): Promise<FindingView[]> {
   const { store } = input;
-  const [deviceList, records, summaries] = await Promise.all([
+  const [deviceList, records, summaries, persisted] = await Promise.all([
     store.listDevices(),
     store.vulns.findings({ state: 'all' }),
     store.vulns.inventorySummaries(),
+    store.vulns.persistedFixes(),
   ]);
   const devices = new Map(deviceList.map((d) => [d.id, d]));
   const collectedAt = new Map(summaries.map((s) => [s.deviceId, s.collectedAt]));
@@ -102,6 +103,7 @@ export async function findingViews(
       closed: records.flatMap((r) =>
         r.closedBy === null ? [] : [{ patch: r.closedBy, advisoryId: r.advisoryId }],
       ),
+      persisted,
     },
   );
   const openViews = open.flatMap((o, i) =>

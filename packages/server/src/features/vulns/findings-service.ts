@@ -8,7 +8,7 @@ import { matchTargets, targetsOf } from '@patchcast/core';
 import type { VulnFinding } from '@patchcast/core';
 import type { PackageInventory } from '@patchcast/protocol';
 import type { Store } from '../../storage/store.js';
-import type { FindingChanges } from '../../storage/vuln-store.js';
+import type { FindingChanges, PersistedFix } from '../../storage/vuln-store.js';
 import type { VulnContextCache } from './vuln-context.js';
 import { fixCloses } from './patch-fixes.js';
 import type { PatchFix, PatchFixes } from './patch-fixes.js';
@@ -18,6 +18,11 @@ export interface FindingsDeps {
   readonly context: VulnContextCache;
   readonly fixes: Pick<PatchFixes, 'all'>;
   readonly now: () => Date;
+}
+
+interface Claims {
+  readonly installed: ReadonlyMap<string, string>;
+  readonly fixes: readonly PatchFix[];
 }
 
 export function findingKey(f: VulnFinding): string {
@@ -79,35 +84,59 @@ export class FindingsService {
     const current = new Map(matched.map((f) => [findingKey(f), f]));
     const open = await store.vulns.findings({ deviceId, state: 'open' });
     const openJson = new Map(open.map((f) => [f.key, f.json]));
+    // Only a new inventory shows what installed patches did (an import changes the advisories).
+    const claims = newInventory ? await this.#claims(deviceId) : undefined;
     const changes: FindingChanges = {
       open: [...current]
         .map(([key, f]) => ({ key, advisoryId: f.advisoryId, json: JSON.stringify(f) }))
         .filter((f) => openJson.get(f.key) !== f.json),
-      close: await this.#closing(
-        deviceId,
-        open.filter((f) => !current.has(f.key)),
-        newInventory,
-      ),
+      close: open
+        .filter((f) => !current.has(f.key))
+        .map((f) => ({
+          key: f.key,
+          closedBy:
+            claims === undefined
+              ? null
+              : closingPatch(JSON.parse(f.json) as VulnFinding, claims.installed, claims.fixes),
+        })),
     };
+    const at = this.#deps.now().toISOString();
+    if (claims !== undefined)
+      await this.#recordPersisted(deviceId, [...current.values()], claims, stored.collectedAt, at);
     if (changes.open.length + changes.close.length === 0) return;
-    await store.vulns.applyFindings(deviceId, changes, this.#deps.now().toISOString());
+    await store.vulns.applyFindings(deviceId, changes, at);
   }
 
-  async #closing(
-    deviceId: string,
-    gone: readonly { key: string; json: string }[],
-    attribute: boolean,
-  ): Promise<FindingChanges['close']> {
-    if (gone.length === 0) return [];
-    if (!attribute) return gone.map((f) => ({ key: f.key, closedBy: null }));
+  /** The device's installed patches (`name@version` → installedAt) and the published claims. */
+  async #claims(deviceId: string): Promise<Claims> {
     const device = await this.#deps.store.getDevice(deviceId);
     const installed = new Map(
       (device?.inventory.installed ?? []).map((p) => [`${p.name}@${p.version}`, p.installedAt]),
     );
-    const fixes = await this.#deps.fixes.all();
-    return gone.map((f) => ({
-      key: f.key,
-      closedBy: closingPatch(JSON.parse(f.json) as VulnFinding, installed, fixes),
-    }));
+    return { installed, fixes: installed.size === 0 ? [] : await this.#deps.fixes.all() };
+  }
+
+  /**
+   * Records the claiming patches that were installed before this inventory was collected while
+   * it still holds an affected version (ADR 0019): kept, so a rollback does not erase the evidence.
+   */
+  async #recordPersisted(
+    deviceId: string,
+    still: readonly VulnFinding[],
+    claims: Claims,
+    collectedAt: string,
+    at: string,
+  ): Promise<void> {
+    const collected = Date.parse(collectedAt);
+    const rows = new Map<string, PersistedFix>();
+    for (const finding of still) {
+      for (const fix of claims.fixes) {
+        const installedAt = Date.parse(claims.installed.get(fix.patch) ?? '');
+        if (!(installedAt <= collected) || !fixCloses(fix, finding)) continue;
+        const row = { deviceId, patch: fix.patch, advisoryId: finding.advisoryId, at };
+        rows.set(`${row.patch}\u0000${row.advisoryId}`, row);
+      }
+    }
+    if (rows.size > 0) await this.#deps.store.vulns.recordPersistedFixes([...rows.values()]);
   }
 }

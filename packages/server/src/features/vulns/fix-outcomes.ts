@@ -32,6 +32,12 @@ export interface FixInput {
   readonly devices: ReadonlyMap<string, DeviceFixFacts>;
   /** The closing patch and advisory of every closed finding that names one. */
   readonly closed: readonly { readonly patch: string; readonly advisoryId: string }[];
+  /** Recorded persisted fixes (VulnStore.persistedFixes): kept after a rollback. */
+  readonly persisted: readonly {
+    readonly deviceId: string;
+    readonly patch: string;
+    readonly advisoryId: string;
+  }[];
 }
 
 export interface OpenFinding {
@@ -50,12 +56,19 @@ function onDevice(patch: string, facts: DeviceFixFacts | undefined): FixState {
   return { patch, state, installedAt };
 }
 
-/** For each open finding, in order: its claiming patches and what became of each. */
+/**
+ * For each open finding, in order: its claiming patches and what became of each. A patch not
+ * installed on the device is ineffective there when it persisted on this device before (and was
+ * rolled back), or when it persisted wherever it was installed and closed the advisory nowhere.
+ */
 export function fixStates(open: readonly OpenFinding[], input: FixInput): FixState[][] {
   const local = open.map((o) =>
     patchesFor(input.fixes, o.finding).map((p) => onDevice(p, input.devices.get(o.deviceId))),
   );
-  const persisted = new Set<string>();
+  const persisted = new Set(input.persisted.map((p) => pairKey(p.patch, p.advisoryId)));
+  const persistedHere = new Set(
+    input.persisted.map((p) => `${p.deviceId}\u0000${pairKey(p.patch, p.advisoryId)}`),
+  );
   open.forEach((o, i) => {
     for (const s of local[i] ?? [])
       if (s.state === 'installed-finding-persists')
@@ -64,10 +77,12 @@ export function fixStates(open: readonly OpenFinding[], input: FixInput): FixSta
   const closed = new Set(input.closed.map((c) => pairKey(c.patch, c.advisoryId)));
   return local.map((states, i) => {
     const advisoryId = open[i]?.finding.advisoryId ?? '';
+    const deviceId = open[i]?.deviceId ?? '';
     return states.map((s) => {
+      if (s.state !== 'recommended') return s;
       const key = pairKey(s.patch, advisoryId);
-      const ineffective = s.state === 'recommended' && persisted.has(key) && !closed.has(key);
-      return ineffective ? { ...s, state: 'ineffective' } : s;
+      const here = persistedHere.has(`${deviceId}\u0000${key}`);
+      return here || (persisted.has(key) && !closed.has(key)) ? { ...s, state: 'ineffective' } : s;
     });
   });
 }

@@ -101,4 +101,10 @@ export const PG_MIGRATIONS: readonly string[] = [
       'dpkg', coalesce(jsonb_array_length(json::jsonb -> 'dpkg'), 0),
       'npm', coalesce(jsonb_array_length(json::jsonb -> 'npm'), 0))::text;
   `,
+  // patches whose claimed fix left the finding open (VulnStore.recordPersistedFixes, ADR 0019)
+  `
+  CREATE TABLE vuln_persisted_fixes (
+    device_id TEXT COLLATE "C" NOT NULL REFERENCES devices(id), patch TEXT COLLATE "C" NOT NULL,
+    advisory_id TEXT COLLATE "C" NOT NULL, at TEXT NOT NULL, PRIMARY KEY (device_id, patch, advisory_id));
+  `,
 ];

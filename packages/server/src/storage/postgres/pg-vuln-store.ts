@@ -11,6 +11,7 @@ import type {
   ImportCounts,
   InventoryRecord,
   InventorySummary,
+  PersistedFix,
   VulnDataRow,
   VulnStore,
 } from '../vuln-store.js';
@@ -194,6 +195,25 @@ export class PgVulnStore implements VulnStore {
       `SELECT ${FINDING_COLUMNS} FROM vuln_findings WHERE ${state}${device}
        ORDER BY device_id, key, first_seen_at`,
       filter.deviceId === undefined ? [] : [filter.deviceId],
+    );
+  }
+
+  async recordPersistedFixes(rows: readonly PersistedFix[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.#db.transaction(async (tx) => {
+      for (const r of rows)
+        await tx.run(
+          `INSERT INTO vuln_persisted_fixes (device_id, patch, advisory_id, at)
+           VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
+          [r.deviceId, r.patch, r.advisoryId, r.at],
+        );
+    });
+  }
+
+  persistedFixes(): Promise<PersistedFix[]> {
+    return this.#db.rows<PersistedFix>(
+      `SELECT device_id AS "deviceId", patch, advisory_id AS "advisoryId", at
+       FROM vuln_persisted_fixes ORDER BY device_id, patch, advisory_id`,
     );
   }
 }

@@ -94,4 +94,10 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
       'dpkg', coalesce(json_array_length(json, '$.dpkg'), 0),
       'npm', coalesce(json_array_length(json, '$.npm'), 0));
   `,
+  // patches whose claimed fix left the finding open (VulnStore.recordPersistedFixes, ADR 0019)
+  `
+  CREATE TABLE vuln_persisted_fixes (
+    device_id TEXT NOT NULL REFERENCES devices(id), patch TEXT NOT NULL,
+    advisory_id TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (device_id, patch, advisory_id));
+  `,
 ];

@@ -7,6 +7,7 @@ import type {
   ImportCounts,
   InventoryRecord,
   InventorySummary,
+  PersistedFix,
   VulnDataRow,
   VulnStore,
 } from '../vuln-store.js';
@@ -284,5 +285,28 @@ export class SqliteVulnStore implements VulnStore {
         .all(...params)
         .map(toFinding);
     });
+  }
+
+  recordPersistedFixes(rows: readonly PersistedFix[]): Promise<void> {
+    return settle(() => {
+      const insert = this.#db.prepare(
+        `INSERT INTO vuln_persisted_fixes (device_id, patch, advisory_id, at) VALUES (?, ?, ?, ?)
+         ON CONFLICT DO NOTHING`,
+      );
+      this.#db.transaction(() => {
+        for (const r of rows) insert.run(r.deviceId, r.patch, r.advisoryId, r.at);
+      })();
+    });
+  }
+
+  persistedFixes(): Promise<PersistedFix[]> {
+    return settle(() =>
+      this.#db
+        .prepare<[], PersistedFix>(
+          `SELECT device_id AS deviceId, patch, advisory_id AS advisoryId, at
+           FROM vuln_persisted_fixes ORDER BY device_id, patch, advisory_id`,
+        )
+        .all(),
+    );
   }
 }
