@@ -7,6 +7,10 @@ function devices(n: number): string {
   return `${n} device${n === 1 ? '' : 's'}`;
 }
 
+function advisories(n: number): string {
+  return `${n} advisor${n === 1 ? 'y' : 'ies'}`;
+}
+
 /** 'Debian:12' → 'Debian 12'; 'dpkg:ubuntu 22.04' → 'dpkg packages on ubuntu 22.04'. */
 export function platformName(ecosystem: string): string {
   if (ecosystem.startsWith('dpkg:')) return `dpkg packages on ${ecosystem.slice(5)}`;
@@ -20,8 +24,8 @@ function rowLine(r: CoverageRow): string {
     return `not matched: ${name} (${devices(r.devices)}): only Debian advisories are supported`;
   if (r.devices > 0 && r.advisories === 0)
     return `no advisory covers ${name} (${devices(r.devices)})`;
-  if (r.devices === 0) return `${name}: ${r.advisories} advisories, no device runs it`;
-  return `${name}: ${devices(r.devices)}, ${r.advisories} advisories`;
+  if (r.devices === 0) return `${name}: ${advisories(r.advisories)}, no device runs it`;
+  return `${name}: ${devices(r.devices)}, ${advisories(r.advisories)}`;
 }
 
 export function coverageLines(coverage: VulnCoverage): string[] {

@@ -160,7 +160,7 @@ test('findings follow the inventory; a claimed fix that changed nothing is shown
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stdout, /nothing changed/);
     assert.match(again.stdout, /no advisory covers Debian 12 \(3 devices\)/);
-    assert.match(again.stdout, /Debian 10: 1 advisories, no device runs it/);
+    assert.match(again.stdout, /Debian 10: 1 advisory, no device runs it/);
     const covered = await h.cliJson<{ coverage: { rows: CoverageRow[] } }>([
       'vulns',
       'import',
@@ -174,7 +174,7 @@ test('findings follow the inventory; a claimed fix that changed nothing is shown
     });
     assert.match(
       (await h.cli(['vulns', 'coverage'])).stdout,
-      /^Debian 12: 3 devices, 1 advisories$/m,
+      /^Debian 12: 3 devices, 1 advisory$/m,
     );
 
     // Before any install: one queue row per patch and advisory, over the three devices.
