@@ -27,7 +27,7 @@ export const FIX_STATE_TEXT: Readonly<Record<FixStateName, string>> = {
   recommended: 'recommended',
   'installed-awaiting-inventory': 'installed, awaiting the inventory',
   'installed-finding-persists': 'installed, finding persists',
-  ineffective: 'left it open on every device it was installed on',
+  ineffective: 'did not fix it where it was installed',
 };
 
 function fixNotes(row: Row): string[] {
