@@ -28,6 +28,7 @@ export const FIX_STATE_TEXT: Readonly<Record<FixStateName, string>> = {
   'installed-awaiting-inventory': 'installed, awaiting the inventory',
   'installed-finding-persists': 'installed, finding persists',
   ineffective: 'did not fix it where it was installed',
+  superseded: 'superseded by another installed version',
 };
 
 function fixNotes(row: Row): string[] {

@@ -83,14 +83,16 @@ export const findingsResponse = z.object({ findings: z.array(z.record(z.string()
 /**
  * What became of a published patch that claims to fix an open finding: recommended, installed
  * and waiting for an inventory collected after the install, installed with the finding still
- * there ("installed, finding persists"), or ineffective (it persisted on every device where it
- * was installed and closed the advisory nowhere). Only `recommended` patches are recommended.
+ * there ("installed, finding persists"), ineffective (it persisted here before, or on every
+ * device where it was installed and closed the advisory nowhere), or superseded (another version
+ * of the patch is installed on the device). Only `recommended` patches are recommended.
  */
 export const FIX_STATES = [
   'recommended',
   'installed-awaiting-inventory',
   'installed-finding-persists',
   'ineffective',
+  'superseded',
 ] as const;
 export type FixStateName = (typeof FIX_STATES)[number];
 

@@ -158,3 +158,22 @@ test('recorded evidence outlives a rollback: tried here, or persisted everywhere
     'it closed the advisory elsewhere: recommended again, but not where it persisted',
   );
 });
+
+test('another version of the patch installed on the device supersedes the claim there', () => {
+  const states = fixStates(
+    [
+      { deviceId: 'd1', finding: finding('DSA-1') },
+      { deviceId: 'd2', finding: finding('DSA-1') },
+    ],
+    {
+      fixes: [claim('git-fix@1.0.0', 'DSA-1')],
+      devices: facts({ d1: { installed: ['git-fix@1.0.1'], collectedAt: AFTER }, d2: {} }),
+      closed: [],
+      persisted: [],
+    },
+  );
+  assert.deepEqual(
+    states.map((s) => s.map((f) => f.state)),
+    [['superseded'], ['recommended']],
+  );
+});

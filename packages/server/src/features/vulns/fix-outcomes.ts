@@ -47,9 +47,14 @@ export interface OpenFinding {
 
 const pairKey = (patch: string, advisoryId: string) => `${patch}\u0000${advisoryId}`;
 
+const nameOf = (patch: string) => patch.slice(0, patch.lastIndexOf('@'));
+
 function onDevice(patch: string, facts: DeviceFixFacts | undefined): FixState {
   const installedAt = facts?.installed.get(patch);
-  if (installedAt === undefined) return { patch, state: 'recommended' };
+  if (installedAt === undefined) {
+    const other = [...(facts?.installed.keys() ?? [])].some((p) => nameOf(p) === nameOf(patch));
+    return { patch, state: other ? 'superseded' : 'recommended' };
+  }
   const collected = facts?.collectedAt === undefined ? NaN : Date.parse(facts.collectedAt);
   const seen = collected >= Date.parse(installedAt);
   const state = seen ? 'installed-finding-persists' : 'installed-awaiting-inventory';
