@@ -51,6 +51,12 @@ async function initialRoot(server: string, options: EnrollOptions): Promise<Uint
     bytes = (await fetchBounded(`${server}/tuf/metadata/1.root.json`, 512 * 1024))?.bytes ?? null;
     if (bytes === null) throw new PatchcastError('SERVER_ERROR', 'the server has no 1.root.json');
   }
+  assertRootMetadata(bytes);
+  return bytes;
+}
+
+/** A trusted root given out of band must at least be root metadata (CONFIG_INVALID). */
+export function assertRootMetadata(bytes: Uint8Array): void {
   try {
     parseEnvelope('root', bytes);
   } catch (error) {
@@ -59,5 +65,4 @@ async function initialRoot(server: string, options: EnrollOptions): Promise<Uint
       `the trusted root is not valid root metadata: ${(error as Error).message}`,
     );
   }
-  return bytes;
 }

@@ -7,3 +7,7 @@ export { applyBundleFile, recoverTransactions } from './install/index.js';
 export type { ApplyFileResult, InstallOutcome, RecoveryResult } from './install/index.js';
 export { downloadToFile } from './download.js';
 export type { DownloadOptions, DownloadResult } from './download.js';
+export { exportOfflineBundle } from './offline/export-offline.js';
+export type { ExportRequest, ExportResult } from './offline/export-offline.js';
+export type { ApplyFileRequest, ApplyTrust } from './install/index.js';
+export type { OfflineTrust } from './offline/verify-offline.js';

@@ -5,9 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { PatchcastError, SecurityError, errorCodeOf, parseEnvelope } from '@patchcast/core';
+import { SecurityError, errorCodeOf, parseEnvelope } from '@patchcast/core';
 import type { Updater } from '@patchcast/core';
-import { formatPatchRef, readBundle, targetPathOf } from '@patchcast/protocol';
+import { formatPatchRef } from '@patchcast/protocol';
 import type {
   AgentMessage,
   DeviceState,
@@ -26,6 +26,7 @@ import { fileTrustStore } from './tuf-ops.js';
 import { installHealth } from './rollout-health.js';
 import { captureUndo, discardUndo, undoDir } from './rollout-undo.js';
 import { currentBootId } from './install/boot-id.js';
+import { verifyPatch } from './verify-patch.js';
 
 export interface RunnerDeps {
   readonly dataDir: string;
@@ -117,22 +118,15 @@ export class PatchRunner {
   }
 
   async #install(rolloutId: string, ref: PatchRef) {
-    const { updater, rootDir, dataDir } = this.#deps;
+    const { rootDir, dataDir } = this.#deps;
     this.#progress(rolloutId, ref, 'downloading');
     const t0 = Date.now();
-    await updater.refresh(); // §5.3 to §5.6: the whole chain is verified before any download
-    await this.#rememberTimestampVersion();
-    const { info, bytes } = await updater.download(targetPathOf(ref)); // §5.7: length and hash
-    const downloaded = Date.now();
-    await this.#deps.publication.checkPublication(ref, info); // the log proves its publication
-    const bundle = readBundle(bytes);
+    let downloaded = t0;
+    const { bundle } = await verifyPatch(this.#deps, ref, {
+      refreshed: () => this.#rememberTimestampVersion(),
+      downloaded: () => (downloaded = Date.now()),
+    });
     const t1 = Date.now();
-    if (bundle.manifest.name !== ref.name || bundle.manifest.version !== ref.version) {
-      throw new PatchcastError(
-        'BUNDLE_MALFORMED',
-        `bundle says ${bundle.manifest.name}@${bundle.manifest.version}, expected ${formatPatchRef(ref)}`,
-      );
-    }
     await this.#deps.maintenance?.wait(() => this.#progress(rolloutId, ref, 'deferred'));
     this.#progress(rolloutId, ref, 'installing');
     const undo = undoDir(dataDir, rolloutId); // the pre-image a rollback command puts back
@@ -144,7 +138,7 @@ export class PatchRunner {
     });
     if (outcome.status !== 'installed') await discardUndo(undo);
     if (outcome.status === 'installed') {
-      await this.#recordInstalled(ref);
+      await this.#deps.state.recordInstalled(ref);
       this.#deps.send({ type: 'inventory', inventory: this.#deps.inventory() });
     }
     const state: DeviceState = outcome.status === 'installed' ? 'installed' : 'rolled-back';
@@ -182,14 +176,6 @@ export class PatchRunner {
     await this.#deps.state.update((d) => ({
       ...d,
       lastTimestampVersion: Math.max(d.lastTimestampVersion, version),
-    }));
-  }
-
-  async #recordInstalled(ref: PatchRef): Promise<void> {
-    const entry = { name: ref.name, version: ref.version, installedAt: new Date().toISOString() };
-    await this.#deps.state.update((d) => ({
-      ...d,
-      installed: [...d.installed.filter((p) => p.name !== ref.name), entry],
     }));
   }
 

@@ -49,6 +49,15 @@ export class AgentState {
     await this.#writing;
   }
 
+  /** Records `ref` as the installed version of its patch. */
+  recordInstalled(ref: { readonly name: string; readonly version: string }): Promise<void> {
+    const entry = { name: ref.name, version: ref.version, installedAt: new Date().toISOString() };
+    return this.update((d) => ({
+      ...d,
+      installed: [...d.installed.filter((p) => p.name !== ref.name), entry],
+    }));
+  }
+
   /** Records a final result and queues its report until the server acknowledges it. */
   recordResult(report: Report): Promise<void> {
     return this.update((d) => ({

@@ -94,3 +94,11 @@ export function parseListen(text: string): { host: string; port: number } {
     });
   return { host: match[1] || match[2] || '127.0.0.1', port };
 }
+
+/** `--require-pq on|off`; undefined when not given (the trusted root decides). */
+export function requirePqFlag(invocation: Invocation): boolean | undefined {
+  const value = stringFlag(invocation, 'require-pq');
+  if (value === undefined) return undefined;
+  if (value === 'on' || value === 'off') return value === 'on';
+  throw new PatchcastError('USAGE', `--require-pq must be on or off, not "${value}"`);
+}

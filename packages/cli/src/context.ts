@@ -15,8 +15,7 @@ export const CLIENT_HELP = `  --server URL   server to talk to (default: $PATCHC
 
 export function clientFor(invocation: Invocation): PatchcastClient {
   const env = invocation.io.env;
-  const server =
-    stringFlag(invocation, 'server') ?? env.PATCHCAST_SERVER ?? 'http://127.0.0.1:8080';
+  const server = serverOf(invocation);
   const token = stringFlag(invocation, 'token') ?? env.PATCHCAST_TOKEN;
   if (token === undefined || token === '') {
     throw new PatchcastError('UNAUTHENTICATED', 'no operator token given', {
@@ -24,6 +23,13 @@ export function clientFor(invocation: Invocation): PatchcastClient {
     });
   }
   return new PatchcastClient({ server, token });
+}
+
+/** --server, else $PATCHCAST_SERVER, else the local default. */
+export function serverOf(invocation: Invocation): string {
+  return (
+    stringFlag(invocation, 'server') ?? invocation.io.env.PATCHCAST_SERVER ?? 'http://127.0.0.1:8080'
+  );
 }
 
 export function printJson(invocation: Invocation, value: unknown): void {

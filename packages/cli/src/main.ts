@@ -21,6 +21,7 @@ import { delegateCommand } from './commands/delegate.js';
 import { auditCommand } from './commands/audit.js';
 import { benchCommand } from './commands/bench.js';
 import { applyCommand } from './commands/apply.js';
+import { exportCommand } from './commands/export.js';
 
 export const VERSION = '0.1.0';
 
@@ -31,6 +32,7 @@ export const COMMANDS: readonly Command[] = [
   publishCommand,
   bundleCommand,
   applyCommand,
+  exportCommand,
   enrollTokenCommand,
   rolloutCommand,
   devicesCommand,

@@ -88,6 +88,10 @@ export const ERROR_CODES = {
     'A Merkle inclusion or consistency proof does not verify against the signed tree head.',
   SECURITY_CHECKPOINT_INVALID:
     'A log checkpoint is for another log (wrong origin) or otherwise unacceptable.',
+  SECURITY_BUNDLE_UNSIGNED:
+    'A bundle to install offline carries no signed metadata or log proof (it is not an offline bundle).',
+  SECURITY_OFFLINE_BUNDLE_INVALID:
+    'An offline bundle has a missing, unexpected, misplaced or oversized member.',
   SECURITY_AUTH_FAILED:
     'A peer failed to prove its identity (bad signature or replayed challenge).',
   INTERNAL: 'An unexpected internal error. Please report it with the log output.',

@@ -1,19 +1,33 @@
-/** Offline install of a bundle file (`patchcast apply`): the agent's installers, without a server. */
-import { open } from 'node:fs/promises';
+/**
+ * Offline install of a bundle file (`patchcast apply`): verified like an online agent's patch
+ * (offline/verify-offline.ts), or, only when asked for, a bare bundle taken unsigned; then the
+ * agent's installers, without a server. Each attempt is recorded in `<stateDir>/apply.log`.
+ */
+import { appendFile, mkdir, open } from 'node:fs/promises';
+import { join } from 'node:path';
 import { PatchcastError } from '@patchcast/core';
 import { DEFAULT_BUNDLE_LIMITS, readBundle } from '@patchcast/protocol';
 import type { ParsedBundle } from '@patchcast/protocol';
 import { errnoOf } from './fs-util.js';
 import { installPatch } from '../installers/install-patch.js';
 import type { InstallOutcome } from './types.js';
+import { recordOfflineInstall, verifyOfflineBundle } from '../offline/verify-offline.js';
+import type { OfflineTrust } from '../offline/verify-offline.js';
+
+/** How the bundle is trusted; `unsigned` installs a bare bundle nobody verified (logged). */
+export type ApplyTrust = OfflineTrust | { readonly kind: 'unsigned' };
 
 export interface ApplyFileRequest {
   readonly bundlePath: string;
   readonly root: string;
   readonly stateDir: string;
+  readonly trust: ApplyTrust;
+  /** Require ML-DSA-65 keys for every role; undefined: on when the trusted root has them. */
+  readonly requirePq?: boolean | undefined;
   readonly env?: Readonly<Record<string, string>>;
   /** Local policy: accept setuid, setgid and sticky bits (refused by default). */
   readonly allowSpecialModes?: boolean;
+  readonly log?: (line: string) => void;
 }
 
 export interface ApplyFileResult {
@@ -24,16 +38,35 @@ export interface ApplyFileResult {
 }
 
 export async function applyBundleFile(request: ApplyFileRequest): Promise<ApplyFileResult> {
-  const bundle = await readBundleFile(request.bundlePath, request.allowSpecialModes === true);
+  const { trust } = request;
+  const allowSpecialModes = request.allowSpecialModes === true;
+  const bundle =
+    trust.kind === 'unsigned'
+      ? await readBundleFile(request.bundlePath, allowSpecialModes)
+      : await verifyOfflineBundle({ ...request, trust, allowSpecialModes });
   const { name, version } = bundle.manifest;
+  await appendApplyLog(request.stateDir, {
+    at: new Date().toISOString(),
+    patch: `${name}@${version}`,
+    file: request.bundlePath,
+    verified: trust.kind === 'unsigned' ? 'UNSIGNED' : trust.kind,
+  });
   const outcome = await installPatch({
     bundle,
     root: request.root,
     stateDir: request.stateDir,
     ...(request.env === undefined ? {} : { env: request.env }),
   });
+  if (outcome.status === 'installed' && trust.kind === 'agent-state')
+    await recordOfflineInstall(trust.dataDir, { name, version });
   const rebootRequired = outcome.status === 'installed' && bundle.manifest.rebootRequired === true;
   return { patch: { name, version }, outcome, rebootRequired };
+}
+
+/** One JSON line per offline install attempt, written before the root is touched. */
+async function appendApplyLog(stateDir: string, record: Record<string, string>): Promise<void> {
+  await mkdir(stateDir, { recursive: true, mode: 0o700 });
+  await appendFile(join(stateDir, 'apply.log'), `${JSON.stringify(record)}\n`, { mode: 0o600 });
 }
 
 /** Reads and fully verifies a bundle file; its size is checked before any byte is read. */
@@ -41,6 +74,19 @@ export async function readBundleFile(
   path: string,
   allowSpecialModes = false,
 ): Promise<ParsedBundle> {
+  const limit = DEFAULT_BUNDLE_LIMITS.maxBundleBytes;
+  const bytes = await readBoundedFile(path, limit, (size) => {
+    throw new PatchcastError('BUNDLE_MALFORMED', `bundle has ${size} bytes; the limit is ${limit}`);
+  });
+  return readBundle(bytes, { allowSpecialModes });
+}
+
+/** The bytes of the regular file `path`, once its size is known to be at most `limit`. */
+export async function readBoundedFile(
+  path: string,
+  limit: number,
+  tooLarge: (size: number) => never,
+): Promise<Uint8Array> {
   const handle = await open(path, 'r').catch((error: unknown) => {
     throw cannotRead(path, error);
   });
@@ -48,17 +94,11 @@ export async function readBundleFile(
     const stats = await handle.stat();
     if (!stats.isFile()) {
       throw new PatchcastError('INVALID_INPUT', `${path} is not a regular file`, {
-        hint: 'pass the path of a bundle.tar made by `patchcast bundle`',
+        hint: 'pass the path of a bundle file made by `patchcast export` or `patchcast bundle`',
       });
     }
-    const limit = DEFAULT_BUNDLE_LIMITS.maxBundleBytes;
-    if (stats.size > limit) {
-      throw new PatchcastError(
-        'BUNDLE_MALFORMED',
-        `bundle has ${stats.size} bytes; the limit is ${limit}`,
-      );
-    }
-    return readBundle(new Uint8Array(await handle.readFile()), { allowSpecialModes });
+    if (stats.size > limit) tooLarge(stats.size);
+    return new Uint8Array(await handle.readFile());
   } finally {
     await handle.close();
   }
@@ -69,6 +109,6 @@ function cannotRead(path: string, error: unknown): PatchcastError {
   return new PatchcastError(
     missing ? 'NOT_FOUND' : 'INVALID_INPUT',
     missing ? `bundle file ${path} does not exist` : `cannot read ${path}: ${String(error)}`,
-    { hint: 'pass the path of a bundle.tar made by `patchcast bundle`', cause: error },
+    { hint: 'pass the path of a bundle file made by `patchcast export`', cause: error },
   );
 }

@@ -17,4 +17,4 @@ export type {
 export { runCommand } from './run-command.js';
 export type { RunOptions, RunResult } from './run-command.js';
 export { applyBundleFile, readBundleFile } from './apply-file.js';
-export type { ApplyFileRequest, ApplyFileResult } from './apply-file.js';
+export type { ApplyFileRequest, ApplyFileResult, ApplyTrust } from './apply-file.js';

@@ -1,6 +1,6 @@
 import { PatchcastError } from '@patchcast/core';
 import type { Command } from '../command.js';
-import { listFlag, parseLabels, requiredFlag, stringFlag } from '../args.js';
+import { listFlag, parseLabels, requirePqFlag, requiredFlag, stringFlag } from '../args.js';
 import { untilSignal } from './server.js';
 import { normalizeServerUrl } from '@patchcast/protocol';
 
@@ -64,7 +64,7 @@ Options:
       labels: parseLabels(listFlag(invocation, 'label')),
       trustedRootFile: stringFlag(invocation, 'trusted-root'),
       logKey: stringFlag(invocation, 'log-key'),
-      requirePq: requirePqFlag(stringFlag(invocation, 'require-pq')),
+      requirePq: requirePqFlag(invocation),
       maxDownloadRate: stringFlag(invocation, 'max-download-rate'),
       log: (line) => err(`${new Date().toISOString()} agent: ${line}\n`),
     });
@@ -85,8 +85,3 @@ function parseServerList(values: readonly string[]): string[] {
 }
 
 /** `--require-pq on|off`; absent: decided by the trusted root. */
-function requirePqFlag(value: string | undefined): boolean | undefined {
-  if (value === undefined) return undefined;
-  if (value === 'on' || value === 'off') return value === 'on';
-  throw new PatchcastError('USAGE', `--require-pq must be on or off, not "${value}"`);
-}

@@ -23,3 +23,13 @@ export { buildBundle, buildManifest } from './build.js';
 export type { BundleFileInput, BundleInput } from './build.js';
 export { readBundle } from './read.js';
 export type { ParsedBundle } from './read.js';
+export {
+  MAX_OFFLINE_BYTES,
+  OFFLINE_FORMAT,
+  OFFLINE_LIMITS,
+  OFFLINE_NAMES,
+} from './offline-format.js';
+export type { OfflineBundleParts, VersionedMetadata } from './offline-format.js';
+export { writeOfflineBundle } from './offline-write.js';
+export { readOfflineBundle } from './offline-read.js';
+export type { OfflineBundle } from './offline-read.js';

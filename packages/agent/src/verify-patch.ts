@@ -1,0 +1,50 @@
+/**
+ * What every install runs before the root is touched, online (patch-runner.ts) and offline
+ * (offline/apply-offline.ts) alike: the TUF chain, the target's length and hash, the log's proof
+ * of publication, the strict bundle read. Only the I/O behind the updater and the log checker
+ * differs.
+ */
+import { PatchcastError } from '@patchcast/core';
+import type { TargetFile, Updater } from '@patchcast/core';
+import { formatPatchRef, readBundle, targetPathOf } from '@patchcast/protocol';
+import type { BundleLimits, ParsedBundle, PatchRef } from '@patchcast/protocol';
+import type { LogChecker } from './log/log-checker.js';
+
+export interface PatchVerifier {
+  readonly updater: Updater;
+  readonly publication: Pick<LogChecker, 'checkPublication'>;
+}
+
+export interface VerifyHooks {
+  /** After §5.3 to §5.6 succeeded (the trusted metadata is saved). */
+  readonly refreshed?: () => Promise<void>;
+  /** After the target passed §5.7. */
+  readonly downloaded?: () => void;
+  readonly limits?: Partial<BundleLimits>;
+}
+
+export interface VerifiedPatch {
+  readonly bundle: ParsedBundle;
+  readonly info: TargetFile;
+}
+
+export async function verifyPatch(
+  verifier: PatchVerifier,
+  ref: PatchRef,
+  hooks: VerifyHooks = {},
+): Promise<VerifiedPatch> {
+  const { updater, publication } = verifier;
+  await updater.refresh(); // §5.3 to §5.6: the whole chain is verified before any download
+  await hooks.refreshed?.();
+  const { info, bytes } = await updater.download(targetPathOf(ref)); // §5.7: length and hash
+  hooks.downloaded?.();
+  await publication.checkPublication(ref, info); // the log proves its publication
+  const bundle = readBundle(bytes, hooks.limits);
+  if (bundle.manifest.name !== ref.name || bundle.manifest.version !== ref.version) {
+    throw new PatchcastError(
+      'BUNDLE_MALFORMED',
+      `bundle says ${bundle.manifest.name}@${bundle.manifest.version}, expected ${formatPatchRef(ref)}`,
+    );
+  }
+  return { bundle, info };
+}
