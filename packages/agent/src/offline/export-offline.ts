@@ -9,7 +9,6 @@ import {
   PatchcastError,
   TILE_WIDTH,
   Updater,
-  canonicalBytes,
   decodeTile,
   parseCheckpoint,
   parseEnvelope,
@@ -18,8 +17,13 @@ import {
   tilePath,
 } from '@patchcast/core';
 import type { LocalRole, RepositoryOps, TrustedStoreOps } from '@patchcast/core';
-import { OFFLINE_LIMITS, formatPatchRef, targetPathOf, writeOfflineBundle } from '@patchcast/protocol';
-import type { PatchRef, VersionedMetadata } from '@patchcast/protocol';
+import {
+  OFFLINE_LIMITS,
+  formatPatchRef,
+  targetPathOf,
+  writeOfflineBundle,
+} from '@patchcast/protocol';
+import type { PatchRef, PublicationProofResponse, VersionedMetadata } from '@patchcast/protocol';
 import { fetchBounded } from '../http-fetch.js';
 import { httpLogOps } from '../log/log-ops.js';
 import { httpRepository } from '../tuf-ops.js';
@@ -57,19 +61,33 @@ export async function exportOfflineBundle(request: ExportRequest): Promise<Expor
     });
   }
   const roots = await rootChain(server, fetched, first);
-  const logSize = parseCheckpoint(parseNote(parseTlogProof(publication.proof).checkpoint).text).size;
+  const logSize = parseCheckpoint(
+    parseNote(parseTlogProof(publication.proof).checkpoint).text,
+  ).size;
   const bytes = writeOfflineBundle({
     ...ref,
     roots,
     ...metadataParts(fetched),
     target,
-    publication: canonicalBytes(publication),
+    publication: publicationBytes(publication),
     leafHashes: await leafHashes(server, logSize),
   });
-  return { bytes, sha256: info.hashes.sha256, length: info.length, rootVersion: roots.length, logSize };
+  return {
+    bytes,
+    sha256: info.hashes.sha256,
+    length: info.length,
+    rootVersion: roots.length,
+    logSize,
+  };
 }
 
 const now = () => new Date();
+
+/** The proof as JSON with its fields in one fixed order, so that exports are reproducible. */
+function publicationBytes(publication: PublicationProofResponse): Uint8Array {
+  const { entry, proof } = publication;
+  return new TextEncoder().encode(JSON.stringify({ entry, proof }));
+}
 
 function recording(base: RepositoryOps, fetched: Map<string, Uint8Array>): RepositoryOps {
   return {
@@ -92,18 +110,25 @@ function memoryStore(root: Uint8Array): TrustedStoreOps {
 }
 
 async function rootVersion(server: string, version: number): Promise<Uint8Array> {
-  const bytes = await httpRepository(server).fetchMetadata(`${version}.root.json`, LIMITS.rootBytes);
-  if (bytes === null) throw new PatchcastError('NOT_FOUND', `the server has no ${version}.root.json`);
+  const bytes = await httpRepository(server).fetchMetadata(
+    `${version}.root.json`,
+    LIMITS.rootBytes,
+  );
+  if (bytes === null)
+    throw new PatchcastError('NOT_FOUND', `the server has no ${version}.root.json`);
   return bytes;
 }
 
 /** Root versions 1 to N: what the Updater walked, and the versions before a trusted root. */
-async function rootChain(server: string, fetched: ReadonlyMap<string, Uint8Array>, first: Uint8Array) {
+async function rootChain(
+  server: string,
+  fetched: ReadonlyMap<string, Uint8Array>,
+  first: Uint8Array,
+) {
   const start = parseEnvelope('root', first).signed.version;
   const roots: Uint8Array[] = [];
   for (let version = 1; version <= OFFLINE_LIMITS.maxRoots; version++) {
-    const bytes =
-      version === start ? first : (fetched.get(`${version}.root.json`) ?? null);
+    const bytes = version === start ? first : (fetched.get(`${version}.root.json`) ?? null);
     if (bytes !== null) roots.push(bytes);
     else if (version < start) roots.push(await rootVersion(server, version));
     else break;
@@ -139,7 +164,9 @@ async function leafHashes(server: string, size: number): Promise<Uint8Array> {
     const url = `${server}/log/${tilePath({ level: 0, index, width })}`;
     const tile = await fetchBounded(url, width * 32);
     if (tile === null) throw new PatchcastError('SERVER_ERROR', `the log has no ${url}`);
-    decodeTile(tile.bytes, width).forEach((hash, i) => out.set(hash, (index * TILE_WIDTH + i) * 32));
+    decodeTile(tile.bytes, width).forEach((hash, i) =>
+      out.set(hash, (index * TILE_WIDTH + i) * 32),
+    );
   }
   return out;
 }

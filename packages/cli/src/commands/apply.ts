@@ -7,7 +7,8 @@ import { JSON_OPTION, printJson } from '../context.js';
 
 export const applyCommand: Command = {
   name: 'apply',
-  summary: 'verify and install an offline bundle, transactionally (or finish an interrupted install)',
+  summary:
+    'verify and install an offline bundle, transactionally (or finish an interrupted install)',
   usage: `patchcast apply FILE --root DIR --state DIR --trusted-root FILE --log-key KEY [--require-pq on|off] [--json]
        patchcast apply FILE --root DIR --agent-state DIR [--state DIR] [--log-key KEY] [--require-pq on|off] [--json]
        patchcast apply FILE --root DIR --state DIR --unsigned [--json]

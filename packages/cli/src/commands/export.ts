@@ -7,8 +7,7 @@ import { EXPORT_HELP, exportTo } from '../offline-export.js';
 export const exportCommand: Command = {
   name: 'export',
   summary: 'write a published patch as a signed offline bundle for `patchcast apply`',
-  usage:
-    'patchcast export NAME@VERSION --out FILE [--server URL] [--trusted-root FILE] [--json]',
+  usage: 'patchcast export NAME@VERSION --out FILE [--server URL] [--trusted-root FILE] [--json]',
   help: `Writes FILE, an offline bundle (docs/protocol/offline-bundle.md): the published bundle of
 NAME@VERSION with everything an air-gapped endpoint needs to verify it exactly as an online agent
 would: every root version from 1 to the current one (a device pinned to an older root walks the

@@ -90,7 +90,9 @@ class Members {
   take(name: string, limit: number): Uint8Array {
     const entry = this.peek();
     if (entry?.name !== name)
-      throw invalid(`expected member ${name}, found ${entry === undefined ? 'the end' : entry.name}`);
+      throw invalid(
+        `expected member ${name}, found ${entry === undefined ? 'the end' : entry.name}`,
+      );
     this.#next++;
     return sized(entry, limit);
   }
@@ -127,7 +129,7 @@ function readIndex(data: Uint8Array): PatchRef {
 /** Roots 1..N, timestamp, snapshot, targets, then delegated roles sorted by name. */
 function* readMetadata(members: Members): Generator<[string, Uint8Array]> {
   let root = 0;
-  for (let entry = members.peek(); entry !== undefined && roleOf(entry) === 'root'; ) {
+  for (let entry = members.peek(); entry !== undefined && roleOf(entry) === 'root';) {
     if (versionOf(entry) !== ++root)
       throw invalid(`member ${entry.name} is out of order: expected version ${root} of root`);
     if (root > OFFLINE_LIMITS.maxRoots) throw invalid(`more than ${OFFLINE_LIMITS.maxRoots} roots`);
