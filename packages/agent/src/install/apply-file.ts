@@ -28,6 +28,8 @@ export interface ApplyFileRequest {
   /** Local policy: accept setuid, setgid and sticky bits (refused by default). */
   readonly allowSpecialModes?: boolean;
   readonly log?: (line: string) => void;
+  /** Told, before the install starts, that an unsigned bundle is about to be installed. */
+  readonly warn?: (line: string) => void;
 }
 
 export interface ApplyFileResult {
@@ -45,6 +47,7 @@ export async function applyBundleFile(request: ApplyFileRequest): Promise<ApplyF
       ? await readBundleFile(request.bundlePath, allowSpecialModes)
       : await verifyOfflineBundle({ ...request, trust, allowSpecialModes });
   const { name, version } = bundle.manifest;
+  if (trust.kind === 'unsigned') request.warn?.(unsignedWarning(request, `${name}@${version}`));
   await appendApplyLog(request.stateDir, {
     at: new Date().toISOString(),
     patch: `${name}@${version}`,
@@ -61,6 +64,11 @@ export async function applyBundleFile(request: ApplyFileRequest): Promise<ApplyF
     await recordOfflineInstall(trust.dataDir, { name, version });
   const rebootRequired = outcome.status === 'installed' && bundle.manifest.rebootRequired === true;
   return { patch: { name, version }, outcome, rebootRequired };
+}
+
+/** The line an unsigned install always prints (and `patchcast apply --json` repeats). */
+export function unsignedWarning(request: ApplyFileRequest, ref: string): string {
+  return `installing ${ref} from ${request.bundlePath} UNSIGNED: no signature or log proves who made it (recorded in ${join(request.stateDir, 'apply.log')})`;
 }
 
 /** One JSON line per offline install attempt, written before the root is touched. */

@@ -119,11 +119,7 @@ function trustOf(invocation: Invocation): ApplyTrust {
 async function install(invocation: Invocation, bundlePath: string, root: string) {
   const trust = trustOf(invocation);
   const state = stateFlag(invocation);
-  const warning =
-    trust.kind === 'unsigned'
-      ? `--unsigned: ${bundlePath} is installed WITHOUT verification: no signature or log proves who made it (recorded in ${join(state, 'apply.log')})`
-      : undefined;
-  if (warning !== undefined) invocation.io.err(`WARNING: ${warning}\n`);
+  let warning: string | undefined;
   const { applyBundleFile } = await import('@patchcast/agent');
   const { patch, outcome, rebootRequired } = await applyBundleFile({
     bundlePath,
@@ -133,6 +129,10 @@ async function install(invocation: Invocation, bundlePath: string, root: string)
     requirePq: requirePqFlag(invocation),
     allowSpecialModes: boolFlag(invocation, 'allow-special-modes'),
     log: (line) => invocation.io.err(`${line}\n`),
+    warn: (line) => {
+      warning = line;
+      invocation.io.err(`WARNING: ${line}\n`);
+    },
   });
   const ref = `${patch.name}@${patch.version}`;
   if (outcome.error !== undefined) {

@@ -11,6 +11,10 @@ import { snapshot, writeTree } from './tree.js';
 
 const OLD = { 'etc/app.conf': { content: 'old\n', mode: 0o640 }, 'bin/tool': 'v1\n' };
 
+/**
+ * The install engine behind `patchcast apply`, fed bare bundles through the explicit --unsigned
+ * escape hatch (verification of signed offline bundles: offline.test.ts).
+ */
 describe('patchcast apply installs bundle files offline', () => {
   let h: Harness;
   let n = 0;
@@ -47,16 +51,18 @@ describe('patchcast apply installs bundle files offline', () => {
     return out;
   }
 
+  /** One error line, first but for the WARNING line every --unsigned install prints. */
   function expectError(result: CliResult, code: string, exit = 1): void {
     assert.equal(result.code, exit, result.stderr);
-    assert.match(result.stderr, new RegExp(`^error\\[${code}\\]: `));
+    const stderr = result.stderr.replace(/^WARNING: installing .* UNSIGNED: .*\n/, '');
+    assert.match(stderr, new RegExp(`^error\\[${code}\\]: `));
     assert.equal(result.stderr.split('\n').filter((line) => line.startsWith('error')).length, 1);
   }
 
   test('a bundle from `patchcast bundle` installs; --json reports it', async () => {
     const b = await box();
     const file = await bundle(b.dir, '2.0.0');
-    const args = ['apply', file, '--root', b.root, '--state', b.state, '--json'];
+    const args = ['apply', '--unsigned', file, '--root', b.root, '--state', b.state, '--json'];
     const result = await h.cli(args);
     assert.equal(result.code, 0, result.stderr);
     const report = JSON.parse(result.stdout) as { status: string; patch: { version: string } };
@@ -65,15 +71,28 @@ describe('patchcast apply installs bundle files offline', () => {
     assert.equal(await readFile(join(b.root, 'etc/app.conf'), 'utf8'), 'new 2.0.0\n');
     assert.equal(await readFile(join(b.root, 'opt/app/run'), 'utf8'), 'run\n');
     assert.deepEqual(await readdir(join(b.state, 'tx')), []);
-    const human = await h.cli(['apply', file, '--root', b.root, '--state', b.state]);
-    assert.match(human.stdout, /^installed app@2\.0\.0 into /);
+    const human = await h.cli(['apply', '--unsigned', file, '--root', b.root, '--state', b.state]);
+    assert.match(human.stdout, /^installed app@2\.0\.0 into .* \(UNSIGNED; /);
+    assert.match(
+      human.stderr,
+      /^WARNING: installing app@2\.0\.0 from .* UNSIGNED: no signature or log/,
+    );
   });
 
   test('a failing health check rolls back exactly and exits 1 with its code', async () => {
     const b = await box();
     const before = await snapshot(b.root);
     const file = await bundle(b.dir, '3.0.0', { health: { command: 'echo sick; exit 4' } });
-    const result = await h.cli(['apply', file, '--root', b.root, '--state', b.state, '--json']);
+    const result = await h.cli([
+      'apply',
+      '--unsigned',
+      file,
+      '--root',
+      b.root,
+      '--state',
+      b.state,
+      '--json',
+    ]);
     expectError(result, 'HEALTH_CHECK_FAILED');
     const json = JSON.parse(result.stdout) as { error: { code: string; message: string } };
     assert.equal(json.error.code, 'HEALTH_CHECK_FAILED');
@@ -94,7 +113,15 @@ describe('patchcast apply installs bundle files offline', () => {
     });
     const symlinks = [{ path: 'etc/current.conf', target: 'app.conf' }];
     const sick = await bundle(b.dir, '7.0.0', { symlinks, probes: probes('version 8') });
-    const refused = await h.cli(['apply', sick, '--root', b.root, '--state', b.state]);
+    const refused = await h.cli([
+      'apply',
+      '--unsigned',
+      sick,
+      '--root',
+      b.root,
+      '--state',
+      b.state,
+    ]);
     expectError(refused, 'HEALTH_CHECK_FAILED');
     assert.match(
       refused.stderr,
@@ -102,7 +129,15 @@ describe('patchcast apply installs bundle files offline', () => {
     );
     assert.deepEqual(await snapshot(b.root), before);
     const fine = await bundle(b.dir, '8.0.0', { symlinks, probes: probes('new 8.0.0') });
-    const installed = await h.cli(['apply', fine, '--root', b.root, '--state', b.state]);
+    const installed = await h.cli([
+      'apply',
+      '--unsigned',
+      fine,
+      '--root',
+      b.root,
+      '--state',
+      b.state,
+    ]);
     assert.equal(installed.code, 0, installed.stderr);
     assert.equal(await readFile(join(b.root, 'etc/current.conf'), 'utf8'), 'new 8.0.0\n');
     const escaping = join(b.dir, 'src-escape');
@@ -132,7 +167,8 @@ describe('patchcast apply installs bundle files offline', () => {
     const before = await snapshot(b.root);
     const garbage = join(b.dir, 'garbage.tar');
     await writeFile(garbage, 'this is not a tar archive at all'.repeat(40));
-    const run = (file: string) => h.cli(['apply', file, '--root', b.root, '--state', b.state]);
+    const run = (file: string) =>
+      h.cli(['apply', '--unsigned', file, '--root', b.root, '--state', b.state]);
     expectError(await run(garbage), 'BUNDLE_MALFORMED');
     const evil = new TextEncoder().encode('owned\n');
     const manifest = {
@@ -164,7 +200,7 @@ describe('patchcast apply installs bundle files offline', () => {
     await mkdir(outside);
     await writeTree(b.root, { opt: { link: outside } });
     const file = await bundle(b.dir, '4.0.0');
-    const result = await h.cli(['apply', file, '--root', b.root, '--state', b.state]);
+    const result = await h.cli(['apply', '--unsigned', file, '--root', b.root, '--state', b.state]);
     expectError(result, 'BUNDLE_PATH_UNSAFE');
     assert.deepEqual(await readdir(outside), []);
   });
@@ -179,10 +215,27 @@ describe('patchcast apply installs bundle files offline', () => {
       files: [{ path: 'bin/su', mode: 0o4755, content }],
     };
     await writeFile(file, buildBundle(input, { allowSpecialModes: true }));
-    const refused = await h.cli(['apply', file, '--root', b.root, '--state', b.state]);
+    const refused = await h.cli([
+      'apply',
+      '--unsigned',
+      file,
+      '--root',
+      b.root,
+      '--state',
+      b.state,
+    ]);
     expectError(refused, 'BUNDLE_PATH_UNSAFE');
     assert.match(refused.stderr, /sets setuid, setgid or sticky bits/);
-    const args = ['apply', file, '--root', b.root, '--state', b.state, '--allow-special-modes'];
+    const args = [
+      'apply',
+      '--unsigned',
+      file,
+      '--root',
+      b.root,
+      '--state',
+      b.state,
+      '--allow-special-modes',
+    ];
     const allowed = await h.cli(args);
     assert.equal(allowed.code, 0, allowed.stderr);
     assert.equal((await stat(join(b.root, 'bin/su'))).mode & 0o7777, 0o4755);
@@ -193,7 +246,7 @@ describe('patchcast apply installs bundle files offline', () => {
     const file = await bundle(b.dir, '5.0.0');
     await mkdir(b.state);
     await writeFile(join(b.state, 'install.lock'), `${process.pid}\n`);
-    const busy = await h.cli(['apply', file, '--root', b.root, '--state', b.state]);
+    const busy = await h.cli(['apply', '--unsigned', file, '--root', b.root, '--state', b.state]);
     expectError(busy, 'INSTALL_BUSY');
     assert.match(busy.stderr, new RegExp(`pid ${process.pid}`));
     assert.equal(await readFile(join(b.root, 'etc/app.conf'), 'utf8'), 'old\n');
@@ -219,6 +272,7 @@ describe('patchcast apply installs bundle files offline', () => {
     const missingRoot = join(b.dir, 'nope');
     const bad = await h.cli([
       'apply',
+      '--unsigned',
       await bundle(b.dir, '6.0.0'),
       '--root',
       missingRoot,

@@ -65,6 +65,8 @@ describe('crash harness: SIGKILL at every point of an install, then --recover', 
   after(() => rm(base, { recursive: true, force: true }));
 
   const flags = (c: Case) => ['--root', c.root, '--state', c.state];
+  /** The engine's crash points come after verification: bare bundles, through --unsigned. */
+  const install = (c: Case) => ['apply', c.bundle, '--unsigned', ...flags(c)];
 
   async function crash(c: Case, point: string, args: readonly string[]): Promise<void> {
     const killed = await run(args, point);
@@ -83,11 +85,11 @@ describe('crash harness: SIGKILL at every point of an install, then --recover', 
 
   test('the uninterrupted install and the uninterrupted rollback reach the two trees', async () => {
     const ok = await newCase(base, `case-${++n}`, true);
-    assert.equal((await run(['apply', ok.bundle, ...flags(ok)])).code, 0);
+    assert.equal((await run(install(ok))).code, 0);
     assert.deepEqual(await snapshot(ok.root), expected.new);
     const sick = await newCase(base, `case-${++n}`, false);
-    const result = await run(['apply', sick.bundle, ...flags(sick)]);
-    assert.match(result.stderr, /^error\[HEALTH_CHECK_FAILED\]/);
+    const result = await run(install(sick));
+    assert.match(result.stderr, /^error\[HEALTH_CHECK_FAILED\]/m);
     assert.deepEqual(await snapshot(sick.root), expected.old);
   });
 
@@ -95,7 +97,7 @@ describe('crash harness: SIGKILL at every point of an install, then --recover', 
     for (const [point, outcome] of HEALTHY) {
       test(`${point} -> ${outcome} tree`, async () => {
         const c = await newCase(base, `case-${++n}`, true);
-        await crash(c, point, ['apply', c.bundle, ...flags(c)]);
+        await crash(c, point, install(c));
         await recoverTo(c, outcome);
       });
     }
@@ -105,7 +107,7 @@ describe('crash harness: SIGKILL at every point of an install, then --recover', 
     for (const point of ROLLING_BACK) {
       test(`${point} -> old tree`, async () => {
         const c = await newCase(base, `case-${++n}`, false);
-        await crash(c, point, ['apply', c.bundle, ...flags(c)]);
+        await crash(c, point, install(c));
         await recoverTo(c, 'old');
       });
     }
@@ -120,7 +122,7 @@ describe('crash harness: SIGKILL at every point of an install, then --recover', 
     for (const [installPoint, recoverPoint] of twice) {
       test(`${installPoint}, then ${recoverPoint} during recovery -> old tree`, async () => {
         const c = await newCase(base, `case-${++n}`, true);
-        await crash(c, installPoint, ['apply', c.bundle, ...flags(c)]);
+        await crash(c, installPoint, install(c));
         await crash(c, recoverPoint, ['apply', '--recover', ...flags(c)]);
         await recoverTo(c, 'old');
       });

@@ -47,7 +47,15 @@ test('a bundle marked rebootRequired says so on apply, as text and as JSON', asy
   const file = await bundleFile('2', { rebootRequired: true });
   assert.equal(readBundle(await readFile(file)).manifest.rebootRequired, true);
   const text = await box('text');
-  const shown = await h.cli(['apply', file, '--root', text.root, '--state', text.state]);
+  const shown = await h.cli([
+    'apply',
+    '--unsigned',
+    file,
+    '--root',
+    text.root,
+    '--state',
+    text.state,
+  ]);
   assert.equal(shown.code, 0, shown.stderr);
   assert.match(shown.stdout, /^installed kernel@2 into /);
   assert.match(
@@ -55,7 +63,16 @@ test('a bundle marked rebootRequired says so on apply, as text and as JSON', asy
     /\nreboot required: kernel@2 takes effect after the machine is rebooted\n$/,
   );
   const json = await box('json');
-  const result = await h.cli(['apply', file, '--root', json.root, '--state', json.state, '--json']);
+  const result = await h.cli([
+    'apply',
+    '--unsigned',
+    file,
+    '--root',
+    json.root,
+    '--state',
+    json.state,
+    '--json',
+  ]);
   assert.equal(result.code, 0, result.stderr);
   const parsed = JSON.parse(result.stdout) as { status: string; rebootRequired: boolean };
   assert.equal(parsed.status, 'installed');
@@ -70,10 +87,19 @@ test('without the flag (or with false) apply says nothing of a reboot', async ()
   ] as const) {
     const file = await bundleFile(version, config);
     const b = await box(`plain-${version}`);
-    const text = await h.cli(['apply', file, '--root', b.root, '--state', b.state]);
+    const text = await h.cli(['apply', '--unsigned', file, '--root', b.root, '--state', b.state]);
     assert.equal(text.code, 0, text.stderr);
     assert.doesNotMatch(text.stdout, /reboot/);
-    const again = await h.cli(['apply', file, '--root', b.root, '--state', b.state, '--json']);
+    const again = await h.cli([
+      'apply',
+      '--unsigned',
+      file,
+      '--root',
+      b.root,
+      '--state',
+      b.state,
+      '--json',
+    ]);
     assert.equal((JSON.parse(again.stdout) as { rebootRequired: boolean }).rebootRequired, false);
   }
 });
