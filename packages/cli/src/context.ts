@@ -28,7 +28,9 @@ export function clientFor(invocation: Invocation): PatchcastClient {
 /** --server, else $PATCHCAST_SERVER, else the local default. */
 export function serverOf(invocation: Invocation): string {
   return (
-    stringFlag(invocation, 'server') ?? invocation.io.env.PATCHCAST_SERVER ?? 'http://127.0.0.1:8080'
+    stringFlag(invocation, 'server') ??
+    invocation.io.env.PATCHCAST_SERVER ??
+    'http://127.0.0.1:8080'
   );
 }
 

@@ -90,7 +90,7 @@ export const ERROR_CODES = {
     'A log checkpoint is for another log (wrong origin) or otherwise unacceptable.',
   SECURITY_BUNDLE_UNSIGNED:
     'A bundle to install offline carries no signed metadata or log proof (it is not an offline bundle).',
-  SECURITY_OFFLINE_BUNDLE_INVALID:
+  SECURITY_OFFLINE_MALFORMED:
     'An offline bundle has a missing, unexpected, misplaced or oversized member.',
   SECURITY_AUTH_FAILED:
     'A peer failed to prove its identity (bad signature or replayed challenge).',

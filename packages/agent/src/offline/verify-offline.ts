@@ -37,7 +37,7 @@ export interface OfflineVerifyRequest {
 export async function verifyOfflineBundle(request: OfflineVerifyRequest): Promise<ParsedBundle> {
   const bytes = await readBoundedFile(request.bundlePath, MAX_OFFLINE_BYTES, (size) => {
     throw new SecurityError(
-      'SECURITY_OFFLINE_BUNDLE_INVALID',
+      'SECURITY_OFFLINE_MALFORMED',
       `${request.bundlePath} has ${size} bytes; the limit is ${MAX_OFFLINE_BYTES}`,
     );
   });

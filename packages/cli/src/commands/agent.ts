@@ -1,4 +1,3 @@
-import { PatchcastError } from '@patchcast/core';
 import type { Command } from '../command.js';
 import { listFlag, parseLabels, requirePqFlag, requiredFlag, stringFlag } from '../args.js';
 import { untilSignal } from './server.js';

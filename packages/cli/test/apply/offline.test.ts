@@ -284,7 +284,7 @@ describe('patchcast export and apply: only verified patches install offline', ()
     const missing = join(b.dir, 'no-proof.tar');
     await writeFile(missing, rawTar(entries));
     const result = await apply(missing, b);
-    expectCode(result, 'SECURITY_OFFLINE_BUNDLE_INVALID');
+    expectCode(result, 'SECURITY_OFFLINE_MALFORMED');
     assert.match(result.stderr, /expected member log\/publication\.json, found the end/);
   });
 
@@ -321,7 +321,7 @@ describe('patchcast export and apply: only verified patches install offline', ()
       const file = join(b.dir, `${name}.tar`);
       await writeFile(file, bytes);
       const result = await apply(file, b);
-      expectCode(result, 'SECURITY_OFFLINE_BUNDLE_INVALID');
+      expectCode(result, 'SECURITY_OFFLINE_MALFORMED');
       assert.match(result.stderr, message, name);
     }
     assert.deepEqual(await snapshot(b.root), before);

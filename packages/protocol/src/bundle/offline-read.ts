@@ -196,7 +196,7 @@ function splitHashes(data: Uint8Array): Uint8Array[] {
 }
 
 function invalid(message: string): SecurityError {
-  return new SecurityError('SECURITY_OFFLINE_BUNDLE_INVALID', message, {
+  return new SecurityError('SECURITY_OFFLINE_MALFORMED', message, {
     hint: 'use the file exactly as `patchcast export` wrote it; this one is damaged or forged',
   });
 }
