@@ -1,3 +1,4 @@
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PatchcastError } from '@patchcast/core';
 import type { ApplyTrust } from '@patchcast/agent';
@@ -30,8 +31,9 @@ Trust (one of):
   --trusted-root FILE  a root.json you trust (e.g. the server's 1.root.json, checked out of
                        band); needs --log-key. Verifies like a freshly enrolled agent: nothing is
                        remembered, so an older bundle than one applied before is not detected
-  --log-key KEY        the log's verifier key (\`patchcast status --json\` on the server: log.key);
-                       with --agent-state only if the agent has none pinned
+  --log-key KEY|FILE   the log's verifier key (\`patchcast status --json\` on the server: log.key),
+                       or a file holding it (the server's <data>/keys/log.pub); with
+                       --agent-state only if the agent has none pinned
   --agent-state DIR    an enrolled agent's --data folder: its trusted metadata, pinned log key
                        and last checkpoint. Metadata older than what the agent holds is refused
                        (SECURITY_ROLLBACK), the log must extend its checkpoint, and both advance
@@ -58,7 +60,7 @@ Options:
 
 Examples:
   patchcast apply app-tls-1.6.0.offline.tar --root / --state /var/lib/patchcast/install \\
-    --trusted-root 1.root.json --log-key "$(cat log.key)"
+    --trusted-root 1.root.json --log-key log.pub
   patchcast apply app-tls-1.6.0.offline.tar --root / --agent-state /var/lib/patchcast/agent
   patchcast apply --recover --root / --state /var/lib/patchcast/install`,
   options: {
@@ -97,10 +99,10 @@ function stateFlag(invocation: Invocation): string {
 }
 
 /** Exactly one source of trust, or --unsigned. */
-function trustOf(invocation: Invocation): ApplyTrust {
+async function trustOf(invocation: Invocation): Promise<ApplyTrust> {
   const rootFile = stringFlag(invocation, 'trusted-root');
   const dataDir = stringFlag(invocation, 'agent-state');
-  const logKey = stringFlag(invocation, 'log-key');
+  const logKey = await logKeyFlag(invocation);
   const unsigned = boolFlag(invocation, 'unsigned');
   const given = [rootFile, dataDir, unsigned ? true : undefined].filter((v) => v !== undefined);
   if (given.length !== 1)
@@ -116,8 +118,19 @@ function trustOf(invocation: Invocation): ApplyTrust {
   return { kind: 'trusted-root', rootFile, logKey };
 }
 
+/** --log-key: the verifier key itself, or a file holding it (the server's keys/log.pub). */
+async function logKeyFlag(invocation: Invocation): Promise<string | undefined> {
+  const value = stringFlag(invocation, 'log-key');
+  if (value === undefined) return undefined;
+  const isFile = await stat(value).then(
+    (stats) => stats.isFile(),
+    () => false,
+  );
+  return isFile ? (await readFile(value, 'utf8')).trim() : value;
+}
+
 async function install(invocation: Invocation, bundlePath: string, root: string) {
-  const trust = trustOf(invocation);
+  const trust = await trustOf(invocation);
   const state = stateFlag(invocation);
   let warning: string | undefined;
   const { applyBundleFile } = await import('@patchcast/agent');

@@ -148,7 +148,13 @@ describe('patchcast export and apply: only verified patches install offline', ()
 
   test('`patchcast bundle --server` writes the same verifiable bundle; another folder is a CONFLICT', async () => {
     const b = await box();
-    const installed = await apply(files.viaBundle ?? '', b);
+    const logPub = join(h.dir, 'server', 'keys', 'log.pub'); // --log-key also takes the key's file
+    const installed = await apply(files.viaBundle ?? '', b, [
+      '--trusted-root',
+      rootFile,
+      '--log-key',
+      logPub,
+    ]);
     assert.equal(installed.code, 0, installed.stderr);
     assert.match(
       installed.stdout,
