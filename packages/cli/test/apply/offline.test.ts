@@ -44,6 +44,7 @@ describe('patchcast export and apply: only verified patches install offline', ()
       ]);
       assert.ok(out.logSize > 0);
     }
+    files.team = await delegatedExport();
     files.viaBundle = join(h.dir, 'via-bundle.offline.tar');
     const built = await h.cli([
       'bundle',
@@ -71,6 +72,45 @@ describe('patchcast export and apply: only verified patches install offline', ()
     await server.stop();
   });
   after(() => h.close());
+
+  /** team-app@1.0.0, published by a team key under a delegated role, exported. */
+  async function delegatedExport(): Promise<string> {
+    const team = join(h.dir, 'team.key');
+    await ok(['keys', 'generate', '--out', team]);
+    const targetsKey = join(h.dir, 'server', 'keys', 'targets.key');
+    await ok([
+      'delegate',
+      'add',
+      'team-a',
+      '--key',
+      `${team}.pub`,
+      '--path',
+      'team-*/*/bundle.tar',
+      '--targets-key',
+      targetsKey,
+    ]);
+    const src = await writePatchSource(join(h.dir, 'src-team'), { 'etc/team.conf': 'team\n' });
+    await ok([
+      'publish',
+      src,
+      '--name',
+      'team-app',
+      '--version',
+      '1.0.0',
+      '--key',
+      team,
+      '--role',
+      'team-a',
+    ]);
+    const out = join(h.dir, 'team.offline.tar');
+    await ok(['export', 'team-app@1.0.0', '--out', out]);
+    return out;
+  }
+
+  async function ok(args: readonly string[]): Promise<void> {
+    const result = await h.cli(args);
+    assert.equal(result.code, 0, `patchcast ${args.join(' ')}: ${result.stderr}`);
+  }
 
   async function serverRoot(proc: { stop(): Promise<unknown> } | undefined, name: string) {
     const response = await fetch(`${h.server}/tuf/metadata/1.root.json`);
@@ -144,6 +184,18 @@ describe('patchcast export and apply: only verified patches install offline', ()
       log.map((line) => (JSON.parse(line) as { patch: string; verified: string }).verified),
       ['trusted-root'],
     );
+  });
+
+  test('a patch signed by a delegated role carries that role and installs', async () => {
+    const parts = await openParts(files.team ?? '');
+    assert.deepEqual([...parts.delegated.keys()], ['team-a']);
+    const b = await box();
+    const installed = await apply(files.team ?? '', b);
+    assert.equal(installed.code, 0, installed.stderr);
+    assert.equal(await readFile(join(b.root, 'etc/team.conf'), 'utf8'), 'team\n');
+    await refuses(files.team ?? '', 'SECURITY_MIX_AND_MATCH', (forged) => {
+      forged.delegated.clear(); // the snapshot names team-a's metadata; the bundle lacks it
+    });
   });
 
   test('`patchcast bundle --server` writes the same verifiable bundle; another folder is a CONFLICT', async () => {
