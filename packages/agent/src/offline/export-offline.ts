@@ -10,6 +10,7 @@ import {
   TILE_WIDTH,
   Updater,
   decodeTile,
+  errorCodeOf,
   parseCheckpoint,
   parseEnvelope,
   parseNote,
@@ -53,7 +54,9 @@ export async function exportOfflineBundle(request: ExportRequest): Promise<Expor
   assertRootMetadata(first);
   const updater = new Updater({ repository, store: memoryStore(first), now: request.now ?? now });
   await updater.refresh();
-  const { info, bytes: target } = await updater.download(targetPathOf(ref));
+  const { info, bytes: target } = await updater
+    .download(targetPathOf(ref))
+    .catch(notPublished(ref));
   const publication = await httpLogOps(server).publication(ref);
   if (publication === null) {
     throw new PatchcastError('NOT_FOUND', `the log has no publication of ${formatPatchRef(ref)}`, {
@@ -82,6 +85,16 @@ export async function exportOfflineBundle(request: ExportRequest): Promise<Expor
 }
 
 const now = () => new Date();
+
+function notPublished(ref: PatchRef) {
+  return (error: unknown): never => {
+    if (errorCodeOf(error) !== 'SECURITY_TARGET_UNKNOWN') throw error;
+    throw new PatchcastError('NOT_FOUND', `${formatPatchRef(ref)} is not published`, {
+      hint: 'check the name and version; only published patches can be exported',
+      cause: error,
+    });
+  };
+}
 
 /** The proof as JSON with its fields in one fixed order, so that exports are reproducible. */
 function publicationBytes(publication: PublicationProofResponse): Uint8Array {

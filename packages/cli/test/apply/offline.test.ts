@@ -45,6 +45,9 @@ describe('patchcast export and apply: only verified patches install offline', ()
       assert.ok(out.logSize > 0);
     }
     files.team = await delegatedExport();
+    const unknown = await h.cli(['export', 'app@9.9.9', '--out', join(h.dir, 'unknown.tar')]);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /^error\[NOT_FOUND\]: app@9\.9\.9 is not published/);
     files.viaBundle = join(h.dir, 'via-bundle.offline.tar');
     const built = await h.cli([
       'bundle',
