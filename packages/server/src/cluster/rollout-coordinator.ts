@@ -6,6 +6,7 @@
  * leases expire and the next claim of another node takes the rollouts over, sends their open
  * notices again, and finishes what the dead node left.
  */
+import { rolloutNotice } from '../features/rollouts/rollout-notice.js';
 import { FINAL_DEVICE_STATES } from '@patchcast/protocol';
 import type { Store } from '../storage/store.js';
 import type { Bus, BusEvents, RolloutEventKind } from '../bus/bus.js';
@@ -155,12 +156,13 @@ export class RolloutCoordinator {
       (a) => !FINAL_DEVICE_STATES.includes(a.state),
     );
     if (rollout === undefined || open.length === 0) return;
-    await bus.publish('notice', {
-      rolloutId,
-      patch: rollout.patch,
-      targetPath: rollout.targetPath,
-      deviceIds: open.map((a) => a.deviceId),
-    });
+    await bus.publish(
+      'notice',
+      rolloutNotice(
+        rollout,
+        open.map((a) => a.deviceId),
+      ),
+    );
   }
 
   /**

@@ -3,6 +3,7 @@
  * lost; a planned rollout resends only what its engine released to the device and still waits
  * for: an install notice, the control cohort's health request, a rollback command.
  */
+import { rolloutNotice } from './rollout-notice.js';
 import type { EngineState, RolloutStateName } from '@patchcast/core';
 import type { Store } from '../../storage/store.js';
 import type { RolloutDriver } from './rollout-driver.js';
@@ -24,13 +25,7 @@ export async function pendingCommands(
       state === undefined
         ? (await store.rolloutEngine.load(rollout.id)) === undefined
         : awaitsInstall(state, deviceId);
-    if (release)
-      notices.push({
-        rolloutId: rollout.id,
-        patch: rollout.patch,
-        targetPath: rollout.targetPath,
-        deviceIds: [deviceId],
-      });
+    if (release) notices.push(rolloutNotice(rollout, [deviceId]));
   }
   return { notices, commands: await plannedCommands(store, driver, deviceId) };
 }

@@ -1,4 +1,5 @@
 /** What a planned rollout's engine effects mean for the server: notices, commands, log entries. */
+import { rolloutNotice } from './rollout-notice.js';
 import type { EngineEffect, JudgeVerdict, RolloutEngine } from '@patchcast/core';
 import type { LogEventInput, LoggedVerdict } from '@patchcast/protocol';
 import type { Bus } from '../../bus/bus.js';
@@ -88,7 +89,7 @@ export async function carryOut(
   const logged: Promise<number>[] = [];
   for (const effect of effects) {
     if (effect.type === 'notify-devices')
-      await bus.publish('notice', { ...base, deviceIds: effect.deviceIds });
+      await bus.publish('notice', rolloutNotice(rollout, effect.deviceIds));
     else if (effect.type === 'collect-health')
       await bus.publish('device-command', {
         ...base,

@@ -75,7 +75,7 @@ export class PatchFixes {
   async all(): Promise<PatchFix[]> {
     const out: PatchFix[] = [];
     for (const ref of await this.#refs()) {
-      for (const fix of await this.#fixesOf(ref.sha256)) out.push({ ...fix, patch: ref.patch });
+      for (const fix of await this.fixesOf(ref.sha256)) out.push({ ...fix, patch: ref.patch });
     }
     return out;
   }
@@ -100,7 +100,8 @@ export class PatchFixes {
     return refs;
   }
 
-  async #fixesOf(sha256: string): Promise<readonly BundleFix[]> {
+  /** The `fixes` of the bundle with this hash (read once; none if it is not a bundle). */
+  async fixesOf(sha256: string): Promise<readonly BundleFix[]> {
     const cached = this.#bySha.get(sha256);
     if (cached !== undefined) return cached;
     const bytes = await readAll(this.#artifacts, sha256);
