@@ -26,6 +26,7 @@ import { fileTrustStore } from './tuf-ops.js';
 import { installHealth } from './rollout-health.js';
 import { captureUndo, discardUndo, undoDir } from './rollout-undo.js';
 import { currentBootId } from './install/boot-id.js';
+import { checkNotDowngrade, checkNotWithdrawn } from './target-checks.js';
 
 export interface RunnerDeps {
   readonly dataDir: string;
@@ -89,7 +90,7 @@ export class PatchRunner {
     }
     const started = Date.now();
     try {
-      const outcome = await this.#withRetries(() => this.#install(notice.rolloutId, ref));
+      const outcome = await this.#withRetries(() => this.#install(notice));
       await this.#finish(
         notice.rolloutId,
         ref,
@@ -116,12 +117,15 @@ export class PatchRunner {
     }
   }
 
-  async #install(rolloutId: string, ref: PatchRef) {
+  async #install(notice: Notice) {
     const { updater, rootDir, dataDir } = this.#deps;
+    const { rolloutId, patch: ref } = notice;
+    checkNotDowngrade(ref, this.#deps.state.data.installed, notice.allowDowngrade === true);
     this.#progress(rolloutId, ref, 'downloading');
     const t0 = Date.now();
     await updater.refresh(); // §5.3 to §5.6: the whole chain is verified before any download
     await this.#rememberTimestampVersion();
+    checkNotWithdrawn(ref, await updater.findTarget(targetPathOf(ref))); // signed custom metadata
     const { info, bytes } = await updater.download(targetPathOf(ref)); // §5.7: length and hash
     const downloaded = Date.now();
     await this.#deps.publication.checkPublication(ref, info); // the log proves its publication

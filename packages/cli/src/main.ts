@@ -21,6 +21,8 @@ import { delegateCommand } from './commands/delegate.js';
 import { auditCommand } from './commands/audit.js';
 import { benchCommand } from './commands/bench.js';
 import { applyCommand } from './commands/apply.js';
+import { withdrawCommand } from './commands/withdraw.js';
+import { patchesCommand } from './commands/patches.js';
 
 export const VERSION = '0.1.0';
 
@@ -29,6 +31,8 @@ export const COMMANDS: readonly Command[] = [
   serverCommand,
   agentCommand,
   publishCommand,
+  withdrawCommand,
+  patchesCommand,
   bundleCommand,
   applyCommand,
   enrollTokenCommand,
