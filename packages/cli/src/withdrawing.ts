@@ -40,13 +40,17 @@ export async function withdrawPatch(request: WithdrawRequest): Promise<WithdrawR
     });
   const targetPath = targetPathOf(ref);
   const base = { ...ref, targetPath, role: request.role ?? null };
-  const at = (request.now ?? (() => new Date()))().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const at = (request.now ?? (() => new Date()))()
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z');
   return updateTargets<WithdrawResult>(request, (targets) => {
     const info = targets[targetPath] as TargetFile | undefined;
     if (info === undefined) throw notPublished(ref, request.role);
     const before = withdrawalOf(info);
     if (before !== undefined)
-      return { done: { ...base, withdrawn: before, alreadyWithdrawn: true, repository: undefined } };
+      return {
+        done: { ...base, withdrawn: before, alreadyWithdrawn: true, repository: undefined },
+      };
     const withdrawn = { reason, at };
     return {
       targets: { ...targets, [targetPath]: withWithdrawal(info, withdrawn) },

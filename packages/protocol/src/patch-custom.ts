@@ -14,7 +14,10 @@ export const MAX_WITHDRAW_REASON = 1024;
 export const withdrawalSchema = z.strictObject({
   reason: z.string().min(1).max(MAX_WITHDRAW_REASON),
   /** When the publisher withdrew it (RFC 3339, the publisher's clock). */
-  at: z.string().max(64).refine((at) => !Number.isNaN(Date.parse(at)), 'a date and time'),
+  at: z
+    .string()
+    .max(64)
+    .refine((at) => !Number.isNaN(Date.parse(at)), 'a date and time'),
 });
 export type Withdrawal = z.infer<typeof withdrawalSchema>;
 
@@ -44,7 +47,7 @@ export function withdrawalOf(info: TargetFile): Withdrawal | undefined {
 export function withoutWithdrawal(info: TargetFile): TargetFile {
   const custom = patchcastCustom(info);
   if (custom === undefined || custom.withdrawn === undefined) return info;
-  const { withdrawn: _, ...rest } = custom;
+  const rest = Object.fromEntries(Object.entries(custom).filter(([key]) => key !== 'withdrawn'));
   return { ...info, custom: { ...info.custom, patchcast: rest } };
 }
 

@@ -33,12 +33,7 @@ import type { GenesisKeys } from './genesis.js';
 export type { GenesisKeys } from './genesis.js';
 import type { RootSubmission } from './root-admission.js';
 import { admitDelegated } from './delegated-submission.js';
-import {
-  allTargets,
-  delegatedRole,
-  delegatedVersions,
-  targetsInForce,
-} from './delegated-roles.js';
+import { allTargets, delegatedRole, delegatedVersions, targetsInForce } from './delegated-roles.js';
 import { checkRolloutAllowed } from './rollout-guard.js';
 import type { RolloutPermission } from './rollout-guard.js';
 import { listPatches } from './patch-listing.js';

@@ -13,11 +13,7 @@ import {
   verifyDelegatedThreshold,
 } from '@patchcast/core';
 import type { DelegatedRole, TargetFile, Targets } from '@patchcast/core';
-import {
-  changedBeyondWithdrawal,
-  patchOfTargetPath,
-  withdrawalOf,
-} from '@patchcast/protocol';
+import { changedBeyondWithdrawal, patchOfTargetPath, withdrawalOf } from '@patchcast/protocol';
 import type { Store } from '../../storage/store.js';
 import type { ArtifactStore } from '../../artifacts/artifact-store.js';
 import { checkStillReachable, findPublished, loadDelegated } from './delegated-roles.js';
@@ -71,9 +67,13 @@ function checkKept(path: string, info: TargetFile, next: Targets): void {
     now.hashes.sha256 !== info.hashes.sha256 ||
     changedBeyondWithdrawal(info, now)
   ) {
-    throw new PatchcastError('CONFLICT', `target ${path} is already published with other contents`, {
-      hint: 'a published name@version never changes: publish a new version',
-    });
+    throw new PatchcastError(
+      'CONFLICT',
+      `target ${path} is already published with other contents`,
+      {
+        hint: 'a published name@version never changes: publish a new version',
+      },
+    );
   }
   const before = withdrawalOf(info);
   const after = readWithdrawal(path, now);
