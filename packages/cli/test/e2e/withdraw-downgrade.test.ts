@@ -60,7 +60,10 @@ describe('withdraw and downgrade', () => {
       '--json',
     );
     assert.equal(withdrawn.code, 0, withdrawn.stderr);
-    assert.equal(JSON.parse(withdrawn.stdout).alreadyWithdrawn, false);
+    assert.equal(
+      (JSON.parse(withdrawn.stdout) as { alreadyWithdrawn: boolean }).alreadyWithdrawn,
+      false,
+    );
 
     agent = await h.startAgent(AGENT);
     const done = await h.settled<Rollout>(early);
