@@ -32,7 +32,7 @@ export const rolloutCommand: Command = {
   name: 'rollout',
   summary: 'start a rollout, follow its progress, list rollouts, rehearse a plan offline',
   usage:
-    'patchcast rollout start NAME@VERSION (--plan FILE [--expedite] | --devices SELECTOR) [--json] | status ID [--watch] [--json] | list [--json] | approve|pause|resume|abort|rollback ID [--json] | rehearse PLAN --devices N --failure-rate F',
+    'patchcast rollout start NAME@VERSION (--plan FILE [--expedite] | --devices SELECTOR) [--allow-downgrade] [--json] | status ID [--watch] [--json] | list [--json] | approve|pause|resume|abort|rollback ID [--json] | rehearse PLAN --devices N --failure-rate F',
   help: `Actions:
   start NAME@VERSION --plan FILE [--expedite]
                                           run a rollout plan (waves, thresholds, windows,
