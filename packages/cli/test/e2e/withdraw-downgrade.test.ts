@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import type { LogEvent, PatchesResponse, Rollout } from '@patchcast/protocol';
 import { Harness } from '../harness.js';
 import type { Proc } from '../harness.js';
-import { cliInProcess, logEvents, publishFile } from './log-helpers.js';
+import { writePatchSource } from '../patch-source.js';
+import { cliInProcess, logEvents, publishFile, publishSource } from './log-helpers.js';
 
 const AGENT = 'edge';
 
@@ -82,6 +83,18 @@ describe('withdraw and downgrade', () => {
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stdout, /already withdrawn .*: corrupts the cache/);
 
+    const fix = {
+      advisories: ['CVE-2026-0001'],
+      package: 'openssl',
+      ecosystem: 'Debian:12',
+      fixedVersion: '3.0.11-1',
+    };
+    const fixer = await writePatchSource(
+      join(h.dir, 'fixer'),
+      { 'etc/fixer': 'x\n' },
+      { fixes: [fix] },
+    );
+    await publishSource(h, fixer, { name: 'fixer', version: '2.0.0' });
     const listed = await cli('patches', '--json');
     assert.equal(listed.code, 0, listed.stderr);
     const { patches } = JSON.parse(listed.stdout) as PatchesResponse;
@@ -90,8 +103,11 @@ describe('withdraw and downgrade', () => {
     assert.equal(app.withdrawn?.reason, 'corrupts the cache');
     assert.equal(app.role, null);
     assert.match(app.publishedAt ?? '', /^\d{4}-/);
+    const fixed = patches.find((p) => p.name === 'fixer')?.versions[0];
+    assert.deepEqual([fixed?.state, fixed?.withdrawn, fixed?.fixes], ['published', null, [fix]]);
     const table = await cli('patches');
     assert.match(table.stdout, /app\s+1\.0\.0\s+withdrawn: corrupts the cache/);
+    assert.match(table.stdout, /fixer\s+2\.0\.0\s+published\s+\S+\s+CVE-2026-0001/);
 
     const events = await logEvents(h.server);
     const entry = events.find(
