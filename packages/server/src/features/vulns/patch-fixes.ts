@@ -43,13 +43,12 @@ function targetRefs(doc: TargetsDoc): TargetRef[] {
   return Object.values(doc.signed?.targets ?? {}).flatMap((value) => {
     const t = value as {
       hashes?: { sha256?: unknown };
-      custom?: { patchcast?: { name?: unknown; version?: unknown; withdrawn?: unknown } };
+      custom?: { patchcast?: { name?: unknown; version?: unknown } };
     };
-    const { name, version, withdrawn } = t.custom?.patchcast ?? {};
+    const { name, version } = t.custom?.patchcast ?? {};
     const sha256 = t.hashes?.sha256;
     if (typeof name !== 'string' || typeof version !== 'string' || typeof sha256 !== 'string')
       return [];
-    if (withdrawn !== undefined) return []; // never recommended: rollouts of it are refused
     return [{ patch: `${name}@${version}`, sha256 }];
   });
 }
