@@ -19,8 +19,14 @@ export function patchSubject(ref: PatchRef): string {
   return `patch:${ref.name}@${ref.version}`;
 }
 
+/** The lookup key of a patch's withdrawal entry. */
+export function withdrawalSubject(ref: PatchRef): string {
+  return `withdrawn:${ref.name}@${ref.version}`;
+}
+
 export function subjectOf(event: LogEventInput): string | null {
-  return event.type === 'patch-published' ? patchSubject(event) : null;
+  if (event.type === 'patch-published') return patchSubject(event);
+  return event.type === 'patch-withdrawn' ? withdrawalSubject(event) : null;
 }
 
 export function metadataSigned(record: MetadataRecord, at: string): LogEventInput {
