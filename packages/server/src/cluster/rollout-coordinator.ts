@@ -6,11 +6,11 @@
  * leases expire and the next claim of another node takes the rollouts over, sends their open
  * notices again, and finishes what the dead node left.
  */
-import { rolloutNotice } from '../features/rollouts/rollout-notice.js';
 import { FINAL_DEVICE_STATES } from '@patchcast/protocol';
 import type { Store } from '../storage/store.js';
 import type { Bus, BusEvents, RolloutEventKind } from '../bus/bus.js';
 import type { EventLog } from '../features/log/log-events.js';
+import { rolloutNotice } from '../features/rollouts/rollout-notice.js';
 import { leaseName } from './rollout-leases.js';
 import type { RolloutLeases } from './rollout-leases.js';
 

@@ -3,10 +3,10 @@
  * lost; a planned rollout resends only what its engine released to the device and still waits
  * for: an install notice, the control cohort's health request, a rollback command.
  */
-import { rolloutNotice } from './rollout-notice.js';
 import type { EngineState, RolloutStateName } from '@patchcast/core';
 import type { Store } from '../../storage/store.js';
 import type { RolloutDriver } from './rollout-driver.js';
+import { rolloutNotice } from './rollout-notice.js';
 import type { PendingForDevice } from './rollout-service.js';
 
 const INSTALLING: ReadonlySet<RolloutStateName> = new Set(['in-wave', 'baking', 'judging']);

@@ -1,11 +1,11 @@
 /** What a planned rollout's engine effects mean for the server: notices, commands, log entries. */
-import { rolloutNotice } from './rollout-notice.js';
 import type { EngineEffect, JudgeVerdict, RolloutEngine } from '@patchcast/core';
 import type { LogEventInput, LoggedVerdict } from '@patchcast/protocol';
 import type { Bus } from '../../bus/bus.js';
 import type { RolloutDecisionRecord, RolloutFinish } from '../../storage/rollout-engine-store.js';
 import type { RolloutRecord } from '../../storage/store.js';
 import type { EventLog } from '../log/log-events.js';
+import { rolloutNotice } from './rollout-notice.js';
 
 type Record_ = Extract<EngineEffect, { type: 'record' }>['entry'];
 
