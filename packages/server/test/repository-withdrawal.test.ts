@@ -96,6 +96,16 @@ describe('withdrawing a published version', () => {
     assert.match(version.publishedAt ?? '', /^\d{4}-\d\d-\d\dT/);
   });
 
+  test('a planned rollout of the withdrawn version is refused with the reason', async () => {
+    const plan =
+      'version: 1\ntarget: { all: true }\nwaves:\n  - { name: all, rest: true, bake: 1m }\n';
+    await assert.rejects(
+      client.createPlannedRollout({ patch: { name: 'app', version: '1.0.0' }, plan }),
+      refused('PATCH_WITHDRAWN', /app@1\.0\.0 was withdrawn at .*: breaks TLS 1\.2 clients/),
+    );
+    assert.deepEqual((await client.rollouts()).rollouts, []);
+  });
+
   test('a withdrawal is never undone or changed, not even by the targets key', async () => {
     await assert.rejects(
       submit({ [PATH]: published }),
