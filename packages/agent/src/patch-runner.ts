@@ -27,6 +27,7 @@ import { installHealth } from './rollout-health.js';
 import { captureUndo, discardUndo, undoDir } from './rollout-undo.js';
 import { currentBootId } from './install/boot-id.js';
 import { verifyPatch } from './verify-patch.js';
+import { checkNotDowngrade } from './target-checks.js';
 
 export interface RunnerDeps {
   readonly dataDir: string;
@@ -90,7 +91,7 @@ export class PatchRunner {
     }
     const started = Date.now();
     try {
-      const outcome = await this.#withRetries(() => this.#install(notice.rolloutId, ref));
+      const outcome = await this.#withRetries(() => this.#install(notice));
       await this.#finish(
         notice.rolloutId,
         ref,
@@ -117,8 +118,10 @@ export class PatchRunner {
     }
   }
 
-  async #install(rolloutId: string, ref: PatchRef) {
+  async #install(notice: Notice) {
     const { rootDir, dataDir } = this.#deps;
+    const { rolloutId, patch: ref } = notice;
+    checkNotDowngrade(ref, this.#deps.state.data.installed, notice.allowDowngrade === true);
     this.#progress(rolloutId, ref, 'downloading');
     const t0 = Date.now();
     let downloaded = t0;

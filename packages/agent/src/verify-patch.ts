@@ -1,7 +1,7 @@
 /**
  * What every install runs before the root is touched, online (patch-runner.ts) and offline
- * (offline/apply-offline.ts) alike: the TUF chain, the target's length and hash, the log's proof
- * of publication, the strict bundle read. Only the I/O behind the updater and the log checker
+ * (offline/apply-offline.ts) alike: the TUF chain, a withdrawal in the target's signed custom
+ * metadata, the target's length and hash, the log's proof of publication, the strict bundle read. Only the I/O behind the updater and the log checker
  * differs.
  */
 import { PatchcastError } from '@patchcast/core';
@@ -9,6 +9,7 @@ import type { TargetFile, Updater } from '@patchcast/core';
 import { formatPatchRef, readBundle, targetPathOf } from '@patchcast/protocol';
 import type { BundleLimits, ParsedBundle, PatchRef } from '@patchcast/protocol';
 import type { LogChecker } from './log/log-checker.js';
+import { checkNotWithdrawn } from './target-checks.js';
 
 export interface PatchVerifier {
   readonly updater: Updater;
@@ -36,6 +37,7 @@ export async function verifyPatch(
   const { updater, publication } = verifier;
   await updater.refresh(); // §5.3 to §5.6: the whole chain is verified before any download
   await hooks.refreshed?.();
+  checkNotWithdrawn(ref, await updater.findTarget(targetPathOf(ref))); // signed custom metadata
   const { info, bytes } = await updater.download(targetPathOf(ref)); // §5.7: length and hash
   hooks.downloaded?.();
   await publication.checkPublication(ref, info); // the log proves its publication

@@ -22,6 +22,8 @@ import { auditCommand } from './commands/audit.js';
 import { benchCommand } from './commands/bench.js';
 import { applyCommand } from './commands/apply.js';
 import { exportCommand } from './commands/export.js';
+import { withdrawCommand } from './commands/withdraw.js';
+import { patchesCommand } from './commands/patches.js';
 
 export const VERSION = '0.1.0';
 
@@ -30,6 +32,8 @@ export const COMMANDS: readonly Command[] = [
   serverCommand,
   agentCommand,
   publishCommand,
+  withdrawCommand,
+  patchesCommand,
   bundleCommand,
   applyCommand,
   exportCommand,

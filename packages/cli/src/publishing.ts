@@ -14,7 +14,7 @@ import {
   sha256Hex,
   signEnvelope,
 } from '@patchcast/core';
-import type { Root, SignedBytes, Signer } from '@patchcast/core';
+import type { Root, SignedBytes, Signer, TargetFile } from '@patchcast/core';
 import { formatPatchRef, targetPathOf } from '@patchcast/protocol';
 import type { PatchcastClient, PatchRef, RepositoryVersions } from '@patchcast/protocol';
 
@@ -28,15 +28,9 @@ export interface PublishResult {
   readonly repository: RepositoryVersions | undefined;
 }
 
-export interface PublishRequest {
-  readonly client: PatchcastClient;
-  readonly signers: readonly Signer[];
+export interface PublishRequest extends SigningRequest {
   readonly ref: PatchRef;
   readonly bundle: Uint8Array;
-  readonly targetsExpirySeconds?: number;
-  readonly now?: () => Date;
-  /** A delegated targets role to publish in (signed with its key); default: the top-level role. */
-  readonly role?: string;
 }
 
 const ATTEMPTS = 5;
@@ -46,24 +40,63 @@ export async function publishBundle(request: PublishRequest): Promise<PublishRes
   const sha256 = sha256Hex(bundle);
   const base = { ...ref, targetPath: targetPathOf(ref), sha256, length: bundle.length };
   await client.putArtifact(sha256, bundle);
-  for (let attempt = 1; ; attempt++) {
-    const { raw, version, existing } = await currentTargets(request, base.targetPath);
+  return updateTargets<PublishResult>(request, (targets) => {
+    const existing = targets[base.targetPath] as TargetFile | undefined;
     if (existing !== undefined) {
-      if (existing.sha256 === sha256 && existing.length === bundle.length)
-        return { ...base, alreadyPublished: true, repository: undefined };
+      if (existing.hashes.sha256 === sha256 && existing.length === bundle.length)
+        return { done: { ...base, alreadyPublished: true, repository: undefined } };
       throw new PatchcastError(
         'CONFLICT',
         `${formatPatchRef(ref)} is already published with other contents`,
-        {
-          hint: 'a published name@version never changes: publish a new version',
-        },
+        { hint: 'a published name@version never changes: publish a new version' },
       );
     }
-    const signed = nextTargets(raw, version, base, request);
+    const entry = {
+      length: base.length,
+      hashes: { sha256 },
+      custom: { patchcast: { name: ref.name, version: ref.version } },
+    };
+    return {
+      targets: { ...targets, [base.targetPath]: entry },
+      result: (repository) => ({ ...base, alreadyPublished: false, repository }),
+    };
+  });
+}
+
+/** What a change makes of the role's current targets: nothing to sign, or new targets. */
+export type TargetsChange<T> =
+  | { readonly done: T }
+  | {
+      readonly targets: Record<string, unknown>;
+      readonly result: (repository: RepositoryVersions) => T;
+    };
+
+/** Who signs which role's targets metadata, through which server. */
+export interface SigningRequest {
+  readonly client: PatchcastClient;
+  readonly signers: readonly Signer[];
+  readonly targetsExpirySeconds?: number;
+  readonly now?: () => Date;
+  /** A delegated targets role (signed with its key); default: the top-level role. */
+  readonly role?: string;
+}
+
+/**
+ * Applies `change` to the role's current targets (only metadata our key signed), signs the next
+ * version here and submits it; a concurrent update (CONFLICT) is met by starting over.
+ */
+export async function updateTargets<T>(
+  request: SigningRequest,
+  change: (targets: Readonly<Record<string, unknown>>) => TargetsChange<T>,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const { raw, version } = await currentTargets(request);
+    const changed = change(raw.targets as Record<string, unknown>);
+    if ('done' in changed) return changed.done;
+    const signed = nextTargets(raw, version, changed.targets, request);
     try {
       const envelope = signEnvelope(signed, request.signers);
-      const repository = await client.submitTargets(envelope, request.role);
-      return { ...base, alreadyPublished: false, repository };
+      return changed.result(await request.client.submitTargets(envelope, request.role));
     } catch (error) {
       const raced = error instanceof PatchcastError && error.code === 'CONFLICT';
       if (!raced || attempt >= ATTEMPTS) throw error;
@@ -74,26 +107,20 @@ export async function publishBundle(request: PublishRequest): Promise<PublishRes
 interface Current {
   readonly raw: Record<string, unknown>;
   readonly version: number;
-  readonly existing: { readonly sha256: string; readonly length: number } | undefined;
 }
 
-async function currentTargets(request: PublishRequest, targetPath: string): Promise<Current> {
+async function currentTargets(request: SigningRequest): Promise<Current> {
   const bytes = await fetchTargets(request);
   if (bytes === undefined) {
     // the delegated role's first metadata: nothing to extend
     const fresh = buildTargets(0, new Date(0), {}) as unknown as Record<string, unknown>;
-    return { raw: fresh, version: 0, existing: undefined };
+    return { raw: fresh, version: 0 };
   }
   const envelope = parseEnvelope('targets', bytes);
   assertSignedByPublisher(envelope, request);
-  const info = envelope.signed.targets[targetPath];
   const raw = (JSON.parse(new TextDecoder().decode(bytes)) as { signed: Record<string, unknown> })
     .signed;
-  return {
-    raw,
-    version: envelope.signed.version,
-    existing: info && { sha256: info.hashes.sha256, length: info.length },
-  };
+  return { raw, version: envelope.signed.version };
 }
 
 /**
@@ -121,7 +148,7 @@ export function assertSignedByPublisher(
 }
 
 /** The role's current metadata; undefined when a delegated role has published nothing yet. */
-async function fetchTargets(request: PublishRequest): Promise<Uint8Array | undefined> {
+async function fetchTargets(request: SigningRequest): Promise<Uint8Array | undefined> {
   try {
     return await request.client.currentTargets(request.role);
   } catch (error) {
@@ -149,17 +176,11 @@ function pseudoRootFor(signers: readonly Signer[]): Root {
 function nextTargets(
   raw: Record<string, unknown>,
   version: number,
-  target: { name: string; version: string; targetPath: string; sha256: string; length: number },
-  request: PublishRequest,
+  targets: Record<string, unknown>,
+  request: SigningRequest,
 ) {
   const now = (request.now ?? (() => new Date()))();
   const expires = new Date(now.getTime() + (request.targetsExpirySeconds ?? 90 * 86400) * 1000);
-  const targets = { ...(raw.targets as Record<string, unknown>) };
-  targets[target.targetPath] = {
-    length: target.length,
-    hashes: { sha256: target.sha256 },
-    custom: { patchcast: { name: target.name, version: target.version } },
-  };
   const next = { ...raw, version: version + 1, expires: formatExpires(expires), targets };
   canonicalBytes(next); // throws early on anything that canonical JSON cannot carry
   return next;

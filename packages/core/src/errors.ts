@@ -45,6 +45,10 @@ export const ERROR_CODES = {
   PLAN_INVALID: 'A rollout plan is malformed or impossible; the message names the line and field.',
   ROLLOUT_TRANSITION_REFUSED:
     'The rollout is in a state that does not allow this action (for example approving a running wave).',
+  PATCH_WITHDRAWN:
+    'The patch version was withdrawn by its publisher in signed metadata; it is never installed.',
+  PATCH_DOWNGRADE_REFUSED:
+    'A device has a higher version of the patch installed; a downgrade needs --allow-downgrade.',
   // local environment
   DATA_DIR_UNWRITABLE: 'The data folder cannot be created or written.',
   DISK_FULL: 'No space is left on the device.',

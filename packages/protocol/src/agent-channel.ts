@@ -65,6 +65,8 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
     patch,
     targetPath: z.string().max(512),
     timestampVersion: z.number().int().nonnegative(),
+    /** The rollout allows installing below the device's installed version (absent: refuse). */
+    allowDowngrade: z.literal(true).optional(),
   }),
   z.strictObject({ type: z.literal('ack'), reportId: z.string().max(64) }),
   /** A package inventory update was stored (docs/protocol/inventory.md §4). */

@@ -21,6 +21,7 @@ export const ROUTES = {
   root: '/api/v1/repository/root',
   rollouts: '/api/v1/rollouts',
   rollout: '/api/v1/rollouts/:id',
+  patches: '/api/v1/patches',
 } as const;
 
 export const errorBodySchema = z.object({
@@ -115,6 +116,8 @@ export type DeviceSelector = z.infer<typeof deviceSelector>;
 export const createRolloutRequest = z.strictObject({
   patch: z.strictObject({ name: z.string(), version: z.string() }),
   devices: deviceSelector,
+  /** Install even where a device has a higher version of the patch (logged; ADR 0017). */
+  allowDowngrade: z.boolean().optional(),
 });
 export type CreateRolloutRequest = z.infer<typeof createRolloutRequest>;
 

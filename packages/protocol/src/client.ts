@@ -14,6 +14,7 @@ import {
   rolloutsResponse,
   statusResponse,
 } from './api.js';
+import { patchesResponse } from './patches-api.js';
 import type { CreateRolloutRequest, EnrollRequest } from './api.js';
 import { ROLLOUT_ROUTES, rolloutProgressSchema } from './rollout-plan/rollout-api.js';
 import type {
@@ -96,6 +97,10 @@ export class PatchcastClient {
   }
   rollouts() {
     return this.#call(ROUTES.rollouts, rolloutsResponse);
+  }
+  /** Published patches, their versions, state and fixes (viewer). */
+  patches() {
+    return this.#call(ROUTES.patches, patchesResponse);
   }
   /** Starts a rollout driven by a plan (docs/rollouts.md). */
   createPlannedRollout(request: CreatePlannedRolloutRequest) {

@@ -7,3 +7,5 @@ export * from './bundle/index.js';
 export * from './rollout-plan/index.js';
 export * from './inventory/index.js';
 export * from './log-entry.js';
+export * from './patch-custom.js';
+export * from './patches-api.js';

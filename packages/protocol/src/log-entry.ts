@@ -20,6 +20,7 @@ export const LOG_EVENT_TYPES = [
   'operator-action',
   'rollout-decision',
   'device-rolled-back',
+  'patch-withdrawn',
 ] as const;
 export type LogEventType = (typeof LOG_EVENT_TYPES)[number];
 
@@ -97,6 +98,8 @@ export const logEventSchema = z.discriminatedUnion('type', [
     selector: z.json(),
     devices: count,
     by: text,
+    /** The operator allowed installing below a device's installed version (ADR 0017). */
+    allowDowngrade: z.literal(true).optional(),
   }),
   z.strictObject({
     ...common,
@@ -150,6 +153,22 @@ export const logEventSchema = z.discriminatedUnion('type', [
     rolloutId: id,
     deviceId: id,
     patch,
+  }),
+  z.strictObject({
+    ...common,
+    type: z.literal('patch-withdrawn'),
+    name: z.string().max(128),
+    version: z.string().max(64),
+    targetPath: z.string().max(512),
+    sha256,
+    /** The publisher's reason and time, as its signed targets metadata says. */
+    reason: text,
+    withdrawnAt: z.string().max(64),
+    /** Version of the targets metadata (top-level or `role`'s) that withdrew it. */
+    targetsVersion: count,
+    /** The delegated targets role that signed it; null for the top-level targets role. */
+    role: z.string().max(64).nullable(),
+    by: text,
   }),
 ]);
 export type LogEvent = z.infer<typeof logEventSchema>;

@@ -212,6 +212,22 @@ export function storeConformance(name: string, makeStore: () => Promise<Store>):
     );
 
     test(
+      'a rollout keeps its downgrade permission (ADR 0017); absent means none',
+      withStore(async (store) => {
+        await store.createDevice(device('dev_a'));
+        await store.createRollout({ ...rollout('ro_down'), allowDowngrade: true }, ['dev_a']);
+        await store.createRollout(rollout('ro_plain'), ['dev_a']);
+        assert.equal((await store.getRollout('ro_down'))?.allowDowngrade, true);
+        assert.equal((await store.getRollout('ro_plain'))?.allowDowngrade, undefined);
+        const listed = await store.listRollouts();
+        assert.deepEqual(listed.map((r) => [r.id, r.allowDowngrade === true]).sort(), [
+          ['ro_down', true],
+          ['ro_plain', false],
+        ]);
+      }),
+    );
+
+    test(
       'open assignments come oldest rollout first; notified only moves pending',
       withStore(async (store) => {
         await store.createDevice(device('dev_a'));

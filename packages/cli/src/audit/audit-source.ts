@@ -22,6 +22,8 @@ export interface AuditTarget {
   readonly length: number;
   /** The delegated targets role that lists it; absent for the top-level targets role. */
   readonly role?: string | undefined;
+  /** The publisher's withdrawal, as the signed targets metadata says. */
+  readonly withdrawn?: { readonly reason: string; readonly at: string } | undefined;
 }
 
 export interface AuditAssignment {
@@ -47,6 +49,7 @@ export interface AuditRollout {
   /** Only a database holds these. */
   readonly targetPath?: string | undefined;
   readonly selector?: unknown;
+  readonly allowDowngrade?: boolean | undefined;
   /** A planned rollout's decisions, when the source can read them. */
   readonly decisions?: readonly AuditDecision[] | undefined;
 }

@@ -42,6 +42,7 @@ async function recordsOf(data: AuditData): Promise<AuditRecords> {
       state: r.state,
       targetPath: r.targetPath,
       selector: r.selector,
+      allowDowngrade: r.allowDowngrade === true,
       assignments: byRollout.get(r.id) ?? [],
     })),
     devices: data.devices().map((d) => ({ id: d.id, publicKey: d.publicKey })),

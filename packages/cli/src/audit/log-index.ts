@@ -12,6 +12,8 @@ export interface Logged<E> {
 export interface LogIndex {
   /** By target path. */
   readonly publications: Map<string, Logged<EventOf<'patch-published'>>>;
+  /** By target path. */
+  readonly withdrawals: Map<string, Logged<EventOf<'patch-withdrawn'>>>;
   /** By rollout id. */
   readonly created: Map<string, Logged<EventOf<'rollout-created'>>>;
   /** By rollout id, in log order: a completed or aborted rollout rolled back later ends twice. */
@@ -40,6 +42,7 @@ export function indexEvents(
 ): LogIndex {
   const index: LogIndex = {
     publications: new Map(),
+    withdrawals: new Map(),
     created: new Map(),
     completed: new Map(),
     results: new Map(),
@@ -59,6 +62,7 @@ function add(index: LogIndex, logged: Logged<LogEvent>, report: ReportProblem): 
     else report(`entries ${first.index} and ${logged.index}`, `both record ${event.type} ${key}`);
   };
   if (event.type === 'patch-published') put(index.publications, event.targetPath, event);
+  else if (event.type === 'patch-withdrawn') put(index.withdrawals, event.targetPath, event);
   else if (event.type === 'rollout-created') put(index.created, event.id, event);
   else if (event.type === 'rollout-completed') {
     const list = index.completed.get(event.rolloutId) ?? [];

@@ -5,6 +5,7 @@
  */
 import { isDelegatedPath, parseEnvelope } from '@patchcast/core';
 import type { Targets } from '@patchcast/core';
+import { withdrawalOf } from '@patchcast/protocol';
 import type { AuditTarget } from './audit-source.js';
 
 /** `delegated(name)` gives role `name`'s metadata in force, or undefined if it published none. */
@@ -33,11 +34,13 @@ function add(
 ): void {
   for (const [path, info] of Object.entries(targets.targets)) {
     if (found.has(path) || !matches(path)) continue;
+    const withdrawn = withdrawalOf(info);
     found.set(path, {
       path,
       sha256: info.hashes.sha256,
       length: info.length,
       ...(role === undefined ? {} : { role }),
+      ...(withdrawn === undefined ? {} : { withdrawn }),
     });
   }
 }

@@ -47,6 +47,44 @@ function checkTargets(
   for (const [path, { index: at }] of index.publications) {
     if (!paths.has(path)) report(`entry ${at}`, `publishes ${path}, which targets metadata lacks`);
   }
+  checkWithdrawals(targets, index, report);
+}
+
+/** Every withdrawn target has its patch-withdrawn entry, with the same reason and time; and
+ * every such entry withdraws a target that signed metadata says is withdrawn. */
+function checkWithdrawals(
+  targets: readonly AuditTarget[],
+  index: LogIndex,
+  report: ReportProblem,
+): void {
+  for (const target of targets) {
+    const where = `targets metadata, target ${target.path}`;
+    const logged = index.withdrawals.get(target.path);
+    if (target.withdrawn === undefined) {
+      if (logged !== undefined)
+        report(
+          `entry ${logged.index}`,
+          `withdraws ${target.path}, which targets metadata does not`,
+        );
+    } else if (logged === undefined) {
+      report(where, 'is withdrawn but has no patch-withdrawn entry in the log');
+    } else {
+      const { sha256, reason, withdrawnAt } = logged.event;
+      if (
+        sha256 !== target.sha256 ||
+        reason !== target.withdrawn.reason ||
+        withdrawnAt !== target.withdrawn.at
+      )
+        report(
+          where,
+          `is withdrawn as ${JSON.stringify(target.withdrawn)}; log entry ${logged.index} says ${JSON.stringify({ reason, at: withdrawnAt, sha256 })}`,
+        );
+    }
+  }
+  const paths = new Set(targets.map((t) => t.path));
+  for (const [path, { index: at }] of index.withdrawals) {
+    if (!paths.has(path)) report(`entry ${at}`, `withdraws ${path}, which targets metadata lacks`);
+  }
 }
 
 function checkDevices(

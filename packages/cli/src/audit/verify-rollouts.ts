@@ -62,6 +62,9 @@ function checkCreated(rollout: AuditRollout, index: LogIndex, report: ReportProb
   if (rollout.targetPath !== undefined) {
     fields.push(['target_path', rollout.targetPath, event.targetPath]);
   }
+  if (rollout.allowDowngrade !== undefined) {
+    fields.push(['allow_downgrade', rollout.allowDowngrade, event.allowDowngrade === true]);
+  }
   if (rollout.selector !== undefined) {
     const selector = canonicalize(loggedSelector(rollout.selector as DeviceSelector));
     fields.push(['selector', selector, canonicalize(event.selector)]);

@@ -1,11 +1,11 @@
 import { checkDelegatedRoleName } from '@patchcast/core';
 import { formatPatchRef } from '@patchcast/protocol';
 import type { Command } from '../command.js';
-import { boolFlag, listFlag, stringFlag } from '../args.js';
+import { boolFlag, stringFlag } from '../args.js';
 import { CLIENT_HELP, CLIENT_OPTIONS, JSON_OPTION, clientFor, printJson } from '../context.js';
 import { PATCH_REF_OPTIONS, bundleFromSource, patchRefFlags } from '../patch-ref-flags.js';
 import { publishBundle } from '../publishing.js';
-import { targetsSigners } from './targets-key.js';
+import { signersOfKeyFlags } from './targets-key.js';
 
 export const publishCommand: Command = {
   name: 'publish',
@@ -41,13 +41,7 @@ ${CLIENT_HELP}
   async run(invocation) {
     const ref = patchRefFlags(invocation);
     const client = clientFor(invocation);
-    const files = listFlag(invocation, 'key');
-    const read = (file: string | undefined) =>
-      targetsSigners(file, invocation.io.env, stringFlag(invocation, 'passphrase-env'));
-    // Several --key files sign together (a key handover: the old and the new key).
-    const signers = (
-      await Promise.all(files.length === 0 ? [read(undefined)] : files.map(read))
-    ).flat();
+    const signers = await signersOfKeyFlags(invocation);
     const bundle = await bundleFromSource(invocation, ref);
     const role = stringFlag(invocation, 'role');
     if (role !== undefined) checkDelegatedRoleName(role);

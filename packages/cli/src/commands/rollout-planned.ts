@@ -9,6 +9,11 @@ import { boolFlag, stringFlag } from '../args.js';
 import { printJson } from '../context.js';
 import { progressCounts, renderProgress, watchProgress } from '../rollout-view.js';
 
+/** `--allow-downgrade`: install below a device's installed version (logged; ADR 0017). */
+export function downgradeFlag(invocation: Invocation): { allowDowngrade?: true } {
+  return boolFlag(invocation, 'allow-downgrade') ? { allowDowngrade: true } : {};
+}
+
 export function isRolloutAction(action: string): action is RolloutAction {
   return (ROLLOUT_ACTIONS as readonly string[]).includes(action);
 }
@@ -38,6 +43,7 @@ export async function startPlanned(
     plan: text,
     planName: basename(file),
     expedite: boolFlag(invocation, 'expedite'),
+    ...downgradeFlag(invocation),
   });
   return showProgress(invocation, client, progress);
 }

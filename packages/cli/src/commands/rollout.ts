@@ -9,6 +9,7 @@ import { table } from '../table.js';
 import { REHEARSE_HELP, REHEARSE_OPTIONS, rehearseAction } from './rollout-rehearse.js';
 import {
   act,
+  downgradeFlag,
   isRolloutAction,
   plannedProgress,
   showProgress,
@@ -31,13 +32,14 @@ export const rolloutCommand: Command = {
   name: 'rollout',
   summary: 'start a rollout, follow its progress, list rollouts, rehearse a plan offline',
   usage:
-    'patchcast rollout start NAME@VERSION (--plan FILE [--expedite] | --devices SELECTOR) [--json] | status ID [--watch] [--json] | list [--json] | approve|pause|resume|abort|rollback ID [--json] | rehearse PLAN --devices N --failure-rate F',
+    'patchcast rollout start NAME@VERSION (--plan FILE [--expedite] | --devices SELECTOR) [--allow-downgrade] [--json] | status ID [--watch] [--json] | list [--json] | approve|pause|resume|abort|rollback ID [--json] | rehearse PLAN --devices N --failure-rate F',
   help: `Actions:
   start NAME@VERSION --plan FILE [--expedite]
                                           run a rollout plan (waves, thresholds, windows,
                                           approval gates, canary judge; docs/rollouts.md);
                                           a bad plan is refused (PLAN_INVALID) naming line and field
   start NAME@VERSION --devices SELECTOR   push a published patch to the selected devices at once
+        a withdrawn version is refused (PATCH_WITHDRAWN, with the reason; patchcast patches)
         SELECTOR is "all", "label=value" (e.g. env=staging) or "id=dev_a,dev_b"
   status ID [--watch]                     planned: waves, judge verdicts with p-values,
                                           decisions, per-device phase timings; plain: counts and
@@ -58,6 +60,8 @@ Options:
   --plan FILE         the rollout plan, YAML or JSON (start)
   --devices SELECTOR  which devices (start); with rehearse, how many simulated devices
   --expedite          use the plan's expedite policy: an actively exploited vulnerability
+  --allow-downgrade   install even where a device has a higher version of the patch (start);
+                      without it such a rollout is refused (PATCH_DOWNGRADE_REFUSED); logged
   --wave N            the wave whose gate to approve (approve)
   --failure-rate F, --metric-shift X, --seed S, --chart FILE   see rehearse
   --watch             redraw until the rollout ends or needs an operator (start, status, actions)
@@ -69,6 +73,7 @@ ${CLIENT_HELP}
     plan: { type: 'string' },
     wave: { type: 'string' },
     watch: { type: 'boolean' },
+    'allow-downgrade': { type: 'boolean' },
     ...REHEARSE_OPTIONS,
     ...CLIENT_OPTIONS,
     ...JSON_OPTION,
@@ -113,7 +118,11 @@ async function start(invocation: Invocation, client: PatchcastClient, ref: strin
       'e.g. --plan plan.yaml, --devices all or --devices env=staging',
     ),
   );
-  const rollout = await client.createRollout({ patch: parsePatchRef(ref), devices });
+  const rollout = await client.createRollout({
+    patch: parsePatchRef(ref),
+    devices,
+    ...downgradeFlag(invocation),
+  });
   return show(invocation, client, rollout);
 }
 

@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import { PatchcastError } from '@patchcast/core';
 import { KEY_PASSPHRASE_ENV, readKeyFile } from '@patchcast/protocol';
 import type { Signer } from '@patchcast/core';
+import type { Invocation } from '../command.js';
+import { listFlag, stringFlag } from '../args.js';
 
 const DEV_TARGETS_KEY = 'patchcast-data/keys/targets.key';
 
@@ -42,4 +44,12 @@ export async function targetsSigners(
     });
   }
   return (await readKeyFile(path, { passphrase: keyPassphrase(env, passphraseEnv) })).signers;
+}
+
+/** The signers of every `--key` file (several sign together, e.g. during a key handover). */
+export async function signersOfKeyFlags(invocation: Invocation): Promise<readonly Signer[]> {
+  const files = listFlag(invocation, 'key');
+  const read = (file: string | undefined) =>
+    targetsSigners(file, invocation.io.env, stringFlag(invocation, 'passphrase-env'));
+  return (await Promise.all(files.length === 0 ? [read(undefined)] : files.map(read))).flat();
 }

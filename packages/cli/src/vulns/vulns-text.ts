@@ -29,6 +29,7 @@ export const FIX_STATE_TEXT: Readonly<Record<FixStateName, string>> = {
   'installed-finding-persists': 'installed, finding persists',
   ineffective: 'did not fix it where it was installed',
   superseded: 'superseded by another installed version',
+  withdrawn: 'withdrawn by its publisher',
 };
 
 function fixNotes(row: Row): string[] {

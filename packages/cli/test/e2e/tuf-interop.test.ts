@@ -48,3 +48,22 @@ test('a stock TUF client (tuf-js) verifies and downloads a patch from a running 
   assert.equal(createHash('sha256').update(bytes).digest('hex'), published.sha256);
   assert.equal(published.targetPath, 'interop/1.2.3/bundle.tar');
 });
+
+test('after a withdrawal the stock client still verifies, and reads the signed withdrawal', async () => {
+  const key = join(h.dir, 'server/keys/targets.key');
+  const reason = 'withdrawn for the interop test';
+  await h.cliJson(['withdraw', 'interop@1.2.3', '--reason', reason, '--key', key]);
+  const metadataDir = join(h.dir, 'tufjs-2', 'metadata');
+  await mkdir(metadataDir, { recursive: true });
+  const root = await fetch(`${h.server}/tuf/metadata/1.root.json`);
+  await writeFile(join(metadataDir, 'root.json'), Buffer.from(await root.arrayBuffer()));
+  const updater = new Updater({
+    metadataDir,
+    metadataBaseUrl: `${h.server}/tuf/metadata`,
+    targetBaseUrl: `${h.server}/tuf/targets`,
+  });
+  await updater.refresh();
+  const info = await updater.getTargetInfo('interop/1.2.3/bundle.tar');
+  const custom = info?.custom as { patchcast?: { withdrawn?: { reason?: string } } } | undefined;
+  assert.equal(custom?.patchcast?.withdrawn?.reason, reason);
+});

@@ -20,6 +20,7 @@ export class TrustFleet {
   readonly h: Harness;
   readonly mirror: HostileMirror;
   server: Proc | undefined;
+  agentProc: Proc | undefined;
   readonly agent = 'edge';
   #patches = 0;
 
@@ -34,14 +35,23 @@ export class TrustFleet {
     const mirror = await HostileMirror.start(h.server);
     const fleet = new TrustFleet(h, mirror);
     fleet.server = server;
-    const direct = h.server;
-    h.server = mirror.url; // the agent enrolls with, and then only ever talks to, the mirror
-    try {
-      await h.startAgent(fleet.agent);
-    } finally {
-      h.server = direct;
-    }
+    await fleet.startAgent();
     return fleet;
+  }
+
+  /** Starts the agent (enrolling it the first time); it only ever talks to the mirror. */
+  async startAgent(): Promise<void> {
+    const direct = this.h.server;
+    this.h.server = this.mirror.url;
+    try {
+      this.agentProc = await this.h.startAgent(this.agent);
+    } finally {
+      this.h.server = direct;
+    }
+  }
+
+  async stopAgent(): Promise<void> {
+    await this.agentProc?.stop();
   }
 
   /** Stops the server and starts it again on the same address and data folder. */

@@ -193,20 +193,27 @@ export class Updater {
     }
   }
 
-  /** §5.7: finds `path` in trusted targets, downloads it within its length, checks its hashes. */
-  async download(path: string): Promise<{ readonly info: TargetFile; readonly bytes: Uint8Array }> {
+  /** §5.6.7: `path`'s signed target info, searched through the delegations; refresh() first. */
+  async findTarget(path: string): Promise<TargetFile> {
     const trusted = this.#trusted;
     if (trusted?.targets === undefined) throw new Error('refresh() must succeed before download()');
     const found = await searchTarget(trusted.targets, path, (role, delegator) =>
       this.#loadDelegated(trusted, role, delegator),
-    ); // §5.6.7
+    );
     if (found === undefined) {
       throw new SecurityError(
         'SECURITY_TARGET_UNKNOWN',
         `target ${path} is not in signed targets metadata`,
       );
     }
-    const { info } = found;
+    return found.info;
+  }
+
+  /** §5.7: finds `path` in trusted targets, downloads it within its length, checks its hashes. */
+  async download(path: string): Promise<{ readonly info: TargetFile; readonly bytes: Uint8Array }> {
+    const trusted = this.#trusted;
+    const info = await this.findTarget(path); // §5.6.7
+    if (trusted === undefined) throw new Error('refresh() must succeed before download()');
     const url = trusted.root.consistent_snapshot
       ? consistentTargetPath(path, info.hashes.sha256)
       : path;

@@ -6,3 +6,4 @@ export type { ParsedVersion } from './compare.js';
 export type { DebianVersion } from './debian.js';
 export type { SemVerVersion } from './semver.js';
 export type { Pep440Version, PreReleaseLabel } from './pep440.js';
+export { comparePatchVersions } from './patch-order.js';

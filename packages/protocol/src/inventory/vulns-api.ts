@@ -85,7 +85,8 @@ export const findingsResponse = z.object({ findings: z.array(z.record(z.string()
  * and waiting for an inventory collected after the install, installed with the finding still
  * there ("installed, finding persists"), ineffective (it persisted here before, or on every
  * device where it was installed and closed the advisory nowhere), or superseded (another version
- * of the patch is installed on the device). Only `recommended` patches are recommended.
+ * of the patch is installed on the device), or withdrawn by its publisher (ADR 0017). Only
+ * `recommended` patches are recommended.
  */
 export const FIX_STATES = [
   'recommended',
@@ -93,6 +94,7 @@ export const FIX_STATES = [
   'installed-finding-persists',
   'ineffective',
   'superseded',
+  'withdrawn',
 ] as const;
 export type FixStateName = (typeof FIX_STATES)[number];
 

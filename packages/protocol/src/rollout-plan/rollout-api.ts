@@ -23,6 +23,8 @@ export const createPlannedRolloutRequest = z.strictObject({
   planName: z.string().max(256).optional(),
   /** Use the plan's expedite policy (an actively exploited vulnerability). */
   expedite: z.boolean().optional(),
+  /** Install even where a device has a higher version of the patch (logged; ADR 0017). */
+  allowDowngrade: z.boolean().optional(),
 });
 export type CreatePlannedRolloutRequest = z.infer<typeof createPlannedRolloutRequest>;
 

@@ -27,6 +27,8 @@ export interface BusEvents {
     readonly patch: PatchRef;
     readonly targetPath: string;
     readonly deviceIds: readonly string[];
+    /** The rollout may install below a device's installed version (ADR 0017). */
+    readonly allowDowngrade?: true;
   };
   /** A planned rollout asks devices to run the health check (control cohort) or to roll back. */
   'device-command': {

@@ -10,6 +10,7 @@ import { FINAL_DEVICE_STATES } from '@patchcast/protocol';
 import type { Store } from '../storage/store.js';
 import type { Bus, BusEvents, RolloutEventKind } from '../bus/bus.js';
 import type { EventLog } from '../features/log/log-events.js';
+import { rolloutNotice } from '../features/rollouts/rollout-notice.js';
 import { leaseName } from './rollout-leases.js';
 import type { RolloutLeases } from './rollout-leases.js';
 
@@ -155,12 +156,13 @@ export class RolloutCoordinator {
       (a) => !FINAL_DEVICE_STATES.includes(a.state),
     );
     if (rollout === undefined || open.length === 0) return;
-    await bus.publish('notice', {
-      rolloutId,
-      patch: rollout.patch,
-      targetPath: rollout.targetPath,
-      deviceIds: open.map((a) => a.deviceId),
-    });
+    await bus.publish(
+      'notice',
+      rolloutNotice(
+        rollout,
+        open.map((a) => a.deviceId),
+      ),
+    );
   }
 
   /**

@@ -22,6 +22,8 @@ export interface RolloutRow {
   created_at: string;
   created_by: string;
   completed_at: string | null;
+  /** 0/1 in SQLite, a boolean in PostgreSQL. */
+  allow_downgrade?: number | boolean;
 }
 
 export interface AssignmentRow {
@@ -58,6 +60,7 @@ export function toRollout(row: RolloutRow): RolloutRecord {
     createdAt: row.created_at,
     createdBy: row.created_by,
     completedAt: row.completed_at,
+    ...(row.allow_downgrade === 1 || row.allow_downgrade === true ? { allowDowngrade: true } : {}),
   };
 }
 

@@ -70,6 +70,8 @@ export interface RolloutRecord {
   readonly createdAt: string;
   readonly createdBy: string;
   readonly completedAt: string | null;
+  /** Devices may install it below their installed version (rollout start --allow-downgrade). */
+  readonly allowDowngrade?: boolean;
 }
 
 export interface AssignmentRecord {

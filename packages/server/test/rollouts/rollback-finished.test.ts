@@ -29,10 +29,9 @@ waves:
 thresholds: { successPercent: 50, failurePercent: 50 }
 `;
 
-/** The one thing PlannedRollouts asks the repository: is the patch published. */
+/** The one thing PlannedRollouts asks the repository: may the rollout start (its target path). */
 const repository = {
-  currentTargets: () =>
-    Promise.resolve({ targets: { [targetPathOf(PATCH)]: { length: 1, hashes: {} } } }),
+  assertRolloutAllowed: () => Promise.resolve(targetPathOf(PATCH)),
 } as unknown as RepositoryService;
 
 interface Node {

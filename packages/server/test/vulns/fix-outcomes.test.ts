@@ -177,3 +177,27 @@ test('another version of the patch installed on the device supersedes the claim 
     [['superseded'], ['recommended']],
   );
 });
+
+test('a withdrawn claiming patch is never recommended; installed, its outcome still shows', () => {
+  const withdrawn = { ...claim('git-fix@1.0.0', 'DSA-1'), withdrawn: true as const };
+  const states = fixStates(
+    [
+      { deviceId: 'd1', finding: finding('DSA-1') },
+      { deviceId: 'd2', finding: finding('DSA-1') },
+    ],
+    {
+      fixes: [withdrawn, claim('git-fix@1.1.0', 'DSA-1')],
+      devices: facts({ d1: { collectedAt: AFTER }, d2: { installed: ['git-fix@1.0.0'] } }),
+      closed: [],
+      persisted: [],
+    },
+  );
+  assert.deepEqual(
+    states[0]?.map((s) => [s.patch, s.state]),
+    [
+      ['git-fix@1.0.0', 'withdrawn'],
+      ['git-fix@1.1.0', 'recommended'],
+    ],
+  );
+  assert.equal(states[1]?.[0]?.state, 'installed-awaiting-inventory');
+});

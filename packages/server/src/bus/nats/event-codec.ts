@@ -13,6 +13,7 @@ const schemas: { readonly [T in BusTopic]: z.ZodType<BusEvents[T]> } = {
     patch: z.object({ name: z.string(), version: z.string() }),
     targetPath: z.string(),
     deviceIds: z.array(id),
+    allowDowngrade: z.literal(true).optional(),
   }),
   'device-command': z.object({
     kind: z.enum(['health-request', 'rollback']),

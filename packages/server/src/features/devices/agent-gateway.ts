@@ -210,6 +210,7 @@ export class AgentGateway {
       patch: event.patch,
       targetPath: event.targetPath,
       timestampVersion: timestamp,
+      ...(event.allowDowngrade === true ? { allowDowngrade: true } : {}),
     };
     const frame = Buffer.from(JSON.stringify(notice)); // serialised once for every socket
     for (const deviceId of event.deviceIds) {

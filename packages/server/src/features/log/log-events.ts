@@ -1,7 +1,7 @@
 /** Log events built from the records they describe (leaf schema: docs/protocol/log.md). */
 import { sha256Hex } from '@patchcast/core';
 import type { TargetFile, Targets } from '@patchcast/core';
-import { loggedSelector, patchOfTargetPath } from '@patchcast/protocol';
+import { loggedSelector, patchOfTargetPath, withdrawalOf } from '@patchcast/protocol';
 import type { LogEventInput, PatchRef } from '@patchcast/protocol';
 import type { MetadataRecord, ReportInput, RolloutRecord } from '../../storage/store.js';
 
@@ -19,8 +19,14 @@ export function patchSubject(ref: PatchRef): string {
   return `patch:${ref.name}@${ref.version}`;
 }
 
+/** The lookup key of a patch's withdrawal entry. */
+export function withdrawalSubject(ref: PatchRef): string {
+  return `withdrawn:${ref.name}@${ref.version}`;
+}
+
 export function subjectOf(event: LogEventInput): string | null {
-  return event.type === 'patch-published' ? patchSubject(event) : null;
+  if (event.type === 'patch-published') return patchSubject(event);
+  return event.type === 'patch-withdrawn' ? withdrawalSubject(event) : null;
 }
 
 export function metadataSigned(record: MetadataRecord, at: string): LogEventInput {
@@ -49,16 +55,53 @@ export function patchPublished(
   };
 }
 
-/** patch-published events for every target of `next` that `previous` lacks. */
-export function newPublications(
+/**
+ * The events of a targets update: patch-published for every target of `next` that `previous`
+ * lacks, then patch-withdrawn for every target `next` withdraws and `previous` did not.
+ */
+export function targetsChangeEvents(
   previous: Targets,
   next: Targets,
-  context: { readonly by: string; readonly at: string },
+  context: { readonly by: string; readonly at: string; readonly role?: string | undefined },
 ): LogEventInput[] {
-  return Object.entries(next.targets)
+  const entries = Object.entries(next.targets);
+  const published = entries
     .filter(([path]) => !Object.hasOwn(previous.targets, path))
     .map(([path, info]) => patchPublished(path, info, next.version, context))
     .filter((event) => event !== undefined);
+  const withdrawn = entries
+    .filter(([path]) => !isWithdrawn(previous.targets[path]))
+    .map(([path, info]) => patchWithdrawn(path, info, next.version, context))
+    .filter((event) => event !== undefined);
+  return [...published, ...withdrawn];
+}
+
+function isWithdrawn(info: TargetFile | undefined): boolean {
+  return info !== undefined && withdrawalOf(info) !== undefined;
+}
+
+export function patchWithdrawn(
+  targetPath: string,
+  info: TargetFile,
+  targetsVersion: number,
+  context: { readonly by: string; readonly at: string; readonly role?: string | undefined },
+): Extract<LogEventInput, { type: 'patch-withdrawn' }> | undefined {
+  const ref = patchOfTargetPath(targetPath);
+  const withdrawal = withdrawalOf(info);
+  if (ref === undefined || withdrawal === undefined) return undefined;
+  return {
+    type: 'patch-withdrawn',
+    at: context.at,
+    name: ref.name,
+    version: ref.version,
+    targetPath,
+    sha256: info.hashes.sha256,
+    reason: withdrawal.reason,
+    withdrawnAt: withdrawal.at,
+    targetsVersion,
+    role: context.role ?? null,
+    by: context.by,
+  };
 }
 
 export function rolloutCreated(rollout: RolloutRecord, devices: number): LogEventInput {
@@ -71,6 +114,7 @@ export function rolloutCreated(rollout: RolloutRecord, devices: number): LogEven
     selector: loggedSelector(rollout.selector),
     devices,
     by: rollout.createdBy,
+    ...(rollout.allowDowngrade === true ? { allowDowngrade: true as const } : {}),
   };
 }
 

@@ -13,7 +13,13 @@ import {
   verifyThreshold,
 } from '@patchcast/core';
 import type { Root, Signer, Targets } from '@patchcast/core';
-import type { LogEventInput, RepositoryVersions } from '@patchcast/protocol';
+import { targetPathOf } from '@patchcast/protocol';
+import type {
+  LogEventInput,
+  PatchRef,
+  PatchesResponse,
+  RepositoryVersions,
+} from '@patchcast/protocol';
 import type { Store, MetadataRecord } from '../../storage/store.js';
 import type { ArtifactStore } from '../../artifacts/artifact-store.js';
 import type { ServerConfig } from '../../config.js';
@@ -27,9 +33,13 @@ import type { GenesisKeys } from './genesis.js';
 export type { GenesisKeys } from './genesis.js';
 import type { RootSubmission } from './root-admission.js';
 import { admitDelegated } from './delegated-submission.js';
-import { allTargets, delegatedRole, delegatedVersions } from './delegated-roles.js';
+import { allTargets, delegatedRole, delegatedVersions, targetsInForce } from './delegated-roles.js';
+import { checkRolloutAllowed } from './rollout-guard.js';
+import type { RolloutPermission } from './rollout-guard.js';
+import { listPatches } from './patch-listing.js';
+import { PatchFixes } from '../vulns/patch-fixes.js';
 import type { EventLog } from '../log/log-events.js';
-import { appendAll, metadataSigned, newPublications } from '../log/log-events.js';
+import { appendAll, metadataSigned, targetsChangeEvents } from '../log/log-events.js';
 
 export interface RepositoryDeps {
   readonly store: Store;
@@ -52,12 +62,14 @@ interface Current {
 
 export class RepositoryService {
   readonly #deps: RepositoryDeps;
+  readonly #fixes: PatchFixes;
   #current: Current | undefined;
   #pool: readonly Signer[];
 
   constructor(deps: RepositoryDeps) {
     this.#deps = deps;
     this.#pool = [...deps.snapshotSigners, ...deps.timestampSigners];
+    this.#fixes = new PatchFixes(deps.store, deps.artifacts);
   }
 
   async #reloadOnlineKeys(): Promise<readonly Signer[]> {
@@ -109,6 +121,23 @@ export class RepositoryService {
   /** Every target in force: the top-level role's and each delegated role's (allTargets). */
   async currentTargets(): Promise<Targets> {
     return allTargets(this.#deps.store, (await this.#load()).targets);
+  }
+
+  /**
+   * Throws unless a rollout of `patch` may start: published, not withdrawn, and not below a
+   * targeted device's installed version unless allowed (rollout-guard.ts). Returns its target path.
+   */
+  async assertRolloutAllowed(patch: PatchRef, permission: RolloutPermission): Promise<string> {
+    const info = (await this.currentTargets()).targets[targetPathOf(patch)];
+    const devices = info === undefined ? [] : await this.#deps.store.listDevices();
+    return checkRolloutAllowed(patch, info, devices, permission);
+  }
+
+  /** Every patch in force, in every targets role, with its versions' state and fixes. */
+  async patches(): Promise<PatchesResponse> {
+    const top = (await this.#load()).targets;
+    const found = await targetsInForce(this.#deps.store, top);
+    return listPatches(found, { store: this.#deps.store, fixes: this.#fixes });
   }
 
   /** The newest targets metadata as stored: top-level, or of delegated `role` (NOT_FOUND). */
@@ -167,7 +196,10 @@ export class RepositoryService {
     ];
     await this.#commit(records, current);
     const at = this.#deps.now().toISOString();
-    await this.#logSigned(records, newPublications(current.targets, envelope.signed, { by, at }));
+    await this.#logSigned(
+      records,
+      targetsChangeEvents(current.targets, envelope.signed, { by, at }),
+    );
     return this.versions();
   }
 
@@ -188,7 +220,10 @@ export class RepositoryService {
     ];
     await this.#commit(records, current);
     const at = this.#deps.now().toISOString();
-    await this.#logSigned(records, newPublications(admitted.current, admitted.next, { by, at }));
+    await this.#logSigned(
+      records,
+      targetsChangeEvents(admitted.current, admitted.next, { by, at, role }),
+    );
     return this.versions();
   }
 

@@ -25,7 +25,7 @@ import type { MetadataRecord, Store } from '../../storage/store.js';
 import type { ArtifactStore } from '../../artifacts/artifact-store.js';
 import { checkOnlineKeys } from './online-signing.js';
 import { checkTargetsUpdate } from './targets-policy.js';
-import { newPublications } from '../log/log-events.js';
+import { targetsChangeEvents } from '../log/log-events.js';
 import { recordAdmittedKeyset } from '../../keys/keyset.js';
 
 export interface RootSubmission {
@@ -92,7 +92,7 @@ export async function admitRoot(
     records: [rootRecord, { role: 'targets', version, bytes: targetsBytes }],
     targetsVersion: version,
     publications: (at) =>
-      newPublications(current.targets, targets.signed, { by: submission.by, at }),
+      targetsChangeEvents(current.targets, targets.signed, { by: submission.by, at }),
   };
 }
 

@@ -92,6 +92,8 @@ export function repositoryRoutes(app: FastifyInstance, deps: AppDeps): void {
     },
   );
 
+  app.get(ROUTES.patches, { preHandler: requireRole(store, 'viewer') }, () => repository.patches());
+
   // A root ceremony's result: only an admin may publish it, and only if it verifies.
   app.post(
     ROUTES.root,

@@ -1,17 +1,19 @@
 /**
- * What a publisher's new targets metadata (top-level or a delegated role's) may change: it may only
- * add patch bundles, each path published once across all roles; the top-level role may also add
+ * What a publisher's new targets metadata (top-level or a delegated role's) may change: it may
+ * add patch bundles, each path published once across all roles, and withdraw published ones
+ * (`custom.patchcast.withdrawn`, never undone: ADR 0017); the top-level role may also add
  * delegations, checked by core's checkDelegations, that hide nothing already published.
  */
 import {
   PQ_ROLE_FIELD,
   PatchcastError,
+  canonicalize,
   checkDelegations,
   isDelegatedPath,
   verifyDelegatedThreshold,
 } from '@patchcast/core';
 import type { DelegatedRole, TargetFile, Targets } from '@patchcast/core';
-import { patchOfTargetPath } from '@patchcast/protocol';
+import { changedBeyondWithdrawal, patchOfTargetPath, withdrawalOf } from '@patchcast/protocol';
 import type { Store } from '../../storage/store.js';
 import type { ArtifactStore } from '../../artifacts/artifact-store.js';
 import { checkStillReachable, findPublished, loadDelegated } from './delegated-roles.js';
@@ -49,26 +51,47 @@ export async function checkTargetsUpdate(
   if (Date.parse(next.expires) <= deps.now().getTime()) {
     throw invalid(`targets metadata already expired at ${next.expires}`);
   }
-  for (const [path, info] of Object.entries(current.targets)) {
-    const now = next.targets[path];
-    if (
-      now === undefined ||
-      now.length !== info.length ||
-      now.hashes.sha256 !== info.hashes.sha256
-    ) {
-      throw new PatchcastError(
-        'CONFLICT',
-        `target ${path} is already published with other contents`,
-        {
-          hint: 'a published name@version never changes: publish a new version',
-        },
-      );
-    }
-  }
+  for (const [path, info] of Object.entries(current.targets)) checkKept(path, info, next);
   for (const [path, info] of Object.entries(next.targets)) {
     if (current.targets[path] === undefined) await checkNewTarget(path, info, deps, scope);
   }
   await checkDelegationChanges(current, next, deps, scope);
+}
+
+/** A published target stays, with the same bytes and metadata; it may only become withdrawn. */
+function checkKept(path: string, info: TargetFile, next: Targets): void {
+  const now = next.targets[path];
+  if (
+    now === undefined ||
+    now.length !== info.length ||
+    now.hashes.sha256 !== info.hashes.sha256 ||
+    changedBeyondWithdrawal(info, now)
+  ) {
+    throw new PatchcastError(
+      'CONFLICT',
+      `target ${path} is already published with other contents`,
+      {
+        hint: 'a published name@version never changes: publish a new version',
+      },
+    );
+  }
+  const before = withdrawalOf(info);
+  const after = readWithdrawal(path, now);
+  if (before !== undefined && (after === undefined || canonicalize(after) !== canonicalize(before)))
+    throw new PatchcastError(
+      'CONFLICT',
+      `target ${path} was withdrawn (${before.reason}); a withdrawal is never undone or changed`,
+      { hint: 'publish a new version instead' },
+    );
+}
+
+/** The withdrawal `info` carries; a malformed one is METADATA_INVALID. */
+function readWithdrawal(path: string, info: TargetFile) {
+  try {
+    return withdrawalOf(info);
+  } catch (error) {
+    throw invalid(`target ${path}: ${(error as Error).message}`);
+  }
 }
 
 async function checkNewTarget(
@@ -79,6 +102,8 @@ async function checkNewTarget(
 ): Promise<void> {
   if (patchOfTargetPath(path) === undefined)
     throw invalid(`target path ${path} is not <name>/<version>/bundle.tar`);
+  if (readWithdrawal(path, info) !== undefined)
+    throw invalid(`target ${path} is new and already withdrawn; publish it, then withdraw it`);
   if (scope.role !== undefined && !isDelegatedPath(scope.role, path)) {
     throw new PatchcastError(
       'DELEGATION_PATH_DENIED',

@@ -1,7 +1,7 @@
 /** Rollouts driven by a plan (docs/rollouts.md): creation, operator actions, device inputs. */
 import { PatchcastError, RolloutEngine } from '@patchcast/core';
 import type { EngineInput, FleetDevice, RolloutPlan } from '@patchcast/core';
-import { FINAL_DEVICE_STATES, assertPatchRef, parsePlan, targetPathOf } from '@patchcast/protocol';
+import { FINAL_DEVICE_STATES, assertPatchRef, parsePlan } from '@patchcast/protocol';
 import type {
   CreatePlannedRolloutRequest,
   DeviceSelector,
@@ -36,7 +36,6 @@ export class PlannedRollouts {
     const { store, log, now } = this.#deps;
     const plan = parsePlan(request.plan, request.planName ?? 'plan');
     assertPatchRef(request.patch);
-    const targetPath = await this.#published(request.patch);
     const rolloutId = newId('ro');
     const created = RolloutEngine.create({
       rolloutId,
@@ -47,6 +46,11 @@ export class PlannedRollouts {
     });
     const state = created.engine.snapshot();
     const deviceIds = Object.keys(state.deviceWave);
+    const { allowDowngrade } = request;
+    const targetPath = await this.#deps.repository.assertRolloutAllowed(request.patch, {
+      deviceIds,
+      allowDowngrade,
+    });
     if (deviceIds.length === 0) throw noDevices(plan);
     const rollout: RolloutRecord = {
       id: rolloutId,
@@ -57,6 +61,7 @@ export class PlannedRollouts {
       createdAt: now().toISOString(),
       createdBy: by,
       completedAt: null,
+      ...(allowDowngrade === true ? { allowDowngrade } : {}),
     };
     const decisions = decisionsOf(created.effects);
     const snapshot = { snapshot: JSON.stringify(state), inputSeq: 0 };
@@ -71,15 +76,6 @@ export class PlannedRollouts {
     const rest = created.effects.filter((e) => e.type !== 'record');
     await this.#driver.adopt(rollout, created.engine, rest);
     return this.progress(rolloutId);
-  }
-
-  async #published(patch: { name: string; version: string }): Promise<string> {
-    const targetPath = targetPathOf(patch);
-    if ((await this.#deps.repository.currentTargets()).targets[targetPath] === undefined)
-      throw new PatchcastError('NOT_FOUND', `${patch.name}@${patch.version} is not published`, {
-        hint: 'publish it first with `patchcast publish`',
-      });
-    return targetPath;
   }
 
   async #fleet(): Promise<FleetDevice[]> {

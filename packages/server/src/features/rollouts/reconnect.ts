@@ -6,6 +6,7 @@
 import type { EngineState, RolloutStateName } from '@patchcast/core';
 import type { Store } from '../../storage/store.js';
 import type { RolloutDriver } from './rollout-driver.js';
+import { rolloutNotice } from './rollout-notice.js';
 import type { PendingForDevice } from './rollout-service.js';
 
 const INSTALLING: ReadonlySet<RolloutStateName> = new Set(['in-wave', 'baking', 'judging']);
@@ -24,13 +25,7 @@ export async function pendingCommands(
       state === undefined
         ? (await store.rolloutEngine.load(rollout.id)) === undefined
         : awaitsInstall(state, deviceId);
-    if (release)
-      notices.push({
-        rolloutId: rollout.id,
-        patch: rollout.patch,
-        targetPath: rollout.targetPath,
-        deviceIds: [deviceId],
-      });
+    if (release) notices.push(rolloutNotice(rollout, [deviceId]));
   }
   return { notices, commands: await plannedCommands(store, driver, deviceId) };
 }

@@ -5,6 +5,7 @@ import type { Bus } from '../../bus/bus.js';
 import type { RolloutDecisionRecord, RolloutFinish } from '../../storage/rollout-engine-store.js';
 import type { RolloutRecord } from '../../storage/store.js';
 import type { EventLog } from '../log/log-events.js';
+import { rolloutNotice } from './rollout-notice.js';
 
 type Record_ = Extract<EngineEffect, { type: 'record' }>['entry'];
 
@@ -88,7 +89,7 @@ export async function carryOut(
   const logged: Promise<number>[] = [];
   for (const effect of effects) {
     if (effect.type === 'notify-devices')
-      await bus.publish('notice', { ...base, deviceIds: effect.deviceIds });
+      await bus.publish('notice', rolloutNotice(rollout, effect.deviceIds));
     else if (effect.type === 'collect-health')
       await bus.publish('device-command', {
         ...base,

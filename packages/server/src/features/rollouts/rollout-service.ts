@@ -1,6 +1,6 @@
 /** Rollouts: which devices must install which patch, and what they reported. */
 import { PatchcastError } from '@patchcast/core';
-import { FINAL_DEVICE_STATES, assertPatchRef, targetPathOf } from '@patchcast/protocol';
+import { FINAL_DEVICE_STATES, assertPatchRef } from '@patchcast/protocol';
 import type {
   CreateRolloutRequest,
   DeviceSelector,
@@ -18,6 +18,7 @@ import { appendAll, deviceResultEvents, rolloutCreated } from '../log/log-events
 import { PlannedRollouts } from './planned-rollouts.js';
 import { RolloutDriver } from './rollout-driver.js';
 import { pendingCommands } from './reconnect.js';
+import { rolloutNotice } from './rollout-notice.js';
 
 export interface RolloutDeps {
   readonly store: Store;
@@ -79,17 +80,13 @@ export class RolloutService {
   async create(request: CreateRolloutRequest, createdBy: string): Promise<Rollout> {
     const { store, bus, repository, now } = this.#deps;
     assertPatchRef(request.patch);
-    const targetPath = targetPathOf(request.patch);
-    if ((await repository.currentTargets()).targets[targetPath] === undefined) {
-      throw new PatchcastError(
-        'NOT_FOUND',
-        `${request.patch.name}@${request.patch.version} is not published`,
-        {
-          hint: 'publish it first with `patchcast publish`',
-        },
-      );
-    }
     const devices = selectDevices(await store.rolloutEngine.fleet(), request.devices);
+    const { allowDowngrade } = request;
+    const deviceIds = devices.map((d) => d.id);
+    const targetPath = await repository.assertRolloutAllowed(request.patch, {
+      deviceIds,
+      allowDowngrade,
+    });
     const rollout: RolloutRecord = {
       id: newId('ro'),
       patch: request.patch,
@@ -99,18 +96,11 @@ export class RolloutService {
       createdAt: now().toISOString(),
       createdBy,
       completedAt: null,
+      ...(allowDowngrade === true ? { allowDowngrade } : {}),
     };
-    await store.createRollout(
-      rollout,
-      devices.map((d) => d.id),
-    );
+    await store.createRollout(rollout, deviceIds);
     await this.#deps.log.append(rolloutCreated(rollout, devices.length));
-    await bus.publish('notice', {
-      rolloutId: rollout.id,
-      patch: rollout.patch,
-      targetPath,
-      deviceIds: devices.map((d) => d.id),
-    });
+    await bus.publish('notice', rolloutNotice(rollout, deviceIds));
     return this.status(rollout.id);
   }
 

@@ -49,9 +49,14 @@ const pairKey = (patch: string, advisoryId: string) => `${patch}\u0000${advisory
 
 const nameOf = (patch: string) => patch.slice(0, patch.lastIndexOf('@'));
 
-function onDevice(patch: string, facts: DeviceFixFacts | undefined): FixState {
+function onDevice(
+  patch: string,
+  facts: DeviceFixFacts | undefined,
+  withdrawn: ReadonlySet<string>,
+): FixState {
   const installedAt = facts?.installed.get(patch);
   if (installedAt === undefined) {
+    if (withdrawn.has(patch)) return { patch, state: 'withdrawn' };
     const other = [...(facts?.installed.keys() ?? [])].some((p) => nameOf(p) === nameOf(patch));
     return { patch, state: other ? 'superseded' : 'recommended' };
   }
@@ -67,8 +72,11 @@ function onDevice(patch: string, facts: DeviceFixFacts | undefined): FixState {
  * rolled back), or when it persisted wherever it was installed and closed the advisory nowhere.
  */
 export function fixStates(open: readonly OpenFinding[], input: FixInput): FixState[][] {
+  const withdrawn = new Set(input.fixes.filter((f) => f.withdrawn === true).map((f) => f.patch));
   const local = open.map((o) =>
-    patchesFor(input.fixes, o.finding).map((p) => onDevice(p, input.devices.get(o.deviceId))),
+    patchesFor(input.fixes, o.finding).map((p) =>
+      onDevice(p, input.devices.get(o.deviceId), withdrawn),
+    ),
   );
   const persisted = new Set(input.persisted.map((p) => pairKey(p.patch, p.advisoryId)));
   const persistedHere = new Set(

@@ -12,11 +12,14 @@ import type { MetadataRole, Store } from '../../storage/store.js';
 export interface PatchFix extends BundleFix {
   /** `name@version` of the patch. */
   readonly patch: string;
+  /** Its publisher withdrew it (ADR 0017): never recommended. */
+  readonly withdrawn?: true;
 }
 
 interface TargetRef {
   readonly patch: string;
   readonly sha256: string;
+  readonly withdrawn?: true;
 }
 
 interface TargetsDoc {
@@ -43,13 +46,14 @@ function targetRefs(doc: TargetsDoc): TargetRef[] {
   return Object.values(doc.signed?.targets ?? {}).flatMap((value) => {
     const t = value as {
       hashes?: { sha256?: unknown };
-      custom?: { patchcast?: { name?: unknown; version?: unknown } };
+      custom?: { patchcast?: { name?: unknown; version?: unknown; withdrawn?: unknown } };
     };
-    const { name, version } = t.custom?.patchcast ?? {};
+    const { name, version, withdrawn } = t.custom?.patchcast ?? {};
     const sha256 = t.hashes?.sha256;
     if (typeof name !== 'string' || typeof version !== 'string' || typeof sha256 !== 'string')
       return [];
-    return [{ patch: `${name}@${version}`, sha256 }];
+    const ref = { patch: `${name}@${version}`, sha256 };
+    return [withdrawn === undefined ? ref : { ...ref, withdrawn: true as const }];
   });
 }
 
@@ -75,7 +79,12 @@ export class PatchFixes {
   async all(): Promise<PatchFix[]> {
     const out: PatchFix[] = [];
     for (const ref of await this.#refs()) {
-      for (const fix of await this.#fixesOf(ref.sha256)) out.push({ ...fix, patch: ref.patch });
+      for (const fix of await this.fixesOf(ref.sha256))
+        out.push({
+          ...fix,
+          patch: ref.patch,
+          ...(ref.withdrawn ? { withdrawn: ref.withdrawn } : {}),
+        });
     }
     return out;
   }
@@ -100,7 +109,8 @@ export class PatchFixes {
     return refs;
   }
 
-  async #fixesOf(sha256: string): Promise<readonly BundleFix[]> {
+  /** The `fixes` of the bundle with this hash (read once; none if it is not a bundle). */
+  async fixesOf(sha256: string): Promise<readonly BundleFix[]> {
     const cached = this.#bySha.get(sha256);
     if (cached !== undefined) return cached;
     const bytes = await readAll(this.#artifacts, sha256);

@@ -107,4 +107,8 @@ export const PG_MIGRATIONS: readonly string[] = [
     device_id TEXT COLLATE "C" NOT NULL REFERENCES devices(id), patch TEXT COLLATE "C" NOT NULL,
     advisory_id TEXT COLLATE "C" NOT NULL, at TEXT NOT NULL, PRIMARY KEY (device_id, patch, advisory_id));
   `,
+  // a rollout that may install below a device's installed version (ADR 0017)
+  `
+  ALTER TABLE rollouts ADD COLUMN allow_downgrade BOOLEAN NOT NULL DEFAULT FALSE;
+  `,
 ];

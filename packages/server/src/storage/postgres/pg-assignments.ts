@@ -14,7 +14,7 @@ export async function insertRollout(
   r: RolloutRecord,
   deviceIds: readonly string[],
 ): Promise<void> {
-  await tx.run('INSERT INTO rollouts VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)', [
+  await tx.run('INSERT INTO rollouts VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)', [
     r.id,
     r.patch.name,
     r.patch.version,
@@ -24,6 +24,7 @@ export async function insertRollout(
     r.createdAt,
     r.createdBy,
     r.completedAt,
+    r.allowDowngrade === true,
   ]);
   await tx.run(
     `INSERT INTO assignments (rollout_id, device_id, state, updated_at)

@@ -100,4 +100,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     device_id TEXT NOT NULL REFERENCES devices(id), patch TEXT NOT NULL,
     advisory_id TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (device_id, patch, advisory_id));
   `,
+  // a rollout that may install below a device's installed version (ADR 0017)
+  `
+  ALTER TABLE rollouts ADD COLUMN allow_downgrade INTEGER NOT NULL DEFAULT 0;
+  `,
 ];

@@ -18,7 +18,7 @@ export function insertRollout(
   r: RolloutRecord,
   deviceIds: readonly string[],
 ): void {
-  db.prepare('INSERT INTO rollouts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
+  db.prepare('INSERT INTO rollouts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
     r.id,
     r.patch.name,
     r.patch.version,
@@ -28,6 +28,7 @@ export function insertRollout(
     r.createdAt,
     r.createdBy,
     r.completedAt,
+    r.allowDowngrade === true ? 1 : 0,
   );
   // One statement for every assignment (docs/PERFORMANCE.md, notice to 10,000 agents).
   db.prepare(
