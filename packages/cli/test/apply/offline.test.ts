@@ -45,6 +45,7 @@ describe('patchcast export and apply: only verified patches install offline', ()
       assert.ok(out.logSize > 0);
     }
     files.team = await delegatedExport();
+    files.withdrawn = await withdrawnExport();
     const unknown = await h.cli(['export', 'app@9.9.9', '--out', join(h.dir, 'unknown.tar')]);
     assert.equal(unknown.code, 1);
     assert.match(unknown.stderr, /^error\[NOT_FOUND\]: app@9\.9\.9 is not published/);
@@ -107,6 +108,16 @@ describe('patchcast export and apply: only verified patches install offline', ()
     ]);
     const out = join(h.dir, 'team.offline.tar');
     await ok(['export', 'team-app@1.0.0', '--out', out]);
+    return out;
+  }
+
+  /** bad@1.0.0, published, withdrawn by its publisher, then exported. */
+  async function withdrawnExport(): Promise<string> {
+    const key = join(h.dir, 'server', 'keys', 'targets.key');
+    await h.publish(await source('1.0.0'), 'bad', '1.0.0');
+    await ok(['withdraw', 'bad@1.0.0', '--reason', 'breaks the app', '--key', key]);
+    const out = join(h.dir, 'bad.offline.tar');
+    await ok(['export', 'bad@1.0.0', '--out', out]);
     return out;
   }
 
@@ -275,6 +286,15 @@ describe('patchcast export and apply: only verified patches install offline', ()
     assert.deepEqual([log.patch, log.verified], ['app@9.0.0', 'UNSIGNED']);
     const mixed = await apply(bare, b, ['--unsigned', ...trusted()]);
     expectCode(mixed, 'USAGE', 2);
+  });
+
+  test('a version its publisher withdrew is PATCH_WITHDRAWN offline too', async () => {
+    const b = await box();
+    const before = await snapshot(b.root);
+    const result = await apply(files.withdrawn ?? '', b);
+    expectCode(result, 'PATCH_WITHDRAWN');
+    assert.match(result.stderr, /breaks the app/);
+    assert.deepEqual(await snapshot(b.root), before);
   });
 
   test('tampered bundle bytes are SECURITY_TARGET_MISMATCH', async () => {
