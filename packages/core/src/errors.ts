@@ -51,6 +51,8 @@ export const ERROR_CODES = {
   SERVER_UNREACHABLE: 'The server could not be reached.',
   SERVER_ERROR: 'The server answered with an unexpected error.',
   CONFIG_INVALID: 'A configuration value is invalid.',
+  ADDRESS_IN_USE: 'The address the server should listen on is taken by another process.',
+  LISTEN_FAILED: 'The server cannot listen on the address it was given.',
   BUS_UNAVAILABLE:
     'The message bus (NATS JetStream) cannot be reached, or has no JetStream, or was lost.',
   LEASE_LOST:
