@@ -100,4 +100,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     device_id TEXT NOT NULL REFERENCES devices(id), patch TEXT NOT NULL,
     advisory_id TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (device_id, patch, advisory_id));
   `,
+  // replacement enrollment tokens: the device whose key a token may replace (ADR 0020)
+  `
+  ALTER TABLE enroll_tokens ADD COLUMN replaces TEXT;
+  `,
 ];
