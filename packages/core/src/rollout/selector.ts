@@ -21,10 +21,7 @@ const SYNTAX_HINT =
   'a selector is all, KEY=VALUE[,KEY=VALUE...] (every label, AND) or id=ID[,ID...]';
 
 /** A parsed selector: a TargetSelector, and also the API's DeviceSelector. */
-export type ParsedSelector =
-  | { all: true }
-  | { labels: Record<string, string> }
-  | { ids: string[] };
+export type ParsedSelector = { all: true } | { labels: Record<string, string> } | { ids: string[] };
 
 /** Parses the text form of a selector; USAGE naming the part that is wrong. */
 export function parseSelector(text: string): ParsedSelector {
@@ -56,17 +53,22 @@ function parseIds(list: string): string[] {
   return [...new Set(ids)];
 }
 
-/** `KEY=VALUE` as [key, value]; the value runs to the end (it may hold `=`, not `,`). */
-export function splitLabel(part: string, whole = part): [string, string] {
+/**
+ * `KEY=VALUE` as [key, value]: the one label syntax of selectors, `--label` and `devices label`.
+ * The value runs to the end (it may hold `=`, never `,`, which separates labels in a selector).
+ */
+export function splitLabel(part: string, whole = part, hint = SYNTAX_HINT): [string, string] {
+  const fail = (message: string) => new PatchcastError('USAGE', message, { hint });
   const eq = part.indexOf('=');
   const key = part.slice(0, Math.max(eq, 0)).trim();
   const value = part.slice(eq + 1).trim();
-  if (eq < 0) throw selectorUsage(`"${part}" in "${whole}" is not KEY=VALUE`);
+  const where = whole === part ? '' : ` in "${whole}"`;
+  if (eq < 0) throw fail(`"${part}"${where} is not KEY=VALUE`);
   if (!LABEL_KEY.test(key))
-    throw selectorUsage(`"${key}" in "${whole}" is not a label name (1-63 of a-z A-Z 0-9 . _ / -)`);
-  if (value === '' || value.length > MAX_LABEL_VALUE)
-    throw selectorUsage(
-      `${key}= in "${whole}" needs a value of 1 to ${MAX_LABEL_VALUE} characters`,
+    throw fail(`"${key}"${where} is not a label name (1-63 of a-z A-Z 0-9 . _ / -)`);
+  if (value === '' || value.length > MAX_LABEL_VALUE || value.includes(','))
+    throw fail(
+      `${key}=${where} needs a value of 1 to ${MAX_LABEL_VALUE} characters without commas`,
     );
   return [key, value];
 }

@@ -125,7 +125,13 @@ export class AgentGateway {
     }
     this.#connections.get(device.id)?.socket.close(4409, 'replaced by a newer connection');
     this.#connections.set(device.id, { socket, alive: true });
-    send(socket, { type: 'welcome', deviceId: device.id, heartbeatMs: this.#deps.heartbeatMs });
+    const { heartbeatMs } = this.#deps;
+    send(socket, {
+      type: 'welcome',
+      deviceId: device.id,
+      heartbeatMs,
+      labels: { ...device.labels },
+    });
     await this.#deps.store.touchDevice(device.id, this.#deps.now().toISOString(), {
       inventory: message.inventory,
       lastTimestampVersion: message.lastTimestampVersion,
