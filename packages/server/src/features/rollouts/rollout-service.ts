@@ -1,15 +1,8 @@
 /** Rollouts: which devices must install which patch, and what they reported. */
 import { PatchcastError, selectDevices } from '@patchcast/core';
 import { FINAL_DEVICE_STATES, assertPatchRef, targetPathOf } from '@patchcast/protocol';
-import type {
-  CreateRolloutRequest,
-  DeviceSelector,
-  HealthMessage,
-  Report,
-  Rollout,
-} from '@patchcast/protocol';
+import type { CreateRolloutRequest, HealthMessage, Report, Rollout } from '@patchcast/protocol';
 import type { ReportOutcome, RolloutRecord, Store } from '../../storage/store.js';
-import type { FleetEntry } from '../../storage/rollout-engine-store.js';
 import type { Bus, BusEvents } from '../../bus/bus.js';
 import type { RepositoryService } from '../repository/repository-service.js';
 import { newId } from '../auth/api-tokens.js';
