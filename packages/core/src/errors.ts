@@ -15,7 +15,8 @@ export const ERROR_CODES = {
   // auth
   UNAUTHENTICATED: 'A credential is missing, malformed, unknown or expired.',
   FORBIDDEN: 'The credential is valid but its role does not allow this action.',
-  ENROLL_TOKEN_INVALID: 'The enrollment token is unknown, already used or expired.',
+  ENROLL_TOKEN_INVALID:
+    'The enrollment token is unknown, already used or expired, or is not for this device (--replace).',
   // bundles
   BUNDLE_MALFORMED: 'A bundle or its manifest is not a valid Patchcast bundle.',
   BUNDLE_PATH_UNSAFE: 'A bundle path escapes the managed root or is otherwise unsafe.',
