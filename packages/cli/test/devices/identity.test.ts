@@ -6,8 +6,6 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cp } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Device } from '@patchcast/protocol';
 import { Harness, eventually } from '../harness.js';
 
@@ -96,9 +94,7 @@ describe('device identity and labels', () => {
   });
 
   test('a replacement token lets a new host take over the device; the old key is refused', async () => {
-    const oldDirs = h.agentDirs('web-1');
-    const kept = join(h.dir, 'web-1-old-data');
-    await cp(oldDirs.data, kept, { recursive: true });
+    const old = await h.startAgent('web-1');
     const plain = await h.enrollToken();
     const newDirs = h.agentDirs('web-1-rebuilt');
     const refused = await h.cli([...agentArgs(newDirs, '--enroll', plain, '--replace', deviceId)]);
@@ -125,12 +121,11 @@ describe('device identity and labels', () => {
     assert.equal(list[0]?.id, deviceId);
     assert.equal(list[0]?.name, 'rebuilt');
     assert.deepEqual(list[0]?.labels, { env: 'qa' }, 'labels kept');
-
-    const old = await h.start(
-      agentArgs({ data: kept, root: oldDirs.root }),
-      /server refused: SECURITY_AUTH_FAILED/,
+    await eventually(
+      () => Promise.resolve(/server refused: SECURITY_AUTH_FAILED/.test(old.output()) || undefined),
+      'the old host to be refused',
     );
-    await old.proc.stop();
+    await old.stop();
     await proc.stop();
     const other = h.agentDirs('other');
     const unspent = await h.start(

@@ -62,6 +62,11 @@ export class AgentGateway {
     return this.#connections.has(deviceId);
   }
 
+  /** Closes this node's connection of a device whose key was replaced; its next hello fails. */
+  dropReplaced(deviceId: string): void {
+    this.#connections.get(deviceId)?.socket.close(4401, 'device key replaced');
+  }
+
   /** Handles one new WebSocket; `audience` is the Host the agent dialled. */
   accept(socket: WebSocket, audience: string): void {
     const nonce = randomToken(32);

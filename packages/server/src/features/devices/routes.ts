@@ -61,6 +61,7 @@ export function deviceRoutes(app: FastifyInstance, deps: AppDeps, gateway: Agent
   app.post(ROUTES.enroll, async (request) => {
     const body = enrollRequest.parse(request.body);
     const result = await enrollDevice(deps, body);
+    if (result.outcome === 'replaced') gateway.dropReplaced(result.deviceId);
     request.log.info({ ...result, name: body.name }, `device ${result.outcome}`);
     return result;
   });
