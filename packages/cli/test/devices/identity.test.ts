@@ -6,6 +6,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import type { Device } from '@patchcast/protocol';
 import { Harness, eventually } from '../harness.js';
 
@@ -134,5 +135,12 @@ describe('device identity and labels', () => {
     );
     await unspent.proc.stop();
     assert.equal((await devices()).length, 2, 'the refused token was not spent');
+  });
+
+  test('audit verify --data agrees with the log (device keys included) after re-enrollment, relabelling and a replacement', async () => {
+    const audit = await h.cli(['audit', 'verify', '--data', join(h.dir, 'server'), '--json']);
+    assert.equal(audit.code, 0, audit.stdout + audit.stderr);
+    const report = JSON.parse(audit.stdout) as { ok: boolean; problems: unknown[] };
+    assert.deepEqual(report.problems, []);
   });
 });
