@@ -172,7 +172,7 @@ async function identityFor(
   const given = config.servers?.length ? config.servers : [config.server];
   const urls = given.filter((url): url is string => url !== undefined);
   if (urls.length === 0 && existing !== undefined) urls.push(existing.server);
-  const { identity, outcome } = await enrollAtAny(urls, {
+  const enrolling = enrollAtAny(urls, {
     token: config.enrollToken,
     dataDir,
     name: config.name ?? hostname(),
@@ -183,7 +183,15 @@ async function identityFor(
     replaces: config.replaces,
     log,
   });
-  log(ENROLLED[outcome](identity.deviceId));
+  const { identity, outcome } = await enrolling.catch(async (error: unknown) => {
+    const current = existing === undefined ? undefined : await loadIdentity(dataDir);
+    if (current === undefined || !(error instanceof PatchcastError)) throw error;
+    log(
+      `WARNING: could not enroll again (${error.code}: ${error.message}); running as ${current.deviceId}`,
+    );
+    return { identity: current, outcome: undefined };
+  });
+  if (outcome !== undefined) log(ENROLLED[outcome](identity.deviceId));
   return identity;
 }
 

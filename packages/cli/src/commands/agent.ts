@@ -22,7 +22,7 @@ Options:
   --enroll TOKEN        enrollment token from \`patchcast enroll-token create\`. Given again with
                         the same --data folder, the host enrolls again with the device key it
                         holds and stays the same device (its --label flags then replace the
-                        device's labels)
+                        device's labels); if that fails (e.g. a used token) it warns and runs
   --replace DEVICE      this new host takes over DEVICE (a lost or rebuilt machine): same id and
                         history, this host's new key; the old key is refused from then on. Needs
                         a token from \`patchcast enroll-token create --replace DEVICE\`

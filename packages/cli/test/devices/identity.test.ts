@@ -92,6 +92,15 @@ describe('device identity and labels', () => {
     assert.equal(list.length, 1, 'no duplicate device');
     assert.deepEqual(list[0]?.labels, { env: 'qa' });
     await proc.stop();
+    const reused = await h.start(
+      agentArgs(dirs, '--enroll', token, '--name', 'web-1'),
+      new RegExp(`connected to .* as ${deviceId}`),
+    );
+    assert.match(
+      reused.proc.output(),
+      /WARNING: could not enroll again \(ENROLL_TOKEN_INVALID: the enrollment token was already used\); running as dev_/,
+    );
+    await reused.proc.stop();
   });
 
   test('a replacement token lets a new host take over the device; the old key is refused', async () => {
