@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { hostname } from 'node:os';
 import { PatchcastError, Updater } from '@patchcast/core';
 import type { Notice } from '@patchcast/protocol';
-import { loadIdentity } from './identity.js';
+import { loadIdentity, readIdentityFile } from './identity.js';
 import type { Identity } from './identity.js';
 import { AgentState } from './state.js';
 import { Connection } from './connection.js';
@@ -34,6 +34,8 @@ export interface AgentConfig {
   readonly trustedRootFile?: string | undefined;
   /** The log's verifier key obtained out of band; else /log/key is trusted on first use. */
   readonly logKey?: string | undefined;
+  /** `--replace DEVICE`: enroll as the successor of that (lost) device; needs a replacement token. */
+  readonly replaces?: string | undefined;
   /** Require ML-DSA-65 keys for every role; undefined: on when the trusted root has them. */
   readonly requirePq?: boolean | undefined;
   readonly log?: (line: string) => void;
@@ -104,6 +106,7 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
   };
   const runner = new PatchRunner(runnerDeps);
   const commands = new RolloutCommands(runnerDeps, runner);
+  const noticeLabels = labelNotice(config.labels, identity.deviceId, log);
   const connection: Connection = new Connection({
     identity,
     server: live.server,
@@ -116,8 +119,9 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
     inventory: () => collectInventory(state.data.installed),
     lastTimestampVersion: () => state.data.lastTimestampVersion,
     checkpoint: () => logChecker.checkpointNote,
-    onWelcome: () => {
+    onWelcome: (welcome) => {
       log(`connected to ${live.server} as ${identity.deviceId}`);
+      noticeLabels(welcome.labels);
       for (const report of state.data.outbox) connection.send(report);
       connection.send({ type: 'boot', bootId });
       packages.connected();
@@ -144,18 +148,19 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
   };
 }
 
+/**
+ * The identity in `<data>/identity.json`, enrolling first when a token is given: with a new key
+ * on a new host, with the key this host holds when it is enrolled already (the same device).
+ */
 async function identityFor(
   config: AgentConfig,
   dataDir: string,
   log: (line: string) => void,
 ): Promise<Identity> {
-  const existing = await loadIdentity(dataDir);
-  if (existing !== undefined) {
-    if (config.enrollToken !== undefined)
-      log(`already enrolled as ${existing.deviceId}; ignoring --enroll`);
-    return existing;
-  }
-  if (config.enrollToken === undefined || config.server === undefined) {
+  const existing = await readIdentityFile(dataDir);
+  if (config.enrollToken === undefined) {
+    const identity = existing === undefined ? undefined : await loadIdentity(dataDir);
+    if (identity !== undefined) return identity;
     throw new PatchcastError(
       'USAGE',
       `this agent is not enrolled yet (no identity in ${dataDir})`,
@@ -164,18 +169,62 @@ async function identityFor(
       },
     );
   }
-  const urls = config.servers?.length ? config.servers : [config.server];
-  const identity = await enrollAtAny(urls, {
+  const given = config.servers?.length ? config.servers : [config.server];
+  const urls = given.filter((url): url is string => url !== undefined);
+  if (urls.length === 0 && existing !== undefined) urls.push(existing.server);
+  const enrolling = enrollAtAny(urls, {
     token: config.enrollToken,
     dataDir,
     name: config.name ?? hostname(),
     labels: config.labels ?? {},
     trustedRootFile: config.trustedRootFile,
     logKey: config.logKey,
+    existing,
+    replaces: config.replaces,
     log,
   });
-  log(`enrolled as ${identity.deviceId}`);
+  const { identity, outcome } = await enrolling.catch(async (error: unknown) => {
+    const current = existing === undefined ? undefined : await loadIdentity(dataDir);
+    if (current === undefined || !(error instanceof PatchcastError)) throw error;
+    log(
+      `WARNING: could not enroll again (${error.code}: ${error.message}); running as ${current.deviceId}`,
+    );
+    return { identity: current, outcome: undefined };
+  });
+  if (outcome !== undefined) log(ENROLLED[outcome](identity.deviceId));
   return identity;
+}
+
+const ENROLLED = {
+  enrolled: (id: string) => `enrolled as ${id}`,
+  're-enrolled': (id: string) => `re-enrolled as ${id} (this host's device key was known)`,
+  replaced: (id: string) =>
+    `enrolled as ${id}, replacing its earlier host (whose key is refused now)`,
+};
+
+/** `--label` flags count at enrollment; later the server's labels hold, and we say so once. */
+function labelNotice(
+  given: Readonly<Record<string, string>> | undefined,
+  deviceId: string,
+  log: (line: string) => void,
+): (held: Readonly<Record<string, string>> | undefined) => void {
+  let told = false;
+  return (held) => {
+    const ignored = Object.entries(given ?? {}).filter(
+      ([k, v]) => held !== undefined && held[k] !== v,
+    );
+    if (told || ignored.length === 0 || held === undefined) return;
+    told = true;
+    const flags = ignored.map(([k, v]) => `${k}=${v}`).join(' ');
+    const current =
+      Object.entries(held)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',') || 'none';
+    log(
+      `--label ${flags} ignored: labels are set at enrollment and then only through the server ` +
+        `(labels of ${deviceId} now: ${current}); to change them: patchcast devices label ${deviceId} ${flags}`,
+    );
+  };
 }
 
 async function prepareDirs(dataDir: string, rootDir: string): Promise<void> {

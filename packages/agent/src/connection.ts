@@ -25,7 +25,7 @@ export interface ConnectionDeps {
   readonly lastTimestampVersion: () => number;
   /** The newest verified log checkpoint, if any (docs/protocol/log.md "Split views"). */
   readonly checkpoint: () => string | undefined;
-  readonly onWelcome: () => void;
+  readonly onWelcome: (welcome: Extract<ServerMessage, { type: 'welcome' }>) => void;
   readonly onMessage: (message: Exclude<ServerMessage, { type: 'challenge' | 'welcome' }>) => void;
   readonly log: (line: string) => void;
   readonly backoff?: { readonly baseMs: number; readonly maxMs: number };
@@ -128,7 +128,7 @@ export class Connection {
       this.#attempt = 0;
       this.#silenceMs = message.heartbeatMs * 3;
       this.#kick();
-      this.#deps.onWelcome();
+      this.#deps.onWelcome(message);
     } else {
       if (message.type === 'error')
         this.#deps.log(`server refused: ${message.code}: ${message.message}`);

@@ -1,9 +1,13 @@
-/** First contact: enroll with a single-use token and pin the repository's root of trust. */
+/**
+ * Enrollment with a single-use token: the first time with a new device key, pinning the
+ * repository's root of trust; again with the key this host already holds (the same device, the
+ * trust it pinned kept); or as the successor of a lost host (`replaces`, a replacement token).
+ */
 import { readFile } from 'node:fs/promises';
-import { PatchcastError, parseEnvelope } from '@patchcast/core';
-import { PatchcastClient } from '@patchcast/protocol';
+import { PatchcastError, ed25519Signer, parseEnvelope } from '@patchcast/core';
+import { PatchcastClient, enrollStatement } from '@patchcast/protocol';
 import { newKeyPair, saveIdentity } from './identity.js';
-import type { Identity } from './identity.js';
+import type { Identity, IdentityFile } from './identity.js';
 import { collectInventory } from './inventory.js';
 import { fileTrustStore } from './tuf-ops.js';
 import { fetchBounded } from './http-fetch.js';
@@ -21,25 +25,50 @@ export interface EnrollOptions {
   readonly trustedRootFile?: string | undefined;
   /** The log's verifier key obtained out of band; without it /log/key is trusted on first use. */
   readonly logKey?: string | undefined;
+  /** The identity this host already has: enroll again with its key, keeping the pinned trust. */
+  readonly existing?: IdentityFile | undefined;
+  /** `--replace DEVICE`: take over that device's id (needs a replacement token for it). */
+  readonly replaces?: string | undefined;
   readonly log: (line: string) => void;
 }
 
-export async function enroll(options: EnrollOptions): Promise<Identity> {
+export interface Enrolled {
+  readonly identity: Identity;
+  readonly outcome: 'enrolled' | 're-enrolled' | 'replaced';
+}
+
+export async function enroll(options: EnrollOptions): Promise<Enrolled> {
   const client = new PatchcastClient({ server: options.server });
-  const root = await initialRoot(client.server, options);
-  const ops = httpLogOps(client.server);
-  const logKey = await obtainLogKey({ ops, given: options.logKey, log: options.log });
-  const keys = newKeyPair();
-  const { deviceId } = await client.enroll({
+  const pinned = options.existing === undefined ? await pinTrust(client, options) : undefined;
+  const keys = options.existing ?? newKeyPair();
+  const signer = ed25519Signer({ publicHex: keys.publicKey, seedHex: keys.privateKey });
+  const { deviceId, outcome } = await client.enroll({
     token: options.token,
     publicKey: keys.publicKey,
     name: options.name,
     labels: { ...options.labels },
     inventory: collectInventory([]),
+    proof: signer.sign(enrollStatement(options.token, keys.publicKey)),
+    ...(options.replaces === undefined ? {} : { replaces: options.replaces }),
   });
-  await fileTrustStore(options.dataDir).save('root', root);
-  await saveLogKey(options.dataDir, logKey);
-  return saveIdentity(options.dataDir, { deviceId, server: client.server, ...keys });
+  await pinned?.();
+  const { publicKey, privateKey } = keys;
+  const file = { deviceId, server: client.server, publicKey, privateKey };
+  return { identity: await saveIdentity(options.dataDir, file), outcome: outcome ?? 'enrolled' };
+}
+
+/** Obtains the root and log key now; the returned function stores them once enrolled. */
+async function pinTrust(
+  client: PatchcastClient,
+  options: EnrollOptions,
+): Promise<() => Promise<void>> {
+  const root = await initialRoot(client.server, options);
+  const ops = httpLogOps(client.server);
+  const logKey = await obtainLogKey({ ops, given: options.logKey, log: options.log });
+  return async () => {
+    await fileTrustStore(options.dataDir).save('root', root);
+    await saveLogKey(options.dataDir, logKey);
+  };
 }
 
 async function initialRoot(server: string, options: EnrollOptions): Promise<Uint8Array> {

@@ -24,7 +24,8 @@ export function identityPath(dataDir: string): string {
   return join(dataDir, 'identity.json');
 }
 
-export async function loadIdentity(dataDir: string): Promise<Identity | undefined> {
+/** The identity file as stored (with the private key), or undefined before enrollment. */
+export async function readIdentityFile(dataDir: string): Promise<IdentityFile | undefined> {
   const json = await readJsonOptional(identityPath(dataDir)).catch((error: unknown) => {
     throw new PatchcastError(
       'CONFIG_INVALID',
@@ -35,7 +36,13 @@ export async function loadIdentity(dataDir: string): Promise<Identity | undefine
   const parsed = identitySchema.safeParse(json);
   if (!parsed.success)
     throw new PatchcastError('CONFIG_INVALID', `${identityPath(dataDir)} is malformed`);
-  const { deviceId, server, publicKey, privateKey } = parsed.data;
+  return parsed.data;
+}
+
+export async function loadIdentity(dataDir: string): Promise<Identity | undefined> {
+  const file = await readIdentityFile(dataDir);
+  if (file === undefined) return undefined;
+  const { deviceId, server, publicKey, privateKey } = file;
   return {
     deviceId,
     server,

@@ -12,8 +12,7 @@ import { httpRepository } from './tuf-ops.js';
 import { httpLogOps } from './log/log-ops.js';
 import type { LogOps } from './log/log-ops.js';
 import { enroll } from './enroll.js';
-import type { EnrollOptions } from './enroll.js';
-import type { Identity } from './identity.js';
+import type { EnrollOptions, Enrolled } from './enroll.js';
 
 const serversFile = z.strictObject({ servers: z.array(z.string()).min(1).max(64) });
 
@@ -75,7 +74,7 @@ export function followingLogOps(current: () => string): LogOps {
 export async function enrollAtAny(
   servers: readonly string[],
   options: Omit<EnrollOptions, 'server'>,
-): Promise<Identity> {
+): Promise<Enrolled> {
   let unreachable: PatchcastError | undefined;
   for (const server of servers) {
     try {

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { PatchcastError } from '@patchcast/core';
+import { PatchcastError, splitLabel } from '@patchcast/core';
 import type { Command, Invocation, Io } from './command.js';
 
 /** Parses argv strictly: unknown flags and missing values are USAGE errors that name the problem. */
@@ -64,14 +64,10 @@ export function boolFlag(invocation: Invocation, name: string): boolean {
 }
 
 /** `k=v` pairs as repeated --label flags. */
+/** `--label KEY=VALUE` flags (core's label syntax); a key given twice keeps the last value. */
 export function parseLabels(pairs: readonly string[]): Record<string, string> {
-  const labels: Record<string, string> = {};
-  for (const pair of pairs) {
-    const eq = pair.indexOf('=');
-    if (eq <= 0) throw new PatchcastError('USAGE', `label "${pair}" is not key=value`);
-    labels[pair.slice(0, eq)] = pair.slice(eq + 1);
-  }
-  return labels;
+  const hint = 'give each label as --label KEY=VALUE, e.g. --label env=staging';
+  return Object.fromEntries(pairs.map((pair) => splitLabel(pair, pair, hint)));
 }
 
 const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };

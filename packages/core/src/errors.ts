@@ -15,7 +15,8 @@ export const ERROR_CODES = {
   // auth
   UNAUTHENTICATED: 'A credential is missing, malformed, unknown or expired.',
   FORBIDDEN: 'The credential is valid but its role does not allow this action.',
-  ENROLL_TOKEN_INVALID: 'The enrollment token is unknown, already used or expired.',
+  ENROLL_TOKEN_INVALID:
+    'The enrollment token is unknown, already used or expired, or is not for this device (--replace).',
   // bundles
   BUNDLE_MALFORMED: 'A bundle or its manifest is not a valid Patchcast bundle.',
   BUNDLE_PATH_UNSAFE: 'A bundle path escapes the managed root or is otherwise unsafe.',
@@ -55,6 +56,8 @@ export const ERROR_CODES = {
   SERVER_UNREACHABLE: 'The server could not be reached.',
   SERVER_ERROR: 'The server answered with an unexpected error.',
   CONFIG_INVALID: 'A configuration value is invalid.',
+  ADDRESS_IN_USE: 'The address the server should listen on is taken by another process.',
+  LISTEN_FAILED: 'The server cannot listen on the address it was given.',
   BUS_UNAVAILABLE:
     'The message bus (NATS JetStream) cannot be reached, or has no JetStream, or was lost.',
   LEASE_LOST:

@@ -58,6 +58,8 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
     type: z.literal('welcome'),
     deviceId: z.string(),
     heartbeatMs: z.number().int().positive(),
+    /** The device's labels as the server holds them (they change only through the server). */
+    labels: z.record(z.string().max(63), z.string().max(255)).optional(),
   }),
   z.strictObject({
     type: z.literal('notice'),

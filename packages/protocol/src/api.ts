@@ -1,5 +1,6 @@
 /** The HTTP management API under /api/v1: routes, roles, and request/response schemas. */
 import { z } from 'zod';
+import { canonicalBytes } from '@patchcast/core';
 import { DEVICE_STATES, inventorySchema } from './agent-channel.js';
 
 export const ROLES = ['viewer', 'operator', 'publisher', 'admin'] as const;
@@ -16,6 +17,7 @@ export const ROUTES = {
   enroll: '/api/v1/enroll',
   devices: '/api/v1/devices',
   deviceResults: '/api/v1/devices/:id/results',
+  deviceLabels: '/api/v1/devices/:id/labels',
   artifact: '/api/v1/artifacts/:sha256',
   targets: '/api/v1/repository/targets',
   root: '/api/v1/repository/root',
@@ -29,7 +31,12 @@ export const errorBodySchema = z.object({
 });
 export type ErrorBody = z.infer<typeof errorBodySchema>;
 
-const labels = z.record(z.string().regex(/^[a-zA-Z0-9._/-]{1,63}$/), z.string().max(255));
+export const MAX_DEVICE_LABELS = 64;
+const labelKey = z.string().regex(/^[a-zA-Z0-9._/-]{1,63}$/);
+const labels = z
+  .record(labelKey, z.string().max(255))
+  .refine((l) => Object.keys(l).length <= MAX_DEVICE_LABELS, `at most ${MAX_DEVICE_LABELS} labels`);
+const deviceId = z.string().min(1).max(64);
 
 export const createEnrollTokenRequest = z.strictObject({
   expiresInSeconds: z
@@ -38,8 +45,14 @@ export const createEnrollTokenRequest = z.strictObject({
     .min(60)
     .max(365 * 24 * 3600)
     .optional(),
+  /** A replacement token: it may only enroll a new key for this device (agent `--replace`). */
+  replaces: deviceId.optional(),
 });
-export const enrollTokenResponse = z.object({ token: z.string(), expiresAt: z.string() });
+export const enrollTokenResponse = z.object({
+  token: z.string(),
+  expiresAt: z.string(),
+  replaces: z.string().optional(),
+});
 export type EnrollTokenResponse = z.infer<typeof enrollTokenResponse>;
 
 export const enrollRequest = z.strictObject({
@@ -48,9 +61,39 @@ export const enrollRequest = z.strictObject({
   name: z.string().min(1).max(255),
   labels: labels.default({}),
   inventory: inventorySchema,
+  /** The device this host takes over (needs a replacement token for exactly that device). */
+  replaces: deviceId.optional(),
+  /** Hex Ed25519 signature by `publicKey` over `enrollStatement(token, publicKey)`: proof of
+   * holding the key, required when the key is already enrolled (re-enrollment). */
+  proof: z
+    .string()
+    .regex(/^[0-9a-f]{128}$/)
+    .optional(),
 });
+
+export const ENROLL_PURPOSE = 'patchcast-enroll/v1';
+
+/** What an enrolling agent signs with its device key: the token it spends and the key. */
+export function enrollStatement(token: string, publicKey: string): Uint8Array {
+  return canonicalBytes({ purpose: ENROLL_PURPOSE, token, publicKey });
+}
 export type EnrollRequest = z.input<typeof enrollRequest>;
-export const enrollResponse = z.object({ deviceId: z.string() });
+/** `re-enrolled`: the key was known, same device; `replaced`: a new key for `replaces`. */
+export const ENROLL_OUTCOMES = ['enrolled', 're-enrolled', 'replaced'] as const;
+export const enrollResponse = z.object({
+  deviceId: z.string(),
+  outcome: z.enum(ENROLL_OUTCOMES).optional(),
+});
+
+/** `patchcast devices label ID k=v k-`: labels to set and label names to remove. */
+export const labelChangeRequest = z
+  .strictObject({
+    set: z.record(labelKey, z.string().min(1).max(255)).default({}),
+    remove: z.array(labelKey).max(MAX_DEVICE_LABELS).default([]),
+  })
+  .refine((c) => Object.keys(c.set).length + c.remove.length > 0, 'nothing to change')
+  .refine((c) => c.remove.every((key) => c.set[key] === undefined), 'a label set and removed');
+export type LabelChangeRequest = z.input<typeof labelChangeRequest>;
 
 export const deviceSchema = z.object({
   id: z.string(),
@@ -65,6 +108,7 @@ export const deviceSchema = z.object({
 });
 export type Device = z.infer<typeof deviceSchema>;
 export const devicesResponse = z.object({ devices: z.array(deviceSchema) });
+export const labelChangeResponse = z.object({ device: deviceSchema, changed: z.boolean() });
 
 /** A device's recent results across rollouts, newest first (`GET /api/v1/devices/:id/results`). */
 export const deviceResultsQuery = z.strictObject({

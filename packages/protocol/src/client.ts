@@ -9,13 +9,14 @@ import {
   enrollResponse,
   enrollTokenResponse,
   errorBodySchema,
+  labelChangeResponse,
   repositoryVersions,
   rolloutSchema,
   rolloutsResponse,
   statusResponse,
 } from './api.js';
 import { patchesResponse } from './patches-api.js';
-import type { CreateRolloutRequest, EnrollRequest } from './api.js';
+import type { CreateRolloutRequest, EnrollRequest, LabelChangeRequest } from './api.js';
 import { ROLLOUT_ROUTES, rolloutProgressSchema } from './rollout-plan/rollout-api.js';
 import type {
   CreatePlannedRolloutRequest,
@@ -49,10 +50,10 @@ export class PatchcastClient {
   status() {
     return this.#call(ROUTES.status, statusResponse);
   }
-  createEnrollToken(expiresInSeconds?: number) {
+  createEnrollToken(expiresInSeconds?: number, replaces?: string) {
     return this.#call(ROUTES.enrollTokens, enrollTokenResponse, {
       method: 'POST',
-      json: { expiresInSeconds },
+      json: { expiresInSeconds, replaces },
     });
   }
   enroll(request: EnrollRequest) {
@@ -65,6 +66,13 @@ export class PatchcastClient {
     const path = ROUTES.deviceResults.replace(':id', encodeURIComponent(id));
     const query = limit === undefined ? '' : `?limit=${limit}`;
     return this.#call(`${path}${query}`, deviceResultsResponse);
+  }
+  labelDevice(id: string, change: LabelChangeRequest) {
+    return this.#call(
+      ROUTES.deviceLabels.replace(':id', encodeURIComponent(id)),
+      labelChangeResponse,
+      { method: 'POST', json: change },
+    );
   }
   putArtifact(sha256: string, body: Uint8Array) {
     return this.#call(ROUTES.artifact.replace(':sha256', sha256), artifactResponse, {

@@ -21,6 +21,8 @@ export const LOG_EVENT_TYPES = [
   'rollout-decision',
   'device-rolled-back',
   'patch-withdrawn',
+  'device-key-replaced',
+  'device-labels-changed',
 ] as const;
 export type LogEventType = (typeof LOG_EVENT_TYPES)[number];
 
@@ -88,6 +90,25 @@ export const logEventSchema = z.discriminatedUnion('type', [
     type: z.literal('device-enrolled'),
     deviceId: id,
     publicKey: sha256,
+  }),
+  z.strictObject({
+    ...common,
+    type: z.literal('device-key-replaced'),
+    deviceId: id,
+    /** The new device key; `previousKey` no longer authenticates. */
+    publicKey: sha256,
+    previousKey: sha256,
+    /** Who made the replacement token. */
+    by: text,
+  }),
+  z.strictObject({
+    ...common,
+    type: z.literal('device-labels-changed'),
+    deviceId: id,
+    /** The complete set of labels after the change. */
+    labels: z.record(z.string().max(63), z.string().max(255)),
+    by: text,
+    via: z.enum(['label', 'enrollment']),
   }),
   z.strictObject({
     ...common,

@@ -24,6 +24,7 @@ import { TransparencyLog } from './features/log/transparency-log.js';
 import { logMissingPublications } from './features/log/reconcile.js';
 import { buildApp } from './app.js';
 import type { App } from './app.js';
+import { checkAddressFree, listen } from './listen.js';
 import { DEFAULT_CONFIG } from './config.js';
 import type { ServerConfig } from './config.js';
 
@@ -58,6 +59,7 @@ export async function startServer(
   };
   const print = options.print ?? (() => undefined);
   const now = options.now ?? (() => new Date());
+  await checkAddressFree(config);
   await prepareDataDir(config.dataDir);
   if (await ensureDevKeys(config.dataDir)) {
     print(`WARNING: created a development key set in ${join(config.dataDir, 'keys')}.`);
@@ -219,27 +221,4 @@ function startResignTimer(
   const timer = setInterval(tick, periodMs);
   timer.unref();
   return timer;
-}
-
-async function listen(app: App, config: ServerConfig): Promise<string> {
-  try {
-    await app.fastify.listen({ host: config.host, port: config.port });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new PatchcastError(
-      'CONFIG_INVALID',
-      `cannot listen on ${config.host}:${config.port}: ${code ?? (error as Error).message}`,
-      {
-        hint:
-          code === 'EADDRINUSE'
-            ? 'another process uses this port; pick another with --listen HOST:PORT'
-            : 'check --listen',
-        cause: error,
-      },
-    );
-  }
-  const address = app.fastify.server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : config.port;
-  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  return `http://${host}:${port}`;
 }

@@ -6,9 +6,17 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { ed25519Signer, generateEd25519 } from '@patchcast/core';
 import { AGENT_CHANNEL_PATH, authStatement } from '@patchcast/protocol';
-import type { ServerMessage } from '@patchcast/protocol';
+import type { Role, ServerMessage } from '@patchcast/protocol';
+import { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
+import { createApiToken } from '../src/features/auth/api-tokens.js';
 import { startServer } from '../src/index.js';
 import type { RunningServer } from '../src/index.js';
+
+interface ErrorShape {
+  code: string;
+  message: string;
+  hint?: string;
+}
 
 const inventory = { hostname: 'h', os: 'linux', arch: 'x64', agentVersion: 'test', installed: [] };
 
@@ -26,6 +34,16 @@ describe('authentication and authorisation', () => {
     await server.close();
     await rm(dir, { recursive: true, force: true });
   });
+
+  /** A token of another role, written into the running server's database (no CLI makes one). */
+  async function addToken(name: string, role: Role): Promise<string> {
+    const store = new SqliteStore(join(dir, 'patchcast.db'));
+    try {
+      return await createApiToken(store, name, role, new Date());
+    } finally {
+      await store.close();
+    }
+  }
 
   const call = (path: string, init: RequestInit & { token?: string } = {}) =>
     fetch(`${server.url}${path}`, {
@@ -68,6 +86,38 @@ describe('authentication and authorisation', () => {
     }
     const list = await call('/api/v1/rollouts', { token: admin });
     assert.deepEqual(await list.json(), { rollouts: [] });
+  });
+
+  test('each refusal says what is wrong: no token, an unknown token, a too small role', async () => {
+    const refusal = async (token: string | undefined) => {
+      const response = await call('/api/v1/enroll-tokens', {
+        method: 'POST',
+        body: '{}',
+        ...(token === undefined ? {} : { token }),
+      });
+      return [response.status, ((await response.json()) as { error: ErrorShape }).error] as const;
+    };
+    const [missingStatus, missing] = await refusal(undefined);
+    assert.equal(missingStatus, 401);
+    assert.equal(missing.code, 'UNAUTHENTICATED');
+    assert.equal(missing.message, 'an API token with the operator role is required');
+    assert.match(missing.hint ?? '', /--token or PATCHCAST_TOKEN/);
+    for (const wrong of ['wrong', 'pc_wrongwrongwrongwrongwrong', 'not a token!']) {
+      const [status, error] = await refusal(wrong);
+      assert.equal(status, 401, wrong);
+      assert.equal(error.code, 'UNAUTHENTICATED', wrong);
+      assert.equal(error.message, 'the API token is not valid (unknown or revoked)', wrong);
+      assert.match(error.hint ?? '', /whole token this server issued/, wrong);
+    }
+    const viewer = await addToken('auditor', 'viewer');
+    const [status, forbidden] = await refusal(viewer);
+    assert.equal(status, 403);
+    assert.equal(forbidden.code, 'FORBIDDEN');
+    assert.equal(
+      forbidden.message,
+      'this action needs the operator role; the token "auditor" has the viewer role',
+    );
+    assert.match(forbidden.hint ?? '', /a token with the operator role/);
   });
 
   test('an enrollment token works exactly once', async () => {

@@ -25,6 +25,8 @@ export interface LogIndex {
   readonly decisions: Map<string, Logged<EventOf<'rollout-decision'>>>;
   /** By device id. */
   readonly enrolled: Map<string, Logged<EventOf<'device-enrolled'>>>;
+  /** By device id, in log order: the device's later keys (a replaced host). */
+  readonly replacedKeys: Map<string, Logged<EventOf<'device-key-replaced'>>[]>;
 }
 
 export function assignmentKey(rolloutId: string, deviceId: string): string {
@@ -49,6 +51,7 @@ export function indexEvents(
     rolledBack: new Map(),
     decisions: new Map(),
     enrolled: new Map(),
+    replacedKeys: new Map(),
   };
   for (const [at, event] of events) add(index, { index: at, event }, report);
   return index;
@@ -73,7 +76,11 @@ function add(index: LogIndex, logged: Logged<LogEvent>, report: ReportProblem): 
   } else if (event.type === 'device-rolled-back') {
     put(index.rolledBack, assignmentKey(event.rolloutId, event.deviceId), event);
   } else if (event.type === 'device-enrolled') put(index.enrolled, event.deviceId, event);
-  else if (event.type === 'device-result') {
+  else if (event.type === 'device-key-replaced') {
+    const list = index.replacedKeys.get(event.deviceId) ?? [];
+    list.push({ index: logged.index, event });
+    index.replacedKeys.set(event.deviceId, list);
+  } else if (event.type === 'device-result') {
     put(index.results, assignmentKey(event.rolloutId, event.deviceId), event);
   }
 }

@@ -97,12 +97,18 @@ function checkDevices(
     const logged = index.enrolled.get(device.id);
     if (logged === undefined) {
       report(where, 'has no device-enrolled entry in the log');
-    } else if (device.publicKey !== undefined && device.publicKey !== logged.event.publicKey) {
-      report(where, `public_key differs from log entry ${logged.index}`);
+    } else {
+      const latest = index.replacedKeys.get(device.id)?.at(-1) ?? logged;
+      if (device.publicKey !== undefined && device.publicKey !== latest.event.publicKey)
+        report(where, `public_key differs from log entry ${latest.index}`);
     }
   }
   const ids = new Set(devices.map((d) => d.id));
   for (const [id, { index: at }] of index.enrolled) {
     if (!ids.has(id)) report(`entry ${at}`, `records device ${id}, which table devices lacks`);
+  }
+  for (const [id, [first]] of index.replacedKeys) {
+    if (first !== undefined && !index.enrolled.has(id))
+      report(`entry ${first.index}`, `replaces the key of device ${id}, which was never enrolled`);
   }
 }

@@ -1,4 +1,5 @@
-import type { Command } from '../command.js';
+import { PatchcastError } from '@patchcast/core';
+import type { Command, Invocation } from '../command.js';
 import { listFlag, parseLabels, requirePqFlag, requiredFlag, stringFlag } from '../args.js';
 import { untilSignal } from './server.js';
 import { normalizeServerUrl } from '@patchcast/protocol';
@@ -7,7 +8,7 @@ export const agentCommand: Command = {
   name: 'agent',
   summary: 'run an endpoint agent: enroll once, then install verified patches as they are pushed',
   usage:
-    'patchcast agent --data DIR [--server URL[,URL...] --enroll TOKEN] [--root DIR] [--name NAME] [--label k=v]... [--log-key KEY] [--max-download-rate RATE]',
+    'patchcast agent --data DIR [--server URL[,URL...] --enroll TOKEN [--replace DEVICE]] [--root DIR] [--name NAME] [--label k=v]... [--log-key KEY] [--max-download-rate RATE]',
   help: `Enrolls with a single-use token the first time (making its own Ed25519 device key), then holds a
 live WebSocket to the server, authenticated by that key. On a notice it refreshes and verifies the TUF
 metadata, downloads the bundle, checks its hash and the log's proof of its publication, installs it
@@ -18,10 +19,19 @@ Options:
   --server URL          server URL (needed to enroll; later read from DIR). Several nodes of one
                         cluster: repeat the flag or separate URLs with commas; the agent dials
                         the first and, when a link is lost, the next (kept in DIR/servers.json)
-  --enroll TOKEN        enrollment token from \`patchcast enroll-token create\`
+  --enroll TOKEN        enrollment token from \`patchcast enroll-token create\`. Given again with
+                        the same --data folder, the host enrolls again with the device key it
+                        holds and stays the same device (its --label flags then replace the
+                        device's labels); if that fails (e.g. a used token) it warns and runs
+  --replace DEVICE      this new host takes over DEVICE (a lost or rebuilt machine): same id and
+                        history, this host's new key; the old key is refused from then on. Needs
+                        a token from \`patchcast enroll-token create --replace DEVICE\`
   --root DIR            managed root that patches install into (default: DIR/root)
   --name NAME           device name shown to operators (default: the hostname)
-  --label k=v           a device label, repeatable (rollouts can select by label)
+  --label k=v           a device label, repeatable (rollouts select by label). Counts when the
+                        agent enrolls; later labels change only on the server
+                        (\`patchcast devices label ID k=v\`), and differing flags are reported
+                        as ignored
   --trusted-root FILE   root.json obtained out of band (default: trust the server's 1.root.json once)
   --log-key KEY         the log's verifier key obtained out of band (\`patchcast status\`; default:
                         trust the server's /log/key once)
@@ -36,6 +46,7 @@ Options:
     data: { type: 'string' },
     server: { type: 'string', multiple: true },
     enroll: { type: 'string' },
+    replace: { type: 'string' },
     root: { type: 'string' },
     name: { type: 'string' },
     label: { type: 'string', multiple: true },
@@ -59,6 +70,7 @@ Options:
       server: servers[0],
       servers,
       enrollToken: stringFlag(invocation, 'enroll'),
+      replaces: replaceFlag(invocation),
       name: stringFlag(invocation, 'name'),
       labels: parseLabels(listFlag(invocation, 'label')),
       trustedRootFile: stringFlag(invocation, 'trusted-root'),
@@ -73,6 +85,17 @@ Options:
     return 0;
   },
 };
+
+/** `--replace DEVICE` makes sense only while enrolling. */
+function replaceFlag(invocation: Invocation): string | undefined {
+  const replaces = stringFlag(invocation, 'replace');
+  if (replaces !== undefined && stringFlag(invocation, 'enroll') === undefined) {
+    throw new PatchcastError('USAGE', '--replace DEVICE needs --enroll TOKEN', {
+      hint: 'make a token with `patchcast enroll-token create --replace DEVICE`',
+    });
+  }
+  return replaces;
+}
 
 /** `--server` values split on commas, blanks dropped, each checked (USAGE when malformed). */
 function parseServerList(values: readonly string[]): string[] {

@@ -1,5 +1,6 @@
-import { PatchcastError } from '@patchcast/core';
-import type { DeviceResultsResponse } from '@patchcast/protocol';
+import { LABEL_KEY, PatchcastError, splitLabel } from '@patchcast/core';
+import { MAX_DEVICE_LABELS } from '@patchcast/protocol';
+import type { DeviceResultsResponse, LabelChangeRequest } from '@patchcast/protocol';
 import type { Command, Invocation } from '../command.js';
 import { boolFlag, stringFlag } from '../args.js';
 import { CLIENT_HELP, CLIENT_OPTIONS, JSON_OPTION, clientFor, printJson } from '../context.js';
@@ -10,26 +11,32 @@ const PHASES = ['downloadMs', 'verifyMs', 'installMs', 'healthMs', 'totalMs'] as
 export const devicesCommand: Command = {
   name: 'devices',
   summary: "list enrolled devices, or one device's recent results",
-  usage: 'patchcast devices [--json] | devices show ID [--limit N] [--json]',
+  usage:
+    'patchcast devices [--json] | devices show ID [--limit N] [--json] | devices label ID KEY=VALUE... KEY-... [--json]',
   help: `Lists every enrolled device: id, name, online, labels, installed patches, and "reboot required"
 when an installed patch needs the machine rebooted (the agent never reboots it).
 
   show ID   the device and its recent results across rollouts, newest first: patch, state,
             timings (download, verify, install, health, total, in ms), reboot required, and
             the error code and message of a failed or rolled-back install
+  label ID KEY=VALUE... KEY-...
+            set labels (KEY=VALUE) and remove them (KEY-) on the server, at once and
+            logged (operator role). Agents' --label flags count only when they enroll
 
 Options:
 ${CLIENT_HELP}
   --limit N      how many results \`show\` lists (1 to 1000, default 50)
-  --json         print {"devices": [...]}, or for \`show\` {"device": {...}, "results": [...]}`,
+  --json         print {"devices": [...]}, for \`show\` {"device": {...}, "results": [...]},
+                 for \`label\` {"device": {...}, "changed": true|false}`,
   options: { ...CLIENT_OPTIONS, ...JSON_OPTION, limit: { type: 'string' } },
-  positionals: { min: 0, max: 2 },
+  positionals: { min: 0, max: 2 + MAX_DEVICE_LABELS },
   async run(invocation) {
-    const [action, id] = invocation.positionals;
+    const [action, id, ...rest] = invocation.positionals;
     if (action === undefined) return listDevices(invocation);
-    if (action !== 'show' || id === undefined) {
+    if (action === 'label' && id !== undefined) return labelDevice(invocation, id, rest);
+    if (action !== 'show' || id === undefined || rest.length > 0) {
       throw new PatchcastError('USAGE', `unknown devices action "${action}"`, {
-        hint: 'use `patchcast devices` or `patchcast devices show ID`',
+        hint: 'use `patchcast devices`, `devices show ID` or `devices label ID KEY=VALUE KEY-`',
       });
     }
     return showDevice(invocation, id);
@@ -64,6 +71,47 @@ async function showDevice(invocation: Invocation, id: string): Promise<number> {
   }
   invocation.io.out(renderDevice(result));
   return 0;
+}
+
+async function labelDevice(
+  invocation: Invocation,
+  id: string,
+  changes: readonly string[],
+): Promise<number> {
+  const result = await clientFor(invocation).labelDevice(id, parseLabelChanges(changes));
+  if (boolFlag(invocation, 'json')) {
+    printJson(invocation, result);
+    return 0;
+  }
+  const labels = Object.entries(result.device.labels).map(([k, v]) => `${k}=${v}`);
+  invocation.io.out(
+    `${result.changed ? 'labels of' : 'no change; labels of'} ${id}: ${labels.join(',') || 'none'}\n`,
+  );
+  return 0;
+}
+
+/** `KEY=VALUE` sets a label, `KEY-` removes one (as `kubectl label` does). */
+export function parseLabelChanges(changes: readonly string[]): LabelChangeRequest {
+  const hint = 'e.g. patchcast devices label dev_x env=prod ring=canary, or ring- to remove';
+  if (changes.length === 0)
+    throw new PatchcastError('USAGE', 'devices label needs KEY=VALUE or KEY- arguments', { hint });
+  const set: Record<string, string> = {};
+  const remove: string[] = [];
+  for (const change of changes) {
+    if (change.endsWith('-') && !change.includes('=')) {
+      const key = change.slice(0, -1);
+      if (!LABEL_KEY.test(key))
+        throw new PatchcastError('USAGE', `"${key}" is not a label name`, { hint });
+      remove.push(key);
+    } else {
+      const [key, value] = splitLabel(change, change, hint);
+      set[key] = value;
+    }
+  }
+  const both = remove.find((key) => set[key] !== undefined);
+  if (both !== undefined)
+    throw new PatchcastError('USAGE', `label ${both} is both set and removed`, { hint });
+  return { set, remove };
 }
 
 function limitFlag(invocation: Invocation): number | undefined {

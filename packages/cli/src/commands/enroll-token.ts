@@ -6,15 +6,27 @@ import { CLIENT_HELP, CLIENT_OPTIONS, JSON_OPTION, clientFor, printJson } from '
 export const enrollTokenCommand: Command = {
   name: 'enroll-token',
   summary: 'create a single-use enrollment token for a new agent',
-  usage: 'patchcast enroll-token create [--expires DURATION] [--json]',
+  usage: 'patchcast enroll-token create [--expires DURATION] [--replace DEVICE] [--json]',
   help: `Prints a token that one agent can use once (\`patchcast agent --enroll TOKEN\`). It expires after
-DURATION (default 24h): e.g. 30m, 12h, 7d.
+DURATION (default 24h): e.g. 30m, 12h, 7d. An agent that is enrolled already and runs again with
+its --data folder and a new token stays the same device.
+
+With --replace DEVICE the token is a replacement token: it enrolls only a host started with
+\`patchcast agent --enroll TOKEN --replace DEVICE\`, which takes over DEVICE (same id and history,
+its own new key; the old key no longer authenticates). Use it for a lost or rebuilt machine.
+Both kinds need the operator role and are recorded in the transparency log.
 
 Options:
   --expires DURATION  validity (default: 24h)
+  --replace DEVICE    make a replacement token for DEVICE (an id from \`patchcast devices\`)
 ${CLIENT_HELP}
-  --json              print {"token", "expiresAt"}`,
-  options: { expires: { type: 'string' }, ...CLIENT_OPTIONS, ...JSON_OPTION },
+  --json              print {"token", "expiresAt"} (and "replaces")`,
+  options: {
+    expires: { type: 'string' },
+    replace: { type: 'string' },
+    ...CLIENT_OPTIONS,
+    ...JSON_OPTION,
+  },
   positionals: { min: 1, max: 1 },
   async run(invocation) {
     if (invocation.positionals[0] !== 'create') {
@@ -25,11 +37,15 @@ ${CLIENT_HELP}
       );
     }
     const expires = stringFlag(invocation, 'expires');
+    const replaces = stringFlag(invocation, 'replace');
     const result = await clientFor(invocation).createEnrollToken(
       expires === undefined ? undefined : parseDuration(expires),
+      replaces,
     );
+    const use =
+      replaces === undefined ? 'single use' : `single use, only with --replace ${replaces}`;
     if (boolFlag(invocation, 'json')) printJson(invocation, result);
-    else invocation.io.out(`${result.token}\n(single use, expires ${result.expiresAt})\n`);
+    else invocation.io.out(`${result.token}\n(${use}, expires ${result.expiresAt})\n`);
     return 0;
   },
 };

@@ -1,6 +1,6 @@
-import { PatchcastError } from '@patchcast/core';
+import { PatchcastError, SELECTOR_GRAMMAR, parseSelector } from '@patchcast/core';
 import { parsePatchRef } from '@patchcast/protocol';
-import type { DeviceSelector, PatchcastClient, Rollout } from '@patchcast/protocol';
+import type { PatchcastClient, Rollout } from '@patchcast/protocol';
 import type { Command, Invocation } from '../command.js';
 import { boolFlag, requiredFlag, stringFlag } from '../args.js';
 import { CLIENT_HELP, CLIENT_OPTIONS, JSON_OPTION, clientFor, printJson } from '../context.js';
@@ -40,7 +40,8 @@ export const rolloutCommand: Command = {
                                           a bad plan is refused (PLAN_INVALID) naming line and field
   start NAME@VERSION --devices SELECTOR   push a published patch to the selected devices at once
         a withdrawn version is refused (PATCH_WITHDRAWN, with the reason; patchcast patches)
-        SELECTOR is "all", "label=value" (e.g. env=staging) or "id=dev_a,dev_b"
+        SELECTOR (docs/rollouts.md "Selecting devices") is one of
+${SELECTOR_GRAMMAR.map((line) => `          ${line}`).join('\n')}
   status ID [--watch]                     planned: waves, judge verdicts with p-values,
                                           decisions, per-device phase timings; plain: counts and
                                           per-device states. --watch follows live until the rollout
@@ -155,14 +156,4 @@ async function list(invocation: Invocation, client: PatchcastClient): Promise<nu
     invocation.io.out(table(['ID', 'PATCH', 'STATE', 'INSTALLED', 'FAILED', 'CREATED'], rows));
   }
   return 0;
-}
-
-export function parseSelector(text: string): DeviceSelector {
-  if (text === 'all') return { all: true };
-  const eq = text.indexOf('=');
-  if (eq <= 0)
-    throw new PatchcastError('USAGE', `--devices "${text}" is not all, label=value or id=ID,ID`);
-  const [key, value] = [text.slice(0, eq), text.slice(eq + 1)];
-  if (key === 'id') return { ids: value.split(',').filter((s) => s !== '') };
-  return { labels: { [key]: value } };
 }

@@ -12,7 +12,8 @@ export const serverCommand: Command = {
     'patchcast server [--data DIR] [--listen HOST:PORT] [--log-level LEVEL] [--db URL] [--db-pool N] [--artifacts DIR] [--bus nats://HOST:PORT --node-id ID] [--lease-seconds N] [--bus-stream NAME]',
   help: `Runs the control plane in one process. The first start creates DIR with a development key set
 (keys/), the database (patchcast.db), artifact storage (artifacts/) and an initial admin token
-(initial-admin-token, mode 0600), and prints that token.
+(initial-admin-token, mode 0600), and prints that token. A --listen address that another process
+holds fails the start (ADDRESS_IN_USE) before anything is created or printed.
 
 Options:
   --data DIR          data folder (default: ./patchcast-data)

@@ -1,5 +1,17 @@
 export * from './plan.js';
-export { describeSelector, labelsCompatible, matchesSelector, sharedIds } from './selector.js';
+export {
+  LABEL_KEY,
+  SELECTOR_GRAMMAR,
+  describeSelector,
+  labelsCompatible,
+  matchesSelector,
+  parseSelector,
+  selectDevices,
+  sharedIds,
+  splitLabel,
+  whyNoMatch,
+} from './selector.js';
+export type { ParsedSelector } from './selector.js';
 export { CRON_FIELDS, cronDayMatches, parseCron } from './cron.js';
 export type { CronField, CronParseResult, CronSchedule } from './cron.js';
 export { isTimeZone, wallClock, zonedTimeToUtc } from './zoned-time.js';

@@ -1,5 +1,11 @@
 import type { DeviceSelector, DeviceState, Inventory, RolloutState } from '@patchcast/protocol';
-import type { AssignmentRecord, DeviceRecord, RolloutRecord } from './store.js';
+import type {
+  AssignmentRecord,
+  DeviceChange,
+  DeviceRecord,
+  EnrollTokenRecord,
+  RolloutRecord,
+} from './store.js';
 
 export interface DeviceRow {
   id: string;
@@ -47,6 +53,43 @@ export function toDevice(row: DeviceRow): DeviceRecord {
     enrolledAt: row.enrolled_at,
     lastSeenAt: row.last_seen_at,
     lastTimestampVersion: row.last_timestamp_version,
+  };
+}
+
+/** A device after a change (storage/store.ts DeviceChange); both adapters write what this gives. */
+export function changedDevice(device: DeviceRecord, change: DeviceChange): DeviceRecord {
+  const labels = new Map(change.exactLabels === true ? [] : Object.entries(device.labels));
+  for (const [key, value] of Object.entries(change.labels ?? {})) labels.set(key, value);
+  for (const key of change.removeLabels ?? []) labels.delete(key);
+  return {
+    ...device,
+    name: change.name ?? device.name,
+    publicKey: change.publicKey ?? device.publicKey,
+    inventory: change.inventory ?? device.inventory,
+    labels: Object.fromEntries([...labels].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+    lastTimestampVersion: change.resetTimestampVersion === true ? 0 : device.lastTimestampVersion,
+  };
+}
+
+export interface EnrollTokenRow {
+  id: string;
+  hash: string;
+  created_by: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+  replaces: string | null;
+}
+
+export function toEnrollToken(row: EnrollTokenRow): EnrollTokenRecord {
+  return {
+    id: row.id,
+    hash: row.hash,
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    replaces: row.replaces ?? undefined,
+    usedAt: row.used_at,
   };
 }
 

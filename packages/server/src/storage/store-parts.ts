@@ -9,6 +9,7 @@ import type {
   ArtifactRecord,
   AssignmentRecord,
   ConsumeResult,
+  DeviceChange,
   DeviceRecord,
   EnrollTokenRecord,
   MetadataRecord,
@@ -27,9 +28,12 @@ export type IdentityPart = Pick<
   | 'createApiToken'
   | 'findApiToken'
   | 'createEnrollToken'
+  | 'findEnrollToken'
   | 'consumeEnrollToken'
   | 'createDevice'
   | 'getDevice'
+  | 'findDeviceByKey'
+  | 'updateDevice'
   | 'listDevices'
   | 'touchDevice'
 >;
@@ -86,6 +90,9 @@ export abstract class PartedStore implements IdentityPart, RepositoryPart, Assig
   createEnrollToken(token: EnrollTokenRecord): Promise<void> {
     return this.#identity.createEnrollToken(token);
   }
+  findEnrollToken(hash: string): Promise<EnrollTokenRecord | undefined> {
+    return this.#identity.findEnrollToken(hash);
+  }
   consumeEnrollToken(hash: string, now: string): Promise<ConsumeResult> {
     return this.#identity.consumeEnrollToken(hash, now);
   }
@@ -94,6 +101,12 @@ export abstract class PartedStore implements IdentityPart, RepositoryPart, Assig
   }
   getDevice(id: string): Promise<DeviceRecord | undefined> {
     return this.#identity.getDevice(id);
+  }
+  findDeviceByKey(publicKey: string): Promise<DeviceRecord | undefined> {
+    return this.#identity.findDeviceByKey(publicKey);
+  }
+  updateDevice(id: string, change: DeviceChange): Promise<DeviceRecord | undefined> {
+    return this.#identity.updateDevice(id, change);
   }
   listDevices(): Promise<DeviceRecord[]> {
     return this.#identity.listDevices();

@@ -40,6 +40,10 @@ export interface EnrollTokenRecord {
   readonly createdBy: string;
   readonly createdAt: string;
   readonly expiresAt: string;
+  /** A replacement token: the device whose key it may replace (docs/protocol/agent-channel.md). */
+  readonly replaces?: string | undefined;
+  /** When it was used; set by consumeEnrollToken, read back by findEnrollToken. */
+  readonly usedAt?: string | null;
 }
 
 export type ConsumeResult = 'ok' | 'unknown' | 'used' | 'expired';
@@ -53,6 +57,20 @@ export interface DeviceRecord {
   readonly enrolledAt: string;
   readonly lastSeenAt: string | null;
   readonly lastTimestampVersion: number;
+}
+
+/** What an update of a device may change; absent fields stay as they are. */
+export interface DeviceChange {
+  readonly name?: string;
+  /** A new device key: the old key no longer authenticates. */
+  readonly publicKey?: string;
+  readonly inventory?: Inventory;
+  /** Labels to set; with `exactLabels` the complete new set (labels not named are removed). */
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly exactLabels?: boolean;
+  readonly removeLabels?: readonly string[];
+  /** The device starts over with repository metadata (a new host under an old id). */
+  readonly resetTimestampVersion?: boolean;
 }
 
 export interface ArtifactRecord {
@@ -151,11 +169,15 @@ export interface Store {
   findApiToken(hash: string): Promise<ApiTokenRecord | undefined>;
 
   createEnrollToken(token: EnrollTokenRecord): Promise<void>;
+  findEnrollToken(hash: string): Promise<EnrollTokenRecord | undefined>;
   /** Atomically marks the token used; only the first caller ever gets 'ok'. */
   consumeEnrollToken(hash: string, now: string): Promise<ConsumeResult>;
 
   createDevice(device: DeviceRecord): Promise<void>;
   getDevice(id: string): Promise<DeviceRecord | undefined>;
+  findDeviceByKey(publicKey: string): Promise<DeviceRecord | undefined>;
+  /** Changes a device atomically (read, change, write); undefined when there is no such device. */
+  updateDevice(id: string, change: DeviceChange): Promise<DeviceRecord | undefined>;
   listDevices(): Promise<DeviceRecord[]>;
   touchDevice(
     id: string,

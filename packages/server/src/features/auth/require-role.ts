@@ -17,23 +17,43 @@ declare module 'fastify' {
   }
 }
 
-/** A preHandler admitting only bearer tokens whose role allows `needed`. */
+const WHERE_TOKENS =
+  '--token or PATCHCAST_TOKEN (the first token is in <data>/initial-admin-token)';
+
+/**
+ * A preHandler admitting only bearer tokens whose role allows `needed`. The three refusals say
+ * which it is: no token (UNAUTHENTICATED), a token the server does not know (UNAUTHENTICATED),
+ * a known token of a smaller role (FORBIDDEN, naming the role needed).
+ */
 export function requireRole(store: Store, needed: Role): preHandlerAsyncHookHandler {
   return async (request: FastifyRequest, _reply: FastifyReply) => {
-    const header = request.headers.authorization;
-    const match = header === undefined ? null : /^Bearer ([A-Za-z0-9_-]{8,128})$/.exec(header);
-    if (match?.[1] === undefined) {
-      throw new PatchcastError('UNAUTHENTICATED', 'an operator token is required', {
-        hint: 'pass --token or set PATCHCAST_TOKEN (the first token is in <data>/initial-admin-token)',
-      });
+    const header = request.headers.authorization?.trim();
+    if (header === undefined || header === '') {
+      throw new PatchcastError(
+        'UNAUTHENTICATED',
+        `an API token with the ${needed} role is required`,
+        {
+          hint: `pass ${WHERE_TOKENS}`,
+        },
+      );
     }
-    const token = await store.findApiToken(hashToken(match[1]));
-    if (token === undefined)
-      throw new PatchcastError('UNAUTHENTICATED', 'the operator token is not valid');
+    const match = /^Bearer ([A-Za-z0-9_-]{8,128})$/.exec(header);
+    const token =
+      match?.[1] === undefined ? undefined : await store.findApiToken(hashToken(match[1]));
+    if (token === undefined) {
+      throw new PatchcastError(
+        'UNAUTHENTICATED',
+        'the API token is not valid (unknown or revoked)',
+        {
+          hint: `check ${WHERE_TOKENS}: it must be a whole token this server issued`,
+        },
+      );
+    }
     if (!roleAllows(token.role, needed)) {
       throw new PatchcastError(
         'FORBIDDEN',
-        `this action needs the ${needed} role; the token has ${token.role}`,
+        `this action needs the ${needed} role; the token "${token.name}" has the ${token.role} role`,
+        { hint: `use a token with the ${needed} role (or admin)` },
       );
     }
     request.principal = { tokenId: token.id, name: token.name, role: token.role };

@@ -62,6 +62,11 @@ export class AgentGateway {
     return this.#connections.has(deviceId);
   }
 
+  /** Closes this node's connection of a device whose key was replaced; its next hello fails. */
+  dropReplaced(deviceId: string): void {
+    this.#connections.get(deviceId)?.socket.close(4401, 'device key replaced');
+  }
+
   /** Handles one new WebSocket; `audience` is the Host the agent dialled. */
   accept(socket: WebSocket, audience: string): void {
     const nonce = randomToken(32);
@@ -125,7 +130,13 @@ export class AgentGateway {
     }
     this.#connections.get(device.id)?.socket.close(4409, 'replaced by a newer connection');
     this.#connections.set(device.id, { socket, alive: true });
-    send(socket, { type: 'welcome', deviceId: device.id, heartbeatMs: this.#deps.heartbeatMs });
+    const { heartbeatMs } = this.#deps;
+    send(socket, {
+      type: 'welcome',
+      deviceId: device.id,
+      heartbeatMs,
+      labels: { ...device.labels },
+    });
     await this.#deps.store.touchDevice(device.id, this.#deps.now().toISOString(), {
       inventory: message.inventory,
       lastTimestampVersion: message.lastTimestampVersion,

@@ -13,22 +13,23 @@ import type { DeviceRecord } from '../../storage/store.js';
 import { requireRole } from '../auth/require-role.js';
 import { hashToken, newId } from '../auth/api-tokens.js';
 import type { AgentGateway } from './agent-gateway.js';
+import { enrollDevice } from './enrollment.js';
+import { labelRoutes } from './labels.js';
 import { randomToken } from '@patchcast/core';
 
 const DEFAULT_ENROLL_TTL_SECONDS = 24 * 3600;
 const DEFAULT_RESULTS = 50;
-
-const WHY: Record<string, string> = {
-  unknown: 'the enrollment token is not known',
-  used: 'the enrollment token was already used',
-  expired: 'the enrollment token has expired',
-};
 
 export function deviceRoutes(app: FastifyInstance, deps: AppDeps, gateway: AgentGateway): void {
   const { store, now } = deps;
 
   app.post(ROUTES.enrollTokens, { preHandler: requireRole(store, 'operator') }, async (request) => {
     const body = createEnrollTokenRequest.parse(request.body ?? {});
+    if (body.replaces !== undefined && (await store.getDevice(body.replaces)) === undefined) {
+      throw new PatchcastError('NOT_FOUND', `no device ${body.replaces} to replace`, {
+        hint: 'list devices with `patchcast devices`',
+      });
+    }
     const token = `pe_${randomToken(32)}`;
     const createdAt = now();
     const expiresAt = new Date(
@@ -40,46 +41,29 @@ export function deviceRoutes(app: FastifyInstance, deps: AppDeps, gateway: Agent
       createdBy: request.principal?.name ?? 'unknown',
       createdAt: createdAt.toISOString(),
       expiresAt: expiresAt.toISOString(),
+      replaces: body.replaces,
     };
     await store.createEnrollToken(record);
     await deps.log.append({
       type: 'operator-action',
       at: record.createdAt,
       by: record.createdBy,
-      action: 'enroll-token-created',
-      target: record.id,
+      action: body.replaces === undefined ? 'enroll-token-created' : 'replacement-token-created',
+      target: body.replaces === undefined ? record.id : `${record.id} replaces ${body.replaces}`,
     });
-    return { token, expiresAt: expiresAt.toISOString() };
+    return {
+      token,
+      expiresAt: record.expiresAt,
+      ...(body.replaces ? { replaces: body.replaces } : {}),
+    };
   });
 
   app.post(ROUTES.enroll, async (request) => {
     const body = enrollRequest.parse(request.body);
-    const at = now().toISOString();
-    const result = await store.consumeEnrollToken(hashToken(body.token), at);
-    if (result !== 'ok') {
-      throw new PatchcastError('ENROLL_TOKEN_INVALID', WHY[result] ?? result, {
-        hint: 'create a new one with `patchcast enroll-token create`',
-      });
-    }
-    const device: DeviceRecord = {
-      id: newId('dev'),
-      name: body.name,
-      publicKey: body.publicKey,
-      labels: body.labels,
-      inventory: body.inventory,
-      enrolledAt: at,
-      lastSeenAt: null,
-      lastTimestampVersion: 0,
-    };
-    try {
-      await store.createDevice(device);
-    } catch {
-      throw new PatchcastError('CONFLICT', 'a device with this public key is already enrolled');
-    }
-    const { id: deviceId, publicKey } = device;
-    await deps.log.append({ type: 'device-enrolled', at, deviceId, publicKey });
-    request.log.info({ deviceId: device.id, name: device.name }, 'device enrolled');
-    return { deviceId: device.id };
+    const result = await enrollDevice(deps, body);
+    if (result.outcome === 'replaced') gateway.dropReplaced(result.deviceId);
+    request.log.info({ ...result, name: body.name }, `device ${result.outcome}`);
+    return result;
   });
 
   app.get(ROUTES.devices, { preHandler: requireRole(store, 'viewer') }, async () => {
@@ -112,6 +96,19 @@ export function deviceRoutes(app: FastifyInstance, deps: AppDeps, gateway: Agent
       };
     },
   );
+
+  labelRoutes(app, deps, async (id) => {
+    const [device, results] = await Promise.all([
+      store.getDevice(id),
+      store.deviceResults.recent(id, DEFAULT_RESULTS),
+    ]);
+    if (device === undefined) throw new PatchcastError('NOT_FOUND', `no device ${id}`);
+    return view(
+      device,
+      gateway.isOnline(id),
+      results.some((r) => r.rebootRequired),
+    );
+  });
 
   app.get(AGENT_CHANNEL_PATH, { websocket: true }, (socket, request) => {
     gateway.accept(socket, request.headers.host ?? '');

@@ -1,15 +1,8 @@
 /** Rollouts: which devices must install which patch, and what they reported. */
-import { PatchcastError } from '@patchcast/core';
+import { PatchcastError, selectDevices } from '@patchcast/core';
 import { FINAL_DEVICE_STATES, assertPatchRef } from '@patchcast/protocol';
-import type {
-  CreateRolloutRequest,
-  DeviceSelector,
-  HealthMessage,
-  Report,
-  Rollout,
-} from '@patchcast/protocol';
+import type { CreateRolloutRequest, HealthMessage, Report, Rollout } from '@patchcast/protocol';
 import type { ReportOutcome, RolloutRecord, Store } from '../../storage/store.js';
-import type { FleetEntry } from '../../storage/rollout-engine-store.js';
 import type { Bus, BusEvents } from '../../bus/bus.js';
 import type { RepositoryService } from '../repository/repository-service.js';
 import { newId } from '../auth/api-tokens.js';
@@ -205,29 +198,4 @@ function summary(
       total: devices.length,
     },
   };
-}
-
-export function selectDevices(
-  devices: readonly FleetEntry[],
-  selector: DeviceSelector,
-): FleetEntry[] {
-  let chosen: FleetEntry[];
-  if ('all' in selector) chosen = [...devices];
-  else if ('labels' in selector) {
-    chosen = devices.filter((d) =>
-      Object.entries(selector.labels).every(([k, v]) => d.labels[k] === v),
-    );
-  } else {
-    const byId = new Map(devices.map((d) => [d.id, d]));
-    const missing = selector.ids.filter((id) => !byId.has(id));
-    if (missing.length > 0)
-      throw new PatchcastError('NOT_FOUND', `unknown device(s): ${missing.slice(0, 5).join(', ')}`);
-    chosen = [...new Set(selector.ids)].map((id) => byId.get(id) as FleetEntry);
-  }
-  if (chosen.length === 0) {
-    throw new PatchcastError('INVALID_INPUT', 'the device selector matches no enrolled device', {
-      hint: 'list devices with `patchcast devices`; enroll agents with `patchcast enroll-token create`',
-    });
-  }
-  return chosen;
 }

@@ -111,4 +111,8 @@ export const PG_MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE rollouts ADD COLUMN allow_downgrade BOOLEAN NOT NULL DEFAULT FALSE;
   `,
+  // replacement enrollment tokens: the device whose key a token may replace (ADR 0020)
+  `
+  ALTER TABLE enroll_tokens ADD COLUMN replaces TEXT;
+  `,
 ];

@@ -3,12 +3,13 @@ import type { Role } from '@patchcast/protocol';
 import type {
   ApiTokenRecord,
   ConsumeResult,
+  DeviceChange,
   DeviceRecord,
   EnrollTokenRecord,
   Store,
 } from '../store.js';
-import { toDevice } from '../rows.js';
-import type { DeviceRow } from '../rows.js';
+import { changedDevice, toDevice, toEnrollToken } from '../rows.js';
+import type { DeviceRow, EnrollTokenRow } from '../rows.js';
 import type { PgDb } from './pg-db.js';
 import type { IdentityPart } from '../store-parts.js';
 
@@ -63,10 +64,17 @@ export class PgIdentity implements IdentityPart {
 
   async createEnrollToken(t: EnrollTokenRecord): Promise<void> {
     await this.#db.run(
-      `INSERT INTO enroll_tokens (id, hash, created_by, created_at, expires_at)
-       VALUES ($1, $2, $3, $4, $5)`,
-      [t.id, t.hash, t.createdBy, t.createdAt, t.expiresAt],
+      `INSERT INTO enroll_tokens (id, hash, created_by, created_at, expires_at, replaces)
+       VALUES ($1, $2, $3, $4, $5, $6)`,
+      [t.id, t.hash, t.createdBy, t.createdAt, t.expiresAt, t.replaces ?? null],
     );
+  }
+
+  async findEnrollToken(hash: string): Promise<EnrollTokenRecord | undefined> {
+    const row = await this.#db.one<EnrollTokenRow>('SELECT * FROM enroll_tokens WHERE hash = $1', [
+      hash,
+    ]);
+    return row && toEnrollToken(row);
   }
 
   /** The row lock makes racing consumers queue; each then sees the committed used_at. */
@@ -100,6 +108,35 @@ export class PgIdentity implements IdentityPart {
   async getDevice(id: string): Promise<DeviceRecord | undefined> {
     const row = await this.#db.one<DeviceRow>('SELECT * FROM devices WHERE id = $1', [id]);
     return row && toDevice(row);
+  }
+
+  async findDeviceByKey(publicKey: string): Promise<DeviceRecord | undefined> {
+    const row = await this.#db.one<DeviceRow>('SELECT * FROM devices WHERE public_key = $1', [
+      publicKey,
+    ]);
+    return row && toDevice(row);
+  }
+
+  /** The row lock makes concurrent changes of one device queue; none is lost. */
+  updateDevice(id: string, change: DeviceChange): Promise<DeviceRecord | undefined> {
+    return this.#db.transaction(async (tx) => {
+      const row = await tx.one<DeviceRow>('SELECT * FROM devices WHERE id = $1 FOR UPDATE', [id]);
+      if (row === undefined) return undefined;
+      const next = changedDevice(toDevice(row), change);
+      await tx.run(
+        `UPDATE devices SET name = $1, public_key = $2, labels = $3, inventory = $4,
+         last_timestamp_version = $5 WHERE id = $6`,
+        [
+          next.name,
+          next.publicKey,
+          JSON.stringify(next.labels),
+          JSON.stringify(next.inventory),
+          next.lastTimestampVersion,
+          id,
+        ],
+      );
+      return next;
+    });
   }
 
   async listDevices(): Promise<DeviceRecord[]> {

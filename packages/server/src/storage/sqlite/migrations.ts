@@ -104,4 +104,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE rollouts ADD COLUMN allow_downgrade INTEGER NOT NULL DEFAULT 0;
   `,
+  // replacement enrollment tokens: the device whose key a token may replace (ADR 0020)
+  `
+  ALTER TABLE enroll_tokens ADD COLUMN replaces TEXT;
+  `,
 ];

@@ -3,12 +3,13 @@ import type { Role } from '@patchcast/protocol';
 import type {
   ApiTokenRecord,
   ConsumeResult,
+  DeviceChange,
   DeviceRecord,
   EnrollTokenRecord,
   Store,
 } from '../store.js';
-import { toDevice } from '../rows.js';
-import type { DeviceRow } from '../rows.js';
+import { changedDevice, toDevice, toEnrollToken } from '../rows.js';
+import type { DeviceRow, EnrollTokenRow } from '../rows.js';
 import { settle } from './sqlite-sql.js';
 import type { SqliteSql } from './sqlite-sql.js';
 import type { IdentityPart } from '../store-parts.js';
@@ -73,13 +74,22 @@ export class SqliteIdentity implements IdentityPart {
   createEnrollToken(t: EnrollTokenRecord): Promise<void> {
     return settle(() => {
       this.#q.run(
-        'INSERT INTO enroll_tokens (id, hash, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?)',
+        `INSERT INTO enroll_tokens (id, hash, created_by, created_at, expires_at, replaces)
+         VALUES (?, ?, ?, ?, ?, ?)`,
         t.id,
         t.hash,
         t.createdBy,
         t.createdAt,
         t.expiresAt,
+        t.replaces ?? null,
       );
+    });
+  }
+
+  findEnrollToken(hash: string): Promise<EnrollTokenRecord | undefined> {
+    return settle(() => {
+      const row = this.#q.get<EnrollTokenRow>('SELECT * FROM enroll_tokens WHERE hash = ?', hash);
+      return row && toEnrollToken(row);
     });
   }
 
@@ -120,6 +130,35 @@ export class SqliteIdentity implements IdentityPart {
     return settle(() => {
       const row = this.#q.get<DeviceRow>('SELECT * FROM devices WHERE id = ?', id);
       return row && toDevice(row);
+    });
+  }
+
+  findDeviceByKey(publicKey: string): Promise<DeviceRecord | undefined> {
+    return settle(() => {
+      const row = this.#q.get<DeviceRow>('SELECT * FROM devices WHERE public_key = ?', publicKey);
+      return row && toDevice(row);
+    });
+  }
+
+  updateDevice(id: string, change: DeviceChange): Promise<DeviceRecord | undefined> {
+    return settle(() => {
+      const update = this.#q.db.transaction((): DeviceRecord | undefined => {
+        const row = this.#q.get<DeviceRow>('SELECT * FROM devices WHERE id = ?', id);
+        if (row === undefined) return undefined;
+        const next = changedDevice(toDevice(row), change);
+        this.#q.run(
+          `UPDATE devices SET name = ?, public_key = ?, labels = ?, inventory = ?,
+           last_timestamp_version = ? WHERE id = ?`,
+          next.name,
+          next.publicKey,
+          JSON.stringify(next.labels),
+          JSON.stringify(next.inventory),
+          next.lastTimestampVersion,
+          id,
+        );
+        return next;
+      });
+      return update.immediate();
     });
   }
 
