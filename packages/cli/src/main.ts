@@ -24,6 +24,7 @@ import { applyCommand } from './commands/apply.js';
 import { exportCommand } from './commands/export.js';
 import { withdrawCommand } from './commands/withdraw.js';
 import { patchesCommand } from './commands/patches.js';
+import { witnessCommand } from './commands/witness.js';
 
 export const VERSION = '0.1.0';
 
@@ -50,6 +51,7 @@ export const COMMANDS: readonly Command[] = [
   reportCommand,
   auditCommand,
   benchCommand,
+  witnessCommand,
 ];
 
 const EXIT_USAGE = 2;

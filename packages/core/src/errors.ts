@@ -99,6 +99,8 @@ export const ERROR_CODES = {
     'A bundle to install offline carries no signed metadata or log proof (it is not an offline bundle).',
   SECURITY_OFFLINE_MALFORMED:
     'An offline bundle has a missing, unexpected, misplaced or oversized member.',
+  SECURITY_WITNESS_MISSING:
+    'A log checkpoint lacks the required number of valid witness cosignatures.',
   SECURITY_AUTH_FAILED:
     'A peer failed to prove its identity (bad signature or replayed challenge).',
   INTERNAL: 'An unexpected internal error. Please report it with the log output.',

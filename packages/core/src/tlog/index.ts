@@ -52,3 +52,26 @@ export { TLOG_PROOF_HEADER, formatTlogProof, parseTlogProof } from './tlog-proof
 export type { TlogProof } from './tlog-proof.js';
 export { verifyTlogProof } from './verify-tlog-proof.js';
 export type { VerifiedTlogProof } from './verify-tlog-proof.js';
+export {
+  NOTE_ALG_COSIGNATURE_V1,
+  cosignatureTimestamp,
+  cosignedMessage,
+  ed25519CosignatureVerifier,
+  ed25519Cosigner,
+  generateCosignerKeys,
+  parseCosignatureVerifierKey,
+  parseCosignerKey,
+} from './cosignature.js';
+export type { Cosigner, CosignatureVerifier } from './cosignature.js';
+export { requireCosignatures, verifyCosignatures } from './witness-quorum.js';
+export type { Cosigned, WitnessPolicy } from './witness-quorum.js';
+export {
+  MAX_ADD_CHECKPOINT_BYTES,
+  MAX_WITNESS_PROOF,
+  addSignatures,
+  formatAddCheckpoint,
+  formatCosignatureLines,
+  parseAddCheckpoint,
+  parseCosignatureLines,
+} from './witness-request.js';
+export type { AddCheckpoint } from './witness-request.js';

@@ -1,3 +1,4 @@
+import { decodeBase64 } from './base64.js';
 import { sha256 } from './hash.js';
 import { hasLoneSurrogate } from './text-checks.js';
 
@@ -29,4 +30,22 @@ export function formatKeyId(keyId: number): string {
 /** Exactly 8 hex digits, as `<name>+<hex key ID>+...` key strings carry them. */
 export function parseKeyId(text: string): number | undefined {
   return /^[0-9a-fA-F]{8}$/.test(text) ? Number.parseInt(text, 16) : undefined;
+}
+
+/** The parts of a `<name>+<hex key ID>+<base64(type || key)>` string, checked for shape only. */
+export interface KeyText {
+  readonly name: string;
+  readonly keyId: number;
+  readonly alg: number;
+  readonly key: Uint8Array;
+}
+
+/** Splits a C2SP signed-note key string (after any `PRIVATE+KEY+` prefix); undefined if malformed. */
+export function splitKeyText(text: string): KeyText | undefined {
+  const [name = '', idText = '', ...rest] = text.split('+');
+  const keyId = parseKeyId(idText);
+  const material = decodeBase64(rest.join('+'));
+  if (keyId === undefined || material === undefined || material.length < 2) return undefined;
+  if (!isValidKeyName(name)) return undefined;
+  return { name, keyId, alg: material[0] as number, key: material.subarray(1) };
 }

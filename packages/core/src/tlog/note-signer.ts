@@ -1,4 +1,4 @@
-import { decodeBase64, encodeBase64 } from './base64.js';
+import { encodeBase64 } from './base64.js';
 import {
   ED25519_KEY_SIZE,
   ed25519PrivateKeyObject,
@@ -10,8 +10,9 @@ import {
   formatKeyId,
   isValidKeyName,
   noteKeyId,
-  parseKeyId,
+  splitKeyText,
 } from './note-key-id.js';
+import type { KeyText } from './note-key-id.js';
 import { formatVerifierKey } from './note-verifier.js';
 import { invalidKey } from './tlog-errors.js';
 
@@ -51,26 +52,34 @@ export function ed25519NoteSigner(name: string, seed: Uint8Array): Ed25519NoteSi
 
 /** The signer key string of golang.org/x/mod/sumdb/note for an Ed25519 seed. */
 export function formatSignerKey(name: string, seed: Uint8Array): string {
-  const signer = ed25519NoteSigner(name, seed);
-  const material = encodeBase64(new Uint8Array([NOTE_ALG_ED25519, ...seed]));
-  return `${SIGNER_PREFIX}${name}+${formatKeyId(signer.keyId)}+${material}`;
+  return signerKeyText(name, ed25519NoteSigner(name, seed).keyId, NOTE_ALG_ED25519, seed);
 }
 
 /** Parses `PRIVATE+KEY+<name>+<hex key ID>+<base64(0x01 || seed)>` and checks the key ID. */
 export function parseSignerKey(signerKey: string): Ed25519NoteSigner {
-  if (!signerKey.startsWith(SIGNER_PREFIX)) throw invalidKey('not a PRIVATE+KEY signer key');
-  const [name = '', idText = '', ...rest] = signerKey.slice(SIGNER_PREFIX.length).split('+');
-  const keyId = parseKeyId(idText);
-  const material = decodeBase64(rest.join('+'));
-  if (keyId === undefined || material === undefined || !isValidKeyName(name)) {
-    throw invalidKey('a signer key has the form PRIVATE+KEY+<name>+<8 hex digits>+<base64>');
-  }
-  if (material.length !== 1 + ED25519_KEY_SIZE || material[0] !== NOTE_ALG_ED25519) {
+  const parts = signerKeyParts(signerKey);
+  if (parts.key.length !== ED25519_KEY_SIZE || parts.alg !== NOTE_ALG_ED25519) {
     throw invalidKey('the signer key is not an Ed25519 (type 0x01) key');
   }
-  const signer = ed25519NoteSigner(name, material.subarray(1));
-  if (signer.keyId !== keyId) throw invalidKey('the signer key ID does not match its key');
+  const signer = ed25519NoteSigner(parts.name, parts.key);
+  if (signer.keyId !== parts.keyId) throw invalidKey('the signer key ID does not match its key');
   return signer;
+}
+
+/** The parts of a `PRIVATE+KEY+<name>+<hex key ID>+<base64(type || seed)>` string. */
+export function signerKeyParts(signerKey: string): KeyText {
+  if (!signerKey.startsWith(SIGNER_PREFIX)) throw invalidKey('not a PRIVATE+KEY signer key');
+  const parts = splitKeyText(signerKey.slice(SIGNER_PREFIX.length));
+  if (parts === undefined) {
+    throw invalidKey('a signer key has the form PRIVATE+KEY+<name>+<8 hex digits>+<base64>');
+  }
+  return parts;
+}
+
+/** `PRIVATE+KEY+<name>+<hex key ID>+<base64(type || seed)>`. */
+export function signerKeyText(name: string, keyId: number, alg: number, seed: Uint8Array): string {
+  const material = encodeBase64(new Uint8Array([alg, ...seed]));
+  return `${SIGNER_PREFIX}${name}+${formatKeyId(keyId)}+${material}`;
 }
 
 /** A fresh Ed25519 key pair for `name`, as signer and verifier key strings. */

@@ -1,11 +1,11 @@
-import { decodeBase64, encodeBase64 } from './base64.js';
+import { encodeBase64 } from './base64.js';
 import { ED25519_KEY_SIZE, ed25519PublicKeyObject, ed25519Verify } from './ed25519-raw.js';
 import {
   NOTE_ALG_ED25519,
   formatKeyId,
   isValidKeyName,
   noteKeyId,
-  parseKeyId,
+  splitKeyText,
 } from './note-key-id.js';
 import { invalidKey } from './tlog-errors.js';
 
@@ -33,7 +33,7 @@ export function ed25519NoteVerifier(name: string, publicKey: Uint8Array): Ed2551
     name,
     keyId,
     publicKey: publicKey.slice(),
-    verifierKey: verifierKeyText(name, keyId, publicKey),
+    verifierKey: verifierKeyText(name, keyId, NOTE_ALG_ED25519, publicKey),
     verify: (message, signature) => ed25519Verify(keyObject, message, signature),
   };
 }
@@ -43,23 +43,29 @@ export function formatVerifierKey(name: string, publicKey: Uint8Array): string {
   return ed25519NoteVerifier(name, publicKey).verifierKey;
 }
 
-function verifierKeyText(name: string, keyId: number, publicKey: Uint8Array): string {
-  const material = new Uint8Array([NOTE_ALG_ED25519, ...publicKey]);
+/** C2SP signed-note "Verifier keys": `<name>+<hex key ID>+<base64(type || public key)>`. */
+export function verifierKeyText(
+  name: string,
+  keyId: number,
+  alg: number,
+  publicKey: Uint8Array,
+): string {
+  const material = new Uint8Array([alg, ...publicKey]);
   return `${name}+${formatKeyId(keyId)}+${encodeBase64(material)}`;
 }
 
 /** Parses `<name>+<hex key ID>+<base64(0x01 || public key)>` and checks the key ID. */
 export function parseVerifierKey(verifierKey: string): Ed25519NoteVerifier {
-  const [name = '', idText = '', ...rest] = verifierKey.split('+');
-  const keyId = parseKeyId(idText);
-  const material = decodeBase64(rest.join('+'));
-  if (keyId === undefined || material === undefined || !isValidKeyName(name)) {
+  const parts = splitKeyText(verifierKey);
+  if (parts === undefined) {
     throw invalidKey('a verifier key has the form <name>+<8 hex digits>+<base64 key>');
   }
-  if (material.length !== 1 + ED25519_KEY_SIZE || material[0] !== NOTE_ALG_ED25519) {
+  if (parts.key.length !== ED25519_KEY_SIZE || parts.alg !== NOTE_ALG_ED25519) {
     throw invalidKey('the verifier key is not an Ed25519 (type 0x01) key');
   }
-  const verifier = ed25519NoteVerifier(name, material.subarray(1));
-  if (verifier.keyId !== keyId) throw invalidKey('the verifier key ID does not match its key');
+  const verifier = ed25519NoteVerifier(parts.name, parts.key);
+  if (verifier.keyId !== parts.keyId) {
+    throw invalidKey('the verifier key ID does not match its key');
+  }
   return verifier;
 }
