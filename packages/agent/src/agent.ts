@@ -17,6 +17,7 @@ import { fileTrustStore } from './tuf-ops.js';
 import { enrollAtAny, followingLogOps, followingRepository, resolveServers } from './servers.js';
 import { recoverTransactions } from './install/index.js';
 import { LogChecker } from './log/log-checker.js';
+import { witnessPolicy } from './log/witness-policy.js';
 import { loadMaintenanceGate } from './maintenance.js';
 import { resolvePolicy } from './policy.js';
 import { targetDownloads } from './download-target.js';
@@ -36,6 +37,9 @@ export interface AgentConfig {
   readonly logKey?: string | undefined;
   /** `--replace DEVICE`: enroll as the successor of that (lost) device; needs a replacement token. */
   readonly replaces?: string | undefined;
+  /** Witness verifier keys (`--witness`) and how many must cosign each checkpoint. */
+  readonly witnesses?:
+    { readonly keys: readonly string[]; readonly threshold?: number } | undefined;
   /** Require ML-DSA-65 keys for every role; undefined: on when the trusted root has them. */
   readonly requirePq?: boolean | undefined;
   readonly log?: (line: string) => void;
@@ -73,6 +77,7 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
     ops: followingLogOps(() => live.server),
     logKey: config.logKey,
     log,
+    witnesses: witnessPolicy(config.witnesses),
   });
   await logChecker.load();
   const updater = new Updater({

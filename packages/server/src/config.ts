@@ -22,6 +22,8 @@ export interface ServerConfig {
   readonly leaseSeconds: number;
   /** NATS JetStream stream of this cluster (several clusters may share one NATS). */
   readonly busStream?: string | undefined;
+  /** Witnesses each checkpoint is submitted to (`--witness URL=VKEYFILE`; docs/protocol/log.md). */
+  readonly witnesses?: readonly { readonly url: string; readonly verifierKey: string }[];
   readonly expiry: {
     readonly rootSeconds: number;
     readonly targetsSeconds: number;

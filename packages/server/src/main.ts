@@ -22,6 +22,7 @@ import { loadOnlineKeys } from './keys/online-keys.js';
 import { ensureLogKey, ensureLogOrigin, logKeyPath } from './keys/log-key.js';
 import { TransparencyLog } from './features/log/transparency-log.js';
 import { logMissingPublications } from './features/log/reconcile.js';
+import { witnessEndpoints } from './features/log/witness-config.js';
 import { buildApp } from './app.js';
 import type { App } from './app.js';
 import { checkAddressFree, listen } from './listen.js';
@@ -68,7 +69,7 @@ export async function startServer(
   }
   const store = await openStore(config, (error) => print(`WARNING: database: ${error.message}`));
   const shared = config.bus === 'memory' ? undefined : logWriterLock(store.leases);
-  const log = await openLog(config.dataDir, store, print, shared).catch(async (error: unknown) => {
+  const log = await openLog(config, store, print, shared).catch(async (error: unknown) => {
     await store.close();
     throw error;
   });
@@ -166,11 +167,12 @@ async function prepareDataDir(dataDir: string): Promise<void> {
 
 /** The transparency log: its origin (made once), its key in keys/log.key, its stored tree. */
 async function openLog(
-  dataDir: string,
+  config: ServerConfig,
   store: Store,
   print: (line: string) => void,
   shared: SharedLog | undefined,
 ): Promise<TransparencyLog> {
+  const { dataDir } = config;
   const origin = await ensureLogOrigin(store);
   const key = await ensureLogKey(dataDir, origin);
   await checkKeyset(store, await localKeyset(dataDir, key.signer.verifierKey, keyOptions));
@@ -181,6 +183,7 @@ async function openLog(
     signer: key.signer,
     onError: (error) => print(`ERROR: ${error.message}`),
     ...(shared === undefined ? {} : { shared }),
+    witnesses: { endpoints: witnessEndpoints(config.witnesses ?? []), print },
   });
 }
 

@@ -1,5 +1,11 @@
-import { PatchcastError, SecurityError, openCheckpoint, parseTlogProof } from '@patchcast/core';
-import type { Checkpoint, LogIdentity, TargetFile } from '@patchcast/core';
+import {
+  PatchcastError,
+  SecurityError,
+  openCheckpoint,
+  parseTlogProof,
+  requireCosignatures,
+} from '@patchcast/core';
+import type { Checkpoint, LogIdentity, TargetFile, WitnessPolicy } from '@patchcast/core';
 import { formatPatchRef } from '@patchcast/protocol';
 import type { PatchRef } from '@patchcast/protocol';
 import type { LogOps } from './log-ops.js';
@@ -13,6 +19,8 @@ export interface LogCheckerDeps {
   /** A verifier key given out of band (`--log-key`). */
   readonly logKey?: string | undefined;
   readonly log: (line: string) => void;
+  /** `--witness` keys and `--witness-threshold`: cosignatures every checkpoint must carry. */
+  readonly witnesses?: WitnessPolicy | undefined;
 }
 
 interface Stored {
@@ -52,7 +60,7 @@ export class LogChecker {
     return this.#stored?.note;
   }
 
-  /** Steps 1 to 3; `target` comes from TUF-verified targets metadata. */
+  /** Steps 1 to 4; `target` comes from TUF-verified targets metadata. */
   async checkPublication(ref: PatchRef, target: TargetFile): Promise<void> {
     this.#identity ??= await this.#pin();
     const publication = await this.#deps.ops.publication(ref);
@@ -64,10 +72,14 @@ export class LogChecker {
       );
     }
     const verified = verifyPublication({ ref, target, publication, log: this.#identity });
+    const { witnesses } = this.#deps;
+    if (witnesses !== undefined) {
+      requireCosignatures(verified.note.text, verified.note.unverified, witnesses);
+    }
     await this.#advance(verified.checkpoint, parseTlogProof(publication.proof).checkpoint);
   }
 
-  /** Step 3: consistency with the stored checkpoint in whichever order; never go backwards. */
+  /** Step 4: consistency with the stored checkpoint in whichever order; never go backwards. */
   async #advance(next: Checkpoint, note: string): Promise<void> {
     const { ops, dataDir } = this.#deps;
     const stored = this.#stored?.checkpoint;

@@ -1,5 +1,6 @@
 import { PatchcastError } from '@patchcast/core';
 import type { Command, Invocation } from '../command.js';
+import { readWitnessKeys } from '../witness/witness-config.js';
 import { listFlag, parseLabels, requirePqFlag, requiredFlag, stringFlag } from '../args.js';
 import { untilSignal } from './server.js';
 import { normalizeServerUrl } from '@patchcast/protocol';
@@ -8,7 +9,7 @@ export const agentCommand: Command = {
   name: 'agent',
   summary: 'run an endpoint agent: enroll once, then install verified patches as they are pushed',
   usage:
-    'patchcast agent --data DIR [--server URL[,URL...] --enroll TOKEN [--replace DEVICE]] [--root DIR] [--name NAME] [--label k=v]... [--log-key KEY] [--max-download-rate RATE]',
+    'patchcast agent --data DIR [--server URL[,URL...] --enroll TOKEN [--replace DEVICE]] [--root DIR] [--name NAME] [--label k=v]... [--log-key KEY] [--witness VKEYFILE]... [--witness-threshold K] [--max-download-rate RATE]',
   help: `Enrolls with a single-use token the first time (making its own Ed25519 device key), then holds a
 live WebSocket to the server, authenticated by that key. On a notice it refreshes and verifies the TUF
 metadata, downloads the bundle, checks its hash and the log's proof of its publication, installs it
@@ -35,6 +36,11 @@ Options:
   --trusted-root FILE   root.json obtained out of band (default: trust the server's 1.root.json once)
   --log-key KEY         the log's verifier key obtained out of band (\`patchcast status\`; default:
                         trust the server's /log/key once)
+  --witness VKEYFILE    a witness verifier key (\`patchcast witness keygen\` wrote it), repeatable:
+                        a patch is installed only if the log checkpoint proving its publication
+                        carries cosignatures of --witness-threshold of these witnesses
+  --witness-threshold K how many of the --witness keys must cosign (default: all of them);
+                        otherwise the patch is refused with SECURITY_WITNESS_MISSING
   --require-pq on|off   refuse metadata of any role without ML-DSA-65 keys and signatures, so a
                         repository cannot downgrade to classical signatures (default: on when
                         the trusted root gives every role ML-DSA-65 keys, else off)
@@ -52,6 +58,8 @@ Options:
     label: { type: 'string', multiple: true },
     'trusted-root': { type: 'string' },
     'log-key': { type: 'string' },
+    witness: { type: 'string', multiple: true },
+    'witness-threshold': { type: 'string' },
     'require-pq': { type: 'string' },
     'max-download-rate': { type: 'string' },
   },
@@ -75,6 +83,7 @@ Options:
       labels: parseLabels(listFlag(invocation, 'label')),
       trustedRootFile: stringFlag(invocation, 'trusted-root'),
       logKey: stringFlag(invocation, 'log-key'),
+      witnesses: await agentWitnesses(invocation),
       requirePq: requirePqFlag(invocation),
       maxDownloadRate: stringFlag(invocation, 'max-download-rate'),
       log: (line) => err(`${new Date().toISOString()} agent: ${line}\n`),
@@ -95,6 +104,16 @@ function replaceFlag(invocation: Invocation): string | undefined {
     });
   }
   return replaces;
+}
+
+/** `--witness VKEYFILE`... and `--witness-threshold K` (checked by the agent's witness policy). */
+async function agentWitnesses(invocation: Invocation) {
+  const keys = await readWitnessKeys(listFlag(invocation, 'witness'));
+  const threshold = stringFlag(invocation, 'witness-threshold');
+  if (threshold !== undefined && !/^[1-9][0-9]{0,2}$/.test(threshold)) {
+    throw new PatchcastError('USAGE', '--witness-threshold must be a whole number from 1');
+  }
+  return { keys, ...(threshold === undefined ? {} : { threshold: Number(threshold) }) };
 }
 
 /** `--server` values split on commas, blanks dropped, each checked (USAGE when malformed). */

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command, Invocation } from '../command.js';
-import { parseListen, stringFlag } from '../args.js';
+import { listFlag, parseListen, stringFlag } from '../args.js';
+import { witnessFlags } from '../witness/witness-config.js';
 import { PatchcastError } from '@patchcast/core';
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug'] as const;
@@ -9,7 +10,7 @@ export const serverCommand: Command = {
   name: 'server',
   summary: 'run the Patchcast server (embedded SQLite, or a node of a PostgreSQL cluster)',
   usage:
-    'patchcast server [--data DIR] [--listen HOST:PORT] [--log-level LEVEL] [--db URL] [--db-pool N] [--artifacts DIR] [--bus nats://HOST:PORT --node-id ID] [--lease-seconds N] [--bus-stream NAME]',
+    'patchcast server [--data DIR] [--listen HOST:PORT] [--log-level LEVEL] [--db URL] [--db-pool N] [--artifacts DIR] [--bus nats://HOST:PORT --node-id ID] [--lease-seconds N] [--bus-stream NAME] [--witness URL=VKEYFILE]...',
   help: `Runs the control plane in one process. The first start creates DIR with a development key set
 (keys/), the database (patchcast.db), artifact storage (artifacts/) and an initial admin token
 (initial-admin-token, mode 0600), and prints that token. A --listen address that another process
@@ -33,6 +34,10 @@ Options:
                       i.e. how soon another node takes over a dead node's rollouts (default: 15)
   --bus-stream NAME   with --bus nats: the JetStream stream (and, in lower case, subject prefix)
                       of this cluster, so that clusters can share one NATS (default: PATCHCAST)
+  --witness URL=VKEYFILE
+                      a witness (\`patchcast witness\`) to submit every checkpoint to, with its
+                      verifier key file; repeatable. Cosignatures are served with the checkpoint;
+                      a witness that is down never blocks publishing (docs/protocol/log.md)
 
 Several nodes on one database must share the key set: copy keys/ from the first node's data
 folder to the others. A node whose keys differ refuses to start (KEYSET_MISMATCH); an
@@ -51,6 +56,7 @@ Stops cleanly on SIGINT or SIGTERM.`,
     'node-id': { type: 'string' },
     'lease-seconds': { type: 'string' },
     'bus-stream': { type: 'string' },
+    witness: { type: 'string', multiple: true },
   },
   positionals: { min: 0, max: 0 },
   async run(invocation) {
@@ -70,6 +76,7 @@ Stops cleanly on SIGINT or SIGTERM.`,
         nodeId: stringFlag(invocation, 'node-id'),
         ...leaseFlag(invocation),
         busStream: stringFlag(invocation, 'bus-stream'),
+        witnesses: await witnessFlags(listFlag(invocation, 'witness')),
       },
       { print: (line) => invocation.io.err(`${line}\n`) },
     );

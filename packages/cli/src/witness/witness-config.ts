@@ -1,6 +1,11 @@
 /** The witness's key and the logs it follows, read from the files its flags name. */
 import { readFile } from 'node:fs/promises';
-import { PatchcastError, parseCosignerKey, parseVerifierKey } from '@patchcast/core';
+import {
+  PatchcastError,
+  parseCosignatureVerifierKey,
+  parseCosignerKey,
+  parseVerifierKey,
+} from '@patchcast/core';
 import type { Cosigner, LogIdentity } from '@patchcast/core';
 
 export async function readCosigner(path: string): Promise<Cosigner> {
@@ -57,6 +62,47 @@ function logKey(line: string, path: string) {
   } catch (error) {
     throw new PatchcastError('CONFIG_INVALID', `${path} is not a log verifier key`, {
       hint: 'use the log key of `patchcast status --json` (log.key): <origin>+<8 hex>+<base64>',
+      cause: error,
+    });
+  }
+}
+
+/** `--witness URL=VKEYFILE` (server): each witness's URL and verifier key text. */
+export async function witnessFlags(
+  values: readonly string[],
+): Promise<{ url: string; verifierKey: string }[]> {
+  return Promise.all(
+    values.map(async (value) => {
+      const match = /^(https?:\/\/[^=\s]+)=(.+)$/.exec(value);
+      if (match === null) {
+        throw new PatchcastError('USAGE', `--witness ${value} is not URL=VKEYFILE`, {
+          hint: 'e.g. --witness http://witness.example:8090=witness.key.vkey',
+        });
+      }
+      const verifierKey = (await readConfigFile(match[2] ?? '', 'witness verifier key')).trim();
+      parseWitnessKey(verifierKey, match[2] ?? '');
+      return { url: match[1] ?? '', verifierKey };
+    }),
+  );
+}
+
+/** `--witness VKEYFILE` (agent): the witness verifier keys an agent trusts. */
+export async function readWitnessKeys(paths: readonly string[]): Promise<string[]> {
+  return Promise.all(
+    paths.map(async (path) => {
+      const verifierKey = (await readConfigFile(path, 'witness verifier key')).trim();
+      parseWitnessKey(verifierKey, path);
+      return verifierKey;
+    }),
+  );
+}
+
+function parseWitnessKey(text: string, path: string): void {
+  try {
+    parseCosignatureVerifierKey(text);
+  } catch (error) {
+    throw new PatchcastError('CONFIG_INVALID', `${path} is not a witness verifier key`, {
+      hint: 'use the FILE.vkey that `patchcast witness keygen` wrote',
       cause: error,
     });
   }

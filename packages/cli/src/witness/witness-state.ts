@@ -44,10 +44,16 @@ export class WitnessState {
   /** The last checkpoint cosigned for `log`, re-verified with the log's key. */
   async last(log: LogIdentity): Promise<Remembered | undefined> {
     const note = await this.note(originHash(log.origin));
-    return note === undefined ? undefined : { note, checkpoint: openCheckpoint(note, log).checkpoint };
+    return note === undefined
+      ? undefined
+      : { note, checkpoint: openCheckpoint(note, log).checkpoint };
   }
 
   async save(origin: string, note: string): Promise<void> {
-    await writeFileAtomic(join(this.#dir, originHash(origin)), new TextEncoder().encode(note), 0o644);
+    await writeFileAtomic(
+      join(this.#dir, originHash(origin)),
+      new TextEncoder().encode(note),
+      0o644,
+    );
   }
 }

@@ -49,7 +49,10 @@ export function parseAddCheckpoint(body: string): AddCheckpoint {
 }
 
 /** The response body: one note signature line per cosignature. */
-export function formatCosignatureLines(text: string, cosignatures: readonly NoteSignature[]): string {
+export function formatCosignatureLines(
+  text: string,
+  cosignatures: readonly NoteSignature[],
+): string {
   return formatNote({ text, signatures: cosignatures }).slice(text.length + 1);
 }
 

@@ -38,14 +38,17 @@ async function entryBundle(
   return encodeEntryBundle(entries.map((entry) => entry.leaf));
 }
 
-/** A patch's publication entry with its C2SP tlog-proof against the latest checkpoint. */
+/**
+ * A patch's publication entry with its C2SP tlog-proof against the latest checkpoint, or an
+ * earlier one holding the entry that more witnesses cosigned (cosignature lines included).
+ */
 export async function publicationProof(
   log: TransparencyLog,
   ref: PatchRef,
 ): Promise<PublicationProofResponse | undefined> {
-  const { size, note } = log.checkpoint;
   const entry = await log.store.findBySubject(patchSubject(ref));
-  if (entry === undefined || entry.index >= size) return undefined;
+  if (entry === undefined || entry.index >= log.checkpoint.size) return undefined;
+  const { size, note } = log.checkpointFor(entry.index);
   const hashes = log.tree.inclusionProof(entry.index, size);
   return {
     entry: Buffer.from(entry.leaf).toString('base64'),

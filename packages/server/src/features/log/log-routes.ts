@@ -17,7 +17,7 @@ export function logRoutes(app: FastifyInstance, log: TransparencyLog): void {
     reply
       .header('content-type', TEXT)
       .header('cache-control', 'no-cache')
-      .send(log.checkpoint.note),
+      .send(log.cosignedCheckpoint.note),
   );
 
   app.get(LOG_ROUTES.key, (_request, reply) =>

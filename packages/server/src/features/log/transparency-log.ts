@@ -8,6 +8,8 @@ import type { BatchOptions, SharedLog } from './batch-writer.js';
 import { CheckpointSigner } from './checkpoint-signer.js';
 import type { EventLog } from './log-events.js';
 import { subjectOf } from './log-events.js';
+import { Witnesses } from './witnesses.js';
+import type { WitnessesOptions } from './witnesses.js';
 
 export interface TransparencyLogDeps {
   readonly store: LogStore;
@@ -16,6 +18,8 @@ export interface TransparencyLogDeps {
   readonly onError: (error: Error) => void;
   /** Set when several server nodes append to this stored log. */
   readonly shared?: SharedLog;
+  /** Witnesses to submit each checkpoint to (C2SP tlog-witness). */
+  readonly witnesses?: WitnessesOptions;
 }
 
 /** What readers may use of the tree: hashes and proofs, never appends. */
@@ -36,6 +40,7 @@ export class TransparencyLog implements EventLog {
   readonly tree: TreeView;
   readonly #signer: CheckpointSigner;
   readonly #writer: BatchWriter;
+  readonly #witnesses: Witnesses;
   #published: CheckpointRecord;
 
   private constructor(
@@ -46,12 +51,20 @@ export class TransparencyLog implements EventLog {
     this.tree = state.tree;
     this.#signer = state.signer;
     this.#published = state.published;
+    this.#witnesses = new Witnesses(
+      state.tree,
+      deps.witnesses ?? { endpoints: [], print: () => {} },
+    );
+    this.#witnesses.submit(state.published);
     this.#writer = new BatchWriter({
       tree: state.tree,
       signer: state.signer,
       store: deps.store,
       options: deps.batch ?? DEFAULT_BATCH,
-      onPublished: (checkpoint) => (this.#published = checkpoint),
+      onPublished: (checkpoint) => {
+        this.#published = checkpoint;
+        this.#witnesses.submit(checkpoint);
+      },
       onError: deps.onError,
       ...(deps.shared === undefined ? {} : { shared: deps.shared }),
     });
@@ -84,8 +97,22 @@ export class TransparencyLog implements EventLog {
     return this.#published;
   }
 
-  append(event: LogEventInput): Promise<number> {
-    return this.#writer.append(encodeLogEntry(event), subjectOf(event));
+  /** The latest checkpoint with the witness cosignatures it has gathered so far. */
+  get cosignedCheckpoint(): CheckpointRecord {
+    return this.#witnesses.cosigned(this.#published);
+  }
+
+  /** The checkpoint to prove entry `index` against: the best-witnessed recent one holding it. */
+  checkpointFor(index: number): CheckpointRecord {
+    return this.#witnesses.forEntry(index, this.#published);
+  }
+
+  /** A publication also waits (bounded) for the witnesses, so agents find it cosigned. */
+  async append(event: LogEventInput): Promise<number> {
+    const subject = subjectOf(event);
+    const index = await this.#writer.append(encodeLogEntry(event), subject);
+    if (subject !== null) await this.#witnesses.settled(index + 1);
+    return index;
   }
 
   /** Several nodes: catch up with what the others appended (readers call it before answering). */
@@ -97,8 +124,9 @@ export class TransparencyLog implements EventLog {
     return this.#writer.flush();
   }
 
-  close(): Promise<void> {
-    return this.#writer.close();
+  async close(): Promise<void> {
+    this.#witnesses.close();
+    await this.#writer.close();
   }
 }
 
