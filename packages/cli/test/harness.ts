@@ -125,7 +125,11 @@ export class Harness {
   }
 
   /** Starts an agent process (enrolling it when it has no identity yet) and waits until it is connected. */
-  async startAgent(name: string, labels: readonly string[] = []): Promise<Proc> {
+  async startAgent(
+    name: string,
+    labels: readonly string[] = [],
+    extra: readonly string[] = [],
+  ): Promise<Proc> {
     const dirs = this.agentDirs(name);
     const enroll = await readFile(join(dirs.data, 'identity.json')).then(
       () => [],
@@ -144,6 +148,7 @@ export class Harness {
       name,
       ...enroll,
       ...labelArgs,
+      ...extra,
     ];
     return (await this.start(args, /connected to /)).proc;
   }

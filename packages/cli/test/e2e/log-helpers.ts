@@ -11,11 +11,16 @@ import type { CliResult, Harness, Proc } from '../harness.js';
 import { writePatchSource } from '../patch-source.js';
 
 /** Restarts the server on the same port and data folder (agents reconnect by themselves). */
-export async function restartServer(h: Harness, proc: Proc, dataDir: string): Promise<Proc> {
+export async function restartServer(
+  h: Harness,
+  proc: Proc,
+  dataDir: string,
+  extra: readonly string[] = [],
+): Promise<Proc> {
   await proc.stop('SIGTERM');
   const port = new URL(h.server).port;
   const started = await h.start(
-    ['server', '--data', dataDir, '--listen', `127.0.0.1:${port}`],
+    ['server', '--data', dataDir, '--listen', `127.0.0.1:${port}`, ...extra],
     /listening on /,
   );
   return started.proc;

@@ -106,14 +106,9 @@ export class WitnessClient {
   async #attempt(checkpoint: CheckpointRecord): Promise<Attempt> {
     for (let conflicts = 0; conflicts <= MAX_CONFLICTS; conflicts += 1) {
       const from = this.#witnessSize;
-      if (from > checkpoint.size) {
-        return {
-          ok: false,
-          reason: `it has cosigned size ${from}, beyond this log's ${checkpoint.size}`,
-        };
-      }
+      // A witness ahead of this log is still asked: it is the judge (and answers 400).
       const proof =
-        from === 0 || from === checkpoint.size
+        from === 0 || from >= checkpoint.size
           ? []
           : this.#deps.tree.consistencyProof(from, checkpoint.size);
       const body = formatAddCheckpoint({ oldSize: from, proof, checkpoint: checkpoint.note });
