@@ -76,6 +76,8 @@ test('an agent requiring one witness installs while it cosigns, and refuses when
     witness = await startWitness(port);
     await publishFile(h, 'app', '3');
     assert.equal((await rollOut(h, 'app@3')).state, 'completed');
+    // What was published while it was down is proven against a later, cosigned checkpoint.
+    assert.equal((await rollOut(h, 'app@2')).state, 'completed');
     const cosigned = /cosigned \S+ at size (\d+)/g;
     const sizes = [...witness.proc.output().matchAll(cosigned)].map((m) => Number(m[1]));
     const witnessed = Math.max(...sizes);
