@@ -1,13 +1,15 @@
 /** A transparency log in memory, served through the agent's LogOps port (fakes over mocks). */
 import {
   MerkleTree,
+  addSignatures,
   formatTlogProof,
   generateNoteKeys,
+  parseNote,
   parseSignerKey,
   sha256Hex,
   signCheckpoint,
 } from '@patchcast/core';
-import type { Ed25519NoteSigner, TargetFile } from '@patchcast/core';
+import type { Cosigner, Ed25519NoteSigner, TargetFile } from '@patchcast/core';
 import { encodeLogEntry, targetPathOf } from '@patchcast/protocol';
 import type { LogEventInput, PatchRef, PublicationProofResponse } from '@patchcast/protocol';
 import type { LogOps } from '../../src/log/log-ops.js';
@@ -41,6 +43,8 @@ export class FakeLog implements LogOps {
   tree = new MerkleTree();
   entries: Uint8Array[] = [];
   keyRequests = 0;
+  /** Witnesses whose cosignatures the served checkpoints carry. */
+  cosigners: Cosigner[] = [];
 
   constructor(signer = parseSignerKey(generateNoteKeys('patchcast/fake').signerKey)) {
     this.signer = signer;
@@ -64,9 +68,14 @@ export class FakeLog implements LogOps {
   /** The tlog-proof of entry `index` against a checkpoint of the whole tree. */
   proofOf(index: number, entry = this.entries[index] as Uint8Array): PublicationProofResponse {
     const size = this.tree.size;
-    const checkpoint = signCheckpoint(
+    const signed = signCheckpoint(
       { origin: this.signer.name, size, rootHash: this.tree.root(), extensions: [] },
       [this.signer],
+    );
+    const text = parseNote(signed).text;
+    const checkpoint = addSignatures(
+      signed,
+      this.cosigners.map((c) => c.cosign(text, 1_800_000_000)),
     );
     const hashes = this.tree.inclusionProof(index, size);
     return {
