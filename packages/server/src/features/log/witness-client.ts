@@ -38,6 +38,8 @@ export interface WitnessClientDeps {
 /** A 409 is followed at most this many times per attempt (another submitter may race us). */
 const MAX_CONFLICTS = 3;
 const DEFAULT_RETRY = { firstMs: 1000, maxMs: 30_000 };
+/** While a witness fails, new checkpoints try it at most this often. */
+const MIN_GAP_MS = 1000;
 
 type Attempt = { ok: true } | { ok: false; reason: string };
 
@@ -52,6 +54,7 @@ export class WitnessClient {
   #attempted = -1;
   #running = false;
   #failing = false;
+  #failedAt = 0;
   #delayMs: number;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
@@ -66,17 +69,25 @@ export class WitnessClient {
     return this.#deps.endpoint.verifier.name;
   }
 
-  /** Asks for a cosignature of `checkpoint` (replacing any older one still waiting). */
+  /**
+   * Asks for a cosignature of `checkpoint` (replacing any older one still waiting): now, or, while
+   * the witness fails, at most once a second besides the background retries.
+   */
   submit(checkpoint: CheckpointRecord): void {
     if (this.#closed || (this.#wanted !== undefined && checkpoint.size < this.#wanted.size)) return;
     this.#wanted = checkpoint;
-    void this.#run();
+    if (!this.#failing || Date.now() - this.#failedAt >= MIN_GAP_MS) void this.#run();
   }
 
-  /** Resolves once an attempt for a checkpoint of at least `size` ended (cosigned or failed). */
+  /**
+   * Resolves once an attempt for a checkpoint of at least `size` ended (cosigned or failed),
+   * making that attempt now if none is under way.
+   */
   attempted(size: number): Promise<void> {
     if (this.#attempted >= size || this.#closed) return Promise.resolve();
-    return new Promise((resolve) => this.#waiters.push({ size, resolve }));
+    const done = new Promise<void>((resolve) => this.#waiters.push({ size, resolve }));
+    void this.#run();
+    return done;
   }
 
   close(): void {
@@ -161,6 +172,7 @@ export class WitnessClient {
     if (!this.#failing)
       print(`WARNING: witness ${this.name} did not cosign: ${reason}; retrying in the background`);
     this.#failing = true;
+    this.#failedAt = Date.now();
     clearTimeout(this.#timer);
     this.#timer = setTimeout(() => void this.#run(), this.#delayMs);
     this.#timer.unref();
