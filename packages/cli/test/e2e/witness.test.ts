@@ -66,18 +66,18 @@ test('an agent requiring one witness installs while it cosigns, and refuses when
     // The witness is down: publishing still works, the agent refuses what no witness cosigned.
     const port = new URL(witness.url).port;
     await witness.proc.stop('SIGTERM');
-    await publishFile(h, 'app', '2');
-    const unwitnessed = await rollOut(h, 'app@2');
+    await publishFile(h, 'tool', '1');
+    const unwitnessed = await rollOut(h, 'tool@1');
     assert.equal(unwitnessed.devices[0]?.error?.code, 'SECURITY_WITNESS_MISSING');
-    assert.match(alpha.output(), /app@2: REFUSED: SECURITY_WITNESS_MISSING/);
+    assert.match(alpha.output(), /tool@1: REFUSED: SECURITY_WITNESS_MISSING/);
     assert.match(server.output(), /witness witness\.test\/w1 did not cosign/);
 
     // Back on its port with its state: the server catches it up, and installs resume.
     witness = await startWitness(port);
-    await publishFile(h, 'app', '3');
-    assert.equal((await rollOut(h, 'app@3')).state, 'completed');
-    // What was published while it was down is proven against a later, cosigned checkpoint.
+    await publishFile(h, 'app', '2');
     assert.equal((await rollOut(h, 'app@2')).state, 'completed');
+    // What was published while it was down is proven against a later, cosigned checkpoint.
+    assert.equal((await rollOut(h, 'tool@1')).state, 'completed');
     const cosigned = /cosigned \S+ at size (\d+)/g;
     const sizes = [...witness.proc.output().matchAll(cosigned)].map((m) => Number(m[1]));
     const witnessed = Math.max(...sizes);
@@ -94,13 +94,13 @@ test('an agent requiring one witness installs while it cosigns, and refuses when
     for (let i = 0; i < 20 && (await checkpointSize(h)) <= witnessed; i += 1) {
       await publishFile(h, 'filler', String(i));
     }
-    await publishFile(h, 'app', '4');
-    const forked = await rollOut(h, 'app@4');
+    await publishFile(h, 'app', '3');
+    const forked = await rollOut(h, 'app@3');
     assert.deepEqual(
       forked.devices.map((d) => d.error?.code),
       ['SECURITY_WITNESS_MISSING', 'SECURITY_WITNESS_MISSING'],
     );
-    assert.match(beta.output(), /app@4: REFUSED: SECURITY_WITNESS_MISSING/);
+    assert.match(beta.output(), /app@3: REFUSED: SECURITY_WITNESS_MISSING/);
     assert.equal(await cosignaturesOnCheckpoint(h, vkey), 0);
     assert.match(witness.proc.output(), /refused a checkpoint for patchcast\/\S+ \(422\)/);
   } finally {

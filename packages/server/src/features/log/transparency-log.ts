@@ -107,7 +107,7 @@ export class TransparencyLog implements EventLog {
     return this.#witnesses.forEntry(index, this.#published);
   }
 
-  /** A publication also waits (bounded) for the witnesses, so agents find it cosigned. */
+  /** A publication or withdrawal also waits (bounded) for the witnesses, so agents find it cosigned. */
   async append(event: LogEventInput): Promise<number> {
     const subject = subjectOf(event);
     const index = await this.#writer.append(encodeLogEntry(event), subject);
