@@ -124,5 +124,3 @@ function parseServerList(values: readonly string[]): string[] {
     .filter((v) => v !== '')
     .map(normalizeServerUrl);
 }
-
-/** `--require-pq on|off`; absent: decided by the trusted root. */
