@@ -129,8 +129,7 @@ export class RepositoryService {
    */
   async assertRolloutAllowed(patch: PatchRef, permission: RolloutPermission): Promise<string> {
     const info = (await this.currentTargets()).targets[targetPathOf(patch)];
-    const devices = info === undefined ? [] : await this.#deps.store.listDevices();
-    return checkRolloutAllowed(patch, info, devices, permission);
+    return checkRolloutAllowed(patch, info, () => this.#deps.store.listDevices(), permission);
   }
 
   /** Every patch in force, in every targets role, with its versions' state and fixes. */

@@ -11,8 +11,11 @@ import type { PatchRef } from '@patchcast/protocol';
 import type { DeviceRecord } from '../../storage/store.js';
 
 export interface RolloutPermission {
-  /** The devices the rollout targets. */
-  readonly deviceIds: readonly string[];
+  /**
+   * The devices the rollout targets; asked only once the patch is known to be rollable, so an
+   * unpublished patch is reported before a selector that matches nothing.
+   */
+  readonly deviceIds: () => Promise<readonly string[]>;
   /** The operator allows installing below a device's installed version. */
   readonly allowDowngrade?: boolean | undefined;
 }
@@ -24,19 +27,20 @@ export interface Downgrade {
 }
 
 /** Throws unless the rollout may start; returns the patch's target path. */
-export function checkRolloutAllowed(
+export async function checkRolloutAllowed(
   patch: PatchRef,
   info: TargetFile | undefined,
-  devices: readonly DeviceRecord[],
+  devices: () => Promise<readonly DeviceRecord[]>,
   permission: RolloutPermission,
-): string {
+): Promise<string> {
   if (info === undefined)
     throw new PatchcastError('NOT_FOUND', `${formatPatchRef(patch)} is not published`, {
       hint: 'publish it first with `patchcast publish`',
     });
   const withdrawal = withdrawalOf(info);
   if (withdrawal !== undefined) throw withdrawnError(patch, withdrawal);
-  const downgrades = downgradesOf(patch, devices, permission.deviceIds);
+  const targeted = await permission.deviceIds();
+  const downgrades = downgradesOf(patch, await devices(), targeted);
   const [first] = downgrades;
   if (first !== undefined && permission.allowDowngrade !== true)
     throw new PatchcastError(

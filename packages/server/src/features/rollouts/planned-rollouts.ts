@@ -48,7 +48,7 @@ export class PlannedRollouts {
     const deviceIds = Object.keys(state.deviceWave);
     const { allowDowngrade } = request;
     const targetPath = await this.#deps.repository.assertRolloutAllowed(request.patch, {
-      deviceIds,
+      deviceIds: () => Promise.resolve(deviceIds),
       allowDowngrade,
     });
     if (deviceIds.length === 0) throw noDevices(plan);

@@ -1,5 +1,6 @@
 /** Rollouts: which devices must install which patch, and what they reported. */
 import { PatchcastError, selectDevices } from '@patchcast/core';
+import type { FleetDevice } from '@patchcast/core';
 import { FINAL_DEVICE_STATES, assertPatchRef } from '@patchcast/protocol';
 import type { CreateRolloutRequest, HealthMessage, Report, Rollout } from '@patchcast/protocol';
 import type { ReportOutcome, RolloutRecord, Store } from '../../storage/store.js';
@@ -73,13 +74,16 @@ export class RolloutService {
   async create(request: CreateRolloutRequest, createdBy: string): Promise<Rollout> {
     const { store, bus, repository, now } = this.#deps;
     assertPatchRef(request.patch);
-    const devices = selectDevices(await store.rolloutEngine.fleet(), request.devices);
     const { allowDowngrade } = request;
-    const deviceIds = devices.map((d) => d.id);
+    let devices: FleetDevice[] = [];
     const targetPath = await repository.assertRolloutAllowed(request.patch, {
-      deviceIds,
+      deviceIds: async () => {
+        devices = selectDevices(await store.rolloutEngine.fleet(), request.devices);
+        return devices.map((d) => d.id);
+      },
       allowDowngrade,
     });
+    const deviceIds = devices.map((d) => d.id);
     const rollout: RolloutRecord = {
       id: newId('ro'),
       patch: request.patch,
