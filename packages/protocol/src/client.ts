@@ -16,6 +16,7 @@ import {
   statusResponse,
 } from './api.js';
 import { patchesResponse } from './patches-api.js';
+import { tlsFailureOf } from './tls/trust.js';
 import type { CreateRolloutRequest, EnrollRequest, LabelChangeRequest } from './api.js';
 import { ROLLOUT_ROUTES, rolloutProgressSchema } from './rollout-plan/rollout-api.js';
 import type {
@@ -165,11 +166,13 @@ export class PatchcastClient {
         signal: AbortSignal.timeout(this.#timeoutMs),
       });
     } catch (error) {
+      const tls = tlsFailureOf(error, this.server);
+      if (tls !== undefined) throw tls;
       throw new PatchcastError(
         'SERVER_UNREACHABLE',
         `cannot reach ${this.server}: ${causeOf(error)}`,
         {
-          hint: 'check --server (or PATCHCAST_SERVER) and that `patchcast server` is running',
+          hint: 'check --server (or PATCHCAST_SERVER): the URL `patchcast server` printed, http:// or https://, and that it runs',
           cause: error,
         },
       );

@@ -6,6 +6,7 @@ import { MAX_FRAME_BYTES } from '@patchcast/protocol';
 import { ZodError } from 'zod';
 import { PatchcastError } from '@patchcast/core';
 import type { AppDeps } from './app-deps.js';
+import type { TlsMaterial } from './tls.js';
 import { errorBody, httpStatusOf, toPatchcastError } from './http-errors.js';
 import { repositoryRoutes } from './features/repository/routes.js';
 import { deviceRoutes } from './features/devices/routes.js';
@@ -24,8 +25,10 @@ export interface App {
   readonly rollouts: RolloutService;
 }
 
-export async function buildApp(deps: AppDeps): Promise<App> {
+/** `tls`: serve HTTPS and WSS with this certificate (tls.ts); absent: plain HTTP. */
+export async function buildApp(deps: AppDeps, tls?: TlsMaterial): Promise<App> {
   const fastify = Fastify({
+    ...(tls === undefined ? {} : { https: tls }),
     logger: { level: deps.config.logLevel },
     bodyLimit: 1024 * 1024,
     forceCloseConnections: true,
