@@ -26,6 +26,7 @@ import { withdrawCommand } from './commands/withdraw.js';
 import { patchesCommand } from './commands/patches.js';
 import { witnessCommand } from './commands/witness.js';
 import { tlsCommand } from './commands/tls.js';
+import { tokenCommand } from './commands/token.js';
 import { trustFor } from './context.js';
 
 export const VERSION = '0.1.0';
@@ -54,6 +55,7 @@ export const COMMANDS: readonly Command[] = [
   auditCommand,
   benchCommand,
   witnessCommand,
+  tokenCommand,
   tlsCommand,
 ];
 

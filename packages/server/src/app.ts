@@ -18,6 +18,8 @@ import { logRoutes } from './features/log/log-routes.js';
 import { SecurityEvents } from './features/log/security-events.js';
 import { VulnFeature } from './features/vulns/vuln-feature.js';
 import { vulnRoutes } from './features/vulns/routes.js';
+import { enforceRouteAccess } from './features/auth/route-access.js';
+import { tokenRoutes } from './features/auth/token-routes.js';
 
 export interface App {
   readonly fastify: FastifyInstance;
@@ -36,6 +38,7 @@ export async function buildApp(deps: AppDeps, tls?: TlsMaterial): Promise<App> {
   });
   await fastify.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } });
   fastify.decorateRequest('principal', undefined);
+  enforceRouteAccess(fastify, deps.store, deps.now);
   // Artifact uploads stream straight to disk: keep the raw request stream unparsed.
   fastify.addContentTypeParser('application/octet-stream', (_request, _payload, done) =>
     done(null, undefined),
@@ -80,6 +83,7 @@ export async function buildApp(deps: AppDeps, tls?: TlsMaterial): Promise<App> {
   statusRoutes(fastify, deps, gateway);
   logRoutes(fastify, deps.log);
   vulnRoutes(fastify, deps.store, vulns);
+  tokenRoutes(fastify, deps);
   return { fastify, gateway, rollouts };
 }
 

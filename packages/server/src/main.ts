@@ -227,7 +227,9 @@ async function ensureInitialAdminToken(
 ): Promise<string | undefined> {
   const claim = `claimed-${process.pid}-${now().getTime()}`;
   if ((await store.initSetting('initial-admin-token', claim)) !== claim) return undefined;
-  const token = await createApiToken(store, 'initial-admin', 'admin', now());
+  const { token } = await createApiToken(store, 'initial-admin', 'admin', now(), {
+    createdBy: 'server',
+  });
   await writeFile(join(dataDir, 'initial-admin-token'), `${token}\n`, { mode: 0o600 });
   return token;
 }
