@@ -26,6 +26,11 @@ export interface ServerConfig {
   readonly witnesses?: readonly { readonly url: string; readonly verifierKey: string }[];
   /** HTTPS and WSS with this certificate chain and key (PEM files, re-read on `reloadTls`). */
   readonly tls?: { readonly certFile: string; readonly keyFile: string } | undefined;
+  /**
+   * The URLs agents dial to reach this server (`--public-url`, repeatable): agents' answers to the
+   * channel challenge must be signed for one of them. Default: the address it listens on.
+   */
+  readonly publicUrls?: readonly string[] | undefined;
   /** Allows a non-loopback listen address without TLS (warned about once at start). */
   readonly insecurePlainHttp?: boolean | undefined;
   readonly expiry: {

@@ -28,6 +28,7 @@ import { buildApp } from './app.js';
 import type { App } from './app.js';
 import { checkAddressFree, listen } from './listen.js';
 import { checkTransport, loadTlsMaterial } from './tls.js';
+import { audiencesOf, checkPublicUrls } from './public-origins.js';
 import { DEFAULT_CONFIG } from './config.js';
 import type { ServerConfig } from './config.js';
 
@@ -69,6 +70,7 @@ export async function startServer(
   const print = options.print ?? (() => undefined);
   const now = options.now ?? (() => new Date());
   const plainWarning = checkTransport(config);
+  checkPublicUrls(config);
   const tls = config.tls === undefined ? undefined : await loadTlsMaterial(config.tls);
   await checkAddressFree(config);
   await prepareDataDir(config.dataDir);
@@ -144,6 +146,7 @@ export async function startServer(
     app.fastify.log.error({ err: error }, 'rollout leases'),
   );
   const url = await listen(app, config);
+  app.gateway.audiences = audiencesOf(config, url);
   print(
     `Patchcast server ${SERVER_VERSION} listening on ${url} (data: ${config.dataDir}, storage: ${store.kind}, bus: ${bus.kind}, node: ${bus.nodeId})`,
   );

@@ -146,12 +146,14 @@ describe('authentication and authorisation', () => {
     );
   });
 
-  function connect(): Promise<{
+  function connect(headers: Record<string, string> = {}): Promise<{
     socket: WebSocket;
     first: ServerMessage;
     next: () => Promise<ServerMessage | { closed: number }>;
   }> {
-    const socket = new WebSocket(`${server.url.replace('http', 'ws')}${AGENT_CHANNEL_PATH}`);
+    const socket = new WebSocket(`${server.url.replace('http', 'ws')}${AGENT_CHANNEL_PATH}`, {
+      headers,
+    });
     const queue: (ServerMessage | { closed: number })[] = [];
     const waiters: ((m: ServerMessage | { closed: number }) => void)[] = [];
     const push = (m: ServerMessage | { closed: number }) =>
@@ -234,6 +236,45 @@ describe('authentication and authorisation', () => {
       }),
     );
     assert.equal(((await next()) as ServerMessage).type, 'error');
+  });
+
+  test('a hello relayed by another server (its Host header, its audience) is refused', async () => {
+    const a = await enrollDevice('device-relayed');
+    // A relay the agent dialled as evil.example forwards the challenge and the agent's answer,
+    // and sends its own Host header: the audience must be one of this server's origins.
+    const relayed = await connect({ host: 'evil.example:443' });
+    const nonce = relayed.first.type === 'challenge' ? relayed.first.nonce : '';
+    relayed.socket.send(
+      JSON.stringify({
+        type: 'hello',
+        deviceId: a.deviceId,
+        nonce,
+        signature: a.signer.sign(authStatement(a.deviceId, nonce, 'evil.example:443')),
+        lastTimestampVersion: 0,
+        inventory,
+      }),
+    );
+    assert.deepEqual(await relayed.next(), {
+      type: 'error',
+      code: 'SECURITY_AUTH_FAILED',
+      message: 'device authentication failed',
+    });
+    // The same device signing for this server's own origin is welcome, whatever the Host header.
+    const direct = await connect({ host: 'evil.example:443' });
+    const fresh = direct.first.type === 'challenge' ? direct.first.nonce : '';
+    const port = new URL(server.url).port;
+    direct.socket.send(
+      JSON.stringify({
+        type: 'hello',
+        deviceId: a.deviceId,
+        nonce: fresh,
+        signature: a.signer.sign(authStatement(a.deviceId, fresh, `localhost:${port}`)),
+        lastTimestampVersion: 0,
+        inventory,
+      }),
+    );
+    assert.equal(((await direct.next()) as ServerMessage).type, 'welcome');
+    direct.socket.close();
   });
 
   test('malformed agent frames close the connection', async () => {

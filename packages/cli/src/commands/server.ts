@@ -10,7 +10,7 @@ export const serverCommand: Command = {
   name: 'server',
   summary: 'run the Patchcast server (embedded SQLite, or a node of a PostgreSQL cluster)',
   usage:
-    'patchcast server [--data DIR] [--listen HOST:PORT] [--log-level LEVEL] [--db URL] [--db-pool N] [--artifacts DIR] [--bus nats://HOST:PORT --node-id ID] [--lease-seconds N] [--bus-stream NAME] [--witness URL=VKEYFILE]... [--tls-cert FILE --tls-key FILE | --insecure-plain-http]',
+    'patchcast server [--data DIR] [--listen HOST:PORT] [--log-level LEVEL] [--db URL] [--db-pool N] [--artifacts DIR] [--bus nats://HOST:PORT --node-id ID] [--lease-seconds N] [--bus-stream NAME] [--witness URL=VKEYFILE]... [--tls-cert FILE --tls-key FILE | --insecure-plain-http] [--public-url URL]...',
   help: `Runs the control plane in one process. The first start creates DIR with a development key set
 (keys/), the database (patchcast.db), artifact storage (artifacts/) and an initial admin token
 (initial-admin-token, mode 0600), and prints that token. A --listen address that another process
@@ -38,6 +38,10 @@ Options:
                       port) with this PEM certificate chain; re-read with --tls-key on SIGHUP
                       without dropping connected agents (a lab pair: \`patchcast tls init\`)
   --tls-key FILE      the certificate's PEM private key
+  --public-url URL     a URL agents dial to reach this server (repeatable; default: the
+                      --listen address). An agent's answer to the channel challenge counts only
+                      when signed for one of these, so a server or proxy it dialled cannot
+                      relay it here. Needed with --listen 0.0.0.0 or [::]
   --insecure-plain-http
                       allow plain HTTP on a non-loopback --listen address (e.g. behind a TLS
                       proxy); without it such a start is refused (TLS_REQUIRED)
@@ -67,6 +71,7 @@ Stops cleanly on SIGINT or SIGTERM; SIGHUP reloads the TLS certificate.`,
     'tls-cert': { type: 'string' },
     'tls-key': { type: 'string' },
     'insecure-plain-http': { type: 'boolean' },
+    'public-url': { type: 'string', multiple: true },
   },
   positionals: { min: 0, max: 0 },
   async run(invocation) {
@@ -88,6 +93,7 @@ Stops cleanly on SIGINT or SIGTERM; SIGHUP reloads the TLS certificate.`,
         busStream: stringFlag(invocation, 'bus-stream'),
         witnesses: await witnessFlags(listFlag(invocation, 'witness')),
         ...tlsFlags(invocation),
+        publicUrls: listFlag(invocation, 'public-url'),
       },
       { print: (line) => invocation.io.err(`${line}\n`) },
     );

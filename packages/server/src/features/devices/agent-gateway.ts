@@ -67,8 +67,15 @@ export class AgentGateway {
     this.#connections.get(deviceId)?.socket.close(4401, 'device key replaced');
   }
 
-  /** Handles one new WebSocket; `audience` is the Host the agent dialled. */
-  accept(socket: WebSocket, audience: string): void {
+  /**
+   * The `host[:port]` forms of this server's public origins (`--public-url`, else the address it
+   * listens on): an agent's answer counts only when signed for one of them, never for whatever
+   * Host header a relay sent (docs/protocol/agent-channel.md).
+   */
+  audiences: readonly string[] = [];
+
+  /** Handles one new WebSocket. */
+  accept(socket: WebSocket): void {
     const nonce = randomToken(32);
     let deviceId: string | undefined;
     const helloTimer = setTimeout(() => socket.close(4408, 'hello timeout'), HELLO_TIMEOUT_MS);
@@ -82,7 +89,7 @@ export class AgentGateway {
       previous = previous
         .then(() =>
           deviceId === undefined
-            ? this.#hello(socket, message, nonce, audience)
+            ? this.#hello(socket, message, nonce)
             : this.#handle(deviceId, socket, message),
         )
         .then((id) => {
@@ -111,17 +118,18 @@ export class AgentGateway {
     socket: WebSocket,
     message: AgentMessage,
     nonce: string,
-    audience: string,
   ): Promise<string | undefined> {
     if (message.type !== 'hello')
       return reject(socket, 'SECURITY_AUTH_FAILED', 'the first message must be hello');
     const device = await this.#deps.store.getDevice(message.deviceId);
-    const statement = authStatement(message.deviceId, nonce, audience);
-    if (
-      device === undefined ||
-      message.nonce !== nonce ||
-      !verifySignature(ed25519Key(device.publicKey), message.signature, statement)
-    ) {
+    const signedFor = (audience: string) =>
+      device !== undefined &&
+      verifySignature(
+        ed25519Key(device.publicKey),
+        message.signature,
+        authStatement(message.deviceId, nonce, audience),
+      );
+    if (device === undefined || message.nonce !== nonce || !this.audiences.some(signedFor)) {
       this.#deps.textLog.warn({ deviceId: message.deviceId }, 'agent authentication failed');
       if (device !== undefined) {
         void this.#deps.security.record('agent-auth-failed', device.id, 'bad signature or nonce');

@@ -112,8 +112,8 @@ export function deviceRoutes(app: FastifyInstance, deps: AppDeps, gateway: Agent
     );
   });
 
-  app.get(AGENT_CHANNEL_PATH, { websocket: true }, (socket, request) => {
-    gateway.accept(socket, request.headers.host ?? '');
+  app.get(AGENT_CHANNEL_PATH, { websocket: true }, (socket) => {
+    gateway.accept(socket);
   });
 }
 
