@@ -15,6 +15,8 @@ export const ERROR_CODES = {
   // auth
   UNAUTHENTICATED: 'A credential is missing, malformed, unknown or expired.',
   FORBIDDEN: 'The credential is valid but its role does not allow this action.',
+  RATE_LIMITED:
+    'Too many requests, failed authentications, enrollments or agent messages in a short time.',
   ENROLL_TOKEN_INVALID:
     'The enrollment token is unknown, already used or expired, or is not for this device (--replace).',
   // bundles

@@ -2,12 +2,15 @@
  * The agent channel: JSON text frames over one WebSocket at /agent/v1/connect.
  * docs/protocol/agent-channel.md describes the exchange; these schemas are the contract.
  */
+import { jsonDepthExceeds } from './json-depth.js';
 import { z } from 'zod';
 import { canonicalBytes } from '@patchcast/core';
 
 export const AGENT_CHANNEL_PATH = '/agent/v1/connect';
 export const AUTH_PURPOSE = 'patchcast-agent-auth/v1';
 export const MAX_FRAME_BYTES = 1024 * 1024;
+/** Deepest nesting of arrays and objects in one frame; deeper frames are malformed. */
+export const MAX_FRAME_DEPTH = 64;
 
 export const DEVICE_STATES = [
   'pending',
@@ -160,7 +163,7 @@ export function authStatement(deviceId: string, nonce: string, audience: string)
 }
 
 function parseFrame<T>(schema: z.ZodType<T>, text: string): T | undefined {
-  if (text.length > MAX_FRAME_BYTES) return undefined;
+  if (text.length > MAX_FRAME_BYTES || jsonDepthExceeds(text, MAX_FRAME_DEPTH)) return undefined;
   let json: unknown;
   try {
     json = JSON.parse(text);

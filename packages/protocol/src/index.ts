@@ -10,3 +10,4 @@ export * from './log-entry.js';
 export * from './patch-custom.js';
 export * from './patches-api.js';
 export * from './tls/index.js';
+export * from './json-depth.js';

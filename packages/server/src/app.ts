@@ -19,6 +19,7 @@ import { SecurityEvents } from './features/log/security-events.js';
 import { VulnFeature } from './features/vulns/vuln-feature.js';
 import { vulnRoutes } from './features/vulns/routes.js';
 import { enforceRouteAccess } from './features/auth/route-access.js';
+import { FailureCounter, installLimits } from './features/limits/limits.js';
 import { tokenRoutes } from './features/auth/token-routes.js';
 
 export interface App {
@@ -38,7 +39,10 @@ export async function buildApp(deps: AppDeps, tls?: TlsMaterial): Promise<App> {
   });
   await fastify.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } });
   fastify.decorateRequest('principal', undefined);
-  enforceRouteAccess(fastify, deps.store, deps.now);
+  const { limits } = deps.config;
+  const failures = new FailureCounter(limits.authFailuresPerMinute);
+  await installLimits(fastify, limits, failures);
+  enforceRouteAccess(fastify, deps.store, deps.now, failures);
   // Artifact uploads stream straight to disk: keep the raw request stream unparsed.
   fastify.addContentTypeParser('application/octet-stream', (_request, _payload, done) =>
     done(null, undefined),
@@ -73,6 +77,7 @@ export async function buildApp(deps: AppDeps, tls?: TlsMaterial): Promise<App> {
     inventory: vulns,
     textLog: fastify.log,
     heartbeatMs: deps.config.heartbeatSeconds * 1000,
+    messagesPerSecond: limits.agentMessagesPerSecond,
   });
   fastify.addHook('onClose', () => gateway.close());
   fastify.addHook('onReady', () => rollouts.resumeAll());

@@ -1,3 +1,6 @@
+import { DEFAULT_LIMITS } from './features/limits/limits.js';
+import type { LimitsConfig } from './features/limits/limits.js';
+
 /** Server configuration with its defaults. Durations in seconds. */
 export interface ServerConfig {
   readonly dataDir: string;
@@ -31,6 +34,8 @@ export interface ServerConfig {
    * channel challenge must be signed for one of them. Default: the address it listens on.
    */
   readonly publicUrls?: readonly string[] | undefined;
+  /** Abuse limits (features/limits/limits.ts; `--limit NAME=VALUE`). */
+  readonly limits: LimitsConfig;
   /** Allows a non-loopback listen address without TLS (warned about once at start). */
   readonly insecurePlainHttp?: boolean | undefined;
   readonly expiry: {
@@ -56,6 +61,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   artifactCacheBytes: 256 * 1024 ** 2,
   bus: 'memory',
   leaseSeconds: 15,
+  limits: DEFAULT_LIMITS,
   expiry: {
     rootSeconds: 365 * DAY,
     targetsSeconds: 90 * DAY,

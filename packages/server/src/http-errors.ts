@@ -30,6 +30,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   PATCH_DOWNGRADE_REFUSED: 409,
   PAYLOAD_TOO_LARGE: 413,
   DISK_FULL: 507,
+  RATE_LIMITED: 429,
 };
 
 export function httpStatusOf(code: ErrorCode): number {

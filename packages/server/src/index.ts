@@ -1,5 +1,7 @@
 export { startServer, SERVER_VERSION } from './main.js';
-export type { RunningServer, StartOptions } from './main.js';
+export type { RunningServer, ServerSettings, StartOptions } from './main.js';
+export { DEFAULT_LIMITS } from './features/limits/limits.js';
+export type { LimitsConfig } from './features/limits/limits.js';
 export { DEFAULT_CONFIG } from './config.js';
 export type { ServerConfig } from './config.js';
 export { openAuditData } from './storage/sqlite/sqlite-audit-reader.js';

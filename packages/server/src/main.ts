@@ -31,6 +31,7 @@ import { checkTransport, loadTlsMaterial } from './tls.js';
 import { audiencesOf, checkPublicUrls } from './public-origins.js';
 import { DEFAULT_CONFIG } from './config.js';
 import type { ServerConfig } from './config.js';
+import type { LimitsConfig } from './features/limits/limits.js';
 
 export const SERVER_VERSION = '0.1.0';
 
@@ -58,14 +59,20 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** Server settings as given: any left out keep their defaults, limits one by one. */
+export type ServerSettings = Partial<Omit<ServerConfig, 'limits'>> & {
+  readonly limits?: Partial<LimitsConfig> | undefined;
+};
+
 export async function startServer(
-  partial: Partial<ServerConfig>,
+  partial: ServerSettings,
   options: StartOptions = {},
 ): Promise<RunningServer> {
   const config: ServerConfig = {
     ...DEFAULT_CONFIG,
     ...partial,
     dataDir: resolve(partial.dataDir ?? DEFAULT_CONFIG.dataDir),
+    limits: { ...DEFAULT_CONFIG.limits, ...partial.limits },
   };
   const print = options.print ?? (() => undefined);
   const now = options.now ?? (() => new Date());

@@ -3,6 +3,7 @@ import type { Command, Invocation } from '../command.js';
 import { boolFlag, listFlag, parseListen, stringFlag } from '../args.js';
 import { witnessFlags } from '../witness/witness-config.js';
 import { PatchcastError } from '@patchcast/core';
+import type { LimitsConfig } from '@patchcast/server';
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug'] as const;
 
@@ -10,7 +11,7 @@ export const serverCommand: Command = {
   name: 'server',
   summary: 'run the Patchcast server (embedded SQLite, or a node of a PostgreSQL cluster)',
   usage:
-    'patchcast server [--data DIR] [--listen HOST:PORT] [--log-level LEVEL] [--db URL] [--db-pool N] [--artifacts DIR] [--bus nats://HOST:PORT --node-id ID] [--lease-seconds N] [--bus-stream NAME] [--witness URL=VKEYFILE]... [--tls-cert FILE --tls-key FILE | --insecure-plain-http] [--public-url URL]...',
+    'patchcast server [--data DIR] [--listen HOST:PORT] [--log-level LEVEL] [--db URL] [--db-pool N] [--artifacts DIR] [--bus nats://HOST:PORT --node-id ID] [--lease-seconds N] [--bus-stream NAME] [--witness URL=VKEYFILE]... [--tls-cert FILE --tls-key FILE | --insecure-plain-http] [--public-url URL]... [--limit NAME=VALUE]...',
   help: `Runs the control plane in one process. The first start creates DIR with a development key set
 (keys/), the database (patchcast.db), artifact storage (artifacts/) and an initial admin token
 (initial-admin-token, mode 0600), and prints that token. A --listen address that another process
@@ -42,6 +43,16 @@ Options:
                       --listen address). An agent's answer to the channel challenge counts only
                       when signed for one of these, so a server or proxy it dialled cannot
                       relay it here. Needed with --listen 0.0.0.0 or [::]
+  --limit NAME=VALUE   change an abuse limit (repeatable; docs/security.md "Limits"):
+                        api=6000            API requests a minute per token (or address)
+                        auth-failures=20    refused tokens a minute per address, then 429
+                        enroll=60           enrollments a minute per address
+                        agent-connects=1200 agent connections a minute per address
+                        agent-messages=50   messages a second per agent connection
+                        json-depth=64       deepest nesting of a JSON request body
+                        headers-timeout=30  seconds to send request headers
+                        request-timeout=600 seconds to send a whole request
+                        idle-timeout=75     seconds an idle keep-alive connection stays
   --insecure-plain-http
                       allow plain HTTP on a non-loopback --listen address (e.g. behind a TLS
                       proxy); without it such a start is refused (TLS_REQUIRED)
@@ -72,6 +83,7 @@ Stops cleanly on SIGINT or SIGTERM; SIGHUP reloads the TLS certificate.`,
     'tls-key': { type: 'string' },
     'insecure-plain-http': { type: 'boolean' },
     'public-url': { type: 'string', multiple: true },
+    limit: { type: 'string', multiple: true },
   },
   positionals: { min: 0, max: 0 },
   async run(invocation) {
@@ -94,6 +106,7 @@ Stops cleanly on SIGINT or SIGTERM; SIGHUP reloads the TLS certificate.`,
         witnesses: await witnessFlags(listFlag(invocation, 'witness')),
         ...tlsFlags(invocation),
         publicUrls: listFlag(invocation, 'public-url'),
+        limits: limitFlags(listFlag(invocation, 'limit')),
       },
       { print: (line) => invocation.io.err(`${line}\n`) },
     );
@@ -113,6 +126,38 @@ Stops cleanly on SIGINT or SIGTERM; SIGHUP reloads the TLS certificate.`,
     return 0;
   },
 };
+
+const LIMIT_FLAGS = {
+  api: 'apiPerMinute',
+  'auth-failures': 'authFailuresPerMinute',
+  enroll: 'enrollPerMinute',
+  'agent-connects': 'agentConnectsPerMinute',
+  'agent-messages': 'agentMessagesPerSecond',
+  'json-depth': 'maxJsonDepth',
+  'headers-timeout': 'headersTimeoutSeconds',
+  'request-timeout': 'requestTimeoutSeconds',
+  'idle-timeout': 'idleTimeoutSeconds',
+} as const satisfies Record<string, keyof LimitsConfig>;
+
+/** --limit NAME=VALUE...: whole numbers from 1 to 1,000,000; the others keep their defaults. */
+function limitFlags(values: readonly string[]): Partial<LimitsConfig> {
+  const limits: Record<string, number> = {};
+  for (const value of values) {
+    const [name = '', number = ''] = value.split('=', 2);
+    const field = (LIMIT_FLAGS as Record<string, keyof LimitsConfig>)[name];
+    if (field === undefined)
+      throw new PatchcastError('USAGE', `--limit ${value}: no limit named "${name}"`, {
+        hint: `limits: ${Object.keys(LIMIT_FLAGS).join(', ')}`,
+      });
+    if (!/^[1-9][0-9]{0,6}$/.test(number) || Number(number) > 1_000_000)
+      throw new PatchcastError(
+        'USAGE',
+        `--limit ${value}: the value must be a whole number from 1 to 1000000`,
+      );
+    limits[field] = Number(number);
+  }
+  return limits;
+}
 
 /** --tls-cert and --tls-key (both or neither) and --insecure-plain-http. */
 function tlsFlags(invocation: Invocation) {

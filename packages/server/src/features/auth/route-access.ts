@@ -13,7 +13,9 @@ import {
 } from '@patchcast/protocol';
 import type { Role } from '@patchcast/protocol';
 import type { Store } from '../../storage/store.js';
+import { PatchcastError } from '@patchcast/core';
 import { authenticate } from './authenticate.js';
+import type { FailureCounter } from '../limits/limits.js';
 
 /** `public`: no API token (the route checks its own credential or serves public data). */
 export type Access = Role | 'public';
@@ -71,7 +73,12 @@ export function accessOf(method: string, url: string): Access | undefined {
  * Enforces the table: a route without a row fails at registration (the server does not start),
  * and every request is authenticated for its route's role before its handler runs.
  */
-export function enforceRouteAccess(app: FastifyInstance, store: Store, now: () => Date): void {
+export function enforceRouteAccess(
+  app: FastifyInstance,
+  store: Store,
+  now: () => Date,
+  failures: FailureCounter,
+): void {
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
@@ -84,6 +91,14 @@ export function enforceRouteAccess(app: FastifyInstance, store: Store, now: () =
     if (url === undefined) return; // no such route: the 404 handler answers
     const access = accessOf(request.method, url);
     if (access === 'public') return;
-    request.principal = await authenticate(request, store, access ?? 'admin', now());
+    try {
+      request.principal = await authenticate(request, store, access ?? 'admin', now());
+    } catch (error) {
+      // A token that was presented and refused counts towards the address's failure limit.
+      const presented = request.headers.authorization !== undefined;
+      if (presented && error instanceof PatchcastError && error.code === 'UNAUTHENTICATED')
+        failures.record(request.ip);
+      throw error;
+    }
   });
 }

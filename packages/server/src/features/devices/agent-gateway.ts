@@ -3,6 +3,7 @@
  * authentication with the device key, notices pushed to live connections, reports acknowledged
  * once stored. One gateway per server node holds that node's connections.
  */
+import { MessageBudget } from '../limits/limits.js';
 import type { WebSocket } from 'ws';
 import type { FastifyBaseLogger } from 'fastify';
 import { ed25519Key, randomToken, verifySignature } from '@patchcast/core';
@@ -24,6 +25,8 @@ export interface GatewayDeps {
   readonly now: () => Date;
   readonly textLog: FastifyBaseLogger;
   readonly heartbeatMs: number;
+  /** Messages per second one connection may send (averaged over ten seconds; limits.ts). */
+  readonly messagesPerSecond: number;
   /** Receives package inventory updates (features/vulns); answers ack or resync. */
   readonly inventory?: {
     receiveInventory(deviceId: string, update: unknown): Promise<ServerMessage | undefined>;
@@ -83,7 +86,13 @@ export class AgentGateway {
     // One socket's messages are handled one after the other, in the order they came: the agent
     // sends (outbox reports, boot) as soon as it reads welcome, while #hello is still finishing.
     let previous: Promise<void> = Promise.resolve();
+    const budget = new MessageBudget(this.#deps.messagesPerSecond);
     socket.on('message', (data, isBinary) => {
+      if (!budget.take()) {
+        send(socket, { type: 'error', code: 'RATE_LIMITED', message: 'too many messages' });
+        socket.close(4429, 'too many messages');
+        return;
+      }
       const message = isBinary ? undefined : parseAgentMessage(frameText(data));
       if (message === undefined) return reject(socket, 'INVALID_INPUT', 'malformed agent message');
       previous = previous
