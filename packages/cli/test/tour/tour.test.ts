@@ -1,15 +1,24 @@
 /**
  * The README's tour, run exactly as written (tour-script.ts says how it is read): in a temporary
- * folder laid out like a clone (examples/ beside it), in one bash session, against real server,
- * witness and agent processes on loopback. Only two things differ from a user's terminal: the
- * listen addresses are free ports (the tour reads them from PATCHCAST_LISTEN and WITNESS_LISTEN),
- * and `npx patchcast` runs this checkout's build directly (an `npx` on PATH that accepts nothing
- * else, so the registry is never asked).
+ * folder laid out like a clone after `npm install` (examples/, node_modules/.bin/patchcast), in
+ * one bash session, against real server, witness and agent processes on loopback. Only the listen
+ * addresses differ from a user's terminal: free ports, which the tour reads from PATCHCAST_LISTEN
+ * and WITNESS_LISTEN.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  mkdir,
+  mkdtemp,
+  readFile,
+  readdir,
+  realpath,
+  rm,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,10 +53,15 @@ test('the README has a tour, and each of its commands is complete shell', () => 
   }
 });
 
+test('npm install links the patchcast command the tour puts on PATH', async () => {
+  const linked = await realpath(join(ROOT, 'node_modules/.bin/patchcast'));
+  assert.equal(linked, await realpath(join(ROOT, 'packages/cli/bin/patchcast.js')));
+  assert.equal(await realpath(BIN), linked);
+});
+
 test('the README tour runs as written', { timeout: 170_000 }, async () => {
   const clone = join(dir, 'clone');
-  await mkdir(clone);
-  await symlink(join(ROOT, 'examples'), join(clone, 'examples'));
+  await makeClone(clone);
   const outputs = join(dir, 'outputs');
   await mkdir(outputs);
   shell = new TourShell(clone, await tourEnv(), outputs);
@@ -67,27 +81,22 @@ test('the README tour runs as written', { timeout: 170_000 }, async () => {
   }
 });
 
-/** The environment of a fresh terminal: no Patchcast settings, free ports, the npx shim first. */
+/** The clone as the tour sees it: examples/, and the command `npm install` links (this build). */
+async function makeClone(clone: string): Promise<void> {
+  await mkdir(join(clone, 'node_modules/.bin'), { recursive: true });
+  await symlink(join(ROOT, 'examples'), join(clone, 'examples'));
+  const bin = join(clone, 'node_modules/.bin/patchcast');
+  await writeFile(bin, `#!/bin/sh\nexec '${process.execPath}' '${BIN}' "$@"\n`);
+  await chmod(bin, 0o755);
+}
+
+/** The environment of a fresh terminal: no Patchcast settings, free ports. */
 async function tourEnv(): Promise<NodeJS.ProcessEnv> {
-  const bin = join(dir, 'bin');
-  await mkdir(bin);
-  const npx = join(bin, 'npx');
-  await writeFile(
-    npx,
-    `#!/bin/sh
-# npx for the tour test: only \`npx patchcast\`, from this checkout's build.
-if [ "$1" != patchcast ]; then echo "tour test: npx $1 is not part of the tour" >&2; exit 127; fi
-shift
-exec '${process.execPath}' '${BIN}' "$@"
-`,
-  );
-  await chmod(npx, 0o755);
   const env = Object.fromEntries(
     Object.entries(process.env).filter(([name]) => !name.startsWith('PATCHCAST_')),
   );
   return {
     ...env,
-    PATH: `${bin}:${process.env.PATH ?? ''}`,
     PATCHCAST_LISTEN: `127.0.0.1:${await freePort()}`,
     WITNESS_LISTEN: `127.0.0.1:${await freePort()}`,
   };
