@@ -20,7 +20,12 @@ const SAMPLE = [
 
 test('tour commands: only `sh tour` blocks, continuations joined, expectations from comments', () => {
   assert.deepEqual(tourCommands(SAMPLE), [
-    { line: 8, text: 'npx patchcast status                 # → root v1', exit: 0, expect: 'root v1' },
+    {
+      line: 8,
+      text: 'npx patchcast status                 # → root v1',
+      exit: 0,
+      expect: 'root v1',
+    },
     {
       line: 9,
       text: 'npx patchcast agent --data host1 \\\n    --name host1 &',

@@ -42,7 +42,9 @@ export class TourShell {
   async run(command: string, limitMs: number): Promise<CommandResult> {
     const n = ++this.#count;
     const file = join(this.#outputs, `${n}.out`);
-    this.#bash.stdin?.write(`{ ${command}\n} < /dev/null > '${file}' 2>&1; echo "${MARK} ${n} $?"\n`);
+    this.#bash.stdin?.write(
+      `{ ${command}\n} < /dev/null > '${file}' 2>&1; echo "${MARK} ${n} $?"\n`,
+    );
     const code = await this.#statusOf(n, limitMs);
     return { code, output: await readFile(file, 'utf8').catch(() => '') };
   }
