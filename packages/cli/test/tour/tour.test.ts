@@ -74,6 +74,11 @@ test('the README tour runs as written', { timeout: 170_000 }, async () => {
     }
     if (result.code !== command.exit)
       assert.fail(await report(command, `exit status ${result.code}`, result.output, clone));
+    if (
+      /^error\[/m.test(result.output) &&
+      !/^error\[[A-Z_]+\]: .+\n {2}hint: \S/m.test(result.output)
+    )
+      assert.fail(await report(command, 'an error line without a hint', result.output, clone));
     if (command.expect !== undefined && !result.output.includes(command.expect))
       assert.fail(
         await report(command, `no "${command.expect}" in its output`, result.output, clone),
