@@ -9,6 +9,7 @@ import {
   AGENT_CHANNEL_PATH,
   authStatement,
   frameText,
+  clientTlsOptions,
   parseServerMessage,
 } from '@patchcast/protocol';
 import type { AgentMessage, Inventory, ServerMessage } from '@patchcast/protocol';
@@ -88,7 +89,11 @@ export class Connection {
   #dial(): void {
     this.#deps.onServer?.(this.server);
     const url = `${this.server.replace(/^http/, 'ws')}${AGENT_CHANNEL_PATH}`;
-    const socket = new WebSocket(url, { handshakeTimeout: 10_000, maxPayload: 1024 * 1024 });
+    const socket = new WebSocket(url, {
+      handshakeTimeout: 10_000,
+      maxPayload: 1024 * 1024,
+      ...clientTlsOptions(),
+    });
     this.#socket = socket;
     socket.on('message', (data, isBinary) =>
       this.#onFrame(socket, isBinary ? undefined : parseServerMessage(frameText(data))),

@@ -1,17 +1,20 @@
-import { PatchcastClient } from '@patchcast/protocol';
+import { PatchcastClient, trustCaFile } from '@patchcast/protocol';
 import { PatchcastError } from '@patchcast/core';
-import type { Invocation, Options } from './command.js';
+import type { Command, Invocation, Options } from './command.js';
 import { stringFlag } from './args.js';
 
 export const CLIENT_OPTIONS: Options = {
   server: { type: 'string' },
   token: { type: 'string' },
+  ca: { type: 'string' },
 };
 
 export const JSON_OPTION: Options = { json: { type: 'boolean' } };
 
 export const CLIENT_HELP = `  --server URL   server to talk to (default: $PATCHCAST_SERVER or http://127.0.0.1:8080)
-  --token TOKEN  operator API token (default: $PATCHCAST_TOKEN)`;
+  --token TOKEN  operator API token (default: $PATCHCAST_TOKEN)
+  --ca FILE      also trust this CA's certificates (PEM) for an https:// server, besides the
+                 system's (default: $PATCHCAST_CA)`;
 
 export function clientFor(invocation: Invocation): PatchcastClient {
   const env = invocation.io.env;
@@ -36,4 +39,14 @@ export function serverOf(invocation: Invocation): string {
 
 export function printJson(invocation: Invocation, value: unknown): void {
   invocation.io.out(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/**
+ * For a command that talks to a server over the network (it declares `--ca`): trusts the CA of
+ * --ca FILE or $PATCHCAST_CA for the whole process, before the first connection.
+ */
+export async function trustFor(command: Command, invocation: Invocation): Promise<void> {
+  if (command.options.ca === undefined) return;
+  const file = stringFlag(invocation, 'ca') ?? invocation.io.env.PATCHCAST_CA;
+  if (file !== undefined && file !== '') await trustCaFile(file);
 }

@@ -25,6 +25,9 @@ import { exportCommand } from './commands/export.js';
 import { withdrawCommand } from './commands/withdraw.js';
 import { patchesCommand } from './commands/patches.js';
 import { witnessCommand } from './commands/witness.js';
+import { tlsCommand } from './commands/tls.js';
+import { tokenCommand } from './commands/token.js';
+import { trustFor } from './context.js';
 
 export const VERSION = '0.1.0';
 
@@ -52,6 +55,8 @@ export const COMMANDS: readonly Command[] = [
   auditCommand,
   benchCommand,
   witnessCommand,
+  tokenCommand,
+  tlsCommand,
 ];
 
 const EXIT_USAGE = 2;
@@ -87,6 +92,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
       io.out(`usage: ${command.usage}\n\n${command.summary}.\n\n${command.help}\n`);
       return 0;
     }
+    await trustFor(command, invocation);
     return await command.run(invocation);
   } catch (error) {
     return report(error, io, argv.includes('--json'), command?.name);

@@ -11,6 +11,7 @@ import { writeFileAtomic } from './bundle/index.js';
 export const EXPORT_HELP = `  --server URL         the server the patch was published to (default: $PATCHCAST_SERVER or
                        http://127.0.0.1:8080); only its public /tuf/ and /log/ routes are read
   --token TOKEN        accepted for symmetry with other commands; export needs none
+  --ca FILE            also trust this CA (PEM) for an https:// server (default: $PATCHCAST_CA)
   --trusted-root FILE  a root.json trusted out of band to start verifying from (default: the
                        server's 1.root.json)`;
 

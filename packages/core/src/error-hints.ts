@@ -55,6 +55,12 @@ export const ERROR_HINTS: Readonly<Record<ErrorCode, string>> = {
     "nothing: the lease holder drives the rollout; if it happens often, check the nodes' clocks and load",
   DB_UNAVAILABLE: 'check the URL, that PostgreSQL runs, and the role and its password (not shown)',
   KEYSET_MISMATCH: 'copy `<data>/keys/` from a node of this database to every node',
+  TLS_REQUIRED:
+    'give `--tls-cert` and `--tls-key` (`patchcast tls init` makes a lab pair), or `--insecure-plain-http`',
+  TLS_CERT_INVALID: 'check both paths, and that the key belongs to the certificate',
+  TLS_CA_INVALID: 'give the PEM file of the CA that signed the server certificate (`DIR/ca.pem`)',
+  TLS_UNTRUSTED:
+    'pass `--ca FILE` (or set `PATCHCAST_CA`), or use a host name the certificate lists',
   INSTALL_FAILED:
     'read the message (`patchcast devices show ID` keeps it), fix the patch and publish a new version',
   HOOK_FAILED: 'fix the hook in the patch and publish a new version',

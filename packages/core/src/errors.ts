@@ -67,6 +67,15 @@ export const ERROR_CODES = {
   DB_UNAVAILABLE: 'The database cannot be reached, or refuses the connection or its credentials.',
   KEYSET_MISMATCH:
     'The server was started with other online or log keys than the ones its database records.',
+  // transport security (TLS)
+  TLS_REQUIRED:
+    'The server would listen on a non-loopback address without TLS; it refuses unless told otherwise.',
+  TLS_CERT_INVALID:
+    'The server certificate or key file is unreadable, malformed, or the two do not belong together.',
+  TLS_CA_INVALID:
+    'The CA file given to trust (--ca, PATCHCAST_CA) is unreadable or holds no certificate.',
+  TLS_UNTRUSTED:
+    'The server certificate is not signed by a trusted CA, has expired, or does not name the server.',
   // installs
   INSTALL_FAILED: 'Applying a patch failed; the managed root was restored.',
   HOOK_FAILED: 'A pre or post install hook failed or timed out; the managed root was restored.',

@@ -24,6 +24,8 @@ export const ROUTES = {
   rollouts: '/api/v1/rollouts',
   rollout: '/api/v1/rollouts/:id',
   patches: '/api/v1/patches',
+  tokens: '/api/v1/tokens',
+  token: '/api/v1/tokens/:id',
 } as const;
 
 export const errorBodySchema = z.object({
@@ -247,3 +249,41 @@ export const statusResponse = z.object({
   log: logStatus,
 });
 export type StatusResponse = z.infer<typeof statusResponse>;
+
+/** `POST /api/v1/tokens` (admin): a new API token, shown once. */
+export const createTokenRequest = z.strictObject({
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/, 'letters, digits, . _ @ - (at most 64)'),
+  role: z.enum(ROLES),
+  /** Seconds from now until the token is refused; absent: it never expires. */
+  expiresInSeconds: z
+    .number()
+    .int()
+    .min(60)
+    .max(10 * 365 * 24 * 3600)
+    .optional(),
+  /** The devices the token may act on (rollouts, labels, host replacement). */
+  devices: deviceSelector.optional(),
+});
+export type CreateTokenRequest = z.infer<typeof createTokenRequest>;
+
+/** A token as listed: never its secret or its hash. */
+export const tokenInfoSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: z.enum(ROLES),
+  createdAt: z.string(),
+  createdBy: z.string().optional(),
+  expiresAt: z.string().optional(),
+  revokedAt: z.string().optional(),
+  devices: deviceSelector.optional(),
+  state: z.enum(['active', 'expired', 'revoked']),
+});
+export type TokenInfo = z.infer<typeof tokenInfoSchema>;
+export const createTokenResponse = z.object({
+  id: z.string(),
+  token: z.string(),
+  info: tokenInfoSchema,
+});
+export const tokensResponse = z.object({ tokens: z.array(tokenInfoSchema) });

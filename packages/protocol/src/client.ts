@@ -4,6 +4,7 @@ import { PatchcastError, isErrorCode } from '@patchcast/core';
 import {
   ROUTES,
   artifactResponse,
+  createTokenResponse,
   deviceResultsResponse,
   devicesResponse,
   enrollResponse,
@@ -14,9 +15,17 @@ import {
   rolloutSchema,
   rolloutsResponse,
   statusResponse,
+  tokenInfoSchema,
+  tokensResponse,
 } from './api.js';
 import { patchesResponse } from './patches-api.js';
-import type { CreateRolloutRequest, EnrollRequest, LabelChangeRequest } from './api.js';
+import { tlsFailureOf } from './tls/trust.js';
+import type {
+  CreateRolloutRequest,
+  CreateTokenRequest,
+  EnrollRequest,
+  LabelChangeRequest,
+} from './api.js';
 import { ROLLOUT_ROUTES, rolloutProgressSchema } from './rollout-plan/rollout-api.js';
 import type {
   CreatePlannedRolloutRequest,
@@ -31,7 +40,7 @@ export interface ClientOptions {
 }
 
 interface RequestOptions {
-  readonly method?: 'GET' | 'POST' | 'PUT';
+  readonly method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
   readonly json?: unknown;
   readonly body?: Uint8Array;
 }
@@ -125,6 +134,17 @@ export class PatchcastClient {
       .replace(':action', action);
     return this.#call(path, rolloutProgressSchema, { method: 'POST', json: request });
   }
+  /** A new API token (admin); its secret is in the answer only. */
+  createToken(request: CreateTokenRequest) {
+    return this.#call(ROUTES.tokens, createTokenResponse, { method: 'POST', json: request });
+  }
+  tokens() {
+    return this.#call(ROUTES.tokens, tokensResponse);
+  }
+  revokeToken(id: string) {
+    const path = ROUTES.token.replace(':id', encodeURIComponent(id));
+    return this.#call(path, tokenInfoSchema, { method: 'DELETE' });
+  }
   /** A public, unauthenticated file (`/log/...`, `/tuf/...`), or undefined if the server has none. */
   async publicFile(path: string): Promise<Uint8Array | undefined> {
     try {
@@ -165,11 +185,13 @@ export class PatchcastClient {
         signal: AbortSignal.timeout(this.#timeoutMs),
       });
     } catch (error) {
+      const tls = tlsFailureOf(error, this.server);
+      if (tls !== undefined) throw tls;
       throw new PatchcastError(
         'SERVER_UNREACHABLE',
         `cannot reach ${this.server}: ${causeOf(error)}`,
         {
-          hint: 'check --server (or PATCHCAST_SERVER) and that `patchcast server` is running',
+          hint: 'check --server (or PATCHCAST_SERVER): the URL `patchcast server` printed, http:// or https://, and that it runs',
           cause: error,
         },
       );

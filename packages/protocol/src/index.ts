@@ -9,3 +9,4 @@ export * from './inventory/index.js';
 export * from './log-entry.js';
 export * from './patch-custom.js';
 export * from './patches-api.js';
+export * from './tls/index.js';

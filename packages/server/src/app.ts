@@ -6,6 +6,7 @@ import { MAX_FRAME_BYTES } from '@patchcast/protocol';
 import { ZodError } from 'zod';
 import { PatchcastError } from '@patchcast/core';
 import type { AppDeps } from './app-deps.js';
+import type { TlsMaterial } from './tls.js';
 import { errorBody, httpStatusOf, toPatchcastError } from './http-errors.js';
 import { repositoryRoutes } from './features/repository/routes.js';
 import { deviceRoutes } from './features/devices/routes.js';
@@ -17,6 +18,8 @@ import { logRoutes } from './features/log/log-routes.js';
 import { SecurityEvents } from './features/log/security-events.js';
 import { VulnFeature } from './features/vulns/vuln-feature.js';
 import { vulnRoutes } from './features/vulns/routes.js';
+import { enforceRouteAccess } from './features/auth/route-access.js';
+import { tokenRoutes } from './features/auth/token-routes.js';
 
 export interface App {
   readonly fastify: FastifyInstance;
@@ -24,8 +27,10 @@ export interface App {
   readonly rollouts: RolloutService;
 }
 
-export async function buildApp(deps: AppDeps): Promise<App> {
+/** `tls`: serve HTTPS and WSS with this certificate (tls.ts); absent: plain HTTP. */
+export async function buildApp(deps: AppDeps, tls?: TlsMaterial): Promise<App> {
   const fastify = Fastify({
+    ...(tls === undefined ? {} : { https: tls }),
     logger: { level: deps.config.logLevel },
     bodyLimit: 1024 * 1024,
     forceCloseConnections: true,
@@ -33,6 +38,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   await fastify.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } });
   fastify.decorateRequest('principal', undefined);
+  enforceRouteAccess(fastify, deps.store, deps.now);
   // Artifact uploads stream straight to disk: keep the raw request stream unparsed.
   fastify.addContentTypeParser('application/octet-stream', (_request, _payload, done) =>
     done(null, undefined),
@@ -77,6 +83,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   statusRoutes(fastify, deps, gateway);
   logRoutes(fastify, deps.log);
   vulnRoutes(fastify, deps.store, vulns);
+  tokenRoutes(fastify, deps);
   return { fastify, gateway, rollouts };
 }
 

@@ -24,6 +24,10 @@ export interface ServerConfig {
   readonly busStream?: string | undefined;
   /** Witnesses each checkpoint is submitted to (`--witness URL=VKEYFILE`; docs/protocol/log.md). */
   readonly witnesses?: readonly { readonly url: string; readonly verifierKey: string }[];
+  /** HTTPS and WSS with this certificate chain and key (PEM files, re-read on `reloadTls`). */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string } | undefined;
+  /** Allows a non-loopback listen address without TLS (warned about once at start). */
+  readonly insecurePlainHttp?: boolean | undefined;
   readonly expiry: {
     readonly rootSeconds: number;
     readonly targetsSeconds: number;

@@ -23,6 +23,7 @@ export async function checkAddressFree(config: ServerConfig): Promise<void> {
 }
 
 export async function listen(app: App, config: ServerConfig): Promise<string> {
+  const scheme = config.tls === undefined ? 'http' : 'https';
   try {
     await app.fastify.listen({ host: config.host, port: config.port });
   } catch (error) {
@@ -31,7 +32,7 @@ export async function listen(app: App, config: ServerConfig): Promise<string> {
   const address = app.fastify.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  return `http://${host}:${port}`;
+  return `${scheme}://${host}:${port}`;
 }
 
 function listenError(config: ServerConfig, error: unknown): PatchcastError {

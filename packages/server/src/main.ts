@@ -4,6 +4,7 @@
  */
 import { mkdir, access, constants, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import type { Server as TlsServer } from 'node:tls';
 import { PatchcastError } from '@patchcast/core';
 import type { RoleName } from '@patchcast/core';
 import { openStore } from './storage/open-store.js';
@@ -26,6 +27,7 @@ import { witnessEndpoints } from './features/log/witness-config.js';
 import { buildApp } from './app.js';
 import type { App } from './app.js';
 import { checkAddressFree, listen } from './listen.js';
+import { checkTransport, loadTlsMaterial } from './tls.js';
 import { DEFAULT_CONFIG } from './config.js';
 import type { ServerConfig } from './config.js';
 
@@ -46,6 +48,12 @@ export interface RunningServer {
   readonly app: App;
   /** Set only on the start that created it. */
   readonly initialAdminToken: string | undefined;
+  /**
+   * Re-reads the TLS certificate and key files and serves new connections with them; connected
+   * agents keep their connections. Throws (TLS_CERT_INVALID) and keeps the old pair when the new
+   * files are bad; does nothing without TLS.
+   */
+  reloadTls(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -60,8 +68,11 @@ export async function startServer(
   };
   const print = options.print ?? (() => undefined);
   const now = options.now ?? (() => new Date());
+  const plainWarning = checkTransport(config);
+  const tls = config.tls === undefined ? undefined : await loadTlsMaterial(config.tls);
   await checkAddressFree(config);
   await prepareDataDir(config.dataDir);
+  if (plainWarning !== undefined) print(plainWarning);
   if (await ensureDevKeys(config.dataDir)) {
     print(`WARNING: created a development key set in ${join(config.dataDir, 'keys')}.`);
     print('         In production, root and targets keys belong offline with their holders;');
@@ -110,17 +121,20 @@ export async function startServer(
     bus.kind === 'memory'
       ? undefined
       : new ClusterNode({ store, bus, log, now, leaseMs: config.leaseSeconds * 1000 });
-  const app = await buildApp({
-    config,
-    store: cluster?.store ?? store,
-    clustered: cluster !== undefined,
-    bus,
-    artifacts,
-    repository,
-    log,
-    now,
-    version: SERVER_VERSION,
-  });
+  const app = await buildApp(
+    {
+      config,
+      store: cluster?.store ?? store,
+      clustered: cluster !== undefined,
+      bus,
+      artifacts,
+      repository,
+      log,
+      now,
+      version: SERVER_VERSION,
+    },
+    tls,
+  );
   const resign = startResignTimer(repository, config, (error) =>
     app.fastify.log.error({ err: error }, 're-signing failed'),
   );
@@ -138,6 +152,11 @@ export async function startServer(
     dataDir: config.dataDir,
     app,
     initialAdminToken,
+    reloadTls: async () => {
+      if (config.tls === undefined) return;
+      const material = await loadTlsMaterial(config.tls);
+      (app.fastify.server as unknown as TlsServer).setSecureContext(material);
+    },
     close: async () => {
       clearInterval(resign);
       await cluster?.stop();
@@ -208,7 +227,9 @@ async function ensureInitialAdminToken(
 ): Promise<string | undefined> {
   const claim = `claimed-${process.pid}-${now().getTime()}`;
   if ((await store.initSetting('initial-admin-token', claim)) !== claim) return undefined;
-  const token = await createApiToken(store, 'initial-admin', 'admin', now());
+  const { token } = await createApiToken(store, 'initial-admin', 'admin', now(), {
+    createdBy: 'server',
+  });
   await writeFile(join(dataDir, 'initial-admin-token'), `${token}\n`, { mode: 0o600 });
   return token;
 }

@@ -39,7 +39,7 @@ describe('authentication and authorisation', () => {
   async function addToken(name: string, role: Role): Promise<string> {
     const store = new SqliteStore(join(dir, 'patchcast.db'));
     try {
-      return await createApiToken(store, name, role, new Date());
+      return (await createApiToken(store, name, role, new Date())).token;
     } finally {
       await store.close();
     }
@@ -106,7 +106,7 @@ describe('authentication and authorisation', () => {
       const [status, error] = await refusal(wrong);
       assert.equal(status, 401, wrong);
       assert.equal(error.code, 'UNAUTHENTICATED', wrong);
-      assert.equal(error.message, 'the API token is not valid (unknown or revoked)', wrong);
+      assert.equal(error.message, 'the API token is not valid (unknown to this server)', wrong);
       assert.match(error.hint ?? '', /whole token this server issued/, wrong);
     }
     const viewer = await addToken('auditor', 'viewer');

@@ -45,7 +45,7 @@ describe('device identity over HTTP', () => {
     }
   }
   const addToken = (name: string, role: Role) =>
-    withStore((store) => createApiToken(store, name, role, new Date()));
+    withStore(async (store) => (await createApiToken(store, name, role, new Date())).token);
   const logEvents = () =>
     withStore(async (store) => {
       const entries = await store.log.entries(0, await store.log.size());

@@ -128,6 +128,47 @@ export function storeConformance(name: string, makeStore: () => Promise<Store>):
     );
 
     test(
+      'api tokens keep expiry, device scope and revocation; live names are unique',
+      withStore(async (store) => {
+        const scoped = {
+          id: 't2',
+          name: 'ci',
+          role: 'operator' as const,
+          hash: 'h-ci',
+          createdAt: T0,
+          createdBy: 'initial-admin',
+          expiresAt: '2026-02-01T00:00:00.000Z',
+          devices: { labels: { env: 'staging', ring: 'canary' } },
+        };
+        await store.createApiToken(scoped);
+        await store.createApiToken({
+          id: 't1',
+          name: 'a',
+          role: 'admin',
+          hash: 'h-a',
+          createdAt: T0,
+        });
+        assert.deepEqual(await store.findApiToken('h-ci'), { ...scoped, revokedAt: undefined });
+        assert.deepEqual(
+          (await store.listApiTokens()).map((t) => t.id),
+          ['t1', 't2'],
+          'oldest first, then by id',
+        );
+        await assert.rejects(
+          store.createApiToken({ ...scoped, id: 't3', hash: 'h-other' }),
+          'a second live token named ci',
+        );
+        const revoked = await store.revokeApiToken('t2', '2026-01-02T00:00:00.000Z');
+        assert.equal(revoked?.revokedAt, '2026-01-02T00:00:00.000Z');
+        const again = await store.revokeApiToken('t2', '2026-01-03T00:00:00.000Z');
+        assert.equal(again?.revokedAt, '2026-01-02T00:00:00.000Z', 'the first revocation stays');
+        assert.equal(await store.revokeApiToken('nope', T0), undefined);
+        await store.createApiToken({ ...scoped, id: 't3', hash: 'h-other' });
+        assert.equal((await store.findApiToken('h-other'))?.name, 'ci', 'the name is free again');
+      }),
+    );
+
+    test(
       'devices: create, list, touch; public keys are unique',
       withStore(async (store) => {
         await store.createDevice(device('dev_a', { env: 'x' }));

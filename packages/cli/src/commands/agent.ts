@@ -9,7 +9,7 @@ export const agentCommand: Command = {
   name: 'agent',
   summary: 'run an endpoint agent: enroll once, then install verified patches as they are pushed',
   usage:
-    'patchcast agent --data DIR [--server URL[,URL...] --enroll TOKEN [--replace DEVICE]] [--root DIR] [--name NAME] [--label k=v]... [--log-key KEY] [--witness VKEYFILE]... [--witness-threshold K] [--max-download-rate RATE]',
+    'patchcast agent --data DIR [--server URL[,URL...] --enroll TOKEN [--replace DEVICE]] [--root DIR] [--name NAME] [--label k=v]... [--log-key KEY] [--witness VKEYFILE]... [--witness-threshold K] [--max-download-rate RATE] [--ca FILE]',
   help: `Enrolls with a single-use token the first time (making its own Ed25519 device key), then holds a
 live WebSocket to the server, authenticated by that key. On a notice it refreshes and verifies the TUF
 metadata, downloads the bundle, checks its hash and the log's proof of its publication, installs it
@@ -34,6 +34,8 @@ Options:
                         agent enrolls; later labels change only on the server
                         (\`patchcast devices label ID k=v\`), and differing flags are reported
                         as ignored
+  --ca FILE             trust this CA (PEM) for an https:// server, besides the system's
+                        (default: $PATCHCAST_CA); give it at every start, as the unit file does
   --trusted-root FILE   root.json obtained out of band (default: trust the server's 1.root.json once)
   --log-key KEY         the log's verifier key obtained out of band (\`patchcast status\`; default:
                         trust the server's /log/key once)
@@ -63,6 +65,7 @@ Options:
     'witness-threshold': { type: 'string' },
     'require-pq': { type: 'string' },
     'max-download-rate': { type: 'string' },
+    ca: { type: 'string' },
   },
   positionals: { min: 0, max: 0 },
   async run(invocation) {

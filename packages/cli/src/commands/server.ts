@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command, Invocation } from '../command.js';
-import { listFlag, parseListen, stringFlag } from '../args.js';
+import { boolFlag, listFlag, parseListen, stringFlag } from '../args.js';
 import { witnessFlags } from '../witness/witness-config.js';
 import { PatchcastError } from '@patchcast/core';
 
@@ -10,7 +10,7 @@ export const serverCommand: Command = {
   name: 'server',
   summary: 'run the Patchcast server (embedded SQLite, or a node of a PostgreSQL cluster)',
   usage:
-    'patchcast server [--data DIR] [--listen HOST:PORT] [--log-level LEVEL] [--db URL] [--db-pool N] [--artifacts DIR] [--bus nats://HOST:PORT --node-id ID] [--lease-seconds N] [--bus-stream NAME] [--witness URL=VKEYFILE]...',
+    'patchcast server [--data DIR] [--listen HOST:PORT] [--log-level LEVEL] [--db URL] [--db-pool N] [--artifacts DIR] [--bus nats://HOST:PORT --node-id ID] [--lease-seconds N] [--bus-stream NAME] [--witness URL=VKEYFILE]... [--tls-cert FILE --tls-key FILE | --insecure-plain-http]',
   help: `Runs the control plane in one process. The first start creates DIR with a development key set
 (keys/), the database (patchcast.db), artifact storage (artifacts/) and an initial admin token
 (initial-admin-token, mode 0600), and prints that token. A --listen address that another process
@@ -34,6 +34,13 @@ Options:
                       i.e. how soon another node takes over a dead node's rollouts (default: 15)
   --bus-stream NAME   with --bus nats: the JetStream stream (and, in lower case, subject prefix)
                       of this cluster, so that clusters can share one NATS (default: PATCHCAST)
+  --tls-cert FILE      serve HTTPS and WSS (API, TUF repository, log and agent channel, one
+                      port) with this PEM certificate chain; re-read with --tls-key on SIGHUP
+                      without dropping connected agents (a lab pair: \`patchcast tls init\`)
+  --tls-key FILE      the certificate's PEM private key
+  --insecure-plain-http
+                      allow plain HTTP on a non-loopback --listen address (e.g. behind a TLS
+                      proxy); without it such a start is refused (TLS_REQUIRED)
   --witness URL=VKEYFILE
                       a witness (\`patchcast witness\`) to submit every checkpoint to, with its
                       verifier key file; repeatable. Cosignatures are served with the checkpoint;
@@ -44,7 +51,7 @@ folder to the others. A node whose keys differ refuses to start (KEYSET_MISMATCH
 unreachable database fails the start with DB_UNAVAILABLE. The initial admin token is made once
 per database, by the first node, in that node's data folder.
 
-Stops cleanly on SIGINT or SIGTERM.`,
+Stops cleanly on SIGINT or SIGTERM; SIGHUP reloads the TLS certificate.`,
   options: {
     data: { type: 'string' },
     listen: { type: 'string' },
@@ -57,6 +64,9 @@ Stops cleanly on SIGINT or SIGTERM.`,
     'lease-seconds': { type: 'string' },
     'bus-stream': { type: 'string' },
     witness: { type: 'string', multiple: true },
+    'tls-cert': { type: 'string' },
+    'tls-key': { type: 'string' },
+    'insecure-plain-http': { type: 'boolean' },
   },
   positionals: { min: 0, max: 0 },
   async run(invocation) {
@@ -77,15 +87,42 @@ Stops cleanly on SIGINT or SIGTERM.`,
         ...leaseFlag(invocation),
         busStream: stringFlag(invocation, 'bus-stream'),
         witnesses: await witnessFlags(listFlag(invocation, 'witness')),
+        ...tlsFlags(invocation),
       },
       { print: (line) => invocation.io.err(`${line}\n`) },
     );
+    const reload = () =>
+      void server.reloadTls().then(
+        () => invocation.io.err('SIGHUP: reloaded the TLS certificate and key\n'),
+        (error: unknown) =>
+          invocation.io.err(
+            `SIGHUP: kept the old TLS certificate: ${error instanceof Error ? error.message : String(error)}\n`,
+          ),
+      );
+    process.on('SIGHUP', reload);
     await untilSignal();
+    process.off('SIGHUP', reload);
     invocation.io.err('shutting down\n');
     await server.close();
     return 0;
   },
 };
+
+/** --tls-cert and --tls-key (both or neither) and --insecure-plain-http. */
+function tlsFlags(invocation: Invocation) {
+  const certFile = stringFlag(invocation, 'tls-cert');
+  const keyFile = stringFlag(invocation, 'tls-key');
+  if ((certFile === undefined) !== (keyFile === undefined))
+    throw new PatchcastError('USAGE', '--tls-cert and --tls-key go together', {
+      hint: 'give both, e.g. --tls-cert tls/server.pem --tls-key tls/server.key',
+    });
+  return {
+    ...(certFile === undefined || keyFile === undefined
+      ? {}
+      : { tls: { certFile: resolve(certFile), keyFile: resolve(keyFile) } }),
+    insecurePlainHttp: boolFlag(invocation, 'insecure-plain-http'),
+  };
+}
 
 /** --lease-seconds: 2 to 3600. */
 function leaseFlag(invocation: Invocation): { leaseSeconds?: number } {

@@ -1,4 +1,5 @@
 /** The CLI's client for the vulns API (protocol/inventory/vulns-api.ts), over fetch. */
+import { tlsFailureOf } from '@patchcast/protocol';
 import type { z } from 'zod';
 import { PatchcastError, isErrorCode } from '@patchcast/core';
 import {
@@ -88,12 +89,14 @@ export class VulnsClient {
         signal: AbortSignal.timeout(TIMEOUT_MS),
       });
     } catch (error) {
+      const tls = tlsFailureOf(error, this.#server);
+      if (tls !== undefined) throw tls;
       const cause =
         error instanceof Error
           ? ((error.cause as Error | undefined)?.message ?? error.message)
           : String(error);
       throw new PatchcastError('SERVER_UNREACHABLE', `cannot reach ${this.#server}: ${cause}`, {
-        hint: 'check --server (or PATCHCAST_SERVER) and that `patchcast server` is running',
+        hint: 'check --server (or PATCHCAST_SERVER): the URL `patchcast server` printed, http:// or https://, and that it runs',
         cause: error,
       });
     }

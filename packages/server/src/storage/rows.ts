@@ -1,5 +1,12 @@
-import type { DeviceSelector, DeviceState, Inventory, RolloutState } from '@patchcast/protocol';
 import type {
+  DeviceSelector,
+  DeviceState,
+  Inventory,
+  Role,
+  RolloutState,
+} from '@patchcast/protocol';
+import type {
+  ApiTokenRecord,
   AssignmentRecord,
   DeviceChange,
   DeviceRecord,
@@ -69,6 +76,50 @@ export function changedDevice(device: DeviceRecord, change: DeviceChange): Devic
     labels: Object.fromEntries([...labels].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
     lastTimestampVersion: change.resetTimestampVersion === true ? 0 : device.lastTimestampVersion,
   };
+}
+
+export interface ApiTokenRow {
+  id: string;
+  name: string;
+  role: Role;
+  hash: string;
+  created_at: string;
+  created_by: string | null;
+  expires_at: string | null;
+  revoked_at: string | null;
+  devices: string | null;
+}
+
+export function toApiToken(row: ApiTokenRow): ApiTokenRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    role: row.role,
+    hash: row.hash,
+    createdAt: row.created_at,
+    createdBy: row.created_by ?? undefined,
+    expiresAt: row.expires_at ?? undefined,
+    revokedAt: row.revoked_at ?? undefined,
+    devices: row.devices === null ? undefined : (JSON.parse(row.devices) as DeviceSelector),
+  };
+}
+
+export const API_TOKEN_COLUMNS =
+  'id, name, role, hash, created_at, created_by, expires_at, revoked_at, devices';
+
+/** The values of an api_tokens row, in API_TOKEN_COLUMNS order. */
+export function apiTokenValues(t: ApiTokenRecord): unknown[] {
+  return [
+    t.id,
+    t.name,
+    t.role,
+    t.hash,
+    t.createdAt,
+    t.createdBy ?? null,
+    t.expiresAt ?? null,
+    t.revokedAt ?? null,
+    t.devices === undefined ? null : JSON.stringify(t.devices),
+  ];
 }
 
 export interface EnrollTokenRow {

@@ -27,6 +27,8 @@ export type IdentityPart = Pick<
   | 'initSetting'
   | 'createApiToken'
   | 'findApiToken'
+  | 'listApiTokens'
+  | 'revokeApiToken'
   | 'createEnrollToken'
   | 'findEnrollToken'
   | 'consumeEnrollToken'
@@ -86,6 +88,12 @@ export abstract class PartedStore implements IdentityPart, RepositoryPart, Assig
   }
   findApiToken(hash: string): Promise<ApiTokenRecord | undefined> {
     return this.#identity.findApiToken(hash);
+  }
+  listApiTokens(): Promise<ApiTokenRecord[]> {
+    return this.#identity.listApiTokens();
+  }
+  revokeApiToken(id: string, at: string): Promise<ApiTokenRecord | undefined> {
+    return this.#identity.revokeApiToken(id, at);
   }
   createEnrollToken(token: EnrollTokenRecord): Promise<void> {
     return this.#identity.createEnrollToken(token);

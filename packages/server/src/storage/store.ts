@@ -28,10 +28,19 @@ export interface MetadataRecord {
 
 export interface ApiTokenRecord {
   readonly id: string;
+  /** Unique among tokens not revoked: log entries name tokens by it. */
   readonly name: string;
   readonly role: Role;
   readonly hash: string;
   readonly createdAt: string;
+  /** Who made it (a token name; `server` for the initial admin token). */
+  readonly createdBy?: string | undefined;
+  /** Refused from this instant on; absent: never expires. */
+  readonly expiresAt?: string | undefined;
+  /** Refused since this instant (`patchcast token revoke`). */
+  readonly revokedAt?: string | undefined;
+  /** The devices the token may act on (rollouts, labels, replacement); absent: every device. */
+  readonly devices?: DeviceSelector | undefined;
 }
 
 export interface EnrollTokenRecord {
@@ -166,7 +175,12 @@ export interface Store {
   initSetting(key: string, value: string): Promise<string>;
 
   createApiToken(token: ApiTokenRecord): Promise<void>;
+  /** By hash, revoked and expired ones too (the caller tells the refusals apart). */
   findApiToken(hash: string): Promise<ApiTokenRecord | undefined>;
+  /** Every token, oldest first. */
+  listApiTokens(): Promise<ApiTokenRecord[]>;
+  /** Marks the token revoked at `at` (kept if already revoked); undefined when there is none. */
+  revokeApiToken(id: string, at: string): Promise<ApiTokenRecord | undefined>;
 
   createEnrollToken(token: EnrollTokenRecord): Promise<void>;
   findEnrollToken(hash: string): Promise<EnrollTokenRecord | undefined>;

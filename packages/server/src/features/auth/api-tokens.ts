@@ -1,6 +1,6 @@
 import { randomToken, sha256Hex } from '@patchcast/core';
 import type { Role } from '@patchcast/protocol';
-import type { Store } from '../../storage/store.js';
+import type { ApiTokenRecord, Store } from '../../storage/store.js';
 
 export const API_TOKEN_PREFIX = 'pc_';
 
@@ -18,14 +18,17 @@ export async function createApiToken(
   name: string,
   role: Role,
   now: Date,
-): Promise<string> {
+  options: Pick<ApiTokenRecord, 'createdBy' | 'expiresAt' | 'devices'> = {},
+): Promise<{ token: string; record: ApiTokenRecord }> {
   const token = `${API_TOKEN_PREFIX}${randomToken(32)}`;
-  await store.createApiToken({
+  const record: ApiTokenRecord = {
     id: newId('tok'),
     name,
     role,
     hash: hashToken(token),
     createdAt: now.toISOString(),
-  });
-  return token;
+    ...options,
+  };
+  await store.createApiToken(record);
+  return { token, record };
 }

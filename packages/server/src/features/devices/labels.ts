@@ -2,12 +2,12 @@
  * Device labels change only through the server: `POST /api/v1/devices/:id/labels` (operator),
  * logged as `device-labels-changed`; an agent's `--label` flags count only at enrollment.
  */
+import { assertDevicesInScope } from '../auth/device-scope.js';
 import type { FastifyInstance } from 'fastify';
 import { PatchcastError } from '@patchcast/core';
 import { MAX_DEVICE_LABELS, ROUTES, labelChangeRequest } from '@patchcast/protocol';
 import type { Device } from '@patchcast/protocol';
 import type { AppDeps } from '../../app-deps.js';
-import { requireRole } from '../auth/require-role.js';
 
 type Labels = Readonly<Record<string, string>>;
 
@@ -32,36 +32,42 @@ export function labelRoutes(
   view: (id: string) => Promise<Device>,
 ): void {
   const { store, now } = deps;
-  app.post<{ Params: { id: string } }>(
-    ROUTES.deviceLabels,
-    { preHandler: requireRole(store, 'operator') },
-    async (request) => {
-      const change = labelChangeRequest.parse(request.body ?? {});
-      const id = request.params.id;
-      const before = await store.getDevice(id);
-      if (before !== undefined) checkCount(before.labels, change.set, change.remove);
-      const after =
-        before === undefined
-          ? undefined
-          : await store.updateDevice(id, { labels: change.set, removeLabels: change.remove });
-      if (before === undefined || after === undefined) {
-        throw new PatchcastError('NOT_FOUND', `no device ${id}`, {
-          hint: 'list devices with `patchcast devices`',
-        });
-      }
-      const changed = labelsChanged(before.labels, after.labels);
-      if (changed) {
-        await deps.log.append({
-          type: 'device-labels-changed',
-          at: now().toISOString(),
-          deviceId: id,
-          labels: { ...after.labels },
-          by: request.principal?.name ?? 'unknown',
-          via: 'label',
-        });
-        request.log.info({ deviceId: id, labels: after.labels }, 'device labels changed');
-      }
-      return { device: await view(id), changed };
-    },
-  );
+  app.post<{ Params: { id: string } }>(ROUTES.deviceLabels, async (request) => {
+    const change = labelChangeRequest.parse(request.body ?? {});
+    const id = request.params.id;
+    const before = await store.getDevice(id);
+    if (before !== undefined) {
+      checkCount(before.labels, change.set, change.remove);
+      const labels = { ...before.labels, ...change.set };
+      for (const key of change.remove) delete labels[key];
+      assertDevicesInScope(request.principal, [before], `device ${id}`);
+      assertDevicesInScope(
+        request.principal,
+        [{ ...before, labels }],
+        'the new labels of the device',
+      );
+    }
+    const after =
+      before === undefined
+        ? undefined
+        : await store.updateDevice(id, { labels: change.set, removeLabels: change.remove });
+    if (before === undefined || after === undefined) {
+      throw new PatchcastError('NOT_FOUND', `no device ${id}`, {
+        hint: 'list devices with `patchcast devices`',
+      });
+    }
+    const changed = labelsChanged(before.labels, after.labels);
+    if (changed) {
+      await deps.log.append({
+        type: 'device-labels-changed',
+        at: now().toISOString(),
+        deviceId: id,
+        labels: { ...after.labels },
+        by: request.principal?.name ?? 'unknown',
+        via: 'label',
+      });
+      request.log.info({ deviceId: id, labels: after.labels }, 'device labels changed');
+    }
+    return { device: await view(id), changed };
+  });
 }

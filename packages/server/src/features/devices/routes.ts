@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { assertDevicesInScope } from '../auth/device-scope.js';
 import { PatchcastError } from '@patchcast/core';
 import {
   AGENT_CHANNEL_PATH,
@@ -10,7 +11,6 @@ import {
 import type { Device, DeviceResultsResponse } from '@patchcast/protocol';
 import type { AppDeps } from '../../app-deps.js';
 import type { DeviceRecord } from '../../storage/store.js';
-import { requireRole } from '../auth/require-role.js';
 import { hashToken, newId } from '../auth/api-tokens.js';
 import type { AgentGateway } from './agent-gateway.js';
 import { enrollDevice } from './enrollment.js';
@@ -23,12 +23,15 @@ const DEFAULT_RESULTS = 50;
 export function deviceRoutes(app: FastifyInstance, deps: AppDeps, gateway: AgentGateway): void {
   const { store, now } = deps;
 
-  app.post(ROUTES.enrollTokens, { preHandler: requireRole(store, 'operator') }, async (request) => {
+  app.post(ROUTES.enrollTokens, async (request) => {
     const body = createEnrollTokenRequest.parse(request.body ?? {});
-    if (body.replaces !== undefined && (await store.getDevice(body.replaces)) === undefined) {
-      throw new PatchcastError('NOT_FOUND', `no device ${body.replaces} to replace`, {
-        hint: 'list devices with `patchcast devices`',
-      });
+    if (body.replaces !== undefined) {
+      const replaced = await store.getDevice(body.replaces);
+      if (replaced === undefined)
+        throw new PatchcastError('NOT_FOUND', `no device ${body.replaces} to replace`, {
+          hint: 'list devices with `patchcast devices`',
+        });
+      assertDevicesInScope(request.principal, [replaced], `replacing device ${body.replaces}`);
     }
     const token = `pe_${randomToken(32)}`;
     const createdAt = now();
@@ -66,7 +69,7 @@ export function deviceRoutes(app: FastifyInstance, deps: AppDeps, gateway: Agent
     return result;
   });
 
-  app.get(ROUTES.devices, { preHandler: requireRole(store, 'viewer') }, async () => {
+  app.get(ROUTES.devices, async () => {
     const [devices, reboot] = await Promise.all([
       store.listDevices(),
       store.deviceResults.awaitingReboot(),
@@ -79,7 +82,6 @@ export function deviceRoutes(app: FastifyInstance, deps: AppDeps, gateway: Agent
 
   app.get<{ Params: { id: string } }>(
     ROUTES.deviceResults,
-    { preHandler: requireRole(store, 'viewer') },
     async (request): Promise<DeviceResultsResponse> => {
       const { limit } = deviceResultsQuery.parse(request.query ?? {});
       const device = await store.getDevice(request.params.id);

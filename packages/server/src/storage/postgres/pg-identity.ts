@@ -1,5 +1,4 @@
 /** Settings, API and enrollment tokens, and devices: the PostgreSQL half of the identity tables. */
-import type { Role } from '@patchcast/protocol';
 import type {
   ApiTokenRecord,
   ConsumeResult,
@@ -8,8 +7,15 @@ import type {
   EnrollTokenRecord,
   Store,
 } from '../store.js';
-import { changedDevice, toDevice, toEnrollToken } from '../rows.js';
-import type { DeviceRow, EnrollTokenRow } from '../rows.js';
+import {
+  API_TOKEN_COLUMNS,
+  apiTokenValues,
+  changedDevice,
+  toApiToken,
+  toDevice,
+  toEnrollToken,
+} from '../rows.js';
+import type { ApiTokenRow, DeviceRow, EnrollTokenRow } from '../rows.js';
 import type { PgDb } from './pg-db.js';
 import type { IdentityPart } from '../store-parts.js';
 
@@ -38,28 +44,29 @@ export class PgIdentity implements IdentityPart {
 
   async createApiToken(t: ApiTokenRecord): Promise<void> {
     await this.#db.run(
-      'INSERT INTO api_tokens (id, name, role, hash, created_at) VALUES ($1, $2, $3, $4, $5)',
-      [t.id, t.name, t.role, t.hash, t.createdAt],
+      `INSERT INTO api_tokens (${API_TOKEN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      apiTokenValues(t),
     );
   }
 
   async findApiToken(hash: string): Promise<ApiTokenRecord | undefined> {
-    const row = await this.#db.one<{
-      id: string;
-      name: string;
-      role: Role;
-      hash: string;
-      created_at: string;
-    }>('SELECT * FROM api_tokens WHERE hash = $1', [hash]);
-    return (
-      row && {
-        id: row.id,
-        name: row.name,
-        role: row.role,
-        hash: row.hash,
-        createdAt: row.created_at,
-      }
+    const row = await this.#db.one<ApiTokenRow>('SELECT * FROM api_tokens WHERE hash = $1', [hash]);
+    return row && toApiToken(row);
+  }
+
+  async listApiTokens(): Promise<ApiTokenRecord[]> {
+    const rows = await this.#db.rows<ApiTokenRow>(
+      'SELECT * FROM api_tokens ORDER BY created_at, id',
     );
+    return rows.map(toApiToken);
+  }
+
+  async revokeApiToken(id: string, at: string): Promise<ApiTokenRecord | undefined> {
+    const row = await this.#db.one<ApiTokenRow>(
+      `UPDATE api_tokens SET revoked_at = coalesce(revoked_at, $2) WHERE id = $1 RETURNING *`,
+      [id, at],
+    );
+    return row && toApiToken(row);
   }
 
   async createEnrollToken(t: EnrollTokenRecord): Promise<void> {

@@ -1,5 +1,4 @@
 /** Settings, API and enrollment tokens, and devices: the SQLite half of the identity tables. */
-import type { Role } from '@patchcast/protocol';
 import type {
   ApiTokenRecord,
   ConsumeResult,
@@ -8,8 +7,15 @@ import type {
   EnrollTokenRecord,
   Store,
 } from '../store.js';
-import { changedDevice, toDevice, toEnrollToken } from '../rows.js';
-import type { DeviceRow, EnrollTokenRow } from '../rows.js';
+import {
+  API_TOKEN_COLUMNS,
+  apiTokenValues,
+  changedDevice,
+  toApiToken,
+  toDevice,
+  toEnrollToken,
+} from '../rows.js';
+import type { ApiTokenRow, DeviceRow, EnrollTokenRow } from '../rows.js';
 import { settle } from './sqlite-sql.js';
 import type { SqliteSql } from './sqlite-sql.js';
 import type { IdentityPart } from '../store-parts.js';
@@ -40,34 +46,34 @@ export class SqliteIdentity implements IdentityPart {
   createApiToken(t: ApiTokenRecord): Promise<void> {
     return settle(() => {
       this.#q.run(
-        'INSERT INTO api_tokens VALUES (?, ?, ?, ?, ?)',
-        t.id,
-        t.name,
-        t.role,
-        t.hash,
-        t.createdAt,
+        `INSERT INTO api_tokens (${API_TOKEN_COLUMNS}) VALUES (${'?, '.repeat(8)}?)`,
+        ...apiTokenValues(t),
       );
     });
   }
 
   findApiToken(hash: string): Promise<ApiTokenRecord | undefined> {
     return settle(() => {
-      const row = this.#q.get<{
-        id: string;
-        name: string;
-        role: Role;
-        hash: string;
-        created_at: string;
-      }>('SELECT * FROM api_tokens WHERE hash = ?', hash);
-      return (
-        row && {
-          id: row.id,
-          name: row.name,
-          role: row.role,
-          hash: row.hash,
-          createdAt: row.created_at,
-        }
+      const row = this.#q.get<ApiTokenRow>('SELECT * FROM api_tokens WHERE hash = ?', hash);
+      return row && toApiToken(row);
+    });
+  }
+
+  listApiTokens(): Promise<ApiTokenRecord[]> {
+    return settle(() =>
+      this.#q.all<ApiTokenRow>('SELECT * FROM api_tokens ORDER BY created_at, id').map(toApiToken),
+    );
+  }
+
+  revokeApiToken(id: string, at: string): Promise<ApiTokenRecord | undefined> {
+    return settle(() => {
+      this.#q.run(
+        'UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL',
+        at,
+        id,
       );
+      const row = this.#q.get<ApiTokenRow>('SELECT * FROM api_tokens WHERE id = ?', id);
+      return row && toApiToken(row);
     });
   }
 

@@ -1,0 +1,1 @@
+export { clientTlsOptions, tlsFailureOf, trustCaFile } from './trust.js';

@@ -1,0 +1,41 @@
+/**
+ * Tokens limited to devices (`patchcast token create --devices SELECTOR`): such a token may start
+ * and steer rollouts, change labels and replace hosts only where every device concerned matches
+ * its selector (FORBIDDEN otherwise). A token without a scope acts on every device.
+ */
+import { PatchcastError, describeSelector, matchesSelector } from '@patchcast/core';
+import type { FleetDevice, TargetSelector } from '@patchcast/core';
+import type { Store } from '../../storage/store.js';
+import type { Principal } from './authenticate.js';
+
+/** Throws unless every enrolled device `selector` reaches lies in the caller's scope. */
+export async function assertInScope(
+  principal: Principal | undefined,
+  store: Store,
+  selector: TargetSelector,
+  what: string,
+): Promise<void> {
+  const scope = principal?.devices;
+  if (principal === undefined || scope === undefined) return;
+  const fleet = await store.listDevices();
+  const reached = fleet.filter((d) => matchesSelector(selector, d));
+  assertDevicesInScope(principal, reached, what);
+}
+
+/** Throws unless each of `devices` matches the caller's scope. */
+export function assertDevicesInScope(
+  principal: Principal | undefined,
+  devices: readonly (FleetDevice & { readonly name: string })[],
+  what: string,
+): void {
+  const scope = principal?.devices;
+  if (principal === undefined || scope === undefined) return;
+  const outside = devices.filter((d) => !matchesSelector(scope, d));
+  const [first] = outside;
+  if (first === undefined) return;
+  throw new PatchcastError(
+    'FORBIDDEN',
+    `the token "${principal.name}" may act only on devices with ${describeSelector(scope)}; ${what} reaches ${outside.length} other device(s), e.g. ${first.name} (${first.id})`,
+    { hint: 'narrow the selector to the devices of this token, or use a token for those devices' },
+  );
+}

@@ -1,0 +1,89 @@
+/**
+ * The role table: who may call each route, in one place (docs/security.md prints it). Every
+ * route the server registers must have a row, or the server refuses to start; a test calls every
+ * row with every role. HEAD follows GET.
+ */
+import type { FastifyInstance } from 'fastify';
+import {
+  AGENT_CHANNEL_PATH,
+  LOG_ROUTES,
+  ROLLOUT_ROUTES,
+  ROUTES,
+  VULN_ROUTES,
+} from '@patchcast/protocol';
+import type { Role } from '@patchcast/protocol';
+import type { Store } from '../../storage/store.js';
+import { authenticate } from './authenticate.js';
+
+/** `public`: no API token (the route checks its own credential or serves public data). */
+export type Access = Role | 'public';
+
+export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
+  // public: health, the TUF repository and the transparency log are for everyone to verify
+  'GET /healthz': 'public',
+  'GET /tuf/metadata/:file': 'public',
+  'GET /tuf/targets/*': 'public',
+  [`GET ${LOG_ROUTES.checkpoint}`]: 'public',
+  [`GET ${LOG_ROUTES.key}`]: 'public',
+  [`GET ${LOG_ROUTES.tiles}`]: 'public',
+  [`GET ${LOG_ROUTES.patchProof}`]: 'public',
+  [`GET ${LOG_ROUTES.consistencyProof}`]: 'public',
+  // devices authenticate themselves: a single-use enrollment token, then their device key
+  [`POST ${ROUTES.enroll}`]: 'public',
+  [`GET ${AGENT_CHANNEL_PATH}`]: 'public',
+  // viewer: read the fleet, rollouts, patches and findings
+  [`GET ${ROUTES.status}`]: 'viewer',
+  [`GET ${ROUTES.devices}`]: 'viewer',
+  [`GET ${ROUTES.deviceResults}`]: 'viewer',
+  [`GET ${ROUTES.rollouts}`]: 'viewer',
+  [`GET ${ROUTES.rollout}`]: 'viewer',
+  [`GET ${ROLLOUT_ROUTES.progress}`]: 'viewer',
+  [`GET ${ROUTES.patches}`]: 'viewer',
+  [`GET ${VULN_ROUTES.findings}`]: 'viewer',
+  [`GET ${VULN_ROUTES.queue}`]: 'viewer',
+  [`GET ${VULN_ROUTES.coverage}`]: 'viewer',
+  [`GET ${VULN_ROUTES.report}`]: 'viewer',
+  // operator: enroll devices, label them, run rollouts, import advisories
+  [`POST ${ROUTES.enrollTokens}`]: 'operator',
+  [`POST ${ROUTES.deviceLabels}`]: 'operator',
+  [`POST ${ROUTES.rollouts}`]: 'operator',
+  [`POST ${ROLLOUT_ROUTES.action}`]: 'operator',
+  [`POST ${VULN_ROUTES.imports}`]: 'operator',
+  [`POST ${VULN_ROUTES.importAdvisories}`]: 'operator',
+  [`PUT ${VULN_ROUTES.importData}`]: 'operator',
+  [`POST ${VULN_ROUTES.importCommit}`]: 'operator',
+  // publisher: upload artifacts and submit signed targets metadata (publish, withdraw)
+  [`PUT ${ROUTES.artifact}`]: 'publisher',
+  [`GET ${ROUTES.targets}`]: 'publisher',
+  [`POST ${ROUTES.targets}`]: 'publisher',
+  // admin: root rotation and API tokens
+  [`POST ${ROUTES.root}`]: 'admin',
+  [`POST ${ROUTES.tokens}`]: 'admin',
+  [`GET ${ROUTES.tokens}`]: 'admin',
+  [`DELETE ${ROUTES.token}`]: 'admin',
+};
+
+export function accessOf(method: string, url: string): Access | undefined {
+  return ROUTE_ACCESS[`${method === 'HEAD' ? 'GET' : method} ${url}`];
+}
+
+/**
+ * Enforces the table: a route without a row fails at registration (the server does not start),
+ * and every request is authenticated for its route's role before its handler runs.
+ */
+export function enforceRouteAccess(app: FastifyInstance, store: Store, now: () => Date): void {
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      if (accessOf(method, route.url) === undefined)
+        throw new Error(`route ${method} ${route.url} has no row in ROUTE_ACCESS`);
+    }
+  });
+  app.addHook('preHandler', async (request) => {
+    const url = request.routeOptions.url;
+    if (url === undefined) return; // no such route: the 404 handler answers
+    const access = accessOf(request.method, url);
+    if (access === 'public') return;
+    request.principal = await authenticate(request, store, access ?? 'admin', now());
+  });
+}
