@@ -92,6 +92,7 @@ export function assertRootMetadata(bytes: Uint8Array): void {
     throw new PatchcastError(
       'CONFIG_INVALID',
       `the trusted root is not valid root metadata: ${(error as Error).message}`,
+      { hint: "pass the root.json you trust with --trusted-root (the server's 1.root.json)" },
     );
   }
 }

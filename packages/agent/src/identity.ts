@@ -25,17 +25,23 @@ export function identityPath(dataDir: string): string {
 }
 
 /** The identity file as stored (with the private key), or undefined before enrollment. */
+/** A damaged identity cannot be repaired by hand: the host takes its device over anew. */
+const DAMAGED = {
+  hint: 'restore the --data folder from a backup, or start with a new --data folder and take the device over (`patchcast enroll-token create --replace DEVICE`)',
+};
+
 export async function readIdentityFile(dataDir: string): Promise<IdentityFile | undefined> {
   const json = await readJsonOptional(identityPath(dataDir)).catch((error: unknown) => {
     throw new PatchcastError(
       'CONFIG_INVALID',
       `cannot read ${identityPath(dataDir)}: ${(error as Error).message}`,
+      DAMAGED,
     );
   });
   if (json === undefined) return undefined;
   const parsed = identitySchema.safeParse(json);
   if (!parsed.success)
-    throw new PatchcastError('CONFIG_INVALID', `${identityPath(dataDir)} is malformed`);
+    throw new PatchcastError('CONFIG_INVALID', `${identityPath(dataDir)} is malformed`, DAMAGED);
   return parsed.data;
 }
 

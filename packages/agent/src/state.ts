@@ -29,12 +29,16 @@ export class AgentState {
   }
 
   async load(): Promise<void> {
+    const hint = {
+      hint: 'restore it from a backup of the --data folder; it records what this agent installed',
+    };
     const json = await readJsonOptional(this.#path).catch(() => {
-      throw new PatchcastError('CONFIG_INVALID', `${this.#path} is not valid JSON`);
+      throw new PatchcastError('CONFIG_INVALID', `${this.#path} is not valid JSON`, hint);
     });
     if (json === undefined) return;
     const parsed = stateSchema.safeParse(json);
-    if (!parsed.success) throw new PatchcastError('CONFIG_INVALID', `${this.#path} is malformed`);
+    if (!parsed.success)
+      throw new PatchcastError('CONFIG_INVALID', `${this.#path} is malformed`, hint);
     this.#data = parsed.data;
   }
 

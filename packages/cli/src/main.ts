@@ -95,20 +95,19 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
     await trustFor(command, invocation);
     return await command.run(invocation);
   } catch (error) {
-    return report(error, io, argv.includes('--json'));
+    return report(error, io, argv.includes('--json'), command?.name);
   }
 }
 
-function report(error: unknown, io: Io, json: boolean): number {
+/** One line with the code and cause, one with the hint (the catalog's if the thrower gave none). */
+function report(error: unknown, io: Io, json: boolean, command: string | undefined): number {
   const pe =
     error instanceof PatchcastError
       ? error
       : new PatchcastError('INTERNAL', String(error instanceof Error ? error.stack : error));
-  if (json)
-    io.out(`${JSON.stringify({ error: { code: pe.code, message: pe.message, hint: pe.hint } })}\n`);
-  io.err(
-    `error[${pe.code}]: ${pe.message}\n${pe.hint === undefined ? '' : `  hint: ${pe.hint}\n`}`,
-  );
+  const hint = command === undefined ? pe.hint : pe.hint?.replace('<command>', command);
+  if (json) io.out(`${JSON.stringify({ error: { code: pe.code, message: pe.message, hint } })}\n`);
+  io.err(`error[${pe.code}]: ${pe.message}\n${hint === undefined ? '' : `  hint: ${hint}\n`}`);
   return pe.code === 'USAGE' ? EXIT_USAGE : EXIT_FAILURE;
 }
 

@@ -3,8 +3,10 @@
  * docs/errors.md lists each one and a test keeps the two in sync.
  *
  * Security codes (SECURITY_*) come from verification: they are never retried, always reported
- * and never swallowed.
+ * and never swallowed. What to do about each code is in error-hints.ts.
  */
+import { ERROR_HINTS } from './error-hints.js';
+
 export const ERROR_CODES = {
   // usage and input
   USAGE: 'The command line is wrong: an unknown flag, a missing argument or a bad value.',
@@ -126,12 +128,12 @@ export function isErrorCode(value: unknown): value is ErrorCode {
 }
 
 export interface ErrorOptions {
-  /** What the user can do next. */
+  /** What the user can do next; without one, the catalog's hint for the code (ERROR_HINTS). */
   readonly hint?: string | undefined;
   readonly cause?: unknown;
 }
 
-/** The one error class of Patchcast: a stable code, a one-line cause, and a hint. */
+/** The one error class of Patchcast: a stable code, a one-line cause, and what to do next. */
 export class PatchcastError extends Error {
   readonly code: ErrorCode;
   readonly hint: string | undefined;
@@ -140,7 +142,8 @@ export class PatchcastError extends Error {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'PatchcastError';
     this.code = code;
-    this.hint = options.hint;
+    // A code from elsewhere (an HTTP answer of a newer server) may have no catalog hint.
+    this.hint = options.hint ?? (ERROR_HINTS as Partial<Record<string, string>>)[code];
   }
 
   get isSecurity(): boolean {

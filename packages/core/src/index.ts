@@ -7,6 +7,7 @@ export {
   isErrorCode,
 } from './errors.js';
 export type { ErrorCode, ErrorOptions } from './errors.js';
+export { ERROR_HINTS } from './error-hints.js';
 export { canonicalize, canonicalBytes } from './canonical-json.js';
 export type { JsonObject, JsonValue } from './canonical-json.js';
 export { equalBytes, fromHex, isHex, randomToken, sha256Hex, toHex, utf8 } from './bytes.js';

@@ -143,7 +143,9 @@ export async function writeNewKeyFile(path: string, text: string): Promise<void>
     await link(temp, path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
-      throw new PatchcastError('CONFLICT', `${path} already exists; refusing to overwrite a key`);
+      throw new PatchcastError('CONFLICT', `${path} already exists; refusing to overwrite a key`, {
+        hint: 'choose another --out file, or move the existing one away first',
+      });
     }
     throw error;
   } finally {
@@ -165,7 +167,9 @@ export async function writePublicKeyFile(
     });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
-      throw new PatchcastError('CONFLICT', `${path} already exists; refusing to overwrite it`);
+      throw new PatchcastError('CONFLICT', `${path} already exists; refusing to overwrite it`, {
+        hint: 'choose another --out file, or move the existing one away first',
+      });
     }
     throw error;
   }

@@ -128,7 +128,9 @@ async function rootVersion(server: string, version: number): Promise<Uint8Array>
     LIMITS.rootBytes,
   );
   if (bytes === null)
-    throw new PatchcastError('NOT_FOUND', `the server has no ${version}.root.json`);
+    throw new PatchcastError('NOT_FOUND', `the server has no ${version}.root.json`, {
+      hint: 'check --server, and that --trusted-root is a root of that repository',
+    });
   return bytes;
 }
 

@@ -17,9 +17,10 @@ into the managed root transactionally, runs the health check, rolls back on fail
 
 Options:
   --data DIR            agent state: identity, trusted metadata, install journal (required)
-  --server URL          server URL (needed to enroll; later read from DIR). Several nodes of one
-                        cluster: repeat the flag or separate URLs with commas; the agent dials
-                        the first and, when a link is lost, the next (kept in DIR/servers.json)
+  --server URL          server URL (needed to enroll, default: $PATCHCAST_SERVER; later read
+                        from DIR). Several nodes of one cluster: repeat the flag or separate
+                        URLs with commas; the agent dials the first and, when a link is lost,
+                        the next (kept in DIR/servers.json)
   --enroll TOKEN        enrollment token from \`patchcast enroll-token create\`. Given again with
                         the same --data folder, the host enrolls again with the device key it
                         holds and stays the same device (its --label flags then replace the

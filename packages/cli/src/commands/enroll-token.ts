@@ -7,7 +7,8 @@ export const enrollTokenCommand: Command = {
   name: 'enroll-token',
   summary: 'create a single-use enrollment token for a new agent',
   usage: 'patchcast enroll-token create [--expires DURATION] [--replace DEVICE] [--json]',
-  help: `Prints a token that one agent can use once (\`patchcast agent --enroll TOKEN\`). It expires after
+  help: `Prints a token that one agent can use once (\`patchcast agent --enroll TOKEN\`), alone on stdout
+(its expiry goes to stderr), so \`--enroll $(patchcast enroll-token create)\` works. It expires after
 DURATION (default 24h): e.g. 30m, 12h, 7d. An agent that is enrolled already and runs again with
 its --data folder and a new token stays the same device.
 
@@ -45,7 +46,11 @@ ${CLIENT_HELP}
     const use =
       replaces === undefined ? 'single use' : `single use, only with --replace ${replaces}`;
     if (boolFlag(invocation, 'json')) printJson(invocation, result);
-    else invocation.io.out(`${result.token}\n(${use}, expires ${result.expiresAt})\n`);
+    else {
+      // The token alone on stdout, so that `--enroll $(patchcast enroll-token create)` works.
+      invocation.io.out(`${result.token}\n`);
+      invocation.io.err(`(${use}, expires ${result.expiresAt})\n`);
+    }
     return 0;
   },
 };

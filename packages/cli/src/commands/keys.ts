@@ -73,7 +73,9 @@ async function generate(invocation: Invocation): Promise<number> {
     variable === undefined ? undefined : keyPassphrase(invocation.io.env, variable);
   for (const path of [file, publicFile]) {
     if (existsSync(path))
-      throw new PatchcastError('CONFLICT', `${path} already exists; refusing to overwrite a key`);
+      throw new PatchcastError('CONFLICT', `${path} already exists; refusing to overwrite a key`, {
+        hint: 'choose another --out file, or move the existing one away first',
+      });
   }
   const set = generateKeyPairSet(type);
   const keys = publicKeysOf(set);

@@ -67,7 +67,7 @@ export async function act(
   if (wave !== undefined && action !== 'approve')
     throw new PatchcastError('USAGE', '--wave goes with approve only');
   const progress = await client.rolloutAction(id, action, wave === undefined ? {} : { wave });
-  return showProgress(invocation, client, progress);
+  return showProgress(invocation, client, progress, action);
 }
 
 /** The planned view of a rollout, or undefined for a rollout started with --devices. */
@@ -83,9 +83,14 @@ export async function plannedProgress(
   }
 }
 
-/** Exit status of a watched planned rollout: 0 if it completed or awaits approval. */
-function exitOf(progress: RolloutProgress): number {
+/**
+ * Exit status of a watched planned rollout: 0 if it completed, awaits approval, or ended the way
+ * the operator's action asked (rolled back after `rollback`, aborted after `abort`).
+ */
+function exitOf(progress: RolloutProgress, action?: RolloutAction): number {
   if (progress.state === 'completed') return 0;
+  if (action === 'rollback' && progress.state === 'rolled-back') return 0;
+  if (action === 'abort' && progress.state === 'aborted') return 0;
   return progress.state === 'in-progress' && progress.phase === 'pending-approval' ? 0 : 1;
 }
 
@@ -93,11 +98,12 @@ export async function showProgress(
   invocation: Invocation,
   client: PatchcastClient,
   progress: RolloutProgress,
+  action?: RolloutAction,
 ): Promise<number> {
   const json = boolFlag(invocation, 'json');
   const watch = boolFlag(invocation, 'watch');
   if (watch) progress = await watchProgress(client, progress.id, invocation.io, !json);
   if (json) printJson(invocation, { ...progress, counts: progressCounts(progress) });
   else if (!watch) invocation.io.out(renderProgress(progress));
-  return watch ? exitOf(progress) : 0;
+  return watch ? exitOf(progress, action) : 0;
 }

@@ -46,7 +46,8 @@ ${SELECTOR_GRAMMAR.map((line) => `          ${line}`).join('\n')}
                                           decisions, per-device phase timings; plain: counts and
                                           per-device states. --watch follows live until the rollout
                                           ends (or, planned, waits for an operator) and exits 1
-                                          unless it completed cleanly or awaits approval
+                                          unless it completed cleanly or awaits approval (after
+                                          rollback or abort: unless it ended so)
   list                                    every rollout, newest first
   approve ID [--wave N]                   open the approval gate of the pending wave (or wave N)
   pause ID | resume ID | abort ID         stop, continue or end a planned rollout

@@ -92,7 +92,9 @@ export async function writeRootDraft(
   options: { readonly create?: boolean } = {},
 ): Promise<void> {
   if (options.create === true && existsSync(path)) {
-    throw new PatchcastError('CONFLICT', `${path} already exists; refusing to overwrite a draft`);
+    throw new PatchcastError('CONFLICT', `${path} already exists; refusing to overwrite a draft`, {
+      hint: 'choose another --out file, or move the existing one away first',
+    });
   }
   await writeFileAtomic(path, new TextEncoder().encode(text), 0o644);
 }

@@ -75,7 +75,11 @@ async function keygen(invocation: Invocation): Promise<number> {
   }
   const vkeyFile = `${file}.vkey`;
   if (existsSync(vkeyFile)) {
-    throw new PatchcastError('CONFLICT', `${vkeyFile} already exists; refusing to overwrite a key`);
+    throw new PatchcastError(
+      'CONFLICT',
+      `${vkeyFile} already exists; refusing to overwrite a key`,
+      { hint: 'choose another --out file, or move the existing one away first' },
+    );
   }
   const keys = generateCosignerKeys(name);
   await writeNewKeyFile(file, `${keys.signerKey}\n`);

@@ -12,6 +12,7 @@ export async function loadInventory(path: string): Promise<PackageInventory> {
     throw new PatchcastError(
       'NOT_FOUND',
       `inventory ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      { hint: 'check the path, and that the file is readable' },
     );
   }
   try {

@@ -19,6 +19,7 @@ async function readText(path: string, what: string): Promise<string> {
     throw new PatchcastError(
       'NOT_FOUND',
       `${what} ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      { hint: 'check the path, and that the file is readable' },
     );
   }
   const text = path.endsWith('.gz') ? gunzipSync(bytes, { maxOutputLength: MAX_BYTES }) : bytes;

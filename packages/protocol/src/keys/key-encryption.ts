@@ -48,7 +48,10 @@ export function newEncryptionHeader(log2N = STRONG_SCRYPT_LOG2N): EncryptionHead
 }
 
 function deriveKey(passphrase: string, { kdf }: EncryptionHeader): Buffer {
-  if (passphrase === '') throw new PatchcastError('KEY_INVALID', 'the passphrase is empty');
+  if (passphrase === '')
+    throw new PatchcastError('KEY_INVALID', 'the passphrase is empty', {
+      hint: 'set it in PATCHCAST_KEY_PASSPHRASE, or in the variable --passphrase-env names',
+    });
   const N = 2 ** kdf.log2N;
   return scryptSync(passphrase.normalize('NFC'), Buffer.from(kdf.salt, 'base64'), 32, {
     N,

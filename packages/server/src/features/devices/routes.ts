@@ -104,7 +104,10 @@ export function deviceRoutes(app: FastifyInstance, deps: AppDeps, gateway: Agent
       store.getDevice(id),
       store.deviceResults.recent(id, DEFAULT_RESULTS),
     ]);
-    if (device === undefined) throw new PatchcastError('NOT_FOUND', `no device ${id}`);
+    if (device === undefined)
+      throw new PatchcastError('NOT_FOUND', `no device ${id}`, {
+        hint: '`patchcast devices` lists the device ids',
+      });
     return view(
       device,
       gateway.isOnline(id),

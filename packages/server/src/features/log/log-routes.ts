@@ -47,7 +47,9 @@ export function logRoutes(app: FastifyInstance, log: TransparencyLog): void {
       const { name, version } = request.params;
       const proof = await publicationProof(log, { name, version });
       if (proof === undefined) {
-        throw new PatchcastError('NOT_FOUND', `the log has no publication of ${name}@${version}`);
+        throw new PatchcastError('NOT_FOUND', `the log has no publication of ${name}@${version}`, {
+          hint: '`patchcast patches` lists what is published',
+        });
       }
       return reply.header('cache-control', 'no-cache').send(proof);
     },

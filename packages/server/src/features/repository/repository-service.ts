@@ -145,7 +145,9 @@ export class RepositoryService {
       role === undefined ? 'targets' : delegatedRole(role),
     );
     if (record === undefined && role !== undefined)
-      throw new PatchcastError('NOT_FOUND', `role ${role} has published no targets metadata yet`);
+      throw new PatchcastError('NOT_FOUND', `role ${role} has published no targets metadata yet`, {
+        hint: `publish in the role first: patchcast publish PATH --role ${role} ...`,
+      });
     if (record === undefined) throw new Error('repository is not initialized');
     return record.bytes;
   }
