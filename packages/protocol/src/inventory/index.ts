@@ -7,6 +7,7 @@ export {
   npmPackageSchema,
   osReleaseSchema,
   packageInventorySchema,
+  rpmPackageSchema,
 } from './inventory-schema.js';
 export type {
   DpkgPackage,
@@ -15,6 +16,7 @@ export type {
   NpmPackage,
   OsRelease,
   PackageInventory,
+  RpmPackage,
 } from './inventory-schema.js';
 export { parsePackageInventory } from './parse-inventory.js';
 export {
@@ -29,6 +31,7 @@ export {
   normalizeInventory,
   npmKey,
   parseInventoryUpdatePart,
+  rpmKey,
 } from './inventory-update.js';
 export type { InventoryDiff, InventoryHead, InventoryUpdatePart } from './inventory-update.js';
 export {

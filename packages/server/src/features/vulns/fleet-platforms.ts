@@ -7,13 +7,15 @@ import type { PackageInventory } from '@patchcast/protocol';
 import type { InventorySummary } from '../../storage/vuln-store.js';
 
 export function platformOf(inventory: PackageInventory): FleetPlatform {
-  return { os: inventory.os, dpkg: inventory.dpkg.length, npm: inventory.npm.length };
+  const platform = { os: inventory.os, dpkg: inventory.dpkg.length, npm: inventory.npm.length };
+  return inventory.rpm === undefined ? platform : { ...platform, rpm: inventory.rpm.length };
 }
 
 /** The platforms of the stored inventories (a summary stored before platforms is skipped). */
 export function fleetPlatforms(summaries: readonly InventorySummary[]): FleetPlatform[] {
   return summaries.flatMap((s) => {
     const p = JSON.parse(s.platform) as Partial<FleetPlatform>;
-    return p.os === undefined ? [] : [{ os: p.os, dpkg: p.dpkg ?? 0, npm: p.npm ?? 0 }];
+    if (p.os === undefined) return [];
+    return [{ os: p.os, dpkg: p.dpkg ?? 0, npm: p.npm ?? 0, rpm: p.rpm ?? 0 }];
   });
 }

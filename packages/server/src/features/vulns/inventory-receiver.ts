@@ -21,7 +21,7 @@ interface Pending {
   entries: number;
 }
 
-const MAX_ENTRIES = INVENTORY_LIMITS.dpkg + INVENTORY_LIMITS.npm;
+const MAX_ENTRIES = INVENTORY_LIMITS.dpkg + INVENTORY_LIMITS.rpm + INVENTORY_LIMITS.npm;
 
 function invalid(message: string): PatchcastError {
   return new PatchcastError('INVENTORY_INVALID', message, {
@@ -31,7 +31,8 @@ function invalid(message: string): PatchcastError {
 
 function sizeOf(part: InventoryUpdatePart): number {
   const { add, remove } = part;
-  return add.dpkg.length + add.npm.length + remove.dpkg.length + remove.npm.length;
+  const rpm = (add.rpm?.length ?? 0) + (remove.rpm?.length ?? 0);
+  return add.dpkg.length + add.npm.length + remove.dpkg.length + remove.npm.length + rpm;
 }
 
 function sameUpdate(a: InventoryUpdatePart, b: InventoryUpdatePart): boolean {
@@ -42,9 +43,14 @@ function merged(pending: Pending): InventoryUpdatePart {
   const parts = [...pending.parts.values()].sort((a, b) => a.part - b.part);
   return {
     ...pending.first,
-    add: { dpkg: parts.flatMap((p) => p.add.dpkg), npm: parts.flatMap((p) => p.add.npm) },
+    add: {
+      dpkg: parts.flatMap((p) => p.add.dpkg),
+      rpm: parts.flatMap((p) => p.add.rpm ?? []),
+      npm: parts.flatMap((p) => p.add.npm),
+    },
     remove: {
       dpkg: parts.flatMap((p) => p.remove.dpkg),
+      rpm: parts.flatMap((p) => p.remove.rpm ?? []),
       npm: parts.flatMap((p) => p.remove.npm),
     },
   };
