@@ -7,6 +7,7 @@ export type {
   NpmPackage,
   OsRelease,
   PackageInventory,
+  RpmPackage,
 } from '@patchcast/protocol';
 
 /** Something a collector skipped, with where and why; collection goes on. */

@@ -4,8 +4,9 @@ import { printJson } from '../context.js';
 
 export const inventoryCommand: Command = {
   name: 'inventory',
-  summary: "print this machine's package inventory (dpkg, npm, os-release, kernel) as JSON",
-  usage: 'patchcast inventory [--npm-lockfile FILE]... [--npm-global DIR]... [--dpkg-status FILE]',
+  summary: "print this machine's package inventory (dpkg, rpm, npm, os-release, kernel) as JSON",
+  usage:
+    'patchcast inventory [--npm-lockfile FILE]... [--npm-global DIR]... [--dpkg-status FILE] [--rpm-root DIR] [--rpm-dbpath DIR]',
   help: `Collects what the agent reports (docs/protocol/inventory.md) and prints it as JSON on stdout,
 ready for \`patchcast scan --inventory FILE\`. Anything skipped is reported on stderr.
 
@@ -13,6 +14,8 @@ Options:
   --npm-lockfile FILE  an application's package-lock.json or npm-shrinkwrap.json; repeatable
   --npm-global DIR     a global node_modules folder, e.g. /usr/lib/node_modules; repeatable
   --dpkg-status FILE   the dpkg database (default: /var/lib/dpkg/status)
+  --rpm-root DIR       read the rpm database of the file system at DIR (rpm --root)
+  --rpm-dbpath DIR     read the rpm database in DIR (rpm --dbpath; inside --rpm-root if given)
 
 Example:
   patchcast inventory --npm-lockfile /srv/app/package-lock.json > host.json`,
@@ -20,12 +23,18 @@ Example:
     'npm-lockfile': { type: 'string', multiple: true },
     'npm-global': { type: 'string', multiple: true },
     'dpkg-status': { type: 'string' },
+    'rpm-root': { type: 'string' },
+    'rpm-dbpath': { type: 'string' },
   },
   positionals: { min: 0, max: 0 },
   async run(invocation) {
     const { collectPackageInventory } = await import('@patchcast/agent');
     const { inventory, warnings } = await collectPackageInventory({
       dpkgStatusPath: stringFlag(invocation, 'dpkg-status'),
+      rpm: {
+        root: stringFlag(invocation, 'rpm-root'),
+        dbPath: stringFlag(invocation, 'rpm-dbpath'),
+      },
       npmLockfiles: listFlag(invocation, 'npm-lockfile'),
       npmGlobalRoots: listFlag(invocation, 'npm-global'),
     });
