@@ -73,7 +73,7 @@ test(
       }),
     ];
     await rpmIn(box.root, ['-i', ...built]);
-      await mkdir(join(box.root, 'etc'), { recursive: true });
+    await mkdir(join(box.root, 'etc'), { recursive: true });
     await writeFile(
       join(box.root, 'etc/os-release'),
       'NAME="AlmaLinux"\nVERSION="9.3 (Shamrock Pampas Cat)"\nID="almalinux"\nID_LIKE="rhel centos fedora"\nVERSION_ID="9.3"\n',

@@ -4,62 +4,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { Harness } from '../harness.js';
-
-const run = promisify(execFile);
-const DB = '/var/lib/rpm';
-
-async function missing(): Promise<string | undefined> {
-  for (const tool of ['rpm', 'rpmbuild']) {
-    const ok = await run(tool, ['--version']).then(
-      () => true,
-      () => false,
-    );
-    if (!ok)
-      return `${tool} is not installed (Debian package rpm): the RPM end-to-end test did not run`;
-  }
-  return undefined;
-}
-
-async function buildRpm(
-  work: string,
-  name: string,
-  epoch: string,
-  version: string,
-  release: string,
-) {
-  const top = join(work, `top-${name}`);
-  await mkdir(top, { recursive: true });
-  const spec = join(top, `${name}.spec`);
-  await writeFile(
-    spec,
-    [
-      `Name: ${name}`,
-      `Epoch: ${epoch}`,
-      `Version: ${version}`,
-      `Release: ${release}`,
-      'Summary: test',
-      'License: MIT',
-      'BuildArch: noarch',
-      'AutoReqProv: no',
-      '%description',
-      'test',
-      '%install',
-      `mkdir -p %{buildroot}/opt/${name} && echo ${version} > %{buildroot}/opt/${name}/VERSION`,
-      '%files',
-      `/opt/${name}/VERSION`,
-      '',
-    ].join('\n'),
-  );
-  const env = { ...process.env, HOME: work, LC_ALL: 'C' };
-  await run('rpmbuild', ['--define', `_topdir ${top}`, '--quiet', '-bb', spec], { env });
-  const dir = join(top, 'RPMS', 'noarch');
-  return join(dir, (await readdir(dir))[0] ?? '');
-}
+import { RPM_DB as DB, buildRpm, rpmIn, rpmMissing } from '../rpm-tools.js';
 
 function advisory(id: string, ecosystem: string, name: string, fixed: string) {
   return {
@@ -76,7 +24,7 @@ function advisory(id: string, ecosystem: string, name: string, fixed: string) {
 }
 
 test('an AlmaLinux 9 rpm root: inventory, then scan, finds exactly the affecting advisory', async (t) => {
-  const reason = await missing();
+  const reason = await rpmMissing();
   if (reason !== undefined) {
     t.skip(reason);
     return;
@@ -86,11 +34,20 @@ test('an AlmaLinux 9 rpm root: inventory, then scan, finds exactly the affecting
     const root = join(h.dir, 'el9');
     await mkdir(join(root, 'etc'), { recursive: true });
     await writeFile(join(root, 'etc/os-release'), 'ID="almalinux"\nVERSION_ID="9.3"\n');
-    const env = { ...process.env, HOME: h.dir, LC_ALL: 'C' };
-    await run('rpm', ['--root', root, '--dbpath', DB, '--initdb'], { env });
-    const openssl = await buildRpm(h.dir, 'pc-openssl', '1', '3.0.7', '24.el9');
-    const tool = await buildRpm(h.dir, 'pc-tool', '0', '2.0~rc1', '1.el9');
-    await run('rpm', ['--root', root, '--dbpath', DB, '-i', openssl, tool], { env });
+    await rpmIn(root, ['--initdb']);
+    const openssl = await buildRpm(h.dir, {
+      name: 'pc-openssl',
+      epoch: '1',
+      version: '3.0.7',
+      release: '24.el9',
+    });
+    const tool = await buildRpm(h.dir, {
+      name: 'pc-tool',
+      epoch: '0',
+      version: '2.0~rc1',
+      release: '1.el9',
+    });
+    await rpmIn(root, ['-i', openssl, tool]);
 
     const collected = await h.cli([
       'inventory',

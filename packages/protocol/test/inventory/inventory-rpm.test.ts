@@ -94,7 +94,11 @@ test('parts of a full rpm inventory, then a diff, rebuild the next inventory', (
   assert.ok(rebuilt !== undefined);
   assert.equal(inventoryDigest(rebuilt), inventoryDigest(first));
   const second = alma([...many, KERNEL_B, OPENSSL]);
-  const [diff, ...more] = inventoryUpdateParts({ updateId: 'update-rpm-2', base: first, next: second });
+  const [diff, ...more] = inventoryUpdateParts({
+    updateId: 'update-rpm-2',
+    base: first,
+    next: second,
+  });
   assert.equal(more.length, 0);
   assert.deepEqual(diff?.add.rpm, [KERNEL_B]);
   assert.deepEqual(diff?.remove.rpm, [rpmKey(KERNEL_A)]);
