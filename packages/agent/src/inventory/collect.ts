@@ -1,5 +1,6 @@
 /**
- * Collects the package inventory of this host: os-release, kernel, dpkg, rpm and npm packages. Every
+ * Collects the package inventory of this host: os-release, kernel, dpkg, rpm, npm and Python
+ * packages. Every
  * location is an option, so tests and unusual hosts pass their own; warnings never stop it.
  */
 import { hostname, release } from 'node:os';
@@ -11,7 +12,8 @@ import { OS_RELEASE_PATHS } from './os-release.js';
 import { readDpkgStatus, readLockfile, readOsRelease } from './readers.js';
 import { readRpmDb } from './rpm-db.js';
 import type { RpmDbOptions } from './rpm-db.js';
-import type { RpmPackage } from './inventory-types.js';
+import type { PypiPackage, RpmPackage } from './inventory-types.js';
+import { pythonSitePackages } from './python-site.js';
 
 export interface CollectOptions {
   readonly dpkgStatusPath?: string | undefined;
@@ -22,6 +24,8 @@ export interface CollectOptions {
   readonly npmLockfiles?: readonly string[] | undefined;
   /** Global node_modules folders, e.g. /usr/lib/node_modules. */
   readonly npmGlobalRoots?: readonly string[] | undefined;
+  /** site-packages folders and virtual environments whose Python distributions are listed. */
+  readonly pythonSites?: readonly string[] | undefined;
   readonly hostname?: string | undefined;
   readonly kernelRelease?: (() => string) | undefined;
   readonly now?: (() => Date) | undefined;
@@ -84,6 +88,19 @@ async function rpmPackages(
   return found.failed ? [...kept] : found.packages;
 }
 
+async function pypiPackages(
+  options: CollectOptions,
+  warnings: CollectWarning[],
+): Promise<PypiPackage[]> {
+  const packages: PypiPackage[] = [];
+  for (const path of options.pythonSites ?? []) {
+    const found = await pythonSitePackages(path);
+    packages.push(...found.packages);
+    warnings.push(...found.warnings);
+  }
+  return packages;
+}
+
 export async function collectPackageInventory(
   options: CollectOptions = {},
 ): Promise<CollectedInventory> {
@@ -93,6 +110,8 @@ export async function collectPackageInventory(
   const dpkg = await readDpkgStatus(options.dpkgStatusPath ?? DEFAULT_DPKG_STATUS);
   warnings.push(...dpkg.warnings);
   const rpm = await rpmPackages(options, warnings);
+  const npm = await npmPackages(options, warnings);
+  const pypi = await pypiPackages(options, warnings);
   const inventory: PackageInventory = {
     format: INVENTORY_FORMAT,
     collectedAt,
@@ -101,7 +120,8 @@ export async function collectPackageInventory(
     kernel: { release: (options.kernelRelease ?? release)() },
     dpkg: dpkg.packages,
     ...(rpm.length === 0 ? {} : { rpm }),
-    npm: await npmPackages(options, warnings),
+    npm,
+    ...(pypi.length === 0 ? {} : { pypi }),
   };
   return { inventory, warnings };
 }

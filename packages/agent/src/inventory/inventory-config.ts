@@ -24,6 +24,7 @@ const FIELDS = [
   'osRelease',
   'npmLockfiles',
   'npmGlobalRoots',
+  'pythonSitePackages',
   'intervalSeconds',
 ];
 
@@ -77,6 +78,7 @@ export async function readInventoryConfig(dataDir: string): Promise<InventoryCon
       osReleasePaths: strings(c.osRelease, file, 'osRelease'),
       npmLockfiles: strings(c.npmLockfiles, file, 'npmLockfiles'),
       npmGlobalRoots: strings(c.npmGlobalRoots, file, 'npmGlobalRoots'),
+      pythonSites: strings(c.pythonSitePackages, file, 'pythonSitePackages'),
     },
   };
 }

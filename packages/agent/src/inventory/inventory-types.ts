@@ -7,6 +7,7 @@ export type {
   NpmPackage,
   OsRelease,
   PackageInventory,
+  PypiPackage,
   RpmPackage,
 } from '@patchcast/protocol';
 

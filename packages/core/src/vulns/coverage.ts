@@ -14,6 +14,8 @@ export interface FleetPlatform {
   readonly npm: number;
   /** rpm packages; absent in platforms stored before RPM inventories. */
   readonly rpm?: number | undefined;
+  /** Python distributions; absent in platforms stored before Python inventories. */
+  readonly pypi?: number | undefined;
 }
 
 export interface CoverageRow {
@@ -80,6 +82,7 @@ function platformKeys(p: FleetPlatform): string[] {
     keys.push(`${rpm}:${rpmReleaseOf(p.os) ?? 'unknown'}`);
   else if ((p.rpm ?? 0) > 0) keys.push(unmatchedKey('rpm', p));
   if (p.npm > 0) keys.push('npm');
+  if ((p.pypi ?? 0) > 0) keys.push('PyPI');
   return keys;
 }
 

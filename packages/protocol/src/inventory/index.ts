@@ -7,6 +7,7 @@ export {
   npmPackageSchema,
   osReleaseSchema,
   packageInventorySchema,
+  pypiPackageSchema,
   rpmPackageSchema,
 } from './inventory-schema.js';
 export type {
@@ -16,6 +17,7 @@ export type {
   NpmPackage,
   OsRelease,
   PackageInventory,
+  PypiPackage,
   RpmPackage,
 } from './inventory-schema.js';
 export { parsePackageInventory } from './parse-inventory.js';
@@ -31,6 +33,7 @@ export {
   normalizeInventory,
   npmKey,
   parseInventoryUpdatePart,
+  pypiKey,
   rpmKey,
 } from './inventory-update.js';
 export type { InventoryDiff, InventoryHead, InventoryUpdatePart } from './inventory-update.js';

@@ -1,5 +1,6 @@
 /**
- * The package inventory an agent collects: OS release, kernel, dpkg, rpm and npm packages.
+ * The package inventory an agent collects: OS release, kernel, dpkg, rpm, npm and Python
+ * packages.
  * docs/protocol/inventory.md describes it; these schemas are the contract.
  */
 import { z } from 'zod';
@@ -11,6 +12,7 @@ export const INVENTORY_LIMITS = {
   dpkg: 100_000,
   rpm: 100_000,
   npm: 1_000_000,
+  pypi: 100_000,
   text: 1024,
 } as const;
 
@@ -79,6 +81,15 @@ export const npmPackageSchema = z.strictObject({
 });
 export type NpmPackage = z.infer<typeof npmPackageSchema>;
 
+export const pypiPackageSchema = z.strictObject({
+  /** The distribution name as its METADATA writes it (matching normalises it, PEP 503). */
+  name: text,
+  version: text,
+  /** The .dist-info (or .egg-info) folder it was read from. */
+  path: z.string().min(1).max(4096),
+});
+export type PypiPackage = z.infer<typeof pypiPackageSchema>;
+
 export const packageInventorySchema = z.strictObject({
   format: z.literal(INVENTORY_FORMAT),
   collectedAt: z.iso.datetime(),
@@ -89,5 +100,7 @@ export const packageInventorySchema = z.strictObject({
   /** Present when the host has an rpm database with packages. */
   rpm: z.array(rpmPackageSchema).max(INVENTORY_LIMITS.rpm).optional(),
   npm: z.array(npmPackageSchema).max(INVENTORY_LIMITS.npm),
+  /** Present when listed site-packages folders hold distributions. */
+  pypi: z.array(pypiPackageSchema).max(INVENTORY_LIMITS.pypi).optional(),
 });
 export type PackageInventory = z.infer<typeof packageInventorySchema>;

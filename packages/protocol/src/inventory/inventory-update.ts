@@ -12,9 +12,16 @@ import {
   kernelSchema,
   npmPackageSchema,
   osReleaseSchema,
+  pypiPackageSchema,
   rpmPackageSchema,
 } from './inventory-schema.js';
-import type { DpkgPackage, NpmPackage, PackageInventory, RpmPackage } from './inventory-schema.js';
+import type {
+  DpkgPackage,
+  NpmPackage,
+  PackageInventory,
+  PypiPackage,
+  RpmPackage,
+} from './inventory-schema.js';
 
 /** At most this many parts per update, and this many JSON bytes of entries per part. */
 export const INVENTORY_UPDATE_LIMITS = { parts: 4096, partBytes: 256 * 1024 } as const;
@@ -49,12 +56,15 @@ export const inventoryUpdatePartSchema = z.strictObject({
     /** Sent only when not empty, so that servers without rpm support read Debian hosts. */
     rpm: z.array(rpmPackageSchema).max(INVENTORY_LIMITS.rpm).optional(),
     npm: z.array(npmPackageSchema).max(INVENTORY_LIMITS.npm),
+    /** Sent only when not empty, as `rpm`. */
+    pypi: z.array(pypiPackageSchema).max(INVENTORY_LIMITS.pypi).optional(),
   }),
-  /** Keys of removed entries: `name:architecture` for dpkg, NEVRA for rpm, `path` for npm. */
+  /** Keys of removed entries: `name:architecture` for dpkg, NEVRA for rpm, `path` for npm, pypi. */
   remove: z.strictObject({
     dpkg: z.array(key).max(INVENTORY_LIMITS.dpkg),
     rpm: z.array(key).max(INVENTORY_LIMITS.rpm).optional(),
     npm: z.array(key).max(INVENTORY_LIMITS.npm),
+    pypi: z.array(key).max(INVENTORY_LIMITS.pypi).optional(),
   }),
 });
 export type InventoryUpdatePart = z.infer<typeof inventoryUpdatePartSchema>;
@@ -64,11 +74,13 @@ export interface InventoryDiff {
     readonly dpkg: readonly DpkgPackage[];
     readonly rpm?: readonly RpmPackage[] | undefined;
     readonly npm: readonly NpmPackage[];
+    readonly pypi?: readonly PypiPackage[] | undefined;
   };
   readonly remove: {
     readonly dpkg: readonly string[];
     readonly rpm?: readonly string[] | undefined;
     readonly npm: readonly string[];
+    readonly pypi?: readonly string[] | undefined;
   };
 }
 
@@ -82,9 +94,18 @@ export function rpmKey(p: RpmPackage): string {
   return `${p.name}-${evr}.${p.arch}`;
 }
 
+export function pypiKey(p: PypiPackage): string {
+  return p.path;
+}
+
 /** `{ rpm }` when there are rpm entries, else nothing: an empty list and none are the same. */
 function rpmField<T>(rpm: readonly T[] | undefined): { rpm?: T[] } {
   return rpm === undefined || rpm.length === 0 ? {} : { rpm: [...rpm] };
+}
+
+/** `{ pypi }` when there are Python entries, else nothing (as `rpmField`). */
+function pypiField<T>(pypi: readonly T[] | undefined): { pypi?: T[] } {
+  return pypi === undefined || pypi.length === 0 ? {} : { pypi: [...pypi] };
 }
 
 export function npmKey(p: NpmPackage): string {
@@ -103,15 +124,16 @@ function sorted<T>(map: ReadonlyMap<string, T>): T[] {
 
 /**
  * One entry per key (the last wins), sorted by key: the form that digests are taken of. An
- * empty `rpm` list is dropped, so inventories without rpm packages keep their digests.
+ * empty `rpm` or `pypi` list is dropped, so inventories without them keep their digests.
  */
 export function normalizeInventory(inventory: PackageInventory): PackageInventory {
-  const { rpm, ...rest } = inventory;
+  const { rpm, pypi, ...rest } = inventory;
   return {
     ...rest,
     dpkg: sorted(byKey(inventory.dpkg, dpkgKey)),
     ...rpmField(sorted(byKey(rpm ?? [], rpmKey))),
     npm: sorted(byKey(inventory.npm, npmKey)),
+    ...pypiField(sorted(byKey(pypi ?? [], pypiKey))),
   };
 }
 
@@ -119,7 +141,8 @@ export function normalizeInventory(inventory: PackageInventory): PackageInventor
 export function inventoryDigest(inventory: PackageInventory): string {
   const n = normalizeInventory(inventory);
   const content = { format: n.format, hostname: n.hostname, os: n.os, kernel: n.kernel };
-  return sha256Hex(canonicalBytes({ ...content, dpkg: n.dpkg, ...rpmField(n.rpm), npm: n.npm }));
+  const lists = { dpkg: n.dpkg, ...rpmField(n.rpm), npm: n.npm, ...pypiField(n.pypi) };
+  return sha256Hex(canonicalBytes({ ...content, ...lists }));
 }
 
 function changed<T>(
@@ -139,9 +162,15 @@ export function diffInventory(base: PackageInventory, next: PackageInventory): I
   const dpkg = changed(byKey(base.dpkg, dpkgKey), byKey(next.dpkg, dpkgKey));
   const rpm = changed(byKey(base.rpm ?? [], rpmKey), byKey(next.rpm ?? [], rpmKey));
   const npm = changed(byKey(base.npm, npmKey), byKey(next.npm, npmKey));
+  const pypi = changed(byKey(base.pypi ?? [], pypiKey), byKey(next.pypi ?? [], pypiKey));
   return {
-    add: { dpkg: dpkg.add, ...rpmField(rpm.add), npm: npm.add },
-    remove: { dpkg: dpkg.remove, ...rpmField(rpm.remove), npm: npm.remove },
+    add: { dpkg: dpkg.add, ...rpmField(rpm.add), npm: npm.add, ...pypiField(pypi.add) },
+    remove: {
+      dpkg: dpkg.remove,
+      ...rpmField(rpm.remove),
+      npm: npm.remove,
+      ...pypiField(pypi.remove),
+    },
   };
 }
 
@@ -154,19 +183,30 @@ export function applyInventoryDiff(
   const dpkg = byKey(base?.dpkg ?? [], dpkgKey);
   const rpm = byKey(base?.rpm ?? [], rpmKey);
   const npm = byKey(base?.npm ?? [], npmKey);
+  const pypi = byKey(base?.pypi ?? [], pypiKey);
+  for (const k of diff.remove.pypi ?? []) pypi.delete(k);
+  for (const p of diff.add.pypi ?? []) pypi.set(pypiKey(p), p);
   for (const k of diff.remove.dpkg) dpkg.delete(k);
   for (const k of diff.remove.rpm ?? []) rpm.delete(k);
   for (const k of diff.remove.npm) npm.delete(k);
   for (const p of diff.add.dpkg) dpkg.set(dpkgKey(p), p);
   for (const p of diff.add.rpm ?? []) rpm.set(rpmKey(p), p);
   for (const p of diff.add.npm) npm.set(npmKey(p), p);
-  return { ...head, dpkg: sorted(dpkg), ...rpmField(sorted(rpm)), npm: sorted(npm) };
+  return {
+    ...head,
+    dpkg: sorted(dpkg),
+    ...rpmField(sorted(rpm)),
+    npm: sorted(npm),
+    ...pypiField(sorted(pypi)),
+  };
 }
 
 type Item =
   | { kind: 'addDpkg'; value: DpkgPackage }
   | { kind: 'addRpm'; value: RpmPackage }
   | { kind: 'removeRpm'; value: string }
+  | { kind: 'addPypi'; value: PypiPackage }
+  | { kind: 'removePypi'; value: string }
   | { kind: 'addNpm'; value: NpmPackage }
   | { kind: 'removeDpkg'; value: string }
   | { kind: 'removeNpm'; value: string };
@@ -178,13 +218,15 @@ function itemsOf(diff: InventoryDiff): Item[] {
     ...(diff.remove.rpm ?? []).map((value): Item => ({ kind: 'removeRpm', value })),
     ...diff.add.dpkg.map((value): Item => ({ kind: 'addDpkg', value })),
     ...(diff.add.rpm ?? []).map((value): Item => ({ kind: 'addRpm', value })),
+    ...(diff.remove.pypi ?? []).map((value): Item => ({ kind: 'removePypi', value })),
+    ...(diff.add.pypi ?? []).map((value): Item => ({ kind: 'addPypi', value })),
     ...diff.add.npm.map((value): Item => ({ kind: 'addNpm', value })),
   ];
 }
 
 interface Chunk {
-  add: { dpkg: DpkgPackage[]; rpm?: RpmPackage[]; npm: NpmPackage[] };
-  remove: { dpkg: string[]; rpm?: string[]; npm: string[] };
+  add: { dpkg: DpkgPackage[]; rpm?: RpmPackage[]; npm: NpmPackage[]; pypi?: PypiPackage[] };
+  remove: { dpkg: string[]; rpm?: string[]; npm: string[]; pypi?: string[] };
 }
 
 function emptyPart(): Chunk {
@@ -197,6 +239,8 @@ function put(c: Chunk, item: Item): void {
   else if (item.kind === 'addRpm') (c.add.rpm ??= []).push(item.value);
   else if (item.kind === 'removeDpkg') c.remove.dpkg.push(item.value);
   else if (item.kind === 'removeRpm') (c.remove.rpm ??= []).push(item.value);
+  else if (item.kind === 'addPypi') (c.add.pypi ??= []).push(item.value);
+  else if (item.kind === 'removePypi') (c.remove.pypi ??= []).push(item.value);
   else c.remove.npm.push(item.value);
 }
 
@@ -226,7 +270,7 @@ export function inventoryUpdateParts(input: {
   const diff =
     input.base === undefined
       ? {
-          add: { dpkg: next.dpkg, ...rpmField(next.rpm), npm: next.npm },
+          add: { dpkg: next.dpkg, ...rpmField(next.rpm), npm: next.npm, ...pypiField(next.pypi) },
           remove: { dpkg: [], npm: [] },
         }
       : diffInventory(input.base, next);

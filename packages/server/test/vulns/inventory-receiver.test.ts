@@ -181,6 +181,7 @@ test('an rpm inventory in parts, then a kernel update as a diff, is stored by NE
       os: { id: 'almalinux', versionId: '9.3' },
       dpkg: [],
       rpm,
+      pypi: [{ name: 'pip', version: '23.2.1', path: '/srv/venv/pip-23.2.1.dist-info' }],
     });
     const first = alma([...others, kernel('362.8.1.el9_3')]);
     const parts = inventoryUpdateParts({
@@ -206,6 +207,7 @@ test('an rpm inventory in parts, then a kernel update as a diff, is stored by NE
     ) as PackageInventory;
     assert.equal(stored.rpm?.filter((p) => p.name === 'kernel-core').length, 2);
     assert.equal(stored.rpm?.length, 502);
+    assert.deepEqual(stored.pypi?.map((p) => p.name), ['pip']);
   } finally {
     await store.close();
   }

@@ -1,4 +1,4 @@
-/** rpm entries in the inventory: the contract, NEVRA keys, digests, diffs and parts. */
+/** Optional rpm and pypi entries in the inventory: the contract, keys, digests, diffs and parts. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { canonicalBytes, sha256Hex } from '@patchcast/core';
@@ -114,4 +114,24 @@ test('removing every rpm package gives the inventory without rpm', () => {
   const next = applyInventoryDiff(alma([KERNEL_A]), alma(undefined), diff);
   assert.equal(next.rpm, undefined);
   assert.equal(inventoryDigest(next), inventoryDigest(alma(undefined)));
+});
+
+test('pypi entries: keyed by path, omitted when empty, carried by diffs', () => {
+  const requests = {
+    name: 'requests',
+    version: '2.31.0',
+    path: '/srv/venv/lib/python3.11/site-packages/requests-2.31.0.dist-info',
+  };
+  const withPypi = (pypi: (typeof requests)[]): PackageInventory => ({ ...alma(undefined), pypi });
+  assert.deepEqual(parsePackageInventory(withPypi([requests])).pypi, [requests]);
+  assert.equal(inventoryDigest(withPypi([])), inventoryDigest(alma(undefined)));
+  const next = withPypi([{ ...requests, version: '2.32.0' }]);
+  const diff = diffInventory(withPypi([requests]), next);
+  assert.deepEqual(diff.add.pypi, [{ ...requests, version: '2.32.0' }]);
+  assert.equal(diff.remove.pypi, undefined);
+  const applied = applyInventoryDiff(withPypi([requests]), next, diff);
+  assert.equal(inventoryDigest(applied), inventoryDigest(next));
+  const gone = diffInventory(next, alma(undefined));
+  assert.deepEqual(gone.remove.pypi, [requests.path]);
+  assert.equal(applyInventoryDiff(next, alma(undefined), gone).pypi, undefined);
 });
