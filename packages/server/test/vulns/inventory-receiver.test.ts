@@ -207,7 +207,10 @@ test('an rpm inventory in parts, then a kernel update as a diff, is stored by NE
     ) as PackageInventory;
     assert.equal(stored.rpm?.filter((p) => p.name === 'kernel-core').length, 2);
     assert.equal(stored.rpm?.length, 502);
-    assert.deepEqual(stored.pypi?.map((p) => p.name), ['pip']);
+    assert.deepEqual(
+      stored.pypi?.map((p) => p.name),
+      ['pip'],
+    );
   } finally {
     await store.close();
   }
