@@ -1,9 +1,12 @@
 /**
  * The rpm database, read through rpm itself (`rpm -qa --queryformat`), so every database
  * backend rpm supports (sqlite, ndb, bdb) is read the same way. `root` and `dbPath` are rpm's
- * `--root` and `--dbpath`. No rpm command or no database: no packages and no warning.
+ * `--root` and `--dbpath`. No rpm command or no database: no packages and no warning. Without
+ * either option rpm is only asked on hosts with a database at a standard place: elsewhere (a
+ * Debian host with the rpm tools) `rpm -qa` would create an empty database in $HOME.
  */
 import { execFile } from 'node:child_process';
+import { stat } from 'node:fs/promises';
 import type { ExecFileException } from 'node:child_process';
 import type { CollectWarning, RpmPackage } from './inventory-types.js';
 
@@ -88,7 +91,19 @@ function run(command: string, args: readonly string[]) {
   );
 }
 
+/** Where RPM-based systems keep the database (/usr/lib/sysimage/rpm on Fedora 36+). */
+export const STANDARD_RPM_DB_PATHS = ['/var/lib/rpm', '/usr/lib/sysimage/rpm'] as const;
+
+async function hasStandardDatabase(): Promise<boolean> {
+  for (const path of STANDARD_RPM_DB_PATHS)
+    if ((await stat(path).catch(() => undefined))?.isDirectory() === true) return true;
+  return false;
+}
+
 export async function readRpmDb(options: RpmDbOptions = {}): Promise<RpmDb> {
+  const configured = options.root !== undefined || options.dbPath !== undefined;
+  if (!configured && !(await hasStandardDatabase()))
+    return { packages: [], warnings: [], failed: false };
   const command = options.command ?? 'rpm';
   const args = rpmQueryArgs(options);
   const where = `${command} ${args.slice(0, -2).join(' ')}`;

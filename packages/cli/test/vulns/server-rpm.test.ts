@@ -3,7 +3,8 @@
  * AlmaLinux 9 rpm root sends its rpm inventory; an imported AlmaLinux advisory opens a finding;
  * a patch of installer kind rpm, rolled out, upgrades the package with rpm, and the finding
  * closes naming the patch. A second patch whose health check fails is rolled back by rpm to the
- * exact previous package.
+ * exact previous package. The same agent lists a Python site-packages folder: its distribution
+ * is matched against a PyPI advisory on the server.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -23,6 +24,19 @@ const ADVISORY = {
     {
       package: { ecosystem: 'AlmaLinux:9', name: 'pc-openssl' },
       ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1:3.0.7-25.el9_3' }] }],
+    },
+  ],
+};
+
+const PYPI_ADVISORY = {
+  schema_version: '1.6.0',
+  id: 'GHSA-h5c8-rqwp-cp95',
+  modified: '2024-01-11T10:00:00Z',
+  aliases: ['CVE-2024-22195'],
+  affected: [
+    {
+      package: { ecosystem: 'PyPI', name: 'jinja2' },
+      ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '3.1.3' }] }],
     },
   ],
 };
@@ -72,7 +86,13 @@ test('an AlmaLinux rpm endpoint: rpm inventory, a finding, an rpm patch that clo
         rpmRoot: root,
         rpmDbPath: RPM_DB,
         osRelease: [join(root, 'etc/os-release')],
+        pythonSitePackages: [join(root, 'srv/site-packages')],
       }),
+    );
+    await mkdir(join(root, 'srv/site-packages/Jinja2-3.1.2.dist-info'), { recursive: true });
+    await writeFile(
+      join(root, 'srv/site-packages/Jinja2-3.1.2.dist-info/METADATA'),
+      'Metadata-Version: 2.1\nName: Jinja2\nVersion: 3.1.2\n',
     );
     // Version 24 goes in through Patchcast, so that later patches can roll back to it.
     await h.publish(await rpmPatch(join(h.dir, 'p24'), v24, {}), 'pc-openssl', '24.0.0');
@@ -88,13 +108,22 @@ test('an AlmaLinux rpm endpoint: rpm inventory, a finding, an rpm patch that clo
     assert.equal(await rpmIn(root, ['-q', 'pc-openssl']), 'pc-openssl-3.0.7-24.el9.noarch\n');
 
     await writeFile(join(h.dir, 'ALSA-2024-0310.json'), JSON.stringify(ADVISORY));
-    const imported = await h.cli(['vulns', 'import', join(h.dir, 'ALSA-2024-0310.json'), '--json']);
+    await writeFile(join(h.dir, 'PYSEC.json'), JSON.stringify(PYPI_ADVISORY));
+    const imported = await h.cli([
+      'vulns',
+      'import',
+      join(h.dir, 'ALSA-2024-0310.json'),
+      join(h.dir, 'PYSEC.json'),
+      '--json',
+    ]);
     assert.equal(imported.code, 0, imported.stderr);
     const open = await eventually(async () => {
       const list = await findings(h, 'open');
       return list.find((f) => f.advisoryId === 'ALSA-2024:0310');
     }, 'the AlmaLinux finding');
     assert.equal(open.package, 'pc-openssl');
+    const jinja = (await findings(h, 'open')).find((f) => f.advisoryId === 'GHSA-h5c8-rqwp-cp95');
+    assert.equal(jinja?.package, 'jinja2');
 
     // A patch whose health check fails: rpm puts 24 back exactly.
     const broken = await rpmPatch(join(h.dir, 'p26'), v26, {
