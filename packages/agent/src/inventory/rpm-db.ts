@@ -2,11 +2,13 @@
  * The rpm database, read through rpm itself (`rpm -qa --queryformat`), so every database
  * backend rpm supports (sqlite, ndb, bdb) is read the same way. `root` and `dbPath` are rpm's
  * `--root` and `--dbpath`. No rpm command or no database: no packages and no warning. Without
- * either option rpm is only asked on hosts with a database at a standard place: elsewhere (a
- * Debian host with the rpm tools) `rpm -qa` would create an empty database in $HOME.
+ * either option, rpm reads the first standard database folder that holds a database (passed as
+ * `--dbpath`); with none, rpm is not run: `rpm -qa` creates an empty database where it finds
+ * none (on a Debian host with the rpm tools, in $HOME/.rpmdb).
  */
 import { execFile } from 'node:child_process';
 import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { ExecFileException } from 'node:child_process';
 import type { CollectWarning, RpmPackage } from './inventory-types.js';
 
@@ -91,21 +93,27 @@ function run(command: string, args: readonly string[]) {
   );
 }
 
-/** Where RPM-based systems keep the database (/usr/lib/sysimage/rpm on Fedora 36+). */
+/** Where RPM-based systems keep the database (/usr/lib/sysimage/rpm on Fedora 36+, SUSE). */
 export const STANDARD_RPM_DB_PATHS = ['/var/lib/rpm', '/usr/lib/sysimage/rpm'] as const;
+/** The files of rpm's database backends: sqlite, bdb (RHEL 8 and older), ndb (SUSE). */
+const DB_FILES = ['rpmdb.sqlite', 'Packages', 'Packages.db'];
 
-async function hasStandardDatabase(): Promise<boolean> {
-  for (const path of STANDARD_RPM_DB_PATHS)
-    if ((await stat(path).catch(() => undefined))?.isDirectory() === true) return true;
-  return false;
+async function standardDatabase(): Promise<string | undefined> {
+  for (const dir of STANDARD_RPM_DB_PATHS)
+    for (const file of DB_FILES)
+      if ((await stat(join(dir, file)).catch(() => undefined))?.isFile() === true) return dir;
+  return undefined;
 }
 
 export async function readRpmDb(options: RpmDbOptions = {}): Promise<RpmDb> {
-  const configured = options.root !== undefined || options.dbPath !== undefined;
-  if (!configured && !(await hasStandardDatabase()))
-    return { packages: [], warnings: [], failed: false };
+  let query = options;
+  if (options.root === undefined && options.dbPath === undefined) {
+    const dbPath = await standardDatabase();
+    if (dbPath === undefined) return { packages: [], warnings: [], failed: false };
+    query = { ...options, dbPath };
+  }
   const command = options.command ?? 'rpm';
-  const args = rpmQueryArgs(options);
+  const args = rpmQueryArgs(query);
   const where = `${command} ${args.slice(0, -2).join(' ')}`;
   const { error, stdout, stderr } = await run(command, args);
   if (error?.code === 'ENOENT') return { packages: [], warnings: [], failed: false };

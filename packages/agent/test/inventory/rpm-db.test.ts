@@ -4,7 +4,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { collectPackageInventory } from '../../src/inventory/collect.js';
 import { parseRpmQuery, readRpmDb } from '../../src/inventory/rpm-db.js';
@@ -47,8 +49,28 @@ test('the query output parses; gpg-pubkey is left out; bad lines are warnings', 
 });
 
 test('no rpm command: no packages and no warning', async () => {
-  const db = await readRpmDb({ command: '/nonexistent/rpm' });
+  const db = await readRpmDb({ command: '/nonexistent/rpm', dbPath: '/var/lib/rpm' });
   assert.deepEqual(db, { packages: [], warnings: [], failed: false });
+});
+
+test('without options, rpm is run only on a standard database that exists', async (t) => {
+  const standard = ['/var/lib/rpm', '/usr/lib/sysimage/rpm'];
+  const files = ['rpmdb.sqlite', 'Packages', 'Packages.db'];
+  const present = standard.some((dir) => files.some((f) => existsSync(join(dir, f))));
+  if (present) {
+    t.skip('this host has an rpm database at a standard place: nothing to show');
+    return;
+  }
+  const home = await mkdtemp(join(tmpdir(), 'patchcast-rpm-home-'));
+  t.after(() => rm(home, { recursive: true, force: true }));
+  const saved = process.env['HOME'];
+  process.env['HOME'] = home;
+  try {
+    assert.deepEqual(await readRpmDb(), { packages: [], warnings: [], failed: false });
+  } finally {
+    process.env['HOME'] = saved;
+  }
+  assert.deepEqual(await readdir(home), [], 'rpm created no database in $HOME');
 });
 
 test(
