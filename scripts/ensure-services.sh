@@ -41,7 +41,15 @@ if [ ! -x /usr/bin/chromium ]; then
   echo "ensure-services: installing chromium (Debian package) for the HTML report render test"
   command -v apt-get >/dev/null && apt_install --no-install-recommends chromium || echo "ensure-services: could not install chromium"
 fi
+# rpm and rpmbuild (Debian package rpm): the RPM ordering oracle, the rpm collector and the rpm
+# installer conformance suite build and query real .rpm files (they skip visibly without them).
+# Installed only when missing; never fails the run when apt is unavailable.
+if ! command -v rpm >/dev/null || ! command -v rpmbuild >/dev/null; then
+  echo "ensure-services: installing rpm (Debian package) for the RPM tests"
+  command -v apt-get >/dev/null && apt_install rpm || echo "ensure-services: could not install rpm"
+fi
 have_port 5432 && echo "ensure-services: PostgreSQL on 127.0.0.1:5432" || echo "ensure-services: PostgreSQL NOT available"
 have_port 4222 && echo "ensure-services: NATS on 127.0.0.1:4222" || echo "ensure-services: NATS NOT available"
 [ -x /usr/bin/chromium ] && echo "ensure-services: chromium at /usr/bin/chromium" || echo "ensure-services: chromium NOT available"
+command -v rpmbuild >/dev/null && echo "ensure-services: rpm $(rpm --version | cut -d' ' -f3)" || echo "ensure-services: rpm NOT available"
 exit 0

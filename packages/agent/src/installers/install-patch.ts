@@ -6,8 +6,14 @@ import { dpkgInstaller } from './dpkg/dpkg-installer.js';
 import { filesInstaller } from './files-installer.js';
 import type { InstallContext, Installer } from './installer.js';
 import { npmInstaller } from './npm/npm-installer.js';
+import { rpmInstaller } from './rpm/rpm-installer.js';
 
-export const INSTALLERS: readonly Installer[] = [filesInstaller, dpkgInstaller, npmInstaller];
+export const INSTALLERS: readonly Installer[] = [
+  filesInstaller,
+  dpkgInstaller,
+  rpmInstaller,
+  npmInstaller,
+];
 
 export async function installPatch(request: InstallRequest): Promise<InstallOutcome> {
   const kind = request.bundle.manifest.installer?.kind ?? 'files';

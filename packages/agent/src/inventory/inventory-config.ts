@@ -19,9 +19,12 @@ const DEFAULT_INTERVAL_SECONDS = 3600;
 const FIELDS = [
   'enabled',
   'dpkgStatus',
+  'rpmRoot',
+  'rpmDbPath',
   'osRelease',
   'npmLockfiles',
   'npmGlobalRoots',
+  'pythonSitePackages',
   'intervalSeconds',
 ];
 
@@ -55,6 +58,9 @@ export async function readInventoryConfig(dataDir: string): Promise<InventoryCon
     fail(file, 'enabled must be true or false');
   if (c.dpkgStatus !== undefined && (typeof c.dpkgStatus !== 'string' || c.dpkgStatus === ''))
     fail(file, 'dpkgStatus must be a path');
+  for (const field of ['rpmRoot', 'rpmDbPath'] as const)
+    if (c[field] !== undefined && (typeof c[field] !== 'string' || c[field] === ''))
+      fail(file, `${field} must be a path`);
   const interval = c.intervalSeconds ?? DEFAULT_INTERVAL_SECONDS;
   if (
     typeof interval !== 'number' ||
@@ -68,9 +74,11 @@ export async function readInventoryConfig(dataDir: string): Promise<InventoryCon
     intervalSeconds: interval,
     collect: {
       dpkgStatusPath: c.dpkgStatus,
+      rpm: { root: c.rpmRoot as string | undefined, dbPath: c.rpmDbPath as string | undefined },
       osReleasePaths: strings(c.osRelease, file, 'osRelease'),
       npmLockfiles: strings(c.npmLockfiles, file, 'npmLockfiles'),
       npmGlobalRoots: strings(c.npmGlobalRoots, file, 'npmGlobalRoots'),
+      pythonSites: strings(c.pythonSitePackages, file, 'pythonSitePackages'),
     },
   };
 }

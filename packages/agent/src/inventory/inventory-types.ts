@@ -7,6 +7,8 @@ export type {
   NpmPackage,
   OsRelease,
   PackageInventory,
+  PypiPackage,
+  RpmPackage,
 } from '@patchcast/protocol';
 
 /** Something a collector skipped, with where and why; collection goes on. */

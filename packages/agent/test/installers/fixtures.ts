@@ -11,6 +11,7 @@ import { compareVersions, utf8 } from '@patchcast/core';
 import { buildBundle } from '@patchcast/protocol';
 import type { BundleCommand, InstallerKind } from '@patchcast/protocol';
 import { snapshot } from '../install/helpers.js';
+import { buildRpm, initRpmRoot, rpmIn, rpmToolsMissing, rpmVercmp } from '../rpm-build.js';
 
 const run = promisify(execFile);
 
@@ -126,6 +127,59 @@ const dpkgFixture: Fixture = {
   },
 };
 
+/** The rpm fixture: version 2 adds a file and bumps the epoch-less EVR; rpm is the oracle. */
+const rpmFixture: Fixture = {
+  kind: 'rpm',
+  skip: undefined,
+  crashPoint: 'rpm-applied',
+  rollbackCrashPoint: 'rpm-rolling-back',
+  async setup(root) {
+    // What the filesystem package provides on a real RPM-based root.
+    await mkdir(join(root, 'usr/share'), { recursive: true });
+    await initRpmRoot(root);
+  },
+  async bundle(work, release, health) {
+    const version = this.version(release);
+    const files: Record<string, string> = { '/usr/share/pcdemo/VERSION': `${version}\n` };
+    if (release === 2) files['/usr/share/pcdemo/new-in-2'] = 'new\n';
+    const [v, r] = version.split('-');
+    const rpm = await buildRpm(join(work, `rpm-${release}`), {
+      name: 'pcdemo',
+      version: v ?? '',
+      release: r ?? '',
+      files,
+      dirs: ['/usr/share/pcdemo'],
+    });
+    const content = new Uint8Array(await readFile(rpm));
+    return buildBundle({
+      name: 'pcdemo-rpm',
+      version: `${release}`,
+      files: [{ path: `rpms/pcdemo-${version}.noarch.rpm`, mode: 0o644, content }],
+      installer: { kind: 'rpm' },
+      health,
+    });
+  },
+  version: (release) => (release === 1 ? '1.0~rc1-1' : '1.0-1'),
+  async installedVersion(root) {
+    const out = await rpmIn(root, ['-q', '--qf', '%{VERSION}-%{RELEASE}\n', 'pcdemo']).catch(
+      () => undefined,
+    );
+    const lines = out?.trim().split('\n') ?? [];
+    if (lines.length > 1) throw new Error(`pcdemo is installed ${lines.length} times`);
+    return lines[0] === '' ? undefined : lines[0];
+  },
+  async isNewer(a, b) {
+    const oracle = (await rpmVercmp(a, b)) > 0;
+    if (oracle !== compareVersions('Red Hat', a, b) > 0) throw new Error('rpm and core disagree');
+    return oracle;
+  },
+  async state(root) {
+    const listed = await rpmIn(root, ['-qa', '--qf', '%{NAME}-%{VERSION}-%{RELEASE}.%{ARCH}\n']);
+    const usr = await snapshot(join(root, 'usr')).catch(() => []);
+    return [...listed.trim().split('\n').sort(), ...usr];
+  },
+};
+
 const npmFixture: Fixture = {
   kind: 'npm',
   skip: undefined,
@@ -178,6 +232,7 @@ export async function fixtures(): Promise<readonly Fixture[]> {
   return [
     filesFixture,
     { ...dpkgFixture, skip: dpkg ? undefined : 'dpkg and dpkg-deb are not installed' },
+    { ...rpmFixture, skip: await rpmToolsMissing() },
     { ...npmFixture, skip: npm ? undefined : 'npm is not installed' },
   ];
 }

@@ -118,15 +118,23 @@ test('inventory.json: defaults without it, CONFIG_INVALID naming the field other
   assert.equal(defaults.intervalSeconds, 3600);
   await writeFile(
     join(dir, 'inventory.json'),
-    JSON.stringify({ npmLockfiles: ['/a'], intervalSeconds: 60 }),
+    JSON.stringify({
+      npmLockfiles: ['/a'],
+      intervalSeconds: 60,
+      rpmRoot: '/srv/el9',
+      rpmDbPath: '/var/lib/rpm',
+    }),
   );
   const custom = await readInventoryConfig(dir);
   assert.deepEqual(custom.collect.npmLockfiles, ['/a']);
+  assert.deepEqual(custom.collect.rpm, { root: '/srv/el9', dbPath: '/var/lib/rpm' });
   assert.equal(custom.intervalSeconds, 60);
   for (const [text, reason] of [
     ['{"dpkgstatus": "/x"}', /unknown field "dpkgstatus"/],
     ['{"npmLockfiles": "/a"}', /npmLockfiles must be an array of paths/],
     ['{"intervalSeconds": 0}', /intervalSeconds must be a whole number/],
+    ['{"rpmRoot": ""}', /rpmRoot must be a path/],
+    ['{"rpmDbPath": 7}', /rpmDbPath must be a path/],
     ['[1]', /must be an object/],
     ['{', /not JSON/],
   ] as const) {

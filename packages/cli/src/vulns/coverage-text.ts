@@ -11,17 +11,26 @@ function advisories(n: number): string {
   return `${n} advisor${n === 1 ? 'y' : 'ies'}`;
 }
 
+const EVERY_RELEASE = new Set(['Debian', 'Red Hat', 'AlmaLinux', 'Rocky Linux']);
+
 /** 'Debian:12' → 'Debian 12'; 'dpkg:ubuntu 22.04' → 'dpkg packages on ubuntu 22.04'. */
 export function platformName(ecosystem: string): string {
   if (ecosystem.startsWith('dpkg:')) return `dpkg packages on ${ecosystem.slice(5)}`;
-  if (ecosystem === 'Debian') return 'Debian (every release)';
+  if (ecosystem.startsWith('rpm:')) return `rpm packages on ${ecosystem.slice(4)}`;
+  if (EVERY_RELEASE.has(ecosystem)) return `${ecosystem} (every release)`;
   return ecosystem.replace(':', ' ');
+}
+
+function unmatchedReason(ecosystem: string): string {
+  return ecosystem.startsWith('rpm:')
+    ? 'only Red Hat, AlmaLinux and Rocky Linux advisories are supported'
+    : 'only Debian advisories are supported';
 }
 
 function rowLine(r: CoverageRow): string {
   const name = platformName(r.ecosystem);
   if (!r.matched)
-    return `not matched: ${name} (${devices(r.devices)}): only Debian advisories are supported`;
+    return `not matched: ${name} (${devices(r.devices)}): ${unmatchedReason(r.ecosystem)}`;
   if (r.devices > 0 && r.advisories === 0)
     return `no advisory covers ${name} (${devices(r.devices)})`;
   if (r.devices === 0) return `${name}: ${advisories(r.advisories)}, no device runs it`;

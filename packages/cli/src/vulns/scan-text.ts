@@ -63,7 +63,7 @@ function headerText(inventory: PackageInventory, report: ScanReport, rejected: n
     ([e, n]) => `${e} (${n} entries)`,
   );
   const lines = [
-    `scanned ${host}: ${s.packages.Debian} Debian source packages, ${s.packages.npm} npm, ${s.packages.PyPI} PyPI`,
+    `scanned ${host}: ${s.packages.Debian} Debian source packages, ${s.packages.npm} npm, ${s.packages.PyPI} PyPI, ${s.packages.rpm} rpm`,
     `advisories: ${s.advisories.records} records, ${rejected} rejected, ${s.advisories.withdrawn} withdrawn, ${s.advisories.duplicates} duplicate ids`,
     `asset: criticality ${report.asset.criticality} (${report.asset.criticalityFrom}), exposure ${report.asset.exposure} (${report.asset.exposureFrom})`,
     `KEV: ${s.kev === undefined ? 'not given' : `${s.kev.catalogVersion} (${s.kev.entries} entries)`}; EPSS: ${s.epss === undefined ? 'not given' : `${s.epss.modelVersion} ${s.epss.scoreDate} (${s.epss.entries} CVEs)`}`,

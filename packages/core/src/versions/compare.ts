@@ -6,16 +6,21 @@ import { resolveEcosystem } from './ecosystems.js';
 import type { VersionEcosystem } from './ecosystems.js';
 import { comparePep440, parsePep440 } from './pep440.js';
 import type { Pep440Version } from './pep440.js';
+import { compareRpm, parseRpm } from './rpm.js';
+import type { RpmVersion } from './rpm.js';
 import { compareSemVer, parseSemVer } from './semver.js';
 import type { SemVerVersion } from './semver.js';
 
-export type ParsedVersion = DebianVersion | SemVerVersion | Pep440Version;
+export type ParsedVersion = DebianVersion | SemVerVersion | Pep440Version | RpmVersion;
 
 const PARSERS: { readonly [E in VersionEcosystem]: (version: string) => ParsedVersion } = {
   Debian: parseDebian,
   npm: (version) => parseSemVer(version, 'npm'),
   PyPI: parsePep440,
   SemVer: (version) => parseSemVer(version, 'SemVer'),
+  'Red Hat': (version) => parseRpm(version, 'Red Hat'),
+  AlmaLinux: (version) => parseRpm(version, 'AlmaLinux'),
+  'Rocky Linux': (version) => parseRpm(version, 'Rocky Linux'),
 };
 
 /** Parses a version of the given OSV ecosystem; malformed input throws INVALID_INPUT. */
@@ -40,6 +45,7 @@ export function compareParsedVersions(a: ParsedVersion, b: ParsedVersion): numbe
   if (a.kind === 'debian' && b.kind === 'debian') return compareDebian(a, b);
   if (a.kind === 'semver' && b.kind === 'semver') return compareSemVer(a, b);
   if (a.kind === 'pep440' && b.kind === 'pep440') return comparePep440(a, b);
+  if (a.kind === 'rpm' && b.kind === 'rpm') return compareRpm(a, b);
   throw new PatchcastError(
     'INVALID_INPUT',
     `Cannot order a ${a.kind} version against a ${b.kind} version.`,

@@ -5,8 +5,20 @@
 import { PatchcastError } from '../errors.js';
 import { quoteInput } from './invalid-version.js';
 
-export const VERSION_ECOSYSTEMS = ['Debian', 'npm', 'PyPI', 'SemVer'] as const;
+export const VERSION_ECOSYSTEMS = [
+  'Debian',
+  'npm',
+  'PyPI',
+  'SemVer',
+  'Red Hat',
+  'AlmaLinux',
+  'Rocky Linux',
+] as const;
 export type VersionEcosystem = (typeof VERSION_ECOSYSTEMS)[number];
+
+/** The ecosystems whose packages are RPMs, ordered by rpm's EVR comparison. */
+export const RPM_ECOSYSTEMS = ['Red Hat', 'AlmaLinux', 'Rocky Linux'] as const;
+export type RpmEcosystem = (typeof RPM_ECOSYSTEMS)[number];
 
 function isVersionEcosystem(name: string): name is VersionEcosystem {
   return (VERSION_ECOSYSTEMS as readonly string[]).includes(name);

@@ -3,7 +3,12 @@
  * id, the one modified last wins ("id, modified fields"); withdrawn records are counted and
  * left out; records for ecosystems Patchcast cannot evaluate are counted per ecosystem.
  */
-import { matchEcosystemOf, normalizePackageName, splitEcosystem } from './osv-ecosystem.js';
+import {
+  matchEcosystemOf,
+  normalizePackageName,
+  releaseOf,
+  splitEcosystem,
+} from './osv-ecosystem.js';
 import type { MatchEcosystem } from './osv-ecosystem.js';
 import type { OsvAffected, OsvRecord } from './osv-record.js';
 
@@ -11,7 +16,7 @@ export interface IndexedAffected {
   readonly record: OsvRecord;
   readonly affected: OsvAffected;
   readonly ecosystem: MatchEcosystem;
-  /** For Debian: the release the entry is scoped to, or undefined for every release. */
+  /** For Debian and RPM ecosystems: the release the entry is scoped to, or undefined for all. */
   readonly release: string | undefined;
 }
 
@@ -58,8 +63,7 @@ function addRecord(
       continue;
     }
     const key = packageKey(ecosystem, affected.package.name);
-    const release =
-      ecosystem === 'Debian' ? splitEcosystem(affected.package.ecosystem).suffix : undefined;
+    const release = releaseOf(ecosystem, splitEcosystem(affected.package.ecosystem).suffix);
     const entries = index.get(key) ?? [];
     entries.push({ record, affected, ecosystem, release });
     index.set(key, entries);

@@ -5,20 +5,24 @@
  */
 import type { AdvisoryIndex, IndexedAffected } from './advisory-index.js';
 import type { OsIdentity } from './inventory-view.js';
-import { debianReleaseOf } from './match-target.js';
+import { debianReleaseOf, rpmEcosystemOf, rpmReleaseOf } from './match-target.js';
 
 /** What one device runs, as its inventory says: its OS and how many entries per collector. */
 export interface FleetPlatform {
   readonly os: OsIdentity | null;
   readonly dpkg: number;
   readonly npm: number;
+  /** rpm packages; absent in platforms stored before RPM inventories. */
+  readonly rpm?: number | undefined;
+  /** Python distributions; absent in platforms stored before Python inventories. */
+  readonly pypi?: number | undefined;
 }
 
 export interface CoverageRow {
   /**
-   * 'Debian:12', 'npm', 'Debian' (advisories for every release, when no device runs Debian),
-   * 'Debian:unknown' (os-release names no release), or 'dpkg:<os id> <version>' for dpkg
-   * packages on another OS.
+   * 'Debian:12', 'AlmaLinux:9', 'npm', 'Debian' (advisories for every release, when no device
+   * runs Debian), 'Debian:unknown' (os-release names no release), or 'dpkg:<os id> <version>'
+   * ('rpm:<os id> <version>') for dpkg (rpm) packages on an OS whose advisories are unsupported.
    */
   readonly ecosystem: string;
   /** Devices of the fleet that run it. */
@@ -36,11 +40,21 @@ export interface Coverage {
   readonly unsupported: readonly { readonly ecosystem: string; readonly entries: number }[];
 }
 
-const EVERY_DEBIAN = 'Debian';
+/** Ecosystems whose advisories are scoped to releases: their bare name holds every release. */
+const RELEASED = new Set<string>(['Debian', 'Red Hat', 'AlmaLinux', 'Rocky Linux']);
 
 function advisoryKey(entry: IndexedAffected): string {
-  if (entry.ecosystem !== 'Debian') return entry.ecosystem;
-  return entry.release === undefined ? EVERY_DEBIAN : `Debian:${entry.release}`;
+  if (!RELEASED.has(entry.ecosystem) || entry.release === undefined) return entry.ecosystem;
+  return `${entry.ecosystem}:${entry.release}`;
+}
+
+function releasedBase(key: string): string | undefined {
+  const base = key.split(':', 1)[0] ?? '';
+  return key.includes(':') && RELEASED.has(base) ? base : undefined;
+}
+
+function unmatchedKey(tool: string, p: FleetPlatform): string {
+  return `${tool}:${[p.os?.id ?? 'unknown', p.os?.versionId].filter(Boolean).join(' ')}`;
 }
 
 /** Record ids per ecosystem key ('Debian' holds the records for every release). */
@@ -62,16 +76,25 @@ function platformKeys(p: FleetPlatform): string[] {
   const keys: string[] = [];
   if (p.dpkg > 0 && p.os?.id === 'debian')
     keys.push(`Debian:${debianReleaseOf(p.os) ?? 'unknown'}`);
-  else if (p.dpkg > 0)
-    keys.push(`dpkg:${[p.os?.id ?? 'unknown', p.os?.versionId].filter(Boolean).join(' ')}`);
+  else if (p.dpkg > 0) keys.push(unmatchedKey('dpkg', p));
+  const rpm = rpmEcosystemOf(p.os);
+  if ((p.rpm ?? 0) > 0 && rpm !== undefined && p.os !== null)
+    keys.push(`${rpm}:${rpmReleaseOf(p.os) ?? 'unknown'}`);
+  else if ((p.rpm ?? 0) > 0) keys.push(unmatchedKey('rpm', p));
   if (p.npm > 0) keys.push('npm');
+  if ((p.pypi ?? 0) > 0) keys.push('PyPI');
   return keys;
 }
 
+function isUnmatched(key: string): boolean {
+  return key.startsWith('dpkg:') || key.startsWith('rpm:');
+}
+
 function applying(key: string, byKey: ReadonlyMap<string, ReadonlySet<string>>): number {
-  if (key.startsWith('dpkg:')) return 0;
+  if (isUnmatched(key)) return 0;
   const ids = new Set(byKey.get(key));
-  if (key.startsWith('Debian:')) for (const id of byKey.get(EVERY_DEBIAN) ?? []) ids.add(id);
+  const base = releasedBase(key);
+  if (base !== undefined) for (const id of byKey.get(base) ?? []) ids.add(id);
   return ids.size;
 }
 
@@ -84,12 +107,12 @@ export function coverageOf(index: AdvisoryIndex, fleet: readonly FleetPlatform[]
       ecosystem,
       devices: n,
       advisories: applying(ecosystem, byKey),
-      matched: !ecosystem.startsWith('dpkg:'),
+      matched: !isUnmatched(ecosystem),
     }))
     .sort((a, b) => b.devices - a.devices || a.ecosystem.localeCompare(b.ecosystem));
-  const runsDebian = fleetRows.some((r) => r.ecosystem.startsWith('Debian:'));
+  const runs = new Set(fleetRows.map((r) => releasedBase(r.ecosystem)));
   const advisoryRows = [...byKey]
-    .filter(([key]) => !devices.has(key) && !(key === EVERY_DEBIAN && runsDebian))
+    .filter(([key]) => !devices.has(key) && !runs.has(key))
     .map(([ecosystem, ids]) => ({ ecosystem, devices: 0, advisories: ids.size, matched: true }))
     .sort((a, b) => b.advisories - a.advisories || a.ecosystem.localeCompare(b.ecosystem));
   const unsupported = [...index.unsupported]

@@ -16,6 +16,7 @@ export { parseOsvRecord } from './osv-parse.js';
 export type { OsvParseResult } from './osv-parse.js';
 export {
   MATCH_ECOSYSTEMS,
+  isRpmEcosystem,
   matchEcosystemOf,
   normalizePackageName,
   splitEcosystem,
@@ -31,8 +32,15 @@ export type {
   NpmEntry,
   OsIdentity,
   PypiEntry,
+  RpmEntry,
 } from './inventory-view.js';
-export { debianReleaseOf, targetsOf } from './match-target.js';
+export {
+  debianReleaseOf,
+  rpmEcosystemOf,
+  rpmEvr,
+  rpmReleaseOf,
+  targetsOf,
+} from './match-target.js';
 export { coverageOf } from './coverage.js';
 export type { Coverage, CoverageRow, FleetPlatform } from './coverage.js';
 export type { MatchTarget, TargetSet } from './match-target.js';

@@ -23,6 +23,16 @@ export interface DpkgEntry {
   readonly sourceVersion: string;
 }
 
+export interface RpmEntry {
+  /** The binary package name (rpm NAME), which RPM-based advisories name. */
+  readonly name: string;
+  /** rpm EPOCH, absent when the package has none. */
+  readonly epoch?: string | undefined;
+  readonly version: string;
+  readonly release: string;
+  readonly arch: string;
+}
+
 export interface NpmEntry {
   readonly name: string;
   readonly version: string;
@@ -41,4 +51,5 @@ export interface InventoryView {
   readonly dpkg: readonly DpkgEntry[];
   readonly npm: readonly NpmEntry[];
   readonly pypi?: readonly PypiEntry[] | undefined;
+  readonly rpm?: readonly RpmEntry[] | undefined;
 }

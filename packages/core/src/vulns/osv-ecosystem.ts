@@ -1,13 +1,15 @@
 /**
  * OSV ecosystem strings ("affected[].package.ecosystem"): a name, optionally followed by
- * ':<suffix>' (for Debian the release, e.g. 'Debian:12'). Matching supports a closed set.
+ * ':<suffix>' (for Debian the release, e.g. 'Debian:12'; for AlmaLinux and Rocky Linux the
+ * major release, 'AlmaLinux:9'; for Red Hat a product stream,
+ * 'Red Hat:enterprise_linux:9::appstream'). Matching supports a closed set.
  */
-import { VERSION_ECOSYSTEMS } from '../versions/index.js';
-import type { VersionEcosystem } from '../versions/index.js';
+import { RPM_ECOSYSTEMS, VERSION_ECOSYSTEMS } from '../versions/index.js';
+import type { RpmEcosystem, VersionEcosystem } from '../versions/index.js';
 import type { OsvRangeType } from './osv-record.js';
 
 /** The ecosystems whose advisories Patchcast evaluates against an inventory. */
-export const MATCH_ECOSYSTEMS = ['Debian', 'npm', 'PyPI'] as const;
+export const MATCH_ECOSYSTEMS = ['Debian', 'npm', 'PyPI', ...RPM_ECOSYSTEMS] as const;
 export type MatchEcosystem = (typeof MATCH_ECOSYSTEMS)[number];
 
 export interface EcosystemName {
@@ -27,13 +29,17 @@ function isVersionEcosystem(name: string): name is VersionEcosystem {
   return (VERSION_ECOSYSTEMS as readonly string[]).includes(name);
 }
 
+export function isRpmEcosystem(name: string): name is RpmEcosystem {
+  return (RPM_ECOSYSTEMS as readonly string[]).includes(name);
+}
+
 /**
- * The supported ecosystem an OSV ecosystem string names, or undefined. Only Debian takes a
- * suffix (its release); 'npm:x' or 'PyPI:x' name no ecosystem that OSV defines.
+ * The supported ecosystem an OSV ecosystem string names, or undefined. Debian and the RPM
+ * ecosystems take a suffix (their release); 'npm:x' or 'PyPI:x' name no ecosystem OSV defines.
  */
 export function matchEcosystemOf(ecosystem: string): MatchEcosystem | undefined {
   const { base, suffix } = splitEcosystem(ecosystem);
-  if (base === 'Debian') return suffix === '' ? undefined : 'Debian';
+  if (base === 'Debian' || isRpmEcosystem(base)) return suffix === '' ? undefined : base;
   if (suffix !== undefined) return undefined;
   return base === 'npm' || base === 'PyPI' ? base : undefined;
 }
@@ -62,4 +68,22 @@ export function listOrderingOf(ecosystem: string): VersionEcosystem | undefined 
 /** PEP 503 "Normalized names": lower case, runs of '-', '_' and '.' become one '-'. */
 export function normalizePackageName(ecosystem: MatchEcosystem, name: string): string {
   return ecosystem === 'PyPI' ? name.toLowerCase().replace(/[-_.]+/g, '-') : name;
+}
+
+/**
+ * The release an advisory entry is scoped to, or undefined for every release. Debian,
+ * AlmaLinux and Rocky Linux name it ('12', '9'). Red Hat names a product stream
+ * 'enterprise_linux:9::appstream': the release is '9' for the main enterprise_linux streams;
+ * other products (EUS, AUS, SAP, ...) keep 'product:version', which no host's os-release names.
+ */
+export function releaseOf(
+  ecosystem: MatchEcosystem,
+  suffix: string | undefined,
+): string | undefined {
+  if (suffix === undefined || (ecosystem !== 'Debian' && !isRpmEcosystem(ecosystem))) {
+    return undefined;
+  }
+  if (ecosystem !== 'Red Hat') return suffix;
+  const [product = '', version = ''] = suffix.split(':');
+  return product === 'enterprise_linux' ? version : `${product}:${version}`;
 }

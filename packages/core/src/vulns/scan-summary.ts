@@ -4,10 +4,17 @@ import type { CvssSeverity } from './cvss-vector.js';
 import type { EpssScores } from './epss.js';
 import type { KevCatalog } from './kev.js';
 import type { MatchTarget } from './match-target.js';
+import { isRpmEcosystem } from './osv-ecosystem.js';
 import type { ScoredFinding } from './scan.js';
 
 export interface ScanSummary {
-  readonly packages: { readonly Debian: number; readonly npm: number; readonly PyPI: number };
+  readonly packages: {
+    readonly Debian: number;
+    readonly npm: number;
+    readonly PyPI: number;
+    /** Targets of the RPM ecosystems (Red Hat, AlmaLinux, Rocky Linux). */
+    readonly rpm: number;
+  };
   readonly advisories: {
     readonly records: number;
     readonly withdrawn: number;
@@ -53,6 +60,7 @@ export function summarize(input: SummaryInput): ScanSummary {
       Debian: count(targets, (t) => t.ecosystem === 'Debian'),
       npm: count(targets, (t) => t.ecosystem === 'npm'),
       PyPI: count(targets, (t) => t.ecosystem === 'PyPI'),
+      rpm: count(targets, (t) => isRpmEcosystem(t.ecosystem)),
     },
     advisories: {
       records: advisories.records,

@@ -127,9 +127,86 @@ export const pep440Version: fc.Arbitrary<string> = fc
   .map(join)
   .filter((v) => isValidVersion('PyPI', v));
 
+/** rpmbuild's allowed characters: digits (leading zeros, long runs), letters, . _ + ~ ^. */
+const RPM_TOKENS = [
+  '0',
+  '1',
+  '2',
+  '9',
+  '00',
+  '01',
+  '10',
+  '010',
+  '123',
+  '99999999999999999999',
+  'a',
+  'b',
+  'z',
+  'A',
+  'Z',
+  'rc',
+  'el',
+  'git',
+  '.',
+  '.',
+  '_',
+  '+',
+  '~',
+  '~~',
+  '^',
+  '^~',
+  '~^',
+];
+const rpmPart = fc.array(fc.constantFrom(...RPM_TOKENS), { minLength: 1, maxLength: 7 }).map(join);
+
+/** [epoch:]version[-release]. */
+export const rpmVersion: fc.Arbitrary<string> = fc
+  .tuple(
+    fc.option(fc.constantFrom('0', '00', '1', '2', '10'), { nil: undefined }),
+    rpmPart,
+    fc.option(rpmPart, { nil: undefined }),
+  )
+  .map(([epoch, version, release]) => {
+    const evr = release === undefined ? version : `${version}-${release}`;
+    return epoch === undefined ? evr : `${epoch}:${evr}`;
+  });
+
+/** Edits that keep an RPM version equal or move it by the smallest steps rpm distinguishes. */
+const RPM_EDITS: readonly ((v: string) => string)[] = [
+  (v) => v,
+  (v) => `${v}~`,
+  (v) => `${v}^`,
+  (v) => `${v}~rc1`,
+  (v) => `${v}^git1`,
+  (v) => `${v}0`,
+  (v) => `${v}a`,
+  (v) => `${v}.`,
+  (v) => `${v}_`,
+  (v) => `${v}.1`,
+  (v) => (v.includes('-') ? `${v}.1` : `${v}-1`),
+  (v) => (v.includes(':') ? v : `0:${v}`),
+  (v) => (v.includes(':') ? v : `1:${v}`),
+  (v) => v.replace(/[0-9]+/, (digits) => `0${digits}`),
+  (v) => v.replace(/\./, '_'),
+  (v) => v.replace(/[~^]/, ''),
+  (v) => v.replace(/[a-z]/, (c) => c.toUpperCase()),
+];
+
+/** Pairs of RPM versions: independent ones, and near neighbours of one another. */
+export const rpmPair: fc.Arbitrary<readonly [string, string]> = fc.oneof(
+  fc.tuple(rpmVersion, rpmVersion),
+  fc
+    .tuple(rpmVersion, fc.constantFrom(...RPM_EDITS), fc.boolean())
+    .map(([v, edit, swap]): [string, string] => (swap ? [edit(v), v] : [v, edit(v)]))
+    .filter(([a, b]) => isValidVersion('Red Hat', a) && isValidVersion('Red Hat', b)),
+);
+
 export const VERSION_ARBITRARIES = {
   Debian: debianVersion,
   npm: semverVersion,
   SemVer: semverVersion.chain((v) => fc.constantFrom(v, `v${v}`)),
   PyPI: pep440Version,
+  'Red Hat': rpmVersion,
+  AlmaLinux: rpmVersion,
+  'Rocky Linux': rpmVersion,
 } as const;

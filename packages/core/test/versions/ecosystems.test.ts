@@ -12,7 +12,15 @@ import {
 import { assertInvalidInput } from './vector-files.js';
 
 test('the supported ecosystems are a closed, ordered tuple', () => {
-  assert.deepEqual(VERSION_ECOSYSTEMS, ['Debian', 'npm', 'PyPI', 'SemVer']);
+  assert.deepEqual(VERSION_ECOSYSTEMS, [
+    'Debian',
+    'npm',
+    'PyPI',
+    'SemVer',
+    'Red Hat',
+    'AlmaLinux',
+    'Rocky Linux',
+  ]);
 });
 
 test('OSV ecosystem strings select their ordering by the part before the colon', () => {
@@ -21,6 +29,21 @@ test('OSV ecosystem strings select their ordering by the part before the colon',
   assert.equal(resolveEcosystem('PyPI'), 'PyPI');
   assert.ok(compareVersions('Debian:12', '1.0~rc1', '1.0') < 0);
   assert.ok(isValidVersion('Debian:10', '1:2.3-4'));
+});
+
+test('RPM ecosystems, with OSV suffixes, order by rpm EVR', () => {
+  assert.equal(resolveEcosystem('Red Hat:enterprise_linux:9::appstream'), 'Red Hat');
+  assert.equal(resolveEcosystem('AlmaLinux:9'), 'AlmaLinux');
+  assert.equal(resolveEcosystem('Rocky Linux:8'), 'Rocky Linux');
+  for (const ecosystem of ['Red Hat', 'AlmaLinux:9', 'Rocky Linux:9']) {
+    assert.equal(compareVersions(ecosystem, '1:1.0-1.el9', '2.0-1.el9'), 1);
+    assert.equal(compareVersions(ecosystem, '1.0~rc1-1', '1.0-1'), -1);
+    assert.equal(compareVersions(ecosystem, '1.0^git1-1', '1.0-1'), 1);
+    assert.equal(compareVersions(ecosystem, '0:1.0-1', '1.0-1'), 0);
+  }
+  for (const name of ['RedHat', 'Red hat', 'Alma Linux', 'Rocky', 'rhel']) {
+    assert.throws(() => compareVersions(name, '1', '1'), /Unknown version ecosystem/);
+  }
 });
 
 test('unknown ecosystems are refused with the list of supported ones', () => {

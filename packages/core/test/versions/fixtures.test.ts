@@ -8,6 +8,7 @@ const COMPARISON_FIXTURES = [
   { name: 'debian-tricky.txt', ecosystems: ['Debian', 'Debian:12'] },
   { name: 'semver-precedence.txt', ecosystems: ['npm', 'SemVer'] },
   { name: 'pep440-ordering.txt', ecosystems: ['PyPI'] },
+  { name: 'rpm-tricky.txt', ecosystems: ['Red Hat', 'AlmaLinux:9', 'Rocky Linux:9'] },
 ] as const;
 
 for (const { name, ecosystems } of COMPARISON_FIXTURES) {
@@ -75,5 +76,22 @@ test('parseVersion exposes the parts of a PEP 440 version', () => {
     post: 4n,
     dev: 5n,
     local: ['ubuntu', '1'],
+  });
+});
+
+test('parseVersion exposes the parts of an RPM version (rpm parseEVR)', () => {
+  assert.deepEqual(parseVersion('AlmaLinux:9', '1:3.0.7-24.el9'), {
+    kind: 'rpm',
+    normalized: '1:3.0.7-24.el9',
+    epoch: '1',
+    version: '3.0.7',
+    release: '24.el9',
+  });
+  assert.deepEqual(parseVersion('Rocky Linux', '1.0^git1'), {
+    kind: 'rpm',
+    normalized: '1.0^git1',
+    epoch: '0',
+    version: '1.0^git1',
+    release: '',
   });
 });

@@ -16,6 +16,9 @@ const VALID: Readonly<Record<VersionEcosystem, string>> = {
   npm: '1.0.0',
   PyPI: '1.0',
   SemVer: '1.0.0',
+  'Red Hat': '1.0-1.el9',
+  AlmaLinux: '1.0-1.el9',
+  'Rocky Linux': '1.0-1.el9',
 };
 
 function assertRefused(ecosystem: VersionEcosystem, version: string): void {
@@ -28,8 +31,11 @@ function assertRefused(ecosystem: VersionEcosystem, version: string): void {
 
 /** A version of exactly `length` characters that the grammar otherwise accepts. */
 function padded(ecosystem: VersionEcosystem, length: number): string {
-  const filler = { Debian: '1.0-1', npm: '1.0.0-', PyPI: '1.0', SemVer: 'v1.0.0-' }[ecosystem];
-  const unit = { Debian: '0', npm: 'x', PyPI: '0', SemVer: 'x' }[ecosystem];
+  const rpm = ecosystem === 'Red Hat' || ecosystem === 'AlmaLinux' || ecosystem === 'Rocky Linux';
+  const filler = rpm
+    ? '1.0-1'
+    : { Debian: '1.0-1', npm: '1.0.0-', PyPI: '1.0', SemVer: 'v1.0.0-' }[ecosystem];
+  const unit = rpm ? '0' : { Debian: '0', npm: 'x', PyPI: '0', SemVer: 'x' }[ecosystem];
   return `${filler}${unit.repeat(length)}`.slice(0, length);
 }
 

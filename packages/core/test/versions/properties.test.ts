@@ -73,6 +73,7 @@ const FIXTURE_LISTS = [
   { name: 'debian-tricky.txt', ecosystem: 'Debian' },
   { name: 'semver-precedence.txt', ecosystem: 'npm' },
   { name: 'pep440-ordering.txt', ecosystem: 'PyPI' },
+  { name: 'rpm-tricky.txt', ecosystem: 'Red Hat' },
 ] as const;
 
 const SHARED_LISTS = [

@@ -90,7 +90,7 @@ test('findings are ranked by risk, carry KEV, EPSS, breakdown and deadline', () 
     assert.equal(sum, f.risk.score);
   }
   assert.deepEqual(report.summary.advisories.unsupported, { Go: 1 });
-  assert.deepEqual(report.summary.packages, { Debian: 1, npm: 1, PyPI: 0 });
+  assert.deepEqual(report.summary.packages, { Debian: 1, npm: 1, PyPI: 0, rpm: 0 });
   assert.equal(report.summary.inKev, 1);
   assert.equal(report.summary.overdue, 1);
   assert.equal(report.summary.risk.max, expat?.risk.score);

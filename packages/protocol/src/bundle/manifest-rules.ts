@@ -97,9 +97,9 @@ function checkBlobSizes(manifest: BundleManifest): void {
   });
 }
 
-const PACKAGE_SUFFIX = { dpkg: '.deb', npm: '.tgz' } as const;
+const PACKAGE_SUFFIX = { dpkg: '.deb', rpm: '.rpm', npm: '.tgz' } as const;
 
-/** dpkg and npm bundles carry package files only; removals, symlinks and hooks are for files. */
+/** dpkg, rpm and npm bundles carry package files only; removals, symlinks and hooks are for files. */
 function checkInstaller(manifest: BundleManifest): void {
   const installer = manifest.installer;
   if (installer === undefined || installer.kind === 'files') return;

@@ -94,12 +94,13 @@ const symlinkEntry = z
   })
   .readonly();
 
-export const INSTALLER_KINDS = ['files', 'dpkg', 'npm'] as const;
+export const INSTALLER_KINDS = ['files', 'dpkg', 'rpm', 'npm'] as const;
 export type InstallerKind = (typeof INSTALLER_KINDS)[number];
 
 const installerSpec = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('files') }),
   z.strictObject({ kind: z.literal('dpkg') }),
+  z.strictObject({ kind: z.literal('rpm') }),
   z.strictObject({ kind: z.literal('npm'), prefix: z.string() }),
 ]);
 

@@ -7,6 +7,8 @@ export {
   npmPackageSchema,
   osReleaseSchema,
   packageInventorySchema,
+  pypiPackageSchema,
+  rpmPackageSchema,
 } from './inventory-schema.js';
 export type {
   DpkgPackage,
@@ -15,6 +17,8 @@ export type {
   NpmPackage,
   OsRelease,
   PackageInventory,
+  PypiPackage,
+  RpmPackage,
 } from './inventory-schema.js';
 export { parsePackageInventory } from './parse-inventory.js';
 export {
@@ -29,6 +33,8 @@ export {
   normalizeInventory,
   npmKey,
   parseInventoryUpdatePart,
+  pypiKey,
+  rpmKey,
 } from './inventory-update.js';
 export type { InventoryDiff, InventoryHead, InventoryUpdatePart } from './inventory-update.js';
 export {

@@ -1,5 +1,6 @@
 /**
- * The package inventory an agent collects: OS release, kernel, dpkg and npm packages.
+ * The package inventory an agent collects: OS release, kernel, dpkg, rpm, npm and Python
+ * packages.
  * docs/protocol/inventory.md describes it; these schemas are the contract.
  */
 import { z } from 'zod';
@@ -7,7 +8,13 @@ import { z } from 'zod';
 export const INVENTORY_FORMAT = 'patchcast-inventory/v1';
 
 /** Far above real hosts (a desktop Debian has ~3,000 dpkg packages; big monorepos ~100,000 npm). */
-export const INVENTORY_LIMITS = { dpkg: 100_000, npm: 1_000_000, text: 1024 } as const;
+export const INVENTORY_LIMITS = {
+  dpkg: 100_000,
+  rpm: 100_000,
+  npm: 1_000_000,
+  pypi: 100_000,
+  text: 1024,
+} as const;
 
 const text = z.string().min(1).max(INVENTORY_LIMITS.text);
 
@@ -48,6 +55,23 @@ export const dpkgPackageSchema = z.strictObject({
 });
 export type DpkgPackage = z.infer<typeof dpkgPackageSchema>;
 
+export const rpmPackageSchema = z.strictObject({
+  /** rpm NAME (the binary package). */
+  name: text,
+  /** rpm EPOCH; absent when the package has none. */
+  epoch: z
+    .string()
+    .regex(/^[0-9]{1,10}$/, 'must be 1 to 10 digits')
+    .optional(),
+  version: text,
+  release: text,
+  /** rpm ARCH, e.g. 'x86_64', 'noarch'. */
+  arch: text,
+  /** rpm SOURCERPM, e.g. 'openssl-3.0.7-24.el9.src.rpm'. */
+  sourceRpm: text.optional(),
+});
+export type RpmPackage = z.infer<typeof rpmPackageSchema>;
+
 export const npmPackageSchema = z.strictObject({
   name: text,
   version: text,
@@ -57,6 +81,15 @@ export const npmPackageSchema = z.strictObject({
 });
 export type NpmPackage = z.infer<typeof npmPackageSchema>;
 
+export const pypiPackageSchema = z.strictObject({
+  /** The distribution name as its METADATA writes it (matching normalises it, PEP 503). */
+  name: text,
+  version: text,
+  /** The .dist-info (or .egg-info) folder it was read from. */
+  path: z.string().min(1).max(4096),
+});
+export type PypiPackage = z.infer<typeof pypiPackageSchema>;
+
 export const packageInventorySchema = z.strictObject({
   format: z.literal(INVENTORY_FORMAT),
   collectedAt: z.iso.datetime(),
@@ -64,6 +97,10 @@ export const packageInventorySchema = z.strictObject({
   os: osReleaseSchema.nullable(),
   kernel: kernelSchema.nullable(),
   dpkg: z.array(dpkgPackageSchema).max(INVENTORY_LIMITS.dpkg),
+  /** Present when the host has an rpm database with packages. */
+  rpm: z.array(rpmPackageSchema).max(INVENTORY_LIMITS.rpm).optional(),
   npm: z.array(npmPackageSchema).max(INVENTORY_LIMITS.npm),
+  /** Present when listed site-packages folders hold distributions. */
+  pypi: z.array(pypiPackageSchema).max(INVENTORY_LIMITS.pypi).optional(),
 });
 export type PackageInventory = z.infer<typeof packageInventorySchema>;

@@ -12,8 +12,16 @@ import {
   kernelSchema,
   npmPackageSchema,
   osReleaseSchema,
+  pypiPackageSchema,
+  rpmPackageSchema,
 } from './inventory-schema.js';
-import type { DpkgPackage, NpmPackage, PackageInventory } from './inventory-schema.js';
+import type {
+  DpkgPackage,
+  NpmPackage,
+  PackageInventory,
+  PypiPackage,
+  RpmPackage,
+} from './inventory-schema.js';
 
 /** At most this many parts per update, and this many JSON bytes of entries per part. */
 export const INVENTORY_UPDATE_LIMITS = { parts: 4096, partBytes: 256 * 1024 } as const;
@@ -45,23 +53,59 @@ export const inventoryUpdatePartSchema = z.strictObject({
   head: inventoryHeadSchema,
   add: z.strictObject({
     dpkg: z.array(dpkgPackageSchema).max(INVENTORY_LIMITS.dpkg),
+    /** Sent only when not empty, so that servers without rpm support read Debian hosts. */
+    rpm: z.array(rpmPackageSchema).max(INVENTORY_LIMITS.rpm).optional(),
     npm: z.array(npmPackageSchema).max(INVENTORY_LIMITS.npm),
+    /** Sent only when not empty, as `rpm`. */
+    pypi: z.array(pypiPackageSchema).max(INVENTORY_LIMITS.pypi).optional(),
   }),
-  /** Keys of removed entries: `name:architecture` for dpkg, the `path` for npm. */
+  /** Keys of removed entries: `name:architecture` for dpkg, NEVRA for rpm, `path` for npm, pypi. */
   remove: z.strictObject({
     dpkg: z.array(key).max(INVENTORY_LIMITS.dpkg),
+    rpm: z.array(key).max(INVENTORY_LIMITS.rpm).optional(),
     npm: z.array(key).max(INVENTORY_LIMITS.npm),
+    pypi: z.array(key).max(INVENTORY_LIMITS.pypi).optional(),
   }),
 });
 export type InventoryUpdatePart = z.infer<typeof inventoryUpdatePartSchema>;
 
 export interface InventoryDiff {
-  readonly add: { readonly dpkg: readonly DpkgPackage[]; readonly npm: readonly NpmPackage[] };
-  readonly remove: { readonly dpkg: readonly string[]; readonly npm: readonly string[] };
+  readonly add: {
+    readonly dpkg: readonly DpkgPackage[];
+    readonly rpm?: readonly RpmPackage[] | undefined;
+    readonly npm: readonly NpmPackage[];
+    readonly pypi?: readonly PypiPackage[] | undefined;
+  };
+  readonly remove: {
+    readonly dpkg: readonly string[];
+    readonly rpm?: readonly string[] | undefined;
+    readonly npm: readonly string[];
+    readonly pypi?: readonly string[] | undefined;
+  };
 }
 
 export function dpkgKey(p: DpkgPackage): string {
   return `${p.name}:${p.architecture}`;
+}
+
+/** NEVRA: several versions of one name and arch may be installed (kernels). */
+export function rpmKey(p: RpmPackage): string {
+  const evr = `${p.epoch === undefined ? '' : `${p.epoch}:`}${p.version}-${p.release}`;
+  return `${p.name}-${evr}.${p.arch}`;
+}
+
+export function pypiKey(p: PypiPackage): string {
+  return p.path;
+}
+
+/** `{ rpm }` when there are rpm entries, else nothing: an empty list and none are the same. */
+function rpmField<T>(rpm: readonly T[] | undefined): { rpm?: T[] } {
+  return rpm === undefined || rpm.length === 0 ? {} : { rpm: [...rpm] };
+}
+
+/** `{ pypi }` when there are Python entries, else nothing (as `rpmField`). */
+function pypiField<T>(pypi: readonly T[] | undefined): { pypi?: T[] } {
+  return pypi === undefined || pypi.length === 0 ? {} : { pypi: [...pypi] };
 }
 
 export function npmKey(p: NpmPackage): string {
@@ -78,12 +122,18 @@ function sorted<T>(map: ReadonlyMap<string, T>): T[] {
   return [...map.keys()].sort().map((k) => map.get(k) as T);
 }
 
-/** One entry per key (the last wins), sorted by key: the form that digests are taken of. */
+/**
+ * One entry per key (the last wins), sorted by key: the form that digests are taken of. An
+ * empty `rpm` or `pypi` list is dropped, so inventories without them keep their digests.
+ */
 export function normalizeInventory(inventory: PackageInventory): PackageInventory {
+  const { rpm, pypi, ...rest } = inventory;
   return {
-    ...inventory,
+    ...rest,
     dpkg: sorted(byKey(inventory.dpkg, dpkgKey)),
+    ...rpmField(sorted(byKey(rpm ?? [], rpmKey))),
     npm: sorted(byKey(inventory.npm, npmKey)),
+    ...pypiField(sorted(byKey(pypi ?? [], pypiKey))),
   };
 }
 
@@ -91,7 +141,8 @@ export function normalizeInventory(inventory: PackageInventory): PackageInventor
 export function inventoryDigest(inventory: PackageInventory): string {
   const n = normalizeInventory(inventory);
   const content = { format: n.format, hostname: n.hostname, os: n.os, kernel: n.kernel };
-  return sha256Hex(canonicalBytes({ ...content, dpkg: n.dpkg, npm: n.npm }));
+  const lists = { dpkg: n.dpkg, ...rpmField(n.rpm), npm: n.npm, ...pypiField(n.pypi) };
+  return sha256Hex(canonicalBytes({ ...content, ...lists }));
 }
 
 function changed<T>(
@@ -109,8 +160,18 @@ function changed<T>(
 
 export function diffInventory(base: PackageInventory, next: PackageInventory): InventoryDiff {
   const dpkg = changed(byKey(base.dpkg, dpkgKey), byKey(next.dpkg, dpkgKey));
+  const rpm = changed(byKey(base.rpm ?? [], rpmKey), byKey(next.rpm ?? [], rpmKey));
   const npm = changed(byKey(base.npm, npmKey), byKey(next.npm, npmKey));
-  return { add: { dpkg: dpkg.add, npm: npm.add }, remove: { dpkg: dpkg.remove, npm: npm.remove } };
+  const pypi = changed(byKey(base.pypi ?? [], pypiKey), byKey(next.pypi ?? [], pypiKey));
+  return {
+    add: { dpkg: dpkg.add, ...rpmField(rpm.add), npm: npm.add, ...pypiField(pypi.add) },
+    remove: {
+      dpkg: dpkg.remove,
+      ...rpmField(rpm.remove),
+      npm: npm.remove,
+      ...pypiField(pypi.remove),
+    },
+  };
 }
 
 /** Removals first, then additions (an addition replaces the entry with the same key). */
@@ -120,16 +181,32 @@ export function applyInventoryDiff(
   diff: InventoryDiff,
 ): PackageInventory {
   const dpkg = byKey(base?.dpkg ?? [], dpkgKey);
+  const rpm = byKey(base?.rpm ?? [], rpmKey);
   const npm = byKey(base?.npm ?? [], npmKey);
+  const pypi = byKey(base?.pypi ?? [], pypiKey);
+  for (const k of diff.remove.pypi ?? []) pypi.delete(k);
+  for (const p of diff.add.pypi ?? []) pypi.set(pypiKey(p), p);
   for (const k of diff.remove.dpkg) dpkg.delete(k);
+  for (const k of diff.remove.rpm ?? []) rpm.delete(k);
   for (const k of diff.remove.npm) npm.delete(k);
   for (const p of diff.add.dpkg) dpkg.set(dpkgKey(p), p);
+  for (const p of diff.add.rpm ?? []) rpm.set(rpmKey(p), p);
   for (const p of diff.add.npm) npm.set(npmKey(p), p);
-  return { ...head, dpkg: sorted(dpkg), npm: sorted(npm) };
+  return {
+    ...head,
+    dpkg: sorted(dpkg),
+    ...rpmField(sorted(rpm)),
+    npm: sorted(npm),
+    ...pypiField(sorted(pypi)),
+  };
 }
 
 type Item =
   | { kind: 'addDpkg'; value: DpkgPackage }
+  | { kind: 'addRpm'; value: RpmPackage }
+  | { kind: 'removeRpm'; value: string }
+  | { kind: 'addPypi'; value: PypiPackage }
+  | { kind: 'removePypi'; value: string }
   | { kind: 'addNpm'; value: NpmPackage }
   | { kind: 'removeDpkg'; value: string }
   | { kind: 'removeNpm'; value: string };
@@ -138,19 +215,36 @@ function itemsOf(diff: InventoryDiff): Item[] {
   return [
     ...diff.remove.dpkg.map((value): Item => ({ kind: 'removeDpkg', value })),
     ...diff.remove.npm.map((value): Item => ({ kind: 'removeNpm', value })),
+    ...(diff.remove.rpm ?? []).map((value): Item => ({ kind: 'removeRpm', value })),
     ...diff.add.dpkg.map((value): Item => ({ kind: 'addDpkg', value })),
+    ...(diff.add.rpm ?? []).map((value): Item => ({ kind: 'addRpm', value })),
+    ...(diff.remove.pypi ?? []).map((value): Item => ({ kind: 'removePypi', value })),
+    ...(diff.add.pypi ?? []).map((value): Item => ({ kind: 'addPypi', value })),
     ...diff.add.npm.map((value): Item => ({ kind: 'addNpm', value })),
   ];
 }
 
-function emptyPart() {
-  return {
-    add: { dpkg: [] as DpkgPackage[], npm: [] as NpmPackage[] },
-    remove: { dpkg: [] as string[], npm: [] as string[] },
-  };
+interface Chunk {
+  add: { dpkg: DpkgPackage[]; rpm?: RpmPackage[]; npm: NpmPackage[]; pypi?: PypiPackage[] };
+  remove: { dpkg: string[]; rpm?: string[]; npm: string[]; pypi?: string[] };
 }
 
-function chunk(items: readonly Item[], partBytes: number): ReturnType<typeof emptyPart>[] {
+function emptyPart(): Chunk {
+  return { add: { dpkg: [], npm: [] }, remove: { dpkg: [], npm: [] } };
+}
+
+function put(c: Chunk, item: Item): void {
+  if (item.kind === 'addDpkg') c.add.dpkg.push(item.value);
+  else if (item.kind === 'addNpm') c.add.npm.push(item.value);
+  else if (item.kind === 'addRpm') (c.add.rpm ??= []).push(item.value);
+  else if (item.kind === 'removeDpkg') c.remove.dpkg.push(item.value);
+  else if (item.kind === 'removeRpm') (c.remove.rpm ??= []).push(item.value);
+  else if (item.kind === 'addPypi') (c.add.pypi ??= []).push(item.value);
+  else if (item.kind === 'removePypi') (c.remove.pypi ??= []).push(item.value);
+  else c.remove.npm.push(item.value);
+}
+
+function chunk(items: readonly Item[], partBytes: number): Chunk[] {
   const chunks = [emptyPart()];
   let size = 0;
   for (const item of items) {
@@ -159,11 +253,7 @@ function chunk(items: readonly Item[], partBytes: number): ReturnType<typeof emp
       chunks.push(emptyPart());
       size = 0;
     }
-    const c = chunks[chunks.length - 1] ?? emptyPart();
-    if (item.kind === 'addDpkg') c.add.dpkg.push(item.value);
-    else if (item.kind === 'addNpm') c.add.npm.push(item.value);
-    else if (item.kind === 'removeDpkg') c.remove.dpkg.push(item.value);
-    else c.remove.npm.push(item.value);
+    put(chunks[chunks.length - 1] ?? emptyPart(), item);
     size += bytes;
   }
   return chunks;
@@ -179,7 +269,10 @@ export function inventoryUpdateParts(input: {
   const { next } = input;
   const diff =
     input.base === undefined
-      ? { add: { dpkg: next.dpkg, npm: next.npm }, remove: { dpkg: [], npm: [] } }
+      ? {
+          add: { dpkg: next.dpkg, ...rpmField(next.rpm), npm: next.npm, ...pypiField(next.pypi) },
+          remove: { dpkg: [], npm: [] },
+        }
       : diffInventory(input.base, next);
   const chunks = chunk(itemsOf(diff), input.partBytes ?? INVENTORY_UPDATE_LIMITS.partBytes);
   const head: InventoryHead = {

@@ -165,3 +165,53 @@ test('hostile updates answer inventory-resync with a precise reason and store no
     await store.close();
   }
 });
+
+test('an rpm inventory in parts, then a kernel update as a diff, is stored by NEVRA', async () => {
+  const { store, receiver } = await setup();
+  try {
+    const kernel = (release: string) => ({
+      name: 'kernel-core',
+      version: '5.14.0',
+      release,
+      arch: 'x86_64',
+    });
+    const others = Array.from({ length: 500 }, (_, i) => ({ ...kernel('1.el9'), name: `p-${i}` }));
+    const alma = (rpm: ReturnType<typeof kernel>[]): PackageInventory => ({
+      ...inventory('1.0-1'),
+      os: { id: 'almalinux', versionId: '9.3' },
+      dpkg: [],
+      rpm,
+      pypi: [{ name: 'pip', version: '23.2.1', path: '/srv/venv/pip-23.2.1.dist-info' }],
+    });
+    const first = alma([...others, kernel('362.8.1.el9_3')]);
+    const parts = inventoryUpdateParts({
+      updateId: 'rpm-update-1',
+      base: undefined,
+      next: first,
+      partBytes: 8192,
+    });
+    assert.ok(parts.length > 1, 'split into parts');
+    const answers = await sendAll(receiver, parts);
+    assert.equal(answers.at(-1)?.type, 'inventory-ack', JSON.stringify(answers.at(-1)));
+    const second = alma([...others, kernel('362.8.1.el9_3'), kernel('362.13.1.el9_3')]);
+    const diff = inventoryUpdateParts({ updateId: 'rpm-update-2', base: first, next: second });
+    assert.deepEqual(diff[0]?.add.rpm, [kernel('362.13.1.el9_3')]);
+    const [ack] = await sendAll(receiver, diff);
+    assert.deepEqual(ack, {
+      type: 'inventory-ack',
+      updateId: 'rpm-update-2',
+      digest: inventoryDigest(second),
+    });
+    const stored = JSON.parse(
+      (await store.vulns.getInventory('dev_a'))?.json ?? '{}',
+    ) as PackageInventory;
+    assert.equal(stored.rpm?.filter((p) => p.name === 'kernel-core').length, 2);
+    assert.equal(stored.rpm?.length, 502);
+    assert.deepEqual(
+      stored.pypi?.map((p) => p.name),
+      ['pip'],
+    );
+  } finally {
+    await store.close();
+  }
+});

@@ -21,7 +21,8 @@ interface Pending {
   entries: number;
 }
 
-const MAX_ENTRIES = INVENTORY_LIMITS.dpkg + INVENTORY_LIMITS.npm;
+const MAX_ENTRIES =
+  INVENTORY_LIMITS.dpkg + INVENTORY_LIMITS.rpm + INVENTORY_LIMITS.npm + INVENTORY_LIMITS.pypi;
 
 function invalid(message: string): PatchcastError {
   return new PatchcastError('INVENTORY_INVALID', message, {
@@ -31,7 +32,11 @@ function invalid(message: string): PatchcastError {
 
 function sizeOf(part: InventoryUpdatePart): number {
   const { add, remove } = part;
-  return add.dpkg.length + add.npm.length + remove.dpkg.length + remove.npm.length;
+  const optional = [add.rpm, remove.rpm, add.pypi, remove.pypi].reduce(
+    (n, list) => n + (list?.length ?? 0),
+    0,
+  );
+  return add.dpkg.length + add.npm.length + remove.dpkg.length + remove.npm.length + optional;
 }
 
 function sameUpdate(a: InventoryUpdatePart, b: InventoryUpdatePart): boolean {
@@ -42,9 +47,16 @@ function merged(pending: Pending): InventoryUpdatePart {
   const parts = [...pending.parts.values()].sort((a, b) => a.part - b.part);
   return {
     ...pending.first,
-    add: { dpkg: parts.flatMap((p) => p.add.dpkg), npm: parts.flatMap((p) => p.add.npm) },
+    add: {
+      dpkg: parts.flatMap((p) => p.add.dpkg),
+      rpm: parts.flatMap((p) => p.add.rpm ?? []),
+      npm: parts.flatMap((p) => p.add.npm),
+      pypi: parts.flatMap((p) => p.add.pypi ?? []),
+    },
     remove: {
       dpkg: parts.flatMap((p) => p.remove.dpkg),
+      rpm: parts.flatMap((p) => p.remove.rpm ?? []),
+      pypi: parts.flatMap((p) => p.remove.pypi ?? []),
       npm: parts.flatMap((p) => p.remove.npm),
     },
   };
