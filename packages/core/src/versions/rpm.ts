@@ -1,8 +1,8 @@
 /**
  * RPM package versions ([epoch:]version[-release], "EVR") ordered exactly as rpm orders them:
  * rpmvercmp (rpm lib/rpmvercmp.c) on each of epoch, version and release (rpmverCmp in
- * lib/rpmver.c, rpm >= 4.16). A missing epoch is 0 and a missing release is the empty string,
- * so '1.0' sorts before '1.0-1', as rpm.vercmp says. Parsing follows rpm's parseEVR and refuses
+ * lib/rpmver.c, rpm >= 4.16). A missing epoch is 0 and a missing release sorts before any
+ * release (even '~'), so '1.0' sorts before '1.0-1' and '1.0-~', as rpm.vercmp says. Parsing follows rpm's parseEVR and refuses
  * what rpmbuild never writes: characters outside alphanumerics and . _ + ~ ^, an empty part.
  */
 import type { VersionEcosystem } from './ecosystems.js';
@@ -129,6 +129,15 @@ export function compareRpm(a: RpmVersion, b: RpmVersion): number {
   return (
     rpmvercmp(a.epoch, b.epoch) ||
     rpmvercmp(a.version, b.version) ||
-    rpmvercmp(a.release, b.release)
+    compareReleases(a.release, b.release)
   );
+}
+
+/**
+ * A missing release (`''`: the parser refuses an empty one) sorts before every release, even one
+ * that rpmvercmp would put before the empty string (`~`): rpm 4.18's rpm.vercmp("1", "1-~") is -1.
+ */
+function compareReleases(a: string, b: string): number {
+  if (a === '' || b === '') return a === b ? 0 : a === '' ? -1 : 1;
+  return rpmvercmp(a, b);
 }
