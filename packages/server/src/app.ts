@@ -1,6 +1,6 @@
 /** The fastify app factory: features as plugins, no listen() here (tests use inject()). */
 import Fastify from 'fastify';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import websocket from '@fastify/websocket';
 import { MAX_FRAME_BYTES } from '@patchcast/protocol';
 import { ZodError } from 'zod';
@@ -36,6 +36,17 @@ export async function buildApp(deps: AppDeps, tls?: TlsMaterial): Promise<App> {
     bodyLimit: 1024 * 1024,
     forceCloseConnections: true,
     return503OnClosing: true,
+    // Errors of the router itself (a malformed URL, a parameter over the length limit) answer
+    // in the catalog's shape like every other refusal.
+    frameworkErrors: (error, _request, reply) => {
+      const status =
+        error.statusCode !== undefined && error.statusCode < 500 ? error.statusCode : 400;
+      const refusal = new PatchcastError(
+        'INVALID_INPUT',
+        `the URL is not acceptable: ${error.message}`.slice(0, 300),
+      );
+      void (reply as FastifyReply).status(status).send(errorBody(refusal));
+    },
   });
   await fastify.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } });
   fastify.decorateRequest('principal', undefined);

@@ -13,3 +13,5 @@ export type {
   LogEntryRecord,
   RolloutRecord,
 } from './storage/store.js';
+export { ROUTE_ACCESS } from './features/auth/route-access.js';
+export type { Access } from './features/auth/route-access.js';
