@@ -12,7 +12,6 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import WebSocket from 'ws';
 import { ROUTE_ACCESS } from '@patchcast/server';
-import type { Access } from '@patchcast/server';
 import { AGENT_CHANNEL_PATH, ROLES, roleAllows } from '@patchcast/protocol';
 import type { Role } from '@patchcast/protocol';
 import { isErrorCode } from '@patchcast/core';
@@ -24,7 +23,7 @@ const SEED = Number(process.env['PATCHCAST_FC_SEED'] ?? Date.now() % 0x7fffffff)
 const TIME_LIMIT_MS = 120_000;
 const ROWS = Object.entries(ROUTE_ACCESS).map(([row, access]) => {
   const [method = 'GET', pattern = '/'] = row.split(' ');
-  return { method, pattern, access: access as Access };
+  return { method, pattern, access };
 });
 
 type Who = Role | 'none' | 'garbage' | 'revoked';
