@@ -52,6 +52,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   const rollouts = new RolloutService({
     ...deps,
+    online: (deviceId): boolean => gateway.isOnline(deviceId),
     onError: (error, rolloutId) => fastify.log.error({ err: error, rolloutId }, 'rollout driver'),
   });
   const security = new SecurityEvents({
@@ -60,7 +61,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     onError: (error) => fastify.log.error({ err: error }, 'security event not logged'),
   });
   const vulns = new VulnFeature(deps);
-  const gateway = new AgentGateway({
+  const gateway: AgentGateway = new AgentGateway({
     ...deps,
     rollouts,
     security,

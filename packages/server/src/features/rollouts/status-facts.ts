@@ -1,0 +1,42 @@
+/** Gathers what device-status.ts derives from: the engine's state, connections, the clock. */
+import type { EngineState } from '@patchcast/core';
+import type { DeviceState } from '@patchcast/protocol';
+import type { RolloutRecord, Store } from '../../storage/store.js';
+import type { RolloutDriver } from './rollout-driver.js';
+import { deriveStatus } from './device-status.js';
+import type { RolloutStatusView } from './device-status.js';
+
+interface Deps {
+  readonly store: Store;
+  readonly now: () => Date;
+  readonly online?: (deviceId: string) => boolean;
+}
+
+/** The engine state of a planned rollout: live if driven here, else as last stored. */
+export async function engineStateOf(
+  store: Store,
+  driver: RolloutDriver,
+  rolloutId: string,
+): Promise<Readonly<EngineState> | undefined> {
+  const live = driver.peek(rolloutId);
+  if (live !== undefined) return live;
+  const saved = await store.rolloutEngine.load(rolloutId);
+  return saved === undefined ? undefined : (JSON.parse(saved.snapshot) as EngineState);
+}
+
+export async function statusView(
+  deps: Deps,
+  driver: RolloutDriver,
+  rollout: RolloutRecord,
+  devices: readonly { id: string; name: string; state: DeviceState }[],
+  engine?: Readonly<EngineState>,
+): Promise<RolloutStatusView> {
+  return deriveStatus({
+    rolloutId: rollout.id,
+    rolloutState: rollout.state,
+    devices,
+    online: deps.online ?? (() => false),
+    engine: engine ?? (await engineStateOf(deps.store, driver, rollout.id)),
+    now: deps.now().getTime(),
+  });
+}
