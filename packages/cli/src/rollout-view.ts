@@ -1,4 +1,5 @@
 /** Rendering of a rollout for people: a summary line, a progress bar, and per-device states. */
+import { DEVICE_STATUSES } from '@patchcast/protocol';
 import type { PatchcastClient, Rollout, RolloutProgress } from '@patchcast/protocol';
 import type { Io } from './command.js';
 import { table } from './table.js';
@@ -14,6 +15,15 @@ function noteOf(d: Pick<DeviceRow, 'status' | 'statusDetail' | 'windowOpensAt' |
   return ` ${d.statusDetail}${opens}`;
 }
 
+/** `by status: 2 installed, 1 offline`, in the order the statuses are listed; none if absent. */
+function statusLine(devices: readonly Pick<DeviceRow, 'status'>[]): string[] {
+  const counts = new Map<string, number>();
+  for (const d of devices) if (d.status) counts.set(d.status, (counts.get(d.status) ?? 0) + 1);
+  if (counts.size === 0) return [];
+  const order = DEVICE_STATUSES.filter((s) => counts.has(s));
+  return [`by status: ${order.map((s) => `${counts.get(s)} ${s}`).join(', ')}`];
+}
+
 export function progressLine(rollout: Pick<Rollout, 'counts' | 'state'>, width = 30): string {
   const { installed, failed, pending, total } = rollout.counts;
   const done = total === 0 ? 0 : Math.round(((installed + failed) / total) * width);
@@ -25,6 +35,7 @@ export function renderRollout(rollout: Rollout): string {
   const lines = [
     `rollout ${rollout.id}: ${rollout.patch.name}@${rollout.patch.version}`,
     progressLine(rollout),
+    ...statusLine(rollout.devices),
     ...outlookLines(rollout.outlook),
     ...rollout.devices.map(
       (d) =>
@@ -100,6 +111,7 @@ export function renderProgress(progress: RolloutProgress): string {
     `rollout ${progress.id}: ${progress.patch.name}@${progress.patch.version}${progress.expedited ? ' (expedited)' : ''}`,
     `state: ${progress.state}, ${progress.phase} at wave ${progress.wave} of ${progress.waves.length}; operator actions now: ${allowed}`,
     `devices: ${counts.installed} installed, ${counts.failed} failed or rolled back, ${counts.pending} pending of ${counts.total}`,
+    ...statusLine(progress.devices),
     ...outlookLines(progress.outlook),
     ...(progress.rollback === null
       ? []

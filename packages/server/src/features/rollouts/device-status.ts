@@ -6,7 +6,6 @@
  */
 import { windowStatus } from '@patchcast/core';
 import type { EngineState, WaveRun } from '@patchcast/core';
-import { FINAL_DEVICE_STATES } from '@patchcast/protocol';
 import type { DeviceState, DeviceStatus, RolloutOutlook, RolloutState } from '@patchcast/protocol';
 
 export interface StatusFacts {
@@ -61,8 +60,6 @@ export function deriveStatus(facts: StatusFacts): RolloutStatusView {
 }
 
 type Row = StatusFacts['devices'][number];
-
-const isFinal = (state: DeviceState): boolean => FINAL_DEVICE_STATES.includes(state);
 
 function view(
   status: DeviceStatus,
@@ -142,12 +139,7 @@ function waitingStatus(
     wave === undefined ? 'no wave' : `wave ${wave + 1} (${engine.waves[wave]?.name ?? '?'})`;
   const running = ['waiting-window', 'in-wave', 'baking'].includes(machine.name);
   if (current && running && window !== null && !window.open)
-    return view(
-      'deferred',
-      `${waveName} waits for the plan's maintenance window`,
-      online,
-      window.opensAt,
-    );
+    return view('deferred', "waits for the plan's maintenance window", online, window.opensAt);
   if (machine.name === 'pending-approval' && current)
     return view('not-notified', `${waveName} awaits approval`, online);
   if (machine.name === 'paused')
