@@ -108,6 +108,7 @@ ${CLIENT_HELP}
       });
     }
     if (action === 'rehearse') return rehearseAction(invocation);
+    followFlags(invocation); // a wrong combination is refused before anything starts
     const client = clientFor(invocation);
     if (action === 'list') return list(invocation, client);
     if (arg === undefined)

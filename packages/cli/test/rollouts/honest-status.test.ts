@@ -102,6 +102,27 @@ waves:
       /error\[WAVE_EMPTY\]: wave 1 \(canary, labels ring=canary\) takes no device: of the 3 target device\(s\), no device has ring=canary \(no device has the label ring\)/,
     );
     assert.match(refused.stderr, /hint: .*--allow-empty-waves/);
+    await writeFile(
+      join(h.dir, 'nobody.yaml'),
+      'version: 1\ntarget: { labels: { env: prdo } }\nwaves:\n  - { name: all, rest: true, bake: 1s }\n',
+    );
+    const nobody = await h.cli(['rollout', 'start', ref, '--plan', 'nobody.yaml']);
+    assert.equal(nobody.code, 1);
+    assert.match(
+      nobody.stderr,
+      /error\[INVALID_INPUT\]: the plan's target \(env=prdo\) matches no enrolled device: no device has env=prdo \(env is prod on 3\)/,
+    );
+    const both = await h.cli([
+      'rollout',
+      'start',
+      ref,
+      '--plan',
+      'canary.yaml',
+      '--watch',
+      '--wait',
+    ]);
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /error\[USAGE\]: give --watch or --wait, not both/);
     const { rollouts } = await h.cliJson<{ rollouts: unknown[] }>(['rollout', 'list']);
     assert.equal(rollouts.length, 0, 'nothing was started');
 
