@@ -12,7 +12,7 @@ function noteOf(d: Pick<DeviceRow, 'status' | 'statusDetail' | 'windowOpensAt' |
   if (d.error || d.statusDetail === undefined) return '';
   if (d.status === 'installed' || d.status === 'failed' || d.status === 'rolled-back') return '';
   const opens = d.windowOpensAt ? ` (opens ${d.windowOpensAt})` : '';
-  return ` ${d.statusDetail}${opens}`;
+  return `  ${d.statusDetail}${opens}`;
 }
 
 /** `by status: 2 installed, 1 offline`, in the order the statuses are listed; none if absent. */
@@ -39,7 +39,7 @@ export function renderRollout(rollout: Rollout): string {
     ...outlookLines(rollout.outlook),
     ...rollout.devices.map(
       (d) =>
-        `  ${d.name.padEnd(24)} ${(d.status ?? d.state).padEnd(12)}${noteOf(d)}${d.rebootRequired === true ? '  (reboot required)' : ''}${d.error ? `  ${d.error.code}: ${d.error.message}` : ''}`,
+        `  ${d.name.padEnd(24)} ${d.status ?? d.state}${noteOf(d)}${d.rebootRequired === true ? '  (reboot required)' : ''}${d.error ? `  ${d.error.code}: ${d.error.message}` : ''}`,
     ),
   ];
   return `${lines.join('\n')}\n`;
@@ -99,7 +99,7 @@ function deviceRows(progress: RolloutProgress): string[][] {
       return ms === undefined ? '-' : String(Math.round(ms));
     }),
     d.rebootRequired === true ? 'required' : '',
-    (d.error === null ? noteOf(d).trim() : `${d.error.code}: ${d.error.message}`).slice(0, 80),
+    d.error === null ? '' : `${d.error.code}: ${d.error.message}`.slice(0, 80),
   ]);
 }
 
@@ -137,9 +137,14 @@ export function renderProgress(progress: RolloutProgress): string {
     'ROLLBACK',
     'TOTAL',
     'REBOOT',
-    'NOTE',
+    'ERROR',
   ];
-  return `${lines.join('\n')}${table(headers, deviceRows(progress))}`;
+  const notes = progress.devices.flatMap((d) => {
+    const note = noteOf(d).trim();
+    return note === '' ? [] : [`  ${d.name}: ${d.status ?? d.state}: ${note}`];
+  });
+  const waiting = notes.length === 0 ? '' : `why not finished:\n${notes.join('\n')}\n`;
+  return `${lines.join('\n')}${table(headers, deviceRows(progress))}${waiting}`;
 }
 
 /** Follows a planned rollout until it ends or waits for something outside it. */

@@ -123,6 +123,7 @@ export const deviceResultSchema = z.object({
   timings: z.record(z.string(), z.number()).nullable(),
   rebootRequired: z.boolean(),
   updatedAt: z.string(),
+  ...deviceStatusFields,
 });
 export type DeviceResult = z.infer<typeof deviceResultSchema>;
 export const deviceResultsResponse = z.object({

@@ -209,6 +209,12 @@ maintenanceWindows:
     }
     const done = await h.cli(['rollout', 'status', id, '--wait']);
     assert.equal(done.code, 1, 'an aborted rollout ended otherwise than completed');
+    const device = aborted.devices[0] as DeviceRow & { id: string };
+    const shown = await h.cliJson<{
+      results: { rolloutId: string; state: string; status: string }[];
+    }>(['devices', 'show', device.id]);
+    const result = shown.results.find((r) => r.rolloutId === id);
+    assert.deepEqual([result?.state, result?.status], ['pending', 'not-notified']);
   });
 
   test('devices of a wave never started show not-notified: behind approval, then rolled back', async () => {
@@ -288,7 +294,7 @@ judge: { minSamples: 2 }
       watched.stdout,
       /next: waiting for devices: .*offline device\(s\) to come back: prod-3/,
     );
-    assert.match(watched.stdout, /prod-3\s+offline\s+not connected/);
+    assert.match(watched.stdout, /prod-3 +offline {2}not connected/);
 
     agents.set('prod-3', await h.startAgent('prod-3'));
     const done = await follow(['rollout', 'status', id, '--wait']);

@@ -98,7 +98,7 @@ describe('a plain rollout (no engine)', () => {
     assert.equal(outlook.state, 'ended');
     assert.equal(
       outlook.message,
-      'ended completed-with-failures: 2 installed, 1 failed, 1 rolled-back',
+      'completed-with-failures: 2 installed, 1 failed, 1 rolled-back',
     );
   });
 });

@@ -354,7 +354,7 @@ export function countsText(statuses: readonly (DeviceStatusView | undefined)[]):
 }
 
 function endedMessage(facts: StatusFacts, devices: ReadonlyMap<string, DeviceStatusView>): string {
-  return `ended ${facts.rolloutState}: ${countsText([...devices.values()])}`;
+  return `${facts.rolloutState}: ${countsText([...devices.values()])}`;
 }
 
 /** Rows with their derived status fields merged in. */

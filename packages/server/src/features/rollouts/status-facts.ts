@@ -4,7 +4,7 @@ import type { DeviceState } from '@patchcast/protocol';
 import type { RolloutRecord, Store } from '../../storage/store.js';
 import type { RolloutDriver } from './rollout-driver.js';
 import { deriveStatus } from './device-status.js';
-import type { RolloutStatusView } from './device-status.js';
+import type { DeviceStatusView, RolloutStatusView } from './device-status.js';
 
 interface Deps {
   readonly store: Store;
@@ -39,4 +39,32 @@ export async function statusView(
     engine: engine ?? (await engineStateOf(deps.store, driver, rollout.id)),
     now: deps.now().getTime(),
   });
+}
+
+/**
+ * One device's results across rollouts with the status each has in its rollout (`devices show`):
+ * a result of an aborted rollout that never reached the device says not-notified, not pending.
+ */
+export async function withResultStatus<
+  R extends { readonly rolloutId: string; readonly state: DeviceState },
+>(deps: Deps, deviceId: string, results: readonly R[]): Promise<(R & Partial<DeviceStatusView>)[]> {
+  const out: (R & Partial<DeviceStatusView>)[] = [];
+  for (const result of results) {
+    const rollout = await deps.store.getRollout(result.rolloutId);
+    if (rollout === undefined) {
+      out.push({ ...result });
+      continue;
+    }
+    const saved = await deps.store.rolloutEngine.load(rollout.id);
+    const view = deriveStatus({
+      rolloutId: rollout.id,
+      rolloutState: rollout.state,
+      devices: [{ id: deviceId, name: deviceId, state: result.state }],
+      online: deps.online ?? (() => false),
+      engine: saved === undefined ? undefined : (JSON.parse(saved.snapshot) as EngineState),
+      now: deps.now().getTime(),
+    });
+    out.push({ ...result, ...view.devices.get(deviceId) });
+  }
+  return out;
 }
