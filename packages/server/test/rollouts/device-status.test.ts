@@ -96,10 +96,7 @@ describe('a plain rollout (no engine)', () => {
       stored: { dev_a: 'installed', dev_b: 'installed', dev_c: 'failed', dev_d: 'rolled-back' },
     });
     assert.equal(outlook.state, 'ended');
-    assert.equal(
-      outlook.message,
-      'completed-with-failures: 2 installed, 1 failed, 1 rolled-back',
-    );
+    assert.equal(outlook.message, 'completed-with-failures: 2 installed, 1 failed, 1 rolled-back');
   });
 });
 
