@@ -7,7 +7,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Harness, eventually } from '../harness.js';
 import type { Proc } from '../harness.js';
@@ -102,6 +102,16 @@ waves:
       /error\[WAVE_EMPTY\]: wave 1 \(canary, labels ring=canary\) takes no device: of the 3 target device\(s\), no device has ring=canary \(no device has the label ring\)/,
     );
     assert.match(refused.stderr, /hint: .*--allow-empty-waves/);
+    const response = await fetch(`${h.server}/api/v1/rollouts`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${h.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        patch: { name: ref.split('@')[0], version: '1.0.0' },
+        plan: await readFile(join(h.dir, 'canary.yaml'), 'utf8'),
+      }),
+    });
+    assert.equal(response.status, 409);
+    assert.equal(((await response.json()) as { error: { code: string } }).error.code, 'WAVE_EMPTY');
     await writeFile(
       join(h.dir, 'nobody.yaml'),
       'version: 1\ntarget: { labels: { env: prdo } }\nwaves:\n  - { name: all, rest: true, bake: 1s }\n',
