@@ -1,5 +1,6 @@
 /** Gathers what device-status.ts derives from: the engine's state, connections, the clock. */
 import type { EngineState } from '@patchcast/core';
+import { FINAL_DEVICE_STATES } from '@patchcast/protocol';
 import type { DeviceState } from '@patchcast/protocol';
 import type { RolloutRecord, Store } from '../../storage/store.js';
 import type { RolloutDriver } from './rollout-driver.js';
@@ -55,7 +56,11 @@ export async function withResultStatus<
       out.push({ ...result });
       continue;
     }
-    const saved = await deps.store.rolloutEngine.load(rollout.id);
+    // Only an open result of a running rollout depends on its engine (waves, window): the
+    // snapshot of a large rollout is big, so it is not read for the rest.
+    const needsEngine =
+      rollout.state === 'in-progress' && !FINAL_DEVICE_STATES.includes(result.state);
+    const saved = needsEngine ? await deps.store.rolloutEngine.load(rollout.id) : undefined;
     const view = deriveStatus({
       rolloutId: rollout.id,
       rolloutState: rollout.state,
