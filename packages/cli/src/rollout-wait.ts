@@ -8,7 +8,8 @@ import type { Io } from './command.js';
 
 /** Exit codes of --watch and --wait (documented in `rollout --help` and docs/rollouts.md). */
 export const WAIT_EXIT = {
-  /** The rollout completed and every device installed the patch. */
+  /** The rollout completed and every device installed the patch (or ended as `rollback` or
+   * `abort` asked). */
   completed: 0,
   /** It ended otherwise: failures, aborted, rolled back, or a device never installed. */
   ended: 1,
@@ -31,10 +32,17 @@ export function stopsHere(rollout: Followed): boolean {
   return rollout.state !== 'in-progress' || rollout.outlook?.state === 'waiting';
 }
 
-export function exitCodeOf(rollout: Followed): number {
+/**
+ * How a followed rollout ended. After the operator's own `rollback` or `abort`, the rollout ending
+ * so is success (0); otherwise only a completion with every device installed is.
+ */
+export function exitCodeOf(rollout: Followed, action?: string): number {
   if (rollout.state !== 'in-progress') {
     const all = rollout.devices.every((d) => (d.status ?? d.state) === 'installed');
-    return rollout.state === 'completed' && all ? WAIT_EXIT.completed : WAIT_EXIT.ended;
+    if (rollout.state === 'completed' && all) return WAIT_EXIT.completed;
+    if (action === 'rollback' && rollout.state === 'rolled-back') return WAIT_EXIT.completed;
+    if (action === 'abort' && rollout.state === 'aborted') return WAIT_EXIT.completed;
+    return WAIT_EXIT.ended;
   }
   const waitingFor = rollout.outlook?.waitingFor;
   return waitingFor === null || waitingFor === undefined ? WAIT_EXIT.ended : WAIT_EXIT[waitingFor];

@@ -69,7 +69,7 @@ export async function act(
   if (wave !== undefined && action !== 'approve')
     throw new PatchcastError('USAGE', '--wave goes with approve only');
   const progress = await client.rolloutAction(id, action, wave === undefined ? {} : { wave });
-  return showProgress(invocation, client, progress);
+  return showProgress(invocation, client, progress, action);
 }
 
 /** The planned view of a rollout, or undefined for a rollout started with --devices. */
@@ -97,11 +97,12 @@ export async function showProgress(
   invocation: Invocation,
   client: PatchcastClient,
   progress: RolloutProgress,
+  action?: RolloutAction,
 ): Promise<number> {
   const json = boolFlag(invocation, 'json');
   const { follows, draw } = followFlags(invocation);
   if (follows) progress = await watchProgress(client, progress.id, invocation.io, draw && !json);
   if (json) printJson(invocation, { ...progress, counts: progressCounts(progress) });
   else if (!follows || !draw) invocation.io.out(renderProgress(progress));
-  return follows ? exitCodeOf(progress) : 0;
+  return follows ? exitCodeOf(progress, action) : 0;
 }

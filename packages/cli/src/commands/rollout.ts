@@ -54,7 +54,8 @@ ${SELECTOR_GRAMMAR.map((line) => `          ${line}`).join('\n')}
         --watch (redrawn) and --wait (quiet) follow the rollout until it ends or nothing more
         happens without an operator, an offline device coming back or a window opening; they
         say which, and exit:
-          0  completed, every device installed
+          0  completed, every device installed (after rollback or abort --watch|--wait:
+             rolled back, or aborted)
           1  ended otherwise: failures, aborted, rolled back, a device never installed
           3  waits for an operator: approve the wave, or resume, abort or roll back a pause
           4  waits for offline devices to come back (named)

@@ -29,6 +29,9 @@ test('exit codes: 0 only when completed with every device installed', () => {
   assert.equal(exitCodeOf({ state: 'completed', devices: cancelled }), 1);
   assert.equal(exitCodeOf({ state: 'completed-with-failures', devices: installed }), 1);
   assert.equal(exitCodeOf({ state: 'rolled-back', devices: [] }), 1);
+  assert.equal(exitCodeOf({ state: 'rolled-back', devices: [] }, 'rollback'), 0, 'as asked');
+  assert.equal(exitCodeOf({ state: 'aborted', devices: [] }, 'abort'), 0, 'as asked');
+  assert.equal(exitCodeOf({ state: 'rolled-back', devices: [] }, 'abort'), 1);
   for (const [waitingFor, code] of [
     ['operator', 3],
     ['devices', 4],
