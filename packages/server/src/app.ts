@@ -24,6 +24,9 @@ export interface App {
   readonly rollouts: RolloutService;
 }
 
+/** The agent's reconnect backoff tops out at 30 s: a device gone for less may come back alone. */
+const OFFLINE_GRACE_SECONDS = 30;
+
 export async function buildApp(deps: AppDeps): Promise<App> {
   const fastify = Fastify({
     logger: { level: deps.config.logLevel },
@@ -50,9 +53,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       ),
   );
 
+  const graceMs = (deps.config.offlineGraceSeconds ?? OFFLINE_GRACE_SECONDS) * 1000;
   const rollouts = new RolloutService({
     ...deps,
     online: (deviceId): boolean => gateway.isOnline(deviceId),
+    reconnecting: (deviceId): boolean => gateway.isReconnecting(deviceId, graceMs),
     onError: (error, rolloutId) => fastify.log.error({ err: error, rolloutId }, 'rollout driver'),
   });
   const security = new SecurityEvents({

@@ -74,6 +74,8 @@ describe('honest rollout status with real server and agent processes', () => {
   };
 
   before(async () => {
+    // A device counts as offline at once, not after the 30 s a reconnect may take (ADR 0016).
+    process.env.PATCHCAST_OFFLINE_GRACE = '0';
     h = await Harness.create();
     await h.startServer();
     for (const name of PROD) agents.set(name, await h.startAgent(name, ['env=prod']));

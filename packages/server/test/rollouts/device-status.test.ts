@@ -31,6 +31,8 @@ interface Case {
   rolloutState?: RolloutState;
   stored?: Record<string, DeviceState>;
   offline?: string[];
+  /** Offline, but only for moments. */
+  reconnecting?: string[];
   engine?: Readonly<EngineState> | undefined;
   now?: number;
 }
@@ -41,6 +43,7 @@ function derive(c: Case) {
     rolloutState: c.rolloutState ?? 'in-progress',
     devices: IDS.map((id) => ({ id, name: id, state: c.stored?.[id] ?? 'pending' })),
     online: (id) => !(c.offline ?? []).includes(id),
+    reconnecting: (id) => (c.reconnecting ?? []).includes(id),
     engine: c.engine,
     now: c.now ?? T0,
   };
@@ -79,6 +82,16 @@ describe('a plain rollout (no engine)', () => {
       'a finished offline device is not waited for',
     );
     assert.match(outlook.message, /2 offline device\(s\) to come back: dev_c, dev_d/);
+  });
+
+  test('a device disconnected only moments ago may come back by itself: still running', () => {
+    const stored = { dev_a: 'installed', dev_b: 'installed', dev_c: 'installed' } as const;
+    const blip = derive({ stored, offline: ['dev_d'], reconnecting: ['dev_d'] });
+    assert.equal(blip.status('dev_d'), 'offline');
+    assert.match(blip.view.devices.get('dev_d')?.statusDetail ?? '', /may reconnect by itself/);
+    assert.equal(blip.outlook.state, 'running');
+    const gone = derive({ stored, offline: ['dev_d'] });
+    assert.equal(gone.outlook.waitingFor, 'devices');
   });
 
   test('a device deferred by its own window is waited for as a window, not as running', () => {
@@ -187,6 +200,13 @@ describe('a planned rollout', () => {
     assert.equal(waiting.outlook.waitingFor, 'devices');
     assert.deepEqual(waiting.outlook.offline, [d]);
     assert.match(waiting.outlook.message, /the wave times out at 2026-01-06T12:00:00.000Z/);
+    const blip = derive({
+      engine: engine.peek(),
+      stored,
+      offline: [d ?? ''],
+      reconnecting: [d ?? ''],
+    });
+    assert.equal(blip.outlook.state, 'running', 'a device reconnecting may still report');
     const online = derive({ engine: engine.peek(), stored: { ...stored, [d ?? '']: 'notified' } });
     assert.equal(online.status(d ?? ''), 'pending');
     assert.equal(online.outlook.state, 'running');

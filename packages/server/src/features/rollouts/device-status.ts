@@ -18,6 +18,8 @@ export interface StatusFacts {
     readonly state: DeviceState;
   }[];
   readonly online: (deviceId: string) => boolean;
+  /** Not connected, but only for moments (a server restart, a network blip): it may come back. */
+  readonly reconnecting?: ((deviceId: string) => boolean) | undefined;
   /** The engine's state of a planned rollout; undefined for a rollout without a plan. */
   readonly engine: Readonly<EngineState> | undefined;
   readonly now: number;
@@ -100,9 +102,11 @@ function deviceStatus(facts: StatusFacts, device: Row, window: Window): DeviceSt
   if (!online)
     return view(
       'offline',
-      device.state === 'pending'
-        ? 'not connected: it is sent the patch when it reconnects'
-        : `not connected since it reported ${device.state}`,
+      facts.reconnecting?.(device.id) === true
+        ? 'disconnected moments ago: it may reconnect by itself'
+        : device.state === 'pending'
+          ? 'not connected: it is sent the patch when it reconnects'
+          : `not connected since it reported ${device.state}`,
       online,
     );
   if (device.state === 'deferred')
@@ -267,7 +271,7 @@ function inWaveOutlook(
   const inWave = new Set(run.devices);
   const sent = facts.devices.filter((d) => inWave.has(d.id) && dispatched(facts, d));
   const fromDevices = openDevicesOutlook(facts, sent, devices, window, waveName);
-  if (sent.some((d) => isActive(devices.get(d.id)))) return fromDevices;
+  if (sent.some((d) => isActive(facts, d, devices.get(d.id)))) return fromDevices;
   if (run.dispatched < run.devices.length)
     return (
       windowWait(base, window, waveName) ??
@@ -283,9 +287,13 @@ function inWaveOutlook(
   );
 }
 
-/** A device that can still report without anyone: connected and not waiting for its window. */
-function isActive(status: DeviceStatusView | undefined): boolean {
-  return status !== undefined && (status.status === 'pending' || status.status === 'installing');
+/**
+ * A device that can still report without anyone: connected and not waiting for its window, or
+ * disconnected only moments ago.
+ */
+function isActive(facts: StatusFacts, device: Row, status: DeviceStatusView | undefined): boolean {
+  if (status?.status === 'offline') return facts.reconnecting?.(device.id) === true;
+  return status?.status === 'pending' || status?.status === 'installing';
 }
 
 /**
@@ -311,8 +319,12 @@ function openDevicesOutlook(
       (s === 'installed' && facts.engine?.rollback?.waiting[d.id] === true)
     );
   });
-  const active = open.filter(
-    (d) => statusOf(d)?.online === true && statusOf(d)?.status !== 'deferred',
+  // A device that can still report by itself: connected and not waiting for its own window, or
+  // disconnected only moments ago (it reconnects and is sent the patch again).
+  const active = open.filter((d) =>
+    statusOf(d)?.online === true
+      ? statusOf(d)?.status !== 'deferred'
+      : facts.reconnecting?.(d.id) === true,
   );
   if (open.length === 0 || active.length > 0)
     return {

@@ -161,8 +161,8 @@ export class PlannedRollouts {
         hint: 'list rollouts with `patchcast rollout list`',
       });
     const engine = this.#driver.engine(rolloutId) ?? (await this.#stored(rolloutId));
-    const { now, online = () => false } = this.#deps;
-    return progressOf(store, rollout, engine, { now: now().getTime(), online });
+    const { now, online = () => false, reconnecting = () => false } = this.#deps;
+    return progressOf(store, rollout, engine, { now: now().getTime(), online, reconnecting });
   }
 
   async #stored(rolloutId: string): Promise<RolloutEngine> {

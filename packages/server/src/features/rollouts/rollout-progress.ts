@@ -45,7 +45,7 @@ export async function progressOf(
   store: Store,
   rollout: RolloutRecord,
   engine: RolloutEngine,
-  presence: Pick<StatusFacts, 'online' | 'now'>,
+  presence: Pick<StatusFacts, 'online' | 'reconnecting' | 'now'>,
 ): Promise<RolloutProgress> {
   const state = engine.snapshot();
   const view = engine.view();

@@ -28,6 +28,8 @@ export interface RolloutDeps {
   readonly clustered?: boolean;
   /** Whether a device is connected now (the agent gateway); default: nobody is. */
   readonly online?: (deviceId: string) => boolean;
+  /** Disconnected only moments ago (it may reconnect by itself); default: nobody is. */
+  readonly reconnecting?: (deviceId: string) => boolean;
 }
 
 /** What a reconnecting device is sent again: open notices and planned-rollout commands. */

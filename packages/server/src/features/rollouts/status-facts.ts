@@ -11,6 +11,7 @@ interface Deps {
   readonly store: Store;
   readonly now: () => Date;
   readonly online?: (deviceId: string) => boolean;
+  readonly reconnecting?: (deviceId: string) => boolean;
 }
 
 /** The engine state of a planned rollout: live if driven here, else as last stored. */
@@ -37,6 +38,7 @@ export async function statusView(
     rolloutState: rollout.state,
     devices,
     online: deps.online ?? (() => false),
+    ...(deps.reconnecting === undefined ? {} : { reconnecting: deps.reconnecting }),
     engine: engine ?? (await engineStateOf(deps.store, driver, rollout.id)),
     now: deps.now().getTime(),
   });
