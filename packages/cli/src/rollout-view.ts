@@ -1,7 +1,28 @@
 /** Rendering of a rollout for people: a summary line, a progress bar, and per-device states. */
+import { DEVICE_STATUSES } from '@patchcast/protocol';
 import type { PatchcastClient, Rollout, RolloutProgress } from '@patchcast/protocol';
 import type { Io } from './command.js';
 import { table } from './table.js';
+import { follow, outlookLines } from './rollout-wait.js';
+
+type DeviceRow = Rollout['devices'][number];
+
+/** Why a device that has not finished is where it is; the window's opening when deferred. */
+function noteOf(d: Pick<DeviceRow, 'status' | 'statusDetail' | 'windowOpensAt' | 'error'>): string {
+  if (d.error || d.statusDetail === undefined) return '';
+  if (d.status === 'installed' || d.status === 'failed' || d.status === 'rolled-back') return '';
+  const opens = d.windowOpensAt ? ` (opens ${d.windowOpensAt})` : '';
+  return `  ${d.statusDetail}${opens}`;
+}
+
+/** `by status: 2 installed, 1 offline`, in the order the statuses are listed; none if absent. */
+function statusLine(devices: readonly Pick<DeviceRow, 'status'>[]): string[] {
+  const counts = new Map<string, number>();
+  for (const d of devices) if (d.status) counts.set(d.status, (counts.get(d.status) ?? 0) + 1);
+  if (counts.size === 0) return [];
+  const order = DEVICE_STATUSES.filter((s) => counts.has(s));
+  return [`by status: ${order.map((s) => `${counts.get(s)} ${s}`).join(', ')}`];
+}
 
 export function progressLine(rollout: Pick<Rollout, 'counts' | 'state'>, width = 30): string {
   const { installed, failed, pending, total } = rollout.counts;
@@ -14,15 +35,17 @@ export function renderRollout(rollout: Rollout): string {
   const lines = [
     `rollout ${rollout.id}: ${rollout.patch.name}@${rollout.patch.version}`,
     progressLine(rollout),
+    ...statusLine(rollout.devices),
+    ...outlookLines(rollout.outlook),
     ...rollout.devices.map(
       (d) =>
-        `  ${d.name.padEnd(24)} ${d.state}${d.rebootRequired === true ? '  (reboot required)' : ''}${d.error ? `  ${d.error.code}: ${d.error.message}` : ''}`,
+        `  ${d.name.padEnd(24)} ${d.status ?? d.state}${noteOf(d)}${d.rebootRequired === true ? '  (reboot required)' : ''}${d.error ? `  ${d.error.code}: ${d.error.message}` : ''}`,
     ),
   ];
   return `${lines.join('\n')}\n`;
 }
 
-/** Polls until the rollout leaves in-progress; draws progress on stderr as it goes. */
+/** Follows a rollout until it ends or waits for something outside it (rollout-wait.ts). */
 export async function watchRollout(
   client: PatchcastClient,
   id: string,
@@ -30,19 +53,9 @@ export async function watchRollout(
   draw: boolean,
   intervalMs = 250,
 ): Promise<Rollout> {
-  let last = '';
-  for (;;) {
-    const rollout = await client.rollout(id);
-    const line = progressLine(rollout);
-    if (draw && line !== last) io.err(io.isTty ? `\r\x1b[2K${line}` : `${line}\n`);
-    last = line;
-    if (rollout.state !== 'in-progress') {
-      if (draw && io.isTty) io.err('\n');
-      if (draw) io.out(renderRollout(rollout));
-      return rollout;
-    }
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
+  const rollout = await follow(() => client.rollout(id), progressLine, io, draw, intervalMs);
+  if (draw) io.out(renderRollout(rollout));
+  return rollout;
 }
 
 type Counts = Rollout['counts'];
@@ -80,7 +93,7 @@ function deviceRows(progress: RolloutProgress): string[][] {
   return progress.devices.map((d) => [
     d.name,
     d.wave === null ? '-' : String(d.wave),
-    d.state,
+    d.status ?? d.state,
     ...PHASES.map((p) => {
       const ms = d.timings?.[p];
       return ms === undefined ? '-' : String(Math.round(ms));
@@ -98,6 +111,8 @@ export function renderProgress(progress: RolloutProgress): string {
     `rollout ${progress.id}: ${progress.patch.name}@${progress.patch.version}${progress.expedited ? ' (expedited)' : ''}`,
     `state: ${progress.state}, ${progress.phase} at wave ${progress.wave} of ${progress.waves.length}; operator actions now: ${allowed}`,
     `devices: ${counts.installed} installed, ${counts.failed} failed or rolled back, ${counts.pending} pending of ${counts.total}`,
+    ...statusLine(progress.devices),
+    ...outlookLines(progress.outlook),
     ...(progress.rollback === null
       ? []
       : [
@@ -124,14 +139,15 @@ export function renderProgress(progress: RolloutProgress): string {
     'REBOOT',
     'ERROR',
   ];
-  return `${lines.join('\n')}${table(headers, deviceRows(progress))}`;
+  const notes = progress.devices.flatMap((d) => {
+    const note = noteOf(d).trim();
+    return note === '' ? [] : [`  ${d.name}: ${d.status ?? d.state}: ${note}`];
+  });
+  const waiting = notes.length === 0 ? '' : `why not finished:\n${notes.join('\n')}\n`;
+  return `${lines.join('\n')}${table(headers, deviceRows(progress))}${waiting}`;
 }
 
-function needsOperator(progress: RolloutProgress): boolean {
-  return progress.phase.startsWith('paused') || progress.phase === 'pending-approval';
-}
-
-/** Polls until the rollout ends or waits for an operator; progress on stderr meanwhile. */
+/** Follows a planned rollout until it ends or waits for something outside it. */
 export async function watchProgress(
   client: PatchcastClient,
   id: string,
@@ -139,17 +155,9 @@ export async function watchProgress(
   draw: boolean,
   intervalMs = 250,
 ): Promise<RolloutProgress> {
-  let last = '';
-  for (;;) {
-    const progress = await client.rolloutProgress(id);
-    const line = `[${progress.phase} wave ${progress.wave}/${progress.waves.length}] ${progressLine({ state: progress.state, counts: progressCounts(progress) })}`;
-    if (draw && line !== last) io.err(io.isTty ? `\r\x1b[2K${line}` : `${line}\n`);
-    last = line;
-    if (progress.state !== 'in-progress' || needsOperator(progress)) {
-      if (draw && io.isTty) io.err('\n');
-      if (draw) io.out(renderProgress(progress));
-      return progress;
-    }
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
+  const line = (p: RolloutProgress) =>
+    `[${p.phase} wave ${p.wave}/${p.waves.length}] ${progressLine({ state: p.state, counts: progressCounts(p) })}`;
+  const progress = await follow(() => client.rolloutProgress(id), line, io, draw, intervalMs);
+  if (draw) io.out(renderProgress(progress));
+  return progress;
 }

@@ -54,6 +54,8 @@ export const ERROR_CODES = {
     'The patch version was withdrawn by its publisher in signed metadata; it is never installed.',
   PATCH_DOWNGRADE_REFUSED:
     'A device has a higher version of the patch installed; a downgrade needs --allow-downgrade.',
+  WAVE_EMPTY:
+    'A wave of the plan takes no device of the fleet (its selector matches none); it needs --allow-empty-waves.',
   // local environment
   DATA_DIR_UNWRITABLE: 'The data folder cannot be created or written.',
   DISK_FULL: 'No space is left on the device.',

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { canonicalBytes } from '@patchcast/core';
 import { DEVICE_STATES, inventorySchema } from './agent-channel.js';
+import { deviceStatusFields, rolloutOutlookSchema } from './rollout-status.js';
 
 export const ROLES = ['viewer', 'operator', 'publisher', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -124,6 +125,7 @@ export const deviceResultSchema = z.object({
   timings: z.record(z.string(), z.number()).nullable(),
   rebootRequired: z.boolean(),
   updatedAt: z.string(),
+  ...deviceStatusFields,
 });
 export type DeviceResult = z.infer<typeof deviceResultSchema>;
 export const deviceResultsResponse = z.object({
@@ -185,6 +187,7 @@ export const rolloutDeviceSchema = z.object({
   updatedAt: z.string(),
   /** Installed, and the patch needs a reboot (absent from servers before the flag). */
   rebootRequired: z.boolean().optional(),
+  ...deviceStatusFields,
 });
 
 export const rolloutSchema = z.object({
@@ -201,10 +204,12 @@ export const rolloutSchema = z.object({
     total: z.number(),
   }),
   devices: z.array(rolloutDeviceSchema),
+  /** Running, waiting (for what) or ended (absent from servers before it, and from lists). */
+  outlook: rolloutOutlookSchema.optional(),
 });
 export type Rollout = z.infer<typeof rolloutSchema>;
 export const rolloutsResponse = z.object({
-  rollouts: z.array(rolloutSchema.omit({ devices: true })),
+  rollouts: z.array(rolloutSchema.omit({ devices: true, outlook: true })),
 });
 
 /** The transparency log, public and read-only (docs/protocol/log.md). */

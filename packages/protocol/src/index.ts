@@ -1,6 +1,7 @@
 export * from './names.js';
 export * from './agent-channel.js';
 export * from './api.js';
+export * from './rollout-status.js';
 export * from './client.js';
 export * from './key-file.js';
 export * from './bundle/index.js';

@@ -28,6 +28,9 @@ export interface App {
   readonly rollouts: RolloutService;
 }
 
+/** The agent's reconnect backoff tops out at 30 s: a device gone for less may come back alone. */
+const OFFLINE_GRACE_SECONDS = 30;
+
 /** `tls`: serve HTTPS and WSS with this certificate (tls.ts); absent: plain HTTP. */
 export async function buildApp(deps: AppDeps, tls?: TlsMaterial): Promise<App> {
   const fastify = Fastify({
@@ -71,8 +74,11 @@ export async function buildApp(deps: AppDeps, tls?: TlsMaterial): Promise<App> {
       ),
   );
 
+  const graceMs = (deps.config.offlineGraceSeconds ?? OFFLINE_GRACE_SECONDS) * 1000;
   const rollouts = new RolloutService({
     ...deps,
+    online: (deviceId): boolean => gateway.isOnline(deviceId),
+    reconnecting: (deviceId): boolean => gateway.isReconnecting(deviceId, graceMs),
     onError: (error, rolloutId) => fastify.log.error({ err: error, rolloutId }, 'rollout driver'),
   });
   const security = new SecurityEvents({
@@ -81,7 +87,7 @@ export async function buildApp(deps: AppDeps, tls?: TlsMaterial): Promise<App> {
     onError: (error) => fastify.log.error({ err: error }, 'security event not logged'),
   });
   const vulns = new VulnFeature(deps);
-  const gateway = new AgentGateway({
+  const gateway: AgentGateway = new AgentGateway({
     ...deps,
     rollouts,
     security,

@@ -8,6 +8,8 @@ export interface ServerConfig {
   readonly port: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug';
   readonly heartbeatSeconds: number;
+  /** A device disconnected for less than this is taken to be reconnecting, not offline (ADR 0016). */
+  readonly offlineGraceSeconds?: number;
   readonly maxArtifactBytes: number;
   /** PostgreSQL URL shared by every node; undefined: SQLite in `<dataDir>/patchcast.db`. */
   readonly db: string | undefined;

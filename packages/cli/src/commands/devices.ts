@@ -16,7 +16,9 @@ export const devicesCommand: Command = {
   help: `Lists every enrolled device: id, name, online, labels, installed patches, and "reboot required"
 when an installed patch needs the machine rebooted (the agent never reboots it).
 
-  show ID   the device and its recent results across rollouts, newest first: patch, state,
+  show ID   the device and its recent results across rollouts, newest first: patch, status
+            (as in \`rollout status\`: offline, not-notified, deferred, pending, installing,
+            installed, failed, rolled-back, cancelled),
             timings (download, verify, install, health, total, in ms), reboot required, and
             the error code and message of a failed or rolled-back install
   label ID KEY=VALUE... KEY-...
@@ -138,7 +140,7 @@ export function renderDevice({ device, results }: DeviceResultsResponse): string
     r.updatedAt.slice(0, 19).replace('T', ' '),
     r.rolloutId,
     `${r.patch.name}@${r.patch.version}`,
-    r.state,
+    r.status ?? r.state,
     ...PHASES.map((p) => {
       const ms = r.timings?.[p];
       return ms === undefined ? '-' : String(Math.round(ms));

@@ -8,6 +8,7 @@ import type { Invocation } from '../command.js';
 import { boolFlag, stringFlag } from '../args.js';
 import { printJson } from '../context.js';
 import { progressCounts, renderProgress, watchProgress } from '../rollout-view.js';
+import { exitCodeOf } from '../rollout-wait.js';
 
 /** `--allow-downgrade`: install below a device's installed version (logged; ADR 0017). */
 export function downgradeFlag(invocation: Invocation): { allowDowngrade?: true } {
@@ -44,6 +45,7 @@ export async function startPlanned(
     planName: basename(file),
     expedite: boolFlag(invocation, 'expedite'),
     ...downgradeFlag(invocation),
+    ...(boolFlag(invocation, 'allow-empty-waves') ? { allowEmptyWaves: true } : {}),
   });
   return showProgress(invocation, client, progress);
 }
@@ -83,15 +85,12 @@ export async function plannedProgress(
   }
 }
 
-/**
- * Exit status of a watched planned rollout: 0 if it completed, awaits approval, or ended the way
- * the operator's action asked (rolled back after `rollback`, aborted after `abort`).
- */
-function exitOf(progress: RolloutProgress, action?: RolloutAction): number {
-  if (progress.state === 'completed') return 0;
-  if (action === 'rollback' && progress.state === 'rolled-back') return 0;
-  if (action === 'abort' && progress.state === 'aborted') return 0;
-  return progress.state === 'in-progress' && progress.phase === 'pending-approval' ? 0 : 1;
+/** `--watch` follows and redraws progress; `--wait` follows quietly (rollout-wait.ts). */
+export function followFlags(invocation: Invocation): { follows: boolean; draw: boolean } {
+  const watch = boolFlag(invocation, 'watch');
+  const wait = boolFlag(invocation, 'wait');
+  if (watch && wait) throw new PatchcastError('USAGE', 'give --watch or --wait, not both');
+  return { follows: watch || wait, draw: watch };
 }
 
 export async function showProgress(
@@ -101,9 +100,9 @@ export async function showProgress(
   action?: RolloutAction,
 ): Promise<number> {
   const json = boolFlag(invocation, 'json');
-  const watch = boolFlag(invocation, 'watch');
-  if (watch) progress = await watchProgress(client, progress.id, invocation.io, !json);
+  const { follows, draw } = followFlags(invocation);
+  if (follows) progress = await watchProgress(client, progress.id, invocation.io, draw && !json);
   if (json) printJson(invocation, { ...progress, counts: progressCounts(progress) });
-  else if (!watch) invocation.io.out(renderProgress(progress));
-  return watch ? exitOf(progress, action) : 0;
+  else if (!follows || !draw) invocation.io.out(renderProgress(progress));
+  return follows ? exitCodeOf(progress, action) : 0;
 }

@@ -5,11 +5,13 @@ import type { Command, Invocation } from '../command.js';
 import { boolFlag, requiredFlag, stringFlag } from '../args.js';
 import { CLIENT_HELP, CLIENT_OPTIONS, JSON_OPTION, clientFor, printJson } from '../context.js';
 import { renderRollout, watchRollout } from '../rollout-view.js';
+import { exitCodeOf } from '../rollout-wait.js';
 import { table } from '../table.js';
 import { REHEARSE_HELP, REHEARSE_OPTIONS, rehearseAction } from './rollout-rehearse.js';
 import {
   act,
   downgradeFlag,
+  followFlags,
   isRolloutAction,
   plannedProgress,
   showProgress,
@@ -32,7 +34,7 @@ export const rolloutCommand: Command = {
   name: 'rollout',
   summary: 'start a rollout, follow its progress, list rollouts, rehearse a plan offline',
   usage:
-    'patchcast rollout start NAME@VERSION (--plan FILE [--expedite] | --devices SELECTOR) [--allow-downgrade] [--json] | status ID [--watch] [--json] | list [--json] | approve|pause|resume|abort|rollback ID [--json] | rehearse PLAN --devices N --failure-rate F',
+    'patchcast rollout start NAME@VERSION (--plan FILE [--expedite] [--allow-empty-waves] | --devices SELECTOR) [--allow-downgrade] [--watch|--wait] [--json] | status ID [--watch|--wait] [--json] | list [--json] | approve|pause|resume|abort|rollback ID [--json] | rehearse PLAN --devices N --failure-rate F',
   help: `Actions:
   start NAME@VERSION --plan FILE [--expedite]
                                           run a rollout plan (waves, thresholds, windows,
@@ -42,12 +44,22 @@ export const rolloutCommand: Command = {
         a withdrawn version is refused (PATCH_WITHDRAWN, with the reason; patchcast patches)
         SELECTOR (docs/rollouts.md "Selecting devices") is one of
 ${SELECTOR_GRAMMAR.map((line) => `          ${line}`).join('\n')}
-  status ID [--watch]                     planned: waves, judge verdicts with p-values,
-                                          decisions, per-device phase timings; plain: counts and
-                                          per-device states. --watch follows live until the rollout
-                                          ends (or, planned, waits for an operator) and exits 1
-                                          unless it completed cleanly or awaits approval (after
-                                          rollback or abort: unless it ended so)
+  status ID [--watch|--wait]              planned: waves, judge verdicts with p-values,
+                                          decisions, per-device phase timings; plain: counts.
+                                          Both: the maintenance window (open until / next
+                                          opening), what happens next or what the rollout waits
+                                          for, and each device's status: offline, not-notified,
+                                          deferred (with the window's opening), pending,
+                                          installing, installed, failed, rolled-back, cancelled
+        --watch (redrawn) and --wait (quiet) follow the rollout until it ends or nothing more
+        happens without an operator, an offline device coming back or a window opening; they
+        say which, and exit:
+          0  completed, every device installed (after rollback or abort --watch|--wait:
+             rolled back, or aborted)
+          1  ended otherwise: failures, aborted, rolled back, a device never installed
+          3  waits for an operator: approve the wave, or resume, abort or roll back a pause
+          4  waits for offline devices to come back (named)
+          5  waits for a maintenance window to open (the time is shown)
   list                                    every rollout, newest first
   approve ID [--wave N]                   open the approval gate of the pending wave (or wave N)
   pause ID | resume ID | abort ID         stop, continue or end a planned rollout
@@ -62,20 +74,28 @@ Options:
   --plan FILE         the rollout plan, YAML or JSON (start)
   --devices SELECTOR  which devices (start); with rehearse, how many simulated devices
   --expedite          use the plan's expedite policy: an actively exploited vulnerability
+  --allow-empty-waves start even if a wave of the plan takes no device; without it such a
+                      start is refused (WAVE_EMPTY) naming the wave, its selector and why
   --allow-downgrade   install even where a device has a higher version of the patch (start);
                       without it such a rollout is refused (PATCH_DOWNGRADE_REFUSED); logged
   --wave N            the wave whose gate to approve (approve)
   --failure-rate F, --metric-shift X, --seed S, --chart FILE   see rehearse
-  --watch             redraw until the rollout ends or needs an operator (start, status, actions)
+  --watch, --wait     follow until the rollout ends or waits (start, status, actions; exit
+                      codes above)
 ${CLIENT_HELP}
-  --json              print JSON: {"id","state","counts":{...},"devices":[...]}; planned
-                      rollouts add phase, wave, allowed, waves, decisions, rollback`,
+  --json              print JSON: {"id","state","counts":{...},"devices":[...],"outlook":{...}};
+                      devices carry state (as reported), status, statusDetail, online and
+                      windowOpensAt; outlook: state (running, waiting, ended), waitingFor
+                      (operator, devices, window), message, offline, approvalWave, window;
+                      planned rollouts add phase, wave, allowed, waves, decisions, rollback`,
   options: {
     devices: { type: 'string' },
     plan: { type: 'string' },
     wave: { type: 'string' },
     watch: { type: 'boolean' },
+    wait: { type: 'boolean' },
     'allow-downgrade': { type: 'boolean' },
+    'allow-empty-waves': { type: 'boolean' },
     ...REHEARSE_OPTIONS,
     ...CLIENT_OPTIONS,
     ...JSON_OPTION,
@@ -89,6 +109,7 @@ ${CLIENT_HELP}
       });
     }
     if (action === 'rehearse') return rehearseAction(invocation);
+    followFlags(invocation); // a wrong combination is refused before anything starts
     const client = clientFor(invocation);
     if (action === 'list') return list(invocation, client);
     if (arg === undefined)
@@ -134,12 +155,12 @@ async function show(
   rollout: Rollout,
 ): Promise<number> {
   const json = boolFlag(invocation, 'json');
-  const watch = boolFlag(invocation, 'watch');
-  if (watch) rollout = await watchRollout(client, rollout.id, invocation.io, !json);
+  const { follows, draw } = followFlags(invocation);
+  if (follows) rollout = await watchRollout(client, rollout.id, invocation.io, draw && !json);
   if (json) printJson(invocation, rollout);
-  else if (!watch) invocation.io.out(renderRollout(rollout));
-  // Like `kubectl rollout status`: a watched rollout that ends with failures exits 1.
-  return watch && rollout.state !== 'completed' ? 1 : 0;
+  else if (!follows || !draw) invocation.io.out(renderRollout(rollout));
+  // Like `kubectl rollout status`: a followed rollout exits 0 only if it completed (WAIT_EXIT).
+  return follows ? exitCodeOf(rollout) : 0;
 }
 
 async function list(invocation: Invocation, client: PatchcastClient): Promise<number> {

@@ -102,6 +102,7 @@ Stops cleanly on SIGINT or SIGTERM; SIGHUP reloads the TLS certificate.`,
         bus: stringFlag(invocation, 'bus') ?? 'memory',
         nodeId: stringFlag(invocation, 'node-id'),
         ...leaseFlag(invocation),
+        ...offlineGrace(invocation),
         busStream: stringFlag(invocation, 'bus-stream'),
         witnesses: await witnessFlags(listFlag(invocation, 'witness')),
         ...tlsFlags(invocation),
@@ -173,6 +174,22 @@ function tlsFlags(invocation: Invocation) {
       : { tls: { certFile: resolve(certFile), keyFile: resolve(keyFile) } }),
     insecurePlainHttp: boolFlag(invocation, 'insecure-plain-http'),
   };
+}
+
+/**
+ * PATCHCAST_OFFLINE_GRACE (seconds, default 30): a device disconnected for less is taken to be
+ * reconnecting, so `rollout status --wait` does not end for it yet (docs/rollouts.md).
+ */
+function offlineGrace(invocation: Invocation): { offlineGraceSeconds?: number } {
+  const value = invocation.io.env.PATCHCAST_OFFLINE_GRACE;
+  if (value === undefined || value === '') return {};
+  const seconds = Number(value);
+  if (!Number.isInteger(seconds) || seconds < 0 || seconds > 3600)
+    throw new PatchcastError(
+      'USAGE',
+      'PATCHCAST_OFFLINE_GRACE must be whole seconds from 0 to 3600',
+    );
+  return { offlineGraceSeconds: seconds };
 }
 
 /** --lease-seconds: 2 to 3600. */

@@ -18,6 +18,8 @@ export { isTimeZone, wallClock, zonedTimeToUtc } from './zoned-time.js';
 export type { WallClock } from './zoned-time.js';
 export { nextCronTime, windowStatus } from './maintenance-window.js';
 export type { WindowStatus } from './maintenance-window.js';
+export { describeWaveSize, emptyWaves } from './empty-waves.js';
+export type { EmptyWave } from './empty-waves.js';
 export { assignWaves, chooseControls, deviceRank, orderTarget } from './wave-assignment.js';
 export {
   MACHINE_EVENTS,

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { DEVICE_STATES, healthSchema } from '../agent-channel.js';
 import { ROLLOUT_STATES } from '../api.js';
 import { MAX_PLAN_BYTES } from './parse-plan.js';
+import { deviceStatusFields, rolloutOutlookSchema } from '../rollout-status.js';
 
 export const ROLLOUT_ROUTES = {
   progress: '/api/v1/rollouts/:id/progress',
@@ -25,6 +26,8 @@ export const createPlannedRolloutRequest = z.strictObject({
   expedite: z.boolean().optional(),
   /** Install even where a device has a higher version of the patch (logged; ADR 0017). */
   allowDowngrade: z.boolean().optional(),
+  /** Start even if a wave takes no device (otherwise refused with WAVE_EMPTY; ADR 0016). */
+  allowEmptyWaves: z.boolean().optional(),
 });
 export type CreatePlannedRolloutRequest = z.infer<typeof createPlannedRolloutRequest>;
 
@@ -85,6 +88,7 @@ const deviceProgress = z.object({
   health: healthSchema.nullable(),
   /** Installed, and the patch needs a reboot (absent from servers before the flag). */
   rebootRequired: z.boolean().optional(),
+  ...deviceStatusFields,
 });
 
 export const rolloutProgressSchema = z.object({
@@ -102,6 +106,8 @@ export const rolloutProgressSchema = z.object({
   rollback: z.object({ total: z.number(), pending: z.number() }).nullable(),
   decisions: z.array(decision),
   devices: z.array(deviceProgress),
+  /** Running, waiting (for what) or ended (absent from servers before it). */
+  outlook: rolloutOutlookSchema.optional(),
 });
 export type RolloutProgress = z.infer<typeof rolloutProgressSchema>;
 export type WaveProgress = z.infer<typeof waveProgress>;

@@ -43,12 +43,16 @@ interface Connection {
 export class AgentGateway {
   readonly #deps: GatewayDeps;
   readonly #connections = new Map<string, Connection>();
+  /** When each device's last connection here ended; devices not seen since start: #startedAt. */
+  readonly #goneAt = new Map<string, number>();
+  readonly #startedAt: number;
   readonly #timer: NodeJS.Timeout;
   readonly #unsubscribe: () => void;
   readonly #unsubscribeCommands: () => void;
 
   constructor(deps: GatewayDeps) {
     this.#deps = deps;
+    this.#startedAt = deps.now().getTime();
     this.#timer = setInterval(() => this.#heartbeat(), deps.heartbeatMs);
     this.#timer.unref();
     this.#unsubscribe = deps.bus.subscribe('notice', (event) => this.#deliver(event));
@@ -63,6 +67,13 @@ export class AgentGateway {
 
   isOnline(deviceId: string): boolean {
     return this.#connections.has(deviceId);
+  }
+
+  /** Not connected, but for less than `graceMs`: it may well reconnect by itself (ADR 0016). */
+  isReconnecting(deviceId: string, graceMs: number): boolean {
+    if (this.#connections.has(deviceId)) return false;
+    const gone = this.#goneAt.get(deviceId) ?? this.#startedAt;
+    return this.#deps.now().getTime() - gone < graceMs;
   }
 
   /** Closes this node's connection of a device whose key was replaced; its next hello fails. */
@@ -114,8 +125,10 @@ export class AgentGateway {
     });
     socket.on('close', () => {
       clearTimeout(helloTimer);
-      if (deviceId !== undefined && this.#connections.get(deviceId)?.socket === socket)
+      if (deviceId !== undefined && this.#connections.get(deviceId)?.socket === socket) {
         this.#connections.delete(deviceId);
+        this.#goneAt.set(deviceId, this.#deps.now().getTime());
+      }
     });
     socket.on('pong', () => {
       const connection = deviceId === undefined ? undefined : this.#connections.get(deviceId);
@@ -294,6 +307,7 @@ export class AgentGateway {
         this.#deps.textLog.info({ deviceId }, 'agent missed heartbeats; closing');
         connection.socket.terminate();
         this.#connections.delete(deviceId);
+        this.#goneAt.set(deviceId, this.#deps.now().getTime());
         continue;
       }
       connection.alive = false;

@@ -13,6 +13,7 @@ import type { AppDeps } from '../../app-deps.js';
 import type { DeviceRecord } from '../../storage/store.js';
 import { hashToken, newId } from '../auth/api-tokens.js';
 import type { AgentGateway } from './agent-gateway.js';
+import { withResultStatus } from '../rollouts/status-facts.js';
 import { enrollDevice } from './enrollment.js';
 import { labelRoutes } from './labels.js';
 import { randomToken } from '@patchcast/core';
@@ -90,7 +91,9 @@ export function deviceRoutes(app: FastifyInstance, deps: AppDeps, gateway: Agent
           hint: 'list devices with `patchcast devices`',
         });
       }
-      const results = await store.deviceResults.recent(device.id, limit ?? DEFAULT_RESULTS);
+      const stored = await store.deviceResults.recent(device.id, limit ?? DEFAULT_RESULTS);
+      const online = (id: string) => gateway.isOnline(id);
+      const results = await withResultStatus({ ...deps, online }, device.id, stored);
       const rebootRequired = results.some((r) => r.rebootRequired);
       return {
         device: view(device, gateway.isOnline(device.id), rebootRequired),

@@ -1,5 +1,5 @@
 /** Rollouts driven by a plan (docs/rollouts.md): creation, operator actions, device inputs. */
-import { PatchcastError, RolloutEngine } from '@patchcast/core';
+import { PatchcastError, RolloutEngine, describeSelector, whyNoMatch } from '@patchcast/core';
 import type { EngineInput, FleetDevice, RolloutPlan } from '@patchcast/core';
 import { FINAL_DEVICE_STATES, assertPatchRef, parsePlan } from '@patchcast/protocol';
 import type {
@@ -22,6 +22,7 @@ import type { RolloutDeps } from './rollout-service.js';
 import type { RolloutDriver } from './rollout-driver.js';
 import { decisionEvent, decisionsOf } from './rollout-effects.js';
 import { progressOf } from './rollout-progress.js';
+import { assertNoEmptyWave } from './empty-waves.js';
 
 export class PlannedRollouts {
   readonly #deps: RolloutDeps;
@@ -37,10 +38,11 @@ export class PlannedRollouts {
     const plan = parsePlan(request.plan, request.planName ?? 'plan');
     assertPatchRef(request.patch);
     const rolloutId = newId('ro');
+    const fleet = await this.#fleet();
     const created = RolloutEngine.create({
       rolloutId,
       plan,
-      devices: await this.#fleet(),
+      devices: fleet,
       now: now().getTime(),
       expedite: request.expedite === true,
     });
@@ -51,7 +53,8 @@ export class PlannedRollouts {
       deviceIds: () => Promise.resolve(deviceIds),
       allowDowngrade,
     });
-    if (deviceIds.length === 0) throw noDevices(plan);
+    if (deviceIds.length === 0) throw noDevices(plan, fleet);
+    if (request.allowEmptyWaves !== true) assertNoEmptyWave(state, fleet);
     const rollout: RolloutRecord = {
       id: rolloutId,
       patch: request.patch,
@@ -158,7 +161,8 @@ export class PlannedRollouts {
         hint: 'list rollouts with `patchcast rollout list`',
       });
     const engine = this.#driver.engine(rolloutId) ?? (await this.#stored(rolloutId));
-    return progressOf(store, rollout, engine);
+    const { now, online = () => false, reconnecting = () => false } = this.#deps;
+    return progressOf(store, rollout, engine, { now: now().getTime(), online, reconnecting });
   }
 
   async #stored(rolloutId: string): Promise<RolloutEngine> {
@@ -259,10 +263,15 @@ function selectorOf(plan: RolloutPlan): DeviceSelector {
   return { all: true };
 }
 
-function noDevices(plan: RolloutPlan): PatchcastError {
-  return new PatchcastError('INVALID_INPUT', "the plan's target matches no enrolled device", {
-    hint: `target is ${JSON.stringify(plan.target)}; list devices with \`patchcast devices\``,
-  });
+function noDevices(plan: RolloutPlan, fleet: readonly FleetDevice[]): PatchcastError {
+  const target = describeSelector(plan.target);
+  return new PatchcastError(
+    'INVALID_INPUT',
+    `the plan's target (${target}) matches no enrolled device: ${whyNoMatch(plan.target, fleet)}`,
+    {
+      hint: 'see the labels with `patchcast devices`; change them with `patchcast devices label ID KEY=VALUE`, or the target',
+    },
+  );
 }
 
 function refused(

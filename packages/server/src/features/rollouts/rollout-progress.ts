@@ -2,6 +2,8 @@
 import type { EngineState, MachineState, RolloutEngine, WaveView } from '@patchcast/core';
 import type { RolloutProgress, WaveProgress } from '@patchcast/protocol';
 import type { RolloutRecord, Store } from '../../storage/store.js';
+import { deriveStatus, withStatus } from './device-status.js';
+import type { StatusFacts } from './device-status.js';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
@@ -43,6 +45,7 @@ export async function progressOf(
   store: Store,
   rollout: RolloutRecord,
   engine: RolloutEngine,
+  presence: Pick<StatusFacts, 'online' | 'reconnecting' | 'now'>,
 ): Promise<RolloutProgress> {
   const state = engine.snapshot();
   const view = engine.view();
@@ -68,6 +71,13 @@ export async function progressOf(
     };
   });
   rows.sort((a, b) => (a.wave ?? 0) - (b.wave ?? 0) || a.name.localeCompare(b.name));
+  const status = deriveStatus({
+    ...presence,
+    rolloutId: rollout.id,
+    rolloutState: rollout.state,
+    devices: rows,
+    engine: state,
+  });
   return {
     id: rollout.id,
     patch: rollout.patch,
@@ -80,6 +90,7 @@ export async function progressOf(
     waves: view.waves.map(waveOf),
     rollback: view.rollback,
     decisions: decisions.map((d) => ({ ...d, wave: d.wave + 1 })),
-    devices: rows,
+    devices: withStatus(rows, status),
+    outlook: status.outlook,
   };
 }

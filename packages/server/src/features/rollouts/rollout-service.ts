@@ -13,6 +13,8 @@ import { PlannedRollouts } from './planned-rollouts.js';
 import { RolloutDriver } from './rollout-driver.js';
 import { pendingCommands } from './reconnect.js';
 import { rolloutNotice } from './rollout-notice.js';
+import { statusView } from './status-facts.js';
+import { withStatus } from './device-status.js';
 
 export interface RolloutDeps {
   readonly store: Store;
@@ -24,6 +26,10 @@ export interface RolloutDeps {
   readonly onError?: (error: unknown, rolloutId: string) => void;
   /** Several nodes: cluster/rollout-coordinator.ts starts drivers and completes, under leases. */
   readonly clustered?: boolean;
+  /** Whether a device is connected now (the agent gateway); default: nobody is. */
+  readonly online?: (deviceId: string) => boolean;
+  /** Disconnected only moments ago (it may reconnect by itself); default: nobody is. */
+  readonly reconnecting?: (deviceId: string) => boolean;
 }
 
 /** What a reconnecting device is sent again: open notices and planned-rollout commands. */
@@ -162,7 +168,7 @@ export class RolloutService {
         hint: 'list rollouts with `patchcast rollout list`',
       });
     const names = new Map((await store.rolloutEngine.fleet()).map((d) => [d.id, d.name]));
-    const devices = (await store.assignments(id)).map((a) => ({
+    const rows = (await store.assignments(id)).map((a) => ({
       id: a.deviceId,
       name: names.get(a.deviceId) ?? a.deviceId,
       state: a.state,
@@ -170,8 +176,10 @@ export class RolloutService {
       updatedAt: a.updatedAt,
       rebootRequired: a.rebootRequired === true,
     }));
-    devices.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
-    return { ...summary(rollout, devices), devices };
+    rows.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+    const view = await statusView(this.#deps, this.driver, rollout, rows);
+    const devices = withStatus(rows, view);
+    return { ...summary(rollout, devices), devices, outlook: view.outlook };
   }
 
   async list(): Promise<Omit<Rollout, 'devices'>[]> {
