@@ -50,6 +50,10 @@ export const ERROR_CODES = {
     'The patch version was withdrawn by its publisher in signed metadata; it is never installed.',
   PATCH_DOWNGRADE_REFUSED:
     'A device has a higher version of the patch installed; a downgrade needs --allow-downgrade.',
+  ROLLOUT_NEWER_INSTALLED:
+    'A later rollout installed a newer version of the patch on devices this rollback would undo.',
+  ROLLBACK_STALE:
+    'An agent refused to undo an install that is no longer the one on disk (a later install is).',
   // local environment
   DATA_DIR_UNWRITABLE: 'The data folder cannot be created or written.',
   DISK_FULL: 'No space is left on the device.',
