@@ -38,7 +38,8 @@ test('rollout undo: replaced files come back with their modes, created files go,
     assert.equal(await readFile(join(root, 'etc/app.conf'), 'utf8'), 'v=2\n');
 
     const outcome = await applyUndo(undo, root, state);
-    assert.equal(outcome?.status, 'installed');
+    assert.ok(typeof outcome === 'object', 'an undo install ran');
+    assert.equal(outcome.status, 'installed');
     assert.equal(await readFile(join(root, 'etc/app.conf'), 'utf8'), 'v=1\n');
     assert.equal((await stat(join(root, 'etc/app.conf'))).mode & 0o7777, 0o640);
     assert.equal(await readFile(join(root, 'etc/old.conf'), 'utf8'), 'legacy\n');

@@ -32,7 +32,7 @@ export const rolloutCommand: Command = {
   name: 'rollout',
   summary: 'start a rollout, follow its progress, list rollouts, rehearse a plan offline',
   usage:
-    'patchcast rollout start NAME@VERSION (--plan FILE [--expedite] | --devices SELECTOR) [--allow-downgrade] [--json] | status ID [--watch] [--json] | list [--json] | approve|pause|resume|abort|rollback ID [--json] | rehearse PLAN --devices N --failure-rate F',
+    'patchcast rollout start NAME@VERSION (--plan FILE [--expedite] | --devices SELECTOR) [--allow-downgrade] [--json] | status ID [--watch] [--json] | list [--json] | approve|pause|resume|abort|rollback ID [--cascade] [--json] | rehearse PLAN --devices N --failure-rate F',
   help: `Actions:
   start NAME@VERSION --plan FILE [--expedite]
                                           run a rollout plan (waves, thresholds, windows,
@@ -50,9 +50,15 @@ ${SELECTOR_GRAMMAR.map((line) => `          ${line}`).join('\n')}
   list                                    every rollout, newest first
   approve ID [--wave N]                   open the approval gate of the pending wave (or wave N)
   pause ID | resume ID | abort ID         stop, continue or end a planned rollout
-  rollback ID                             roll back every device the rollout patched, also
-                                          after it completed or was aborted (a bad patch
-                                          found later); devices end rolled-back, as does it
+  rollback ID [--cascade]                 roll back every device the rollout patched, planned
+                                          or started with --devices, also after it completed
+                                          or was aborted (a bad patch found later): each device
+                                          gets back the files from before the rollout and the
+                                          version it had; devices end rolled-back, as does it.
+                                          While a later rollout's newer version of the patch is
+                                          installed over it, refused (ROLLOUT_NEWER_INSTALLED,
+                                          naming that rollout); --cascade rolls back the later
+                                          rollouts first, newest first, waiting for each
         an action the rollout's state does not allow is refused (ROLLOUT_TRANSITION_REFUSED)
         with the state it is in and the actions allowed now
 ${REHEARSE_HELP}
@@ -64,6 +70,7 @@ Options:
   --allow-downgrade   install even where a device has a higher version of the patch (start);
                       without it such a rollout is refused (PATCH_DOWNGRADE_REFUSED); logged
   --wave N            the wave whose gate to approve (approve)
+  --cascade           roll back the later rollouts installed over this one first (rollback)
   --failure-rate F, --metric-shift X, --seed S, --chart FILE   see rehearse
   --watch             redraw until the rollout ends or needs an operator (start, status, actions)
 ${CLIENT_HELP}
@@ -75,6 +82,7 @@ ${CLIENT_HELP}
     wave: { type: 'string' },
     watch: { type: 'boolean' },
     'allow-downgrade': { type: 'boolean' },
+    cascade: { type: 'boolean' },
     ...REHEARSE_OPTIONS,
     ...CLIENT_OPTIONS,
     ...JSON_OPTION,
@@ -95,10 +103,15 @@ ${CLIENT_HELP}
         'USAGE',
         `rollout ${action} needs ${action === 'start' ? 'NAME@VERSION' : 'an ID'}`,
       );
-    if (isRolloutAction(action)) return act(invocation, client, action, arg);
+    if (isRolloutAction(action)) {
+      const progress = await act(invocation, client, action, arg);
+      if (progress.plain !== true) return showProgress(invocation, client, progress);
+      return show(invocation, client, await client.rollout(progress.id));
+    }
     if (action === 'start') return start(invocation, client, arg);
     const progress = await plannedProgress(client, arg);
-    if (progress !== undefined) return showProgress(invocation, client, progress);
+    if (progress !== undefined && progress.plain !== true)
+      return showProgress(invocation, client, progress);
     return show(invocation, client, await client.rollout(arg));
   },
 };

@@ -6,13 +6,11 @@ import type { CreateRolloutRequest, HealthMessage, Report, Rollout } from '@patc
 import type { ReportOutcome, RolloutRecord, Store } from '../../storage/store.js';
 import type { Bus, BusEvents } from '../../bus/bus.js';
 import type { RepositoryService } from '../repository/repository-service.js';
-import { newId } from '../auth/api-tokens.js';
 import type { EventLog } from '../log/log-events.js';
-import { appendAll, deviceResultEvents, rolloutCreated } from '../log/log-events.js';
+import { appendAll, deviceResultEvents } from '../log/log-events.js';
 import { PlannedRollouts } from './planned-rollouts.js';
 import { RolloutDriver } from './rollout-driver.js';
 import { pendingCommands } from './reconnect.js';
-import { rolloutNotice } from './rollout-notice.js';
 
 export interface RolloutDeps {
   readonly store: Store;
@@ -71,8 +69,9 @@ export class RolloutService {
     return pendingCommands(this.#deps.store, this.driver, deviceId);
   }
 
+  /** A plain rollout (`--devices`): checked here, then run as a one-wave plan (ADR 0015). */
   async create(request: CreateRolloutRequest, createdBy: string): Promise<Rollout> {
-    const { store, bus, repository, now } = this.#deps;
+    const { store, repository } = this.#deps;
     assertPatchRef(request.patch);
     const { allowDowngrade } = request;
     let devices: FleetDevice[] = [];
@@ -83,22 +82,15 @@ export class RolloutService {
       },
       allowDowngrade,
     });
-    const deviceIds = devices.map((d) => d.id);
-    const rollout: RolloutRecord = {
-      id: newId('ro'),
+    const id = await this.planned.createPlain({
       patch: request.patch,
       targetPath,
       selector: request.devices,
-      state: 'in-progress',
-      createdAt: now().toISOString(),
-      createdBy,
-      completedAt: null,
-      ...(allowDowngrade === true ? { allowDowngrade } : {}),
-    };
-    await store.createRollout(rollout, deviceIds);
-    await this.#deps.log.append(rolloutCreated(rollout, devices.length));
-    await bus.publish('notice', rolloutNotice(rollout, deviceIds));
-    return this.status(rollout.id);
+      by: createdBy,
+      allowDowngrade,
+      deviceIds: devices.map((d) => d.id),
+    });
+    return this.status(id);
   }
 
   /** Applies a device's report; completes the rollout when every device reached a final state. */

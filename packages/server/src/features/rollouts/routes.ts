@@ -50,9 +50,11 @@ export function rolloutRoutes(app: FastifyInstance, deps: AppDeps, rollouts: Rol
     operator,
     async (request) => {
       const action = actionOf(request.params.action);
-      const { wave } = rolloutActionRequest.parse(request.body ?? {});
+      const { wave, cascade } = rolloutActionRequest.parse(request.body ?? {});
+      if (cascade === true && action !== 'rollback')
+        throw new PatchcastError('INVALID_INPUT', 'cascade goes with rollback only');
       const by = request.principal?.name ?? 'unknown';
-      return rollouts.planned.act(request.params.id, action, by, wave);
+      return rollouts.planned.act(request.params.id, action, by, { wave, cascade });
     },
   );
 }
