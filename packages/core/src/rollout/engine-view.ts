@@ -25,8 +25,8 @@ export interface RolloutView {
   readonly rollback: {
     readonly total: number;
     readonly pending: number;
-    /** Devices that refused the undo, with their reason. */
-    readonly refused: Readonly<Record<string, string>>;
+    /** Devices that refused the undo, with their reason (absent when none did). */
+    readonly refused?: Readonly<Record<string, string>>;
   } | null;
 }
 
@@ -56,7 +56,9 @@ export function rolloutView(state: EngineState): RolloutView {
         : {
             total: state.rollback.total,
             pending: state.rollback.pending,
-            refused: { ...state.rollback.refused },
+            ...(Object.keys(state.rollback.refused ?? {}).length === 0
+              ? {}
+              : { refused: { ...state.rollback.refused } }),
           },
   };
 }

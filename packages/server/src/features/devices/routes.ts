@@ -10,6 +10,7 @@ import {
 import type { Device, DeviceResultsResponse } from '@patchcast/protocol';
 import type { AppDeps } from '../../app-deps.js';
 import type { DeviceRecord } from '../../storage/store.js';
+import type { InstalledRecord } from '../../storage/device-results-store.js';
 import { requireRole } from '../auth/require-role.js';
 import { hashToken, newId } from '../auth/api-tokens.js';
 import type { AgentGateway } from './agent-gateway.js';
@@ -67,13 +68,17 @@ export function deviceRoutes(app: FastifyInstance, deps: AppDeps, gateway: Agent
   });
 
   app.get(ROUTES.devices, { preHandler: requireRole(store, 'viewer') }, async () => {
-    const [devices, reboot] = await Promise.all([
+    const [devices, reboot, installed] = await Promise.all([
       store.listDevices(),
       store.deviceResults.awaitingReboot(),
+      store.deviceResults.installed(),
     ]);
     const awaiting = new Set(reboot);
+    const recorded = recordedOf(installed);
     return {
-      devices: devices.map((d): Device => view(d, gateway.isOnline(d.id), awaiting.has(d.id))),
+      devices: devices.map(
+        (d): Device => view(d, gateway.isOnline(d.id), awaiting.has(d.id), recorded.get(d.id)),
+      ),
     };
   });
 
@@ -90,8 +95,9 @@ export function deviceRoutes(app: FastifyInstance, deps: AppDeps, gateway: Agent
       }
       const results = await store.deviceResults.recent(device.id, limit ?? DEFAULT_RESULTS);
       const rebootRequired = results.some((r) => r.rebootRequired);
+      const recorded = recordedOf(await store.deviceResults.installed()).get(device.id);
       return {
-        device: view(device, gateway.isOnline(device.id), rebootRequired),
+        device: view(device, gateway.isOnline(device.id), rebootRequired, recorded),
         results,
       };
     },
@@ -115,7 +121,25 @@ export function deviceRoutes(app: FastifyInstance, deps: AppDeps, gateway: Agent
   });
 }
 
-function view(d: DeviceRecord, online: boolean, rebootRequired: boolean): Device {
+type Recorded = NonNullable<Device['recorded']>;
+
+/** The server's record of installed patch versions, by device (ADR 0015). */
+function recordedOf(installed: readonly InstalledRecord[]): Map<string, Recorded> {
+  const byDevice = new Map<string, Recorded>();
+  for (const r of installed) {
+    const list = byDevice.get(r.deviceId) ?? [];
+    list.push({ name: r.name, version: r.version, rolloutId: r.rolloutId });
+    byDevice.set(r.deviceId, list);
+  }
+  return byDevice;
+}
+
+function view(
+  d: DeviceRecord,
+  online: boolean,
+  rebootRequired: boolean,
+  recorded: Recorded = [],
+): Device {
   return {
     id: d.id,
     name: d.name,
@@ -125,5 +149,6 @@ function view(d: DeviceRecord, online: boolean, rebootRequired: boolean): Device
     lastSeenAt: d.lastSeenAt,
     inventory: d.inventory,
     rebootRequired,
+    recorded,
   };
 }
