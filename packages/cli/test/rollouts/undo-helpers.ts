@@ -92,11 +92,10 @@ export async function installRecords(
 ): Promise<InstallRecords> {
   const { devices } = await cliJson<{ devices: Device[] }>(h, 'devices');
   const d = devices.find((x) => x.name === device);
-  const state = JSON.parse(
-    await readFile(join(h.agentDirs(device).data, 'state.json'), 'utf8'),
-  ) as {
-    installed: { name: string; version: string }[];
-  };
+  const text = await readFile(join(h.agentDirs(device).data, 'state.json'), 'utf8').catch(
+    () => '{"installed":[]}', // nothing recorded yet
+  );
+  const state = JSON.parse(text) as { installed: { name: string; version: string }[] };
   const version = (list: readonly { name: string; version: string }[] | undefined) =>
     list?.find((p) => p.name === name)?.version ?? null;
   return {
