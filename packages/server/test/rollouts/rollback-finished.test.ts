@@ -16,6 +16,7 @@ import { SqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 import { MemoryBus } from '../../src/bus/memory/memory-bus.js';
 import { RolloutDriver } from '../../src/features/rollouts/rollout-driver.js';
 import { PlannedRollouts } from '../../src/features/rollouts/planned-rollouts.js';
+import { RolloutReports } from '../../src/features/rollouts/rollout-reports.js';
 import type { RolloutDeps } from '../../src/features/rollouts/rollout-service.js';
 import type { RepositoryService } from '../../src/features/repository/repository-service.js';
 
@@ -38,6 +39,7 @@ interface Node {
   readonly store: SqliteStore;
   readonly driver: RolloutDriver;
   readonly planned: PlannedRollouts;
+  readonly reports: RolloutReports;
   readonly rollbacks: string[];
 }
 
@@ -58,7 +60,13 @@ function node(path: string, clock: { now: number }, log: LogEventInput[]): Node 
     onError: (error) => assert.fail(String(error)),
   };
   const driver = new RolloutDriver({ ...deps, onError: (error) => assert.fail(String(error)) });
-  return { store, driver, planned: new PlannedRollouts(deps, driver), rollbacks };
+  return {
+    store,
+    driver,
+    planned: new PlannedRollouts(deps, driver),
+    reports: new RolloutReports(deps, driver),
+    rollbacks,
+  };
 }
 
 const report = (id: string, rolloutId: string, state: Report['state']): Report => ({
@@ -80,7 +88,7 @@ const input = (deviceId: string, r: Report, at: number) => ({
 });
 
 async function deliver(n: Node, deviceId: string, r: Report, at: number) {
-  return n.planned.report(input(deviceId, r, at), r);
+  return n.reports.report(input(deviceId, r, at), r);
 }
 
 test('a completed rollout is rolled back later, across a restart, and ends rolled-back', async () => {

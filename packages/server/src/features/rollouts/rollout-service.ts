@@ -9,6 +9,7 @@ import type { RepositoryService } from '../repository/repository-service.js';
 import type { EventLog } from '../log/log-events.js';
 import { appendAll, deviceResultEvents } from '../log/log-events.js';
 import { PlannedRollouts } from './planned-rollouts.js';
+import { RolloutReports } from './rollout-reports.js';
 import { RolloutDriver } from './rollout-driver.js';
 import { pendingCommands } from './reconnect.js';
 
@@ -37,6 +38,7 @@ export class RolloutService {
 
   readonly driver: RolloutDriver;
   readonly planned: PlannedRollouts;
+  readonly reports: RolloutReports;
 
   constructor(deps: RolloutDeps) {
     this.#deps = deps;
@@ -46,6 +48,7 @@ export class RolloutService {
         deps.onError ?? ((error, id) => process.stderr.write(`rollout ${id}: ${String(error)}\n`)),
     });
     this.planned = new PlannedRollouts(deps, this.driver);
+    this.reports = new RolloutReports(deps, this.driver);
   }
 
   /** Drives every planned rollout that has not finished (after a restart: where it was). */
@@ -61,7 +64,7 @@ export class RolloutService {
 
   /** A control device's health report for a planned rollout. */
   health(deviceId: string, message: HealthMessage): Promise<void> {
-    return this.planned.health(deviceId, message);
+    return this.reports.health(deviceId, message);
   }
 
   /** Notices and commands a device that just connected must get (again). */
@@ -108,9 +111,9 @@ export class RolloutService {
       rebootRequired: report.rebootRequired === true,
       ...(report.bootId === undefined ? {} : { bootId: report.bootId }),
     };
-    if (this.driver.has(report.rolloutId)) return this.planned.report(input, report);
+    if (this.driver.has(report.rolloutId)) return this.reports.report(input, report);
     if (await store.rolloutEngine.planned(report.rolloutId))
-      return this.planned.reportElsewhere(input, report);
+      return this.reports.reportElsewhere(input, report);
     const outcome = await store.applyReport(input);
     if (outcome !== 'applied' || !FINAL_DEVICE_STATES.includes(report.state)) return outcome;
     const rollout = await store.getRollout(report.rolloutId);
