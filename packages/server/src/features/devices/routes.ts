@@ -76,8 +76,8 @@ export function deviceRoutes(app: FastifyInstance, deps: AppDeps, gateway: Agent
     const awaiting = new Set(reboot);
     const recorded = recordedOf(installed);
     return {
-      devices: devices.map(
-        (d): Device => view(d, gateway.isOnline(d.id), awaiting.has(d.id), recorded.get(d.id)),
+      devices: devices.map((d): Device =>
+        view(d, gateway.isOnline(d.id), awaiting.has(d.id), recorded.get(d.id)),
       ),
     };
   });
