@@ -20,14 +20,18 @@ export async function pendingCommands(
   for (const assignment of await store.openAssignments(deviceId)) {
     const rollout = await store.getRollout(assignment.rolloutId);
     if (rollout?.state !== 'in-progress') continue;
-    const state = driver.peek(rollout.id);
-    const release =
-      state === undefined
-        ? (await store.rolloutEngine.load(rollout.id)) === undefined
-        : awaitsInstall(state, deviceId);
+    // Driven on another node (or not at all): its stored snapshot says what it released.
+    const state = driver.peek(rollout.id) ?? (await storedState(store, rollout.id));
+    const release = state === undefined || awaitsInstall(state, deviceId);
     if (release) notices.push(rolloutNotice(rollout, [deviceId]));
   }
   return { notices, commands: await plannedCommands(store, driver, deviceId) };
+}
+
+/** Undefined for a rollout without an engine (a plain one of an older server). */
+async function storedState(store: Store, rolloutId: string): Promise<EngineState | undefined> {
+  const saved = await store.rolloutEngine.load(rolloutId);
+  return saved === undefined ? undefined : (JSON.parse(saved.snapshot) as EngineState);
 }
 
 function awaitsInstall(state: Readonly<EngineState>, deviceId: string): boolean {
