@@ -102,9 +102,10 @@ async function lastSeq(parent: string): Promise<number> {
 }
 
 /**
- * Why undoing `record` now would be wrong, or undefined when it is the install in force: the
- * agent's installed version of the patch is its version, and no later kept capture of the same
- * patch is still undone-able (a later install over it).
+ * Why undoing `record` now would be wrong, or undefined when its install is the one in force: no
+ * later capture of the same patch is kept (a later install over it, even of the same version),
+ * and the agent's installed version is the record's, or the one it replaced (a crash between the
+ * install's commit and the state write: the pre-image is still the state before the install).
  */
 export async function staleReason(
   dir: string,
@@ -112,14 +113,15 @@ export async function staleReason(
   installed: string | undefined,
 ): Promise<string | undefined> {
   const what = `${record.name}@${record.version}`;
-  if (installed !== record.version)
-    return `${what} is not the install in force (${installed === undefined ? 'none' : `${record.name}@${installed}`} is): undoing it would put back files from before ${what}; roll back the later install first`;
   const later = (await records(dirname(dir))).filter(
     (r) => r.name === record.name && (r.seq ?? 0) > (record.seq ?? 0),
   );
   const [first] = later;
-  if (first === undefined) return undefined;
-  return `${what} was installed again by a later rollout (${record.name}@${first.version}) whose undo comes first; roll that back first`;
+  if (first !== undefined)
+    return `${what} has a later install of ${record.name} over it (${record.name}@${first.version}) whose undo comes first; roll that back first`;
+  if (installed === record.version || installed === (record.previous ?? undefined))
+    return undefined;
+  return `${what} is not the install in force (${installed === undefined ? 'none' : `${record.name}@${installed}`} is): undoing it would put back files from before ${what}; roll back the later install first`;
 }
 
 /** Removes all but the `keep` newest pre-images. */

@@ -150,16 +150,22 @@ test('rollout undo: only the install in force may be undone, newest first (ADR 0
     assert.ok((r16.seq ?? 0) > (r15.seq ?? 0), 'captures are ordered');
     assert.match(
       (await staleReason(undoDir(data, 'ro_15'), r15, '1.6.0')) ?? '',
-      /app@1\.5\.0 is not the install in force \(app@1\.6\.0 is\)/,
+      /app@1\.5\.0 has a later install of app over it \(app@1\.6\.0\)/,
     );
     assert.equal(await staleReason(undoDir(data, 'ro_16'), r16, '1.6.0'), undefined);
+    // killed between the commit of 1.6.0 and the state write: the pre-image is still right
+    assert.equal(await staleReason(undoDir(data, 'ro_16'), r16, '1.5.0'), undefined);
+    assert.match(
+      (await staleReason(undoDir(data, 'ro_16'), r16, '1.2.0')) ?? '',
+      /app@1\.6\.0 is not the install in force \(app@1\.2\.0 is\)/,
+    );
 
     // 1.6.0 rolled out again: nothing to install, an empty undo that comes first
     const again = { name: 'app', version: '1.6.0', files: [], removals: [] };
     await captureUndo(undoDir(data, 'ro_16b'), root, again, '1.6.0');
     assert.match(
       (await staleReason(undoDir(data, 'ro_16'), r16, '1.6.0')) ?? '',
-      /installed again by a later rollout/,
+      /app@1\.6\.0 has a later install of app over it \(app@1\.6\.0\)/,
     );
     assert.equal(await applyUndo(undoDir(data, 'ro_16b'), root, state), 'nothing');
   } finally {
