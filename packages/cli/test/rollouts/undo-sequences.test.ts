@@ -4,10 +4,11 @@
  * in the middle of an install or undo, then a restart), run against a real server and two real
  * agents. After every step each device's disk holds exactly the files its model stack says, and
  * the server's record, the agent's state and its inventory all name the model's top version;
- * every refusal is the one the model predicts. Bounded: a few short sequences, so that it stays
- * well under two minutes on a busy machine.
+ * every refusal is the one the model predicts. Bounded: a few short sequences on one server and
+ * fleet (each sequence rolls out a patch of its own name), so that it stays well under two
+ * minutes on a busy machine.
  */
-import { test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -21,7 +22,7 @@ import { UndoModel } from './undo-model.js';
 const DEVICES = ['dev-a', 'dev-b'];
 const VERSIONS = ['1.0.0', '1.1.0', '1.2.0'];
 /** Few runs by default (each starts a server and two agents); more for a deeper local search. */
-const RUNS = Number(process.env.PATCHCAST_PROPERTY_RUNS ?? 3);
+const RUNS = Number(process.env.PATCHCAST_PROPERTY_RUNS ?? 5);
 
 type Step =
   | { kind: 'rollout'; version: number; target: number; crash: boolean }
@@ -66,12 +67,10 @@ function codeOf(stderr: string): string {
   return /error\[([A-Z_]+)\]/.exec(stderr)?.[1] ?? `no error code in: ${stderr}`;
 }
 
+/** One server and its agents, shared by every sequence. */
 class Fleet {
-  readonly model = new UndoModel(DEVICES);
   readonly agents = new Map<string, Proc>();
   readonly ids = new Map<string, string>();
-  readonly published = new Set<string>();
-  readonly log: string[] = [];
 
   constructor(readonly h: Harness) {}
 
@@ -87,6 +86,25 @@ class Fleet {
     await this.agents.get(name)?.stop('SIGKILL');
     this.agents.set(name, await this.h.startAgent(name));
   }
+}
+
+/** One sequence: its own patch name, its model, what it published. */
+class Sequence {
+  readonly model = new UndoModel(DEVICES);
+  readonly published = new Set<string>();
+  readonly log: string[] = [];
+  readonly h: Harness;
+
+  constructor(
+    readonly fleet: Fleet,
+    readonly patch: string,
+  ) {
+    this.h = fleet.h;
+  }
+
+  crash(name: string): Promise<void> {
+    return this.fleet.crash(name);
+  }
 
   async run(s: Step): Promise<void> {
     this.log.push(JSON.stringify(s));
@@ -97,16 +115,16 @@ class Fleet {
 
   async #rollout(s: Extract<Step, { kind: 'rollout' }>): Promise<void> {
     const version = VERSIONS[s.version] ?? '';
-    if (!this.published.has(version)) await publishVersion(this.h, 'app', version);
+    if (!this.published.has(version)) await publishVersion(this.h, this.patch, version);
     this.published.add(version);
     const targets = s.target === 2 ? DEVICES : [DEVICES[s.target] ?? ''];
-    const selector = s.target === 2 ? 'all' : `id=${this.ids.get(targets[0] ?? '') ?? ''}`;
+    const selector = s.target === 2 ? 'all' : `id=${this.fleet.ids.get(targets[0] ?? '') ?? ''}`;
     const expected = this.model.rolloutOutcome(targets, version);
     const result = await cli(
       this.h,
       'rollout',
       'start',
-      `app@${version}`,
+      `${this.patch}@${version}`,
       '--devices',
       selector,
       '--json',
@@ -146,29 +164,35 @@ class Fleet {
   async check(): Promise<void> {
     for (const name of DEVICES) {
       const top = this.model.top(name)?.version ?? null;
-      await recordsSay(this.h, name, 'app', top);
+      await recordsSay(this.h, name, this.patch, top);
       assert.deepEqual(
-        await filesOf(this.h.agentDirs(name).root),
-        this.model.expectedFiles(name, 'app'),
+        (await filesOf(this.h.agentDirs(name).root)).filter((f) =>
+          f.startsWith(`etc/${this.patch}/`),
+        ),
+        this.model.expectedFiles(name, this.patch),
         `${name}'s disk after: ${this.log.join(' ; ')}`,
       );
     }
   }
 }
 
+let fleet: Fleet;
+let sequences = 0;
+
+before(async () => {
+  fleet = new Fleet(await Harness.create());
+  await fleet.start();
+});
+after(() => fleet.h.close());
+
 test('rollback sequences on real agents: disk equals the server record after every step', async () => {
   await fc.assert(
     fc.asyncProperty(fc.array(step, { minLength: 3, maxLength: 6 }), async (steps) => {
-      const h = await Harness.create();
-      try {
-        const fleet = new Fleet(h);
-        await fleet.start();
-        for (const s of steps) {
-          await fleet.run(s);
-          await fleet.check();
-        }
-      } finally {
-        await h.close();
+      sequences += 1;
+      const sequence = new Sequence(fleet, `app${sequences}`);
+      for (const s of steps) {
+        await sequence.run(s);
+        await sequence.check();
       }
     }),
     { numRuns: RUNS, endOnFailure: true, includeErrorInReport: true },
