@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { lstat, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { PatchcastClient } from '@patchcast/protocol';
 import type { Device, Rollout, RolloutProgress } from '@patchcast/protocol';
 import { eventually } from '../harness.js';
 import type { CliResult, Harness } from '../harness.js';
@@ -71,6 +72,11 @@ export async function finished(h: Harness, id: string, timeoutMs = 60_000) {
     `rollout ${id} to finish`,
     timeoutMs,
   );
+}
+
+/** The engine's view of any rollout, plain ones too (GET /api/v1/rollouts/:id/progress). */
+export function progressOf(h: Harness, id: string): Promise<RolloutProgress> {
+  return new PatchcastClient({ server: h.server, token: h.token }).rolloutProgress(id);
 }
 
 /** The plain view of a rollout (`rollout status` of one started with --devices). */

@@ -3,18 +3,23 @@
  * - rolling back an older rollout (app 1.5.0) while a newer one (1.6.0) is installed over it is
  *   refused naming the newer rollout; nothing changes on disk; `--cascade` undoes 1.6.0, then
  *   1.5.0, and every device holds exactly the files from before 1.5.0, as every record says;
- * - a rollout started with `--devices` can be rolled back, also after it completed.
+ * - a rollout started with `--devices` can be rolled back, also after it completed;
+ * - should the server's record be wrong, the agents refuse the stale undo (ROLLBACK_STALE) and the
+ *   rollback says so, with nothing changed on disk.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Harness } from '../harness.js';
+import type { Proc } from '../harness.js';
+import { editDatabase, restartServer } from '../e2e/log-helpers.js';
 import {
   cli,
   cliJson,
   finished,
   plainStatus,
+  progressOf,
   publishVersion,
   recordsSay,
   startRollout,
@@ -35,11 +40,12 @@ thresholds: { successPercent: 100, failurePercent: 0 }
 describe('undo that is always right', () => {
   let h: Harness;
   let plan = '';
+  let server: Proc;
   const trees = () => Promise.all(DEVICES.map((d) => treeOf(h.agentDirs(d).root)));
 
   before(async () => {
     h = await Harness.create();
-    await h.startServer();
+    server = await h.startServer();
     for (const name of DEVICES) await h.startAgent(name);
     plan = join(h.dir, 'plan.yaml');
     await writeFile(plan, PLAN);
@@ -120,5 +126,39 @@ describe('undo that is always right', () => {
   test('the transparency log and the database agree (audit verify)', async () => {
     const data = await cli(h, 'audit', 'verify', '--data', join(h.dir, 'server'), '--json');
     assert.equal(data.code, 0, data.stdout + data.stderr);
+  });
+
+  test('a wrong server record: the agents refuse the stale undo and the rollback says so', async () => {
+    for (const v of ['2.0.0', '2.1.0']) await publishVersion(h, 'lib', v);
+    const r20 = await startRollout(h, 'lib@2.0.0', '--devices', 'all');
+    assert.equal((await finished(h, r20)).state, 'completed');
+    const r21 = await startRollout(h, 'lib@2.1.0', '--devices', 'all');
+    assert.equal((await finished(h, r21)).state, 'completed');
+    const after21 = await trees();
+    // as if the record had lost 2.1.0: the server now believes 2.0.0 is in force
+    const dataDir = join(h.dir, 'server');
+    await server.stop();
+    editDatabase(dataDir, (db) => {
+      db.prepare("UPDATE assignments SET state = 'rolled-back' WHERE rollout_id = ?").run(r21);
+    });
+    server = await restartServer(h, server, dataDir);
+
+    const rollback = await cli(h, 'rollout', 'rollback', r20, '--json');
+    assert.equal(rollback.code, 0, rollback.stderr);
+    assert.equal((await finished(h, r20)).state, 'rolled-back');
+    const done = await progressOf(h, r20);
+    assert.equal(done.plain, true);
+    assert.deepEqual(Object.keys(done.rollback?.refused ?? {}).length, 2);
+    for (const d of done.devices) {
+      assert.equal(d.state, 'installed', `${d.name} kept its install`);
+      assert.equal(d.error?.code, 'ROLLBACK_STALE');
+      assert.match(d.error?.message ?? '', /lib@2\.0\.0 has a later install of lib over it/);
+    }
+    assert.ok(
+      done.decisions.some(
+        (x) => x.detail === '0 device(s) rolled back; 2 refused (a later install is on disk)',
+      ),
+    );
+    assert.deepEqual(await trees(), after21, 'nothing changed on disk');
   });
 });
