@@ -49,7 +49,7 @@ ${SELECTOR_GRAMMAR.map((line) => `          ${line}`).join('\n')}
                                           unless it completed cleanly or awaits approval
   list                                    every rollout, newest first
   approve ID [--wave N]                   open the approval gate of the pending wave (or wave N)
-  pause ID | resume ID | abort ID         stop, continue or end a planned rollout
+  pause ID | resume ID | abort ID         stop, continue or end a rollout (any, --devices too)
   rollback ID [--cascade]                 roll back every device the rollout patched, planned
                                           or started with --devices, also after it completed
                                           or was aborted (a bad patch found later): each device
