@@ -17,6 +17,7 @@ import { MemoryBus } from '../../src/bus/memory/memory-bus.js';
 import { RolloutDriver } from '../../src/features/rollouts/rollout-driver.js';
 import { PlannedRollouts } from '../../src/features/rollouts/planned-rollouts.js';
 import { RolloutReports } from '../../src/features/rollouts/rollout-reports.js';
+import { pendingCommands } from '../../src/features/rollouts/reconnect.js';
 import type { RolloutDeps } from '../../src/features/rollouts/rollout-service.js';
 import type { RepositoryService } from '../../src/features/repository/repository-service.js';
 
@@ -130,6 +131,17 @@ test('a completed rollout is rolled back later, across a restart, and ends rolle
     decision?.type === 'rollout-decision' && [decision.from, decision.decidedBy, decision.by],
     ['completed', 'operator', 'bob'],
   );
+
+  // Another node of a cluster, which does not drive the rollout, sends a reconnecting device
+  // the rollback command its stored engine state waits for (ADR 0015).
+  const other = node(path, clock, log);
+  const pending = await pendingCommands(other.store, other.driver, 'dev_c');
+  assert.deepEqual(
+    pending.commands.map((c) => [c.kind, c.rolloutId, c.deviceIds]),
+    [['rollback', id, ['dev_c']]],
+  );
+  assert.deepEqual(pending.notices, [], 'nothing to install');
+  await other.store.close();
 
   // Two devices confirm, then the server dies; a new one resumes the rollback where it was.
   for (const deviceId of DEVICES.slice(0, 2))

@@ -66,5 +66,31 @@ async function plannedCommands(
     )
       commands.push({ ...base, kind: 'health-request', wave, deviceIds: [deviceId] });
   }
+  return [...commands, ...(await rollbacksElsewhere(store, driver, deviceId))];
+}
+
+/** How many of a device's latest results are searched for an undo another node waits for. */
+const RECENT = 50;
+
+/**
+ * Rollback commands of rollouts another node drives (a cluster): a device that was away while
+ * the command went out reconnects to any node. Only rollouts in which the device's install is
+ * still `installed` and that are in progress are read, from their stored engine state.
+ */
+async function rollbacksElsewhere(
+  store: Store,
+  driver: RolloutDriver,
+  deviceId: string,
+): Promise<PendingForDevice['commands']> {
+  const commands: PendingForDevice['commands'] = [];
+  for (const result of await store.deviceResults.recent(deviceId, RECENT)) {
+    if (result.state !== 'installed' || driver.has(result.rolloutId)) continue;
+    const rollout = await store.getRollout(result.rolloutId);
+    if (rollout?.state !== 'in-progress') continue;
+    const state = await storedState(store, rollout.id);
+    if (state?.rollback?.waiting[deviceId] !== true) continue;
+    const base = { rolloutId: rollout.id, patch: rollout.patch, targetPath: rollout.targetPath };
+    commands.push({ ...base, kind: 'rollback', wave: 0, deviceIds: [deviceId] });
+  }
   return commands;
 }
