@@ -24,7 +24,7 @@ import type { MaintenanceGate } from './maintenance.js';
 import type { LogChecker } from './log/log-checker.js';
 import { fileTrustStore } from './tuf-ops.js';
 import { installHealth } from './rollout-health.js';
-import { captureUndo, discardUndo, undoDir } from './rollout-undo.js';
+import { captureUndo, discardUndo, readUndo, undoDir } from './rollout-undo.js';
 import { currentBootId } from './install/boot-id.js';
 import { verifyPatch } from './verify-patch.js';
 import { checkNotDowngrade } from './target-checks.js';
@@ -87,6 +87,8 @@ export class PatchRunner {
     }
     const ref = notice.patch;
     if (state.data.installed.some((p) => p.name === ref.name && p.version === ref.version)) {
+      // in force already: an empty undo keeps this rollout's place in the order of undos
+      await this.#captureUndo(notice.rolloutId, { ...ref, files: [], removals: [] });
       return this.#finish(notice.rolloutId, ref, 'installed', undefined, {});
     }
     const started = Date.now();
@@ -133,7 +135,7 @@ export class PatchRunner {
     await this.#deps.maintenance?.wait(() => this.#progress(rolloutId, ref, 'deferred'));
     this.#progress(rolloutId, ref, 'installing');
     const undo = undoDir(dataDir, rolloutId); // the pre-image a rollback command puts back
-    await captureUndo(undo, rootDir, bundle.manifest);
+    await this.#captureUndo(rolloutId, bundle.manifest);
     const outcome = await installBundle({
       bundle,
       root: rootDir,
@@ -153,6 +155,20 @@ export class PatchRunner {
     };
     const reboot = state === 'installed' && bundle.manifest.rebootRequired === true;
     return { state, error: outcome.error, timings, health: installHealth(outcome), reboot };
+  }
+
+  /**
+   * Keeps the pre-image for a rollback of this rollout. One captured by an earlier attempt of the
+   * same install is kept: that attempt was rolled back (crash recovery) or committed, and in both
+   * cases the files from before it are the ones it captured.
+   */
+  async #captureUndo(rolloutId: string, manifest: Parameters<typeof captureUndo>[2]) {
+    const dir = undoDir(this.#deps.dataDir, rolloutId);
+    const kept = await readUndo(dir).catch(() => undefined);
+    if (kept?.name === manifest.name && kept.version === manifest.version) return;
+    const previous = this.#deps.state.data.installed.find((p) => p.name === manifest.name);
+    const version = previous?.version ?? null;
+    await captureUndo(dir, this.#deps.rootDir, manifest, version);
   }
 
   async #withRetries<T>(work: () => Promise<T>): Promise<T> {

@@ -10,7 +10,9 @@ import { formatPatchRef, readBundle, targetPathOf } from '@patchcast/protocol';
 import type { HealthRequest, Report, RollbackCommand } from '@patchcast/protocol';
 import type { PatchRunner, RunnerDeps } from './patch-runner.js';
 import { controlHealth } from './rollout-health.js';
-import { applyUndo, discardUndo, undoDir } from './rollout-undo.js';
+import { applyUndo, discardUndo, readUndo, staleReason, undoDir } from './rollout-undo.js';
+import type { UndoRecord } from './rollout-undo.js';
+import type { AgentStateData } from './state.js';
 
 export class RolloutCommands {
   readonly #deps: RunnerDeps;
@@ -44,6 +46,12 @@ export class RolloutCommands {
     send({ type: 'health', rolloutId: request.rolloutId, wave: request.wave, ...health });
   }
 
+  /**
+   * Undoes this rollout's install, if it is the install in force (ADR 0015); otherwise reports
+   * ROLLBACK_STALE and changes nothing. The installed version becomes the one the install
+   * replaced, in the same state write as the final report (a crash before it repeats the undo,
+   * which puts back the same pre-image; a crash after it resends the report).
+   */
   async #rollback(command: RollbackCommand): Promise<void> {
     const { dataDir, rootDir, state, log } = this.#deps;
     const prior = state.data.results[command.rolloutId];
@@ -52,34 +60,46 @@ export class RolloutCommands {
       return;
     }
     const dir = undoDir(dataDir, command.rolloutId);
+    const record = await readUndo(dir).catch(() => undefined);
+    const { name } = command.patch;
+    const installed = state.data.installed.find((p) => p.name === name)?.version;
+    const stale = record && (await staleReason(dir, record, installed));
+    if (stale !== undefined) return this.#refuse(command, stale);
     const started = Date.now();
     try {
       const outcome = await applyUndo(dir, rootDir, join(dataDir, 'install'));
       if (outcome === undefined && prior !== undefined)
         throw new PatchcastError('INSTALL_FAILED', 'no pre-image was kept for this install');
-      if (outcome !== undefined && outcome.status !== 'installed')
+      if (typeof outcome === 'object' && outcome.status !== 'installed')
         throw new PatchcastError('INSTALL_FAILED', outcome.error?.message ?? 'the undo failed');
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       log(`${formatPatchRef(command.patch)}: rollback failed: ${errorCodeOf(error)}: ${message}`);
       return;
     }
-    await this.#forget(command);
-    await discardUndo(dir);
     const timings = { ...(prior?.timings ?? {}), rollbackMs: Date.now() - started };
-    await this.#confirm(command, timings);
+    await this.#confirm(command, record, timings);
+    await discardUndo(dir);
   }
 
-  async #forget(command: RollbackCommand): Promise<void> {
-    const { name, version } = command.patch;
-    await this.#deps.state.update((d) => ({
-      ...d,
-      installed: d.installed.filter((p) => p.name !== name || p.version !== version),
-    }));
-    this.#deps.send({ type: 'inventory', inventory: this.#deps.inventory() });
+  /** Tells the server why this undo would be wrong; nothing changed, nothing is recorded. */
+  #refuse(command: RollbackCommand, reason: string): void {
+    this.#deps.log(`${formatPatchRef(command.patch)}: rollback REFUSED: ROLLBACK_STALE: ${reason}`);
+    this.#deps.send({
+      type: 'report',
+      reportId: randomUUID(),
+      rolloutId: command.rolloutId,
+      patch: command.patch,
+      state: 'failed',
+      error: { code: 'ROLLBACK_STALE', message: reason },
+    });
   }
 
-  async #confirm(command: RollbackCommand, timings: Record<string, number>): Promise<void> {
+  async #confirm(
+    command: RollbackCommand,
+    record: UndoRecord | undefined,
+    timings: Record<string, number>,
+  ): Promise<void> {
     const report: Report = {
       type: 'report',
       reportId: randomUUID(),
@@ -88,8 +108,33 @@ export class RolloutCommands {
       state: 'rolled-back',
       timings,
     };
-    await this.#deps.state.recordResult(report);
+    const { name, version } = command.patch;
+    const previous = record?.previous ?? null;
+    const undone = record !== undefined;
+    await this.#deps.state.update((d) => ({
+      ...d,
+      installed: undone ? restoredInstalls(d.installed, name, version, previous) : d.installed,
+      results: { ...d.results, [report.rolloutId]: report },
+      outbox: [...d.outbox, report],
+    }));
+    this.#deps.send({ type: 'inventory', inventory: this.#deps.inventory() });
     this.#deps.log(`${formatPatchRef(command.patch)}: rolled back by the rollout`);
     this.#deps.send(report);
   }
+}
+
+type Installed = AgentStateData['installed'];
+
+/** After an undo: the patch's version is the one the install replaced, or none. */
+function restoredInstalls(
+  installed: Installed,
+  name: string,
+  version: string,
+  previous: string | null,
+): Installed {
+  const others = installed.filter((p) => p.name !== name);
+  const current = installed.find((p) => p.name === name);
+  if (current !== undefined && current.version !== version) return installed;
+  if (previous === null) return others;
+  return [...others, { name, version: previous, installedAt: new Date().toISOString() }];
 }

@@ -103,6 +103,11 @@ function deviceRows(progress: RolloutProgress): string[][] {
   ]);
 }
 
+function refusedNote(refused: Readonly<Record<string, string>> | undefined): string {
+  const count = Object.keys(refused ?? {}).length;
+  return count === 0 ? '' : ` (${count} refused: a later install is in force; see ERROR below)`;
+}
+
 /** A planned rollout for people: state, waves with verdicts, decisions, per-device phases. */
 export function renderProgress(progress: RolloutProgress): string {
   const counts = progressCounts(progress);
@@ -116,7 +121,7 @@ export function renderProgress(progress: RolloutProgress): string {
     ...(progress.rollback === null
       ? []
       : [
-          `rollback: ${progress.rollback.total - progress.rollback.pending} of ${progress.rollback.total} done`,
+          `rollback: ${progress.rollback.total - progress.rollback.pending} of ${progress.rollback.total} done${refusedNote(progress.rollback.refused)}`,
         ]),
     'waves:',
     ...waveLines(progress),

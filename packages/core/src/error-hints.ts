@@ -16,6 +16,9 @@ export const ERROR_HINTS: Readonly<Record<ErrorCode, string>> = {
   UNAUTHENTICATED:
     'pass `--token` or set `PATCHCAST_TOKEN` (the first admin token is in `<data>/initial-admin-token`)',
   FORBIDDEN: 'use a token with the role the message names',
+  ROLLOUT_NEWER_INSTALLED:
+    'roll back the newer rollout first, or `patchcast rollout rollback ID --cascade`',
+  ROLLBACK_STALE: 'roll back the later rollout first (`--cascade`); the device was not changed',
   WAVE_EMPTY: 'label devices for the wave, change the plan, or start it with `--allow-empty-waves`',
   RATE_LIMITED:
     'wait the `Retry-After` seconds; the limits and their `--limit` flags are in docs/security.md',

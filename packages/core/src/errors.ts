@@ -56,6 +56,10 @@ export const ERROR_CODES = {
     'A device has a higher version of the patch installed; a downgrade needs --allow-downgrade.',
   WAVE_EMPTY:
     'A wave of the plan takes no device of the fleet (its selector matches none); it needs --allow-empty-waves.',
+  ROLLOUT_NEWER_INSTALLED:
+    'A later rollout installed a newer version of the patch on devices this rollback would undo.',
+  ROLLBACK_STALE:
+    'An agent refused to undo an install that is no longer the one on disk (a later install is).',
   // local environment
   DATA_DIR_UNWRITABLE: 'The data folder cannot be created or written.',
   DISK_FULL: 'No space is left on the device.',

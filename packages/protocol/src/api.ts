@@ -108,6 +108,13 @@ export const deviceSchema = z.object({
   inventory: inventorySchema,
   /** An installed patch needs a reboot (absent from servers before the flag). */
   rebootRequired: z.boolean().optional(),
+  /**
+   * The server's record of the patch versions on the device's disk, from install reports and
+   * rollback confirmations, with the rollout of each (ADR 0015; absent from older servers).
+   */
+  recorded: z
+    .array(z.object({ name: z.string(), version: z.string(), rolloutId: z.string() }))
+    .optional(),
 });
 export type Device = z.infer<typeof deviceSchema>;
 export const devicesResponse = z.object({ devices: z.array(deviceSchema) });

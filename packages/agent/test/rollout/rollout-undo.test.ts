@@ -6,7 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildBundle, readBundle } from '@patchcast/protocol';
 import { installBundle } from '../../src/install/index.js';
-import { KEPT_UNDOS, applyUndo, captureUndo, undoDir } from '../../src/rollout-undo.js';
+import {
+  KEPT_UNDOS,
+  applyUndo,
+  captureUndo,
+  readUndo,
+  staleReason,
+  undoDir,
+} from '../../src/rollout-undo.js';
 import { parseHealthMetrics } from '../../src/rollout-health.js';
 
 const text = (s: string) => new TextEncoder().encode(s);
@@ -38,7 +45,8 @@ test('rollout undo: replaced files come back with their modes, created files go,
     assert.equal(await readFile(join(root, 'etc/app.conf'), 'utf8'), 'v=2\n');
 
     const outcome = await applyUndo(undo, root, state);
-    assert.equal(outcome?.status, 'installed');
+    assert.ok(typeof outcome === 'object', 'an undo install ran');
+    assert.equal(outcome.status, 'installed');
     assert.equal(await readFile(join(root, 'etc/app.conf'), 'utf8'), 'v=1\n');
     assert.equal((await stat(join(root, 'etc/app.conf'))).mode & 0o7777, 0o640);
     assert.equal(await readFile(join(root, 'etc/old.conf'), 'utf8'), 'legacy\n');
@@ -109,4 +117,58 @@ test('health metrics: PATCHCAST_METRIC lines only, finite numbers, names checked
     'patchcast_metric lower=1',
   ].join('\n');
   assert.deepEqual(parseHealthMetrics(output), { latency_ms: 12.5, errors: 3, restarts: -100 });
+});
+
+test('rollout undo: only the install in force may be undone, newest first (ADR 0015)', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'patchcast-undo-'));
+  try {
+    const root = join(dir, 'root');
+    const state = join(dir, 'state');
+    await mkdir(root, { recursive: true });
+    const data = join(dir, 'data');
+    const version = (v: string) =>
+      readBundle(
+        buildBundle({
+          name: 'app',
+          version: v,
+          files: [
+            { path: 'etc/app/version', mode: 0o644, content: text(v) },
+            { path: `etc/app/only-${v}`, mode: 0o644, content: text(v) },
+          ],
+        }),
+      );
+    const v15 = version('1.5.0');
+    const v16 = version('1.6.0');
+    await captureUndo(undoDir(data, 'ro_15'), root, v15.manifest, null);
+    await installBundle({ bundle: v15, root, stateDir: state });
+    await captureUndo(undoDir(data, 'ro_16'), root, v16.manifest, '1.5.0');
+    await installBundle({ bundle: v16, root, stateDir: state });
+    const r15 = await readUndo(undoDir(data, 'ro_15'));
+    const r16 = await readUndo(undoDir(data, 'ro_16'));
+    assert.ok(r15 !== undefined && r16 !== undefined);
+    assert.deepEqual([r15.previous, r16.previous], [null, '1.5.0']);
+    assert.ok((r16.seq ?? 0) > (r15.seq ?? 0), 'captures are ordered');
+    assert.match(
+      (await staleReason(undoDir(data, 'ro_15'), r15, '1.6.0')) ?? '',
+      /app@1\.5\.0 has a later install of app over it \(app@1\.6\.0\)/,
+    );
+    assert.equal(await staleReason(undoDir(data, 'ro_16'), r16, '1.6.0'), undefined);
+    // killed between the commit of 1.6.0 and the state write: the pre-image is still right
+    assert.equal(await staleReason(undoDir(data, 'ro_16'), r16, '1.5.0'), undefined);
+    assert.match(
+      (await staleReason(undoDir(data, 'ro_16'), r16, '1.2.0')) ?? '',
+      /app@1\.6\.0 is not the install in force \(app@1\.2\.0 is\)/,
+    );
+
+    // 1.6.0 rolled out again: nothing to install, an empty undo that comes first
+    const again = { name: 'app', version: '1.6.0', files: [], removals: [] };
+    await captureUndo(undoDir(data, 'ro_16b'), root, again, '1.6.0');
+    assert.match(
+      (await staleReason(undoDir(data, 'ro_16'), r16, '1.6.0')) ?? '',
+      /app@1\.6\.0 has a later install of app over it \(app@1\.6\.0\)/,
+    );
+    assert.equal(await applyUndo(undoDir(data, 'ro_16b'), root, state), 'nothing');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

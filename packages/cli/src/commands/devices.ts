@@ -29,7 +29,9 @@ Options:
 ${CLIENT_HELP}
   --limit N      how many results \`show\` lists (1 to 1000, default 50)
   --json         print {"devices": [...]}, for \`show\` {"device": {...}, "results": [...]},
-                 for \`label\` {"device": {...}, "changed": true|false}`,
+                 for \`label\` {"device": {...}, "changed": true|false}; each device has
+                 "recorded": the patch versions the server records on its disk, from install
+                 reports and rollbacks, with the rollout of each (docs/rollouts.md)`,
   options: { ...CLIENT_OPTIONS, ...JSON_OPTION, limit: { type: 'string' } },
   positionals: { min: 0, max: 2 + MAX_DEVICE_LABELS },
   async run(invocation) {

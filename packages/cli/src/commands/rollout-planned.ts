@@ -59,17 +59,48 @@ function waveFlag(invocation: Invocation): number | undefined {
   return wave;
 }
 
+/** An operator action; a rollback with --cascade first rolls back the rollouts installed over it. */
 export async function act(
   invocation: Invocation,
   client: PatchcastClient,
   action: RolloutAction,
   id: string,
-): Promise<number> {
+): Promise<RolloutProgress> {
   const wave = waveFlag(invocation);
   if (wave !== undefined && action !== 'approve')
     throw new PatchcastError('USAGE', '--wave goes with approve only');
-  const progress = await client.rolloutAction(id, action, wave === undefined ? {} : { wave });
-  return showProgress(invocation, client, progress, action);
+  const cascade = boolFlag(invocation, 'cascade');
+  if (cascade && action !== 'rollback')
+    throw new PatchcastError('USAGE', '--cascade goes with rollback only');
+  if (cascade) return cascadeRollback(invocation, client, id);
+  return client.rolloutAction(id, action, wave === undefined ? {} : { wave });
+}
+
+/**
+ * Rolls back, newest first, every later rollout installed over `id`, waiting for each, then `id`
+ * (ADR 0015). The server picks each step; stopped half-way, the devices hold one version each,
+ * and running it again goes on where it stopped.
+ */
+async function cascadeRollback(
+  invocation: Invocation,
+  client: PatchcastClient,
+  id: string,
+): Promise<RolloutProgress> {
+  const { io } = invocation;
+  for (;;) {
+    const step = await client.rolloutAction(id, 'rollback', { cascade: true });
+    if (step.id === id) return step;
+    const ref = `${step.patch.name}@${step.patch.version}`;
+    io.err(`rolling back ${step.id} (${ref}) first: it is installed over ${id}\n`);
+    const done = await watchProgress(client, step.id, io, false);
+    if (done.state !== 'rolled-back')
+      throw new PatchcastError(
+        'ROLLOUT_TRANSITION_REFUSED',
+        `rollout ${step.id} did not finish rolling back (${done.state}, ${done.phase}); the cascade stops before ${id}`,
+        { hint: `see \`patchcast rollout status ${step.id}\`, then run the cascade again` },
+      );
+    io.err(`rolled back ${step.id} (${ref})\n`);
+  }
 }
 
 /** The planned view of a rollout, or undefined for a rollout started with --devices. */

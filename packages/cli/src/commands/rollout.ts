@@ -1,6 +1,6 @@
 import { PatchcastError, SELECTOR_GRAMMAR, parseSelector } from '@patchcast/core';
 import { parsePatchRef } from '@patchcast/protocol';
-import type { PatchcastClient, Rollout } from '@patchcast/protocol';
+import type { PatchcastClient, Rollout, RolloutAction } from '@patchcast/protocol';
 import type { Command, Invocation } from '../command.js';
 import { boolFlag, requiredFlag, stringFlag } from '../args.js';
 import { CLIENT_HELP, CLIENT_OPTIONS, JSON_OPTION, clientFor, printJson } from '../context.js';
@@ -34,7 +34,7 @@ export const rolloutCommand: Command = {
   name: 'rollout',
   summary: 'start a rollout, follow its progress, list rollouts, rehearse a plan offline',
   usage:
-    'patchcast rollout start NAME@VERSION (--plan FILE [--expedite] [--allow-empty-waves] | --devices SELECTOR) [--allow-downgrade] [--watch|--wait] [--json] | status ID [--watch|--wait] [--json] | list [--json] | approve|pause|resume|abort|rollback ID [--json] | rehearse PLAN --devices N --failure-rate F',
+    'patchcast rollout start NAME@VERSION (--plan FILE [--expedite] [--allow-empty-waves] | --devices SELECTOR) [--allow-downgrade] [--watch|--wait] [--json] | status ID [--watch|--wait] [--json] | list [--json] | approve|pause|resume|abort|rollback ID [--cascade] [--json] | rehearse PLAN --devices N --failure-rate F',
   help: `Actions:
   start NAME@VERSION --plan FILE [--expedite]
                                           run a rollout plan (waves, thresholds, windows,
@@ -62,10 +62,16 @@ ${SELECTOR_GRAMMAR.map((line) => `          ${line}`).join('\n')}
           5  waits for a maintenance window to open (the time is shown)
   list                                    every rollout, newest first
   approve ID [--wave N]                   open the approval gate of the pending wave (or wave N)
-  pause ID | resume ID | abort ID         stop, continue or end a planned rollout
-  rollback ID                             roll back every device the rollout patched, also
-                                          after it completed or was aborted (a bad patch
-                                          found later); devices end rolled-back, as does it
+  pause ID | resume ID | abort ID         stop, continue or end a rollout (any, --devices too)
+  rollback ID [--cascade]                 roll back every device the rollout patched, planned
+                                          or started with --devices, also after it completed
+                                          or was aborted (a bad patch found later): each device
+                                          gets back the files from before the rollout and the
+                                          version it had; devices end rolled-back, as does it.
+                                          While a later rollout's newer version of the patch is
+                                          installed over it, refused (ROLLOUT_NEWER_INSTALLED,
+                                          naming that rollout); --cascade rolls back the later
+                                          rollouts first, newest first, waiting for each
         an action the rollout's state does not allow is refused (ROLLOUT_TRANSITION_REFUSED)
         with the state it is in and the actions allowed now
 ${REHEARSE_HELP}
@@ -79,6 +85,7 @@ Options:
   --allow-downgrade   install even where a device has a higher version of the patch (start);
                       without it such a rollout is refused (PATCH_DOWNGRADE_REFUSED); logged
   --wave N            the wave whose gate to approve (approve)
+  --cascade           roll back the later rollouts installed over this one first (rollback)
   --failure-rate F, --metric-shift X, --seed S, --chart FILE   see rehearse
   --watch, --wait     follow until the rollout ends or waits (start, status, actions; exit
                       codes above)
@@ -96,6 +103,7 @@ ${CLIENT_HELP}
     wait: { type: 'boolean' },
     'allow-downgrade': { type: 'boolean' },
     'allow-empty-waves': { type: 'boolean' },
+    cascade: { type: 'boolean' },
     ...REHEARSE_OPTIONS,
     ...CLIENT_OPTIONS,
     ...JSON_OPTION,
@@ -117,10 +125,15 @@ ${CLIENT_HELP}
         'USAGE',
         `rollout ${action} needs ${action === 'start' ? 'NAME@VERSION' : 'an ID'}`,
       );
-    if (isRolloutAction(action)) return act(invocation, client, action, arg);
+    if (isRolloutAction(action)) {
+      const progress = await act(invocation, client, action, arg);
+      if (progress.plain !== true) return showProgress(invocation, client, progress, action);
+      return show(invocation, client, await client.rollout(progress.id), action);
+    }
     if (action === 'start') return start(invocation, client, arg);
     const progress = await plannedProgress(client, arg);
-    if (progress !== undefined) return showProgress(invocation, client, progress);
+    if (progress !== undefined && progress.plain !== true)
+      return showProgress(invocation, client, progress);
     return show(invocation, client, await client.rollout(arg));
   },
 };
@@ -153,6 +166,7 @@ async function show(
   invocation: Invocation,
   client: PatchcastClient,
   rollout: Rollout,
+  action?: RolloutAction,
 ): Promise<number> {
   const json = boolFlag(invocation, 'json');
   const { follows, draw } = followFlags(invocation);
@@ -160,7 +174,7 @@ async function show(
   if (json) printJson(invocation, rollout);
   else if (!follows || !draw) invocation.io.out(renderRollout(rollout));
   // Like `kubectl rollout status`: a followed rollout exits 0 only if it completed (WAIT_EXIT).
-  return follows ? exitCodeOf(rollout) : 0;
+  return follows ? exitCodeOf(rollout, action) : 0;
 }
 
 async function list(invocation: Invocation, client: PatchcastClient): Promise<number> {

@@ -49,6 +49,7 @@ export function createEngineState(input: CreateRolloutInput): EngineState {
     rolloutId: input.rolloutId,
     plan: input.plan,
     expedited,
+    ...(input.plain === true ? { plain: true } : {}),
     comparisons: judged * (1 + input.plan.judge.metrics.length),
     machine: { name: 'waiting-window', wave: 0 },
     now: input.now,

@@ -44,6 +44,18 @@ export function acceptRolledBack(state: EngineState, input: Input<'device-rolled
   rollback.pending -= 1;
 }
 
+/** The device kept its install (a later one is on disk): the rollback stops waiting for it. */
+export function acceptRollbackRefused(
+  state: EngineState,
+  input: Input<'device-rollback-refused'>,
+): void {
+  const rollback = state.rollback;
+  if (rollback?.waiting[input.deviceId] === undefined) return;
+  delete rollback.waiting[input.deviceId];
+  rollback.refused = { ...rollback.refused, [input.deviceId]: input.reason.slice(0, 512) };
+  rollback.pending -= 1;
+}
+
 /** Before resuming: give back what the pause took, so the same condition does not fire again. */
 export function prepareResume(state: EngineState): void {
   const machine = state.machine;

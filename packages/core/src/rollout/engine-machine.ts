@@ -102,6 +102,7 @@ function startRollback(state: EngineState, out: EngineEffect[]): void {
     total: targets.length,
     waiting,
     confirmed: { ...done },
+    ...(state.rollback?.refused === undefined ? {} : { refused: { ...state.rollback.refused } }),
     pending: targets.length,
   };
   if (targets.length > 0) out.push({ type: 'roll-back-devices', deviceIds: targets });

@@ -59,9 +59,11 @@ export function controlDeadline(state: EngineState, run: WaveRun): number {
 function rollbackEvent(state: EngineState): Automatic | null {
   const rollback = state.rollback;
   if (rollback === null || rollback.pending > 0) return null;
+  const refused = Object.keys(rollback.refused ?? {}).length;
+  const kept = refused === 0 ? '' : `; ${refused} refused (a later install is on disk)`;
   return {
     event: { type: 'rollback-complete' },
-    detail: `${rollback.total} device(s) rolled back`,
+    detail: `${rollback.total - refused} device(s) rolled back${kept}`,
   };
 }
 

@@ -25,6 +25,13 @@ export type EngineInput =
       readonly metrics?: Metrics;
     }
   | { readonly type: 'device-rolled-back'; readonly at: number; readonly deviceId: string }
+  | {
+      /** The device would not undo the install: it is no longer the one on disk (ROLLBACK_STALE). */
+      readonly type: 'device-rollback-refused';
+      readonly at: number;
+      readonly deviceId: string;
+      readonly reason: string;
+    }
   | { readonly type: 'approve'; readonly at: number; readonly wave: number; readonly by?: string }
   | {
       readonly type: 'pause' | 'resume' | 'abort' | 'rollback';
@@ -94,6 +101,8 @@ export interface RollbackRun {
   /** Devices told to roll back that have not confirmed yet. */
   waiting: Record<string, true>;
   confirmed: Record<string, true>;
+  /** Devices that refused the undo, with their reason (absent from older snapshots). */
+  refused?: Record<string, string>;
   pending: number;
 }
 
@@ -109,6 +118,8 @@ export interface EngineState {
   readonly rolloutId: string;
   readonly plan: RolloutPlan;
   readonly expedited: boolean;
+  /** Started with `--devices`: the one-wave plan of plainPlan() (absent from older snapshots). */
+  readonly plain?: boolean;
   /** Comparisons the rollout-wide alpha is split across: judged waves x (1 + metrics). */
   readonly comparisons: number;
   machine: MachineState;
@@ -134,4 +145,6 @@ export interface CreateRolloutInput {
   readonly now: number;
   /** Use the plan's expedite policy (an actively exploited vulnerability). */
   readonly expedite?: boolean;
+  /** A plain rollout (`rollout start --devices`) on plainPlan(). */
+  readonly plain?: boolean;
 }

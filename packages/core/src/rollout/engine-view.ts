@@ -22,7 +22,12 @@ export interface RolloutView {
   readonly expedited: boolean;
   readonly now: number;
   readonly waves: readonly WaveView[];
-  readonly rollback: { readonly total: number; readonly pending: number } | null;
+  readonly rollback: {
+    readonly total: number;
+    readonly pending: number;
+    /** Devices that refused the undo, with their reason (absent when none did). */
+    readonly refused?: Readonly<Record<string, string>>;
+  } | null;
 }
 
 /** A compact read-only summary of a rollout for status displays. */
@@ -48,6 +53,12 @@ export function rolloutView(state: EngineState): RolloutView {
     rollback:
       state.rollback === null
         ? null
-        : { total: state.rollback.total, pending: state.rollback.pending },
+        : {
+            total: state.rollback.total,
+            pending: state.rollback.pending,
+            ...(Object.keys(state.rollback.refused ?? {}).length === 0
+              ? {}
+              : { refused: { ...state.rollback.refused } }),
+          },
   };
 }

@@ -1,6 +1,12 @@
 import { PatchcastError } from '../errors.js';
 import { createEngineState, shapeOf } from './engine-create.js';
-import { acceptControl, acceptResult, acceptRolledBack, prepareResume } from './engine-inputs.js';
+import {
+  acceptControl,
+  acceptResult,
+  acceptRollbackRefused,
+  acceptRolledBack,
+  prepareResume,
+} from './engine-inputs.js';
 import { apply, record, runEffects } from './engine-machine.js';
 import { scheduleWake } from './engine-schedule.js';
 import { settle } from './engine-settle.js';
@@ -110,6 +116,9 @@ export class RolloutEngine {
         return null;
       case 'device-rolled-back':
         acceptRolledBack(state, input);
+        return null;
+      case 'device-rollback-refused':
+        acceptRollbackRefused(state, input);
         return null;
       case 'approve':
         return apply(state, input, { detail: `wave ${input.wave + 1} approved`, by }, out);

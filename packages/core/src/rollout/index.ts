@@ -59,6 +59,7 @@ export { hodgesLehmannShift, median } from './stats/hodges-lehmann.js';
 export { judgeWave } from './judge.js';
 export type { CohortSample, Finding, JudgeInput, JudgeVerdict } from './judge.js';
 export { OPERATOR_INPUTS, RolloutEngine } from './engine.js';
+export { plainPlan } from './plain-plan.js';
 export type { OperatorInput } from './engine.js';
 export type * from './engine-types.js';
 export type { RolloutView, WaveView } from './engine-view.js';

@@ -31,9 +31,15 @@ export const createPlannedRolloutRequest = z.strictObject({
 });
 export type CreatePlannedRolloutRequest = z.infer<typeof createPlannedRolloutRequest>;
 
-/** `wave` is 1-based, as people count; only `approve` takes it (default: the pending one). */
+/**
+ * `wave` is 1-based, as people count; only `approve` takes it (default: the pending one).
+ * `cascade` goes with `rollback` only (ADR 0015): when later rollouts installed a newer version
+ * of the patch on the rollout's devices, the newest of them is rolled back first and its
+ * progress is answered (another id); asked again, the next one, until the rollout itself.
+ */
 export const rolloutActionRequest = z.strictObject({
   wave: z.number().int().min(1).max(10_000).optional(),
+  cascade: z.boolean().optional(),
 });
 export type RolloutActionRequest = z.infer<typeof rolloutActionRequest>;
 
@@ -103,7 +109,16 @@ export const rolloutProgressSchema = z.object({
   /** The operator actions the current state allows. */
   allowed: z.array(z.enum(ROLLOUT_ACTIONS)),
   waves: z.array(waveProgress),
-  rollback: z.object({ total: z.number(), pending: z.number() }).nullable(),
+  rollback: z
+    .object({
+      total: z.number(),
+      pending: z.number(),
+      /** Devices that refused the undo (ROLLBACK_STALE), with their reason. */
+      refused: z.record(z.string(), z.string()).optional(),
+    })
+    .nullable(),
+  /** Started with `--devices`: one wave of the selected devices (ADR 0015). */
+  plain: z.boolean().optional(),
   decisions: z.array(decision),
   devices: z.array(deviceProgress),
   /** Running, waiting (for what) or ended (absent from servers before it). */

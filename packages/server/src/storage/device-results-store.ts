@@ -17,7 +17,25 @@ export interface DeviceResultRecord {
   readonly updatedAt: string;
 }
 
+/**
+ * What the server believes is on a device's disk (ADR 0015): for one device and patch name, the
+ * newest install that was not rolled back. Installs are ordered by `seq`, given when an
+ * assignment becomes `installed`; a rollback confirmation moves it to `rolled-back`, so the
+ * install below it is in force again, as the agent's undo put its files back.
+ */
+export interface InstalledRecord {
+  readonly deviceId: string;
+  readonly name: string;
+  readonly version: string;
+  /** The rollout whose install this is. */
+  readonly rolloutId: string;
+  /** Larger is later; unique across the store. */
+  readonly seq: number;
+}
+
 export interface DeviceResultsStore {
+  /** Per device and patch name, the install in force; only patch `name` if given. */
+  installed(name?: string): Promise<InstalledRecord[]>;
   /** The device's assignments, most recently updated first, at most `limit`. */
   recent(deviceId: string, limit: number): Promise<DeviceResultRecord[]>;
   /** Ids of devices holding an installed patch that needs a reboot, sorted. */
@@ -52,5 +70,35 @@ export function toDeviceResult(row: DeviceResultRow): DeviceResultRecord {
     timings: row.timings === null ? null : (JSON.parse(row.timings) as Record<string, number>),
     rebootRequired: row.state === 'installed' && Boolean(row.reboot_required),
     updatedAt: row.updated_at,
+  };
+}
+
+/** The query both SQL adapters run for `installed` (placeholders differ). */
+export function installedQuery(nameFilter: string): string {
+  return `SELECT a.device_id, r.name, r.version, a.rollout_id, a.installed_seq
+    FROM assignments a JOIN rollouts r ON r.id = a.rollout_id
+    WHERE a.state = 'installed' AND a.installed_seq IS NOT NULL AND ${nameFilter}
+      AND NOT EXISTS (
+        SELECT 1 FROM assignments b JOIN rollouts q ON q.id = b.rollout_id
+        WHERE b.device_id = a.device_id AND q.name = r.name AND b.state = 'installed'
+          AND b.installed_seq > a.installed_seq)
+    ORDER BY a.device_id, r.name`;
+}
+
+export interface InstalledRow {
+  device_id: string;
+  name: string;
+  version: string;
+  rollout_id: string;
+  installed_seq: number | string;
+}
+
+export function toInstalled(row: InstalledRow): InstalledRecord {
+  return {
+    deviceId: row.device_id,
+    name: row.name,
+    version: row.version,
+    rolloutId: row.rollout_id,
+    seq: Number(row.installed_seq),
   };
 }

@@ -16,6 +16,8 @@ import { SqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 import { MemoryBus } from '../../src/bus/memory/memory-bus.js';
 import { RolloutDriver } from '../../src/features/rollouts/rollout-driver.js';
 import { PlannedRollouts } from '../../src/features/rollouts/planned-rollouts.js';
+import { RolloutReports } from '../../src/features/rollouts/rollout-reports.js';
+import { pendingCommands } from '../../src/features/rollouts/reconnect.js';
 import type { RolloutDeps } from '../../src/features/rollouts/rollout-service.js';
 import type { RepositoryService } from '../../src/features/repository/repository-service.js';
 
@@ -38,6 +40,7 @@ interface Node {
   readonly store: SqliteStore;
   readonly driver: RolloutDriver;
   readonly planned: PlannedRollouts;
+  readonly reports: RolloutReports;
   readonly rollbacks: string[];
 }
 
@@ -58,7 +61,13 @@ function node(path: string, clock: { now: number }, log: LogEventInput[]): Node 
     onError: (error) => assert.fail(String(error)),
   };
   const driver = new RolloutDriver({ ...deps, onError: (error) => assert.fail(String(error)) });
-  return { store, driver, planned: new PlannedRollouts(deps, driver), rollbacks };
+  return {
+    store,
+    driver,
+    planned: new PlannedRollouts(deps, driver),
+    reports: new RolloutReports(deps, driver),
+    rollbacks,
+  };
 }
 
 const report = (id: string, rolloutId: string, state: Report['state']): Report => ({
@@ -80,7 +89,7 @@ const input = (deviceId: string, r: Report, at: number) => ({
 });
 
 async function deliver(n: Node, deviceId: string, r: Report, at: number) {
-  return n.planned.report(input(deviceId, r, at), r);
+  return n.reports.report(input(deviceId, r, at), r);
 }
 
 test('a completed rollout is rolled back later, across a restart, and ends rolled-back', async () => {
@@ -122,6 +131,17 @@ test('a completed rollout is rolled back later, across a restart, and ends rolle
     decision?.type === 'rollout-decision' && [decision.from, decision.decidedBy, decision.by],
     ['completed', 'operator', 'bob'],
   );
+
+  // Another node of a cluster, which does not drive the rollout, sends a reconnecting device
+  // the rollback command its stored engine state waits for (ADR 0015).
+  const other = node(path, clock, log);
+  const pending = await pendingCommands(other.store, other.driver, 'dev_c');
+  assert.deepEqual(
+    pending.commands.map((c) => [c.kind, c.rolloutId, c.deviceIds]),
+    [['rollback', id, ['dev_c']]],
+  );
+  assert.deepEqual(pending.notices, [], 'nothing to install');
+  await other.store.close();
 
   // Two devices confirm, then the server dies; a new one resumes the rollback where it was.
   for (const deviceId of DEVICES.slice(0, 2))

@@ -89,4 +89,19 @@ describe('planned rollout routes refuse what they cannot do', () => {
       refused('INVALID_INPUT', /wave/),
     );
   });
+
+  test('cascade goes with rollback only, and is a boolean', async () => {
+    await assert.rejects(
+      client.rolloutAction('ro_nope', 'pause', { cascade: true }),
+      refused('INVALID_INPUT', /cascade goes with rollback only/),
+    );
+    await assert.rejects(
+      client.rolloutAction('ro_nope', 'rollback', { cascade: 'yes' } as never),
+      refused('INVALID_INPUT', /cascade/),
+    );
+    await assert.rejects(
+      client.rolloutAction('ro_nope', 'rollback', { cascade: true }),
+      refused('NOT_FOUND', /no rollout ro_nope/),
+    );
+  });
 });

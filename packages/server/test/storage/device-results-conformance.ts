@@ -23,11 +23,11 @@ function device(id: string): DeviceRecord {
   };
 }
 
-function rollout(id: string, name: string): RolloutRecord {
+function rollout(id: string, name: string, version = '1'): RolloutRecord {
   return {
     id,
-    patch: { name, version: '1' },
-    targetPath: `${name}/1/bundle.tar`,
+    patch: { name, version },
+    targetPath: `${name}/${version}/bundle.tar`,
     selector: { all: true },
     state: 'in-progress',
     createdAt: T0,
@@ -180,6 +180,57 @@ export function deviceResultsConformance(name: string, makeStore: () => Promise<
         assert.equal(await store.deviceResults.booted('dev_a', 'boot-3'), 1);
         assert.deepEqual(await store.deviceResults.awaitingReboot(), ['dev_b']);
         assert.equal(await store.deviceResults.booted('dev_unknown', 'boot-1'), 0);
+      }),
+    );
+
+    test(
+      'installed: per device and patch the newest install not rolled back, in report order',
+      withStore(async (store) => {
+        for (const id of ['dev_a', 'dev_b']) await store.createDevice(device(id));
+        const versions = ['1.4.0', '1.6.0', '1.5.0'];
+        for (const [i, v] of versions.entries())
+          await store.createRollout(rollout(`ro_${i + 1}`, 'app', v), ['dev_a', 'dev_b']);
+        await store.createRollout(rollout('ro_x', 'other', '9'), ['dev_a']);
+        const installed = async (name?: string) =>
+          (await store.deviceResults.installed(name)).map((r) => [
+            r.deviceId,
+            r.name,
+            r.version,
+            r.rolloutId,
+          ]);
+        assert.deepEqual(await installed(), []);
+        // ro_1 and ro_3 on dev_a; ro_3 reported before ro_2 on dev_b: order of reports counts
+        await store.applyReport(report('a1', 'ro_1', 'dev_a', 'installed', 1));
+        await store.applyReport(report('a3', 'ro_3', 'dev_a', 'installed', 2));
+        await store.applyReport(report('b3', 'ro_3', 'dev_b', 'installing', 3));
+        await store.applyReport(report('b3b', 'ro_3', 'dev_b', 'installed', 4));
+        await store.applyReport(report('b2', 'ro_2', 'dev_b', 'installed', 5));
+        await store.applyReport(report('ax', 'ro_x', 'dev_a', 'installed', 6));
+        assert.deepEqual(await installed('app'), [
+          ['dev_a', 'app', '1.5.0', 'ro_3'],
+          ['dev_b', 'app', '1.6.0', 'ro_2'],
+        ]);
+        assert.deepEqual(await installed(), [
+          ['dev_a', 'app', '1.5.0', 'ro_3'],
+          ['dev_a', 'other', '9', 'ro_x'],
+          ['dev_b', 'app', '1.6.0', 'ro_2'],
+        ]);
+        const undo = (id: string, rolloutId: string, deviceId: string) =>
+          store.rolloutEngine.applyRollback(report(id, rolloutId, deviceId, 'rolled-back', 7));
+        assert.equal(await undo('u1', 'ro_3', 'dev_a'), 'applied');
+        assert.equal(await undo('u2', 'ro_2', 'dev_b'), 'applied');
+        assert.deepEqual(await installed('app'), [
+          ['dev_a', 'app', '1.4.0', 'ro_1'],
+          ['dev_b', 'app', '1.5.0', 'ro_3'],
+        ]);
+        assert.equal(await undo('u3', 'ro_1', 'dev_a'), 'applied');
+        assert.deepEqual(await installed('app'), [['dev_b', 'app', '1.5.0', 'ro_3']]);
+        const seqs = (await store.deviceResults.installed()).map((r) => r.seq);
+        assert.ok(seqs.every((seq) => Number.isSafeInteger(seq) && seq > 0));
+        assert.equal(new Set(seqs).size, seqs.length, 'unique');
+        // a failed install (rolled back by the agent itself) is never in force
+        await store.applyReport(report('f1', 'ro_1', 'dev_b', 'rolled-back', 8));
+        assert.deepEqual(await installed('app'), [['dev_b', 'app', '1.5.0', 'ro_3']]);
       }),
     );
   });

@@ -11,6 +11,7 @@ import {
 import type { Device, DeviceResultsResponse } from '@patchcast/protocol';
 import type { AppDeps } from '../../app-deps.js';
 import type { DeviceRecord } from '../../storage/store.js';
+import type { InstalledRecord } from '../../storage/device-results-store.js';
 import { hashToken, newId } from '../auth/api-tokens.js';
 import type { AgentGateway } from './agent-gateway.js';
 import { withResultStatus } from '../rollouts/status-facts.js';
@@ -71,13 +72,17 @@ export function deviceRoutes(app: FastifyInstance, deps: AppDeps, gateway: Agent
   });
 
   app.get(ROUTES.devices, async () => {
-    const [devices, reboot] = await Promise.all([
+    const [devices, reboot, installed] = await Promise.all([
       store.listDevices(),
       store.deviceResults.awaitingReboot(),
+      store.deviceResults.installed(),
     ]);
     const awaiting = new Set(reboot);
+    const recorded = recordedOf(installed);
     return {
-      devices: devices.map((d): Device => view(d, gateway.isOnline(d.id), awaiting.has(d.id))),
+      devices: devices.map((d): Device =>
+        view(d, gateway.isOnline(d.id), awaiting.has(d.id), recorded.get(d.id)),
+      ),
     };
   });
 
@@ -95,8 +100,9 @@ export function deviceRoutes(app: FastifyInstance, deps: AppDeps, gateway: Agent
       const online = (id: string) => gateway.isOnline(id);
       const results = await withResultStatus({ ...deps, online }, device.id, stored);
       const rebootRequired = results.some((r) => r.rebootRequired);
+      const recorded = recordedOf(await store.deviceResults.installed()).get(device.id);
       return {
-        device: view(device, gateway.isOnline(device.id), rebootRequired),
+        device: view(device, gateway.isOnline(device.id), rebootRequired, recorded),
         results,
       };
     },
@@ -123,7 +129,25 @@ export function deviceRoutes(app: FastifyInstance, deps: AppDeps, gateway: Agent
   });
 }
 
-function view(d: DeviceRecord, online: boolean, rebootRequired: boolean): Device {
+type Recorded = NonNullable<Device['recorded']>;
+
+/** The server's record of installed patch versions, by device (ADR 0015). */
+function recordedOf(installed: readonly InstalledRecord[]): Map<string, Recorded> {
+  const byDevice = new Map<string, Recorded>();
+  for (const r of installed) {
+    const list = byDevice.get(r.deviceId) ?? [];
+    list.push({ name: r.name, version: r.version, rolloutId: r.rolloutId });
+    byDevice.set(r.deviceId, list);
+  }
+  return byDevice;
+}
+
+function view(
+  d: DeviceRecord,
+  online: boolean,
+  rebootRequired: boolean,
+  recorded: Recorded = [],
+): Device {
   return {
     id: d.id,
     name: d.name,
@@ -133,5 +157,6 @@ function view(d: DeviceRecord, online: boolean, rebootRequired: boolean): Device
     lastSeenAt: d.lastSeenAt,
     inventory: d.inventory,
     rebootRequired,
+    recorded,
   };
 }

@@ -35,6 +35,7 @@ import type { RootSubmission } from './root-admission.js';
 import { admitDelegated } from './delegated-submission.js';
 import { allTargets, delegatedRole, delegatedVersions, targetsInForce } from './delegated-roles.js';
 import { checkRolloutAllowed } from './rollout-guard.js';
+import type { InstalledVersion } from './rollout-guard.js';
 import type { RolloutPermission } from './rollout-guard.js';
 import { listPatches } from './patch-listing.js';
 import { PatchFixes } from '../vulns/patch-fixes.js';
@@ -129,7 +130,18 @@ export class RepositoryService {
    */
   async assertRolloutAllowed(patch: PatchRef, permission: RolloutPermission): Promise<string> {
     const info = (await this.currentTargets()).targets[targetPathOf(patch)];
-    return checkRolloutAllowed(patch, info, () => this.#deps.store.listDevices(), permission);
+    return checkRolloutAllowed(patch, info, () => this.#installed(patch.name), permission);
+  }
+
+  /** The server's record of what is installed, by device (ADR 0015). */
+  async #installed(name: string): Promise<InstalledVersion[]> {
+    const { store } = this.#deps;
+    const names = new Map((await store.rolloutEngine.fleet()).map((d) => [d.id, d.name]));
+    return (await store.deviceResults.installed(name)).map((r) => ({
+      deviceId: r.deviceId,
+      device: names.get(r.deviceId) ?? r.deviceId,
+      version: r.version,
+    }));
   }
 
   /** Every patch in force, in every targets role, with its versions' state and fixes. */

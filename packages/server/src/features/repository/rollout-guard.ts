@@ -1,14 +1,22 @@
 /**
  * What the repository allows a rollout to install (ADR 0017): a published version, never a
  * withdrawn one (PATCH_WITHDRAWN with the publisher's reason), and, unless the operator allows it,
- * never below the version a targeted device reports installed (PATCH_DOWNGRADE_REFUSED). Agents
- * check both again against signed metadata and their own state.
+ * never below the version the server's record says is installed on a targeted device
+ * (PATCH_DOWNGRADE_REFUSED; the record follows installs and rollbacks, ADR 0015). Agents check
+ * both again against signed metadata and their own state.
  */
 import { PatchcastError, comparePatchVersions } from '@patchcast/core';
 import type { TargetFile } from '@patchcast/core';
 import { formatPatchRef, targetPathOf, withdrawalOf, withdrawnError } from '@patchcast/protocol';
 import type { PatchRef } from '@patchcast/protocol';
-import type { DeviceRecord } from '../../storage/store.js';
+
+/** The version of the patch in force on one device (Store.deviceResults.installed). */
+export interface InstalledVersion {
+  readonly deviceId: string;
+  /** The device's name, for messages. */
+  readonly device: string;
+  readonly version: string;
+}
 
 export interface RolloutPermission {
   /**
@@ -30,7 +38,7 @@ export interface Downgrade {
 export async function checkRolloutAllowed(
   patch: PatchRef,
   info: TargetFile | undefined,
-  devices: () => Promise<readonly DeviceRecord[]>,
+  installed: () => Promise<readonly InstalledVersion[]>,
   permission: RolloutPermission,
 ): Promise<string> {
   if (info === undefined)
@@ -40,7 +48,7 @@ export async function checkRolloutAllowed(
   const withdrawal = withdrawalOf(info);
   if (withdrawal !== undefined) throw withdrawnError(patch, withdrawal);
   const targeted = await permission.deviceIds();
-  const downgrades = downgradesOf(patch, await devices(), targeted);
+  const downgrades = downgradesOf(patch, await installed(), targeted);
   const [first] = downgrades;
   if (first !== undefined && permission.allowDowngrade !== true)
     throw new PatchcastError(
@@ -51,18 +59,16 @@ export async function checkRolloutAllowed(
   return targetPathOf(patch);
 }
 
-/** The targeted devices whose reported inventory holds a higher version of the patch. */
+/** The targeted devices where a higher version of the patch is in force. */
 export function downgradesOf(
   patch: PatchRef,
-  devices: readonly DeviceRecord[],
+  installed: readonly InstalledVersion[],
   deviceIds: readonly string[],
 ): Downgrade[] {
   const targeted = new Set(deviceIds);
-  return devices.flatMap((device) => {
-    if (!targeted.has(device.id)) return [];
-    const installed = device.inventory.installed.find((p) => p.name === patch.name);
-    return installed !== undefined && comparePatchVersions(installed.version, patch.version) > 0
-      ? [{ device: device.name, installed: installed.version }]
-      : [];
-  });
+  return installed.flatMap((entry) =>
+    targeted.has(entry.deviceId) && comparePatchVersions(entry.version, patch.version) > 0
+      ? [{ device: entry.device, installed: entry.version }]
+      : [],
+  );
 }

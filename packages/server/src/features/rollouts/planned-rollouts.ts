@@ -1,28 +1,42 @@
-/** Rollouts driven by a plan (docs/rollouts.md): creation, operator actions, device inputs. */
-import { PatchcastError, RolloutEngine, describeSelector, whyNoMatch } from '@patchcast/core';
-import type { EngineInput, FleetDevice, RolloutPlan } from '@patchcast/core';
-import { FINAL_DEVICE_STATES, assertPatchRef, parsePlan } from '@patchcast/protocol';
+/**
+ * Rollouts on the engine (docs/rollouts.md): from a plan, or plain (`--devices`) on a one-wave
+ * plan (ADR 0015); creation, operator actions, progress. Device inputs: rollout-reports.ts.
+ */
+import {
+  PatchcastError,
+  RolloutEngine,
+  describeSelector,
+  plainPlan,
+  whyNoMatch,
+} from '@patchcast/core';
+import type { EngineInput, EngineState, FleetDevice, RolloutPlan } from '@patchcast/core';
+import { assertPatchRef, parsePlan } from '@patchcast/protocol';
 import type {
   CreatePlannedRolloutRequest,
   DeviceSelector,
-  HealthMessage,
-  Report,
+  PatchRef,
   RolloutAction,
   RolloutProgress,
 } from '@patchcast/protocol';
-import type { ReportInput, ReportOutcome, RolloutRecord } from '../../storage/store.js';
+import type { RolloutRecord } from '../../storage/store.js';
 import { newId } from '../auth/api-tokens.js';
-import {
-  appendAll,
-  deviceResultEvents,
-  deviceRolledBack,
-  rolloutCreated,
-} from '../log/log-events.js';
+import { appendAll, rolloutCreated } from '../log/log-events.js';
 import type { RolloutDeps } from './rollout-service.js';
 import type { RolloutDriver } from './rollout-driver.js';
 import { decisionEvent, decisionsOf } from './rollout-effects.js';
 import { progressOf } from './rollout-progress.js';
 import { assertNoEmptyWave } from './empty-waves.js';
+import { assertNewestInstall, cascadeStep } from './rollback-order.js';
+
+/** What starting a rollout needs once its patch and devices were checked. */
+export interface PlainStart {
+  readonly patch: PatchRef;
+  readonly targetPath: string;
+  readonly selector: DeviceSelector;
+  readonly by: string;
+  readonly allowDowngrade?: boolean | undefined;
+  readonly deviceIds: readonly string[];
+}
 
 export class PlannedRollouts {
   readonly #deps: RolloutDeps;
@@ -34,7 +48,6 @@ export class PlannedRollouts {
   }
 
   async create(request: CreatePlannedRolloutRequest, by: string): Promise<RolloutProgress> {
-    const { store, log, now } = this.#deps;
     const plan = parsePlan(request.plan, request.planName ?? 'plan');
     assertPatchRef(request.patch);
     const rolloutId = newId('ro');
@@ -43,28 +56,57 @@ export class PlannedRollouts {
       rolloutId,
       plan,
       devices: fleet,
-      now: now().getTime(),
+      now: this.#deps.now().getTime(),
       expedite: request.expedite === true,
     });
-    const state = created.engine.snapshot();
-    const deviceIds = Object.keys(state.deviceWave);
+    const deviceIds = Object.keys(created.engine.snapshot().deviceWave);
     const { allowDowngrade } = request;
     const targetPath = await this.#deps.repository.assertRolloutAllowed(request.patch, {
       deviceIds: () => Promise.resolve(deviceIds),
       allowDowngrade,
     });
     if (deviceIds.length === 0) throw noDevices(plan, fleet);
-    if (request.allowEmptyWaves !== true) assertNoEmptyWave(state, fleet);
+    if (request.allowEmptyWaves !== true) assertNoEmptyWave(created.engine.snapshot(), fleet);
+    const start = { patch: request.patch, targetPath, selector: selectorOf(plan), by };
+    await this.#start({ ...start, allowDowngrade }, created, deviceIds);
+    return this.progress(rolloutId);
+  }
+
+  /**
+   * A plain rollout (`--devices`): the same engine on a one-wave plan of exactly the selected
+   * devices (plainPlan, ADR 0015), so that it can be aborted and rolled back like any other.
+   */
+  async createPlain(start: PlainStart): Promise<string> {
+    const rolloutId = newId('ro');
+    const created = RolloutEngine.create({
+      rolloutId,
+      plan: plainPlan(start.deviceIds),
+      devices: await this.#fleet(),
+      now: this.#deps.now().getTime(),
+      plain: true,
+    });
+    await this.#start(start, created, start.deviceIds);
+    return rolloutId;
+  }
+
+  async #start(
+    start: Omit<PlainStart, 'deviceIds'>,
+    created: ReturnType<typeof RolloutEngine.create>,
+    deviceIds: readonly string[],
+  ): Promise<void> {
+    const { store, log, now } = this.#deps;
+    const state = created.engine.snapshot();
+    const rolloutId = state.rolloutId;
     const rollout: RolloutRecord = {
       id: rolloutId,
-      patch: request.patch,
-      targetPath,
-      selector: selectorOf(plan),
+      patch: start.patch,
+      targetPath: start.targetPath,
+      selector: start.selector,
       state: 'in-progress',
       createdAt: now().toISOString(),
-      createdBy: by,
+      createdBy: start.by,
       completedAt: null,
-      ...(allowDowngrade === true ? { allowDowngrade } : {}),
+      ...(start.allowDowngrade === true ? { allowDowngrade: true } : {}),
     };
     const decisions = decisionsOf(created.effects);
     const snapshot = { snapshot: JSON.stringify(state), inputSeq: 0 };
@@ -78,36 +120,68 @@ export class PlannedRollouts {
     );
     const rest = created.effects.filter((e) => e.type !== 'record');
     await this.#driver.adopt(rollout, created.engine, rest);
-    return this.progress(rolloutId);
   }
 
   async #fleet(): Promise<FleetDevice[]> {
     return this.#deps.store.rolloutEngine.fleet();
   }
 
-  /** An operator action; refused with ROLLOUT_TRANSITION_REFUSED naming the state and what is allowed. */
+  /**
+   * An operator action; refused with ROLLOUT_TRANSITION_REFUSED naming the state and what is
+   * allowed. A rollback is refused while a later install of the patch is in force over the
+   * rollout's (ROLLOUT_NEWER_INSTALLED); with `cascade`, the newest such rollout is rolled back
+   * instead and its progress answered (rollback-order.ts).
+   */
   async act(
     rolloutId: string,
     action: RolloutAction,
     by: string,
-    wave?: number,
+    options: { readonly wave?: number | undefined; readonly cascade?: boolean | undefined } = {},
   ): Promise<RolloutProgress> {
-    const rollout = await this.#require(rolloutId);
-    const engine = this.#driver.engine(rolloutId);
+    const asked = await this.#require(rolloutId);
+    const rollout = await this.#rollbackTarget(asked, action, options.cascade === true);
+    if (rollout === undefined) return this.progress(rolloutId);
+    if (rollout.id !== asked.id && (await this.#rollingBack(rollout.id)))
+      return this.progress(rollout.id);
+    const engine = this.#driver.engine(rollout.id);
     const at = this.#deps.now().getTime();
+    const { wave } = options;
     const wave0 = wave === undefined ? (engine?.state.wave ?? 0) : wave - 1;
     const input: EngineInput =
       action === 'approve' ? { type: 'approve', at, by, wave: wave0 } : { type: action, at, by };
     if (engine === undefined) {
       await this.#elsewhere(rollout, action, input);
-      return this.progress(rolloutId);
+      return this.progress(rollout.id);
     }
-    const result = await this.#driver.input(rolloutId, input);
+    const result = await this.#driver.input(rollout.id, input);
     if (result?.refusal) {
       const allowed = engine.allowedOperatorInputs();
-      throw refused(rolloutId, engine.state.name, result.refusal.reason, allowed);
+      throw refused(rollout.id, engine.state.name, result.refusal.reason, allowed);
     }
-    return this.progress(rolloutId);
+    return this.progress(rollout.id);
+  }
+
+  /** The rollout an action applies to; undefined when a cascade finds it rolling back already. */
+  async #rollbackTarget(
+    rollout: RolloutRecord,
+    action: RolloutAction,
+    cascade: boolean,
+  ): Promise<RolloutRecord | undefined> {
+    if (action !== 'rollback') return rollout;
+    if (!cascade) {
+      await assertNewestInstall(this.#deps.store, rollout);
+      return rollout;
+    }
+    const target = await cascadeStep(this.#deps.store, rollout);
+    return target.id === rollout.id && (await this.#rollingBack(rollout.id)) ? undefined : target;
+  }
+
+  async #rollingBack(rolloutId: string): Promise<boolean> {
+    const engine = this.#driver.engine(rolloutId);
+    if (engine !== undefined) return engine.state.name === 'rolling-back';
+    const saved = await this.#deps.store.rolloutEngine.load(rolloutId);
+    if (saved === undefined) return false;
+    return (JSON.parse(saved.snapshot) as EngineState).machine.name === 'rolling-back';
   }
 
   /** A rollout this node does not drive: finished, started with --devices, or on another node. */
@@ -116,8 +190,10 @@ export class PlannedRollouts {
     if (!(await rolloutEngine.planned(rollout.id)))
       throw new PatchcastError(
         'ROLLOUT_TRANSITION_REFUSED',
-        `rollout ${rollout.id} was started with --devices and has no plan: ${action} is not allowed`,
-        { hint: 'start a rollout with --plan FILE to pause, approve or roll it back' },
+        `rollout ${rollout.id} was started with --devices by a Patchcast that ran such rollouts without an engine: ${action} is not allowed`,
+        {
+          hint: 'rollouts started since can be rolled back; roll out the previous version instead',
+        },
       );
     if (rollout.state !== 'in-progress') return this.#reopen(rollout, action, input);
     // Driven by another node: it applies journaled inputs in order (a refused one changes nothing).
@@ -174,85 +250,6 @@ export class PlannedRollouts {
     return RolloutEngine.restore(
       JSON.parse(saved.snapshot) as Parameters<typeof RolloutEngine.restore>[0],
     );
-  }
-
-  /** A report of a device in a rollout this node drives. */
-  async report(input: ReportInput, report: Report): Promise<ReportOutcome> {
-    const { store, log } = this.#deps;
-    const { rolloutId, deviceId, at } = input;
-    const time = Date.parse(at);
-    const rollback = this.#driver.peek(rolloutId)?.rollback;
-    if (report.state === 'rolled-back' && rollback?.waiting[deviceId] === true) {
-      const outcome = await this.#applyRollback(input, report);
-      await this.#driver.input(rolloutId, { type: 'device-rolled-back', at: time, deviceId });
-      return outcome;
-    }
-    const outcome = await store.applyReport(input);
-    if (!FINAL_DEVICE_STATES.includes(report.state)) return outcome;
-    if (outcome === 'applied') await appendAll(log, deviceResultEvents(input, report.patch));
-    if (outcome === 'applied' || outcome === 'duplicate')
-      await this.#driver.input(rolloutId, {
-        type: 'device-result',
-        at: time,
-        deviceId,
-        ok: report.state === 'installed',
-        ...(report.health ? { metrics: report.health.metrics } : {}),
-      });
-    return outcome;
-  }
-
-  /** Stores a rollback confirmation; an installed assignment moved to rolled-back is logged. */
-  async #applyRollback(input: ReportInput, report: Report): Promise<ReportOutcome> {
-    const outcome = await this.#deps.store.rolloutEngine.applyRollback(input);
-    if (outcome === 'applied') await this.#deps.log.append(deviceRolledBack(input, report.patch));
-    return outcome;
-  }
-
-  /**
-   * A report of a device in a planned rollout that another node drives: stored here, its engine
-   * input journaled for the driving node (which catches up when the bus announces the result).
-   */
-  async reportElsewhere(input: ReportInput, report: Report): Promise<ReportOutcome> {
-    const { store, log } = this.#deps;
-    const { rolloutId, deviceId } = input;
-    const at = Date.parse(input.at);
-    const journal = (engineInput: EngineInput) =>
-      store.rolloutEngine.appendInput(rolloutId, JSON.stringify(engineInput));
-    if (
-      report.state === 'rolled-back' &&
-      (await this.#applyRollback(input, report)) === 'applied'
-    ) {
-      await journal({ type: 'device-rolled-back', at, deviceId }); // undo of an install
-      return 'applied';
-    }
-    const outcome = await store.applyReport(input);
-    const final = FINAL_DEVICE_STATES.includes(report.state);
-    if (outcome === 'applied' && final)
-      await appendAll(log, deviceResultEvents(input, report.patch));
-    if (final && (outcome === 'applied' || outcome === 'duplicate'))
-      await journal({
-        type: 'device-result',
-        at,
-        deviceId,
-        ok: report.state === 'installed',
-        ...(report.health ? { metrics: report.health.metrics } : {}),
-      });
-    return outcome;
-  }
-
-  /** A control device's health for a wave. */
-  async health(deviceId: string, message: HealthMessage): Promise<void> {
-    const input: EngineInput = {
-      type: 'control-report',
-      at: this.#deps.now().getTime(),
-      wave: message.wave,
-      deviceId,
-      healthy: message.healthy,
-      metrics: message.metrics,
-    };
-    if (this.#driver.has(message.rolloutId)) await this.#driver.input(message.rolloutId, input);
-    else if (await this.#deps.store.rolloutEngine.planned(message.rolloutId))
-      await this.#deps.store.rolloutEngine.appendInput(message.rolloutId, JSON.stringify(input));
   }
 }
 

@@ -20,14 +20,18 @@ export async function pendingCommands(
   for (const assignment of await store.openAssignments(deviceId)) {
     const rollout = await store.getRollout(assignment.rolloutId);
     if (rollout?.state !== 'in-progress') continue;
-    const state = driver.peek(rollout.id);
-    const release =
-      state === undefined
-        ? (await store.rolloutEngine.load(rollout.id)) === undefined
-        : awaitsInstall(state, deviceId);
+    // Driven on another node (or not at all): its stored snapshot says what it released.
+    const state = driver.peek(rollout.id) ?? (await storedState(store, rollout.id));
+    const release = state === undefined || awaitsInstall(state, deviceId);
     if (release) notices.push(rolloutNotice(rollout, [deviceId]));
   }
   return { notices, commands: await plannedCommands(store, driver, deviceId) };
+}
+
+/** Undefined for a rollout without an engine (a plain one of an older server). */
+async function storedState(store: Store, rolloutId: string): Promise<EngineState | undefined> {
+  const saved = await store.rolloutEngine.load(rolloutId);
+  return saved === undefined ? undefined : (JSON.parse(saved.snapshot) as EngineState);
 }
 
 function awaitsInstall(state: Readonly<EngineState>, deviceId: string): boolean {
@@ -61,6 +65,32 @@ async function plannedCommands(
       run.controlReports[deviceId] === undefined
     )
       commands.push({ ...base, kind: 'health-request', wave, deviceIds: [deviceId] });
+  }
+  return [...commands, ...(await rollbacksElsewhere(store, driver, deviceId))];
+}
+
+/** How many of a device's latest results are searched for an undo another node waits for. */
+const RECENT = 50;
+
+/**
+ * Rollback commands of rollouts another node drives (a cluster): a device that was away while
+ * the command went out reconnects to any node. Only rollouts in which the device's install is
+ * still `installed` and that are in progress are read, from their stored engine state.
+ */
+async function rollbacksElsewhere(
+  store: Store,
+  driver: RolloutDriver,
+  deviceId: string,
+): Promise<PendingForDevice['commands']> {
+  const commands: PendingForDevice['commands'] = [];
+  for (const result of await store.deviceResults.recent(deviceId, RECENT)) {
+    if (result.state !== 'installed' || driver.has(result.rolloutId)) continue;
+    const rollout = await store.getRollout(result.rolloutId);
+    if (rollout?.state !== 'in-progress') continue;
+    const state = await storedState(store, rollout.id);
+    if (state?.rollback?.waiting[deviceId] !== true) continue;
+    const base = { rolloutId: rollout.id, patch: rollout.patch, targetPath: rollout.targetPath };
+    commands.push({ ...base, kind: 'rollback', wave: 0, deviceIds: [deviceId] });
   }
   return commands;
 }

@@ -57,6 +57,7 @@ export async function progressOf(
   ]);
   const names = new Map(devices.map((d) => [d.id, d.name]));
   const undone = state.rollback?.confirmed ?? {};
+  const kept = state.rollback?.refused ?? {};
   const rows = assignments.map((a) => {
     const wave = state.deviceWave[a.deviceId];
     return {
@@ -64,7 +65,10 @@ export async function progressOf(
       name: names.get(a.deviceId) ?? a.deviceId,
       wave: wave === undefined ? null : wave + 1,
       state: undone[a.deviceId] === true ? ('rolled-back' as const) : a.state,
-      error: a.error,
+      error:
+        kept[a.deviceId] === undefined
+          ? a.error
+          : { code: 'ROLLBACK_STALE', message: kept[a.deviceId] ?? '' },
       timings: timings.get(a.deviceId) ?? null,
       health: healthOf(state, a.deviceId),
       rebootRequired: a.rebootRequired === true && undone[a.deviceId] !== true,
@@ -85,6 +89,7 @@ export async function progressOf(
     phase: phaseOf(view.state),
     wave: view.state.wave + 1,
     expedited: view.expedited,
+    ...(state.plain === true ? { plain: true } : {}),
     // A finished rollout allows only what its engine allows: rollback of completed or aborted.
     allowed: engine.allowedOperatorInputs(),
     waves: view.waves.map(waveOf),

@@ -6,13 +6,12 @@ import type { CreateRolloutRequest, HealthMessage, Report, Rollout } from '@patc
 import type { ReportOutcome, RolloutRecord, Store } from '../../storage/store.js';
 import type { Bus, BusEvents } from '../../bus/bus.js';
 import type { RepositoryService } from '../repository/repository-service.js';
-import { newId } from '../auth/api-tokens.js';
 import type { EventLog } from '../log/log-events.js';
-import { appendAll, deviceResultEvents, rolloutCreated } from '../log/log-events.js';
+import { appendAll, deviceResultEvents } from '../log/log-events.js';
 import { PlannedRollouts } from './planned-rollouts.js';
+import { RolloutReports } from './rollout-reports.js';
 import { RolloutDriver } from './rollout-driver.js';
 import { pendingCommands } from './reconnect.js';
-import { rolloutNotice } from './rollout-notice.js';
 import { statusView } from './status-facts.js';
 import { withStatus } from './device-status.js';
 
@@ -45,6 +44,7 @@ export class RolloutService {
 
   readonly driver: RolloutDriver;
   readonly planned: PlannedRollouts;
+  readonly reports: RolloutReports;
 
   constructor(deps: RolloutDeps) {
     this.#deps = deps;
@@ -54,6 +54,7 @@ export class RolloutService {
         deps.onError ?? ((error, id) => process.stderr.write(`rollout ${id}: ${String(error)}\n`)),
     });
     this.planned = new PlannedRollouts(deps, this.driver);
+    this.reports = new RolloutReports(deps, this.driver);
   }
 
   /** Drives every planned rollout that has not finished (after a restart: where it was). */
@@ -69,7 +70,7 @@ export class RolloutService {
 
   /** A control device's health report for a planned rollout. */
   health(deviceId: string, message: HealthMessage): Promise<void> {
-    return this.planned.health(deviceId, message);
+    return this.reports.health(deviceId, message);
   }
 
   /** Notices and commands a device that just connected must get (again). */
@@ -77,8 +78,9 @@ export class RolloutService {
     return pendingCommands(this.#deps.store, this.driver, deviceId);
   }
 
+  /** A plain rollout (`--devices`): checked here, then run as a one-wave plan (ADR 0015). */
   async create(request: CreateRolloutRequest, createdBy: string): Promise<Rollout> {
-    const { store, bus, repository, now } = this.#deps;
+    const { store, repository } = this.#deps;
     assertPatchRef(request.patch);
     const { allowDowngrade } = request;
     let devices: FleetDevice[] = [];
@@ -89,22 +91,15 @@ export class RolloutService {
       },
       allowDowngrade,
     });
-    const deviceIds = devices.map((d) => d.id);
-    const rollout: RolloutRecord = {
-      id: newId('ro'),
+    const id = await this.planned.createPlain({
       patch: request.patch,
       targetPath,
       selector: request.devices,
-      state: 'in-progress',
-      createdAt: now().toISOString(),
-      createdBy,
-      completedAt: null,
-      ...(allowDowngrade === true ? { allowDowngrade } : {}),
-    };
-    await store.createRollout(rollout, deviceIds);
-    await this.#deps.log.append(rolloutCreated(rollout, devices.length));
-    await bus.publish('notice', rolloutNotice(rollout, deviceIds));
-    return this.status(rollout.id);
+      by: createdBy,
+      allowDowngrade,
+      deviceIds: devices.map((d) => d.id),
+    });
+    return this.status(id);
   }
 
   /** Applies a device's report; completes the rollout when every device reached a final state. */
@@ -122,9 +117,9 @@ export class RolloutService {
       rebootRequired: report.rebootRequired === true,
       ...(report.bootId === undefined ? {} : { bootId: report.bootId }),
     };
-    if (this.driver.has(report.rolloutId)) return this.planned.report(input, report);
+    if (this.driver.has(report.rolloutId)) return this.reports.report(input, report);
     if (await store.rolloutEngine.planned(report.rolloutId))
-      return this.planned.reportElsewhere(input, report);
+      return this.reports.reportElsewhere(input, report);
     const outcome = await store.applyReport(input);
     if (outcome !== 'applied' || !FINAL_DEVICE_STATES.includes(report.state)) return outcome;
     const rollout = await store.getRollout(report.rolloutId);

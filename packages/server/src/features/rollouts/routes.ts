@@ -52,14 +52,23 @@ export function rolloutRoutes(app: FastifyInstance, deps: AppDeps, rollouts: Rol
   );
   app.post<{ Params: { id: string; action: string } }>(ROLLOUT_ROUTES.action, async (request) => {
     const action = actionOf(request.params.action);
-    const { wave } = rolloutActionRequest.parse(request.body ?? {});
+    const { wave, cascade } = rolloutActionRequest.parse(request.body ?? {});
+    if (cascade === true && action !== 'rollback')
+      throw new PatchcastError('INVALID_INPUT', 'cascade goes with rollback only');
     const by = request.principal?.name ?? 'unknown';
     if (request.principal?.devices !== undefined) {
+      // A cascade undoes later rollouts too, whose devices this check cannot bound in advance.
+      if (cascade === true)
+        throw new PatchcastError(
+          'FORBIDDEN',
+          `the token "${request.principal.name}" is limited to some devices, and --cascade may undo rollouts beyond them`,
+          { hint: 'roll back the later rollouts one by one, or use a token for every device' },
+        );
       const { devices } = await rollouts.status(request.params.id);
       const ids = devices.map((d) => d.id);
       if (ids.length > 0)
         await assertInScope(request.principal, store, { ids }, `rollout ${request.params.id}`);
     }
-    return rollouts.planned.act(request.params.id, action, by, wave);
+    return rollouts.planned.act(request.params.id, action, by, { wave, cascade });
   });
 }

@@ -123,4 +123,17 @@ export const PG_MIGRATIONS: readonly string[] = [
   ALTER TABLE api_tokens ADD COLUMN devices TEXT;
   CREATE UNIQUE INDEX api_tokens_live_name ON api_tokens(name) WHERE revoked_at IS NULL;
   `,
+  // the order of installs per device: what the server believes is on disk (ADR 0015)
+  `
+  CREATE SEQUENCE assignments_installed_seq;
+  ALTER TABLE assignments ADD COLUMN installed_seq BIGINT;
+  UPDATE assignments a SET installed_seq = o.n FROM (
+    SELECT rollout_id, device_id, row_number() OVER (ORDER BY updated_at, rollout_id) AS n
+    FROM assignments WHERE state = 'installed') o
+  WHERE a.rollout_id = o.rollout_id AND a.device_id = o.device_id;
+  SELECT setval('assignments_installed_seq',
+    (SELECT COALESCE(MAX(installed_seq), 0) + 1 FROM assignments), false);
+  CREATE INDEX assignments_installed ON assignments(device_id, installed_seq)
+    WHERE state = 'installed';
+  `,
 ];

@@ -122,7 +122,9 @@ export class PgAssignments implements AssignmentsPart {
       if (!isForward(current.state, r.state)) return 'stale';
       await tx.run(
         `UPDATE assignments SET state = $1, error_code = $2, error_message = $3, updated_at = $4,
-           reboot_required = $7, reboot_boot_id = $8
+           reboot_required = $7, reboot_boot_id = $8,
+           installed_seq = CASE WHEN state <> 'installed' AND $1 = 'installed'
+             THEN nextval('assignments_installed_seq') ELSE installed_seq END
          WHERE rollout_id = $5 AND device_id = $6`,
         [
           r.state,

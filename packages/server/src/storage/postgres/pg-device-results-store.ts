@@ -1,9 +1,11 @@
 /** The PostgreSQL half of storage/device-results-store.ts. */
-import { toDeviceResult } from '../device-results-store.js';
+import { installedQuery, toDeviceResult, toInstalled } from '../device-results-store.js';
 import type {
   DeviceResultRecord,
   DeviceResultRow,
   DeviceResultsStore,
+  InstalledRecord,
+  InstalledRow,
 } from '../device-results-store.js';
 import type { PgQueries } from './pg-db.js';
 
@@ -12,6 +14,14 @@ export class PgDeviceResultsStore implements DeviceResultsStore {
 
   constructor(db: PgQueries) {
     this.#db = db;
+  }
+
+  async installed(name?: string): Promise<InstalledRecord[]> {
+    const rows = await this.#db.rows<InstalledRow>(
+      installedQuery('($1::text IS NULL OR r.name = $1)'),
+      [name ?? null],
+    );
+    return rows.map(toInstalled);
   }
 
   async recent(deviceId: string, limit: number): Promise<DeviceResultRecord[]> {

@@ -116,4 +116,11 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   ALTER TABLE api_tokens ADD COLUMN devices TEXT;
   CREATE UNIQUE INDEX api_tokens_live_name ON api_tokens(name) WHERE revoked_at IS NULL;
   `,
+  // the order of installs per device: what the server believes is on disk (ADR 0015)
+  `
+  ALTER TABLE assignments ADD COLUMN installed_seq INTEGER;
+  UPDATE assignments SET installed_seq = rowid WHERE state = 'installed';
+  CREATE INDEX assignments_installed ON assignments(device_id, installed_seq)
+    WHERE state = 'installed';
+  `,
 ];

@@ -133,13 +133,19 @@ export class SqliteAssignments implements AssignmentsPart {
         if (!isForward(current.state, r.state)) return 'stale';
         const reboot = r.state === 'installed' && r.rebootRequired === true;
         this.#q.run(
-          'UPDATE assignments SET state = ?, error_code = ?, error_message = ?, updated_at = ?, reboot_required = ?, reboot_boot_id = ? WHERE rollout_id = ? AND device_id = ?',
+          `UPDATE assignments SET state = ?, error_code = ?, error_message = ?, updated_at = ?,
+             reboot_required = ?, reboot_boot_id = ?,
+             installed_seq = CASE WHEN state <> 'installed' AND ? = 'installed'
+               THEN (SELECT COALESCE(MAX(installed_seq), 0) + 1 FROM assignments)
+               ELSE installed_seq END
+           WHERE rollout_id = ? AND device_id = ?`,
           r.state,
           r.error?.code ?? null,
           r.error?.message ?? null,
           r.at,
           reboot ? 1 : 0,
           reboot ? (r.bootId ?? null) : null,
+          r.state,
           r.rolloutId,
           r.deviceId,
         );

@@ -1,10 +1,12 @@
 /** The SQLite half of storage/device-results-store.ts. */
 import type Database from 'better-sqlite3';
-import { toDeviceResult } from '../device-results-store.js';
+import { installedQuery, toDeviceResult, toInstalled } from '../device-results-store.js';
 import type {
   DeviceResultRecord,
   DeviceResultRow,
   DeviceResultsStore,
+  InstalledRecord,
+  InstalledRow,
 } from '../device-results-store.js';
 import { settle } from './sqlite-sql.js';
 
@@ -13,6 +15,15 @@ export class SqliteDeviceResultsStore implements DeviceResultsStore {
 
   constructor(db: Database.Database) {
     this.#db = db;
+  }
+
+  installed(name?: string): Promise<InstalledRecord[]> {
+    return settle(() => {
+      const rows = this.#db
+        .prepare(installedQuery('(@name IS NULL OR r.name = @name)'))
+        .all({ name: name ?? null }) as InstalledRow[];
+      return rows.map(toInstalled);
+    });
   }
 
   recent(deviceId: string, limit: number): Promise<DeviceResultRecord[]> {

@@ -1,0 +1,122 @@
+/**
+ * Device inputs of rollouts that run on the engine: install results, rollback confirmations and
+ * refusals (ADR 0015), control-cohort health. The node driving a rollout feeds its engine; any
+ * other node stores the report and journals the engine input for the driving node.
+ */
+import type { EngineInput } from '@patchcast/core';
+import { FINAL_DEVICE_STATES } from '@patchcast/protocol';
+import type { HealthMessage, Report } from '@patchcast/protocol';
+import type { ReportInput, ReportOutcome } from '../../storage/store.js';
+import { appendAll, deviceResultEvents, deviceRolledBack } from '../log/log-events.js';
+import type { RolloutDeps } from './rollout-service.js';
+import type { RolloutDriver } from './rollout-driver.js';
+
+export class RolloutReports {
+  readonly #deps: RolloutDeps;
+  readonly #driver: RolloutDriver;
+
+  constructor(deps: RolloutDeps, driver: RolloutDriver) {
+    this.#deps = deps;
+    this.#driver = driver;
+  }
+
+  /** A report of a device in a rollout this node drives. */
+  async report(input: ReportInput, report: Report): Promise<ReportOutcome> {
+    const { store, log } = this.#deps;
+    const { rolloutId, deviceId, at } = input;
+    const time = Date.parse(at);
+    const rollback = this.#driver.peek(rolloutId)?.rollback;
+    if (isUndoRefusal(report)) {
+      const outcome = await store.applyReport(input); // kept with the device's reports
+      if (rollback?.waiting[deviceId] === true)
+        await this.#driver.input(rolloutId, undoRefused(time, deviceId, report));
+      return outcome === 'stale' ? 'applied' : outcome;
+    }
+    if (report.state === 'rolled-back' && rollback?.waiting[deviceId] === true) {
+      const outcome = await this.#applyRollback(input, report);
+      await this.#driver.input(rolloutId, { type: 'device-rolled-back', at: time, deviceId });
+      return outcome;
+    }
+    const outcome = await store.applyReport(input);
+    if (!FINAL_DEVICE_STATES.includes(report.state)) return outcome;
+    if (outcome === 'applied') await appendAll(log, deviceResultEvents(input, report.patch));
+    if (outcome === 'applied' || outcome === 'duplicate')
+      await this.#driver.input(rolloutId, {
+        type: 'device-result',
+        at: time,
+        deviceId,
+        ok: report.state === 'installed',
+        ...(report.health ? { metrics: report.health.metrics } : {}),
+      });
+    return outcome;
+  }
+
+  /** Stores a rollback confirmation; an installed assignment moved to rolled-back is logged. */
+  async #applyRollback(input: ReportInput, report: Report): Promise<ReportOutcome> {
+    const outcome = await this.#deps.store.rolloutEngine.applyRollback(input);
+    if (outcome === 'applied') await this.#deps.log.append(deviceRolledBack(input, report.patch));
+    return outcome;
+  }
+
+  /**
+   * A report of a device in a planned rollout that another node drives: stored here, its engine
+   * input journaled for the driving node (which catches up when the bus announces the result).
+   */
+  async reportElsewhere(input: ReportInput, report: Report): Promise<ReportOutcome> {
+    const { store, log } = this.#deps;
+    const { rolloutId, deviceId } = input;
+    const at = Date.parse(input.at);
+    const journal = (engineInput: EngineInput) =>
+      store.rolloutEngine.appendInput(rolloutId, JSON.stringify(engineInput));
+    if (isUndoRefusal(report)) {
+      const outcome = await store.applyReport(input);
+      if (outcome !== 'duplicate') await journal(undoRefused(at, deviceId, report));
+      return outcome === 'stale' ? 'applied' : outcome;
+    }
+    if (
+      report.state === 'rolled-back' &&
+      (await this.#applyRollback(input, report)) === 'applied'
+    ) {
+      await journal({ type: 'device-rolled-back', at, deviceId }); // undo of an install
+      return 'applied';
+    }
+    const outcome = await store.applyReport(input);
+    const final = FINAL_DEVICE_STATES.includes(report.state);
+    if (outcome === 'applied' && final)
+      await appendAll(log, deviceResultEvents(input, report.patch));
+    if (final && (outcome === 'applied' || outcome === 'duplicate'))
+      await journal({
+        type: 'device-result',
+        at,
+        deviceId,
+        ok: report.state === 'installed',
+        ...(report.health ? { metrics: report.health.metrics } : {}),
+      });
+    return outcome;
+  }
+
+  /** A control device's health for a wave. */
+  async health(deviceId: string, message: HealthMessage): Promise<void> {
+    const input: EngineInput = {
+      type: 'control-report',
+      at: this.#deps.now().getTime(),
+      wave: message.wave,
+      deviceId,
+      healthy: message.healthy,
+      metrics: message.metrics,
+    };
+    if (this.#driver.has(message.rolloutId)) await this.#driver.input(message.rolloutId, input);
+    else if (await this.#deps.store.rolloutEngine.planned(message.rolloutId))
+      await this.#deps.store.rolloutEngine.appendInput(message.rolloutId, JSON.stringify(input));
+  }
+}
+
+/** An agent's refusal of a rollback command: a later install is on disk (ROLLBACK_STALE). */
+function isUndoRefusal(report: Report): boolean {
+  return report.state === 'failed' && report.error?.code === 'ROLLBACK_STALE';
+}
+
+function undoRefused(at: number, deviceId: string, report: Report): EngineInput {
+  const reason = report.error?.message ?? 'a later install is on disk';
+  return { type: 'device-rollback-refused', at, deviceId, reason };
+}
