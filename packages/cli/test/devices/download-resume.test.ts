@@ -29,10 +29,13 @@ test('a download cut by killing the agent resumes with Range after the restart',
   const big = randomBytes(3 * MiB).toString('base64'); // 4 MiB of text, incompressible
   let relay: Awaited<ReturnType<typeof tcpRecorder>> | undefined;
   try {
-    await h.startServer();
+    let server = '';
+    relay = await tcpRecorder(() => server);
+    // Agents dial the relay: the server takes answers signed for it (--public-url).
+    await h.startServer(undefined, ['--public-url', relay.url]);
+    server = h.server;
     const source = await writePatchSource(join(h.dir, 'src'), { 'opt/big.dat': big });
     const { sha256 } = await h.publish(source, 'big', '1');
-    relay = await tcpRecorder(h.server);
     h.server = relay.url;
     const dirs = h.agentDirs('slow');
     const token = await h.enrollToken();

@@ -21,11 +21,12 @@ export interface TcpRecorder {
 
 const HEAD = /(GET|PUT|POST|HEAD) (\S+) HTTP\/1\.1\r\n((?:[^\r\n]*\r\n)*?)\r\n/g;
 
-export async function tcpRecorder(target: string): Promise<TcpRecorder> {
-  const { hostname, port } = new URL(target);
+/** `target`: the server's URL, or a function giving it (for a relay started before the server). */
+export async function tcpRecorder(target: string | (() => string)): Promise<TcpRecorder> {
   const requests: SeenRequest[] = [];
   const sockets = new Set<Socket>();
   const server: Server = createServer((client) => {
+    const { hostname, port } = new URL(typeof target === 'string' ? target : target());
     const upstream = createConnection({ host: hostname, port: Number(port) });
     for (const s of [client, upstream]) {
       sockets.add(s);

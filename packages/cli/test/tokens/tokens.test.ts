@@ -102,6 +102,11 @@ describe('API tokens', () => {
     assert.match(moveOut.stderr, /^error\[FORBIDDEN\]: .*the new labels of the device/);
     const replace = await as(staging.token, ['enroll-token', 'create', '--replace', prod]);
     assert.match(replace.stderr, /^error\[FORBIDDEN\]/);
+    const cascade = await as(staging.token, ['rollout', 'rollback', id, '--cascade']);
+    assert.match(
+      cascade.stderr,
+      /^error\[FORBIDDEN\]: the token "staging-ops" is limited to some devices, and --cascade may undo rollouts beyond them/,
+    );
     const manage = await as(staging.token, ['token', 'list']);
     assert.match(
       manage.stderr,

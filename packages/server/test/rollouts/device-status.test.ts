@@ -4,7 +4,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RolloutEngine } from '@patchcast/core';
+import { RolloutEngine, plainPlan } from '@patchcast/core';
 import type { EngineState, RolloutPlan } from '@patchcast/core';
 import { parsePlan } from '@patchcast/protocol';
 import type { DeviceState, RolloutState } from '@patchcast/protocol';
@@ -57,6 +57,28 @@ function waves(engine: RolloutEngine): { first: string; rest: string[] } {
   const state = engine.peek();
   return { first: state.waves[0]?.devices[0] ?? '', rest: [...(state.waves[1]?.devices ?? [])] };
 }
+
+describe('a plain rollout on its one-wave engine (ADR 0015)', () => {
+  const plain = () =>
+    RolloutEngine.create({
+      rolloutId: 'ro_test',
+      plan: plainPlan(IDS),
+      devices: IDS.map((id) => ({ id, labels: {} })),
+      now: T0,
+      plain: true,
+    }).engine.snapshot();
+
+  test('once only offline devices are left it waits for them, like a rollout without an engine', () => {
+    const stored = { dev_a: 'installed', dev_b: 'installed', dev_c: 'failed' } as const;
+    const { status, outlook } = derive({ stored, offline: ['dev_d'], engine: plain() });
+    assert.equal(status('dev_d'), 'offline');
+    assert.equal(outlook.state, 'waiting');
+    assert.equal(outlook.waitingFor, 'devices');
+    assert.deepEqual(outlook.offline, ['dev_d']);
+    const busy = derive({ stored: { ...stored, dev_d: 'installing' }, engine: plain() });
+    assert.equal(busy.outlook.state, 'running');
+  });
+});
 
 describe('a plain rollout (no engine)', () => {
   test('stored states map to statuses; an offline device without a result is offline', () => {

@@ -204,6 +204,9 @@ function plannedOutlook(
     waitingFor: null,
     message,
   });
+  // A plain rollout (one wave, no bake, no judge) waits on nothing but its devices' results.
+  if (engine.plain === true && (machine.name === 'in-wave' || machine.name === 'baking'))
+    return openDevicesOutlook(facts, facts.devices, devices, window, 'the rollout');
   switch (machine.name) {
     case 'paused':
       return {

@@ -149,6 +149,9 @@ export class RolloutDriver {
     const finish = isFinished(run.engine.state)
       ? finishOf(run.engine, this.#deps.now())
       : undefined;
+    // The end is in the log before anyone can read it from the store: who sees the rollout
+    // finished and runs `audit verify` finds its entry (one transaction for both: issue 17).
+    if (finish !== undefined) await log.append(rolloutCompleted(id, finish));
     if (force || effects.some((e) => e.type !== 'schedule-tick')) {
       const snapshot = { snapshot: JSON.stringify(run.engine.snapshot()), inputSeq: run.inputSeq };
       await store.rolloutEngine.save(id, snapshot, decisions, finish);
@@ -156,10 +159,7 @@ export class RolloutDriver {
     await carryOut(effects, run.rollout, this.#deps);
     run.wakeAt = run.engine.peek().nextTick;
     this.#arm(run);
-    if (finish !== undefined) {
-      this.stop(id);
-      await log.append(rolloutCompleted(id, finish));
-    }
+    if (finish !== undefined) this.stop(id);
   }
 
   /** (Re)arms the timer for the engine's next wake-up: after a restart, after an early timer. */
