@@ -103,7 +103,10 @@ export class Harness {
     });
   }
 
-  async startServer(dataDir = join(this.dir, 'server'), extra: readonly string[] = []): Promise<Proc> {
+  async startServer(
+    dataDir = join(this.dir, 'server'),
+    extra: readonly string[] = [],
+  ): Promise<Proc> {
     const { proc, match } = await this.start(
       ['server', '--data', dataDir, '--listen', '127.0.0.1:0', ...extra],
       /listening on (http:\/\/[^\s]+)/,
