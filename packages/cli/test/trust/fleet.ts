@@ -35,6 +35,9 @@ export class TrustFleet {
     const mirror = await HostileMirror.start(h.server);
     const fleet = new TrustFleet(h, mirror);
     fleet.server = server;
+    // The agent reaches the server only through the mirror, so the server must take answers
+    // signed for the mirror's address (--public-url), as it would behind a real relay.
+    await fleet.restartServer();
     await fleet.startAgent();
     return fleet;
   }
@@ -59,6 +62,7 @@ export class TrustFleet {
     await this.server?.stop();
     const listen = new URL(this.h.server).host;
     const args = ['server', '--data', join(this.h.dir, 'server'), '--listen', listen];
+    args.push('--public-url', this.mirror.url);
     this.server = (await this.h.start(args, /listening on /)).proc;
   }
 
