@@ -11,6 +11,7 @@ import {
   frameText,
   clientTlsOptions,
   parseServerMessage,
+  unknownServerMessageType,
 } from '@patchcast/protocol';
 import type { AgentMessage, Inventory, ServerMessage } from '@patchcast/protocol';
 import type { Identity } from './identity.js';
@@ -38,6 +39,7 @@ export class Connection {
   #index = 0;
   #socket: WebSocket | undefined;
   #ready = false;
+  readonly #ignoredTypes = new Set<string>();
   #attempt = 0;
   #stopped = false;
   #retry: NodeJS.Timeout | undefined;
@@ -95,13 +97,24 @@ export class Connection {
       ...clientTlsOptions(),
     });
     this.#socket = socket;
-    socket.on('message', (data, isBinary) =>
-      this.#onFrame(socket, isBinary ? undefined : parseServerMessage(frameText(data))),
-    );
+    socket.on('message', (data, isBinary) => {
+      const text = isBinary ? '' : frameText(data);
+      const unknown = unknownServerMessageType(text);
+      if (unknown !== undefined) return this.#ignore(unknown);
+      this.#onFrame(socket, isBinary ? undefined : parseServerMessage(text));
+    });
     socket.on('ping', () => this.#kick());
     socket.on('error', (error) => this.#deps.log(`connection error: ${error.message}`));
     socket.on('close', (code, reason) => this.#onClose(code, reason.toString()));
     this.#kick();
+  }
+
+  /** A message type of a newer server: ignored (must-ignore), said once per type. */
+  #ignore(type: string): void {
+    this.#kick();
+    if (this.#ignoredTypes.has(type)) return;
+    this.#ignoredTypes.add(type);
+    this.#deps.log(`ignoring server messages of type "${type}" (a newer server?)`);
   }
 
   #onFrame(socket: WebSocket, message: ServerMessage | undefined): void {

@@ -51,20 +51,25 @@ export const inventorySchema = z.strictObject({
 });
 export type Inventory = z.infer<typeof inventorySchema>;
 
+/**
+ * Server -> agent messages. Must-ignore (docs/protocol/agent-channel.md §Compatibility): an agent
+ * drops fields it does not know and ignores whole messages of a type it does not know, so a newer
+ * server can add both without cutting older agents off. Agent -> server messages stay strict.
+ */
 export const serverMessageSchema = z.discriminatedUnion('type', [
-  z.strictObject({
+  z.object({
     type: z.literal('challenge'),
     nonce: z.string().max(128),
     serverTime: z.string(),
   }),
-  z.strictObject({
+  z.object({
     type: z.literal('welcome'),
     deviceId: z.string(),
     heartbeatMs: z.number().int().positive(),
     /** The device's labels as the server holds them (they change only through the server). */
     labels: z.record(z.string().max(63), z.string().max(255)).optional(),
   }),
-  z.strictObject({
+  z.object({
     type: z.literal('notice'),
     rolloutId: z.string().max(64),
     patch,
@@ -73,22 +78,22 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
     /** The rollout allows installing below the device's installed version (absent: refuse). */
     allowDowngrade: z.literal(true).optional(),
   }),
-  z.strictObject({ type: z.literal('ack'), reportId: z.string().max(64) }),
+  z.object({ type: z.literal('ack'), reportId: z.string().max(64) }),
   /** A package inventory update was stored (docs/protocol/inventory.md §4). */
-  z.strictObject({
+  z.object({
     type: z.literal('inventory-ack'),
     updateId: z.string().max(64),
     digest: z.string().max(64),
   }),
   /** A package inventory update was refused: the agent sends its full inventory again. */
-  z.strictObject({
+  z.object({
     type: z.literal('inventory-resync'),
     updateId: z.string().max(64),
     code: z.string().max(64),
     message: z.string().max(4096),
   }),
   /** A control device runs the patch's health check without installing and answers `health`. */
-  z.strictObject({
+  z.object({
     type: z.literal('health-request'),
     rolloutId: z.string().max(64),
     wave: z.number().int().nonnegative(),
@@ -96,8 +101,8 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
     targetPath: z.string().max(512),
   }),
   /** Undo the install this rollout made; the agent answers with a `rolled-back` report. */
-  z.strictObject({ type: z.literal('rollback'), rolloutId: z.string().max(64), patch }),
-  z.strictObject({
+  z.object({ type: z.literal('rollback'), rolloutId: z.string().max(64), patch }),
+  z.object({
     type: z.literal('error'),
     code: z.string().max(64),
     message: z.string().max(4096),
@@ -180,6 +185,25 @@ export function parseAgentMessage(text: string): AgentMessage | undefined {
 
 export function parseServerMessage(text: string): ServerMessage | undefined {
   return parseFrame(serverMessageSchema, text);
+}
+
+const SERVER_MESSAGE_TYPES: ReadonlySet<string> = new Set(
+  serverMessageSchema.options.map((o) => o.shape.type.value),
+);
+
+/** The `type` of a well-formed frame whose type this agent does not know (a newer server's). */
+export function unknownServerMessageType(text: string): string | undefined {
+  if (text.length > MAX_FRAME_BYTES || jsonDepthExceeds(text, MAX_FRAME_DEPTH)) return undefined;
+  try {
+    const json = JSON.parse(text) as unknown;
+    const type =
+      typeof json === 'object' && json !== null ? (json as { type?: unknown }).type : undefined;
+    return typeof type === 'string' && type.length <= 64 && !SERVER_MESSAGE_TYPES.has(type)
+      ? type
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The text of a WebSocket frame as `ws` delivers it (a Buffer, an ArrayBuffer, or fragments). */
