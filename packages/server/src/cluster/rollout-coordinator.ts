@@ -180,9 +180,16 @@ export class RolloutCoordinator {
     return this.#catchUpFrom(event.node, event.rolloutId);
   }
 
-  async #catchUpFrom(node: string, rolloutId: string): Promise<void> {
+  /**
+   * Applies the journal when this node drives the rollout. Also for an input journaled on this
+   * very node: one stored while this node was still taking the rollout over (its driver not yet
+   * running) may have missed the resume's read of the journal, and a plain rollout has no timer
+   * that would apply it later. Inputs already applied are skipped (the journal is read after the
+   * engine's last sequence number).
+   */
+  async #catchUpFrom(_node: string, rolloutId: string): Promise<void> {
     const { leases, driver, journal } = this.#deps;
-    if (node === leases.nodeId || leases.token(rolloutId) === undefined) return;
+    if (leases.token(rolloutId) === undefined) return;
     if (driver.has(rolloutId)) await journal?.catchUp(rolloutId);
   }
 
