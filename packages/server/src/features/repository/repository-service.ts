@@ -23,7 +23,7 @@ import type {
 import type { Store, MetadataRecord } from '../../storage/store.js';
 import type { ArtifactStore } from '../../artifacts/artifact-store.js';
 import type { ServerConfig } from '../../config.js';
-import { checkTargetsUpdate } from './targets-policy.js';
+import { checkTargetsUpdate, conflict, conflictWith, parseSubmitted } from './targets-policy.js';
 import { checkOnlineKeys, signSnapshotAndTimestamp, signTimestamp } from './online-signing.js';
 import type { OnlineSigning } from './online-signing.js';
 import { admitRoot } from './root-admission.js';
@@ -33,9 +33,9 @@ import type { GenesisKeys } from './genesis.js';
 export type { GenesisKeys } from './genesis.js';
 import type { RootSubmission } from './root-admission.js';
 import { admitDelegated } from './delegated-submission.js';
-import { allTargets, delegatedRole, delegatedVersions, targetsInForce } from './delegated-roles.js';
-import { checkRolloutAllowed } from './rollout-guard.js';
-import type { InstalledVersion } from './rollout-guard.js';
+import { allTargets, delegatedVersions, targetsInForce } from './delegated-roles.js';
+import { checkRolloutAllowed, installedVersions } from './rollout-guard.js';
+import { currentTargetsBytes } from './stored-metadata.js';
 import type { RolloutPermission } from './rollout-guard.js';
 import { listPatches } from './patch-listing.js';
 import { PatchFixes } from '../vulns/patch-fixes.js';
@@ -130,18 +130,8 @@ export class RepositoryService {
    */
   async assertRolloutAllowed(patch: PatchRef, permission: RolloutPermission): Promise<string> {
     const info = (await this.currentTargets()).targets[targetPathOf(patch)];
-    return checkRolloutAllowed(patch, info, () => this.#installed(patch.name), permission);
-  }
-
-  /** The server's record of what is installed, by device (ADR 0015). */
-  async #installed(name: string): Promise<InstalledVersion[]> {
-    const { store } = this.#deps;
-    const names = new Map((await store.rolloutEngine.fleet()).map((d) => [d.id, d.name]));
-    return (await store.deviceResults.installed(name)).map((r) => ({
-      deviceId: r.deviceId,
-      device: names.get(r.deviceId) ?? r.deviceId,
-      version: r.version,
-    }));
+    const installed = () => installedVersions(this.#deps.store, patch.name);
+    return checkRolloutAllowed(patch, info, installed, permission);
   }
 
   /** Every patch in force, in every targets role, with its versions' state and fixes. */
@@ -149,32 +139,6 @@ export class RepositoryService {
     const top = (await this.#load()).targets;
     const found = await targetsInForce(this.#deps.store, top);
     return listPatches(found, { store: this.#deps.store, fixes: this.#fixes });
-  }
-
-  /** The newest targets metadata as stored: top-level, or of delegated `role` (NOT_FOUND). */
-  async currentTargetsBytes(role?: string): Promise<Uint8Array> {
-    const record = await this.#deps.store.latestMetadata(
-      role === undefined ? 'targets' : delegatedRole(role),
-    );
-    if (record === undefined && role !== undefined)
-      throw new PatchcastError('NOT_FOUND', `role ${role} has published no targets metadata yet`, {
-        hint: `publish in the role first: patchcast publish PATH --role ${role} ...`,
-      });
-    if (record === undefined) throw new Error('repository is not initialized');
-    return record.bytes;
-  }
-
-  /** Bytes of `/tuf/metadata/<file>`, or undefined. */
-  async metadataFile(file: string): Promise<Uint8Array | undefined> {
-    const { store } = this.#deps;
-    if (file === 'timestamp.json') return (await store.latestMetadata('timestamp'))?.bytes;
-    const match = /^([1-9]\d{0,9})\.([a-z0-9][a-z0-9-]{0,62})\.json$/.exec(file);
-    if (match === null) return undefined;
-    const name = match[2] ?? '';
-    const role = ['root', 'snapshot', 'targets'].includes(name)
-      ? (name as 'root')
-      : delegatedRole(name);
-    return (await store.getMetadata(role, Number(match[1])))?.bytes;
   }
 
   /**
@@ -268,7 +232,7 @@ export class RepositoryService {
   async submitRoot(submission: RootSubmission): Promise<RepositoryVersions> {
     const current = await this.#load();
     const pool = await this.#reloadOnlineKeys();
-    const targetsBytes = await this.currentTargetsBytes();
+    const targetsBytes = await currentTargetsBytes(this.#deps.store);
     const admitted = await admitRoot(submission, { ...current, targetsBytes, pool }, this.#deps);
     const { snapshot, timestamp } = current.versions;
     const records: MetadataRecord[] = [
@@ -368,29 +332,4 @@ export class RepositoryService {
       },
     });
   }
-}
-
-function parseSubmitted(bytes: Uint8Array) {
-  try {
-    return parseEnvelope('targets', bytes);
-  } catch (error) {
-    throw new PatchcastError(
-      'METADATA_INVALID',
-      `targets metadata is malformed: ${(error as Error).message}`,
-    );
-  }
-}
-
-function conflictWith(message: string, again: string): PatchcastError {
-  return new PatchcastError('CONFLICT', message, { hint: `run patchcast ${again} again` });
-}
-
-function conflict(version: number): PatchcastError {
-  return new PatchcastError(
-    'CONFLICT',
-    `targets metadata changed concurrently (now past version ${version})`,
-    {
-      hint: 'publish again: the CLI rebuilds on the newest targets metadata',
-    },
-  );
 }

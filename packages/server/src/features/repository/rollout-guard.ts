@@ -9,6 +9,7 @@ import { PatchcastError, comparePatchVersions } from '@patchcast/core';
 import type { TargetFile } from '@patchcast/core';
 import { formatPatchRef, targetPathOf, withdrawalOf, withdrawnError } from '@patchcast/protocol';
 import type { PatchRef } from '@patchcast/protocol';
+import type { Store } from '../../storage/store.js';
 
 /** The version of the patch in force on one device (Store.deviceResults.installed). */
 export interface InstalledVersion {
@@ -71,4 +72,14 @@ export function downgradesOf(
       ? [{ device: entry.device, installed: entry.version }]
       : [],
   );
+}
+
+/** The server's record of what is installed of patch `name`, by device (ADR 0015). */
+export async function installedVersions(store: Store, name: string): Promise<InstalledVersion[]> {
+  const names = new Map((await store.rolloutEngine.fleet()).map((d) => [d.id, d.name]));
+  return (await store.deviceResults.installed(name)).map((r) => ({
+    deviceId: r.deviceId,
+    device: names.get(r.deviceId) ?? r.deviceId,
+    version: r.version,
+  }));
 }

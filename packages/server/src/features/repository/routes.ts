@@ -2,13 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import { PatchcastError, isHex } from '@patchcast/core';
 import { ROUTES, submitRootRequest, submitTargetsRequest } from '@patchcast/protocol';
 import type { AppDeps } from '../../app-deps.js';
+import { currentTargetsBytes, metadataFile } from './stored-metadata.js';
 
 /** The TUF repository (`/tuf/`, public and read-only) and the publisher's upload routes. */
 export function repositoryRoutes(app: FastifyInstance, deps: AppDeps): void {
   const { store, artifacts, repository, config } = deps;
 
   app.get<{ Params: { file: string } }>('/tuf/metadata/:file', async (request, reply) => {
-    const bytes = await repository.metadataFile(request.params.file);
+    const bytes = await metadataFile(store, request.params.file);
     if (bytes === undefined)
       throw new PatchcastError('NOT_FOUND', `no metadata file ${request.params.file}`);
     const cache =
@@ -71,7 +72,7 @@ export function repositoryRoutes(app: FastifyInstance, deps: AppDeps): void {
     const { role } = request.query;
     return reply
       .header('content-type', 'application/json')
-      .send(Buffer.from(await repository.currentTargetsBytes(role)));
+      .send(Buffer.from(await currentTargetsBytes(store, role)));
   });
 
   app.post(ROUTES.targets, { bodyLimit: 64 * 1024 * 1024 }, async (request) => {

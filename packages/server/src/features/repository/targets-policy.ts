@@ -10,6 +10,7 @@ import {
   canonicalize,
   checkDelegations,
   isDelegatedPath,
+  parseEnvelope,
   verifyDelegatedThreshold,
 } from '@patchcast/core';
 import type { DelegatedRole, TargetFile, Targets } from '@patchcast/core';
@@ -176,4 +177,31 @@ async function checkStillSigned(store: Store, next: Targets): Promise<void> {
 
 function invalid(message: string): PatchcastError {
   return new PatchcastError('METADATA_INVALID', message);
+}
+
+/** Submitted targets metadata, parsed (METADATA_INVALID when malformed). */
+export function parseSubmitted(bytes: Uint8Array) {
+  try {
+    return parseEnvelope('targets', bytes);
+  } catch (error) {
+    throw new PatchcastError(
+      'METADATA_INVALID',
+      `targets metadata is malformed: ${(error as Error).message}`,
+    );
+  }
+}
+
+export function conflictWith(message: string, again: string): PatchcastError {
+  return new PatchcastError('CONFLICT', message, { hint: `run patchcast ${again} again` });
+}
+
+/** Targets changed under a submission: publish again on the newest. */
+export function conflict(version: number): PatchcastError {
+  return new PatchcastError(
+    'CONFLICT',
+    `targets metadata changed concurrently (now past version ${version})`,
+    {
+      hint: 'publish again: the CLI rebuilds on the newest targets metadata',
+    },
+  );
 }
