@@ -53,6 +53,8 @@ export interface RunningAgent {
   readonly deviceId: string;
   readonly connection: Connection;
   readonly state: AgentState;
+  /** Settles when the server revoked this device: the agent has stopped connecting for good. */
+  readonly revoked: Promise<PatchcastError>;
   stop(): Promise<void>;
 }
 
@@ -112,6 +114,8 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
   const runner = new PatchRunner(runnerDeps);
   const commands = new RolloutCommands(runnerDeps, runner);
   const noticeLabels = labelNotice(config.labels, identity.deviceId, log);
+  let onRevoked: (error: PatchcastError) => void = () => undefined;
+  const revoked = new Promise<PatchcastError>((resolve) => (onRevoked = resolve));
   const connection: Connection = new Connection({
     identity,
     server: live.server,
@@ -120,6 +124,12 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
       live.server = url;
     },
     log,
+    onRevoked: (message) =>
+      onRevoked(
+        new PatchcastError('DEVICE_REVOKED', message, {
+          hint: 'an operator revoked this device; enroll the host again with an empty --data folder and a new token (`--replace ID` keeps the id)',
+        }),
+      ),
     backoff: config.backoff,
     inventory: () => collectInventory(state.data.installed),
     lastTimestampVersion: () => state.data.lastTimestampVersion,
@@ -144,6 +154,7 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
     deviceId: identity.deviceId,
     connection,
     state,
+    revoked,
     stop: async () => {
       maintenance.close();
       packages.stop();
@@ -191,6 +202,7 @@ async function identityFor(
   const { identity, outcome } = await enrolling.catch(async (error: unknown) => {
     const current = existing === undefined ? undefined : await loadIdentity(dataDir);
     if (current === undefined || !(error instanceof PatchcastError)) throw error;
+    if (error.code === 'DEVICE_REVOKED') throw error; // running on would only be refused again
     log(
       `WARNING: could not enroll again (${error.code}: ${error.message}); running as ${current.deviceId}`,
     );

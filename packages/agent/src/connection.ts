@@ -30,6 +30,8 @@ export interface ConnectionDeps {
   readonly onWelcome: (welcome: Extract<ServerMessage, { type: 'welcome' }>) => void;
   readonly onMessage: (message: Exclude<ServerMessage, { type: 'challenge' | 'welcome' }>) => void;
   readonly log: (line: string) => void;
+  /** The server refused this device for good (DEVICE_REVOKED): the connection stops redialling. */
+  readonly onRevoked?: (message: string) => void;
   readonly backoff?: { readonly baseMs: number; readonly maxMs: number };
 }
 
@@ -150,6 +152,12 @@ export class Connection {
     } else {
       if (message.type === 'error')
         this.#deps.log(`server refused: ${message.code}: ${message.message}`);
+      if (message.type === 'error' && message.code === 'DEVICE_REVOKED') {
+        this.#stopped = true; // redialling with a revoked key only knocks on a closed door
+        clearTimeout(this.#watchdog);
+        this.#deps.onRevoked?.(message.message);
+        return;
+      }
       this.#deps.onMessage(message);
     }
   }

@@ -63,7 +63,6 @@ export function boolFlag(invocation: Invocation, name: string): boolean {
   return invocation.values[name] === true;
 }
 
-/** `k=v` pairs as repeated --label flags. */
 /** `--label KEY=VALUE` flags (core's label syntax); a key given twice keeps the last value. */
 export function parseLabels(pairs: readonly string[]): Record<string, string> {
   const hint = 'give each label as --label KEY=VALUE, e.g. --label env=staging';

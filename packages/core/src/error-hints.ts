@@ -22,6 +22,8 @@ export const ERROR_HINTS: Readonly<Record<ErrorCode, string>> = {
   WAVE_EMPTY: 'label devices for the wave, change the plan, or start it with `--allow-empty-waves`',
   RATE_LIMITED:
     'wait the `Retry-After` seconds; the limits and their `--limit` flags are in docs/security.md',
+  DEVICE_REVOKED:
+    'enroll the host again with a new key: an empty --data folder and a new enrollment token',
   ENROLL_TOKEN_INVALID:
     'make a new one with `patchcast enroll-token create` (with `--replace DEVICE` for a replacement)',
   BUNDLE_MALFORMED:

@@ -21,6 +21,7 @@ export const ERROR_CODES = {
     'Too many requests, failed authentications, enrollments or agent messages in a short time.',
   ENROLL_TOKEN_INVALID:
     'The enrollment token is unknown, already used or expired, or is not for this device (--replace).',
+  DEVICE_REVOKED: 'The device was revoked or removed by an operator; its key is refused.',
   // bundles
   BUNDLE_MALFORMED: 'A bundle or its manifest is not a valid Patchcast bundle.',
   BUNDLE_PATH_UNSAFE: 'A bundle path escapes the managed root or is otherwise unsafe.',

@@ -15,10 +15,13 @@ export function roleAllows(held: Role, needed: Role): boolean {
 export const ROUTES = {
   status: '/api/v1/status',
   enrollTokens: '/api/v1/enroll-tokens',
+  enrollToken: '/api/v1/enroll-tokens/:id',
   enroll: '/api/v1/enroll',
   devices: '/api/v1/devices',
   deviceResults: '/api/v1/devices/:id/results',
   deviceLabels: '/api/v1/devices/:id/labels',
+  device: '/api/v1/devices/:id',
+  deviceRevoke: '/api/v1/devices/:id/revoke',
   artifact: '/api/v1/artifacts/:sha256',
   targets: '/api/v1/repository/targets',
   root: '/api/v1/repository/root',
@@ -36,10 +39,10 @@ export type ErrorBody = z.infer<typeof errorBodySchema>;
 
 export const MAX_DEVICE_LABELS = 64;
 const labelKey = z.string().regex(/^[a-zA-Z0-9._/-]{1,63}$/);
-const labels = z
+export const labels = z
   .record(labelKey, z.string().max(255))
   .refine((l) => Object.keys(l).length <= MAX_DEVICE_LABELS, `at most ${MAX_DEVICE_LABELS} labels`);
-const deviceId = z.string().min(1).max(64);
+export const deviceId = z.string().min(1).max(64);
 
 export const createEnrollTokenRequest = z.strictObject({
   expiresInSeconds: z
@@ -50,11 +53,17 @@ export const createEnrollTokenRequest = z.strictObject({
     .optional(),
   /** A replacement token: it may only enroll a new key for this device (agent `--replace`). */
   replaces: deviceId.optional(),
+  /** Labels every device enrolled with the token gets; they win over the agent's --label. */
+  labels: labels.optional(),
 });
+export type CreateEnrollTokenRequest = z.input<typeof createEnrollTokenRequest>;
 export const enrollTokenResponse = z.object({
+  /** The token's id, for `enroll-token list` and `revoke` (absent from older servers). */
+  id: z.string().optional(),
   token: z.string(),
   expiresAt: z.string(),
   replaces: z.string().optional(),
+  labels: z.record(z.string(), z.string()).optional(),
 });
 export type EnrollTokenResponse = z.infer<typeof enrollTokenResponse>;
 
@@ -115,6 +124,8 @@ export const deviceSchema = z.object({
   recorded: z
     .array(z.object({ name: z.string(), version: z.string(), rolloutId: z.string() }))
     .optional(),
+  /** Refused by the server since this instant (`devices revoke`, ADR 0029). */
+  revokedAt: z.string().optional(),
 });
 export type Device = z.infer<typeof deviceSchema>;
 export const devicesResponse = z.object({ devices: z.array(deviceSchema) });

@@ -20,7 +20,14 @@ import {
 } from './api.js';
 import { patchesResponse } from './patches-api.js';
 import { tlsFailureOf } from './tls/trust.js';
+import {
+  deviceLifecycleResponse,
+  enrollTokenInfoSchema,
+  enrollTokensResponse,
+} from './device-lifecycle-api.js';
+import type { RevokeDeviceRequest } from './device-lifecycle-api.js';
 import type {
+  CreateEnrollTokenRequest,
   CreateRolloutRequest,
   CreateTokenRequest,
   EnrollRequest,
@@ -59,11 +66,23 @@ export class PatchcastClient {
   status() {
     return this.#call(ROUTES.status, statusResponse);
   }
-  createEnrollToken(expiresInSeconds?: number, replaces?: string) {
-    return this.#call(ROUTES.enrollTokens, enrollTokenResponse, {
-      method: 'POST',
-      json: { expiresInSeconds, replaces },
-    });
+  createEnrollToken(request: CreateEnrollTokenRequest = {}) {
+    return this.#call(ROUTES.enrollTokens, enrollTokenResponse, { method: 'POST', json: request });
+  }
+  enrollTokens() {
+    return this.#call(ROUTES.enrollTokens, enrollTokensResponse);
+  }
+  revokeEnrollToken(id: string) {
+    const path = ROUTES.enrollToken.replace(':id', encodeURIComponent(id));
+    return this.#call(path, enrollTokenInfoSchema, { method: 'DELETE' });
+  }
+  revokeDevice(id: string, request: RevokeDeviceRequest = {}) {
+    const path = ROUTES.deviceRevoke.replace(':id', encodeURIComponent(id));
+    return this.#call(path, deviceLifecycleResponse, { method: 'POST', json: request });
+  }
+  removeDevice(id: string) {
+    const path = ROUTES.device.replace(':id', encodeURIComponent(id));
+    return this.#call(path, deviceLifecycleResponse, { method: 'DELETE' });
   }
   enroll(request: EnrollRequest) {
     return this.#call(ROUTES.enroll, enrollResponse, { method: 'POST', json: request });

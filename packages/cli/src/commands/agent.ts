@@ -93,8 +93,9 @@ Options:
       log: (line) => err(`${new Date().toISOString()} agent: ${line}\n`),
     });
     err(`agent ${agent.deviceId} running; Ctrl-C to stop\n`);
-    await untilSignal();
+    const revoked = await Promise.race([untilSignal().then(() => undefined), agent.revoked]);
     await agent.stop();
+    if (revoked !== undefined) throw revoked;
     return 0;
   },
 };

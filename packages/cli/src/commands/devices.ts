@@ -12,7 +12,7 @@ export const devicesCommand: Command = {
   name: 'devices',
   summary: "list enrolled devices, or one device's recent results",
   usage:
-    'patchcast devices [--json] | devices show ID [--limit N] [--json] | devices label ID KEY=VALUE... KEY-... [--json]',
+    'patchcast devices [--json] | devices show ID [--limit N] [--json] | devices label ID KEY=VALUE... KEY-... [--json] | devices revoke ID [--reason TEXT] [--json] | devices remove ID [--json]',
   help: `Lists every enrolled device: id, name, online, labels, installed patches, and "reboot required"
 when an installed patch needs the machine rebooted (the agent never reboots it).
 
@@ -24,23 +24,39 @@ when an installed patch needs the machine rebooted (the agent never reboots it).
   label ID KEY=VALUE... KEY-...
             set labels (KEY=VALUE) and remove them (KEY-) on the server, at once and
             logged (operator role). Agents' --label flags count only when they enroll
+  revoke ID [--reason TEXT]
+            refuse the device from now on: its connection is closed at once (the agent stops
+            with DEVICE_REVOKED), its key never authenticates or enrolls again, and no new
+            rollout targets it. Logged with the reason (operator role). A lost or stolen
+            machine's successor keeps the id with \`enroll-token create --replace ID\`
+  remove ID revoke the device and take it out of lists, reports and rollouts; its history
+            stays in the database and the transparency log (operator role)
 
 Options:
 ${CLIENT_HELP}
   --limit N      how many results \`show\` lists (1 to 1000, default 50)
+  --reason TEXT  why a device is revoked (in the log and the device list)
   --json         print {"devices": [...]}, for \`show\` {"device": {...}, "results": [...]},
-                 for \`label\` {"device": {...}, "changed": true|false}; each device has
+                 for \`label\`, \`revoke\` and \`remove\` {"device": {...}, "changed":
+                 true|false}; a revoked device has "revokedAt"; each device has
                  "recorded": the patch versions the server records on its disk, from install
                  reports and rollbacks, with the rollout of each (docs/rollouts.md)`,
-  options: { ...CLIENT_OPTIONS, ...JSON_OPTION, limit: { type: 'string' } },
+  options: {
+    ...CLIENT_OPTIONS,
+    ...JSON_OPTION,
+    limit: { type: 'string' },
+    reason: { type: 'string' },
+  },
   positionals: { min: 0, max: 2 + MAX_DEVICE_LABELS },
   async run(invocation) {
     const [action, id, ...rest] = invocation.positionals;
     if (action === undefined) return listDevices(invocation);
     if (action === 'label' && id !== undefined) return labelDevice(invocation, id, rest);
+    if ((action === 'revoke' || action === 'remove') && id !== undefined && rest.length === 0)
+      return endDevice(invocation, action, id);
     if (action !== 'show' || id === undefined || rest.length > 0) {
       throw new PatchcastError('USAGE', `unknown devices action "${action}"`, {
-        hint: 'use `patchcast devices`, `devices show ID` or `devices label ID KEY=VALUE KEY-`',
+        hint: 'use `patchcast devices`, `devices show ID`, `devices label ID KEY=VALUE KEY-`, `devices revoke ID` or `devices remove ID`',
       });
     }
     return showDevice(invocation, id);
@@ -56,7 +72,7 @@ async function listDevices(invocation: Invocation): Promise<number> {
   const rows = result.devices.map((d) => [
     d.id,
     d.name,
-    d.online ? 'online' : 'offline',
+    d.revokedAt !== undefined ? 'revoked' : d.online ? 'online' : 'offline',
     d.rebootRequired === true ? 'reboot required' : '',
     Object.entries(d.labels)
       .map(([k, v]) => `${k}=${v}`)
@@ -90,6 +106,34 @@ async function labelDevice(
   const labels = Object.entries(result.device.labels).map(([k, v]) => `${k}=${v}`);
   invocation.io.out(
     `${result.changed ? 'labels of' : 'no change; labels of'} ${id}: ${labels.join(',') || 'none'}\n`,
+  );
+  return 0;
+}
+
+async function endDevice(
+  invocation: Invocation,
+  action: 'revoke' | 'remove',
+  id: string,
+): Promise<number> {
+  const client = clientFor(invocation);
+  const reason = stringFlag(invocation, 'reason');
+  if (reason !== undefined && action === 'remove')
+    throw new PatchcastError('USAGE', '--reason goes with `devices revoke`', {
+      hint: 'revoke with a reason first, then remove: patchcast devices revoke ID --reason TEXT',
+    });
+  const result =
+    action === 'revoke'
+      ? await client.revokeDevice(id, reason === undefined ? {} : { reason })
+      : await client.removeDevice(id);
+  if (boolFlag(invocation, 'json')) {
+    printJson(invocation, result);
+    return 0;
+  }
+  const done = action === 'revoke' ? 'revoked' : 'removed';
+  invocation.io.out(
+    result.changed
+      ? `${done} device ${id} (${result.device.name}); its key is refused from now on\n`
+      : `device ${id} (${result.device.name}) was already ${done}\n`,
   );
   return 0;
 }

@@ -14,7 +14,12 @@ export const BUS_TOPICS = [
   'device-result',
   'device-health',
   'rollout-event',
+  'device-disconnect',
 ] as const;
+
+/** Why a device's connection is closed on every node (ADR 0029). */
+export const DISCONNECT_REASONS = ['revoked', 'removed', 'key-replaced'] as const;
+export type DisconnectReason = (typeof DISCONNECT_REASONS)[number];
 
 export const ROLLOUT_EVENT_KINDS = ['created', 'taken-over', 'completed'] as const;
 export type RolloutEventKind = (typeof ROLLOUT_EVENT_KINDS)[number];
@@ -64,6 +69,15 @@ export interface BusEvents {
     readonly kind: RolloutEventKind;
     readonly node: string;
     readonly at: string;
+  };
+  /** Close the device's connection, wherever it is: revoked, removed, or its key replaced. */
+  'device-disconnect': {
+    readonly id: string;
+    readonly deviceId: string;
+    /** The key no longer valid: only connections authenticated with it are closed. */
+    readonly publicKey: string;
+    readonly reason: DisconnectReason;
+    readonly node: string;
   };
 }
 

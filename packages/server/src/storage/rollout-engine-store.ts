@@ -43,6 +43,13 @@ export interface FleetEntry {
   readonly id: string;
   readonly name: string;
   readonly labels: Readonly<Record<string, string>>;
+  /** Revoked or removed (ADR 0029): never a new rollout's target. */
+  readonly revoked?: true;
+}
+
+/** The devices a new rollout may target: not revoked, not removed. */
+export function targetable<T extends FleetEntry>(fleet: readonly T[]): T[] {
+  return fleet.filter((d) => d.revoked !== true);
 }
 
 /** How a rollout's assignments stand: not final yet, and final but not installed. */
@@ -52,7 +59,7 @@ export interface AssignmentCounts {
 }
 
 export interface RolloutEngineStore {
-  /** Every enrolled device's id, name and labels, in enrollment order, without inventories. */
+  /** Every device's id, name and labels (revoked and removed ones too), in enrollment order. */
   fleet(): Promise<FleetEntry[]>;
   /** Counted in the database, so a final report costs the same however large the rollout. */
   assignmentCounts(rolloutId: string): Promise<AssignmentCounts>;

@@ -23,6 +23,25 @@ export interface DeviceRow {
   enrolled_at: string;
   last_seen_at: string | null;
   last_timestamp_version: number;
+  revoked_at: string | null;
+  removed_at: string | null;
+}
+
+export const DEVICE_COLUMNS =
+  'id, name, public_key, labels, inventory, enrolled_at, last_seen_at, last_timestamp_version';
+
+/** The values of a new devices row, in DEVICE_COLUMNS order. */
+export function deviceValues(d: DeviceRecord): unknown[] {
+  return [
+    d.id,
+    d.name,
+    d.publicKey,
+    JSON.stringify(d.labels),
+    JSON.stringify(d.inventory),
+    d.enrolledAt,
+    d.lastSeenAt,
+    d.lastTimestampVersion,
+  ];
 }
 
 export interface RolloutRow {
@@ -60,6 +79,8 @@ export function toDevice(row: DeviceRow): DeviceRecord {
     enrolledAt: row.enrolled_at,
     lastSeenAt: row.last_seen_at,
     lastTimestampVersion: row.last_timestamp_version,
+    ...(row.revoked_at === null ? {} : { revokedAt: row.revoked_at }),
+    ...(row.removed_at === null ? {} : { removedAt: row.removed_at }),
   };
 }
 
@@ -68,8 +89,14 @@ export function changedDevice(device: DeviceRecord, change: DeviceChange): Devic
   const labels = new Map(change.exactLabels === true ? [] : Object.entries(device.labels));
   for (const [key, value] of Object.entries(change.labels ?? {})) labels.set(key, value);
   for (const key of change.removeLabels ?? []) labels.delete(key);
+  const revokedAt = change.revokedAt === undefined ? device.revokedAt : change.revokedAt;
+  const removedAt = change.removedAt ?? device.removedAt;
   return {
-    ...device,
+    id: device.id,
+    enrolledAt: device.enrolledAt,
+    lastSeenAt: device.lastSeenAt,
+    ...(revokedAt === undefined || revokedAt === null ? {} : { revokedAt }),
+    ...(removedAt === undefined ? {} : { removedAt }),
     name: change.name ?? device.name,
     publicKey: change.publicKey ?? device.publicKey,
     inventory: change.inventory ?? device.inventory,
@@ -130,6 +157,8 @@ export interface EnrollTokenRow {
   expires_at: string;
   used_at: string | null;
   replaces: string | null;
+  labels: string | null;
+  revoked_at: string | null;
 }
 
 export function toEnrollToken(row: EnrollTokenRow): EnrollTokenRecord {
@@ -141,6 +170,8 @@ export function toEnrollToken(row: EnrollTokenRow): EnrollTokenRecord {
     expiresAt: row.expires_at,
     replaces: row.replaces ?? undefined,
     usedAt: row.used_at,
+    labels: row.labels === null ? {} : (JSON.parse(row.labels) as Record<string, string>),
+    revokedAt: row.revoked_at ?? undefined,
   };
 }
 

@@ -32,6 +32,8 @@ export type IdentityPart = Pick<
   | 'createEnrollToken'
   | 'findEnrollToken'
   | 'consumeEnrollToken'
+  | 'listEnrollTokens'
+  | 'revokeEnrollToken'
   | 'createDevice'
   | 'getDevice'
   | 'findDeviceByKey'
@@ -103,6 +105,12 @@ export abstract class PartedStore implements IdentityPart, RepositoryPart, Assig
   }
   consumeEnrollToken(hash: string, now: string): Promise<ConsumeResult> {
     return this.#identity.consumeEnrollToken(hash, now);
+  }
+  listEnrollTokens(): Promise<EnrollTokenRecord[]> {
+    return this.#identity.listEnrollTokens();
+  }
+  revokeEnrollToken(id: string, at: string): Promise<EnrollTokenRecord | undefined> {
+    return this.#identity.revokeEnrollToken(id, at);
   }
   createDevice(device: DeviceRecord): Promise<void> {
     return this.#identity.createDevice(device);

@@ -53,9 +53,13 @@ export interface EnrollTokenRecord {
   readonly replaces?: string | undefined;
   /** When it was used; set by consumeEnrollToken, read back by findEnrollToken. */
   readonly usedAt?: string | null;
+  /** Labels every device enrolled with it gets; they win over the agent's own --label flags. */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Refused since this instant (`patchcast enroll-token revoke`). */
+  readonly revokedAt?: string | undefined;
 }
 
-export type ConsumeResult = 'ok' | 'unknown' | 'used' | 'expired';
+export type ConsumeResult = 'ok' | 'unknown' | 'used' | 'expired' | 'revoked';
 
 export interface DeviceRecord {
   readonly id: string;
@@ -66,6 +70,10 @@ export interface DeviceRecord {
   readonly enrolledAt: string;
   readonly lastSeenAt: string | null;
   readonly lastTimestampVersion: number;
+  /** Refused on the channel and at enrollment since this instant (`devices revoke`, ADR 0029). */
+  readonly revokedAt?: string | undefined;
+  /** Gone from lists and rollouts since this instant (`devices remove`); always revoked too. */
+  readonly removedAt?: string | undefined;
 }
 
 /** What an update of a device may change; absent fields stay as they are. */
@@ -80,6 +88,10 @@ export interface DeviceChange {
   readonly removeLabels?: readonly string[];
   /** The device starts over with repository metadata (a new host under an old id). */
   readonly resetTimestampVersion?: boolean;
+  /** Revokes the device at this instant; null lifts the revocation (a replacement key). */
+  readonly revokedAt?: string | null;
+  /** Removes the device at this instant (it stays in the database for history and audit). */
+  readonly removedAt?: string;
 }
 
 export interface ArtifactRecord {
@@ -186,12 +198,17 @@ export interface Store {
   findEnrollToken(hash: string): Promise<EnrollTokenRecord | undefined>;
   /** Atomically marks the token used; only the first caller ever gets 'ok'. */
   consumeEnrollToken(hash: string, now: string): Promise<ConsumeResult>;
+  /** Every enrollment token, oldest first. */
+  listEnrollTokens(): Promise<EnrollTokenRecord[]>;
+  /** Marks the token revoked at `at` (kept if already revoked); undefined when there is none. */
+  revokeEnrollToken(id: string, at: string): Promise<EnrollTokenRecord | undefined>;
 
   createDevice(device: DeviceRecord): Promise<void>;
   getDevice(id: string): Promise<DeviceRecord | undefined>;
   findDeviceByKey(publicKey: string): Promise<DeviceRecord | undefined>;
   /** Changes a device atomically (read, change, write); undefined when there is no such device. */
   updateDevice(id: string, change: DeviceChange): Promise<DeviceRecord | undefined>;
+  /** Devices not removed, oldest enrollment first. */
   listDevices(): Promise<DeviceRecord[]>;
   touchDevice(
     id: string,

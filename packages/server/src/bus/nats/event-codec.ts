@@ -1,7 +1,7 @@
 /** Bus events on the wire: JSON, parsed once at the boundary into typed, read-only events. */
 import { z } from 'zod';
 import { DEVICE_STATES } from '@patchcast/protocol';
-import { ROLLOUT_EVENT_KINDS } from '../bus.js';
+import { DISCONNECT_REASONS, ROLLOUT_EVENT_KINDS } from '../bus.js';
 import type { BusEvents, BusTopic } from '../bus.js';
 
 const id = z.string().min(1).max(200);
@@ -43,6 +43,13 @@ const schemas: { readonly [T in BusTopic]: z.ZodType<BusEvents[T]> } = {
     kind: z.enum(ROLLOUT_EVENT_KINDS),
     node: id,
     at: z.string(),
+  }),
+  'device-disconnect': z.object({
+    id: z.string().min(1).max(300),
+    deviceId: id,
+    publicKey: z.string().regex(/^[0-9a-f]{64}$/),
+    reason: z.enum(DISCONNECT_REASONS),
+    node: id,
   }),
 };
 

@@ -45,9 +45,13 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   [`GET ${VULN_ROUTES.queue}`]: 'viewer',
   [`GET ${VULN_ROUTES.coverage}`]: 'viewer',
   [`GET ${VULN_ROUTES.report}`]: 'viewer',
-  // operator: enroll devices, label them, run rollouts, import advisories
+  // operator: enroll, label, revoke and remove devices, run rollouts, import advisories
   [`POST ${ROUTES.enrollTokens}`]: 'operator',
+  [`GET ${ROUTES.enrollTokens}`]: 'operator',
+  [`DELETE ${ROUTES.enrollToken}`]: 'operator',
   [`POST ${ROUTES.deviceLabels}`]: 'operator',
+  [`POST ${ROUTES.deviceRevoke}`]: 'operator',
+  [`DELETE ${ROUTES.device}`]: 'operator',
   [`POST ${ROUTES.rollouts}`]: 'operator',
   [`POST ${ROLLOUT_ROUTES.action}`]: 'operator',
   [`POST ${VULN_ROUTES.imports}`]: 'operator',

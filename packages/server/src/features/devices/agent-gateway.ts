@@ -8,13 +8,22 @@ import type { WebSocket } from 'ws';
 import type { FastifyBaseLogger } from 'fastify';
 import { ed25519Key, randomToken, verifySignature } from '@patchcast/core';
 import { authStatement, frameText, parseAgentMessage } from '@patchcast/protocol';
-import type { AgentMessage, HealthMessage, Report, ServerMessage } from '@patchcast/protocol';
+import type { AgentMessage, ServerMessage } from '@patchcast/protocol';
 import type { Store } from '../../storage/store.js';
-import type { Bus, BusEvents } from '../../bus/bus.js';
+import type { Bus, BusEvents, DisconnectReason } from '../../bus/bus.js';
 import type { RolloutService } from '../rollouts/rollout-service.js';
 import type { TransparencyLog } from '../log/transparency-log.js';
 import type { SecurityEvents } from '../log/security-events.js';
 import { checkAgentCheckpoint } from '../log/agent-checkpoint.js';
+import {
+  announceHealth,
+  announceResult,
+  commandMessage,
+  reject,
+  revokedMessage,
+  send,
+  sendFrame,
+} from './gateway-wire.js';
 
 export interface GatewayDeps {
   readonly store: Store;
@@ -37,6 +46,8 @@ const HELLO_TIMEOUT_MS = 10_000;
 
 interface Connection {
   readonly socket: WebSocket;
+  /** The device key this connection authenticated with. */
+  readonly publicKey: string;
   alive: boolean;
 }
 
@@ -49,6 +60,10 @@ export class AgentGateway {
   readonly #timer: NodeJS.Timeout;
   readonly #unsubscribe: () => void;
   readonly #unsubscribeCommands: () => void;
+  readonly #unsubscribeDisconnects: () => void;
+  /** Per device, the #epoch its key was last refused at: a hello that read it earlier re-reads. */
+  readonly #barred = new Map<string, number>();
+  #epoch = 0;
 
   constructor(deps: GatewayDeps) {
     this.#deps = deps;
@@ -58,6 +73,9 @@ export class AgentGateway {
     this.#unsubscribe = deps.bus.subscribe('notice', (event) => this.#deliver(event));
     this.#unsubscribeCommands = deps.bus.subscribe('device-command', (event) =>
       Promise.resolve(this.#command(event)),
+    );
+    this.#unsubscribeDisconnects = deps.bus.subscribe('device-disconnect', (event) =>
+      Promise.resolve(this.#close(event.deviceId, event.publicKey, event.reason)),
     );
   }
 
@@ -76,9 +94,26 @@ export class AgentGateway {
     return this.#deps.now().getTime() - gone < graceMs;
   }
 
-  /** Closes this node's connection of a device whose key was replaced; its next hello fails. */
-  dropReplaced(deviceId: string): void {
-    this.#connections.get(deviceId)?.socket.close(4401, 'device key replaced');
+  /**
+   * Closes the device's connections made with `publicKey`, here at once and on every other node
+   * through the bus: the device was revoked or removed, or that key was replaced (ADR 0029).
+   */
+  async disconnect(deviceId: string, publicKey: string, reason: DisconnectReason): Promise<void> {
+    this.#close(deviceId, publicKey, reason);
+    const { bus, textLog } = this.#deps;
+    const id = `${deviceId}:${reason}:${this.#deps.now().toISOString()}`;
+    await bus
+      .publish('device-disconnect', { id, deviceId, publicKey, reason, node: bus.nodeId })
+      .catch((error: unknown) => textLog.error({ err: error }, 'disconnect not announced'));
+  }
+
+  #close(deviceId: string, publicKey: string, reason: DisconnectReason): void {
+    this.#barred.set(deviceId, ++this.#epoch);
+    const connection = this.#connections.get(deviceId);
+    if (connection === undefined || connection.publicKey !== publicKey) return;
+    this.#deps.textLog.info({ deviceId, reason }, 'closing the device connection');
+    if (reason === 'key-replaced') connection.socket.close(4401, 'device key replaced');
+    else reject(connection.socket, 'DEVICE_REVOKED', revokedMessage(deviceId));
   }
 
   /**
@@ -143,6 +178,7 @@ export class AgentGateway {
   ): Promise<string | undefined> {
     if (message.type !== 'hello')
       return reject(socket, 'SECURITY_AUTH_FAILED', 'the first message must be hello');
+    const readAt = this.#epoch;
     const device = await this.#deps.store.getDevice(message.deviceId);
     const signedFor = (audience: string) =>
       device !== undefined &&
@@ -158,8 +194,17 @@ export class AgentGateway {
       }
       return reject(socket, 'SECURITY_AUTH_FAILED', 'device authentication failed');
     }
+    if (device.revokedAt !== undefined) return this.#refuseRevoked(socket, device.id);
     this.#connections.get(device.id)?.socket.close(4409, 'replaced by a newer connection');
-    this.#connections.set(device.id, { socket, alive: true });
+    this.#connections.set(device.id, { socket, publicKey: device.publicKey, alive: true });
+    if ((this.#barred.get(device.id) ?? 0) > readAt) {
+      // Revoked or re-keyed while this hello was being checked: decide on the record as it is now.
+      const now = await this.#deps.store.getDevice(device.id);
+      if (now === undefined || now.revokedAt !== undefined)
+        return this.#refuseRevoked(socket, device.id);
+      if (now.publicKey !== device.publicKey)
+        return reject(socket, 'SECURITY_AUTH_FAILED', 'device authentication failed');
+    }
     const { heartbeatMs } = this.#deps;
     send(socket, {
       type: 'welcome',
@@ -179,6 +224,11 @@ export class AgentGateway {
     return device.id;
   }
 
+  #refuseRevoked(socket: WebSocket, deviceId: string): undefined {
+    this.#deps.textLog.warn({ deviceId }, 'revoked device refused');
+    return reject(socket, 'DEVICE_REVOKED', revokedMessage(deviceId));
+  }
+
   /** Split-view detection: the agent's last checkpoint must be a prefix of this log. */
   #checkCheckpoint(deviceId: string, note: string): void {
     const finding = checkAgentCheckpoint(this.#deps.log, note);
@@ -196,17 +246,7 @@ export class AgentGateway {
 
   /** A planned rollout's health request or rollback command, to the devices connected here. */
   #command(event: BusEvents['device-command']): void {
-    const { rolloutId, patch } = event;
-    const message: ServerMessage =
-      event.kind === 'rollback'
-        ? { type: 'rollback', rolloutId, patch }
-        : {
-            type: 'health-request',
-            rolloutId,
-            wave: event.wave,
-            patch,
-            targetPath: event.targetPath,
-          };
+    const message = commandMessage(event);
     const frame = Buffer.from(JSON.stringify(message));
     for (const deviceId of event.deviceIds) {
       const connection = this.#connections.get(deviceId);
@@ -224,11 +264,11 @@ export class AgentGateway {
           'report for unknown assignment',
         );
       send(socket, { type: 'ack', reportId: message.reportId });
-      if (outcome === 'applied') this.#announce(deviceId, message);
+      if (outcome === 'applied') announceResult(this.#deps, deviceId, message);
       await this.#deps.store.touchDevice(deviceId, at, {});
     } else if (message.type === 'health') {
       await this.#deps.rollouts.health(deviceId, message);
-      this.#announceHealth(deviceId, message);
+      announceHealth(this.#deps, deviceId, message);
     } else if (message.type === 'inventory') {
       await this.#deps.store.touchDevice(deviceId, at, { inventory: message.inventory });
     } else if (message.type === 'boot') {
@@ -268,35 +308,6 @@ export class AgentGateway {
       );
   }
 
-  /** Tells the other nodes (the one driving the rollout) that a report was applied here. */
-  #announce(deviceId: string, report: Report) {
-    const { bus, textLog } = this.#deps;
-    const event = {
-      id: report.reportId,
-      rolloutId: report.rolloutId,
-      deviceId,
-      state: report.state,
-    };
-    bus
-      .publish('device-result', { ...event, node: bus.nodeId })
-      .catch((error: unknown) => textLog.error({ err: error }, 'device result not announced'));
-  }
-
-  /** Tells the node driving a planned rollout that a control device's health was taken here. */
-  #announceHealth(deviceId: string, message: HealthMessage) {
-    const { bus, textLog } = this.#deps;
-    const id = `${message.rolloutId}:${deviceId}:${message.wave}`;
-    bus
-      .publish('device-health', {
-        id,
-        rolloutId: message.rolloutId,
-        deviceId,
-        node: bus.nodeId,
-        wave: message.wave,
-      })
-      .catch((error: unknown) => textLog.error({ err: error }, 'device health not announced'));
-  }
-
   async #versions(): Promise<{ timestamp: number }> {
     return { timestamp: (await this.#deps.store.latestMetadata('timestamp'))?.version ?? 0 };
   }
@@ -319,22 +330,8 @@ export class AgentGateway {
     clearInterval(this.#timer);
     this.#unsubscribe();
     this.#unsubscribeCommands();
+    this.#unsubscribeDisconnects();
     for (const { socket } of this.#connections.values()) socket.close(1001, 'server shutting down');
     this.#connections.clear();
   }
-}
-
-function send(socket: WebSocket, message: ServerMessage): void {
-  if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
-}
-
-/** Sends prepared bytes as a text frame; one buffer may go to many sockets. */
-function sendFrame(socket: WebSocket, frame: Buffer): void {
-  if (socket.readyState === socket.OPEN) socket.send(frame, { binary: false });
-}
-
-function reject(socket: WebSocket, code: string, message: string): undefined {
-  send(socket, { type: 'error', code, message });
-  socket.close(4401, code);
-  return undefined;
 }

@@ -5,34 +5,45 @@
  * before the token is spent is made before it is spent.
  */
 import { PatchcastError, ed25519Key, verifySignature } from '@patchcast/core';
-import { enrollStatement } from '@patchcast/protocol';
+import { MAX_DEVICE_LABELS, enrollStatement } from '@patchcast/protocol';
 import type { EnrollRequest } from '@patchcast/protocol';
 import type { AppDeps } from '../../app-deps.js';
 import type { DeviceRecord, EnrollTokenRecord } from '../../storage/store.js';
 import { hashToken, newId } from '../auth/api-tokens.js';
 import { labelsChanged } from './labels.js';
 
+type Outcome = 'enrolled' | 're-enrolled' | 'replaced';
 type Enrollment = Required<Omit<EnrollRequest, 'replaces' | 'proof'>> &
   Pick<EnrollRequest, 'replaces' | 'proof'>;
-type Outcome = 'enrolled' | 're-enrolled' | 'replaced';
 
 const WHY: Record<string, string> = {
   unknown: 'the enrollment token is not known',
   used: 'the enrollment token was already used',
   expired: 'the enrollment token has expired',
+  revoked: 'the enrollment token was revoked',
 };
 const NEW_TOKEN = 'create a new one with `patchcast enroll-token create`';
 
+export interface Enrolled {
+  readonly deviceId: string;
+  readonly outcome: Outcome;
+  /** The key a replacement retired: connections made with it are closed. */
+  readonly previousKey?: string;
+}
+
 export async function enrollDevice(
   deps: Pick<AppDeps, 'store' | 'log' | 'now'>,
-  body: Enrollment,
-): Promise<{ deviceId: string; outcome: Outcome }> {
+  request: Enrollment,
+): Promise<Enrolled> {
   const { store } = deps;
-  const hash = hashToken(body.token);
+  const hash = hashToken(request.token);
   const token = await store.findEnrollToken(hash);
   if (token === undefined) throw tokenInvalid('unknown');
-  checkBinding(token, body.replaces);
+  if (token.revokedAt !== undefined) throw tokenInvalid('revoked');
+  checkBinding(token, request.replaces);
+  const body = withTokenLabels(request, token);
   const known = await store.findDeviceByKey(body.publicKey);
+  if (known?.revokedAt !== undefined) throw revoked(known.id);
   const replaced = token.replaces === undefined ? undefined : await target(deps, token, known);
   const at = deps.now().toISOString();
   if (known !== undefined) proveKey(body);
@@ -41,6 +52,28 @@ export async function enrollDevice(
   if (replaced !== undefined) return replaceKey(deps, replaced, body, token, at);
   if (known !== undefined) return reenroll(deps, known, body, token, at);
   return create(deps, body, at);
+}
+
+/** The token's preset labels win over the agent's own `--label` flags (ADR 0029). */
+function withTokenLabels(body: Enrollment, token: EnrollTokenRecord): Enrollment {
+  const labels = { ...body.labels, ...token.labels };
+  if (Object.keys(labels).length > MAX_DEVICE_LABELS)
+    throw new PatchcastError(
+      'INVALID_INPUT',
+      `the agent's labels and the token's together are more than ${MAX_DEVICE_LABELS}`,
+      { hint: 'start the agent with fewer --label flags' },
+    );
+  return { ...body, labels };
+}
+
+function revoked(deviceId: string): PatchcastError {
+  return new PatchcastError(
+    'DEVICE_REVOKED',
+    `this device key belongs to device ${deviceId}, which was revoked`,
+    {
+      hint: 'a revoked key never enrolls again: start the agent with an empty --data folder (a new key), with a replacement token (`enroll-token create --replace ID`) to keep the id',
+    },
+  );
 }
 
 /** A known key re-enrolls only with proof of holding it: its public half is no secret. */
@@ -88,7 +121,7 @@ async function target(
 ): Promise<DeviceRecord> {
   const id = token.replaces ?? '';
   const device = await deps.store.getDevice(id);
-  if (device === undefined) {
+  if (device === undefined || device.removedAt !== undefined) {
     throw new PatchcastError('NOT_FOUND', `no device ${id} to replace`, {
       hint: 'list devices with `patchcast devices`',
     });
@@ -105,7 +138,7 @@ async function create(
   deps: Pick<AppDeps, 'store' | 'log'>,
   body: Enrollment,
   at: string,
-): Promise<{ deviceId: string; outcome: Outcome }> {
+): Promise<Enrolled> {
   const device: DeviceRecord = {
     id: newId('dev'),
     name: body.name,
@@ -135,7 +168,7 @@ async function reenroll(
   body: Enrollment,
   token: EnrollTokenRecord,
   at: string,
-): Promise<{ deviceId: string; outcome: Outcome }> {
+): Promise<Enrolled> {
   const relabel = Object.keys(body.labels).length > 0;
   const device = await deps.store.updateDevice(known.id, {
     name: body.name,
@@ -160,13 +193,14 @@ async function replaceKey(
   body: Enrollment,
   token: EnrollTokenRecord,
   at: string,
-): Promise<{ deviceId: string; outcome: Outcome }> {
+): Promise<Enrolled> {
   const relabel = Object.keys(body.labels).length > 0;
   const device = await deps.store.updateDevice(old.id, {
     name: body.name,
     publicKey: body.publicKey,
     inventory: body.inventory,
     resetTimestampVersion: true,
+    revokedAt: null, // a new key: a revoked device's successor is trusted again
     ...(relabel ? { labels: body.labels, exactLabels: true } : {}),
   });
   if (old.publicKey !== body.publicKey) {
@@ -180,7 +214,7 @@ async function replaceKey(
     });
   }
   await logLabels(deps, old, device, token.createdBy, at);
-  return { deviceId: old.id, outcome: 'replaced' };
+  return { deviceId: old.id, outcome: 'replaced', previousKey: old.publicKey };
 }
 
 async function logLabels(

@@ -1,74 +1,31 @@
 import type { FastifyInstance } from 'fastify';
-import { assertDevicesInScope } from '../auth/device-scope.js';
 import { PatchcastError } from '@patchcast/core';
-import {
-  AGENT_CHANNEL_PATH,
-  ROUTES,
-  createEnrollTokenRequest,
-  deviceResultsQuery,
-  enrollRequest,
-} from '@patchcast/protocol';
+import { AGENT_CHANNEL_PATH, ROUTES, deviceResultsQuery, enrollRequest } from '@patchcast/protocol';
 import type { Device, DeviceResultsResponse } from '@patchcast/protocol';
 import type { AppDeps } from '../../app-deps.js';
 import type { DeviceRecord } from '../../storage/store.js';
 import type { InstalledRecord } from '../../storage/device-results-store.js';
-import { hashToken, newId } from '../auth/api-tokens.js';
+import { enrollTokenRoutes } from './enroll-tokens.js';
+import { lifecycleRoutes } from './lifecycle.js';
 import type { AgentGateway } from './agent-gateway.js';
 import { withResultStatus } from '../rollouts/status-facts.js';
 import { enrollDevice } from './enrollment.js';
 import { labelRoutes } from './labels.js';
-import { randomToken } from '@patchcast/core';
 
-const DEFAULT_ENROLL_TTL_SECONDS = 24 * 3600;
 const DEFAULT_RESULTS = 50;
 
 export function deviceRoutes(app: FastifyInstance, deps: AppDeps, gateway: AgentGateway): void {
-  const { store, now } = deps;
+  const { store } = deps;
 
-  app.post(ROUTES.enrollTokens, async (request) => {
-    const body = createEnrollTokenRequest.parse(request.body ?? {});
-    if (body.replaces !== undefined) {
-      const replaced = await store.getDevice(body.replaces);
-      if (replaced === undefined)
-        throw new PatchcastError('NOT_FOUND', `no device ${body.replaces} to replace`, {
-          hint: 'list devices with `patchcast devices`',
-        });
-      assertDevicesInScope(request.principal, [replaced], `replacing device ${body.replaces}`);
-    }
-    const token = `pe_${randomToken(32)}`;
-    const createdAt = now();
-    const expiresAt = new Date(
-      createdAt.getTime() + (body.expiresInSeconds ?? DEFAULT_ENROLL_TTL_SECONDS) * 1000,
-    );
-    const record = {
-      id: newId('enr'),
-      hash: hashToken(token),
-      createdBy: request.principal?.name ?? 'unknown',
-      createdAt: createdAt.toISOString(),
-      expiresAt: expiresAt.toISOString(),
-      replaces: body.replaces,
-    };
-    await store.createEnrollToken(record);
-    await deps.log.append({
-      type: 'operator-action',
-      at: record.createdAt,
-      by: record.createdBy,
-      action: body.replaces === undefined ? 'enroll-token-created' : 'replacement-token-created',
-      target: body.replaces === undefined ? record.id : `${record.id} replaces ${body.replaces}`,
-    });
-    return {
-      token,
-      expiresAt: record.expiresAt,
-      ...(body.replaces ? { replaces: body.replaces } : {}),
-    };
-  });
+  enrollTokenRoutes(app, deps);
 
   app.post(ROUTES.enroll, async (request) => {
     const body = enrollRequest.parse(request.body);
     const result = await enrollDevice(deps, body);
-    if (result.outcome === 'replaced') gateway.dropReplaced(result.deviceId);
+    if (result.previousKey !== undefined)
+      await gateway.disconnect(result.deviceId, result.previousKey, 'key-replaced');
     request.log.info({ ...result, name: body.name }, `device ${result.outcome}`);
-    return result;
+    return { deviceId: result.deviceId, outcome: result.outcome };
   });
 
   app.get(ROUTES.devices, async () => {
@@ -107,6 +64,8 @@ export function deviceRoutes(app: FastifyInstance, deps: AppDeps, gateway: Agent
       };
     },
   );
+
+  lifecycleRoutes(app, deps, gateway, (device) => view(device, gateway.isOnline(device.id), false));
 
   labelRoutes(app, deps, async (id) => {
     const [device, results] = await Promise.all([
@@ -158,5 +117,6 @@ function view(
     inventory: d.inventory,
     rebootRequired,
     recorded,
+    ...(d.revokedAt === undefined ? {} : { revokedAt: d.revokedAt }),
   };
 }

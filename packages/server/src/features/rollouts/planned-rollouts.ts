@@ -10,6 +10,7 @@ import {
   whyNoMatch,
 } from '@patchcast/core';
 import type { EngineInput, EngineState, FleetDevice, RolloutPlan } from '@patchcast/core';
+import { targetable } from '../../storage/rollout-engine-store.js';
 import { assertPatchRef, parsePlan } from '@patchcast/protocol';
 import type {
   CreatePlannedRolloutRequest,
@@ -122,8 +123,9 @@ export class PlannedRollouts {
     await this.#driver.adopt(rollout, created.engine, rest);
   }
 
+  /** The devices a new rollout may target: revoked and removed ones never are (ADR 0029). */
   async #fleet(): Promise<FleetDevice[]> {
-    return this.#deps.store.rolloutEngine.fleet();
+    return targetable(await this.#deps.store.rolloutEngine.fleet());
   }
 
   /**

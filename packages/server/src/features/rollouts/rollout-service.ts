@@ -1,6 +1,7 @@
 /** Rollouts: which devices must install which patch, and what they reported. */
 import { PatchcastError, selectDevices } from '@patchcast/core';
 import type { FleetDevice } from '@patchcast/core';
+import { targetable } from '../../storage/rollout-engine-store.js';
 import { FINAL_DEVICE_STATES, assertPatchRef } from '@patchcast/protocol';
 import type { CreateRolloutRequest, HealthMessage, Report, Rollout } from '@patchcast/protocol';
 import type { ReportOutcome, RolloutRecord, Store } from '../../storage/store.js';
@@ -86,7 +87,7 @@ export class RolloutService {
     let devices: FleetDevice[] = [];
     const targetPath = await repository.assertRolloutAllowed(request.patch, {
       deviceIds: async () => {
-        devices = selectDevices(await store.rolloutEngine.fleet(), request.devices);
+        devices = selectDevices(targetable(await store.rolloutEngine.fleet()), request.devices);
         return devices.map((d) => d.id);
       },
       allowDowngrade,

@@ -136,4 +136,11 @@ export const PG_MIGRATIONS: readonly string[] = [
   CREATE INDEX assignments_installed ON assignments(device_id, installed_seq)
     WHERE state = 'installed';
   `,
+  // device lifecycle: revoked and removed devices, enrollment tokens with labels, revocable (ADR 0029)
+  `
+  ALTER TABLE devices ADD COLUMN revoked_at TEXT;
+  ALTER TABLE devices ADD COLUMN removed_at TEXT;
+  ALTER TABLE enroll_tokens ADD COLUMN labels TEXT;
+  ALTER TABLE enroll_tokens ADD COLUMN revoked_at TEXT;
+  `,
 ];

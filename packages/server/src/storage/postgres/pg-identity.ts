@@ -9,7 +9,9 @@ import type {
 } from '../store.js';
 import {
   API_TOKEN_COLUMNS,
+  DEVICE_COLUMNS,
   apiTokenValues,
+  deviceValues,
   changedDevice,
   toApiToken,
   toDevice,
@@ -71,10 +73,33 @@ export class PgIdentity implements IdentityPart {
 
   async createEnrollToken(t: EnrollTokenRecord): Promise<void> {
     await this.#db.run(
-      `INSERT INTO enroll_tokens (id, hash, created_by, created_at, expires_at, replaces)
-       VALUES ($1, $2, $3, $4, $5, $6)`,
-      [t.id, t.hash, t.createdBy, t.createdAt, t.expiresAt, t.replaces ?? null],
+      `INSERT INTO enroll_tokens (id, hash, created_by, created_at, expires_at, replaces, labels)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [
+        t.id,
+        t.hash,
+        t.createdBy,
+        t.createdAt,
+        t.expiresAt,
+        t.replaces ?? null,
+        JSON.stringify(t.labels ?? {}),
+      ],
     );
+  }
+
+  async listEnrollTokens(): Promise<EnrollTokenRecord[]> {
+    const rows = await this.#db.rows<EnrollTokenRow>(
+      'SELECT * FROM enroll_tokens ORDER BY created_at, id',
+    );
+    return rows.map(toEnrollToken);
+  }
+
+  async revokeEnrollToken(id: string, at: string): Promise<EnrollTokenRecord | undefined> {
+    const row = await this.#db.one<EnrollTokenRow>(
+      `UPDATE enroll_tokens SET revoked_at = coalesce(revoked_at, $2) WHERE id = $1 RETURNING *`,
+      [id, at],
+    );
+    return row && toEnrollToken(row);
   }
 
   async findEnrollToken(hash: string): Promise<EnrollTokenRecord | undefined> {
@@ -87,11 +112,12 @@ export class PgIdentity implements IdentityPart {
   /** The row lock makes racing consumers queue; each then sees the committed used_at. */
   consumeEnrollToken(hash: string, now: string): Promise<ConsumeResult> {
     return this.#db.transaction(async (tx) => {
-      const row = await tx.one<{ expires_at: string; used_at: string | null }>(
-        'SELECT expires_at, used_at FROM enroll_tokens WHERE hash = $1 FOR UPDATE',
+      const row = await tx.one<Pick<EnrollTokenRow, 'expires_at' | 'used_at' | 'revoked_at'>>(
+        'SELECT expires_at, used_at, revoked_at FROM enroll_tokens WHERE hash = $1 FOR UPDATE',
         [hash],
       );
       if (row === undefined) return 'unknown';
+      if (row.revoked_at !== null) return 'revoked';
       if (row.used_at !== null) return 'used';
       if (Date.parse(row.expires_at) <= Date.parse(now)) return 'expired';
       await tx.run('UPDATE enroll_tokens SET used_at = $1 WHERE hash = $2', [now, hash]);
@@ -100,16 +126,10 @@ export class PgIdentity implements IdentityPart {
   }
 
   async createDevice(d: DeviceRecord): Promise<void> {
-    await this.#db.run('INSERT INTO devices VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [
-      d.id,
-      d.name,
-      d.publicKey,
-      JSON.stringify(d.labels),
-      JSON.stringify(d.inventory),
-      d.enrolledAt,
-      d.lastSeenAt,
-      d.lastTimestampVersion,
-    ]);
+    await this.#db.run(
+      `INSERT INTO devices (${DEVICE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      deviceValues(d),
+    );
   }
 
   async getDevice(id: string): Promise<DeviceRecord | undefined> {
@@ -132,13 +152,15 @@ export class PgIdentity implements IdentityPart {
       const next = changedDevice(toDevice(row), change);
       await tx.run(
         `UPDATE devices SET name = $1, public_key = $2, labels = $3, inventory = $4,
-         last_timestamp_version = $5 WHERE id = $6`,
+         last_timestamp_version = $5, revoked_at = $6, removed_at = $7 WHERE id = $8`,
         [
           next.name,
           next.publicKey,
           JSON.stringify(next.labels),
           JSON.stringify(next.inventory),
           next.lastTimestampVersion,
+          next.revokedAt ?? null,
+          next.removedAt ?? null,
           id,
         ],
       );
@@ -147,7 +169,9 @@ export class PgIdentity implements IdentityPart {
   }
 
   async listDevices(): Promise<DeviceRecord[]> {
-    const rows = await this.#db.rows<DeviceRow>('SELECT * FROM devices ORDER BY enrolled_at, id');
+    const rows = await this.#db.rows<DeviceRow>(
+      'SELECT * FROM devices WHERE removed_at IS NULL ORDER BY enrolled_at, id',
+    );
     return rows.map(toDevice);
   }
 

@@ -32,13 +32,17 @@ export class PgRolloutEngineStore implements RolloutEngineStore {
   }
 
   async fleet(): Promise<FleetEntry[]> {
-    const rows = await this.#db.rows<{ id: string; name: string; labels: string }>(
-      'SELECT id, name, labels FROM devices ORDER BY enrolled_at, id',
-    );
+    const rows = await this.#db.rows<{
+      id: string;
+      name: string;
+      labels: string;
+      revoked_at: string | null;
+    }>('SELECT id, name, labels, revoked_at FROM devices ORDER BY enrolled_at, id');
     return rows.map((row) => ({
       id: row.id,
       name: row.name,
       labels: JSON.parse(row.labels) as Record<string, string>,
+      ...(row.revoked_at === null ? {} : { revoked: true as const }),
     }));
   }
 

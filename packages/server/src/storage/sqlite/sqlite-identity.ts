@@ -9,7 +9,9 @@ import type {
 } from '../store.js';
 import {
   API_TOKEN_COLUMNS,
+  DEVICE_COLUMNS,
   apiTokenValues,
+  deviceValues,
   changedDevice,
   toApiToken,
   toDevice,
@@ -80,14 +82,15 @@ export class SqliteIdentity implements IdentityPart {
   createEnrollToken(t: EnrollTokenRecord): Promise<void> {
     return settle(() => {
       this.#q.run(
-        `INSERT INTO enroll_tokens (id, hash, created_by, created_at, expires_at, replaces)
-         VALUES (?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO enroll_tokens (id, hash, created_by, created_at, expires_at, replaces, labels)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
         t.id,
         t.hash,
         t.createdBy,
         t.createdAt,
         t.expiresAt,
         t.replaces ?? null,
+        JSON.stringify(t.labels ?? {}),
       );
     });
   }
@@ -102,11 +105,12 @@ export class SqliteIdentity implements IdentityPart {
   consumeEnrollToken(hash: string, now: string): Promise<ConsumeResult> {
     return settle(() => {
       const consume = this.#q.db.transaction((): ConsumeResult => {
-        const row = this.#q.get<{ expires_at: string; used_at: string | null }>(
-          'SELECT expires_at, used_at FROM enroll_tokens WHERE hash = ?',
+        const row = this.#q.get<Pick<EnrollTokenRow, 'expires_at' | 'used_at' | 'revoked_at'>>(
+          'SELECT expires_at, used_at, revoked_at FROM enroll_tokens WHERE hash = ?',
           hash,
         );
         if (row === undefined) return 'unknown';
+        if (row.revoked_at !== null) return 'revoked';
         if (row.used_at !== null) return 'used';
         if (Date.parse(row.expires_at) <= Date.parse(now)) return 'expired';
         this.#q.run('UPDATE enroll_tokens SET used_at = ? WHERE hash = ?', now, hash);
@@ -116,18 +120,31 @@ export class SqliteIdentity implements IdentityPart {
     });
   }
 
+  listEnrollTokens(): Promise<EnrollTokenRecord[]> {
+    return settle(() =>
+      this.#q
+        .all<EnrollTokenRow>('SELECT * FROM enroll_tokens ORDER BY created_at, id')
+        .map(toEnrollToken),
+    );
+  }
+
+  revokeEnrollToken(id: string, at: string): Promise<EnrollTokenRecord | undefined> {
+    return settle(() => {
+      this.#q.run(
+        'UPDATE enroll_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL',
+        at,
+        id,
+      );
+      const row = this.#q.get<EnrollTokenRow>('SELECT * FROM enroll_tokens WHERE id = ?', id);
+      return row && toEnrollToken(row);
+    });
+  }
+
   createDevice(d: DeviceRecord): Promise<void> {
     return settle(() => {
       this.#q.run(
-        'INSERT INTO devices VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-        d.id,
-        d.name,
-        d.publicKey,
-        JSON.stringify(d.labels),
-        JSON.stringify(d.inventory),
-        d.enrolledAt,
-        d.lastSeenAt,
-        d.lastTimestampVersion,
+        `INSERT INTO devices (${DEVICE_COLUMNS}) VALUES (${'?, '.repeat(7)}?)`,
+        ...deviceValues(d),
       );
     });
   }
@@ -154,12 +171,14 @@ export class SqliteIdentity implements IdentityPart {
         const next = changedDevice(toDevice(row), change);
         this.#q.run(
           `UPDATE devices SET name = ?, public_key = ?, labels = ?, inventory = ?,
-           last_timestamp_version = ? WHERE id = ?`,
+           last_timestamp_version = ?, revoked_at = ?, removed_at = ? WHERE id = ?`,
           next.name,
           next.publicKey,
           JSON.stringify(next.labels),
           JSON.stringify(next.inventory),
           next.lastTimestampVersion,
+          next.revokedAt ?? null,
+          next.removedAt ?? null,
           id,
         );
         return next;
@@ -170,7 +189,9 @@ export class SqliteIdentity implements IdentityPart {
 
   listDevices(): Promise<DeviceRecord[]> {
     return settle(() => {
-      return this.#q.all<DeviceRow>('SELECT * FROM devices ORDER BY enrolled_at, id').map(toDevice);
+      return this.#q
+        .all<DeviceRow>('SELECT * FROM devices WHERE removed_at IS NULL ORDER BY enrolled_at, id')
+        .map(toDevice);
     });
   }
 

@@ -36,12 +36,13 @@ export class SqliteRolloutEngineStore implements RolloutEngineStore {
   fleet(): Promise<FleetEntry[]> {
     return settle(() => {
       const rows = this.#db
-        .prepare('SELECT id, name, labels FROM devices ORDER BY enrolled_at, id')
-        .all() as { id: string; name: string; labels: string }[];
+        .prepare('SELECT id, name, labels, revoked_at FROM devices ORDER BY enrolled_at, id')
+        .all() as { id: string; name: string; labels: string; revoked_at: string | null }[];
       return rows.map((row) => ({
         id: row.id,
         name: row.name,
         labels: JSON.parse(row.labels) as Record<string, string>,
+        ...(row.revoked_at === null ? {} : { revoked: true as const }),
       }));
     });
   }
