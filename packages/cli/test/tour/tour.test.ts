@@ -59,7 +59,7 @@ test('npm install links the patchcast command the tour puts on PATH', async () =
   assert.equal(await realpath(BIN), linked);
 });
 
-test('the README tour runs as written', { timeout: 170_000 }, async () => {
+test('the README tour runs as written', { timeout: 400_000 }, async () => {
   const clone = join(dir, 'clone');
   await makeClone(clone);
   const outputs = join(dir, 'outputs');
