@@ -21,11 +21,15 @@ import { vulnRoutes } from './features/vulns/routes.js';
 import { enforceRouteAccess } from './features/auth/route-access.js';
 import { FailureCounter, installLimits } from './features/limits/limits.js';
 import { tokenRoutes } from './features/auth/token-routes.js';
+import { ServerMetrics } from './features/metrics/server-metrics.js';
+import { metricsRoutes, stateSources } from './features/metrics/metrics-routes.js';
+import { gatewayObserver } from './features/metrics/gateway-observer.js';
 
 export interface App {
   readonly fastify: FastifyInstance;
   readonly gateway: AgentGateway;
   readonly rollouts: RolloutService;
+  readonly metrics: ServerMetrics;
 }
 
 /** The agent's reconnect backoff tops out at 30 s: a device gone for less may come back alone. */
@@ -57,6 +61,8 @@ export async function buildApp(deps: AppDeps, tls?: TlsMaterial): Promise<App> {
   const failures = new FailureCounter(limits.authFailuresPerMinute);
   await installLimits(fastify, limits, failures);
   enforceRouteAccess(fastify, deps.store, deps.now, failures);
+  const metrics = deps.metrics ?? new ServerMetrics();
+  metricsRoutes(fastify, metrics);
   // Artifact uploads stream straight to disk: keep the raw request stream unparsed.
   fastify.addContentTypeParser('application/octet-stream', (_request, _payload, done) =>
     done(null, undefined),
@@ -95,7 +101,11 @@ export async function buildApp(deps: AppDeps, tls?: TlsMaterial): Promise<App> {
     textLog: fastify.log,
     heartbeatMs: deps.config.heartbeatSeconds * 1000,
     messagesPerSecond: limits.agentMessagesPerSecond,
+    observer: gatewayObserver(metrics),
   });
+  metrics.watch(stateSources({ ...deps, connectedAgents: () => gateway.onlineCount }));
+  const { version, store, bus } = deps;
+  metrics.buildInfo.set({ version, storage: store.kind, bus: bus.kind, node: bus.nodeId }, 1);
   fastify.addHook('onClose', () => gateway.close());
   fastify.addHook('onReady', () => rollouts.resumeAll());
   fastify.addHook('onClose', () => rollouts.driver.stop());
@@ -106,7 +116,7 @@ export async function buildApp(deps: AppDeps, tls?: TlsMaterial): Promise<App> {
   logRoutes(fastify, deps.log);
   vulnRoutes(fastify, deps.store, vulns);
   tokenRoutes(fastify, deps);
-  return { fastify, gateway, rollouts };
+  return { fastify, gateway, rollouts, metrics };
 }
 
 function fromZod(error: ZodError): PatchcastError {

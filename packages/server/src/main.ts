@@ -32,6 +32,8 @@ import { audiencesOf, checkPublicUrls } from './public-origins.js';
 import { DEFAULT_CONFIG } from './config.js';
 import type { ServerConfig } from './config.js';
 import type { LimitsConfig } from './features/limits/limits.js';
+import { ServerMetrics } from './features/metrics/server-metrics.js';
+import { timedBus, timedStore } from './features/metrics/timed-ports.js';
 
 export const SERVER_VERSION = '0.1.0';
 
@@ -87,7 +89,11 @@ export async function startServer(
     print('         In production, root and targets keys belong offline with their holders;');
     print('         the server needs only snapshot.key and timestamp.key.');
   }
-  const store = await openStore(config, (error) => print(`WARNING: database: ${error.message}`));
+  const metrics = new ServerMetrics();
+  const store = timedStore(
+    await openStore(config, (error) => print(`WARNING: database: ${error.message}`)),
+    metrics.storeDuration,
+  );
   const shared = config.bus === 'memory' ? undefined : logWriterLock(store.leases);
   const log = await openLog(config, store, print, shared).catch(async (error: unknown) => {
     await store.close();
@@ -119,12 +125,13 @@ export async function startServer(
     print(`  ${initialAdminToken}`);
   }
   const busErrors = { report: (error: unknown) => print(`bus: ${String(error)}`) };
-  const bus = await openBus(config, (error) => busErrors.report(error)).catch(
-    async (error: unknown) => {
+  const bus = timedBus(
+    await openBus(config, (error) => busErrors.report(error)).catch(async (error: unknown) => {
       await log.close();
       await store.close();
       throw error;
-    },
+    }),
+    metrics.busPublishDuration,
   );
   const cluster =
     bus.kind === 'memory'
@@ -141,6 +148,7 @@ export async function startServer(
       log,
       now,
       version: SERVER_VERSION,
+      metrics,
     },
     tls,
   );

@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import {
   AGENT_CHANNEL_PATH,
   LOG_ROUTES,
+  METRICS_PATH,
   ROLLOUT_ROUTES,
   ROUTES,
   VULN_ROUTES,
@@ -45,6 +46,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   [`GET ${VULN_ROUTES.queue}`]: 'viewer',
   [`GET ${VULN_ROUTES.coverage}`]: 'viewer',
   [`GET ${VULN_ROUTES.report}`]: 'viewer',
+  [`GET ${METRICS_PATH}`]: 'viewer',
   // operator: enroll devices, label them, run rollouts, import advisories
   [`POST ${ROUTES.enrollTokens}`]: 'operator',
   [`POST ${ROUTES.deviceLabels}`]: 'operator',
