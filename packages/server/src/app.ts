@@ -1,4 +1,6 @@
 /** The fastify app factory: features as plugins, no listen() here (tests use inject()). */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import websocket from '@fastify/websocket';
@@ -39,7 +41,12 @@ const OFFLINE_GRACE_SECONDS = 30;
 export async function buildApp(deps: AppDeps, tls?: TlsMaterial): Promise<App> {
   const fastify = Fastify({
     ...(tls === undefined ? {} : { https: tls }),
-    logger: { level: deps.config.logLevel },
+    // JSON lines (pino) on stdout; a request's lines carry its reqId, sent back as x-request-id.
+    logger: {
+      level: deps.config.logLevel,
+      base: { pid: process.pid, hostname: hostname(), node: deps.bus.nodeId },
+    },
+    genReqId: () => randomUUID(),
     bodyLimit: 1024 * 1024,
     forceCloseConnections: true,
     return503OnClosing: true,
@@ -57,6 +64,10 @@ export async function buildApp(deps: AppDeps, tls?: TlsMaterial): Promise<App> {
   });
   await fastify.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } });
   fastify.decorateRequest('principal', undefined);
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', request.id);
+    done();
+  });
   const { limits } = deps.config;
   const failures = new FailureCounter(limits.authFailuresPerMinute);
   await installLimits(fastify, limits, failures);

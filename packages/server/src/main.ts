@@ -34,6 +34,7 @@ import type { ServerConfig } from './config.js';
 import type { LimitsConfig } from './features/limits/limits.js';
 import { ServerMetrics } from './features/metrics/server-metrics.js';
 import { timedBus, timedStore } from './features/metrics/timed-ports.js';
+import { checkMetricsListen, startMetricsListener } from './features/metrics/metrics-listener.js';
 
 export const SERVER_VERSION = '0.1.0';
 
@@ -82,8 +83,9 @@ export async function startServer(
   checkPublicUrls(config);
   const tls = config.tls === undefined ? undefined : await loadTlsMaterial(config.tls);
   await checkAddressFree(config);
+  const metricsWarning = await checkMetricsListen(config);
   await prepareDataDir(config.dataDir);
-  if (plainWarning !== undefined) print(plainWarning);
+  for (const warning of [plainWarning, metricsWarning]) if (warning !== undefined) print(warning);
   if (await ensureDevKeys(config.dataDir)) {
     print(`WARNING: created a development key set in ${join(config.dataDir, 'keys')}.`);
     print('         In production, root and targets keys belong offline with their holders;');
@@ -162,6 +164,11 @@ export async function startServer(
   );
   const url = await listen(app, config);
   app.gateway.audiences = audiencesOf(config, url);
+  const metricsListener =
+    config.metricsListen === undefined
+      ? undefined
+      : await startMetricsListener(metrics, config.metricsListen, tls);
+  if (metricsListener !== undefined) print(`Metrics (no token) on ${metricsListener.url}`);
   print(
     `Patchcast server ${SERVER_VERSION} listening on ${url} (data: ${config.dataDir}, storage: ${store.kind}, bus: ${bus.kind}, node: ${bus.nodeId})`,
   );
@@ -174,9 +181,11 @@ export async function startServer(
       if (config.tls === undefined) return;
       const material = await loadTlsMaterial(config.tls);
       (app.fastify.server as unknown as TlsServer).setSecureContext(material);
+      metricsListener?.setSecureContext(material);
     },
     close: async () => {
       clearInterval(resign);
+      await metricsListener?.close();
       await cluster?.stop();
       await app.fastify.close();
       await log.close();

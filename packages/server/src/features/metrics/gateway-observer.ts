@@ -15,7 +15,7 @@ export function gatewayObserver(metrics: ServerMetrics): GatewayObserver {
   return {
     noticeSent: (rolloutId, deviceIds) => clock.noticeSent(rolloutId, deviceIds),
     reportReceived: (deviceId, report, outcome) => {
-      clock.reportReceived(report.rolloutId, deviceId, report.state);
+      clock.reportReceived(report.rolloutId, deviceId);
       // Counted once, where the report was stored: a duplicate or stale one changes nothing.
       if (outcome === 'applied' && FINAL_DEVICE_STATES.includes(report.state))
         metrics.recordResult(report.patch, report.state);

@@ -5,18 +5,17 @@
  * notice; a report that reaches another node is not timed. A notice sent again (reconnect)
  * restarts its clock.
  */
-import type { DeviceState } from '@patchcast/protocol';
 import type { Histogram } from 'prom-client';
 
 /** Notices awaiting their first report; past this many the oldest are forgotten. */
 const MAX_PENDING = 100_000;
 
 export class NoticeClock {
-  readonly #histogram: Histogram<'first_state'>;
+  readonly #histogram: Histogram;
   readonly #now: () => number;
   readonly #sent = new Map<string, number>();
 
-  constructor(histogram: Histogram<'first_state'>, now: () => number = () => performance.now()) {
+  constructor(histogram: Histogram, now: () => number = () => performance.now()) {
     this.#histogram = histogram;
     this.#now = now;
   }
@@ -34,12 +33,12 @@ export class NoticeClock {
     }
   }
 
-  reportReceived(rolloutId: string, deviceId: string, state: DeviceState): void {
+  reportReceived(rolloutId: string, deviceId: string): void {
     const key = keyOf(rolloutId, deviceId);
     const sent = this.#sent.get(key);
     if (sent === undefined) return;
     this.#sent.delete(key);
-    this.#histogram.observe({ first_state: state }, (this.#now() - sent) / 1000);
+    this.#histogram.observe((this.#now() - sent) / 1000);
   }
 
   get pending(): number {

@@ -29,7 +29,7 @@ const HTTP_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5
 export class ServerMetrics {
   readonly registry = new Registry();
   readonly connectedAgents: Gauge;
-  readonly noticeLatency: Histogram<'first_state'>;
+  readonly noticeLatency: Histogram;
   readonly installs: Counter<'patch' | 'version'>;
   readonly failures: Counter<'patch' | 'version'>;
   readonly rollbacks: Counter<'patch' | 'version'>;
@@ -56,7 +56,6 @@ export class ServerMetrics {
     this.noticeLatency = new Histogram({
       name: 'patchcast_notice_latency_seconds',
       help: "From a rollout notice sent to an agent to that agent's first report for the rollout.",
-      labelNames: ['first_state'],
       buckets: NOTICE_BUCKETS,
       registers,
     });

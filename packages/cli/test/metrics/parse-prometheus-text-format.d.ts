@@ -1,0 +1,17 @@
+/** Types of parse-prometheus-text-format (it ships none): prom2json's shape, values as text. */
+declare module 'parse-prometheus-text-format' {
+  export interface ParsedSample {
+    readonly labels?: Readonly<Record<string, string>>;
+    readonly value?: string;
+    readonly buckets?: Readonly<Record<string, string>>;
+    readonly count?: string;
+    readonly sum?: string;
+  }
+  export interface ParsedFamily {
+    readonly name: string;
+    readonly help: string;
+    readonly type: 'COUNTER' | 'GAUGE' | 'HISTOGRAM' | 'SUMMARY' | 'UNTYPED';
+    readonly metrics: readonly ParsedSample[];
+  }
+  export default function parsePrometheusTextFormat(text: string): ParsedFamily[];
+}
