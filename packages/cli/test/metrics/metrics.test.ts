@@ -21,12 +21,18 @@ describe('metrics', () => {
   let metricsUrl = '';
   let openUrl = '';
   let viewer = '';
+  let server: Proc;
   const agents = new Map<string, Proc>();
   const asViewer = () => scrape(metricsUrl, viewer);
 
   before(async () => {
     h = await Harness.create();
-    const server = await h.startServer(undefined, ['--metrics-listen', '127.0.0.1:0']);
+    server = await h.startServer(undefined, [
+      '--metrics-listen',
+      '127.0.0.1:0',
+      '--log-level',
+      'info',
+    ]);
     openUrl = /Metrics \(no token\) on (\S+)/.exec(server.output())?.[1] ?? '';
     metricsUrl = `${h.server}/metrics`;
     viewer = (
@@ -48,6 +54,29 @@ describe('metrics', () => {
     const open = await scrape(openUrl);
     assert.equal(open.status, 200);
     assert.equal(value(open, 'patchcast_connected_agents'), AGENTS.length);
+  });
+
+  test('logs are JSON lines; a request is found by the x-request-id it was answered with', async () => {
+    const refused = await scrape(metricsUrl);
+    assert.match(
+      refused.requestId,
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+    );
+    const lines = await eventually(() => {
+      const mine = server
+        .output()
+        .split('\n')
+        .flatMap((line) => {
+          try {
+            return [JSON.parse(line) as { reqId?: string; res?: { statusCode: number } }];
+          } catch {
+            return []; // a person's line on stderr, or a line still being written
+          }
+        })
+        .filter((entry) => entry.reqId === refused.requestId);
+      return Promise.resolve(mine.length >= 2 ? mine : undefined);
+    }, 'the request in the server log');
+    assert.ok(lines.some((entry) => entry.res?.statusCode === 401));
   });
 
   test('the connected-agents gauge is the number of agents connected, on both addresses', async () => {

@@ -4,11 +4,13 @@
  * keeps the labels of gauges and counters, and reads unlabelled histograms in full.
  */
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
-import type { ParsedFamily, ParsedSample } from 'parse-prometheus-text-format';
+type ParsedFamily = parsePrometheusTextFormat.ParsedFamily;
+type ParsedSample = parsePrometheusTextFormat.ParsedSample;
 
 export interface Scrape {
   readonly status: number;
   readonly contentType: string;
+  readonly requestId: string;
   readonly text: string;
   readonly families: readonly ParsedFamily[];
 }
@@ -20,7 +22,8 @@ export async function scrape(url: string, token?: string): Promise<Scrape> {
   const text = await response.text();
   const contentType = response.headers.get('content-type') ?? '';
   const families = response.status === 200 ? parsePrometheusTextFormat(text) : [];
-  return { status: response.status, contentType, text, families };
+  const requestId = response.headers.get('x-request-id') ?? '';
+  return { status: response.status, contentType, requestId, text, families };
 }
 
 export function family(s: Scrape, name: string): ParsedFamily {

@@ -55,8 +55,7 @@ export async function startMetricsListener(
   const host = address.host.includes(':') ? `[${address.host}]` : address.host;
   return {
     url: `${tls === undefined ? 'http' : 'https'}://${host}:${port}${METRICS_PATH}`,
-    setSecureContext: (material) =>
-      (app.server as unknown as TlsServer).setSecureContext(material),
+    setSecureContext: (material) => (app.server as unknown as TlsServer).setSecureContext(material),
     close: () => app.close(),
   };
 }

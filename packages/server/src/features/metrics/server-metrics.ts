@@ -62,7 +62,10 @@ export class ServerMetrics {
     const byPatch = (name: string, help: string) =>
       new Counter({ name, help, labelNames: ['patch', 'version'], registers });
     this.installs = byPatch('patchcast_patch_installs_total', 'Devices that reported installed.');
-    this.failures = byPatch('patchcast_patch_install_failures_total', 'Devices that reported failed.');
+    this.failures = byPatch(
+      'patchcast_patch_install_failures_total',
+      'Devices that reported failed.',
+    );
     this.rollbacks = byPatch(
       'patchcast_patch_rollbacks_total',
       'Devices that reported rolled-back (failed health check, or a rollback asked for).',

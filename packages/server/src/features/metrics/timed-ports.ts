@@ -22,7 +22,10 @@ export function timedBus(bus: Bus, histogram: Histogram<'topic'>): Bus {
   return new Proxy(bus, {
     get(target, property) {
       const value: unknown = Reflect.get(target, property, target);
-      if (property !== 'publish') return typeof value === 'function' ? value.bind(target) : value;
+      if (property !== 'publish')
+        return typeof value === 'function'
+          ? (value as (...args: unknown[]) => unknown).bind(target)
+          : value;
       return async (...args: Parameters<Bus['publish']>) => {
         const end = histogram.startTimer({ topic: args[0] });
         try {
