@@ -80,12 +80,12 @@ export function parseDuration(text: string): number {
 }
 
 /** `HOST:PORT`, `[::1]:PORT` or `PORT`. */
-export function parseListen(text: string): { host: string; port: number } {
+export function parseListen(text: string, flag = '--listen'): { host: string; port: number } {
   const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(text) ?? /^()()(\d{1,5})$/.exec(text);
   const port = Number(match?.[3]);
   if (match === null || port > 65535)
-    throw new PatchcastError('USAGE', `--listen "${text}" is not HOST:PORT`, {
-      hint: 'e.g. --listen 127.0.0.1:8080',
+    throw new PatchcastError('USAGE', `${flag} "${text}" is not HOST:PORT`, {
+      hint: `e.g. ${flag} 127.0.0.1:${flag === '--listen' ? 8080 : 9464}`,
     });
   return { host: match[1] || match[2] || '127.0.0.1', port };
 }

@@ -20,6 +20,17 @@ export const ERROR_HINTS: Readonly<Record<ErrorCode, string>> = {
     'roll back the newer rollout first, or `patchcast rollout rollback ID --cascade`',
   ROLLBACK_STALE: 'roll back the later rollout first (`--cascade`); the device was not changed',
   WAVE_EMPTY: 'label devices for the wave, change the plan, or start it with `--allow-empty-waves`',
+  ROLLOUT_FAILED:
+    'see which devices failed and why in `patchcast rollout status ID`; fix the patch, publish a new version',
+  ROLLOUT_ABORTED: 'see who aborted it and why in the decisions of `patchcast rollout status ID`',
+  ROLLOUT_ROLLED_BACK:
+    'read the decisions in `patchcast rollout status ID`; fix the patch and publish a new version',
+  ROLLOUT_PAUSED:
+    'read why in `patchcast rollout status ID`, then `patchcast rollout resume ID`, or abort or roll it back',
+  ROLLOUT_APPROVAL_NEEDED:
+    'approve the wave with `patchcast rollout approve ID`, then `patchcast rollout status ID --wait` again',
+  ROLLOUT_WAITING:
+    'bring the devices named back online or wait for the window, then `patchcast rollout status ID --wait`',
   RATE_LIMITED:
     'wait the `Retry-After` seconds; the limits and their `--limit` flags are in docs/security.md',
   DEVICE_REVOKED:

@@ -61,6 +61,17 @@ export const ERROR_CODES = {
     'A later rollout installed a newer version of the patch on devices this rollback would undo.',
   ROLLBACK_STALE:
     'An agent refused to undo an install that is no longer the one on disk (a later install is).',
+  // a followed rollout (`rollout start|status --wait`) that did not complete: a pipeline fails
+  ROLLOUT_FAILED:
+    'A followed rollout ended with devices that did not install the patch (failed, cancelled...).',
+  ROLLOUT_ABORTED: 'A followed rollout was aborted before every device installed the patch.',
+  ROLLOUT_ROLLED_BACK:
+    'A followed rollout was rolled back, by its plan (judge, thresholds) or by an operator.',
+  ROLLOUT_PAUSED:
+    'A followed rollout is paused: by an operator, the judge, a failure threshold or a wave timeout.',
+  ROLLOUT_APPROVAL_NEEDED: "A followed rollout waits at a wave's approval gate.",
+  ROLLOUT_WAITING:
+    'A followed rollout waits for offline devices to come back or a maintenance window to open.',
   // local environment
   DATA_DIR_UNWRITABLE: 'The data folder cannot be created or written.',
   DISK_FULL: 'No space is left on the device.',

@@ -32,6 +32,9 @@ export const ROUTES = {
   token: '/api/v1/tokens/:id',
 } as const;
 
+/** Prometheus metrics in the text format (viewer role; docs/operations.md "Metrics"). */
+export const METRICS_PATH = '/metrics';
+
 export const errorBodySchema = z.object({
   error: z.object({ code: z.string(), message: z.string(), hint: z.string().optional() }),
 });

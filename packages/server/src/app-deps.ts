@@ -4,6 +4,7 @@ import type { ArtifactStore } from './artifacts/artifact-store.js';
 import type { RepositoryService } from './features/repository/repository-service.js';
 import type { ServerConfig } from './config.js';
 import type { TransparencyLog } from './features/log/transparency-log.js';
+import type { ServerMetrics } from './features/metrics/server-metrics.js';
 
 /** Everything the HTTP app needs, built by main.ts (the only place that makes real adapters). */
 export interface AppDeps {
@@ -17,4 +18,6 @@ export interface AppDeps {
   readonly version: string;
   /** Set when this node is one of several (--bus nats://...): rollouts are driven under leases. */
   readonly clustered?: boolean;
+  /** Where the app's metrics go; main.ts makes it first, to time the store and the bus too. */
+  readonly metrics?: ServerMetrics;
 }

@@ -1,4 +1,6 @@
 /** The fastify app factory: features as plugins, no listen() here (tests use inject()). */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import websocket from '@fastify/websocket';
@@ -21,11 +23,15 @@ import { vulnRoutes } from './features/vulns/routes.js';
 import { enforceRouteAccess } from './features/auth/route-access.js';
 import { FailureCounter, installLimits } from './features/limits/limits.js';
 import { tokenRoutes } from './features/auth/token-routes.js';
+import { ServerMetrics } from './features/metrics/server-metrics.js';
+import { metricsRoutes, stateSources } from './features/metrics/metrics-routes.js';
+import { gatewayObserver } from './features/metrics/gateway-observer.js';
 
 export interface App {
   readonly fastify: FastifyInstance;
   readonly gateway: AgentGateway;
   readonly rollouts: RolloutService;
+  readonly metrics: ServerMetrics;
 }
 
 /** The agent's reconnect backoff tops out at 30 s: a device gone for less may come back alone. */
@@ -35,7 +41,12 @@ const OFFLINE_GRACE_SECONDS = 30;
 export async function buildApp(deps: AppDeps, tls?: TlsMaterial): Promise<App> {
   const fastify = Fastify({
     ...(tls === undefined ? {} : { https: tls }),
-    logger: { level: deps.config.logLevel },
+    // JSON lines (pino) on stdout; a request's lines carry its reqId, sent back as x-request-id.
+    logger: {
+      level: deps.config.logLevel,
+      base: { pid: process.pid, hostname: hostname(), node: deps.bus.nodeId },
+    },
+    genReqId: () => randomUUID(),
     bodyLimit: 1024 * 1024,
     forceCloseConnections: true,
     return503OnClosing: true,
@@ -53,10 +64,16 @@ export async function buildApp(deps: AppDeps, tls?: TlsMaterial): Promise<App> {
   });
   await fastify.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } });
   fastify.decorateRequest('principal', undefined);
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', request.id);
+    done();
+  });
   const { limits } = deps.config;
   const failures = new FailureCounter(limits.authFailuresPerMinute);
   await installLimits(fastify, limits, failures);
   enforceRouteAccess(fastify, deps.store, deps.now, failures);
+  const metrics = deps.metrics ?? new ServerMetrics();
+  metricsRoutes(fastify, metrics);
   // Artifact uploads stream straight to disk: keep the raw request stream unparsed.
   fastify.addContentTypeParser('application/octet-stream', (_request, _payload, done) =>
     done(null, undefined),
@@ -95,7 +112,11 @@ export async function buildApp(deps: AppDeps, tls?: TlsMaterial): Promise<App> {
     textLog: fastify.log,
     heartbeatMs: deps.config.heartbeatSeconds * 1000,
     messagesPerSecond: limits.agentMessagesPerSecond,
+    observer: gatewayObserver(metrics),
   });
+  metrics.watch(stateSources({ ...deps, connectedAgents: () => gateway.onlineCount }));
+  const { version, store, bus } = deps;
+  metrics.buildInfo.set({ version, storage: store.kind, bus: bus.kind, node: bus.nodeId }, 1);
   fastify.addHook('onClose', () => gateway.close());
   fastify.addHook('onReady', () => rollouts.resumeAll());
   fastify.addHook('onClose', () => rollouts.driver.stop());
@@ -106,7 +127,7 @@ export async function buildApp(deps: AppDeps, tls?: TlsMaterial): Promise<App> {
   logRoutes(fastify, deps.log);
   vulnRoutes(fastify, deps.store, vulns);
   tokenRoutes(fastify, deps);
-  return { fastify, gateway, rollouts };
+  return { fastify, gateway, rollouts, metrics };
 }
 
 function fromZod(error: ZodError): PatchcastError {

@@ -38,6 +38,8 @@ export interface ServerConfig {
   readonly publicUrls?: readonly string[] | undefined;
   /** Abuse limits (features/limits/limits.ts; `--limit NAME=VALUE`). */
   readonly limits: LimitsConfig;
+  /** A second address serving only GET /metrics, without a token (`--metrics-listen`). */
+  readonly metricsListen?: { readonly host: string; readonly port: number } | undefined;
   /** Allows a non-loopback listen address without TLS (warned about once at start). */
   readonly insecurePlainHttp?: boolean | undefined;
   readonly expiry: {

@@ -8,7 +8,10 @@ import type { App } from './app.js';
 import type { ServerConfig } from './config.js';
 
 /** Binds the address and lets it go again; throws ADDRESS_IN_USE or LISTEN_FAILED. */
-export async function checkAddressFree(config: ServerConfig): Promise<void> {
+export async function checkAddressFree(
+  config: Pick<ServerConfig, 'host' | 'port'>,
+  flag = '--listen',
+): Promise<void> {
   if (config.port === 0) return;
   const probe = createServer();
   try {
@@ -17,7 +20,7 @@ export async function checkAddressFree(config: ServerConfig): Promise<void> {
       probe.listen({ host: config.host, port: config.port, exclusive: true }, resolve);
     });
   } catch (error) {
-    throw listenError(config, error);
+    throw listenError(config, error, flag);
   }
   await new Promise<void>((resolve) => probe.close(() => resolve()));
 }
@@ -35,12 +38,16 @@ export async function listen(app: App, config: ServerConfig): Promise<string> {
   return `${scheme}://${host}:${port}`;
 }
 
-function listenError(config: ServerConfig, error: unknown): PatchcastError {
+export function listenError(
+  config: Pick<ServerConfig, 'host' | 'port'>,
+  error: unknown,
+  flag = '--listen',
+): PatchcastError {
   const code = (error as NodeJS.ErrnoException).code;
   const where = `${config.host}:${config.port}`;
   if (code === 'EADDRINUSE') {
     return new PatchcastError('ADDRESS_IN_USE', `another process already listens on ${where}`, {
-      hint: 'stop it, or pick another address with --listen HOST:PORT',
+      hint: `stop it, or pick another address with ${flag} HOST:PORT`,
       cause: error,
     });
   }
@@ -50,8 +57,8 @@ function listenError(config: ServerConfig, error: unknown): PatchcastError {
     {
       hint:
         code === 'EACCES'
-          ? 'ports below 1024 need privileges; pick another with --listen HOST:PORT'
-          : 'check --listen: HOST must be an address of this machine',
+          ? `ports below 1024 need privileges; pick another with ${flag} HOST:PORT`
+          : `check ${flag}: HOST must be an address of this machine`,
       cause: error,
     },
   );

@@ -32,6 +32,9 @@ import { audiencesOf, checkPublicUrls } from './public-origins.js';
 import { DEFAULT_CONFIG } from './config.js';
 import type { ServerConfig } from './config.js';
 import type { LimitsConfig } from './features/limits/limits.js';
+import { ServerMetrics } from './features/metrics/server-metrics.js';
+import { timedBus, timedStore } from './features/metrics/timed-ports.js';
+import { checkMetricsListen, startMetricsListener } from './features/metrics/metrics-listener.js';
 
 export const SERVER_VERSION = '0.1.0';
 
@@ -80,14 +83,19 @@ export async function startServer(
   checkPublicUrls(config);
   const tls = config.tls === undefined ? undefined : await loadTlsMaterial(config.tls);
   await checkAddressFree(config);
+  const metricsWarning = await checkMetricsListen(config);
   await prepareDataDir(config.dataDir);
-  if (plainWarning !== undefined) print(plainWarning);
+  for (const warning of [plainWarning, metricsWarning]) if (warning !== undefined) print(warning);
   if (await ensureDevKeys(config.dataDir)) {
     print(`WARNING: created a development key set in ${join(config.dataDir, 'keys')}.`);
     print('         In production, root and targets keys belong offline with their holders;');
     print('         the server needs only snapshot.key and timestamp.key.');
   }
-  const store = await openStore(config, (error) => print(`WARNING: database: ${error.message}`));
+  const metrics = new ServerMetrics();
+  const store = timedStore(
+    await openStore(config, (error) => print(`WARNING: database: ${error.message}`)),
+    metrics.storeDuration,
+  );
   const shared = config.bus === 'memory' ? undefined : logWriterLock(store.leases);
   const log = await openLog(config, store, print, shared).catch(async (error: unknown) => {
     await store.close();
@@ -119,12 +127,13 @@ export async function startServer(
     print(`  ${initialAdminToken}`);
   }
   const busErrors = { report: (error: unknown) => print(`bus: ${String(error)}`) };
-  const bus = await openBus(config, (error) => busErrors.report(error)).catch(
-    async (error: unknown) => {
+  const bus = timedBus(
+    await openBus(config, (error) => busErrors.report(error)).catch(async (error: unknown) => {
       await log.close();
       await store.close();
       throw error;
-    },
+    }),
+    metrics.busPublishDuration,
   );
   const cluster =
     bus.kind === 'memory'
@@ -141,6 +150,7 @@ export async function startServer(
       log,
       now,
       version: SERVER_VERSION,
+      metrics,
     },
     tls,
   );
@@ -154,6 +164,11 @@ export async function startServer(
   );
   const url = await listen(app, config);
   app.gateway.audiences = audiencesOf(config, url);
+  const metricsListener =
+    config.metricsListen === undefined
+      ? undefined
+      : await startMetricsListener(metrics, config.metricsListen, tls);
+  if (metricsListener !== undefined) print(`Metrics (no token) on ${metricsListener.url}`);
   print(
     `Patchcast server ${SERVER_VERSION} listening on ${url} (data: ${config.dataDir}, storage: ${store.kind}, bus: ${bus.kind}, node: ${bus.nodeId})`,
   );
@@ -166,9 +181,11 @@ export async function startServer(
       if (config.tls === undefined) return;
       const material = await loadTlsMaterial(config.tls);
       (app.fastify.server as unknown as TlsServer).setSecureContext(material);
+      metricsListener?.setSecureContext(material);
     },
     close: async () => {
       clearInterval(resign);
+      await metricsListener?.close();
       await cluster?.stop();
       await app.fastify.close();
       await log.close();

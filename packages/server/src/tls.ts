@@ -57,17 +57,23 @@ export function isLoopback(host: string): boolean {
 
 /**
  * Refuses plain HTTP on a non-loopback address unless `insecurePlainHttp` (TLS_REQUIRED); returns
- * the warning to print once when it is allowed anyway.
+ * the warning to print once when it is allowed anyway. `flag` names the address checked
+ * (`--listen`, or `--metrics-listen` for the metrics port, which follows the same rule).
  */
-export function checkTransport(config: ServerConfig): string | undefined {
+export function checkTransport(
+  config: Pick<ServerConfig, 'host' | 'tls' | 'insecurePlainHttp'>,
+  flag = '--listen',
+): string | undefined {
   if (config.tls !== undefined || isLoopback(config.host)) return undefined;
+  const where = flag === '--listen' ? config.host : `${config.host} (${flag})`;
+  const exposed = flag === '--listen' ? 'tokens and agent traffic' : 'fleet metrics';
   if (config.insecurePlainHttp !== true)
     throw new PatchcastError(
       'TLS_REQUIRED',
-      `refusing to serve plain HTTP on ${config.host}: tokens and agent traffic would cross the network unencrypted`,
+      `refusing to serve plain HTTP on ${where}: ${exposed} would cross the network unencrypted`,
       {
         hint: 'give --tls-cert FILE --tls-key FILE (a lab pair: `patchcast tls init --hosts NAMES --out DIR`), or --insecure-plain-http behind a TLS proxy',
       },
     );
-  return `WARNING: serving plain HTTP on ${config.host} (--insecure-plain-http): API tokens and agent traffic are readable on the network.`;
+  return `WARNING: serving plain HTTP on ${where} (--insecure-plain-http): ${flag === '--listen' ? 'API tokens and agent traffic are' : 'fleet metrics are'} readable on the network.`;
 }

@@ -9,6 +9,7 @@ import { boolFlag, stringFlag } from '../args.js';
 import { printJson } from '../context.js';
 import { progressCounts, renderProgress, watchProgress } from '../rollout-view.js';
 import { exitCodeOf } from '../rollout-wait.js';
+import { printWaitEnd, waitEndError, withWaitEnd } from '../rollout-wait-end.js';
 
 /** `--allow-downgrade`: install below a device's installed version (logged; ADR 0017). */
 export function downgradeFlag(invocation: Invocation): { allowDowngrade?: true } {
@@ -133,7 +134,10 @@ export async function showProgress(
   const json = boolFlag(invocation, 'json');
   const { follows, draw } = followFlags(invocation);
   if (follows) progress = await watchProgress(client, progress.id, invocation.io, draw && !json);
-  if (json) printJson(invocation, { ...progress, counts: progressCounts(progress) });
+  const failure = follows ? waitEndError(progress, action) : undefined;
+  const counts = progressCounts(progress);
+  if (json) printJson(invocation, withWaitEnd({ ...progress, counts }, failure));
   else if (!follows || !draw) invocation.io.out(renderProgress(progress));
+  if (failure !== undefined) printWaitEnd(invocation.io, failure);
   return follows ? exitCodeOf(progress, action) : 0;
 }

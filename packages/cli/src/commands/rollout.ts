@@ -6,6 +6,7 @@ import { boolFlag, requiredFlag, stringFlag } from '../args.js';
 import { CLIENT_HELP, CLIENT_OPTIONS, JSON_OPTION, clientFor, printJson } from '../context.js';
 import { renderRollout, watchRollout } from '../rollout-view.js';
 import { exitCodeOf } from '../rollout-wait.js';
+import { printWaitEnd, waitEndError, withWaitEnd } from '../rollout-wait-end.js';
 import { table } from '../table.js';
 import { REHEARSE_HELP, REHEARSE_OPTIONS, rehearseAction } from './rollout-rehearse.js';
 import {
@@ -60,6 +61,10 @@ ${SELECTOR_GRAMMAR.map((line) => `          ${line}`).join('\n')}
           3  waits for an operator: approve the wave, or resume, abort or roll back a pause
           4  waits for offline devices to come back (named)
           5  waits for a maintenance window to open (the time is shown)
+        and, unless 0, say why in one error line with a stable code (docs/errors.md), so a
+        pipeline fails closed: ROLLOUT_FAILED, ROLLOUT_ABORTED or ROLLOUT_ROLLED_BACK (1),
+        ROLLOUT_PAUSED or ROLLOUT_APPROVAL_NEEDED (3), ROLLOUT_WAITING (4, 5); with --json the
+        document carries it too as "error": {"code","message","hint"}
   list                                    every rollout, newest first
   approve ID [--wave N]                   open the approval gate of the pending wave (or wave N)
   pause ID | resume ID | abort ID         stop, continue or end a rollout (any, --devices too)
@@ -171,9 +176,12 @@ async function show(
   const json = boolFlag(invocation, 'json');
   const { follows, draw } = followFlags(invocation);
   if (follows) rollout = await watchRollout(client, rollout.id, invocation.io, draw && !json);
-  if (json) printJson(invocation, rollout);
+  // Like `kubectl rollout status`: a followed rollout exits 0 only if it completed (WAIT_EXIT),
+  // and otherwise says why with a stable code (rollout-wait-end.ts).
+  const failure = follows ? waitEndError(rollout, action) : undefined;
+  if (json) printJson(invocation, withWaitEnd(rollout, failure));
   else if (!follows || !draw) invocation.io.out(renderRollout(rollout));
-  // Like `kubectl rollout status`: a followed rollout exits 0 only if it completed (WAIT_EXIT).
+  if (failure !== undefined) printWaitEnd(invocation.io, failure);
   return follows ? exitCodeOf(rollout, action) : 0;
 }
 

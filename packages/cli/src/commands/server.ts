@@ -11,7 +11,7 @@ export const serverCommand: Command = {
   name: 'server',
   summary: 'run the Patchcast server (embedded SQLite, or a node of a PostgreSQL cluster)',
   usage:
-    'patchcast server [--data DIR] [--listen HOST:PORT] [--log-level LEVEL] [--db URL] [--db-pool N] [--artifacts DIR] [--bus nats://HOST:PORT --node-id ID] [--lease-seconds N] [--bus-stream NAME] [--witness URL=VKEYFILE]... [--tls-cert FILE --tls-key FILE | --insecure-plain-http] [--public-url URL]... [--limit NAME=VALUE]...',
+    'patchcast server [--data DIR] [--listen HOST:PORT] [--log-level LEVEL] [--db URL] [--db-pool N] [--artifacts DIR] [--bus nats://HOST:PORT --node-id ID] [--lease-seconds N] [--bus-stream NAME] [--witness URL=VKEYFILE]... [--tls-cert FILE --tls-key FILE | --insecure-plain-http] [--public-url URL]... [--limit NAME=VALUE]... [--metrics-listen HOST:PORT]',
   help: `Runs the control plane in one process. The first start creates DIR with a development key set
 (keys/), the database (patchcast.db), artifact storage (artifacts/) and an initial admin token
 (initial-admin-token, mode 0600), and prints that token. A --listen address that another process
@@ -20,7 +20,14 @@ holds fails the start (ADDRESS_IN_USE) before anything is created or printed.
 Options:
   --data DIR          data folder (default: ./patchcast-data)
   --listen HOST:PORT  address to listen on (default: 127.0.0.1:8080)
-  --log-level LEVEL   fatal, error, warn, info or debug (default: warn)
+  --log-level LEVEL   fatal, error, warn, info or debug (default: warn); logs are JSON lines
+                      on stdout (pino), one per event, each request's with its reqId (also
+                      sent back as the x-request-id header)
+  --metrics-listen HOST:PORT
+                      also serve GET /metrics (Prometheus text format) on this address, without
+                      a token; the main port serves it to viewer tokens. Plain HTTP only on
+                      loopback, like --listen: elsewhere it needs --tls-cert (the same
+                      certificate) or --insecure-plain-http (docs/operations.md "Metrics")
   --db URL            PostgreSQL instead of SQLite: postgres://USER:PASSWORD@HOST:5432/DB
                       (or set PATCHCAST_DB, which keeps the password out of the process
                       list); every node of one cluster uses the same database
@@ -84,6 +91,7 @@ Stops cleanly on SIGINT or SIGTERM; SIGHUP reloads the TLS certificate.`,
     'insecure-plain-http': { type: 'boolean' },
     'public-url': { type: 'string', multiple: true },
     limit: { type: 'string', multiple: true },
+    'metrics-listen': { type: 'string' },
   },
   positionals: { min: 0, max: 0 },
   async run(invocation) {
@@ -108,6 +116,7 @@ Stops cleanly on SIGINT or SIGTERM; SIGHUP reloads the TLS certificate.`,
         ...tlsFlags(invocation),
         publicUrls: listFlag(invocation, 'public-url'),
         limits: limitFlags(listFlag(invocation, 'limit')),
+        ...metricsFlag(stringFlag(invocation, 'metrics-listen')),
       },
       { print: (line) => invocation.io.err(`${line}\n`) },
     );
@@ -127,6 +136,10 @@ Stops cleanly on SIGINT or SIGTERM; SIGHUP reloads the TLS certificate.`,
     return 0;
   },
 };
+
+function metricsFlag(value: string | undefined) {
+  return value === undefined ? {} : { metricsListen: parseListen(value, '--metrics-listen') };
+}
 
 const LIMIT_FLAGS = {
   api: 'apiPerMinute',

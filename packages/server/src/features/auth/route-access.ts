@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import {
   AGENT_CHANNEL_PATH,
   LOG_ROUTES,
+  METRICS_PATH,
   ROLLOUT_ROUTES,
   ROUTES,
   VULN_ROUTES,
@@ -45,6 +46,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   [`GET ${VULN_ROUTES.queue}`]: 'viewer',
   [`GET ${VULN_ROUTES.coverage}`]: 'viewer',
   [`GET ${VULN_ROUTES.report}`]: 'viewer',
+  [`GET ${METRICS_PATH}`]: 'viewer',
   // operator: enroll, label, revoke and remove devices, run rollouts, import advisories
   [`POST ${ROUTES.enrollTokens}`]: 'operator',
   [`GET ${ROUTES.enrollTokens}`]: 'operator',

@@ -24,6 +24,7 @@ import {
   send,
   sendFrame,
 } from './gateway-wire.js';
+import type { GatewayObserver } from '../metrics/gateway-observer.js';
 
 export interface GatewayDeps {
   readonly store: Store;
@@ -40,6 +41,8 @@ export interface GatewayDeps {
   readonly inventory?: {
     receiveInventory(deviceId: string, update: unknown): Promise<ServerMessage | undefined>;
   };
+  /** Hears of notices sent and reports taken (features/metrics). */
+  readonly observer?: GatewayObserver;
 }
 
 const HELLO_TIMEOUT_MS = 10_000;
@@ -258,6 +261,7 @@ export class AgentGateway {
     const at = this.#deps.now().toISOString();
     if (message.type === 'report') {
       const outcome = await this.#deps.rollouts.report(deviceId, message);
+      this.#deps.observer?.reportReceived(deviceId, message, outcome);
       if (outcome === 'unknown-assignment')
         this.#deps.textLog.warn(
           { deviceId, rolloutId: message.rolloutId },
@@ -300,6 +304,7 @@ export class AgentGateway {
       sendFrame(connection.socket, frame);
       delivered.push(deviceId);
     }
+    this.#deps.observer?.noticeSent(event.rolloutId, delivered);
     if (delivered.length > 0)
       await this.#deps.store.markNotified(
         event.rolloutId,
