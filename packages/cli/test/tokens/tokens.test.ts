@@ -102,6 +102,13 @@ describe('API tokens', () => {
     assert.match(moveOut.stderr, /^error\[FORBIDDEN\]: .*the new labels of the device/);
     const replace = await as(staging.token, ['enroll-token', 'create', '--replace', prod]);
     assert.match(replace.stderr, /^error\[FORBIDDEN\]/);
+    const unscoped = await as(staging.token, ['enroll-token', 'create']);
+    assert.match(
+      unscoped.stderr,
+      /^error\[FORBIDDEN\]: .*a device enrolled with this enrollment token would not be one/,
+    );
+    const inScope = await as(staging.token, ['enroll-token', 'create', '--label', 'env=staging']);
+    assert.equal(inScope.code, 0, inScope.stderr);
     const cascade = await as(staging.token, ['rollout', 'rollback', id, '--cascade']);
     assert.match(
       cascade.stderr,

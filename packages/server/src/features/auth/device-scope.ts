@@ -39,3 +39,21 @@ export function assertDevicesInScope(
     { hint: 'narrow the selector to the devices of this token, or use a token for those devices' },
   );
 }
+
+/**
+ * A scoped token's plain enrollment tokens must preset labels that put every device they enroll
+ * inside its scope (preset labels win over the agent's own, ADR 0029).
+ */
+export function assertEnrollmentInScope(
+  principal: Principal | undefined,
+  labels: Readonly<Record<string, string>>,
+): void {
+  const scope = principal?.devices;
+  if (principal === undefined || scope === undefined) return;
+  if (matchesSelector(scope, { id: '', labels })) return;
+  throw new PatchcastError(
+    'FORBIDDEN',
+    `the token "${principal.name}" may act only on devices with ${describeSelector(scope)}; a device enrolled with this enrollment token would not be one`,
+    { hint: 'preset the labels of the scope: patchcast enroll-token create --label KEY=VALUE' },
+  );
+}

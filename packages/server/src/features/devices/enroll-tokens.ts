@@ -10,7 +10,7 @@ import { ROUTES, createEnrollTokenRequest } from '@patchcast/protocol';
 import type { EnrollTokenInfo } from '@patchcast/protocol';
 import type { AppDeps } from '../../app-deps.js';
 import type { EnrollTokenRecord } from '../../storage/store.js';
-import { assertDevicesInScope } from '../auth/device-scope.js';
+import { assertDevicesInScope, assertEnrollmentInScope } from '../auth/device-scope.js';
 import { hashToken, newId } from '../auth/api-tokens.js';
 
 const DEFAULT_ENROLL_TTL_SECONDS = 24 * 3600;
@@ -43,7 +43,7 @@ export function enrollTokenRoutes(app: FastifyInstance, deps: AppDeps): void {
           hint: 'list devices with `patchcast devices`',
         });
       assertDevicesInScope(request.principal, [replaced], `replacing device ${body.replaces}`);
-    }
+    } else assertEnrollmentInScope(request.principal, body.labels ?? {});
     const token = `pe_${randomToken(32)}`;
     const createdAt = now();
     const ttl = body.expiresInSeconds ?? DEFAULT_ENROLL_TTL_SECONDS;
