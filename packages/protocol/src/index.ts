@@ -12,3 +12,4 @@ export * from './patch-custom.js';
 export * from './patches-api.js';
 export * from './tls/index.js';
 export * from './json-depth.js';
+export * from './webhooks-api.js';
