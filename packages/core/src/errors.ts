@@ -60,6 +60,10 @@ export const ERROR_CODES = {
     'A later rollout installed a newer version of the patch on devices this rollback would undo.',
   ROLLBACK_STALE:
     'An agent refused to undo an install that is no longer the one on disk (a later install is).',
+  // webhooks
+  WEBHOOK_DESTINATION_REFUSED:
+    'A webhook URL points at a private, loopback, link-local or other special address (SSRF).',
+  WEBHOOK_SECRET_INVALID: 'A webhook secret is not whsec_ and the base64 of 24 to 64 bytes.',
   // local environment
   DATA_DIR_UNWRITABLE: 'The data folder cannot be created or written.',
   DISK_FULL: 'No space is left on the device.',

@@ -21,6 +21,7 @@ import { vulnRoutes } from './features/vulns/routes.js';
 import { enforceRouteAccess } from './features/auth/route-access.js';
 import { FailureCounter, installLimits } from './features/limits/limits.js';
 import { tokenRoutes } from './features/auth/token-routes.js';
+import { webhookFeature } from './features/webhooks/webhook-feature.js';
 
 export interface App {
   readonly fastify: FastifyInstance;
@@ -106,6 +107,7 @@ export async function buildApp(deps: AppDeps, tls?: TlsMaterial): Promise<App> {
   logRoutes(fastify, deps.log);
   vulnRoutes(fastify, deps.store, vulns);
   tokenRoutes(fastify, deps);
+  webhookFeature(fastify, deps);
   return { fastify, gateway, rollouts };
 }
 

@@ -1,5 +1,6 @@
 import { DEFAULT_LIMITS } from './features/limits/limits.js';
 import type { LimitsConfig } from './features/limits/limits.js';
+import type { WebhookSettings } from './features/webhooks/dispatcher.js';
 
 /** Server configuration with its defaults. Durations in seconds. */
 export interface ServerConfig {
@@ -38,6 +39,8 @@ export interface ServerConfig {
   readonly publicUrls?: readonly string[] | undefined;
   /** Abuse limits (features/limits/limits.ts; `--limit NAME=VALUE`). */
   readonly limits: LimitsConfig;
+  /** Webhook delivery: timeout, retries and polling (`--webhook NAME=VALUE`); absent: defaults. */
+  readonly webhooks?: Partial<WebhookSettings> | undefined;
   /** Allows a non-loopback listen address without TLS (warned about once at start). */
   readonly insecurePlainHttp?: boolean | undefined;
   readonly expiry: {

@@ -1,0 +1,62 @@
+/**
+ * The webhooks feature (ADR 0026): its routes, this node's dispatcher (started when the app is
+ * ready, stopped on close), and the log.checkpoint events, queued after each stored checkpoint
+ * while some webhook subscribes to them.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { WebhookEventType } from '@patchcast/protocol';
+import type { AppDeps } from '../../app-deps.js';
+import { DEFAULT_RETRY } from './backoff.js';
+import { systemResolver } from './destination.js';
+import { WebhookDispatcher } from './dispatcher.js';
+import type { WebhookSettings } from './dispatcher.js';
+import { webhookRoutes } from './routes.js';
+import { logCheckpoint } from './webhook-events.js';
+
+export const DEFAULT_WEBHOOK_SETTINGS: WebhookSettings = {
+  ...DEFAULT_RETRY,
+  timeoutMs: 10_000,
+  pollMs: 1000,
+  batch: 32,
+};
+
+/** How often the node re-reads which event types some webhook wants (other nodes add them too). */
+const SUBSCRIPTIONS_MS = 2000;
+
+export function webhookFeature(app: FastifyInstance, deps: AppDeps): WebhookDispatcher {
+  const { store, log, now } = deps;
+  const onError = (error: unknown) => app.log.error({ err: error }, 'webhooks');
+  const dispatcher = new WebhookDispatcher({
+    store: store.webhooks,
+    holder: deps.bus.nodeId,
+    settings: { ...DEFAULT_WEBHOOK_SETTINGS, ...deps.config.webhooks },
+    resolve: systemResolver,
+    now,
+    random: Math.random,
+    userAgent: `Patchcast-Webhooks/${deps.version}`,
+    onError,
+  });
+  let subscribed = new Set<WebhookEventType>();
+  const refresh = async () => {
+    subscribed = new Set((await store.webhooks.list()).flatMap((w) => w.events));
+  };
+  const timer = setInterval(() => void refresh().catch(onError), SUBSCRIPTIONS_MS);
+  timer.unref();
+  const unlisten = log.onCheckpoint((checkpoint) => {
+    if (!subscribed.has('log.checkpoint')) return;
+    void store.webhooks
+      .enqueue([logCheckpoint(checkpoint, now().toISOString())])
+      .then(() => dispatcher.wake(), onError);
+  });
+  app.addHook('onReady', async () => {
+    await refresh();
+    dispatcher.start();
+  });
+  app.addHook('onClose', async () => {
+    clearInterval(timer);
+    unlisten();
+    await dispatcher.stop();
+  });
+  webhookRoutes(app, deps, systemResolver, () => void refresh().catch(onError));
+  return dispatcher;
+}
