@@ -126,6 +126,38 @@ export function outboxConformance(name: string, open: () => Promise<Store>): voi
       }
     });
 
+    test('a rollout engine create and save write their events in the same transaction', async () => {
+      const store = await open();
+      try {
+        await store.webhooks.create(hook('wf', ['rollout.started', 'rollout.completed']));
+        const rollout = {
+          id: 'ro_outbox',
+          patch: { name: 'p', version: '1' },
+          targetPath: 'p/1/bundle.tar',
+          selector: { all: true },
+          state: 'in-progress',
+          createdAt: T(1),
+          createdBy: 'test',
+          completedAt: null,
+        } as const;
+        const started = webhookEvent('rollout.started', 'ro_outbox', T(1), {
+          rolloutId: 'ro_outbox',
+        });
+        const snapshot = { snapshot: '{}', inputSeq: 0 };
+        await store.rolloutEngine.create(rollout, [], snapshot, [], [started]);
+        const done = webhookEvent('rollout.completed', 'ro_outbox', T(2), { state: 'completed' });
+        const finish = { state: 'completed', at: T(2) } as const;
+        await store.rolloutEngine.save('ro_outbox', snapshot, [], finish, [done]);
+        assert.equal((await store.getRollout('ro_outbox'))?.state, 'completed');
+        assert.deepEqual((await store.webhooks.deliveries('wf', 10)).map((d) => d.type).sort(), [
+          'rollout.completed',
+          'rollout.started',
+        ]);
+      } finally {
+        await store.close();
+      }
+    });
+
     test('removing a webhook drops its rows and log; others keep theirs', async () => {
       const store = await open();
       try {
