@@ -154,7 +154,10 @@ export class PatchcastClient {
   }
   /** A new webhook (admin); its secret is stored by the server and never answered. */
   createWebhook(request: CreateWebhookRequest) {
-    return this.#call(WEBHOOK_ROUTES.webhooks, webhookInfoSchema, { method: 'POST', json: request });
+    return this.#call(WEBHOOK_ROUTES.webhooks, webhookInfoSchema, {
+      method: 'POST',
+      json: request,
+    });
   }
   webhooks() {
     return this.#call(WEBHOOK_ROUTES.webhooks, webhooksResponse);

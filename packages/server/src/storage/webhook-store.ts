@@ -182,15 +182,13 @@ export function toDeliveries(rows: readonly OutboxRow[], attempts: readonly Atte
     });
     byEvent.set(a.event_id, list);
   }
-  return rows.map(
-    (r): DeliveryRecord => ({
-      eventId: r.event_id,
-      type: r.type as WebhookEventType,
-      state: r.state as DeliveryRecord['state'],
-      createdAt: r.created_at,
-      attempts: r.attempts,
-      nextAttemptAt: r.state === 'pending' ? r.next_attempt_at : null,
-      log: (byEvent.get(r.event_id) ?? []).sort((x, y) => x.attempt - y.attempt),
-    }),
-  );
+  return rows.map((r): DeliveryRecord => ({
+    eventId: r.event_id,
+    type: r.type as WebhookEventType,
+    state: r.state as DeliveryRecord['state'],
+    createdAt: r.created_at,
+    attempts: r.attempts,
+    nextAttemptAt: r.state === 'pending' ? r.next_attempt_at : null,
+    log: (byEvent.get(r.event_id) ?? []).sort((x, y) => x.attempt - y.attempt),
+  }));
 }

@@ -48,7 +48,10 @@ export function parseWebhookUrl(text: string): URL {
     });
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new PatchcastError('INVALID_INPUT', `a webhook URL is http or https, not ${url.protocol}`);
+    throw new PatchcastError(
+      'INVALID_INPUT',
+      `a webhook URL is http or https, not ${url.protocol}`,
+    );
   if (url.username !== '' || url.password !== '' || url.hash !== '')
     throw new PatchcastError(
       'INVALID_INPUT',
@@ -101,7 +104,8 @@ export function guardedLookup(allowPrivate: boolean, resolve: Resolver) {
         const addresses = found.filter((a) => wanted === 0 || a.family === wanted);
         for (const { address } of addresses) {
           const range = addressRefusal(address, allowPrivate);
-          if (range !== undefined) return callback(destinationRefused(hostname, address, range), '');
+          if (range !== undefined)
+            return callback(destinationRefused(hostname, address, range), '');
         }
         const first = addresses[0];
         if (first === undefined) {

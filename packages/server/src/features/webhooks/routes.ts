@@ -96,7 +96,10 @@ function limitOf(text: string | undefined): number {
   if (text === undefined) return DEFAULT_DELIVERIES;
   const n = Number(text);
   if (!/^[0-9]+$/.test(text) || n < 1 || n > MAX_DELIVERIES)
-    throw new PatchcastError('INVALID_INPUT', `limit must be a whole number from 1 to ${MAX_DELIVERIES}`);
+    throw new PatchcastError(
+      'INVALID_INPUT',
+      `limit must be a whole number from 1 to ${MAX_DELIVERIES}`,
+    );
   return n;
 }
 

@@ -101,7 +101,9 @@ function post(
       },
     });
     req.on('error', (error: Error) =>
-      reject(error.name === 'AbortError' || error.name === 'TimeoutError' ? timeout(options) : error),
+      reject(
+        error.name === 'AbortError' || error.name === 'TimeoutError' ? timeout(options) : error,
+      ),
     );
     req.on('response', (res: IncomingMessage) => {
       let read = 0;

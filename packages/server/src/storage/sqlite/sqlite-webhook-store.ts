@@ -69,8 +69,7 @@ export class SqliteWebhookStore implements WebhookStore {
   get(id: string): Promise<WebhookRecord | undefined> {
     return settle(() => {
       const row = this.#db.prepare('SELECT * FROM webhooks WHERE id = ?').get(id) as
-        | WebhookRow
-        | undefined;
+        WebhookRow | undefined;
       return row === undefined ? undefined : toWebhook(row);
     });
   }
@@ -80,8 +79,7 @@ export class SqliteWebhookStore implements WebhookStore {
       this.#db
         .transaction(() => {
           const row = this.#db.prepare('SELECT * FROM webhooks WHERE id = ?').get(id) as
-            | WebhookRow
-            | undefined;
+            WebhookRow | undefined;
           if (row === undefined) return undefined;
           for (const table of ['webhook_attempts', 'webhook_outbox'])
             this.#db.prepare(`DELETE FROM ${table} WHERE webhook_id = ?`).run(id);
