@@ -54,12 +54,14 @@ export class RolloutReports {
   }
 
   /**
-   * device.install-failed, queued after the report is stored: a duplicate (the agent resends
+   * device.install-failed (failed, or undone by the agent after a failed health check), queued
+   * after the report is stored: a duplicate (the agent resends
    * until acknowledged) queues it again under the same event id, so a crash in between loses
    * nothing and sends nothing twice.
    */
   async #installFailed(input: ReportInput, report: Report, outcome: ReportOutcome) {
-    if (report.state !== 'failed' || (outcome !== 'applied' && outcome !== 'duplicate')) return;
+    const failed = report.state === 'failed' || report.state === 'rolled-back';
+    if (!failed || (outcome !== 'applied' && outcome !== 'duplicate')) return;
     await this.#deps.store.webhooks.enqueue([installFailed(input, report.patch)]);
   }
 

@@ -29,12 +29,16 @@ export function webhookEvent(
   };
 }
 
-/** A device's final `failed` install report (not a refused undo: that is a rollback's business). */
+/**
+ * A device's install that did not stay: `failed`, or `rolled-back` by the agent itself after a
+ * failed health check (a refused undo and an undo the server commanded are not installs).
+ */
 export function installFailed(report: ReportInput, patch: PatchRef): WebhookEventRecord {
   return webhookEvent('device.install-failed', report.reportId, report.at, {
     rolloutId: report.rolloutId,
     deviceId: report.deviceId,
     patch: { name: patch.name, version: patch.version },
+    state: report.state,
     error: report.error,
   });
 }
