@@ -93,6 +93,8 @@ export interface WebhookStore {
   ): Promise<boolean>;
   /** The webhook's newest deliveries first, each with its attempts. */
   deliveries(webhookId: string, limit: number): Promise<DeliveryRecord[]>;
+  /** Drops delivered and failed rows (with their attempts) created before `before`; how many. */
+  prune(before: string): Promise<number>;
 }
 
 /** The stored form of an event list: `,a,b,` so one `instr`/`position` finds a subscription. */

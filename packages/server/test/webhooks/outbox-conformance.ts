@@ -121,6 +121,12 @@ export function outboxConformance(name: string, open: () => Promise<Store>): voi
           ['delivered', 2, null, [500, 204]],
         );
         assert.deepEqual(await webhooks.claim('n4', T(100), T(110), 10).then((c) => c.length), 1);
+        assert.equal(await webhooks.prune(T(1)), 0, 'nothing created before 1 s');
+        assert.equal(await webhooks.prune(T(200)), 1, 'the delivered row; the pending stays');
+        assert.deepEqual(
+          (await webhooks.deliveries('wc', 10)).map((d) => [d.eventId, d.state]),
+          [[checkpoint(5).id, 'pending']],
+        );
       } finally {
         await store.close();
       }

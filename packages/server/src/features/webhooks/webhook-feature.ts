@@ -22,6 +22,9 @@ export const DEFAULT_WEBHOOK_SETTINGS: WebhookSettings = {
 
 /** How often the node re-reads which event types some webhook wants (other nodes add them too). */
 const SUBSCRIPTIONS_MS = 2000;
+/** Delivered and failed events are kept this long for `webhook deliveries`, then dropped. */
+export const DELIVERY_LOG_DAYS = 30;
+const PRUNE_MS = 3600_000;
 
 export function webhookFeature(app: FastifyInstance, deps: AppDeps): WebhookDispatcher {
   const { store, log, now } = deps;
@@ -42,6 +45,12 @@ export function webhookFeature(app: FastifyInstance, deps: AppDeps): WebhookDisp
   };
   const timer = setInterval(() => void refresh().catch(onError), SUBSCRIPTIONS_MS);
   timer.unref();
+  const prune = () => {
+    const before = new Date(now().getTime() - DELIVERY_LOG_DAYS * 86_400_000).toISOString();
+    void store.webhooks.prune(before).catch(onError);
+  };
+  const pruner = setInterval(prune, PRUNE_MS);
+  pruner.unref();
   const unlisten = log.onCheckpoint((checkpoint) => {
     if (!subscribed.has('log.checkpoint')) return;
     void store.webhooks
@@ -50,10 +59,12 @@ export function webhookFeature(app: FastifyInstance, deps: AppDeps): WebhookDisp
   });
   app.addHook('onReady', async () => {
     await refresh();
+    prune();
     dispatcher.start();
   });
   app.addHook('onClose', async () => {
     clearInterval(timer);
+    clearInterval(pruner);
     unlisten();
     await dispatcher.stop();
   });

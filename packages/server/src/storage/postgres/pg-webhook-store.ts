@@ -148,4 +148,18 @@ export class PgWebhookStore implements WebhookStore {
     );
     return toDeliveries(rows, attempts);
   }
+
+  prune(before: string): Promise<number> {
+    return this.#db.transaction(async (tx) => {
+      await tx.run(
+        `DELETE FROM webhook_attempts a USING webhook_outbox o
+         WHERE a.webhook_id = o.webhook_id AND a.event_id = o.event_id
+           AND o.state <> 'pending' AND o.created_at < $1`,
+        [before],
+      );
+      return tx.run("DELETE FROM webhook_outbox WHERE state <> 'pending' AND created_at < $1", [
+        before,
+      ]);
+    });
+  }
 }

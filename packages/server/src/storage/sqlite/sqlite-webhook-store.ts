@@ -173,4 +173,21 @@ export class SqliteWebhookStore implements WebhookStore {
       return toDeliveries(rows, attempts);
     });
   }
+
+  prune(before: string): Promise<number> {
+    return settle(() =>
+      this.#db
+        .transaction(() => {
+          const done = `SELECT webhook_id, event_id FROM webhook_outbox
+                        WHERE state <> 'pending' AND created_at < ?`;
+          this.#db
+            .prepare(`DELETE FROM webhook_attempts WHERE (webhook_id, event_id) IN (${done})`)
+            .run(before);
+          return this.#db
+            .prepare("DELETE FROM webhook_outbox WHERE state <> 'pending' AND created_at < ?")
+            .run(before).changes;
+        })
+        .immediate(),
+    );
+  }
 }
