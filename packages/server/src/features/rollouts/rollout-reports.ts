@@ -55,9 +55,8 @@ export class RolloutReports {
 
   /**
    * device.install-failed (failed, or undone by the agent after a failed health check), queued
-   * after the report is stored: a duplicate (the agent resends
-   * until acknowledged) queues it again under the same event id, so a crash in between loses
-   * nothing and sends nothing twice.
+   * after the report is stored: a duplicate (the agent resends until acknowledged) queues it
+   * again under the same event id, so a crash in between loses nothing and sends nothing twice.
    */
   async #installFailed(input: ReportInput, report: Report, outcome: ReportOutcome) {
     const failed = report.state === 'failed' || report.state === 'rolled-back';
