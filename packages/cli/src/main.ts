@@ -27,6 +27,7 @@ import { patchesCommand } from './commands/patches.js';
 import { witnessCommand } from './commands/witness.js';
 import { tlsCommand } from './commands/tls.js';
 import { tokenCommand } from './commands/token.js';
+import { webhookCommand } from './commands/webhook.js';
 import { trustFor } from './context.js';
 
 export const VERSION = '0.1.0';
@@ -56,6 +57,7 @@ export const COMMANDS: readonly Command[] = [
   benchCommand,
   witnessCommand,
   tokenCommand,
+  webhookCommand,
   tlsCommand,
 ];
 

@@ -19,6 +19,9 @@ export const ERROR_HINTS: Readonly<Record<ErrorCode, string>> = {
   ROLLOUT_NEWER_INSTALLED:
     'roll back the newer rollout first, or `patchcast rollout rollback ID --cascade`',
   ROLLBACK_STALE: 'roll back the later rollout first (`--cascade`); the device was not changed',
+  WEBHOOK_DESTINATION_REFUSED:
+    'use a public address, or add the webhook with `--allow-private` for a receiver on a private network',
+  WEBHOOK_SECRET_INVALID: 'make one with `echo "whsec_$(openssl rand -base64 32)" > FILE`',
   WAVE_EMPTY: 'label devices for the wave, change the plan, or start it with `--allow-empty-waves`',
   ROLLOUT_FAILED:
     'see which devices failed and why in `patchcast rollout status ID`; fix the patch, publish a new version',

@@ -72,6 +72,10 @@ export const ERROR_CODES = {
   ROLLOUT_APPROVAL_NEEDED: "A followed rollout waits at a wave's approval gate.",
   ROLLOUT_WAITING:
     'A followed rollout waits for offline devices to come back or a maintenance window to open.',
+  // webhooks
+  WEBHOOK_DESTINATION_REFUSED:
+    'A webhook URL points at a private, loopback, link-local or other special address (SSRF).',
+  WEBHOOK_SECRET_INVALID: 'A webhook secret is not whsec_ and the base64 of 24 to 64 bytes.',
   // local environment
   DATA_DIR_UNWRITABLE: 'The data folder cannot be created or written.',
   DISK_FULL: 'No space is left on the device.',

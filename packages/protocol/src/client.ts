@@ -19,6 +19,13 @@ import {
   tokensResponse,
 } from './api.js';
 import { patchesResponse } from './patches-api.js';
+import {
+  WEBHOOK_ROUTES,
+  deliveriesResponse,
+  webhookInfoSchema,
+  webhooksResponse,
+} from './webhooks-api.js';
+import type { CreateWebhookRequest } from './webhooks-api.js';
 import { tlsFailureOf } from './tls/trust.js';
 import {
   deviceLifecycleResponse,
@@ -163,6 +170,24 @@ export class PatchcastClient {
   revokeToken(id: string) {
     const path = ROUTES.token.replace(':id', encodeURIComponent(id));
     return this.#call(path, tokenInfoSchema, { method: 'DELETE' });
+  }
+  /** A new webhook (admin); its secret is stored by the server and never answered. */
+  createWebhook(request: CreateWebhookRequest) {
+    return this.#call(WEBHOOK_ROUTES.webhooks, webhookInfoSchema, {
+      method: 'POST',
+      json: request,
+    });
+  }
+  webhooks() {
+    return this.#call(WEBHOOK_ROUTES.webhooks, webhooksResponse);
+  }
+  removeWebhook(id: string) {
+    const path = WEBHOOK_ROUTES.webhook.replace(':id', encodeURIComponent(id));
+    return this.#call(path, webhookInfoSchema, { method: 'DELETE' });
+  }
+  webhookDeliveries(id: string, limit?: number) {
+    const path = WEBHOOK_ROUTES.deliveries.replace(':id', encodeURIComponent(id));
+    return this.#call(limit === undefined ? path : `${path}?limit=${limit}`, deliveriesResponse);
   }
   /** A public, unauthenticated file (`/log/...`, `/tuf/...`), or undefined if the server has none. */
   async publicFile(path: string): Promise<Uint8Array | undefined> {

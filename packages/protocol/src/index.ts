@@ -13,3 +13,4 @@ export * from './patches-api.js';
 export * from './tls/index.js';
 export * from './json-depth.js';
 export * from './device-lifecycle-api.js';
+export * from './webhooks-api.js';

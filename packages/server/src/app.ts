@@ -26,6 +26,7 @@ import { tokenRoutes } from './features/auth/token-routes.js';
 import { ServerMetrics } from './features/metrics/server-metrics.js';
 import { metricsRoutes, stateSources } from './features/metrics/metrics-routes.js';
 import { gatewayObserver } from './features/metrics/gateway-observer.js';
+import { webhookFeature } from './features/webhooks/webhook-feature.js';
 
 export interface App {
   readonly fastify: FastifyInstance;
@@ -127,6 +128,7 @@ export async function buildApp(deps: AppDeps, tls?: TlsMaterial): Promise<App> {
   logRoutes(fastify, deps.log);
   vulnRoutes(fastify, deps.store, vulns);
   tokenRoutes(fastify, deps);
+  webhookFeature(fastify, deps);
   return { fastify, gateway, rollouts, metrics };
 }
 

@@ -1,5 +1,6 @@
 import { DEFAULT_LIMITS } from './features/limits/limits.js';
 import type { LimitsConfig } from './features/limits/limits.js';
+import type { WebhookSettings } from './features/webhooks/dispatcher.js';
 
 /** Server configuration with its defaults. Durations in seconds. */
 export interface ServerConfig {
@@ -40,6 +41,8 @@ export interface ServerConfig {
   readonly limits: LimitsConfig;
   /** A second address serving only GET /metrics, without a token (`--metrics-listen`). */
   readonly metricsListen?: { readonly host: string; readonly port: number } | undefined;
+  /** Webhook delivery: timeout, retries and polling (`--webhook NAME=VALUE`); absent: defaults. */
+  readonly webhooks?: Partial<WebhookSettings> | undefined;
   /** Allows a non-loopback listen address without TLS (warned about once at start). */
   readonly insecurePlainHttp?: boolean | undefined;
   readonly expiry: {

@@ -35,6 +35,8 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   PAYLOAD_TOO_LARGE: 413,
   DISK_FULL: 507,
   RATE_LIMITED: 429,
+  WEBHOOK_DESTINATION_REFUSED: 400,
+  WEBHOOK_SECRET_INVALID: 400,
 };
 
 export function httpStatusOf(code: ErrorCode): number {

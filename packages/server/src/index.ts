@@ -15,3 +15,5 @@ export type {
 } from './storage/store.js';
 export { ROUTE_ACCESS } from './features/auth/route-access.js';
 export type { Access } from './features/auth/route-access.js';
+export { DEFAULT_WEBHOOK_SETTINGS } from './features/webhooks/webhook-feature.js';
+export type { WebhookSettings } from './features/webhooks/dispatcher.js';

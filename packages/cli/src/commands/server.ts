@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { Command, Invocation } from '../command.js';
 import { boolFlag, listFlag, parseListen, stringFlag } from '../args.js';
 import { witnessFlags } from '../witness/witness-config.js';
+import { webhookFlags } from './webhook-flags.js';
 import { PatchcastError } from '@patchcast/core';
 import type { LimitsConfig } from '@patchcast/server';
 
@@ -11,7 +12,7 @@ export const serverCommand: Command = {
   name: 'server',
   summary: 'run the Patchcast server (embedded SQLite, or a node of a PostgreSQL cluster)',
   usage:
-    'patchcast server [--data DIR] [--listen HOST:PORT] [--log-level LEVEL] [--db URL] [--db-pool N] [--artifacts DIR] [--bus nats://HOST:PORT --node-id ID] [--lease-seconds N] [--bus-stream NAME] [--witness URL=VKEYFILE]... [--tls-cert FILE --tls-key FILE | --insecure-plain-http] [--public-url URL]... [--limit NAME=VALUE]... [--metrics-listen HOST:PORT]',
+    'patchcast server [--data DIR] [--listen HOST:PORT] [--log-level LEVEL] [--db URL] [--db-pool N] [--artifacts DIR] [--bus nats://HOST:PORT --node-id ID] [--lease-seconds N] [--bus-stream NAME] [--witness URL=VKEYFILE]... [--tls-cert FILE --tls-key FILE | --insecure-plain-http] [--public-url URL]... [--limit NAME=VALUE]... [--metrics-listen HOST:PORT] [--webhook NAME=VALUE]...',
   help: `Runs the control plane in one process. The first start creates DIR with a development key set
 (keys/), the database (patchcast.db), artifact storage (artifacts/) and an initial admin token
 (initial-admin-token, mode 0600), and prints that token. A --listen address that another process
@@ -60,6 +61,11 @@ Options:
                         headers-timeout=30  seconds to send request headers
                         request-timeout=600 seconds to send a whole request
                         idle-timeout=75     seconds an idle keep-alive connection stays
+  --webhook NAME=VALUE webhook delivery (repeatable; \`patchcast webhook --help\`):
+                        timeout=10          seconds a receiver has to answer
+                        attempts=12         attempts per event before it fails for good
+                        retry-base=10       seconds before the 2nd attempt, doubling after
+                        retry-max=3600      longest wait between attempts (jitter: 50-100%)
   --insecure-plain-http
                       allow plain HTTP on a non-loopback --listen address (e.g. behind a TLS
                       proxy); without it such a start is refused (TLS_REQUIRED)
@@ -92,6 +98,7 @@ Stops cleanly on SIGINT or SIGTERM; SIGHUP reloads the TLS certificate.`,
     'public-url': { type: 'string', multiple: true },
     limit: { type: 'string', multiple: true },
     'metrics-listen': { type: 'string' },
+    webhook: { type: 'string', multiple: true },
   },
   positionals: { min: 0, max: 0 },
   async run(invocation) {
@@ -117,6 +124,7 @@ Stops cleanly on SIGINT or SIGTERM; SIGHUP reloads the TLS certificate.`,
         publicUrls: listFlag(invocation, 'public-url'),
         limits: limitFlags(listFlag(invocation, 'limit')),
         ...metricsFlag(stringFlag(invocation, 'metrics-listen')),
+        webhooks: webhookFlags(listFlag(invocation, 'webhook')),
       },
       { print: (line) => invocation.io.err(`${line}\n`) },
     );

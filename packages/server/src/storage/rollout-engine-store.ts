@@ -5,6 +5,7 @@
  * the engine sees them, so a restarted server replays what the last snapshot lacks.
  */
 import type { ReportInput, ReportOutcome, RolloutRecord } from './store.js';
+import type { WebhookEventRecord } from './webhook-store.js';
 
 /** One decision of the engine as stored (and shown by `rollout status`). */
 export interface RolloutDecisionRecord {
@@ -65,20 +66,25 @@ export interface RolloutEngineStore {
   assignmentCounts(rolloutId: string): Promise<AssignmentCounts>;
   /**
    * Creates the rollout, one pending assignment per device, the first snapshot and its
-   * decisions, all or nothing.
+   * decisions, and the webhook outbox rows of `events`, all or nothing.
    */
   create(
     rollout: RolloutRecord,
     deviceIds: readonly string[],
     snapshot: RolloutSnapshotRecord,
     decisions: readonly RolloutDecisionRecord[],
+    events?: readonly WebhookEventRecord[],
   ): Promise<void>;
-  /** Replaces the snapshot and appends its new decisions atomically; `finish` ends the rollout. */
+  /**
+   * Replaces the snapshot and appends its new decisions atomically, with the webhook outbox rows
+   * of `events`; `finish` ends the rollout.
+   */
   save(
     rolloutId: string,
     snapshot: RolloutSnapshotRecord,
     decisions: readonly RolloutDecisionRecord[],
     finish?: RolloutFinish,
+    events?: readonly WebhookEventRecord[],
   ): Promise<void>;
   /** Journals one input; returns its sequence number (increasing per rollout, from 1). */
   appendInput(rolloutId: string, input: string): Promise<number>;

@@ -7,6 +7,7 @@ import type { LeaseStore } from './lease-store.js';
 import type { RolloutEngineStore } from './rollout-engine-store.js';
 import type { VulnStore } from './vuln-store.js';
 import type { DeviceResultsStore } from './device-results-store.js';
+import type { WebhookStore } from './webhook-store.js';
 import type {
   DeviceSelector,
   DeviceState,
@@ -180,6 +181,8 @@ export interface Store {
   readonly vulns: VulnStore;
   readonly rolloutEngine: RolloutEngineStore;
   readonly deviceResults: DeviceResultsStore;
+  /** Webhook subscriptions, their outbox and delivery log (features/webhooks, ADR 0026). */
+  readonly webhooks: WebhookStore;
   close(): Promise<void>;
 
   getSetting(key: string): Promise<string | undefined>;

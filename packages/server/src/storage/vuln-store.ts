@@ -3,6 +3,7 @@
  * imported through staged, all-or-nothing imports; each device's package inventory; findings
  * with their first detection and closing. Multi-row changes are single methods (one transaction).
  */
+import type { WebhookEventRecord } from './webhook-store.js';
 
 /** One OSV record as imported: its id, `modified` time and JSON text (already validated). */
 export interface AdvisoryRow {
@@ -70,6 +71,8 @@ export interface FindingChanges {
   }[];
   /** Open findings that no longer match. */
   readonly close: readonly { readonly key: string; readonly closedBy: string | null }[];
+  /** Webhook events the change causes (finding.kev), queued in the same transaction. */
+  readonly events?: readonly WebhookEventRecord[];
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   ROLLOUT_ROUTES,
   ROUTES,
   VULN_ROUTES,
+  WEBHOOK_ROUTES,
 } from '@patchcast/protocol';
 import type { Role } from '@patchcast/protocol';
 import type { Store } from '../../storage/store.js';
@@ -60,15 +61,20 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   [`POST ${VULN_ROUTES.importAdvisories}`]: 'operator',
   [`PUT ${VULN_ROUTES.importData}`]: 'operator',
   [`POST ${VULN_ROUTES.importCommit}`]: 'operator',
+  // operator: webhooks and their deliveries (a receiver's URL may carry a secret of its own)
+  [`GET ${WEBHOOK_ROUTES.webhooks}`]: 'operator',
+  [`GET ${WEBHOOK_ROUTES.deliveries}`]: 'operator',
   // publisher: upload artifacts and submit signed targets metadata (publish, withdraw)
   [`PUT ${ROUTES.artifact}`]: 'publisher',
   [`GET ${ROUTES.targets}`]: 'publisher',
   [`POST ${ROUTES.targets}`]: 'publisher',
-  // admin: root rotation and API tokens
+  // admin: root rotation, API tokens and webhooks
   [`POST ${ROUTES.root}`]: 'admin',
   [`POST ${ROUTES.tokens}`]: 'admin',
   [`GET ${ROUTES.tokens}`]: 'admin',
   [`DELETE ${ROUTES.token}`]: 'admin',
+  [`POST ${WEBHOOK_ROUTES.webhooks}`]: 'admin',
+  [`DELETE ${WEBHOOK_ROUTES.webhook}`]: 'admin',
 };
 
 export function accessOf(method: string, url: string): Access | undefined {

@@ -41,6 +41,7 @@ export class TransparencyLog implements EventLog {
   readonly #signer: CheckpointSigner;
   readonly #writer: BatchWriter;
   readonly #witnesses: Witnesses;
+  readonly #listeners = new Set<(checkpoint: CheckpointRecord) => void>();
   #published: CheckpointRecord;
 
   private constructor(
@@ -64,6 +65,7 @@ export class TransparencyLog implements EventLog {
       onPublished: (checkpoint) => {
         this.#published = checkpoint;
         this.#witnesses.submit(checkpoint);
+        for (const listener of this.#listeners) listener(checkpoint);
       },
       onError: deps.onError,
       ...(deps.shared === undefined ? {} : { shared: deps.shared }),
@@ -113,6 +115,12 @@ export class TransparencyLog implements EventLog {
     const index = await this.#writer.append(encodeLogEntry(event), subject);
     if (subject !== null) await this.#witnesses.settled(index + 1);
     return index;
+  }
+
+  /** Hears of every checkpoint stored from now on (this node's, and others' it catches up with). */
+  onCheckpoint(listener: (checkpoint: CheckpointRecord) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   /** Several nodes: catch up with what the others appended (readers call it before answering). */

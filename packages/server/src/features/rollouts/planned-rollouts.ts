@@ -26,6 +26,7 @@ import type { RolloutDeps } from './rollout-service.js';
 import type { RolloutDriver } from './rollout-driver.js';
 import { decisionEvent, decisionsOf } from './rollout-effects.js';
 import { progressOf } from './rollout-progress.js';
+import { rolloutEvents } from '../webhooks/rollout-events.js';
 import { assertNoEmptyWave } from './empty-waves.js';
 import { assertNewestInstall, cascadeStep } from './rollback-order.js';
 
@@ -111,7 +112,9 @@ export class PlannedRollouts {
     };
     const decisions = decisionsOf(created.effects);
     const snapshot = { snapshot: JSON.stringify(state), inputSeq: 0 };
-    await store.rolloutEngine.create(rollout, deviceIds, snapshot, decisions);
+    const step = { waveAfter: state.machine.wave, waves: state.plan.waves.length };
+    const events = rolloutEvents(rollout, decisions, step);
+    await store.rolloutEngine.create(rollout, deviceIds, snapshot, decisions, events);
     await log.append(rolloutCreated(rollout, deviceIds.length));
     await appendAll(
       log,

@@ -10,6 +10,7 @@ import type { RolloutRecord, Store } from '../../storage/store.js';
 import type { Bus } from '../../bus/bus.js';
 import type { EventLog } from '../log/log-events.js';
 import { carryOut, decisionsOf, finishOf, rolloutCompleted } from './rollout-effects.js';
+import { rolloutEvents } from '../webhooks/rollout-events.js';
 
 export interface DriverDeps {
   readonly store: Store;
@@ -154,7 +155,10 @@ export class RolloutDriver {
     if (finish !== undefined) await log.append(rolloutCompleted(id, finish));
     if (force || effects.some((e) => e.type !== 'schedule-tick')) {
       const snapshot = { snapshot: JSON.stringify(run.engine.snapshot()), inputSeq: run.inputSeq };
-      await store.rolloutEngine.save(id, snapshot, decisions, finish);
+      const { machine, plan } = run.engine.peek();
+      const step = { waveAfter: machine.wave, waves: plan.waves.length, finish };
+      const events = rolloutEvents(run.rollout, decisions, step);
+      await store.rolloutEngine.save(id, snapshot, decisions, finish, events);
     }
     await carryOut(effects, run.rollout, this.#deps);
     run.wakeAt = run.engine.peek().nextTick;

@@ -10,6 +10,7 @@ import type { ReportInput, ReportOutcome } from '../../storage/store.js';
 import { appendAll, deviceResultEvents, deviceRolledBack } from '../log/log-events.js';
 import type { RolloutDeps } from './rollout-service.js';
 import type { RolloutDriver } from './rollout-driver.js';
+import { installFailed } from '../webhooks/webhook-events.js';
 
 export class RolloutReports {
   readonly #deps: RolloutDeps;
@@ -40,6 +41,7 @@ export class RolloutReports {
     const outcome = await store.applyReport(input);
     if (!FINAL_DEVICE_STATES.includes(report.state)) return outcome;
     if (outcome === 'applied') await appendAll(log, deviceResultEvents(input, report.patch));
+    await this.#installFailed(input, report, outcome);
     if (outcome === 'applied' || outcome === 'duplicate')
       await this.#driver.input(rolloutId, {
         type: 'device-result',
@@ -49,6 +51,17 @@ export class RolloutReports {
         ...(report.health ? { metrics: report.health.metrics } : {}),
       });
     return outcome;
+  }
+
+  /**
+   * device.install-failed (failed, or undone by the agent after a failed health check), queued
+   * after the report is stored: a duplicate (the agent resends until acknowledged) queues it
+   * again under the same event id, so a crash in between loses nothing and sends nothing twice.
+   */
+  async #installFailed(input: ReportInput, report: Report, outcome: ReportOutcome) {
+    const failed = report.state === 'failed' || report.state === 'rolled-back';
+    if (!failed || (outcome !== 'applied' && outcome !== 'duplicate')) return;
+    await this.#deps.store.webhooks.enqueue([installFailed(input, report.patch)]);
   }
 
   /** Stores a rollback confirmation; an installed assignment moved to rolled-back is logged. */
@@ -84,6 +97,7 @@ export class RolloutReports {
     const final = FINAL_DEVICE_STATES.includes(report.state);
     if (outcome === 'applied' && final)
       await appendAll(log, deviceResultEvents(input, report.patch));
+    await this.#installFailed(input, report, outcome);
     if (final && (outcome === 'applied' || outcome === 'duplicate'))
       await journal({
         type: 'device-result',

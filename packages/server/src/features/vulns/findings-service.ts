@@ -4,13 +4,14 @@
  * commits. A finding that no longer matches is closed at that time; when a new inventory closed
  * it, naming the last installed patch that claims the fix, if any. Recomputations of one device never overlap.
  */
-import { matchTargets, targetsOf } from '@patchcast/core';
+import { kevFor, matchTargets, targetsOf } from '@patchcast/core';
 import type { VulnFinding } from '@patchcast/core';
 import type { PackageInventory } from '@patchcast/protocol';
 import type { Store } from '../../storage/store.js';
 import type { FindingChanges, PersistedFix } from '../../storage/vuln-store.js';
 import type { VulnContextCache } from './vuln-context.js';
 import { fixCloses } from './patch-fixes.js';
+import { findingKev } from '../webhooks/webhook-events.js';
 import type { PatchFix, PatchFixes } from './patch-fixes.js';
 
 export interface FindingsDeps {
@@ -86,7 +87,14 @@ export class FindingsService {
     const openJson = new Map(open.map((f) => [f.key, f.json]));
     // Only a new inventory shows what installed patches did (an import changes the advisories).
     const claims = newInventory ? await this.#claims(deviceId) : undefined;
+    const at = this.#deps.now().toISOString();
     const changes: FindingChanges = {
+      events: [...current]
+        .filter(([key]) => !openJson.has(key))
+        .flatMap(([, f]) => {
+          const kev = kevFor(f.cves, context.kev);
+          return kev === undefined ? [] : [findingKev(deviceId, f, kev, at)];
+        }),
       open: [...current]
         .map(([key, f]) => ({ key, advisoryId: f.advisoryId, json: JSON.stringify(f) }))
         .filter((f) => openJson.get(f.key) !== f.json),
@@ -100,7 +108,6 @@ export class FindingsService {
               : closingPatch(JSON.parse(f.json) as VulnFinding, claims.installed, claims.fixes),
         })),
     };
-    const at = this.#deps.now().toISOString();
     if (claims !== undefined)
       await this.#recordPersisted(deviceId, [...current.values()], claims, stored.collectedAt, at);
     if (changes.open.length + changes.close.length === 0) return;

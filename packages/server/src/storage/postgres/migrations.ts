@@ -143,4 +143,22 @@ export const PG_MIGRATIONS: readonly string[] = [
   ALTER TABLE enroll_tokens ADD COLUMN labels TEXT;
   ALTER TABLE enroll_tokens ADD COLUMN revoked_at TEXT;
   `,
+  // webhooks, their outbox and delivery log (storage/webhook-store.ts, ADR 0026)
+  `
+  CREATE TABLE webhooks (
+    id TEXT COLLATE "C" PRIMARY KEY, url TEXT NOT NULL, events TEXT NOT NULL,
+    secret TEXT NOT NULL, allow_private BOOLEAN NOT NULL, created_at TEXT COLLATE "C" NOT NULL,
+    created_by TEXT NOT NULL);
+  CREATE TABLE webhook_outbox (
+    webhook_id TEXT COLLATE "C" NOT NULL, event_id TEXT COLLATE "C" NOT NULL,
+    type TEXT NOT NULL, body TEXT NOT NULL, created_at TEXT COLLATE "C" NOT NULL,
+    state TEXT NOT NULL, attempts INTEGER NOT NULL, next_attempt_at TEXT COLLATE "C" NOT NULL,
+    lease_holder TEXT, lease_until TEXT COLLATE "C", PRIMARY KEY (webhook_id, event_id));
+  CREATE INDEX webhook_outbox_due ON webhook_outbox(next_attempt_at) WHERE state = 'pending';
+  CREATE INDEX webhook_outbox_by_time ON webhook_outbox(webhook_id, created_at);
+  CREATE TABLE webhook_attempts (
+    webhook_id TEXT COLLATE "C" NOT NULL, event_id TEXT COLLATE "C" NOT NULL,
+    attempt INTEGER NOT NULL, at TEXT NOT NULL, status_code INTEGER, error TEXT,
+    duration_ms INTEGER NOT NULL, PRIMARY KEY (webhook_id, event_id, attempt));
+  `,
 ];

@@ -12,6 +12,8 @@ import type {
 import type { ReportInput, ReportOutcome, RolloutRecord } from '../store.js';
 import type { PgDb, PgQueries } from './pg-db.js';
 import { insertRollout } from './pg-assignments.js';
+import type { WebhookEventRecord } from '../webhook-store.js';
+import { enqueueWebhookEvents } from './pg-webhook-store.js';
 
 interface DecisionRow {
   seq: number;
@@ -62,9 +64,11 @@ export class PgRolloutEngineStore implements RolloutEngineStore {
     deviceIds: readonly string[],
     snapshot: RolloutSnapshotRecord,
     decisions: readonly RolloutDecisionRecord[],
+    events: readonly WebhookEventRecord[] = [],
   ): Promise<void> {
     return this.#db.transaction(async (tx) => {
       await insertRollout(tx, r, deviceIds);
+      await enqueueWebhookEvents(tx, events);
       await tx.run(
         'INSERT INTO rollout_engines (rollout_id, snapshot, input_seq) VALUES ($1, $2, $3)',
         [r.id, snapshot.snapshot, snapshot.inputSeq],
@@ -78,8 +82,10 @@ export class PgRolloutEngineStore implements RolloutEngineStore {
     snapshot: RolloutSnapshotRecord,
     decisions: readonly RolloutDecisionRecord[],
     finish?: RolloutFinish,
+    events: readonly WebhookEventRecord[] = [],
   ): Promise<void> {
     return this.#db.transaction(async (tx) => {
+      await enqueueWebhookEvents(tx, events);
       await tx.run(
         'UPDATE rollout_engines SET snapshot = $1, input_seq = $2 WHERE rollout_id = $3',
         [snapshot.snapshot, snapshot.inputSeq, rolloutId],

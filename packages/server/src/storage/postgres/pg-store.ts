@@ -21,6 +21,7 @@ import { PgLogStore } from './pg-log-store.js';
 import { PgLeaseStore } from './pg-lease-store.js';
 import { PgVulnStore } from './pg-vuln-store.js';
 import { PgRolloutEngineStore } from './pg-rollout-engine-store.js';
+import { PgWebhookStore } from './pg-webhook-store.js';
 import { PgDeviceResultsStore } from './pg-device-results-store.js';
 
 export interface PgStoreOptions {
@@ -45,6 +46,7 @@ export class PgStore extends PartedStore implements Store {
   readonly vulns: PgVulnStore;
   readonly rolloutEngine: PgRolloutEngineStore;
   readonly deviceResults: PgDeviceResultsStore;
+  readonly webhooks: PgWebhookStore;
   readonly #db: PgDb;
 
   private constructor(db: PgDb) {
@@ -59,6 +61,7 @@ export class PgStore extends PartedStore implements Store {
     this.vulns = new PgVulnStore(db);
     this.rolloutEngine = new PgRolloutEngineStore(db);
     this.deviceResults = new PgDeviceResultsStore(db);
+    this.webhooks = new PgWebhookStore(db);
   }
 
   /** Connects, migrates under an advisory lock, and returns the store; DB_UNAVAILABLE if it cannot. */

@@ -16,6 +16,7 @@ import type {
   VulnStore,
 } from '../vuln-store.js';
 import type { PgDb, PgQueries } from './pg-db.js';
+import { enqueueWebhookEvents } from './pg-webhook-store.js';
 
 const FINDING_COLUMNS = `device_id AS "deviceId", key, advisory_id AS "advisoryId", json,
   first_seen_at AS "firstSeenAt", closed_at AS "closedAt", closed_by AS "closedBy"`;
@@ -185,6 +186,7 @@ export class PgVulnStore implements VulnStore {
            WHERE device_id = $3 AND key = $4 AND closed_at IS NULL`,
           [at, f.closedBy, deviceId, f.key],
         );
+      await enqueueWebhookEvents(tx, changes.events ?? []);
     });
   }
 

@@ -130,4 +130,21 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   ALTER TABLE enroll_tokens ADD COLUMN labels TEXT;
   ALTER TABLE enroll_tokens ADD COLUMN revoked_at TEXT;
   `,
+  // webhooks, their outbox and delivery log (storage/webhook-store.ts, ADR 0026)
+  `
+  CREATE TABLE webhooks (
+    id TEXT PRIMARY KEY, url TEXT NOT NULL, events TEXT NOT NULL, secret TEXT NOT NULL,
+    allow_private INTEGER NOT NULL, created_at TEXT NOT NULL, created_by TEXT NOT NULL);
+  CREATE TABLE webhook_outbox (
+    webhook_id TEXT NOT NULL, event_id TEXT NOT NULL, type TEXT NOT NULL, body TEXT NOT NULL,
+    created_at TEXT NOT NULL, state TEXT NOT NULL, attempts INTEGER NOT NULL,
+    next_attempt_at TEXT NOT NULL, lease_holder TEXT, lease_until TEXT,
+    PRIMARY KEY (webhook_id, event_id));
+  CREATE INDEX webhook_outbox_due ON webhook_outbox(next_attempt_at) WHERE state = 'pending';
+  CREATE INDEX webhook_outbox_by_time ON webhook_outbox(webhook_id, created_at);
+  CREATE TABLE webhook_attempts (
+    webhook_id TEXT NOT NULL, event_id TEXT NOT NULL, attempt INTEGER NOT NULL, at TEXT NOT NULL,
+    status_code INTEGER, error TEXT, duration_ms INTEGER NOT NULL,
+    PRIMARY KEY (webhook_id, event_id, attempt));
+  `,
 ];

@@ -1,4 +1,6 @@
 import type Database from 'better-sqlite3';
+import type { WebhookEventRecord } from '../webhook-store.js';
+import { enqueueWebhookEvents } from './sqlite-webhook-store.js';
 import { FINAL_DEVICE_STATES } from '@patchcast/protocol';
 import type {
   AssignmentCounts,
@@ -66,11 +68,13 @@ export class SqliteRolloutEngineStore implements RolloutEngineStore {
     deviceIds: readonly string[],
     snapshot: RolloutSnapshotRecord,
     decisions: readonly RolloutDecisionRecord[],
+    events: readonly WebhookEventRecord[] = [],
   ): Promise<void> {
     return settle(() => {
       this.#db
         .transaction(() => {
           insertRollout(this.#db, r, deviceIds);
+          enqueueWebhookEvents(this.#db, events);
           this.#db
             .prepare(
               'INSERT INTO rollout_engines (rollout_id, snapshot, input_seq) VALUES (?, ?, ?)',
@@ -87,10 +91,12 @@ export class SqliteRolloutEngineStore implements RolloutEngineStore {
     snapshot: RolloutSnapshotRecord,
     decisions: readonly RolloutDecisionRecord[],
     finish?: RolloutFinish,
+    events: readonly WebhookEventRecord[] = [],
   ): Promise<void> {
     return settle(() => {
       this.#db
         .transaction(() => {
+          enqueueWebhookEvents(this.#db, events);
           this.#db
             .prepare('UPDATE rollout_engines SET snapshot = ?, input_seq = ? WHERE rollout_id = ?')
             .run(snapshot.snapshot, snapshot.inputSeq, rolloutId);

@@ -10,6 +10,7 @@ import { SqliteSql, settle } from './sqlite-sql.js';
 import { SqliteIdentity } from './sqlite-identity.js';
 import { SqliteRepository } from './sqlite-repository.js';
 import { SqliteAssignments } from './sqlite-assignments.js';
+import { SqliteWebhookStore } from './sqlite-webhook-store.js';
 import { SqliteDeviceResultsStore } from './sqlite-device-results-store.js';
 
 /**
@@ -24,6 +25,7 @@ export class SqliteStore extends PartedStore implements Store {
   readonly vulns: SqliteVulnStore;
   readonly rolloutEngine: SqliteRolloutEngineStore;
   readonly deviceResults: SqliteDeviceResultsStore;
+  readonly webhooks: SqliteWebhookStore;
   readonly #db: Database.Database;
 
   constructor(path: string) {
@@ -40,6 +42,7 @@ export class SqliteStore extends PartedStore implements Store {
     this.vulns = new SqliteVulnStore(db);
     this.rolloutEngine = new SqliteRolloutEngineStore(db);
     this.deviceResults = new SqliteDeviceResultsStore(db);
+    this.webhooks = new SqliteWebhookStore(db);
   }
 
   close(): Promise<void> {

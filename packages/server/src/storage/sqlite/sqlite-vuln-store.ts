@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { enqueueWebhookEvents } from './sqlite-webhook-store.js';
 import type {
   AdvisoryRow,
   FindingChanges,
@@ -267,6 +268,7 @@ export class SqliteVulnStore implements VulnStore {
              WHERE device_id = ? AND key = ? AND closed_at IS NULL`,
           );
           for (const f of changes.close) close.run(at, f.closedBy, deviceId, f.key);
+          enqueueWebhookEvents(this.#db, changes.events ?? []);
         })
         .immediate();
     });
