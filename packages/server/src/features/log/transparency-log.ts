@@ -52,10 +52,10 @@ export class TransparencyLog implements EventLog {
     this.tree = state.tree;
     this.#signer = state.signer;
     this.#published = state.published;
-    this.#witnesses = new Witnesses(
-      state.tree,
-      deps.witnesses ?? { endpoints: [], print: () => {} },
-    );
+    this.#witnesses = new Witnesses(state.tree, {
+      ...(deps.witnesses ?? { endpoints: [], print: () => {} }),
+      transitions: () => this.keyTransitions,
+    });
     this.#witnesses.submit(state.published);
     this.#writer = new BatchWriter({
       tree: state.tree,
