@@ -21,7 +21,12 @@ import { createApiToken } from './features/auth/api-tokens.js';
 import { ensureDevKeys, loadRoleKey } from './keys/dev-keys.js';
 import { loadOnlineKeys } from './keys/online-keys.js';
 import { ensureLogKey, ensureLogOrigin, logKeyPath } from './keys/log-key.js';
-import { installNextKey, prepareNextKey, recoverRotation } from './features/log/key-rotation.js';
+import {
+  installNextKey,
+  prepareNextKey,
+  recoverRotation,
+  keyPredecessors,
+} from './features/log/key-rotation.js';
 import { TransparencyLog } from './features/log/transparency-log.js';
 import { logMissingPublications } from './features/log/reconcile.js';
 import { witnessEndpoints } from './features/log/witness-config.js';
@@ -206,7 +211,12 @@ async function openLog(
   const origin = await ensureLogOrigin(store);
   await recoverRotation(dataDir, store.log);
   const key = await ensureLogKey(dataDir, origin);
-  await checkKeyset(store, await localKeyset(dataDir, key.signer.verifierKey, keyOptions));
+  const predecessors = await keyPredecessors(store.log, key.signer.verifierKey);
+  await checkKeyset(
+    store,
+    await localKeyset(dataDir, key.signer.verifierKey, keyOptions),
+    predecessors,
+  );
   if (key.created)
     print(`Created the transparency log key ${logKeyPath(dataDir)} (log ${origin}).`);
   const log = await TransparencyLog.open({

@@ -6,7 +6,13 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { generateNoteKeys, parseSignerKey } from '@patchcast/core';
+import {
+  announcedTransition,
+  generateNoteKeys,
+  parseCheckpoint,
+  parseNote,
+  parseSignerKey,
+} from '@patchcast/core';
 import type { Ed25519NoteSigner } from '@patchcast/core';
 import { parseLogEntry } from '@patchcast/protocol';
 import type { LogStore } from '../../storage/store.js';
@@ -32,6 +38,14 @@ export async function storedTransitions(store: LogStore, key: string): Promise<s
     current = event.previousKey;
   }
   return notes;
+}
+
+/** The keys `key` succeeded by stored transitions, oldest first (the key set check accepts them). */
+export async function keyPredecessors(store: LogStore, key: string): Promise<string[]> {
+  return (await storedTransitions(store, key)).map(
+    (note) =>
+      announcedTransition(parseCheckpoint(parseNote(note).text))?.previous.verifierKey ?? '',
+  );
 }
 
 function nextKeyPath(dataDir: string): string {
