@@ -47,7 +47,7 @@ export async function readTransitions(dataDir: string): Promise<string[]> {
       `${logTransitionsFile(dataDir)} is not a list of notes`,
     );
   }
-  return parsed as string[];
+  return parsed;
 }
 
 export async function readText(path: string): Promise<string | undefined> {

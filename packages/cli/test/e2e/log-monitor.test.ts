@@ -61,10 +61,10 @@ test('a monitor follows a live log across its own restart and catches a rewritte
     let monitor = (await h.start(monitorArgs, /"ok":true/)).proc;
 
     await publishFile(h, 'app', '1');
-    const seen = await eventually(async () => {
-      const line = passLines(monitor).find((l) => l.publications > 0);
-      return line;
-    }, 'the monitor to check the publication of app@1');
+    const seen = await eventually(
+      () => Promise.resolve(passLines(monitor).find((l) => l.publications > 0)),
+      'the monitor to check the publication of app@1',
+    );
     assert.equal(seen.publications, 1);
     assert.equal(await monitor.stop('SIGTERM'), 0, 'a monitor stopped by a signal exits 0');
     const before = Math.max(...passLines(monitor).map((l) => l.size));

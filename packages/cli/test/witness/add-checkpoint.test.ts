@@ -13,7 +13,6 @@ import {
 } from '@patchcast/core';
 import type { Checkpoint, LogIdentity } from '@patchcast/core';
 import { keyTransitionOf, readSubmission } from '../../src/witness/add-checkpoint.js';
-import type { Accepted } from '../../src/witness/add-checkpoint.js';
 
 const signer = parseSignerKey(generateNoteKeys('example.com/log').signerKey);
 const log: LogIdentity = { origin: signer.name, verifiers: [parseVerifierKey(signer.verifierKey)] };
@@ -91,7 +90,7 @@ test('ADR 0028: a key transition is cosigned only if the key in force and the ne
     assert.ok(!('status' in submission));
     const verdict = submission.judge(undefined);
     assert.equal(verdict.status, 200);
-    return keyTransitionOf(verdict as Accepted, log);
+    return keyTransitionOf(verdict, log);
   };
   const good = judged(signer.verifierKey, next.verifierKey, [signer, next]);
   assert.ok(good !== undefined && !('status' in good));
