@@ -14,6 +14,7 @@ import {
 } from '@patchcast/core';
 import { consistencyProofResponse, keyTransitionsResponse } from '@patchcast/protocol';
 import type { PatchcastClient } from '@patchcast/protocol';
+import type { z } from 'zod';
 import type { AllowedSigners } from './allowed-signers.js';
 import { allowedAs } from './allowed-signers.js';
 import { followLog } from './follow-log.js';
@@ -157,7 +158,7 @@ function httpLogReader(client: PatchcastClient): LogReader {
     checkpoint: async () => new TextDecoder().decode(await need(client, '/log/checkpoint')),
     keyTransitions: async () => {
       const bytes = await client.publicFile('/log/key-transitions');
-      return bytes === undefined ? [] : keyTransitionsResponse.parse(json(bytes)).transitions;
+      return bytes === undefined ? [] : parsed(keyTransitionsResponse, bytes).transitions;
     },
     consistency: async (from, to) => {
       const bytes = await client.publicFile(`/log/proof/consistency/${from}/${to}`);
@@ -167,7 +168,7 @@ function httpLogReader(client: PatchcastClient): LogReader {
           `the log cannot prove that its tree of ${to} entries extends the one of ${from}`,
         );
       }
-      const { hashes } = consistencyProofResponse.parse(json(bytes));
+      const { hashes } = parsed(consistencyProofResponse, bytes);
       return hashes.map((hash) => new Uint8Array(Buffer.from(hash, 'base64')));
     },
     entries: async (start, end) => {
@@ -190,7 +191,22 @@ async function need(client: PatchcastClient, path: string): Promise<Uint8Array> 
 }
 
 function json(bytes: Uint8Array): unknown {
-  return JSON.parse(new TextDecoder().decode(bytes));
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    throw new SecurityError('SECURITY_METADATA_MALFORMED', 'the log answered with invalid JSON');
+  }
+}
+
+function parsed<T>(schema: z.ZodType<T>, bytes: Uint8Array): T {
+  const result = schema.safeParse(json(bytes));
+  if (!result.success) {
+    throw new SecurityError(
+      'SECURITY_METADATA_MALFORMED',
+      'the log answered with an unexpected shape',
+    );
+  }
+  return result.data;
 }
 
 /** The server is down or answering errors: the monitor keeps trying (not with --once). */
