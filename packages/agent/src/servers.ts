@@ -64,6 +64,7 @@ export function followingLogOps(current: () => string): LogOps {
     publication: (ref) => httpLogOps(current()).publication(ref),
     consistency: (from, to) => httpLogOps(current()).consistency(from, to),
     verifierKey: () => httpLogOps(current()).verifierKey(),
+    keyTransitions: () => httpLogOps(current()).keyTransitions?.() ?? Promise.resolve([]),
   };
 }
 

@@ -111,6 +111,12 @@ export const ERROR_HINTS: Readonly<Record<ErrorCode, string>> = {
   SECURITY_OFFLINE_MALFORMED: 'use the file exactly as `patchcast export` wrote it',
   SECURITY_WITNESS_MISSING:
     'check the witnesses and the server log: a witness is down or refused a forked log',
+  SECURITY_KEY_ROTATION_INVALID:
+    'trust only transitions the log key in force signed; report the server and keep the old key pinned',
+  SECURITY_LOG_FORKED:
+    'stop trusting the server and compare its checkpoints with witnesses; report it',
+  SECURITY_UNEXPECTED_SIGNER:
+    'check who signed the patch; if the key is legitimate, add it to the allowed-signers file',
   SECURITY_AUTH_FAILED:
     'if the device lost its key, enroll the host again (`patchcast agent --replace DEVICE`)',
   INTERNAL: 'report it, with the log output',

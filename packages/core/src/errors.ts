@@ -136,6 +136,12 @@ export const ERROR_CODES = {
     'An offline bundle has a missing, unexpected, misplaced or oversized member.',
   SECURITY_WITNESS_MISSING:
     'A log checkpoint lacks the required number of valid witness cosignatures.',
+  SECURITY_KEY_ROTATION_INVALID:
+    'A log key transition is not signed by the log key in force and the new key, or breaks the chain.',
+  SECURITY_LOG_FORKED:
+    'The log does not extend the checkpoint a monitor verified last (a fork or a rewritten log).',
+  SECURITY_UNEXPECTED_SIGNER:
+    'A published patch is signed by a key the allowed-signers file does not allow for its name.',
   SECURITY_AUTH_FAILED:
     'A peer failed to prove its identity (bad signature or replayed challenge).',
   INTERNAL: 'An unexpected internal error. Please report it with the log output.',

@@ -240,6 +240,7 @@ export const LOG_ROUTES = {
   tiles: '/log/tile/*',
   patchProof: '/log/proof/patch/:name/:version',
   consistencyProof: '/log/proof/consistency/:from/:to',
+  keyTransitions: '/log/key-transitions',
 } as const;
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);
@@ -256,6 +257,12 @@ export const consistencyProofResponse = z.strictObject({
   hashes: z.array(base64.length(44)).max(128),
 });
 export type ConsistencyProofResponse = z.infer<typeof consistencyProofResponse>;
+
+/** The log's key transition checkpoints (signed notes), smallest first (ADR 0028). */
+export const keyTransitionsResponse = z.strictObject({
+  transitions: z.array(z.string().max(16_384)).max(1024),
+});
+export type KeyTransitionsResponse = z.infer<typeof keyTransitionsResponse>;
 
 export const logStatus = z.object({ origin: z.string(), key: z.string(), size: z.number() });
 

@@ -23,6 +23,7 @@ export const LOG_EVENT_TYPES = [
   'patch-withdrawn',
   'device-key-replaced',
   'device-labels-changed',
+  'log-key-rotated',
 ] as const;
 export type LogEventType = (typeof LOG_EVENT_TYPES)[number];
 
@@ -109,6 +110,13 @@ export const logEventSchema = z.discriminatedUnion('type', [
     labels: z.record(z.string().max(63), z.string().max(255)),
     by: text,
     via: z.enum(['label', 'enrollment']),
+  }),
+  z.strictObject({
+    ...common,
+    type: z.literal('log-key-rotated'),
+    /** Verifier keys (C2SP signed-note): the key retired and the key that signs from now on. */
+    previousKey: z.string().max(256),
+    key: z.string().max(256),
   }),
   z.strictObject({
     ...common,

@@ -30,6 +30,8 @@ export interface ServerConfig {
   readonly busStream?: string | undefined;
   /** Witnesses each checkpoint is submitted to (`--witness URL=VKEYFILE`; docs/protocol/log.md). */
   readonly witnesses?: readonly { readonly url: string; readonly verifierKey: string }[];
+  /** Rotate the transparency log's key once at this start (`--rotate-log-key`, ADR 0028). */
+  readonly rotateLogKey?: boolean | undefined;
   /** HTTPS and WSS with this certificate chain and key (PEM files, re-read on `reloadTls`). */
   readonly tls?: { readonly certFile: string; readonly keyFile: string } | undefined;
   /**

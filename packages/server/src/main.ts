@@ -21,6 +21,12 @@ import { createApiToken } from './features/auth/api-tokens.js';
 import { ensureDevKeys, loadRoleKey } from './keys/dev-keys.js';
 import { loadOnlineKeys } from './keys/online-keys.js';
 import { ensureLogKey, ensureLogOrigin, logKeyPath } from './keys/log-key.js';
+import {
+  installNextKey,
+  prepareNextKey,
+  recoverRotation,
+  keyPredecessors,
+} from './features/log/key-rotation.js';
 import { TransparencyLog } from './features/log/transparency-log.js';
 import { logMissingPublications } from './features/log/reconcile.js';
 import { witnessEndpoints } from './features/log/witness-config.js';
@@ -220,17 +226,40 @@ async function openLog(
 ): Promise<TransparencyLog> {
   const { dataDir } = config;
   const origin = await ensureLogOrigin(store);
+  await recoverRotation(dataDir, store.log);
   const key = await ensureLogKey(dataDir, origin);
-  await checkKeyset(store, await localKeyset(dataDir, key.signer.verifierKey, keyOptions));
+  const predecessors = await keyPredecessors(store.log, key.signer.verifierKey);
+  await checkKeyset(
+    store,
+    await localKeyset(dataDir, key.signer.verifierKey, keyOptions),
+    predecessors,
+  );
   if (key.created)
     print(`Created the transparency log key ${logKeyPath(dataDir)} (log ${origin}).`);
-  return TransparencyLog.open({
+  const log = await TransparencyLog.open({
     store: store.log,
     signer: key.signer,
     onError: (error) => print(`ERROR: ${error.message}`),
     ...(shared === undefined ? {} : { shared }),
     witnesses: { endpoints: witnessEndpoints(config.witnesses ?? []), print },
   });
+  if (config.rotateLogKey === true) await rotateLogKey(log, dataDir, print);
+  return log;
+}
+
+/** ADR 0028: the new key is written aside, the transition stored, then the key files swapped. */
+async function rotateLogKey(
+  log: TransparencyLog,
+  dataDir: string,
+  print: (line: string) => void,
+): Promise<void> {
+  const previous = log.verifierKey;
+  const next = await prepareNextKey(dataDir, log.identity.origin);
+  await log.rotateKey(next, new Date().toISOString());
+  await installNextKey(dataDir);
+  print(
+    `Rotated the transparency log key: ${previous} -> ${next.verifierKey} (${logKeyPath(dataDir)}); remove --rotate-log-key`,
+  );
 }
 
 async function genesisKeys(dataDir: string) {

@@ -301,6 +301,9 @@ export function storeConformance(name: string, makeStore: () => Promise<Store>):
         await assert.rejects(store.log.append([logEntry(4, null)], cp(5)), 'a gap');
         assert.equal(await store.log.size(), 3, 'a refused batch writes nothing');
         assert.deepEqual(await store.log.latestCheckpoint(), cp(3));
+        assert.deepEqual(await store.log.checkpointCovering(1), cp(2));
+        assert.deepEqual(await store.log.checkpointCovering(2), cp(3));
+        assert.equal(await store.log.checkpointCovering(3), undefined);
         const entries = await store.log.entries(1, 10);
         assert.deepEqual(
           entries.map((e) => [e.index, e.subject]),

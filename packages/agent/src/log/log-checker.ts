@@ -1,15 +1,34 @@
 import {
   PatchcastError,
   SecurityError,
-  openCheckpoint,
+  followKeyChain,
+  identityAt,
+  openChainedCheckpoint,
+  parseCheckpoint,
+  parseNote,
   parseTlogProof,
+  parseVerifierKey,
   requireCosignatures,
+  updateKeyChain,
 } from '@patchcast/core';
-import type { Checkpoint, LogIdentity, TargetFile, WitnessPolicy } from '@patchcast/core';
+import type {
+  Checkpoint,
+  LogKeyChain,
+  TargetFile,
+  VerifiedTlogProof,
+  WitnessPolicy,
+} from '@patchcast/core';
 import { formatPatchRef } from '@patchcast/protocol';
 import type { PatchRef } from '@patchcast/protocol';
 import type { LogOps } from './log-ops.js';
-import { logCheckpointFile, logKeyFile, readText, saveCheckpoint } from './log-trust-store.js';
+import {
+  logCheckpointFile,
+  logKeyFile,
+  readText,
+  readTransitions,
+  saveCheckpoint,
+  saveTransitions,
+} from './log-trust-store.js';
 import { pinLogKey } from './pin-log-key.js';
 import { checkExtends, verifyPublication } from './verify-publication.js';
 
@@ -35,7 +54,8 @@ interface Stored {
  */
 export class LogChecker {
   readonly #deps: LogCheckerDeps;
-  #identity: LogIdentity | undefined;
+  /** The pinned key and the key transitions followed from it (ADR 0028). */
+  #chain: LogKeyChain | undefined;
   #stored: Stored | undefined;
 
   constructor(deps: LogCheckerDeps) {
@@ -46,13 +66,13 @@ export class LogChecker {
   async load(): Promise<void> {
     const { dataDir, logKey } = this.#deps;
     const pinned = await readText(logKeyFile(dataDir));
-    if (pinned !== undefined || logKey !== undefined) this.#identity = await this.#pin();
+    if (pinned !== undefined || logKey !== undefined) this.#chain = await this.#pin();
     const note = await readText(logCheckpointFile(dataDir));
     if (note === undefined) return;
-    if (this.#identity === undefined) {
+    if (this.#chain === undefined) {
       throw new PatchcastError('CONFIG_INVALID', `${logCheckpointFile(dataDir)} without a log key`);
     }
-    this.#stored = { note, checkpoint: openCheckpoint(note, this.#identity).checkpoint };
+    this.#stored = { note, checkpoint: openChainedCheckpoint(note, this.#chain).checkpoint };
   }
 
   /** The newest verified checkpoint note, sent in every hello for split-view detection. */
@@ -62,7 +82,7 @@ export class LogChecker {
 
   /** Steps 1 to 4; `target` comes from TUF-verified targets metadata. */
   async checkPublication(ref: PatchRef, target: TargetFile): Promise<void> {
-    this.#identity ??= await this.#pin();
+    this.#chain ??= await this.#pin();
     const publication = await this.#deps.ops.publication(ref);
     if (publication === null) {
       throw new SecurityError(
@@ -71,7 +91,9 @@ export class LogChecker {
         { hint: 'a patch that is not in the log is never installed; report it' },
       );
     }
-    const verified = verifyPublication({ ref, target, publication, log: this.#identity });
+    const verified = await this.#verifyAcrossRotations(() =>
+      verifyPublication({ ref, target, publication, log: this.#identityFor(publication.proof) }),
+    );
     const { witnesses } = this.#deps;
     if (witnesses !== undefined) {
       requireCosignatures(verified.note.text, verified.note.unverified, witnesses);
@@ -96,8 +118,44 @@ export class LogChecker {
     this.#stored = { note, checkpoint: next };
   }
 
-  #pin(): Promise<LogIdentity> {
+  /** The keys that may sign the proof's checkpoint, by its size (ADR 0028). */
+  #identityFor(proof: string) {
+    const size = parseCheckpoint(parseNote(parseTlogProof(proof).checkpoint).text).size;
+    return identityAt(this.#chain as LogKeyChain, size);
+  }
+
+  /**
+   * A checkpoint signed by a key the agent does not know yet: the log may have rotated its key.
+   * The agent follows the server's transitions from its pinned key (each signed by the key in
+   * force and the next), keeps each transition checkpoint consistent with what it stored, and
+   * tries once more; a forged transition is SECURITY_KEY_ROTATION_INVALID.
+   */
+  async #verifyAcrossRotations(verify: () => VerifiedTlogProof): Promise<VerifiedTlogProof> {
+    try {
+      return verify();
+    } catch (error) {
+      const fetch = this.#deps.ops.keyTransitions?.bind(this.#deps.ops);
+      if (!(error instanceof SecurityError) || error.code !== 'SECURITY_SIGNATURE_INVALID') {
+        throw error;
+      }
+      if (fetch === undefined) throw error;
+      const chain = this.#chain as LogKeyChain;
+      const updated = updateKeyChain(chain, await fetch());
+      if (updated.transitions.length === chain.transitions.length) throw error;
+      for (const note of updated.transitions.slice(chain.transitions.length)) {
+        await this.#advance(openChainedCheckpoint(note, updated).checkpoint, note);
+      }
+      this.#chain = updated;
+      await saveTransitions(this.#deps.dataDir, updated.transitions);
+      return verify();
+    }
+  }
+
+  /** The pinned key (pinning one first if there is none) and the transitions stored after it. */
+  async #pin(): Promise<LogKeyChain> {
     const { dataDir, ops, logKey, log } = this.#deps;
-    return pinLogKey(dataDir, { ops, given: logKey, log });
+    await pinLogKey(dataDir, { ops, given: logKey, log });
+    const pinned = parseVerifierKey((await readText(logKeyFile(dataDir)))?.trim() ?? '');
+    return followKeyChain(pinned, await readTransitions(dataDir));
   }
 }

@@ -1,6 +1,10 @@
 /** The agent's HTTP access to the server's transparency log: bounded reads, parsed once. */
 import { SecurityError } from '@patchcast/core';
-import { consistencyProofResponse, publicationProofResponse } from '@patchcast/protocol';
+import {
+  consistencyProofResponse,
+  keyTransitionsResponse,
+  publicationProofResponse,
+} from '@patchcast/protocol';
 import type { PatchRef, PublicationProofResponse } from '@patchcast/protocol';
 import type { z } from 'zod';
 import { fetchBounded } from '../http-fetch.js';
@@ -13,9 +17,11 @@ export interface LogOps {
   consistency(from: number, to: number): Promise<Uint8Array[]>;
   /** The verifier key the server announces (trusted on first use only). */
   verifierKey(): Promise<string>;
+  /** The log's key transition checkpoints, smallest first (ADR 0028); absent offline. */
+  keyTransitions?(): Promise<string[]>;
 }
 
-const LIMITS = { proof: 512 * 1024, consistency: 64 * 1024, key: 4096 };
+const LIMITS = { proof: 512 * 1024, consistency: 64 * 1024, key: 4096, transitions: 1024 * 1024 };
 
 export function httpLogOps(server: string): LogOps {
   return {
@@ -35,6 +41,10 @@ export function httpLogOps(server: string): LogOps {
       }
       const { hashes } = parseJson(result.bytes, consistencyProofResponse);
       return hashes.map((hash) => new Uint8Array(Buffer.from(hash, 'base64')));
+    },
+    async keyTransitions() {
+      const result = await fetchBounded(`${server}/log/key-transitions`, LIMITS.transitions);
+      return result === null ? [] : parseJson(result.bytes, keyTransitionsResponse).transitions;
     },
     async verifierKey() {
       const result = await fetchBounded(`${server}/log/key`, LIMITS.key);

@@ -28,6 +28,28 @@ export function identityOfKey(verifierKey: string, source: string): LogIdentity 
   }
 }
 
+/** The key transitions the agent followed from its pinned key (ADR 0028), as the server served them. */
+export function logTransitionsFile(dataDir: string): string {
+  return join(dataDir, 'log', 'key-transitions');
+}
+
+export async function saveTransitions(dataDir: string, notes: readonly string[]): Promise<void> {
+  await writeFileAtomic(logTransitionsFile(dataDir), JSON.stringify(notes), 0o644);
+}
+
+export async function readTransitions(dataDir: string): Promise<string[]> {
+  const text = await readText(logTransitionsFile(dataDir));
+  if (text === undefined) return [];
+  const parsed: unknown = JSON.parse(text);
+  if (!Array.isArray(parsed) || !parsed.every((n) => typeof n === 'string')) {
+    throw new PatchcastError(
+      'CONFIG_INVALID',
+      `${logTransitionsFile(dataDir)} is not a list of notes`,
+    );
+  }
+  return parsed;
+}
+
 export async function readText(path: string): Promise<string | undefined> {
   const bytes = await readOptional(path);
   return bytes === null ? undefined : new TextDecoder().decode(bytes);

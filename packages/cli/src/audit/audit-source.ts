@@ -71,6 +71,8 @@ export interface AuditSource {
   readonly name: string;
   /** The verifier key the source announces; an auditor should rather pin one (--log-key). */
   announcedKey(): Promise<string | undefined>;
+  /** The log's key transition checkpoints, smallest first (ADR 0028). */
+  keyTransitions(): Promise<readonly string[]>;
   /** Signed checkpoint notes to verify, smallest tree first; the last is the current one. */
   checkpoints(): Promise<readonly string[]>;
   /** How many entries are stored, when the source can tell (a database can; a server serves). */

@@ -1,6 +1,7 @@
 /** `--data DIR`: the server's SQLite database, opened read-only (ADR 0002, ADR 0006). */
 import type { AuditData } from '@patchcast/server';
 import type { AuditAssignment, AuditRecords, AuditSource } from './audit-source.js';
+import { announcingTransitions } from './key-rotations.js';
 import { targetsInForce } from './targets-in-force.js';
 
 export async function dataSource(dataDir: string): Promise<AuditSource> {
@@ -9,6 +10,8 @@ export async function dataSource(dataDir: string): Promise<AuditSource> {
   return {
     name: dataDir,
     announcedKey: () => Promise.resolve(data.verifierKey),
+    keyTransitions: () =>
+      Promise.resolve(announcingTransitions(data.checkpoints().map((c) => c.note))),
     checkpoints: () => Promise.resolve(data.checkpoints().map((c) => c.note)),
     storedSize: () => data.logSize(),
     entries: async (start, end) =>

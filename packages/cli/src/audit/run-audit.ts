@@ -1,6 +1,6 @@
-import { PatchcastError, parseVerifierKey } from '@patchcast/core';
-import type { LogIdentity } from '@patchcast/core';
+import { PatchcastError, keyInForce } from '@patchcast/core';
 import type { AuditSource, Problem, ReportProblem } from './audit-source.js';
+import { auditKeyChain, checkKeyRotations } from './key-rotations.js';
 import { auditLog } from './verify-log.js';
 import { auditRecords } from './verify-records.js';
 
@@ -35,17 +35,19 @@ export async function runAudit(source: AuditSource, options: AuditOptions): Prom
       hint: 'pass the log verifier key with --log-key KEY',
     });
   }
-  if (announced !== undefined && announced !== key) {
-    report('log key', `${source.name} announces ${announced}, not the key given`);
+  const chain = auditKeyChain(key, await source.keyTransitions(), report);
+  const inForce = keyInForce(chain).verifierKey;
+  if (announced !== undefined && announced !== inForce) {
+    report('log key', `${source.name} announces ${announced}, not ${inForce}, the key in force`);
   }
-  const identity = identityOf(key);
-  const log = await auditLog({ source, identity, report, progress: options.progress });
+  const log = await auditLog({ source, chain, report, progress: options.progress });
+  checkKeyRotations(log.events, chain, report);
   const records = await source.records();
   const recordsChecked = records === undefined ? null : auditRecords(records, log.events, report);
   return {
     ok: problems.length === 0,
     source: source.name,
-    log: { origin: identity.origin, key, size: log.tree.size },
+    log: { origin: chain.origin, key: inForce, size: log.tree.size },
     checked: {
       entries: log.entries,
       tiles: log.tiles,
@@ -54,9 +56,4 @@ export async function runAudit(source: AuditSource, options: AuditOptions): Prom
     },
     problems,
   };
-}
-
-function identityOf(key: string): LogIdentity {
-  const verifier = parseVerifierKey(key);
-  return { origin: verifier.name, verifiers: [verifier] };
 }

@@ -7,6 +7,7 @@ import {
   tilePath,
   TILE_WIDTH,
 } from '@patchcast/core';
+import { keyTransitionsResponse } from '@patchcast/protocol';
 import type { PatchcastClient, Rollout } from '@patchcast/protocol';
 import type {
   AuditDecision,
@@ -25,6 +26,11 @@ export function serverSource(client: PatchcastClient, withRecords: boolean): Aud
   return {
     name: client.server,
     announcedKey: async () => (await text('/log/key'))?.trim(),
+    keyTransitions: async () => {
+      const body = await text('/log/key-transitions');
+      if (body === undefined) return [];
+      return keyTransitionsResponse.parse(JSON.parse(body)).transitions;
+    },
     checkpoints: async () => [await need(text, '/log/checkpoint')],
     storedSize: () => Promise.resolve(undefined),
     entries: async (start, end) => {

@@ -1,9 +1,9 @@
-import { equalBytes, openCheckpoint } from '@patchcast/core';
-import type { Checkpoint, LogIdentity, MerkleTree } from '@patchcast/core';
+import { equalBytes, openChainedCheckpoint } from '@patchcast/core';
+import type { Checkpoint, LogKeyChain, MerkleTree } from '@patchcast/core';
 import type { ReportProblem } from './audit-source.js';
 
 /**
- * Every checkpoint: signed by the log key for the log's origin (C2SP tlog-checkpoint), and with
+ * Every checkpoint: signed by the log key in force at its size (ADR 0028) for the log's origin (C2SP tlog-checkpoint), and with
  * the root of our tree at its size (RFC 9162 §2.1.1), so that all of them are views of one
  * history. The first mismatch after a matching checkpoint bounds where the entries changed.
  * Returns how many checkpoints were checked.
@@ -11,7 +11,7 @@ import type { ReportProblem } from './audit-source.js';
 export function checkCheckpoints(
   notes: readonly string[],
   tree: MerkleTree,
-  options: { readonly identity: LogIdentity; readonly report: ReportProblem },
+  options: { readonly chain: LogKeyChain; readonly report: ReportProblem },
 ): number {
   const { report } = options;
   let matched = 0;
@@ -40,10 +40,10 @@ export function checkCheckpoints(
 function open(
   note: string,
   where: string,
-  options: { readonly identity: LogIdentity; readonly report: ReportProblem },
+  options: { readonly chain: LogKeyChain; readonly report: ReportProblem },
 ): Checkpoint | undefined {
   try {
-    return openCheckpoint(note, options.identity).checkpoint;
+    return openChainedCheckpoint(note, options.chain).checkpoint;
   } catch (error) {
     options.report(where, `does not verify with the log key: ${(error as Error).message}`);
     return undefined;

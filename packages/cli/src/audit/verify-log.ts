@@ -15,7 +15,7 @@ import {
   tilePath,
   tilesForTreeSize,
 } from '@patchcast/core';
-import type { LogIdentity, TileId } from '@patchcast/core';
+import type { LogKeyChain, TileId } from '@patchcast/core';
 import { parseLogEntry } from '@patchcast/protocol';
 import type { LogEvent } from '@patchcast/protocol';
 import type { AuditEntry, AuditSource, ReportProblem } from './audit-source.js';
@@ -23,7 +23,8 @@ import { checkCheckpoints } from './verify-checkpoints.js';
 
 export interface LogAuditOptions {
   readonly source: AuditSource;
-  readonly identity: LogIdentity;
+  /** The log's keys, each with the checkpoint sizes it may sign (ADR 0028). */
+  readonly chain: LogKeyChain;
   readonly report: ReportProblem;
   readonly progress: (done: number, total: number) => void;
 }

@@ -7,14 +7,16 @@ import type { AuditSource } from '../audit/audit-source.js';
 import { dataSource } from '../audit/data-source.js';
 import { renderAudit } from '../audit/render.js';
 import { runAudit } from '../audit/run-audit.js';
+import { MONITOR_HELP, monitor } from './audit-monitor.js';
 import { serverSource } from '../audit/server-source.js';
 
 const PROGRESS_EVERY = 65_536;
 
 export const auditCommand: Command = {
   name: 'audit',
-  summary: 'verify the transparency log offline and check the database against it',
-  usage: 'patchcast audit verify [--server URL | --data DIR] [--log-key KEY] [--json]',
+  summary: 'verify the transparency log and the database against it; monitor a log continuously',
+  usage:
+    'patchcast audit verify [--server URL | --data DIR] [--log-key KEY] [--json] | monitor --server URL --state DIR [--allowed-signers FILE] [--interval 10s] [--once] [--json]',
   help: `Reads every entry and tile of the log, recomputes every hash, verifies every checkpoint's
 signature and that all checkpoints describe one history, then checks the records against the log:
 every published target, rollout, final device result and device has its entry, and every entry
@@ -29,19 +31,26 @@ Options:
                   checkpoint is checked)
   --log-key KEY   the log's verifier key obtained out of band (default: the one the source
                   announces, which a swapped key would change)
-  --json          print {"ok","source","log","checked","problems":[{"where","what"}]}`,
+  --json          print {"ok","source","log","checked","problems":[{"where","what"}]}
+
+${MONITOR_HELP}`,
   options: {
     server: { type: 'string' },
     token: { type: 'string' },
     data: { type: 'string' },
     'log-key': { type: 'string' },
+    state: { type: 'string' },
+    'allowed-signers': { type: 'string' },
+    interval: { type: 'string' },
+    once: { type: 'boolean' },
     ...JSON_OPTION,
   },
   positionals: { min: 1, max: 1 },
   async run(invocation) {
+    if (invocation.positionals[0] === 'monitor') return monitor(invocation);
     if (invocation.positionals[0] !== 'verify') {
       throw new PatchcastError('USAGE', `unknown audit action "${invocation.positionals[0]}"`, {
-        hint: 'use: patchcast audit verify',
+        hint: 'use: patchcast audit verify, or patchcast audit monitor',
       });
     }
     const source = await openSource(invocation);

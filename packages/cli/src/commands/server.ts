@@ -12,7 +12,7 @@ export const serverCommand: Command = {
   name: 'server',
   summary: 'run the Patchcast server (embedded SQLite, or a node of a PostgreSQL cluster)',
   usage:
-    'patchcast server [--data DIR] [--listen HOST:PORT] [--log-level LEVEL] [--db URL] [--db-pool N] [--artifacts DIR] [--bus nats://HOST:PORT --node-id ID] [--lease-seconds N] [--bus-stream NAME] [--witness URL=VKEYFILE]... [--tls-cert FILE --tls-key FILE | --insecure-plain-http] [--public-url URL]... [--limit NAME=VALUE]... [--metrics-listen HOST:PORT] [--webhook NAME=VALUE]...',
+    'patchcast server [--data DIR] [--listen HOST:PORT] [--log-level LEVEL] [--db URL] [--db-pool N] [--artifacts DIR] [--bus nats://HOST:PORT --node-id ID] [--lease-seconds N] [--bus-stream NAME] [--witness URL=VKEYFILE]... [--rotate-log-key] [--tls-cert FILE --tls-key FILE | --insecure-plain-http] [--public-url URL]... [--limit NAME=VALUE]... [--metrics-listen HOST:PORT] [--webhook NAME=VALUE]...',
   help: `Runs the control plane in one process. The first start creates DIR with a development key set
 (keys/), the database (patchcast.db), artifact storage (artifacts/) and an initial admin token
 (initial-admin-token, mode 0600), and prints that token. A --listen address that another process
@@ -73,6 +73,10 @@ Options:
                       a witness (\`patchcast witness\`) to submit every checkpoint to, with its
                       verifier key file; repeatable. Cosignatures are served with the checkpoint;
                       a witness that is down never blocks publishing (docs/protocol/log.md)
+  --rotate-log-key    replace the transparency log's key once, at this start: a transition
+                      checkpoint signed by the old and the new key lets agents, witnesses,
+                      monitors and audits that trust the old key follow (ADR 0028). Give it once,
+                      with the other nodes of a cluster stopped; then copy keys/ to them
 
 Several nodes on one database must share the key set: copy keys/ from the first node's data
 folder to the others. A node whose keys differ refuses to start (KEYSET_MISMATCH); an
@@ -92,6 +96,7 @@ Stops cleanly on SIGINT or SIGTERM; SIGHUP reloads the TLS certificate.`,
     'lease-seconds': { type: 'string' },
     'bus-stream': { type: 'string' },
     witness: { type: 'string', multiple: true },
+    'rotate-log-key': { type: 'boolean' },
     'tls-cert': { type: 'string' },
     'tls-key': { type: 'string' },
     'insecure-plain-http': { type: 'boolean' },
@@ -120,6 +125,7 @@ Stops cleanly on SIGINT or SIGTERM; SIGHUP reloads the TLS certificate.`,
         ...offlineGrace(invocation),
         busStream: stringFlag(invocation, 'bus-stream'),
         witnesses: await witnessFlags(listFlag(invocation, 'witness')),
+        rotateLogKey: boolFlag(invocation, 'rotate-log-key'),
         ...tlsFlags(invocation),
         publicUrls: listFlag(invocation, 'public-url'),
         limits: limitFlags(listFlag(invocation, 'limit')),

@@ -4,6 +4,8 @@
  */
 import {
   PatchcastError,
+  announcedTransition,
+  verifyKeyTransition,
   emptyRoot,
   equalBytes,
   openCheckpoint,
@@ -12,7 +14,7 @@ import {
   parseNote,
   verifyConsistency,
 } from '@patchcast/core';
-import type { Checkpoint, LogIdentity } from '@patchcast/core';
+import type { Checkpoint, KeyTransition, LogIdentity } from '@patchcast/core';
 
 const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
@@ -112,6 +114,32 @@ function judge(
     return { status: 422, reason: `not consistent with size ${last.size}: ${reasonOf(error)}` };
   }
   return undefined;
+}
+
+/**
+ * ADR 0028: a checkpoint that announces a key transition is cosigned only if the transition is
+ * signed by a key of the log the witness trusts (the one it retires) and by the new key (403).
+ */
+export function keyTransitionOf(
+  accepted: Accepted,
+  log: LogIdentity,
+): KeyTransition | Refusal | undefined {
+  try {
+    const announced = announcedTransition(accepted.checkpoint);
+    if (announced === undefined) return undefined;
+    const trusted = log.verifiers.some(
+      (v) => v.name === announced.previous.name && v.keyId === announced.previous.keyId,
+    );
+    if (!trusted) {
+      return {
+        status: 403,
+        reason: 'the key transition retires a key this witness does not trust',
+      };
+    }
+    return verifyKeyTransition(accepted.note, announced.previous);
+  } catch (error) {
+    return { status: 403, reason: reasonOf(error) };
+  }
 }
 
 function decodeUtf8(bytes: Uint8Array): string {

@@ -8,7 +8,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MAX_ADD_CHECKPOINT_BYTES, addSignatures, formatCosignatureLines } from '@patchcast/core';
 import type { Cosigner, LogIdentity } from '@patchcast/core';
-import { readSubmission } from './add-checkpoint.js';
+import { keyTransitionOf, readSubmission } from './add-checkpoint.js';
 import type { Refusal } from './add-checkpoint.js';
 import type { WitnessState } from './witness-state.js';
 
@@ -83,12 +83,22 @@ async function route(
 
 /** C2SP tlog-witness "add-checkpoint": check, persist, then answer with the cosignature line. */
 async function addCheckpoint(deps: WitnessDeps, body: Uint8Array): Promise<Answer> {
-  const submission = readSubmission(body, deps.logs);
+  const logs = new Map<string, LogIdentity>();
+  for (const [origin, log] of deps.logs) logs.set(origin, await deps.state.identity(log));
+  const submission = readSubmission(body, logs);
   if ('status' in submission) return refused(deps, submission);
-  const log = deps.logs.get(submission.origin) as LogIdentity;
+  const log = logs.get(submission.origin) as LogIdentity;
   const last = await deps.state.last(log);
   const verdict = submission.judge(last?.checkpoint);
   if (verdict.status !== 200) return refused(deps, verdict, submission.origin);
+  const rotation = keyTransitionOf(verdict, log);
+  if (rotation !== undefined && 'status' in rotation) {
+    return refused(deps, rotation, submission.origin);
+  }
+  if (rotation !== undefined) {
+    await deps.state.learnKey(submission.origin, rotation.next.verifierKey);
+    deps.print(`learned the key ${rotation.next.verifierKey} of ${submission.origin}`);
+  }
   const cosignature = deps.cosigner.cosign(verdict.text, Math.floor(deps.now() / 1000));
   await deps.state.save(submission.origin, addSignatures(verdict.note, [cosignature]));
   deps.print(`cosigned ${submission.origin} at size ${verdict.checkpoint.size}`);

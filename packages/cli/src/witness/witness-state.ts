@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { openCheckpoint } from '@patchcast/core';
+import { openCheckpoint, parseVerifierKey } from '@patchcast/core';
 import type { Checkpoint, LogIdentity } from '@patchcast/core';
 import { writeFileAtomic } from '../bundle/index.js';
 
@@ -47,6 +47,42 @@ export class WitnessState {
     return note === undefined
       ? undefined
       : { note, checkpoint: openCheckpoint(note, log).checkpoint };
+  }
+
+  /**
+   * The log's identity with the keys it rotated to (ADR 0028), learned from transition
+   * checkpoints this witness verified, kept in `<origin hash>.keys`, one verifier key a line.
+   */
+  async identity(log: LogIdentity): Promise<LogIdentity> {
+    const text = await this.#read(`${originHash(log.origin)}.keys`);
+    if (text === undefined) return log;
+    const learned = text
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => parseVerifierKey(line));
+    const known = (key: { name: string; keyId: number }) =>
+      log.verifiers.some((v) => v.name === key.name && v.keyId === key.keyId);
+    return {
+      origin: log.origin,
+      verifiers: [...log.verifiers, ...learned.filter((k) => !known(k))],
+    };
+  }
+
+  async learnKey(origin: string, verifierKey: string): Promise<void> {
+    const name = `${originHash(origin)}.keys`;
+    const text = (await this.#read(name)) ?? '';
+    if (text.split('\n').includes(verifierKey)) return;
+    const bytes = new TextEncoder().encode(`${text}${verifierKey}\n`);
+    await writeFileAtomic(join(this.#dir, name), bytes, 0o644);
+  }
+
+  async #read(name: string): Promise<string | undefined> {
+    try {
+      return await readFile(join(this.#dir, name), 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
   }
 
   async save(origin: string, note: string): Promise<void> {

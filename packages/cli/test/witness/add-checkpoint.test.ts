@@ -4,6 +4,7 @@ import {
   MerkleTree,
   formatAddCheckpoint,
   generateNoteKeys,
+  keyTransitionLine,
   parseCheckpoint,
   parseNote,
   parseSignerKey,
@@ -11,7 +12,7 @@ import {
   signCheckpoint,
 } from '@patchcast/core';
 import type { Checkpoint, LogIdentity } from '@patchcast/core';
-import { readSubmission } from '../../src/witness/add-checkpoint.js';
+import { keyTransitionOf, readSubmission } from '../../src/witness/add-checkpoint.js';
 
 const signer = parseSignerKey(generateNoteKeys('example.com/log').signerKey);
 const log: LogIdentity = { origin: signer.name, verifiers: [parseVerifierKey(signer.verifierKey)] };
@@ -71,4 +72,31 @@ test('hostile bodies are refused with 400, never a crash', () => {
     assert.equal(status(body), 400, JSON.stringify(body.slice(0, 40)));
   }
   assert.equal(status(new Uint8Array([0x6f, 0x6c, 0x64, 0x20, 0xff, 0x0a, 0x0a])), 400);
+});
+
+test('ADR 0028: a key transition is cosigned only if the key in force and the new key signed it', () => {
+  const next = parseSignerKey(generateNoteKeys(log.origin).signerKey);
+  const intruder = parseSignerKey(generateNoteKeys(log.origin).signerKey);
+  const judged = (previous: string, nextKey: string, signers: (typeof signer)[]) => {
+    const extensions = [keyTransitionLine(previous, nextKey)];
+    const body = signCheckpoint(
+      { origin: log.origin, size: 3, rootHash: tree(3).root(), extensions },
+      signers,
+    );
+    const submission = readSubmission(
+      new TextEncoder().encode(formatAddCheckpoint({ oldSize: 0, proof: [], checkpoint: body })),
+      logs,
+    );
+    assert.ok(!('status' in submission));
+    const verdict = submission.judge(undefined);
+    assert.equal(verdict.status, 200);
+    return keyTransitionOf(verdict, log);
+  };
+  const good = judged(signer.verifierKey, next.verifierKey, [signer, next]);
+  assert.ok(good !== undefined && !('status' in good));
+  assert.equal(good.next.verifierKey, next.verifierKey);
+  const unvouched = judged(signer.verifierKey, next.verifierKey, [signer]);
+  assert.equal(unvouched !== undefined && 'status' in unvouched && unvouched.status, 403);
+  const foreign = judged(intruder.verifierKey, next.verifierKey, [signer, intruder, next]);
+  assert.equal(foreign !== undefined && 'status' in foreign && foreign.status, 403);
 });

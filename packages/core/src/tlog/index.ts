@@ -75,3 +75,19 @@ export {
   parseCosignatureLines,
 } from './witness-request.js';
 export type { AddCheckpoint } from './witness-request.js';
+export {
+  KEY_TRANSITION_EXTENSION,
+  announcedTransition,
+  extendKeyChain,
+  followKeyChain,
+  identityAt,
+  keyInForce,
+  keyTransitionLine,
+  keysAt,
+  openChainedCheckpoint,
+  rotationInvalid,
+  singleKeyChain,
+  updateKeyChain,
+  verifyKeyTransition,
+} from './key-chain.js';
+export type { ChainKey, KeyTransition, LogKeyChain } from './key-chain.js';

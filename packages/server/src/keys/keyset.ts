@@ -76,7 +76,12 @@ export function keysetFor(root: Root, pool: readonly Signer[], log: string): Key
  * KEYSET_MISMATCH if it has another. A node that lacks online keys the root names (and has the
  * database's log key) is told so with ROOT_ONLINE_KEYS_MISSING, the more precise diagnosis.
  */
-export async function checkKeyset(store: Store, local: LocalKeys): Promise<void> {
+export async function checkKeyset(
+  store: Store,
+  local: LocalKeys,
+  /** The log keys this node's log key succeeds by signed transitions (ADR 0028). */
+  logPredecessors: readonly string[] = [],
+): Promise<void> {
   const stored = await store.latestMetadata('root');
   const root = stored === undefined ? undefined : parseEnvelope('root', stored.bytes).signed;
   const mine: KeysetRecord =
@@ -91,7 +96,10 @@ export async function checkKeyset(store: Store, local: LocalKeys): Promise<void>
   const text = JSON.stringify(mine);
   const recorded = await store.initSetting(setting, text);
   if (recorded === text) return;
-  const differ = differences(JSON.parse(recorded) as KeysetRecord, mine);
+  const differ = differences(JSON.parse(recorded) as KeysetRecord, mine).filter(
+    (part) =>
+      part !== 'log' || !logPredecessors.includes((JSON.parse(recorded) as KeysetRecord).log),
+  );
   if (differ.length === 0) return;
   if (root !== undefined && !differ.includes('log')) checkOnlineKeys(root, local.pool);
   const which = root === undefined ? 'at its first start' : `for root v${root.version}`;

@@ -171,6 +171,8 @@ export interface LogStore {
   /** The entry with the lowest index among those with this subject. */
   findBySubject(subject: string): Promise<LogEntryRecord | undefined>;
   latestCheckpoint(): Promise<CheckpointRecord | undefined>;
+  /** The smallest stored checkpoint that covers entry `index` (a key transition's, ADR 0028). */
+  checkpointCovering(index: number): Promise<CheckpointRecord | undefined>;
 }
 
 export interface Store {

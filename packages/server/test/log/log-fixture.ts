@@ -60,6 +60,7 @@ export function countingStore(
     leafHashes: (start: number, end: number) => inner.leafHashes(start, end),
     findBySubject: (subject: string) => inner.findBySubject(subject),
     latestCheckpoint: () => inner.latestCheckpoint(),
+    checkpointCovering: (index: number) => inner.checkpointCovering(index),
   };
   return wrapper;
 }

@@ -32,6 +32,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   [`GET ${LOG_ROUTES.tiles}`]: 'public',
   [`GET ${LOG_ROUTES.patchProof}`]: 'public',
   [`GET ${LOG_ROUTES.consistencyProof}`]: 'public',
+  [`GET ${LOG_ROUTES.keyTransitions}`]: 'public',
   // devices authenticate themselves: a single-use enrollment token, then their device key
   [`POST ${ROUTES.enroll}`]: 'public',
   [`GET ${AGENT_CHANNEL_PATH}`]: 'public',

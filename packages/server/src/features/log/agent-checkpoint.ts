@@ -1,4 +1,4 @@
-import { equalBytes, openCheckpoint } from '@patchcast/core';
+import { equalBytes, openChainedCheckpoint } from '@patchcast/core';
 import type { Checkpoint } from '@patchcast/core';
 import type { SecurityEventKind } from '@patchcast/protocol';
 import type { TransparencyLog } from './transparency-log.js';
@@ -20,7 +20,7 @@ export function checkAgentCheckpoint(
 ): CheckpointFinding | undefined {
   let checkpoint: Checkpoint;
   try {
-    checkpoint = openCheckpoint(note, log.identity).checkpoint;
+    checkpoint = openChainedCheckpoint(note, log.keyChain).checkpoint;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     return { kind: 'foreign-checkpoint', detail: `the agent's checkpoint: ${reason}` };

@@ -1,55 +1,106 @@
 import {
   SecurityError,
-  openCheckpoint,
+  extendKeyChain,
+  followKeyChain,
+  keyTransitionLine,
+  openChainedCheckpoint,
   parseVerifierKey,
   signCheckpoint,
   verifyConsistency,
 } from '@patchcast/core';
-import type { Checkpoint, Ed25519NoteSigner, LogIdentity, MerkleTree } from '@patchcast/core';
+import type {
+  Checkpoint,
+  Ed25519NoteSigner,
+  LogIdentity,
+  LogKeyChain,
+  MerkleTree,
+} from '@patchcast/core';
 
 /**
  * Signs the checkpoints (C2SP tlog-checkpoint) of one log, and never two inconsistent ones:
  * before signing, it verifies an RFC 9162 §2.1.4 consistency proof, made from the tree being
- * signed, against the last checkpoint it signed (at start: the last one stored).
+ * signed, against the last checkpoint it signed (at start: the last one stored). It also carries
+ * out key rotations (ADR 0028): the next checkpoint after `rotateTo` is a transition checkpoint
+ * signed by both keys, and the new key signs from then on.
  */
 export class CheckpointSigner {
-  readonly identity: LogIdentity;
-  readonly verifierKey: string;
-  readonly #signer: Ed25519NoteSigner;
+  #signer: Ed25519NoteSigner;
+  #chain: LogKeyChain;
+  #next: Ed25519NoteSigner | undefined;
   #last: Checkpoint | undefined;
 
-  private constructor(signer: Ed25519NoteSigner, last: Checkpoint | undefined) {
+  private constructor(signer: Ed25519NoteSigner, chain: LogKeyChain, last?: Checkpoint) {
     this.#signer = signer;
-    this.verifierKey = signer.verifierKey;
-    this.identity = { origin: signer.name, verifiers: [parseVerifierKey(signer.verifierKey)] };
+    this.#chain = chain;
     this.#last = last;
   }
 
   /**
-   * Resumes after the last stored checkpoint, which must be this log's and carry this key's
-   * signature (C2SP signed-note "Signatures"); otherwise SecurityError.
+   * Resumes after the last stored checkpoint, which must carry the signature of the key in force
+   * at its size (C2SP signed-note "Signatures"); `transitions` are the stored transition
+   * checkpoints, which must lead to this key. Otherwise SecurityError.
    */
-  static resume(signer: Ed25519NoteSigner, lastNote: string | undefined): CheckpointSigner {
-    const fresh = new CheckpointSigner(signer, undefined);
-    if (lastNote === undefined) return fresh;
-    return new CheckpointSigner(signer, openCheckpoint(lastNote, fresh.identity).checkpoint);
+  static resume(
+    signer: Ed25519NoteSigner,
+    lastNote: string | undefined,
+    transitions: readonly string[] = [],
+  ): CheckpointSigner {
+    const chain = followKeyChain(parseVerifierKey(signer.verifierKey), transitions);
+    const inForce = chain.keys.at(-1)?.verifier.verifierKey;
+    if (inForce !== signer.verifierKey) {
+      throw new SecurityError(
+        'SECURITY_KEY_ROTATION_INVALID',
+        `the log's key transitions lead to ${inForce ?? 'no key'}, not to keys/log.key`,
+      );
+    }
+    const last = lastNote === undefined ? undefined : openChainedCheckpoint(lastNote, chain);
+    return new CheckpointSigner(signer, chain, last?.checkpoint);
+  }
+
+  /** Every key the log has signed with, each with the sizes it signed (ADR 0028). */
+  get chain(): LogKeyChain {
+    return this.#chain;
+  }
+
+  /** All keys of the chain, for checks that do not know a checkpoint's size in advance. */
+  get identity(): LogIdentity {
+    return { origin: this.#chain.origin, verifiers: this.#chain.keys.map((k) => k.verifier) };
+  }
+
+  get verifierKey(): string {
+    return this.#signer.verifierKey;
   }
 
   get last(): Checkpoint | undefined {
     return this.#last;
   }
 
+  /** The next checkpoint signed is the transition to `next`, a key named after the same origin. */
+  rotateTo(next: Ed25519NoteSigner): void {
+    this.#next = next;
+  }
+
   /** Signs the checkpoint of `tree` at its current size; refuses unless it extends the last. */
   sign(tree: MerkleTree): string {
     this.check(tree);
-    const next: Checkpoint = {
-      origin: this.identity.origin,
+    const next = this.#next;
+    const checkpoint: Checkpoint = {
+      origin: this.#chain.origin,
       size: tree.size,
       rootHash: tree.root(),
-      extensions: [],
+      extensions:
+        next === undefined ? [] : [keyTransitionLine(this.#signer.verifierKey, next.verifierKey)],
     };
-    const note = signCheckpoint(next, [this.#signer]);
-    this.#last = next;
+    const note = signCheckpoint(
+      checkpoint,
+      next === undefined ? [this.#signer] : [this.#signer, next],
+    );
+    if (next !== undefined) {
+      this.#chain = extendKeyChain(this.#chain, note);
+      this.#signer = next;
+      this.#next = undefined;
+    }
+    this.#last = checkpoint;
     return note;
   }
 

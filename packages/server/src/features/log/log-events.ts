@@ -4,6 +4,7 @@ import type { TargetFile, Targets } from '@patchcast/core';
 import { loggedSelector, patchOfTargetPath, withdrawalOf } from '@patchcast/protocol';
 import type { LogEventInput, PatchRef } from '@patchcast/protocol';
 import type { MetadataRecord, ReportInput, RolloutRecord } from '../../storage/store.js';
+import { keySubject } from './key-rotation.js';
 
 /** Appends events and resolves with each one's index once its batch is stored and signed. */
 export interface EventLog {
@@ -26,6 +27,7 @@ export function withdrawalSubject(ref: PatchRef): string {
 
 export function subjectOf(event: LogEventInput): string | null {
   if (event.type === 'patch-published') return patchSubject(event);
+  if (event.type === 'log-key-rotated') return keySubject(event.key);
   return event.type === 'patch-withdrawn' ? withdrawalSubject(event) : null;
 }
 

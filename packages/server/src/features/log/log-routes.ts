@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { PatchcastError, TILE_WIDTH, parseTilePath } from '@patchcast/core';
 import type { TileRef } from '@patchcast/core';
 import { LOG_ROUTES } from '@patchcast/protocol';
-import type { ConsistencyProofResponse } from '@patchcast/protocol';
+import type { ConsistencyProofResponse, KeyTransitionsResponse } from '@patchcast/protocol';
 import { consistencyProof, publicationProof, tileOrBundle } from './log-reader.js';
 import type { TransparencyLog } from './transparency-log.js';
 
@@ -26,6 +26,11 @@ export function logRoutes(app: FastifyInstance, log: TransparencyLog): void {
       .header('cache-control', 'no-cache')
       .send(`${log.verifierKey}\n`),
   );
+
+  app.get(LOG_ROUTES.keyTransitions, (_request, reply) => {
+    const body: KeyTransitionsResponse = { transitions: [...log.keyTransitions] };
+    return reply.header('cache-control', 'no-cache').send(body);
+  });
 
   app.get<{ Params: { '*': string } }>(LOG_ROUTES.tiles, fresh, async (request, reply) => {
     const path = `tile/${request.params['*']}`;

@@ -1,5 +1,5 @@
 import { MerkleTree, PatchcastError, SecurityError } from '@patchcast/core';
-import type { Ed25519NoteSigner, ErrorCode, LogIdentity } from '@patchcast/core';
+import type { Ed25519NoteSigner, ErrorCode, LogIdentity, LogKeyChain } from '@patchcast/core';
 import { encodeLogEntry } from '@patchcast/protocol';
 import type { LogEventInput } from '@patchcast/protocol';
 import type { CheckpointRecord, LogStore } from '../../storage/store.js';
@@ -8,6 +8,7 @@ import type { BatchOptions, SharedLog } from './batch-writer.js';
 import { CheckpointSigner } from './checkpoint-signer.js';
 import type { EventLog } from './log-events.js';
 import { subjectOf } from './log-events.js';
+import { storedTransitions } from './key-rotation.js';
 import { Witnesses } from './witnesses.js';
 import type { WitnessesOptions } from './witnesses.js';
 
@@ -52,10 +53,10 @@ export class TransparencyLog implements EventLog {
     this.tree = state.tree;
     this.#signer = state.signer;
     this.#published = state.published;
-    this.#witnesses = new Witnesses(
-      state.tree,
-      deps.witnesses ?? { endpoints: [], print: () => {} },
-    );
+    this.#witnesses = new Witnesses(state.tree, {
+      ...(deps.witnesses ?? { endpoints: [], print: () => {} }),
+      transitions: () => this.keyTransitions,
+    });
     this.#witnesses.submit(state.published);
     this.#writer = new BatchWriter({
       tree: state.tree,
@@ -76,8 +77,9 @@ export class TransparencyLog implements EventLog {
   static async open(deps: TransparencyLogDeps): Promise<TransparencyLog> {
     const tree = await loadTree(deps.store);
     const last = await deps.store.latestCheckpoint();
+    const transitions = await storedTransitions(deps.store, deps.signer.verifierKey);
     const signer = atStart('the last stored checkpoint', () =>
-      CheckpointSigner.resume(deps.signer, last?.note),
+      CheckpointSigner.resume(deps.signer, last?.note, transitions),
     );
     atStart('the stored log', () => signer.check(tree));
     const published =
@@ -92,6 +94,33 @@ export class TransparencyLog implements EventLog {
 
   get verifierKey(): string {
     return this.#signer.verifierKey;
+  }
+
+  /** Every key the log signed with, and the sizes each signed (ADR 0028). */
+  get keyChain(): LogKeyChain {
+    return this.#signer.chain;
+  }
+
+  /** The key transition checkpoints, smallest first (ADR 0028). */
+  get keyTransitions(): readonly string[] {
+    return this.#signer.chain.transitions;
+  }
+
+  /**
+   * Rotates the checkpoint key (ADR 0028): appends a `log-key-rotated` entry whose checkpoint is
+   * the transition, signed by the old and the new key; the new key signs from then on. Call it
+   * before the server takes requests, so that the transition's batch holds the entry.
+   */
+  async rotateKey(next: Ed25519NoteSigner, at: string): Promise<string> {
+    await this.flush();
+    const previousKey = this.verifierKey;
+    this.#signer.rotateTo(next);
+    await this.append({ type: 'log-key-rotated', at, previousKey, key: next.verifierKey });
+    await this.flush();
+    if (this.verifierKey !== next.verifierKey) {
+      throw new PatchcastError('INTERNAL', 'the key transition was not signed');
+    }
+    return this.keyTransitions.at(-1) ?? '';
   }
 
   /** The latest stored checkpoint: its size and signed note. */

@@ -33,6 +33,8 @@ export interface WitnessClientDeps {
   readonly onCosigned: (size: number, cosignature: NoteSignature) => void;
   readonly print: (line: string) => void;
   readonly retry?: { readonly firstMs: number; readonly maxMs: number };
+  /** The log's key transition checkpoints (ADR 0028): a witness behind one is sent it first. */
+  readonly transitions?: () => readonly string[];
 }
 
 /** A 409 is followed at most this many times per attempt (another submitter may race us). */
@@ -114,7 +116,29 @@ export class WitnessClient {
     }
   }
 
+  /**
+   * ADR 0028: a witness that trusts the old key learns the new one only from the transition
+   * checkpoint, so one between the witness's size and `checkpoint` is submitted first.
+   */
   async #attempt(checkpoint: CheckpointRecord): Promise<Attempt> {
+    for (let steps = 0; steps < 64; steps += 1) {
+      const transition = this.#transitionAfter(this.#witnessSize, checkpoint.size);
+      if (transition === undefined) return this.#submit(checkpoint);
+      const attempt = await this.#submit(transition);
+      if (!attempt.ok) return attempt;
+    }
+    return { ok: false, reason: 'too many key transitions to catch up with' };
+  }
+
+  #transitionAfter(from: number, to: number): CheckpointRecord | undefined {
+    for (const note of this.#deps.transitions?.() ?? []) {
+      const size = parseCheckpoint(parseNote(note).text).size;
+      if (size > from && size < to) return { size, note };
+    }
+    return undefined;
+  }
+
+  async #submit(checkpoint: CheckpointRecord): Promise<Attempt> {
     for (let conflicts = 0; conflicts <= MAX_CONFLICTS; conflicts += 1) {
       const from = this.#witnessSize;
       // A witness ahead of this log is still asked: it is the judge (and answers 400).

@@ -17,6 +17,8 @@ export interface WitnessesOptions {
   /** How long a publication waits for the witnesses' first answer (default 5 s). */
   readonly waitMs?: number;
   readonly retry?: { readonly firstMs: number; readonly maxMs: number };
+  /** The log's key transition checkpoints, smallest first (ADR 0028). */
+  readonly transitions?: () => readonly string[];
 }
 
 interface Witnessed {
@@ -43,6 +45,7 @@ export class Witnesses {
           onCosigned: (size, cosignature) => this.#add(size, cosignature),
           print: options.print,
           ...(options.retry === undefined ? {} : { retry: options.retry }),
+          ...(options.transitions === undefined ? {} : { transitions: options.transitions }),
         }),
     );
   }

@@ -78,6 +78,13 @@ export class PgLogStore implements LogStore {
       'SELECT size, note FROM log_checkpoints ORDER BY size DESC LIMIT 1',
     );
   }
+
+  checkpointCovering(index: number): Promise<CheckpointRecord | undefined> {
+    return this.#db.one<CheckpointRecord>(
+      'SELECT size, note FROM log_checkpoints WHERE size > $1 ORDER BY size LIMIT 1',
+      [index],
+    );
+  }
 }
 
 async function sizeOf(q: PgQueries): Promise<number> {

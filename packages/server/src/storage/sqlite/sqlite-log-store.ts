@@ -83,6 +83,16 @@ export class SqliteLogStore implements LogStore {
     );
   }
 
+  checkpointCovering(index: number): Promise<CheckpointRecord | undefined> {
+    return settle(() =>
+      this.#db
+        .prepare<[number], CheckpointRecord>(
+          'SELECT size, note FROM log_checkpoints WHERE size > ? ORDER BY size LIMIT 1',
+        )
+        .get(index),
+    );
+  }
+
   #size(): number {
     const row = this.#db
       .prepare<[], { n: number }>('SELECT COALESCE(MAX(idx) + 1, 0) AS n FROM log_entries')
