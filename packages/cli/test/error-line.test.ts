@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ERROR_HINTS } from '@patchcast/core';
+import { ERROR_CATALOG } from '@patchcast/core';
 import { main } from '../src/main.js';
 import type { Io } from '../src/command.js';
 
@@ -30,7 +30,7 @@ test('--json errors carry the hint too', async () => {
   const result = await run(['rollout', 'approve', '--json']);
   const body = JSON.parse(result.out) as { error: { code: string; hint: string } };
   assert.equal(body.error.code, 'USAGE');
-  assert.equal(body.error.hint, ERROR_HINTS.USAGE.replace('<command>', 'rollout'));
+  assert.equal(body.error.hint, ERROR_CATALOG.USAGE.hint.replace('<command>', 'rollout'));
 });
 
 test('a given hint wins over the catalog', async () => {

@@ -1,13 +1,14 @@
 export {
-  ERROR_CODES,
   ERROR_CODE_LIST,
   PatchcastError,
   SecurityError,
   errorCodeOf,
+  httpStatusOf,
   isErrorCode,
 } from './errors.js';
 export type { ErrorCode, ErrorOptions } from './errors.js';
-export { ERROR_HINTS } from './error-hints.js';
+export { ERROR_CATALOG } from './error-catalog/index.js';
+export type { ErrorEntry } from './error-catalog/index.js';
 export { canonicalize, canonicalBytes } from './canonical-json.js';
 export type { JsonObject, JsonValue } from './canonical-json.js';
 export { equalBytes, fromHex, isHex, randomToken, sha256Hex, toHex, utf8 } from './bytes.js';

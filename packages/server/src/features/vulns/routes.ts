@@ -1,11 +1,6 @@
-/**
- * HTTP routes of the vulns feature (docs/vulnerabilities.md "Server"), in their own scope so
- * that the feature's error codes answer 400 like other input errors.
- */
-import type { FastifyError, FastifyInstance } from 'fastify';
-import { ZodError } from 'zod';
+/** HTTP routes of the vulns feature (docs/vulnerabilities.md "Server"). */
+import type { FastifyInstance } from 'fastify';
 import { PatchcastError } from '@patchcast/core';
-import type { ErrorCode } from '@patchcast/core';
 import {
   VULN_DATA_KINDS,
   VULN_IMPORT_BODY_BYTES,
@@ -15,30 +10,8 @@ import {
   importDataRequest,
 } from '@patchcast/protocol';
 import type { VulnDataKind } from '@patchcast/protocol';
-import { errorBody, httpStatusOf, toPatchcastError } from '../../http-errors.js';
 import type { Store } from '../../storage/store.js';
 import type { VulnFeature } from './vuln-feature.js';
-
-const INPUT_CODES: readonly ErrorCode[] = [
-  'ADVISORY_INVALID',
-  'ARCHIVE_INVALID',
-  'THREAT_DATA_INVALID',
-  'INVENTORY_INVALID',
-  'POLICY_INVALID',
-];
-
-function statusOf(code: ErrorCode): number {
-  return INPUT_CODES.includes(code) ? 400 : httpStatusOf(code);
-}
-
-function fromError(error: unknown): PatchcastError {
-  if (error instanceof ZodError) {
-    const issue = error.issues[0];
-    const where = issue?.path.join('.') || 'body';
-    return new PatchcastError('INVALID_INPUT', `${where}: ${issue?.message ?? 'invalid'}`);
-  }
-  return toPatchcastError(error);
-}
 
 function dataKind(kind: string): VulnDataKind {
   if ((VULN_DATA_KINDS as readonly string[]).includes(kind)) return kind as VulnDataKind;
@@ -49,11 +22,6 @@ function dataKind(kind: string): VulnDataKind {
 
 export function vulnRoutes(app: FastifyInstance, store: Store, vulns: VulnFeature): void {
   void app.register((scope, _options, done) => {
-    scope.setErrorHandler((error: FastifyError, request, reply) => {
-      const pe = fromError(error);
-      if (pe.code === 'INTERNAL') request.log.error({ err: error }, 'request failed');
-      return reply.status(statusOf(pe.code)).send(errorBody(pe));
-    });
     const upload = { bodyLimit: VULN_IMPORT_BODY_BYTES };
     scope.post(VULN_ROUTES.imports, async () => ({ id: await vulns.imports.create() }));
     scope.post<{ Params: { id: string } }>(

@@ -1,0 +1,9 @@
+/** One row of the error catalog (error-catalog/index.ts). */
+export interface ErrorEntry {
+  /** The HTTP status the server answers with; null: the code never crosses HTTP. */
+  readonly http: number | null;
+  /** What the code means, one sentence. */
+  readonly summary: string;
+  /** What to do, lower case and without a period (the CLI's `hint:` line). */
+  readonly hint: string;
+}
