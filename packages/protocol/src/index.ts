@@ -14,3 +14,4 @@ export * from './tls/index.js';
 export * from './json-depth.js';
 export * from './device-lifecycle-api.js';
 export * from './webhooks-api.js';
+export * from './webhooks-signature.js';

@@ -4,6 +4,7 @@ import { PatchcastClient } from '@patchcast/protocol';
 import type { Invocation } from '../command.js';
 import { boolFlag, parseDuration, stringFlag } from '../args.js';
 import { readAllowedSigners } from '../monitor/allowed-signers.js';
+import { alertWebhook, sendAlert } from '../monitor/alert-webhook.js';
 import { runMonitor } from '../monitor/run-monitor.js';
 import type { MonitorAlert, PassReport } from '../monitor/run-monitor.js';
 
@@ -24,6 +25,9 @@ Monitor options:
   --allowed-signers FILE  which keys may sign which patch names (format: docs/protocol/log.md
                           "Monitor"); without it signers are not checked
   --interval DURATION     time between passes (default 10s)
+  --webhook URL           also send each alert there as a signed webhook (event monitor.alert,
+                          Standard Webhooks; docs/protocol/webhooks.md), before exiting
+  --webhook-secret-file F the whsec_ secret to sign it with (the receiver holds the same)
   --once                  one pass, then exit 0 if all is well
   --json                  one JSON line per pass on stdout: {"ok","server","size","newEntries",
                           "publications","keyTransitions"}, or {"ok":false,"code","message"}`;
@@ -38,6 +42,10 @@ export async function monitor(invocation: Invocation): Promise<number> {
   const { io } = invocation;
   const json = boolFlag(invocation, 'json');
   const allowedFile = stringFlag(invocation, 'allowed-signers');
+  const hook = await alertWebhook(
+    stringFlag(invocation, 'webhook'),
+    stringFlag(invocation, 'webhook-secret-file'),
+  );
   const controller = new AbortController();
   const stop = () => controller.abort();
   process.once('SIGINT', stop);
@@ -56,10 +64,12 @@ export async function monitor(invocation: Invocation): Promise<number> {
       signal: controller.signal,
       print: (line) => io.err(`${line}\n`),
       onPass: (report) => io.out(json ? `${JSON.stringify(report)}\n` : passLine(report)),
-      onAlert: (alert: MonitorAlert) => {
-        // Webhooks (issue 17, built separately) hook in here, next to the stdout line.
+      onAlert: async (alert: MonitorAlert) => {
         if (json)
           io.out(`${JSON.stringify({ ok: false, code: alert.code, message: alert.message })}\n`);
+        const failed = hook === undefined ? undefined : await sendAlert(hook, alert);
+        if (failed !== undefined)
+          io.err(`WARNING: the alert webhook to ${hook?.url ?? ''} was not delivered: ${failed}\n`);
       },
     });
   } finally {

@@ -16,7 +16,7 @@ export const auditCommand: Command = {
   name: 'audit',
   summary: 'verify the transparency log and the database against it; monitor a log continuously',
   usage:
-    'patchcast audit verify [--server URL | --data DIR] [--log-key KEY] [--json] | monitor --server URL --state DIR [--allowed-signers FILE] [--interval 10s] [--once] [--json]',
+    'patchcast audit verify [--server URL | --data DIR] [--log-key KEY] [--json] | monitor --server URL --state DIR [--allowed-signers FILE] [--interval 10s] [--webhook URL --webhook-secret-file F] [--once] [--json]',
   help: `Reads every entry and tile of the log, recomputes every hash, verifies every checkpoint's
 signature and that all checkpoints describe one history, then checks the records against the log:
 every published target, rollout, final device result and device has its entry, and every entry
@@ -43,6 +43,8 @@ ${MONITOR_HELP}`,
     'allowed-signers': { type: 'string' },
     interval: { type: 'string' },
     once: { type: 'boolean' },
+    webhook: { type: 'string' },
+    'webhook-secret-file': { type: 'string' },
     ...JSON_OPTION,
   },
   positionals: { min: 1, max: 1 },

@@ -51,7 +51,8 @@ export interface MonitorOptions {
   readonly signal: AbortSignal;
   readonly print: (line: string) => void;
   readonly onPass: (report: PassReport) => void;
-  readonly onAlert: (alert: MonitorAlert) => void;
+  /** Awaited before the monitor ends with the alert's error (a webhook is sent from here). */
+  readonly onAlert: (alert: MonitorAlert) => Promise<void> | void;
 }
 
 export async function runMonitor(options: MonitorOptions): Promise<void> {
@@ -62,7 +63,7 @@ export async function runMonitor(options: MonitorOptions): Promise<void> {
       state = await onePass(options, reader, state);
     } catch (error) {
       if (error instanceof SecurityError) {
-        options.onAlert({
+        await options.onAlert({
           code: error.code,
           message: error.message,
           server: options.client.server,

@@ -1,8 +1,9 @@
 /**
  * `patchcast audit monitor` with real processes: a monitor follows a live server through
  * publications across its own restart, detects a log rewritten and re-signed on the server's data
- * folder (SECURITY_LOG_FORKED), and reports a publication signed by a delegated key the
- * allowed-signers file does not allow (SECURITY_UNEXPECTED_SIGNER).
+ * folder (SECURITY_LOG_FORKED, also sent to a webhook receiver as a signed monitor.alert), and
+ * reports a publication signed by a delegated key the allowed-signers file does not allow
+ * (SECURITY_UNEXPECTED_SIGNER).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,6 +16,10 @@ import type { Proc } from '../harness.js';
 import { editDatabase, publishFile, publishSource, restartServer } from './log-helpers.js';
 import { writePatchSource } from '../patch-source.js';
 import { keyHolder, ok } from '../trust/trust-helpers.js';
+import { Webhook } from 'standardwebhooks';
+import { Receiver } from '../webhooks/receiver.js';
+
+const SECRET = `whsec_${Buffer.from('patchcast monitor alert test key!!!').toString('base64')}`;
 
 interface PassLine {
   ok: boolean;
@@ -69,9 +74,14 @@ test('a monitor follows a live log across its own restart and catches a rewritte
     assert.equal(await monitor.stop('SIGTERM'), 0, 'a monitor stopped by a signal exits 0');
     const before = Math.max(...passLines(monitor).map((l) => l.size));
 
-    // Restarted on its state, it reads only what was appended since, and checks it.
+    // Restarted on its state, it reads only what was appended since, and checks it; this time
+    // its alerts also go to a webhook receiver.
     await publishFile(h, 'app', '2');
-    monitor = (await h.start(monitorArgs, /"ok":true/)).proc;
+    const receiver = await Receiver.start();
+    const secretFile = join(h.dir, 'hook.secret');
+    await writeFile(secretFile, `${SECRET}\n`);
+    const hookArgs = ['--webhook', receiver.url(), '--webhook-secret-file', secretFile];
+    monitor = (await h.start([...monitorArgs, ...hookArgs], /"ok":true/)).proc;
     const { child } = monitor;
     const exited = new Promise<number | null>((resolve) => {
       if (child.exitCode !== null) resolve(child.exitCode);
@@ -92,6 +102,17 @@ test('a monitor follows a live log across its own restart and catches a rewritte
     assert.equal(await exited, 1);
     assert.match(monitor.output(), /error\[SECURITY_LOG_FORKED\]/);
     assert.ok(passLines(monitor).some((l) => !l.ok && l.code === 'SECURITY_LOG_FORKED'));
+    // The alert reached the receiver before the monitor exited, signed (the independent
+    // standardwebhooks package verifies it).
+    const [alert, ...more] = receiver.ofType('monitor.alert');
+    assert.equal(more.length, 0, 'one alert');
+    const event = new Webhook(SECRET).verify(
+      alert?.body ?? '',
+      alert?.headers as Record<string, string>,
+    ) as { data: { code: string; server: string } };
+    assert.equal(event.data.code, 'SECURITY_LOG_FORKED');
+    assert.equal(event.data.server, h.server);
+    await receiver.close();
 
     // Its state was not advanced: a restart reports the fork again.
     const again = await h.cli([...args, '--once']);
@@ -161,6 +182,24 @@ test('a monitor reports a publication signed by a delegated key it does not allo
     assert.equal(passed.code, 0, passed.stderr);
     await publishSource(h, join(h.dir, 'team-src'), { name: 'not-team', version: '1' });
     assert.equal((await once('s1', scoped)).code, 0, 'the release key may sign any name');
+  } finally {
+    await h.close();
+  }
+});
+
+test('the alert webhook flags are checked before the monitor starts', async () => {
+  const h = await Harness.create();
+  try {
+    const base = ['audit', 'monitor', '--server', 'http://127.0.0.1:9', '--state', h.dir];
+    const alone = await h.cli([...base, '--webhook', 'http://127.0.0.1:9/hook']);
+    assert.equal(alone.code, 2);
+    assert.match(alone.stderr, /error\[USAGE\]: --webhook URL and --webhook-secret-file FILE go/);
+    const bad = join(h.dir, 'bad.secret');
+    await writeFile(bad, 'not-a-secret\n');
+    const hook = ['--webhook', 'http://127.0.0.1:9/hook', '--webhook-secret-file', bad];
+    const refused = await h.cli([...base, ...hook]);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /error\[WEBHOOK_SECRET_INVALID\]/);
   } finally {
     await h.close();
   }

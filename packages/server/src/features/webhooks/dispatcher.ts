@@ -8,7 +8,7 @@
 import type { OutboxClaim, WebhookStore } from '../../storage/webhook-store.js';
 import { retryDelayMs } from './backoff.js';
 import type { RetryPolicy } from './backoff.js';
-import { signWebhook } from './signature.js';
+import { signWebhook } from '@patchcast/protocol';
 import { sendWebhook } from './send-webhook.js';
 import type { Resolver } from './destination.js';
 

@@ -5,14 +5,13 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { PatchcastError } from '@patchcast/core';
-import { WEBHOOK_ROUTES, createWebhookRequest } from '@patchcast/protocol';
+import { WEBHOOK_ROUTES, createWebhookRequest, secretKey } from '@patchcast/protocol';
 import type { DeliveriesResponse, WebhookInfo } from '@patchcast/protocol';
 import type { AppDeps } from '../../app-deps.js';
 import type { WebhookRecord } from '../../storage/webhook-store.js';
 import { newId } from '../auth/api-tokens.js';
 import { checkDestination, parseWebhookUrl } from './destination.js';
 import type { Resolver } from './destination.js';
-import { secretKey } from './signature.js';
 
 export function webhookInfo(record: WebhookRecord): WebhookInfo {
   const { id, url, events, allowPrivate, createdAt, createdBy } = record;

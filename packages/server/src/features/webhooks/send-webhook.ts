@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { PatchcastError } from '@patchcast/core';
 import { addressRefusal, destinationRefused, guardedLookup, hostOf } from './destination.js';
 import type { Resolver } from './destination.js';
-import type { SignedHeaders } from './signature.js';
+import type { SignedHeaders } from '@patchcast/protocol';
 
 export interface SendTarget {
   readonly url: string;

@@ -1,11 +1,12 @@
 /**
  * Standard Webhooks signatures (standardwebhooks.com, spec "Signature scheme"): the secret is
  * `whsec_` and base64 key bytes; the signed content is `<webhook-id>.<webhook-timestamp>.<body>`;
- * the header is `v1,` and the base64 HMAC-SHA256 of it. Timestamps are whole Unix seconds.
+ * the header is `v1,` and the base64 HMAC-SHA256 of it. Timestamps are whole Unix seconds. The
+ * server signs its deliveries with it, and `patchcast audit monitor` its alerts.
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { PatchcastError } from '@patchcast/core';
-import { WEBHOOK_SECRET } from '@patchcast/protocol';
+import { WEBHOOK_SECRET } from './webhooks-api.js';
 
 const PREFIX = 'whsec_';
 
