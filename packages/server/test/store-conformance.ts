@@ -381,6 +381,13 @@ export function storeConformance(name: string, makeStore: () => Promise<Store>):
           ['ro_new', 'ro_A', 'ro_b'],
           'newest first, then by id',
         );
+        await store.setRolloutState('ro_A', 'completed', '2026-03-02T00:00:00.000Z');
+        assert.deepEqual(
+          (await store.listRollouts('in-progress')).map((r) => r.id),
+          ['ro_new', 'ro_b'],
+          'only the state asked for, in the same order',
+        );
+        assert.deepEqual(await store.rolloutStateCounts(), { completed: 1, 'in-progress': 2 });
         assert.deepEqual(
           (await store.assignments('ro_b')).map((a) => a.deviceId),
           ['dev_B', 'dev_b'],

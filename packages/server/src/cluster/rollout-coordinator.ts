@@ -84,7 +84,7 @@ export class RolloutCoordinator {
     const { store, leases, driver } = this.#deps;
     const recovered = this.#busRecovered();
     try {
-      const active = (await store.listRollouts()).filter((r) => r.state === 'in-progress');
+      const active = await store.listRollouts('in-progress');
       const ids = new Set(active.map((r) => r.id));
       for (const rollout of active) await this.#claim(rollout.id);
       for (const id of leases.ids()) if (!ids.has(id)) await this.#letGo(id, true);

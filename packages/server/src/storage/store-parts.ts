@@ -54,6 +54,7 @@ export type AssignmentsPart = Pick<
   | 'createRollout'
   | 'getRollout'
   | 'listRollouts'
+  | 'rolloutStateCounts'
   | 'setRolloutState'
   | 'assignments'
   | 'openAssignments'
@@ -153,8 +154,11 @@ export abstract class PartedStore implements IdentityPart, RepositoryPart, Assig
   getRollout(id: string): Promise<RolloutRecord | undefined> {
     return this.#assignments.getRollout(id);
   }
-  listRollouts(): Promise<RolloutRecord[]> {
-    return this.#assignments.listRollouts();
+  listRollouts(state?: RolloutState): Promise<RolloutRecord[]> {
+    return this.#assignments.listRollouts(state);
+  }
+  rolloutStateCounts(): Promise<Partial<Record<RolloutState, number>>> {
+    return this.#assignments.rolloutStateCounts();
   }
   setRolloutState(id: string, state: RolloutState, completedAt: string | null): Promise<void> {
     return this.#assignments.setRolloutState(id, state, completedAt);

@@ -237,7 +237,10 @@ export interface Store {
 
   createRollout(rollout: RolloutRecord, deviceIds: readonly string[]): Promise<void>;
   getRollout(id: string): Promise<RolloutRecord | undefined>;
-  listRollouts(): Promise<RolloutRecord[]>;
+  /** Every rollout, newest first; with `state`, only the rollouts in that state. */
+  listRollouts(state?: RolloutState): Promise<RolloutRecord[]>;
+  /** How many rollouts are in each state (states without one are absent). */
+  rolloutStateCounts(): Promise<Partial<Record<RolloutState, number>>>;
   setRolloutState(id: string, state: RolloutState, completedAt: string | null): Promise<void>;
   assignments(rolloutId: string): Promise<AssignmentRecord[]>;
   /** Assignments of a device whose state is not final, oldest rollout first. */

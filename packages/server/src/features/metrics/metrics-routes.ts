@@ -39,7 +39,7 @@ export function stateSources(deps: {
   return {
     connectedAgents: deps.connectedAgents,
     now: deps.now,
-    rolloutStates: async () => (await store.listRollouts()).map((rollout) => rollout.state),
+    rolloutCounts: () => store.rolloutStateCounts(),
     logSize: () => log.checkpoint.size,
     newestEntryAt: async () => {
       const size = log.checkpoint.size;

@@ -12,7 +12,8 @@ import type { PatchRef, DeviceState } from '@patchcast/protocol';
 export interface StateSources {
   readonly connectedAgents: () => number;
   /** The state of every rollout in the store. */
-  readonly rolloutStates: () => Promise<readonly string[]>;
+  /** How many rollouts are in each state (states without one may be absent). */
+  readonly rolloutCounts: () => Promise<Readonly<Partial<Record<string, number>>>>;
   /** Entries in the checkpoint this node serves. */
   readonly logSize: () => number;
   /** When the newest entry of that checkpoint was made (undefined: the log is empty). */
@@ -127,10 +128,8 @@ export class ServerMetrics {
 
   async #collectRollouts(): Promise<void> {
     if (this.#sources === undefined) return;
-    const counts = new Map<string, number>(ROLLOUT_STATES.map((state) => [state, 0]));
-    for (const state of await this.#sources.rolloutStates())
-      counts.set(state, (counts.get(state) ?? 0) + 1);
-    for (const [state, count] of counts) this.rollouts.set({ state }, count);
+    const counts = await this.#sources.rolloutCounts();
+    for (const state of ROLLOUT_STATES) this.rollouts.set({ state }, counts[state] ?? 0);
   }
 
   async #collectAge(): Promise<void> {

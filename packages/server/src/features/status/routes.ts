@@ -9,7 +9,7 @@ export function statusRoutes(app: FastifyInstance, deps: AppDeps, gateway: Agent
   app.get(ROUTES.status, async (): Promise<StatusResponse> => {
     const [devices, rollouts, repository] = await Promise.all([
       deps.store.listDevices(),
-      deps.store.listRollouts(),
+      deps.store.rolloutStateCounts(),
       deps.repository.versions(),
     ]);
     return {
@@ -22,8 +22,8 @@ export function statusRoutes(app: FastifyInstance, deps: AppDeps, gateway: Agent
       repository,
       devices: { total: devices.length, online: gateway.onlineCount },
       rollouts: {
-        total: rollouts.length,
-        active: rollouts.filter((r) => r.state === 'in-progress').length,
+        total: Object.values(rollouts).reduce((sum, n) => sum + n, 0),
+        active: rollouts['in-progress'] ?? 0,
       },
       log: {
         origin: deps.log.identity.origin,

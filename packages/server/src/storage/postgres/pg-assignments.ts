@@ -49,11 +49,20 @@ export class PgAssignments implements AssignmentsPart {
     return row && toRollout(row);
   }
 
-  async listRollouts(): Promise<RolloutRecord[]> {
+  async listRollouts(state?: RolloutState): Promise<RolloutRecord[]> {
+    const where = state === undefined ? '' : 'WHERE state = $1 ';
     const rows = await this.#db.rows<RolloutRow>(
-      'SELECT * FROM rollouts ORDER BY created_at DESC, id',
+      `SELECT * FROM rollouts ${where}ORDER BY created_at DESC, id`,
+      state === undefined ? [] : [state],
     );
     return rows.map(toRollout);
+  }
+
+  async rolloutStateCounts(): Promise<Partial<Record<RolloutState, number>>> {
+    const rows = await this.#db.rows<{ state: RolloutState; n: string }>(
+      'SELECT state, COUNT(*) AS n FROM rollouts GROUP BY state',
+    );
+    return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
   }
 
   async setRolloutState(

@@ -57,11 +57,22 @@ export class SqliteAssignments implements AssignmentsPart {
     });
   }
 
-  listRollouts(): Promise<RolloutRecord[]> {
+  listRollouts(state?: RolloutState): Promise<RolloutRecord[]> {
     return settle(() => {
+      const where = state === undefined ? '' : 'WHERE state = ? ';
+      const params = state === undefined ? [] : [state];
       return this.#q
-        .all<RolloutRow>('SELECT * FROM rollouts ORDER BY created_at DESC, id')
+        .all<RolloutRow>(`SELECT * FROM rollouts ${where}ORDER BY created_at DESC, id`, ...params)
         .map(toRollout);
+    });
+  }
+
+  rolloutStateCounts(): Promise<Partial<Record<RolloutState, number>>> {
+    return settle(() => {
+      const rows = this.#q.all<{ state: RolloutState; n: number }>(
+        'SELECT state, COUNT(*) AS n FROM rollouts GROUP BY state',
+      );
+      return Object.fromEntries(rows.map((r) => [r.state, r.n]));
     });
   }
 
