@@ -13,6 +13,7 @@ import { SqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 import { FindingsService } from '../../src/features/vulns/findings-service.js';
 import type { PatchFix } from '../../src/features/vulns/patch-fixes.js';
 import { VulnContextCache } from '../../src/features/vulns/vuln-context.js';
+import { findingViews } from '../../src/features/vulns/finding-views.js';
 
 const NOW = new Date('2026-03-02T00:00:00.000Z');
 
@@ -134,6 +135,29 @@ test('a finding that an import closes (the advisory changed) names no patch', as
     const [closed] = await store.vulns.findings({ state: 'closed' });
     assert.ok(closed?.closedAt !== null);
     assert.equal(closed?.closedBy, null);
+  } finally {
+    await store.close();
+  }
+});
+
+test("a removed device's findings leave the views (list, queue, report); a revoked one's stay", async () => {
+  const { store, service, putInventory, importAdvisory } = await setup();
+  try {
+    await importAdvisory('i1', '4.17.21', '2026-01-01T00:00:00Z');
+    for (const id of ['dev_a', 'dev_b']) {
+      await putInventory(id, '4.17.20');
+      await service.recompute(id);
+    }
+    const context = new VulnContextCache(store.vulns);
+    const views = async () =>
+      (await findingViews({ store, context: await context.current(), fixes: [], now: NOW }, {}))
+        .map((v) => v.deviceId)
+        .sort();
+    assert.deepEqual(await views(), ['dev_a', 'dev_b']);
+    await store.updateDevice('dev_a', { revokedAt: NOW.toISOString() });
+    assert.deepEqual(await views(), ['dev_a', 'dev_b'], 'a revoked device is still in the fleet');
+    await store.updateDevice('dev_b', { removedAt: NOW.toISOString() });
+    assert.deepEqual(await views(), ['dev_a']);
   } finally {
     await store.close();
   }

@@ -84,13 +84,15 @@ export async function findingViews(
   filter: FindingFilter,
 ): Promise<FindingView[]> {
   const { store } = input;
-  const [deviceList, records, summaries, persisted] = await Promise.all([
+  const [deviceList, stored, summaries, persisted] = await Promise.all([
     store.listDevices(),
     store.vulns.findings({ state: 'all' }),
     store.vulns.inventorySummaries(),
     store.vulns.persistedFixes(),
   ]);
   const devices = new Map(deviceList.map((d) => [d.id, d]));
+  // A removed device (`devices remove`, ADR 0029) is out of the fleet: none of its findings count.
+  const records = stored.filter((r) => devices.has(r.deviceId));
   const collectedAt = new Map(summaries.map((s) => [s.deviceId, s.collectedAt]));
   const open = records
     .filter((r) => r.closedAt === null)

@@ -85,11 +85,14 @@ export class VulnFeature {
 
   /** Which ecosystems and releases the stored advisories cover, against what the fleet runs. */
   async coverage(): Promise<Coverage> {
-    const [context, summaries] = await Promise.all([
+    const [context, summaries, devices] = await Promise.all([
       this.#context.current(),
       this.#deps.store.vulns.inventorySummaries(),
+      this.#deps.store.listDevices(),
     ]);
-    return coverageOf(context.index, fleetPlatforms(summaries));
+    const fleet = new Set(devices.map((d) => d.id)); // removed devices are not in it
+    const current = summaries.filter((s) => fleet.has(s.deviceId));
+    return coverageOf(context.index, fleetPlatforms(current));
   }
 
   async findings(filter: FindingFilter): Promise<FindingView[]> {
