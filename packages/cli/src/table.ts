@@ -8,3 +8,10 @@ export function table(headers: readonly string[], rows: readonly (readonly strin
       .trimEnd();
   return `${[line(headers), ...rows.map(line)].join('\n')}\n`;
 }
+
+/** Labels as `k=v,k=v` (empty when there are none). */
+export function formatLabels(labels: Readonly<Record<string, string>>): string {
+  return Object.entries(labels)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+}

@@ -4,7 +4,7 @@ import type { DeviceResultsResponse, LabelChangeRequest } from '@patchcast/proto
 import type { Command, Invocation } from '../command.js';
 import { boolFlag, stringFlag } from '../args.js';
 import { CLIENT_HELP, CLIENT_OPTIONS, JSON_OPTION, clientFor, printJson } from '../context.js';
-import { table } from '../table.js';
+import { formatLabels, table } from '../table.js';
 
 const PHASES = ['downloadMs', 'verifyMs', 'installMs', 'healthMs', 'totalMs'] as const;
 
@@ -74,9 +74,7 @@ async function listDevices(invocation: Invocation): Promise<number> {
     d.name,
     d.revokedAt !== undefined ? 'revoked' : d.online ? 'online' : 'offline',
     d.rebootRequired === true ? 'reboot required' : '',
-    Object.entries(d.labels)
-      .map(([k, v]) => `${k}=${v}`)
-      .join(','),
+    formatLabels(d.labels),
     d.inventory.installed.map((p) => `${p.name}@${p.version}`).join(','),
   ]);
   invocation.io.out(table(['ID', 'NAME', 'STATE', 'REBOOT', 'LABELS', 'INSTALLED'], rows));
@@ -103,10 +101,8 @@ async function labelDevice(
     printJson(invocation, result);
     return 0;
   }
-  const labels = Object.entries(result.device.labels).map(([k, v]) => `${k}=${v}`);
-  invocation.io.out(
-    `${result.changed ? 'labels of' : 'no change; labels of'} ${id}: ${labels.join(',') || 'none'}\n`,
-  );
+  const labels = formatLabels(result.device.labels) || 'none';
+  invocation.io.out(`${result.changed ? 'labels of' : 'no change; labels of'} ${id}: ${labels}\n`);
   return 0;
 }
 

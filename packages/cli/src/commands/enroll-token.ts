@@ -2,7 +2,7 @@ import { PatchcastError } from '@patchcast/core';
 import type { Command, Invocation } from '../command.js';
 import { boolFlag, listFlag, parseDuration, parseLabels, stringFlag } from '../args.js';
 import { CLIENT_HELP, CLIENT_OPTIONS, JSON_OPTION, clientFor, printJson } from '../context.js';
-import { table } from '../table.js';
+import { formatLabels, table } from '../table.js';
 
 export const enrollTokenCommand: Command = {
   name: 'enroll-token',
@@ -68,11 +68,11 @@ async function create(invocation: Invocation): Promise<number> {
     return 0;
   }
   const use = replaces === undefined ? 'single use' : `single use, only with --replace ${replaces}`;
-  const preset = Object.entries(result.labels ?? {}).map(([k, v]) => `${k}=${v}`);
+  const preset = formatLabels(result.labels ?? {});
   // The token alone on stdout, so that `--enroll $(patchcast enroll-token create)` works.
   invocation.io.out(`${result.token}\n`);
   invocation.io.err(
-    `(${result.id === undefined ? '' : `${result.id}, `}${use}${preset.length > 0 ? `, labels ${preset.join(',')}` : ''}, expires ${result.expiresAt})\n`,
+    `(${result.id === undefined ? '' : `${result.id}, `}${use}${preset === '' ? '' : `, labels ${preset}`}, expires ${result.expiresAt})\n`,
   );
   return 0;
 }
@@ -87,9 +87,7 @@ async function list(invocation: Invocation): Promise<number> {
     t.id,
     t.state,
     t.expiresAt,
-    Object.entries(t.labels)
-      .map(([k, v]) => `${k}=${v}`)
-      .join(','),
+    formatLabels(t.labels),
     t.replaces ?? '',
     t.createdBy,
   ]);
