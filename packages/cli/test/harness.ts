@@ -46,17 +46,9 @@ export class Harness {
     args: readonly string[],
     options: { env?: Record<string, string>; cwd?: string } = {},
   ): Promise<CliResult> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [BIN, ...args], {
-        env: this.env(options.env),
-        cwd: options.cwd ?? this.dir,
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    return runToEnd(process.execPath, [BIN, ...args], {
+      env: this.env(options.env),
+      cwd: options.cwd ?? this.dir,
     });
   }
 
@@ -193,6 +185,23 @@ function stopChild(child: ChildProcess, signal: NodeJS.Signals): Promise<number 
   return new Promise((resolve) => {
     child.once('exit', (code) => resolve(code));
     child.kill(signal);
+  });
+}
+
+/** Runs a program to completion and collects its output. */
+export function runToEnd(
+  file: string,
+  args: readonly string[],
+  options: { readonly env: NodeJS.ProcessEnv; readonly cwd: string },
+): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, options);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });
 }
 

@@ -7,12 +7,11 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { BIN, Harness } from '../harness.js';
+import { BIN, Harness, runToEnd } from '../harness.js';
 import type { CliResult } from '../harness.js';
 
 const ROOT = fileURLToPath(new URL('../../../../../', import.meta.url));
@@ -50,17 +49,9 @@ describe('the CI example against a real server', () => {
 
   /** Runs the pipeline's script as a CI job would: its own folder, secrets in the environment. */
   const pipeline = (version: string, build: string, out: string): Promise<CliResult> =>
-    new Promise((resolve, reject) => {
-      const child = spawn('bash', [SCRIPT, 'ci-app', version, 'patch', 'plan.yaml'], {
-        cwd: work,
-        env: { ...env, PATCH_BUILD: build, OUT: out },
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    runToEnd('bash', [SCRIPT, 'ci-app', version, 'patch', 'plan.yaml'], {
+      cwd: work,
+      env: { ...env, PATCH_BUILD: build, OUT: out },
     });
   const json = async <T>(file: string) => JSON.parse(await readFile(join(work, file), 'utf8')) as T;
   const configOf = (agent: string) =>
