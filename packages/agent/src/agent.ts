@@ -22,6 +22,7 @@ import { loadMaintenanceGate } from './maintenance.js';
 import { resolvePolicy } from './policy.js';
 import { targetDownloads } from './download-target.js';
 import { currentBootId } from './install/boot-id.js';
+import { DeviceCertificate } from './device-certificate.js';
 
 export interface AgentConfig {
   readonly dataDir: string;
@@ -70,8 +71,10 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
     log(`recovered ${recovery.recovered} interrupted install(s): ${recovery.action}`);
   const identity = await identityFor(config, dataDir, log);
   const given = config.servers ?? (config.server === undefined ? [] : [config.server]);
+  const certificate = await DeviceCertificate.load(dataDir);
   const servers = await resolveServers(dataDir, given, identity.server);
-  const live = { server: servers[0] ?? identity.server };
+  const dialled = () => [...new Set([...certificate.agentUrls, ...servers])];
+  const live = { server: dialled()[0] ?? identity.server };
   const state = new AgentState(dataDir);
   await state.load();
   const logChecker = new LogChecker({
@@ -119,7 +122,7 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
   const connection: Connection = new Connection({
     identity,
     server: live.server,
-    servers,
+    servers: dialled(),
     onServer: (url) => {
       live.server = url;
     },
@@ -137,6 +140,8 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
     onWelcome: (welcome) => {
       log(`connected to ${live.server} as ${identity.deviceId}`);
       noticeLabels(welcome.labels);
+      if (welcome.deviceCertificates === true && certificate.wanted)
+        connection.send({ type: 'certificate-request' });
       for (const report of state.data.outbox) connection.send(report);
       connection.send({ type: 'boot', bootId });
       packages.connected();
@@ -146,6 +151,11 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
       else if (message.type === 'health-request') commands.healthCheck(message);
       else if (message.type === 'rollback') commands.rollback(message);
       else if (message.type === 'ack') void state.acknowledge(message.reportId);
+      else if (message.type === 'certificate')
+        void certificate.accept(message).then(
+          () => connection.redirect(dialled()),
+          (error: unknown) => log(`device certificate not kept: ${(error as Error).message}`),
+        );
       else packages.onServerMessage(message);
     },
   });

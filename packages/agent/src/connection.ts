@@ -37,8 +37,10 @@ export interface ConnectionDeps {
 
 export class Connection {
   readonly #deps: ConnectionDeps;
-  readonly #servers: readonly string[];
+  #servers: readonly string[];
   #index = 0;
+  /** Set by `redirect`: the next dial starts at the new list's first URL. */
+  #moved = false;
   #socket: WebSocket | undefined;
   #ready = false;
   readonly #ignoredTypes = new Set<string>();
@@ -74,6 +76,23 @@ export class Connection {
     return true;
   }
 
+  /**
+   * Dials `servers` from now on, starting with the first: an agent that received a device
+   * certificate moves to the agent port (ADR 0030). A live link elsewhere is closed for it.
+   */
+  redirect(servers: readonly string[]): void {
+    if (servers.length === 0) return;
+    const before = this.server;
+    this.#servers = servers;
+    this.#index = 0;
+    if (before === this.server) return;
+    this.#attempt = 0;
+    const socket = this.#socket;
+    if (socket?.readyState !== WebSocket.OPEN) return; // the next dial starts there anyway
+    this.#moved = true;
+    socket.close(1000, 'moving to the agent port');
+  }
+
   stop(): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#retry);
@@ -96,7 +115,7 @@ export class Connection {
     const socket = new WebSocket(url, {
       handshakeTimeout: 10_000,
       maxPayload: 1024 * 1024,
-      ...clientTlsOptions(),
+      ...clientTlsOptions(url),
     });
     this.#socket = socket;
     socket.on('message', (data, isBinary) => {
@@ -178,7 +197,8 @@ export class Connection {
     if (this.#stopped) return;
     const delay = this.#nextDelay();
     const from = this.server;
-    this.#index = (this.#index + 1) % this.#servers.length;
+    if (this.#moved) this.#moved = false;
+    else this.#index = (this.#index + 1) % this.#servers.length;
     const where = this.server === from ? '' : ` at ${this.server}`;
     this.#deps.log(
       `disconnected from ${from} (${code}${reason ? ` ${reason}` : ''}); retrying${where} in ${delay} ms`,

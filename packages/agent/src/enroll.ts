@@ -9,6 +9,7 @@ import { PatchcastClient, enrollStatement } from '@patchcast/protocol';
 import { newKeyPair, saveIdentity } from './identity.js';
 import type { Identity, IdentityFile } from './identity.js';
 import { collectInventory } from './inventory.js';
+import { DeviceCertificate } from './device-certificate.js';
 import { fileTrustStore } from './tuf-ops.js';
 import { fetchBounded } from './http-fetch.js';
 import { httpLogOps } from './log/log-ops.js';
@@ -42,7 +43,7 @@ export async function enroll(options: EnrollOptions): Promise<Enrolled> {
   const pinned = options.existing === undefined ? await pinTrust(client, options) : undefined;
   const keys = options.existing ?? newKeyPair();
   const signer = ed25519Signer({ publicHex: keys.publicKey, seedHex: keys.privateKey });
-  const { deviceId, outcome } = await client.enroll({
+  const { deviceId, outcome, deviceCertificate } = await client.enroll({
     token: options.token,
     publicKey: keys.publicKey,
     name: options.name,
@@ -54,7 +55,10 @@ export async function enroll(options: EnrollOptions): Promise<Enrolled> {
   await pinned?.();
   const { publicKey, privateKey } = keys;
   const file = { deviceId, server: client.server, publicKey, privateKey };
-  return { identity: await saveIdentity(options.dataDir, file), outcome: outcome ?? 'enrolled' };
+  const identity = await saveIdentity(options.dataDir, file);
+  if (deviceCertificate !== undefined)
+    await (await DeviceCertificate.load(options.dataDir)).accept(deviceCertificate);
+  return { identity, outcome: outcome ?? 'enrolled' };
 }
 
 /** Obtains the root and log key now; the returned function stores them once enrolled. */

@@ -68,6 +68,15 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
     heartbeatMs: z.number().int().positive(),
     /** The device's labels as the server holds them (they change only through the server). */
     labels: z.record(z.string().max(63), z.string().max(255)).optional(),
+    /** The server issues device certificates on this channel (`certificate-request`, ADR 0030). */
+    deviceCertificates: z.boolean().optional(),
+  }),
+  /** A device certificate, asked for with `certificate-request` or handed out before a refusal. */
+  z.object({
+    type: z.literal('certificate'),
+    certificate: z.string().max(16_384),
+    deviceCa: z.string().max(16_384),
+    agentUrls: z.array(z.string().max(2048)).max(64),
   }),
   z.object({
     type: z.literal('notice'),
@@ -111,6 +120,7 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
 export type ServerMessage = z.infer<typeof serverMessageSchema>;
 export type Notice = Extract<ServerMessage, { type: 'notice' }>;
 export type HealthRequest = Extract<ServerMessage, { type: 'health-request' }>;
+export type CertificateMessage = Extract<ServerMessage, { type: 'certificate' }>;
 export type RollbackCommand = Extract<ServerMessage, { type: 'rollback' }>;
 
 export const reportSchema = z.strictObject({
@@ -146,6 +156,8 @@ export const agentMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('boot'), bootId: z.string().min(1).max(64) }),
   /** One part of a package inventory update; the vulns feature checks `update` (INVENTORY_INVALID). */
   z.strictObject({ type: z.literal('package-inventory'), update: z.unknown() }),
+  /** Asks for a new device certificate; only sent when the welcome says the server issues them. */
+  z.strictObject({ type: z.literal('certificate-request') }),
   z.strictObject({
     type: z.literal('health'),
     rolloutId: z.string().max(64),

@@ -95,9 +95,23 @@ export function enrollStatement(token: string, publicKey: string): Uint8Array {
 export type EnrollRequest = z.input<typeof enrollRequest>;
 /** `re-enrolled`: the key was known, same device; `replaced`: a new key for `replaces`. */
 export const ENROLL_OUTCOMES = ['enrolled', 're-enrolled', 'replaced'] as const;
+/**
+ * A device certificate (ADR 0030): the PEM certificate the device CA issued for the device's own
+ * key, the device CA (PEM), and the URLs of the servers' agent-only listeners (empty when the
+ * server has none): an agent holding a certificate dials those.
+ */
+export const deviceCertificateGrant = z.object({
+  certificate: z.string().max(16_384),
+  deviceCa: z.string().max(16_384),
+  agentUrls: z.array(z.string().max(2048)).max(64),
+});
+export type DeviceCertificateGrant = z.infer<typeof deviceCertificateGrant>;
+
 export const enrollResponse = z.object({
   deviceId: z.string(),
   outcome: z.enum(ENROLL_OUTCOMES).optional(),
+  /** Absent from servers older than device certificates. */
+  deviceCertificate: deviceCertificateGrant.optional(),
 });
 
 /** `patchcast devices label ID k=v k-`: labels to set and label names to remove. */

@@ -5,6 +5,7 @@ import type { RepositoryService } from './features/repository/repository-service
 import type { ServerConfig } from './config.js';
 import type { TransparencyLog } from './features/log/transparency-log.js';
 import type { ServerMetrics } from './features/metrics/server-metrics.js';
+import type { DeviceCertificates } from './features/devices/device-certificates.js';
 
 /** Everything the HTTP app needs, built by main.ts (the only place that makes real adapters). */
 export interface AppDeps {
@@ -20,4 +21,6 @@ export interface AppDeps {
   readonly clustered?: boolean;
   /** Where the app's metrics go; main.ts makes it first, to time the store and the bus too. */
   readonly metrics?: ServerMetrics;
+  /** Device certificates and their CRL (ADR 0030); absent in tests that build a bare app. */
+  readonly certificates?: DeviceCertificates;
 }

@@ -39,6 +39,15 @@ export interface ServerConfig {
    * channel challenge must be signed for one of them. Default: the address it listens on.
    */
   readonly publicUrls?: readonly string[] | undefined;
+  /**
+   * A second, agent-only HTTPS port that demands a device certificate in the handshake
+   * (`--agent-listen`, ADR 0030); needs `tls`.
+   */
+  readonly agentListen?: { readonly host: string; readonly port: number } | undefined;
+  /** The URLs agents dial to reach the agent port (`--agent-public-url`); default: its address. */
+  readonly agentPublicUrls?: readonly string[] | undefined;
+  /** The main port refuses the agent channel: agents only through `agentListen`. */
+  readonly requireClientCert?: boolean | undefined;
   /** Abuse limits (features/limits/limits.ts; `--limit NAME=VALUE`). */
   readonly limits: LimitsConfig;
   /** A second address serving only GET /metrics, without a token (`--metrics-listen`). */

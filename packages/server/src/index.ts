@@ -17,3 +17,4 @@ export { ROUTE_ACCESS } from './features/auth/route-access.js';
 export type { Access } from './features/auth/route-access.js';
 export { DEFAULT_WEBHOOK_SETTINGS } from './features/webhooks/webhook-feature.js';
 export type { WebhookSettings } from './features/webhooks/dispatcher.js';
+export { createLabPki } from './pki/lab-pki.js';

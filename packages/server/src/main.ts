@@ -34,7 +34,12 @@ import { buildApp } from './app.js';
 import type { App } from './app.js';
 import { checkAddressFree, listen } from './listen.js';
 import { checkTransport, loadTlsMaterial } from './tls.js';
-import { audiencesOf, checkPublicUrls } from './public-origins.js';
+import type { TlsMaterial } from './tls.js';
+import { agentPortOrigins, audiencesOf, checkPublicUrls } from './public-origins.js';
+import { checkAgentPort, openDeviceCa } from './device-trust.js';
+import { startAgentListener } from './agent-listener.js';
+import type { AgentListener } from './agent-listener.js';
+import { DeviceCertificates } from './features/devices/device-certificates.js';
 import { DEFAULT_CONFIG } from './config.js';
 import type { ServerConfig } from './config.js';
 import type { LimitsConfig } from './features/limits/limits.js';
@@ -87,8 +92,11 @@ export async function startServer(
   const now = options.now ?? (() => new Date());
   const plainWarning = checkTransport(config);
   checkPublicUrls(config);
+  checkAgentPort(config);
   const tls = config.tls === undefined ? undefined : await loadTlsMaterial(config.tls);
   await checkAddressFree(config);
+  if (config.agentListen !== undefined)
+    await checkAddressFree(config.agentListen, '--agent-listen');
   const metricsWarning = await checkMetricsListen(config);
   await prepareDataDir(config.dataDir);
   for (const warning of [plainWarning, metricsWarning]) if (warning !== undefined) print(warning);
@@ -127,6 +135,13 @@ export async function startServer(
   await repository.initialize(() => genesisKeys(config.dataDir));
   const backfilled = await logMissingPublications(repository, log, now().toISOString());
   if (backfilled > 0) print(`Transparency log: recorded ${backfilled} earlier publication(s).`);
+  const deviceCa = await openDeviceCa(config.dataDir, store, now(), print).catch(
+    async (error: unknown) => {
+      await log.close();
+      await store.close();
+      throw error;
+    },
+  );
   const initialAdminToken = await ensureInitialAdminToken(config.dataDir, store, now);
   if (initialAdminToken !== undefined) {
     print(`Initial admin token (also in ${join(config.dataDir, 'initial-admin-token')}):`);
@@ -145,6 +160,14 @@ export async function startServer(
     bus.kind === 'memory'
       ? undefined
       : new ClusterNode({ store, bus, log, now, leaseMs: config.leaseSeconds * 1000 });
+  let agentUrls: readonly string[] = config.agentPublicUrls ?? [];
+  const certificates = new DeviceCertificates({
+    ca: deviceCa,
+    store: cluster?.store ?? store,
+    now,
+    agentUrls: () => agentUrls,
+    requireClientCert: config.requireClientCert === true,
+  });
   const app = await buildApp(
     {
       config,
@@ -157,6 +180,7 @@ export async function startServer(
       now,
       version: SERVER_VERSION,
       metrics,
+      certificates,
     },
     tls,
   );
@@ -169,12 +193,21 @@ export async function startServer(
     app.fastify.log.error({ err: error }, 'rollout leases'),
   );
   const url = await listen(app, config);
-  app.gateway.audiences = audiencesOf(config, url);
+  const agentListener = await startAgentPort(app, config, tls, certificates, deviceCa.certificate);
+  if (agentListener !== undefined && agentUrls.length === 0) agentUrls = [agentListener.url];
+  const agentOrigins = agentPortOrigins(config);
+  app.gateway.audiences = [
+    ...audiencesOf(config, url),
+    ...(agentListener === undefined || agentOrigins === undefined
+      ? []
+      : audiencesOf(agentOrigins, agentListener.url)),
+  ];
   const metricsListener =
     config.metricsListen === undefined
       ? undefined
       : await startMetricsListener(metrics, config.metricsListen, tls);
   if (metricsListener !== undefined) print(`Metrics (no token) on ${metricsListener.url}`);
+  if (agentListener !== undefined) print(`Agents with device certificates on ${agentListener.url}`);
   print(
     `Patchcast server ${SERVER_VERSION} listening on ${url} (data: ${config.dataDir}, storage: ${store.kind}, bus: ${bus.kind}, node: ${bus.nodeId})`,
   );
@@ -188,17 +221,30 @@ export async function startServer(
       const material = await loadTlsMaterial(config.tls);
       (app.fastify.server as unknown as TlsServer).setSecureContext(material);
       metricsListener?.setSecureContext(material);
+      agentListener?.reload(material);
     },
     close: async () => {
       clearInterval(resign);
       await metricsListener?.close();
       await cluster?.stop();
       await app.fastify.close();
+      await agentListener?.close();
       await log.close();
       await bus.close();
       await store.close();
     },
   };
+}
+
+async function startAgentPort(
+  app: App,
+  config: ServerConfig,
+  tls: TlsMaterial | undefined,
+  certificates: DeviceCertificates,
+  deviceCa: string,
+): Promise<AgentListener | undefined> {
+  if (config.agentListen === undefined || tls === undefined) return undefined;
+  return startAgentListener(app, { address: config.agentListen, tls, certificates, deviceCa });
 }
 
 async function prepareDataDir(dataDir: string): Promise<void> {

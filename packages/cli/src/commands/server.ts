@@ -12,7 +12,7 @@ export const serverCommand: Command = {
   name: 'server',
   summary: 'run the Patchcast server (embedded SQLite, or a node of a PostgreSQL cluster)',
   usage:
-    'patchcast server [--data DIR] [--listen HOST:PORT] [--log-level LEVEL] [--db URL] [--db-pool N] [--artifacts DIR] [--bus nats://HOST:PORT --node-id ID] [--lease-seconds N] [--bus-stream NAME] [--witness URL=VKEYFILE]... [--rotate-log-key] [--tls-cert FILE --tls-key FILE | --insecure-plain-http] [--public-url URL]... [--limit NAME=VALUE]... [--metrics-listen HOST:PORT] [--webhook NAME=VALUE]...',
+    'patchcast server [--data DIR] [--listen HOST:PORT] [--log-level LEVEL] [--db URL] [--db-pool N] [--artifacts DIR] [--bus nats://HOST:PORT --node-id ID] [--lease-seconds N] [--bus-stream NAME] [--witness URL=VKEYFILE]... [--rotate-log-key] [--tls-cert FILE --tls-key FILE | --insecure-plain-http] [--public-url URL]... [--limit NAME=VALUE]... [--metrics-listen HOST:PORT] [--agent-listen HOST:PORT [--agent-public-url URL]... [--require-client-cert]] [--webhook NAME=VALUE]...',
   help: `Runs the control plane in one process. The first start creates DIR with a development key set
 (keys/), the database (patchcast.db), artifact storage (artifacts/) and an initial admin token
 (initial-admin-token, mode 0600), and prints that token. A --listen address that another process
@@ -51,6 +51,19 @@ Options:
                       --listen address). An agent's answer to the channel challenge counts only
                       when signed for one of these, so a server or proxy it dialled cannot
                       relay it here. Needed with --listen 0.0.0.0 or [::]
+  --agent-listen HOST:PORT
+                      a second, agent-only HTTPS port (needs --tls-cert) that takes only
+                      clients with a valid, unrevoked device certificate, checked in the TLS
+                      handshake. The device CA (keys/device-ca.key, made at the first start)
+                      issues each device a certificate for its own key at enrollment; agents
+                      then dial this port (ADR 0030, docs/security.md "Device certificates")
+  --agent-public-url URL
+                      a URL agents dial to reach the agent port (repeatable, one per node of a
+                      cluster; default: the --agent-listen address)
+  --require-client-cert
+                      agents only through the agent port: the main port refuses the agent
+                      channel (DEVICE_CERT_REQUIRED), after handing an agent enrolled before
+                      certificates its own, so it moves over by itself
   --limit NAME=VALUE   change an abuse limit (repeatable; docs/security.md "Limits"):
                         api=6000            API requests a minute per token (or address)
                         auth-failures=20    refused tokens a minute per address, then 429
@@ -103,6 +116,9 @@ Stops cleanly on SIGINT or SIGTERM; SIGHUP reloads the TLS certificate.`,
     'public-url': { type: 'string', multiple: true },
     limit: { type: 'string', multiple: true },
     'metrics-listen': { type: 'string' },
+    'agent-listen': { type: 'string' },
+    'agent-public-url': { type: 'string', multiple: true },
+    'require-client-cert': { type: 'boolean' },
     webhook: { type: 'string', multiple: true },
   },
   positionals: { min: 0, max: 0 },
@@ -130,6 +146,7 @@ Stops cleanly on SIGINT or SIGTERM; SIGHUP reloads the TLS certificate.`,
         publicUrls: listFlag(invocation, 'public-url'),
         limits: limitFlags(listFlag(invocation, 'limit')),
         ...metricsFlag(stringFlag(invocation, 'metrics-listen')),
+        ...agentPortFlags(invocation),
         webhooks: webhookFlags(listFlag(invocation, 'webhook')),
       },
       { print: (line) => invocation.io.err(`${line}\n`) },
@@ -153,6 +170,15 @@ Stops cleanly on SIGINT or SIGTERM; SIGHUP reloads the TLS certificate.`,
 
 function metricsFlag(value: string | undefined) {
   return value === undefined ? {} : { metricsListen: parseListen(value, '--metrics-listen') };
+}
+
+function agentPortFlags(invocation: Invocation) {
+  const listen = stringFlag(invocation, 'agent-listen');
+  return {
+    ...(listen === undefined ? {} : { agentListen: parseListen(listen, '--agent-listen') }),
+    agentPublicUrls: listFlag(invocation, 'agent-public-url'),
+    requireClientCert: boolFlag(invocation, 'require-client-cert'),
+  };
 }
 
 const LIMIT_FLAGS = {

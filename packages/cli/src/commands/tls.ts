@@ -57,7 +57,7 @@ async function init(invocation: Invocation): Promise<number> {
   const days = daysFlag(invocation);
   const now = new Date();
   // Loaded here only: the X.509 library stays out of every other command (the agent's memory).
-  const { createLabPki } = await import('../tls/lab-pki.js');
+  const { createLabPki } = await import('@patchcast/server');
   const pki = await createLabPki({ hosts, days, now });
   await mkdir(dir, { recursive: true });
   // Every file is written aside, then linked into place: a name that exists is never replaced,

@@ -61,7 +61,7 @@ export const ENVIRONMENT_ERRORS = {
   KEYSET_MISMATCH: {
     http: null,
     summary:
-      "This node's online or log keys differ from those the database recorded for the root in force.",
+      "This node's online keys, log key or device CA differ from those the database recorded.",
     hint: 'copy `<data>/keys/` from a node of this database to every node',
   },
   // transport security (TLS)

@@ -56,6 +56,12 @@ export const REQUEST_ERRORS = {
     summary: 'The device was revoked or removed by an operator; its key is refused.',
     hint: 'enroll the host again with a new key: an empty --data folder and a new enrollment token',
   },
+  DEVICE_CERT_REQUIRED: {
+    http: 403,
+    summary:
+      'The server takes agents only on its agent port, with a device certificate (`--require-client-cert`).',
+    hint: 'upgrade the agent: it receives its certificate with this refusal and redials the agent port',
+  },
   // bundles
   BUNDLE_MALFORMED: {
     http: 400,

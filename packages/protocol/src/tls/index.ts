@@ -1,1 +1,1 @@
-export { clientTlsOptions, tlsFailureOf, trustCaFile } from './trust.js';
+export { clientTlsOptions, presentClientCertificate, tlsFailureOf, trustCaFile } from './trust.js';

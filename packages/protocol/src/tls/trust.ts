@@ -8,10 +8,50 @@
 import { readFile } from 'node:fs/promises';
 import { X509Certificate } from 'node:crypto';
 import { rootCertificates } from 'node:tls';
-import { Agent, setGlobalDispatcher } from 'undici';
+import { Agent, Pool, setGlobalDispatcher } from 'undici';
 import { PatchcastError } from '@patchcast/core';
 
 let extraCas: readonly string[] = [];
+/** The device certificate an agent presents, and the origins (its agent ports) it presents it to. */
+let client: { readonly origins: ReadonlySet<string>; readonly cert: string; readonly key: string } =
+  { origins: new Set(), cert: '', key: '' };
+
+function trusted(): { ca?: string[] } {
+  return extraCas.length === 0 ? {} : { ca: [...rootCertificates, ...extraCas] };
+}
+
+function presentsTo(url: string): boolean {
+  try {
+    return client.origins.has(new URL(url.replace(/^ws/, 'http')).origin);
+  } catch {
+    return false;
+  }
+}
+
+/** Every fetch of the process: the trusted CAs, and the device certificate for its agent ports. */
+function installDispatcher(): void {
+  setGlobalDispatcher(
+    new Agent({
+      factory: (origin, options) =>
+        new Pool(origin, {
+          ...options,
+          connect: {
+            ...trusted(),
+            ...(presentsTo(String(origin)) ? { cert: client.cert, key: client.key } : {}),
+          },
+        }),
+    }),
+  );
+}
+
+/**
+ * Presents `cert` (PEM) with `key` (PEM) to the servers at `urls` from now on, in fetches and
+ * WebSockets (an agent's device certificate for the servers' agent ports, ADR 0030).
+ */
+export function presentClientCertificate(urls: readonly string[], cert: string, key: string): void {
+  client = { origins: new Set(urls.map((url) => new URL(url).origin)), cert, key };
+  installDispatcher();
+}
 
 /** Reads a PEM file of one or more CA certificates and trusts them from now on (TLS_CA_INVALID). */
 export async function trustCaFile(path: string): Promise<void> {
@@ -35,12 +75,12 @@ export async function trustCaFile(path: string): Promise<void> {
     }
   }
   extraCas = certificates;
-  setGlobalDispatcher(new Agent({ connect: { ca: [...rootCertificates, ...certificates] } }));
+  installDispatcher();
 }
 
-/** TLS options for a WebSocket (`ws`) client of this process: the same trust as fetch. */
-export function clientTlsOptions(): { ca?: string[] } {
-  return extraCas.length === 0 ? {} : { ca: [...rootCertificates, ...extraCas] };
+/** TLS options for a WebSocket (`ws`) client of this process to `url`: the same as fetch. */
+export function clientTlsOptions(url = ''): { ca?: string[]; cert?: string; key?: string } {
+  return { ...trusted(), ...(presentsTo(url) ? { cert: client.cert, key: client.key } : {}) };
 }
 
 function caInvalid(path: string, why: string): PatchcastError {

@@ -7,6 +7,7 @@ import type { LeaseStore } from './lease-store.js';
 import type { RolloutEngineStore } from './rollout-engine-store.js';
 import type { VulnStore } from './vuln-store.js';
 import type { DeviceResultsStore } from './device-results-store.js';
+import type { DeviceCertificateStore } from './device-certificate-store.js';
 import type { WebhookStore } from './webhook-store.js';
 import type {
   DeviceSelector,
@@ -185,6 +186,8 @@ export interface Store {
   readonly deviceResults: DeviceResultsStore;
   /** Webhook subscriptions, their outbox and delivery log (features/webhooks, ADR 0026). */
   readonly webhooks: WebhookStore;
+  /** Certificates the device CA issued (ADR 0030). */
+  readonly deviceCertificates: DeviceCertificateStore;
   close(): Promise<void>;
 
   getSetting(key: string): Promise<string | undefined>;

@@ -21,10 +21,13 @@ import {
   commandMessage,
   reject,
   revokedMessage,
+  noticeMessage,
   send,
-  sendFrame,
+  sendToDevices,
 } from './gateway-wire.js';
 import type { GatewayObserver } from '../metrics/gateway-observer.js';
+import { certifyOnChannel, refusedByCertificate } from './device-certificates.js';
+import type { DeviceCertificates, PeerCertificate } from './device-certificates.js';
 
 export interface GatewayDeps {
   readonly store: Store;
@@ -43,6 +46,8 @@ export interface GatewayDeps {
   };
   /** Hears of notices sent and reports taken (features/metrics). */
   readonly observer?: GatewayObserver;
+  /** Issues device certificates and keeps the CRL (ADR 0030); absent: none are issued. */
+  readonly certificates?: DeviceCertificates | undefined;
 }
 
 const HELLO_TIMEOUT_MS = 10_000;
@@ -52,6 +57,8 @@ interface Connection {
   /** The device key this connection authenticated with. */
   readonly publicKey: string;
   alive: boolean;
+  /** One certificate per connection: a device cannot fill the store by asking again and again. */
+  certified?: boolean;
 }
 
 export class AgentGateway {
@@ -77,9 +84,10 @@ export class AgentGateway {
     this.#unsubscribeCommands = deps.bus.subscribe('device-command', (event) =>
       Promise.resolve(this.#command(event)),
     );
-    this.#unsubscribeDisconnects = deps.bus.subscribe('device-disconnect', (event) =>
-      Promise.resolve(this.#close(event.deviceId, event.publicKey, event.reason)),
-    );
+    this.#unsubscribeDisconnects = deps.bus.subscribe('device-disconnect', async (event) => {
+      this.#close(event.deviceId, event.publicKey, event.reason);
+      await deps.certificates?.refreshCrl();
+    });
   }
 
   get onlineCount(): number {
@@ -103,7 +111,8 @@ export class AgentGateway {
    */
   async disconnect(deviceId: string, publicKey: string, reason: DisconnectReason): Promise<void> {
     this.#close(deviceId, publicKey, reason);
-    const { bus, textLog } = this.#deps;
+    const { bus, textLog, certificates } = this.#deps;
+    await certificates?.refreshCrl(); // this node refuses the handshake before the answer
     const id = `${deviceId}:${reason}:${this.#deps.now().toISOString()}`;
     await bus
       .publish('device-disconnect', { id, deviceId, publicKey, reason, node: bus.nodeId })
@@ -126,8 +135,11 @@ export class AgentGateway {
    */
   audiences: readonly string[] = [];
 
-  /** Handles one new WebSocket. */
-  accept(socket: WebSocket): void {
+  /**
+   * Handles one new WebSocket; `peer`: the device certificate the agent listener's handshake
+   * verified (ADR 0030), undefined on the main port.
+   */
+  accept(socket: WebSocket, peer?: PeerCertificate): void {
     const nonce = randomToken(32);
     let deviceId: string | undefined;
     const helloTimer = setTimeout(() => socket.close(4408, 'hello timeout'), HELLO_TIMEOUT_MS);
@@ -147,7 +159,7 @@ export class AgentGateway {
       previous = previous
         .then(() =>
           deviceId === undefined
-            ? this.#hello(socket, message, nonce)
+            ? this.#hello(socket, message, nonce, peer)
             : this.#handle(deviceId, socket, message),
         )
         .then((id) => {
@@ -178,6 +190,7 @@ export class AgentGateway {
     socket: WebSocket,
     message: AgentMessage,
     nonce: string,
+    peer: PeerCertificate | undefined,
   ): Promise<string | undefined> {
     if (message.type !== 'hello')
       return reject(socket, 'SECURITY_AUTH_FAILED', 'the first message must be hello');
@@ -198,6 +211,7 @@ export class AgentGateway {
       return reject(socket, 'SECURITY_AUTH_FAILED', 'device authentication failed');
     }
     if (device.revokedAt !== undefined) return this.#refuseRevoked(socket, device.id);
+    if (await refusedByCertificate(this.#deps, socket, device, peer)) return undefined;
     this.#connections.get(device.id)?.socket.close(4409, 'replaced by a newer connection');
     this.#connections.set(device.id, { socket, publicKey: device.publicKey, alive: true });
     if ((this.#barred.get(device.id) ?? 0) > readAt) {
@@ -214,6 +228,7 @@ export class AgentGateway {
       deviceId: device.id,
       heartbeatMs,
       labels: { ...device.labels },
+      ...(this.#deps.certificates === undefined ? {} : { deviceCertificates: true }),
     });
     await this.#deps.store.touchDevice(device.id, this.#deps.now().toISOString(), {
       inventory: message.inventory,
@@ -249,12 +264,7 @@ export class AgentGateway {
 
   /** A planned rollout's health request or rollback command, to the devices connected here. */
   #command(event: BusEvents['device-command']): void {
-    const message = commandMessage(event);
-    const frame = Buffer.from(JSON.stringify(message));
-    for (const deviceId of event.deviceIds) {
-      const connection = this.#connections.get(deviceId);
-      if (connection !== undefined) sendFrame(connection.socket, frame);
-    }
+    sendToDevices(this.#socketOf, event.deviceIds, commandMessage(event));
   }
 
   async #handle(deviceId: string, socket: WebSocket, message: AgentMessage): Promise<undefined> {
@@ -277,6 +287,13 @@ export class AgentGateway {
       await this.#deps.store.touchDevice(deviceId, at, { inventory: message.inventory });
     } else if (message.type === 'boot') {
       await this.#deps.store.deviceResults.booted(deviceId, message.bootId);
+    } else if (message.type === 'certificate-request') {
+      await certifyOnChannel(
+        this.#deps.certificates,
+        this.#connections.get(deviceId),
+        socket,
+        deviceId,
+      );
     } else if (message.type === 'package-inventory') {
       const answer = await this.#deps.inventory?.receiveInventory(deviceId, message.update);
       if (answer !== undefined) send(socket, answer);
@@ -287,35 +304,15 @@ export class AgentGateway {
   }
 
   async #deliver(event: BusEvents['notice']): Promise<void> {
-    const { timestamp } = await this.#versions();
-    const delivered: string[] = [];
-    const notice: ServerMessage = {
-      type: 'notice',
-      rolloutId: event.rolloutId,
-      patch: event.patch,
-      targetPath: event.targetPath,
-      timestampVersion: timestamp,
-      ...(event.allowDowngrade === true ? { allowDowngrade: true } : {}),
-    };
-    const frame = Buffer.from(JSON.stringify(notice)); // serialised once for every socket
-    for (const deviceId of event.deviceIds) {
-      const connection = this.#connections.get(deviceId);
-      if (connection === undefined) continue;
-      sendFrame(connection.socket, frame);
-      delivered.push(deviceId);
-    }
+    const timestamp = (await this.#deps.store.latestMetadata('timestamp'))?.version ?? 0;
+    const notice = noticeMessage(event, timestamp);
+    const delivered = sendToDevices(this.#socketOf, event.deviceIds, notice);
     this.#deps.observer?.noticeSent(event.rolloutId, delivered);
-    if (delivered.length > 0)
-      await this.#deps.store.markNotified(
-        event.rolloutId,
-        delivered,
-        this.#deps.now().toISOString(),
-      );
+    const at = this.#deps.now().toISOString();
+    if (delivered.length > 0) await this.#deps.store.markNotified(event.rolloutId, delivered, at);
   }
 
-  async #versions(): Promise<{ timestamp: number }> {
-    return { timestamp: (await this.#deps.store.latestMetadata('timestamp'))?.version ?? 0 };
-  }
+  readonly #socketOf = (deviceId: string) => this.#connections.get(deviceId)?.socket;
 
   #heartbeat(): void {
     for (const [deviceId, connection] of this.#connections) {

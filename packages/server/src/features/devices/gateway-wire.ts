@@ -56,13 +56,44 @@ export function send(socket: WebSocket, message: ServerMessage): void {
   if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
 }
 
-/** Sends prepared bytes as a text frame; one buffer may go to many sockets. */
-export function sendFrame(socket: WebSocket, frame: Buffer): void {
-  if (socket.readyState === socket.OPEN) socket.send(frame, { binary: false });
+/**
+ * Sends `message` to those of `deviceIds` connected here (serialised once for every socket);
+ * returns the devices it went to.
+ */
+export function sendToDevices(
+  socketOf: (deviceId: string) => WebSocket | undefined,
+  deviceIds: readonly string[],
+  message: ServerMessage,
+): string[] {
+  const frame = Buffer.from(JSON.stringify(message));
+  const sent: string[] = [];
+  for (const deviceId of deviceIds) {
+    const socket = socketOf(deviceId);
+    if (socket === undefined || socket.readyState !== socket.OPEN) continue;
+    socket.send(frame, { binary: false });
+    sent.push(deviceId);
+  }
+  return sent;
+}
+
+/** The notice of a rollout as sent to its devices, with the timestamp version to expect. */
+export function noticeMessage(event: BusEvents['notice'], timestampVersion: number): ServerMessage {
+  return {
+    type: 'notice',
+    rolloutId: event.rolloutId,
+    patch: event.patch,
+    targetPath: event.targetPath,
+    timestampVersion,
+    ...(event.allowDowngrade === true ? { allowDowngrade: true } : {}),
+  };
 }
 
 export function revokedMessage(deviceId: string): string {
   return `device ${deviceId} was revoked by an operator; this key is refused from now on`;
+}
+
+export function certRequiredMessage(): string {
+  return 'this server takes agents only on its agent port, with a device certificate (--require-client-cert)';
 }
 
 export function reject(socket: WebSocket, code: string, message: string): undefined {

@@ -11,6 +11,7 @@ import type { AgentGateway } from './agent-gateway.js';
 import { withResultStatus } from '../rollouts/status-facts.js';
 import { enrollDevice } from './enrollment.js';
 import { labelRoutes } from './labels.js';
+import { peerOf } from './device-certificates.js';
 
 const DEFAULT_RESULTS = 50;
 
@@ -25,7 +26,12 @@ export function deviceRoutes(app: FastifyInstance, deps: AppDeps, gateway: Agent
     if (result.previousKey !== undefined)
       await gateway.disconnect(result.deviceId, result.previousKey, 'key-replaced');
     request.log.info({ ...result, name: body.name }, `device ${result.outcome}`);
-    return { deviceId: result.deviceId, outcome: result.outcome };
+    const deviceCertificate = await deps.certificates?.issue(result.deviceId, body.publicKey);
+    return {
+      deviceId: result.deviceId,
+      outcome: result.outcome,
+      ...(deviceCertificate === undefined ? {} : { deviceCertificate }),
+    };
   });
 
   app.get(ROUTES.devices, async () => {
@@ -83,8 +89,8 @@ export function deviceRoutes(app: FastifyInstance, deps: AppDeps, gateway: Agent
     );
   });
 
-  app.get(AGENT_CHANNEL_PATH, { websocket: true }, (socket) => {
-    gateway.accept(socket);
+  app.get(AGENT_CHANNEL_PATH, { websocket: true }, (socket, request) => {
+    gateway.accept(socket, peerOf(request.raw));
   });
 }
 

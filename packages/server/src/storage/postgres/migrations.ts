@@ -161,4 +161,13 @@ export const PG_MIGRATIONS: readonly string[] = [
     attempt INTEGER NOT NULL, at TEXT NOT NULL, status_code INTEGER, error TEXT,
     duration_ms INTEGER NOT NULL, PRIMARY KEY (webhook_id, event_id, attempt));
   `,
+  // device certificates the device CA issued, for the agent listener's CRL (ADR 0030)
+  `
+  CREATE TABLE device_certificates (
+    serial TEXT COLLATE "C" PRIMARY KEY, device_id TEXT COLLATE "C" NOT NULL,
+    public_key TEXT NOT NULL, issued_at TEXT COLLATE "C" NOT NULL,
+    not_after TEXT COLLATE "C" NOT NULL, certificate TEXT NOT NULL);
+  CREATE INDEX device_certificates_live ON device_certificates(not_after);
+  CREATE INDEX device_certificates_device ON device_certificates(device_id, issued_at);
+  `,
 ];

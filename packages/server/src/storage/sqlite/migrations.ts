@@ -147,4 +147,12 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     status_code INTEGER, error TEXT, duration_ms INTEGER NOT NULL,
     PRIMARY KEY (webhook_id, event_id, attempt));
   `,
+  // device certificates the device CA issued, for the agent listener's CRL (ADR 0030)
+  `
+  CREATE TABLE device_certificates (
+    serial TEXT PRIMARY KEY, device_id TEXT NOT NULL, public_key TEXT NOT NULL,
+    issued_at TEXT NOT NULL, not_after TEXT NOT NULL, certificate TEXT NOT NULL);
+  CREATE INDEX device_certificates_live ON device_certificates(not_after);
+  CREATE INDEX device_certificates_device ON device_certificates(device_id, issued_at);
+  `,
 ];

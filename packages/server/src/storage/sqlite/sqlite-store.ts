@@ -11,6 +11,7 @@ import { SqliteIdentity } from './sqlite-identity.js';
 import { SqliteRepository } from './sqlite-repository.js';
 import { SqliteAssignments } from './sqlite-assignments.js';
 import { SqliteWebhookStore } from './sqlite-webhook-store.js';
+import { SqliteDeviceCertificates } from './sqlite-device-certificates.js';
 import { SqliteDeviceResultsStore } from './sqlite-device-results-store.js';
 
 /**
@@ -26,6 +27,7 @@ export class SqliteStore extends PartedStore implements Store {
   readonly rolloutEngine: SqliteRolloutEngineStore;
   readonly deviceResults: SqliteDeviceResultsStore;
   readonly webhooks: SqliteWebhookStore;
+  readonly deviceCertificates: SqliteDeviceCertificates;
   readonly #db: Database.Database;
 
   constructor(path: string) {
@@ -43,6 +45,7 @@ export class SqliteStore extends PartedStore implements Store {
     this.rolloutEngine = new SqliteRolloutEngineStore(db);
     this.deviceResults = new SqliteDeviceResultsStore(db);
     this.webhooks = new SqliteWebhookStore(db);
+    this.deviceCertificates = new SqliteDeviceCertificates(db);
   }
 
   close(): Promise<void> {

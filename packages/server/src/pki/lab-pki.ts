@@ -3,16 +3,18 @@
  * init`): ECDSA P-256, built with @peculiar/x509 (no ASN.1 of our own). Production servers use
  * certificates from the organisation's own CA; the files have the same shape.
  */
-import 'reflect-metadata';
 import { isIP } from 'node:net';
-import { randomBytes, webcrypto } from 'node:crypto';
-import * as x509 from '@peculiar/x509';
 import { PatchcastError } from '@patchcast/core';
-
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
-
-const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
-const DAY_MS = 24 * 3600 * 1000;
+import {
+  CLOCK_SKEW_MS,
+  DAY_MS,
+  ISSUER_ALGORITHM as ALGORITHM,
+  caExtensions,
+  issuerKeys,
+  privateKeyPem,
+  serialNumber as serial,
+  x509,
+} from './x509-kit.js';
 
 export interface LabPkiOptions {
   /** DNS names and IP addresses the server certificate is valid for (its subjectAltName). */
@@ -50,9 +52,8 @@ export async function createLabPki(options: LabPkiOptions): Promise<LabPki> {
   if (names.length === 0)
     throw new PatchcastError('USAGE', '--hosts needs at least one name or address');
   const now = options.now ?? new Date();
-  const notBefore = new Date(now.getTime() - 5 * 60 * 1000);
-  const subtle = webcrypto.subtle;
-  const caKeys = await subtle.generateKey(ALGORITHM, true, ['sign', 'verify']);
+  const notBefore = new Date(now.getTime() - CLOCK_SKEW_MS);
+  const caKeys = await issuerKeys();
   const caCert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: serial(),
     name: 'CN=Patchcast lab CA, O=Patchcast',
@@ -60,16 +61,9 @@ export async function createLabPki(options: LabPkiOptions): Promise<LabPki> {
     notAfter: new Date(now.getTime() + options.days * 10 * DAY_MS),
     signingAlgorithm: ALGORITHM,
     keys: caKeys,
-    extensions: [
-      new x509.BasicConstraintsExtension(true, 0, true),
-      new x509.KeyUsagesExtension(
-        x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign,
-        true,
-      ),
-      await x509.SubjectKeyIdentifierExtension.create(caKeys.publicKey),
-    ],
+    extensions: await caExtensions(caKeys),
   });
-  const serverKeys = await subtle.generateKey(ALGORITHM, true, ['sign', 'verify']);
+  const serverKeys = await issuerKeys();
   const serverCert = await x509.X509CertificateGenerator.create({
     serialNumber: serial(),
     subject: `CN=${names[0]?.value ?? 'patchcast'}`,
@@ -94,17 +88,4 @@ export async function createLabPki(options: LabPkiOptions): Promise<LabPki> {
     serverCert: `${serverCert.toString('pem')}\n${caCert.toString('pem')}\n`,
     serverKey: await privateKeyPem(serverKeys.privateKey),
   };
-}
-
-/** A positive 127-bit serial number, as CAs use (RFC 5280 §4.1.2.2: at most 20 octets). */
-function serial(): string {
-  const bytes = randomBytes(16);
-  bytes[0] = (bytes[0] ?? 0) & 0x7f;
-  return bytes.toString('hex');
-}
-
-async function privateKeyPem(key: webcrypto.CryptoKey): Promise<string> {
-  const der = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', key));
-  const body = der.toString('base64').replace(/.{64}/g, '$&\n').trimEnd();
-  return `-----BEGIN PRIVATE KEY-----\n${body}\n-----END PRIVATE KEY-----\n`;
 }

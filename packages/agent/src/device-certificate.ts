@@ -1,0 +1,99 @@
+/**
+ * The agent's device certificate (ADR 0030): issued by the server's device CA for this device's
+ * own Ed25519 key at enrollment or on the channel, kept in `<data>/device-certificate.json` with
+ * the URLs of the servers' agent ports, and presented (with the key from identity.json) to those
+ * ports in every handshake. Renewed on the channel after two thirds of its life.
+ */
+import { X509Certificate, createPrivateKey } from 'node:crypto';
+import { join } from 'node:path';
+import { PatchcastError } from '@patchcast/core';
+import { deviceCertificateGrant, presentClientCertificate } from '@patchcast/protocol';
+import type { DeviceCertificateGrant } from '@patchcast/protocol';
+import { readJsonOptional, writeFileAtomic } from './files.js';
+import { readIdentityFile } from './identity.js';
+import type { IdentityFile } from './identity.js';
+
+export function deviceCertificatePath(dataDir: string): string {
+  return join(dataDir, 'device-certificate.json');
+}
+
+type Keys = Pick<IdentityFile, 'publicKey' | 'privateKey'>;
+
+/** The certificate's key, hex; throws when `pem` is no Ed25519 certificate. */
+function keyOf(pem: string): string {
+  const jwk = new X509Certificate(pem).publicKey.export({ format: 'jwk' });
+  if (typeof jwk.x !== 'string' || jwk.crv !== 'Ed25519') throw new Error('not an Ed25519 key');
+  return Buffer.from(jwk.x, 'base64url').toString('hex');
+}
+
+/** The device key as PEM (PKCS #8), for TLS. */
+function keyPem(keys: Keys): string {
+  const b64 = (hex: string) => Buffer.from(hex, 'hex').toString('base64url');
+  const jwk = { kty: 'OKP', crv: 'Ed25519', d: b64(keys.privateKey), x: b64(keys.publicKey) };
+  return createPrivateKey({ key: jwk, format: 'jwk' })
+    .export({ type: 'pkcs8', format: 'pem' })
+    .toString();
+}
+
+export class DeviceCertificate {
+  readonly #dataDir: string;
+  readonly #keys: Keys;
+  #grant: DeviceCertificateGrant | undefined;
+
+  private constructor(dataDir: string, keys: Keys, grant: DeviceCertificateGrant | undefined) {
+    this.#dataDir = dataDir;
+    this.#keys = keys;
+    this.#grant = grant;
+  }
+
+  /** The kept certificate, if it is for this host's key; presented from now on. */
+  static async load(dataDir: string): Promise<DeviceCertificate> {
+    const keys = await readIdentityFile(dataDir);
+    if (keys === undefined) throw new PatchcastError('USAGE', 'this agent is not enrolled yet');
+    const path = deviceCertificatePath(dataDir);
+    const json = await readJsonOptional(path).catch(() => undefined);
+    const parsed = json === undefined ? undefined : deviceCertificateGrant.safeParse(json);
+    const kept = new DeviceCertificate(dataDir, keys, undefined);
+    if (parsed?.success === true && kept.#fits(parsed.data)) kept.#use(parsed.data);
+    return kept;
+  }
+
+  /** The agent ports to dial (empty: none known, or no certificate for this key). */
+  get agentUrls(): readonly string[] {
+    return this.#grant?.agentUrls ?? [];
+  }
+
+  /** No certificate for this key yet, or it is past two thirds of its life: ask for one. */
+  get wanted(): boolean {
+    if (this.#grant === undefined) return true;
+    const cert = new X509Certificate(this.#grant.certificate);
+    const from = Date.parse(cert.validFrom);
+    const to = Date.parse(cert.validTo);
+    return Date.now() > from + ((to - from) * 2) / 3;
+  }
+
+  /** Keeps and presents a certificate the server issued; one for another key is refused. */
+  async accept(grant: DeviceCertificateGrant): Promise<void> {
+    if (!this.#fits(grant))
+      throw new PatchcastError(
+        'SECURITY_AUTH_FAILED',
+        'the server sent a device certificate for another key; it is not kept',
+      );
+    const path = deviceCertificatePath(this.#dataDir);
+    await writeFileAtomic(path, `${JSON.stringify(grant, null, 2)}\n`, 0o600);
+    this.#use(grant);
+  }
+
+  #fits(grant: DeviceCertificateGrant): boolean {
+    try {
+      return keyOf(grant.certificate) === this.#keys.publicKey;
+    } catch {
+      return false;
+    }
+  }
+
+  #use(grant: DeviceCertificateGrant): void {
+    this.#grant = grant;
+    presentClientCertificate(grant.agentUrls, grant.certificate, keyPem(this.#keys));
+  }
+}
