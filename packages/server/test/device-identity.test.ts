@@ -17,6 +17,13 @@ import { createApiToken } from '../src/features/auth/api-tokens.js';
 
 const inventory = { hostname: 'h', os: 'linux', arch: 'x64', agentVersion: 'test', installed: [] };
 
+/** An enroll answer without its device certificate (checked in cli/test/tls/device-certificates). */
+function answerOf(body: unknown): unknown {
+  const { deviceCertificate, ...rest } = body as { deviceCertificate?: { certificate: string } };
+  assert.match(deviceCertificate?.certificate ?? '', /^-----BEGIN CERTIFICATE-----/);
+  return rest;
+}
+
 interface ErrorBody {
   error: { code: string; message: string; hint?: string };
 }
@@ -111,7 +118,10 @@ describe('device identity over HTTP', () => {
     assert.equal(((await forged.json()) as ErrorBody).error.code, 'SECURITY_AUTH_FAILED');
     const again = await enroll(token, pair, { labels: { env: 'qa' } });
     assert.equal(again.status, 200, 'the refused attempt did not spend the token');
-    assert.deepEqual(await again.json(), { deviceId: first.deviceId, outcome: 're-enrolled' });
+    assert.deepEqual(answerOf(await again.json()), {
+      deviceId: first.deviceId,
+      outcome: 're-enrolled',
+    });
     const events = await logEvents();
     assert.ok(
       events.some((e) => e.type === 'operator-action' && e.action === 'device-re-enrolled'),
@@ -138,7 +148,7 @@ describe('device identity over HTTP', () => {
       new RegExp(`only replaces device ${deviceId}`),
     );
     const replaced = await enroll(token, successor, { replaces: deviceId });
-    assert.deepEqual(await replaced.json(), { deviceId, outcome: 'replaced' });
+    assert.deepEqual(answerOf(await replaced.json()), { deviceId, outcome: 'replaced' });
     const logged = (await logEvents()).find((e) => e.type === 'device-key-replaced');
     assert.deepEqual(logged && { ...logged, at: '' }, {
       format: 'patchcast-log/v1',

@@ -187,12 +187,25 @@ describe('device certificates (mutual TLS on the agent port)', () => {
 
     const source = await writePatchSource(join(h.dir, 'src'), { 'etc/m.conf': 'mtls=1\n' });
     await h.publish(source, 'mtls-app', '1.0.0');
+    const plan = join(h.dir, 'plan.yaml');
+    await writeFile(
+      plan,
+      [
+        'version: 1',
+        'target: { labels: { fleet: m } }',
+        'waves:',
+        `  - { name: canary, ids: [${(await identity('a')).deviceId}], bake: 1s }`,
+        '  - { name: rest, rest: true, bake: 1s }',
+        'thresholds: { successPercent: 100, failurePercent: 0 }',
+        '',
+      ].join('\n'),
+    );
     const rollout = await h.cliJson<{ id: string }>([
       'rollout',
       'start',
       'mtls-app@1.0.0',
-      '--devices',
-      'fleet=m',
+      '--plan',
+      plan,
     ]);
     assert.equal((await h.settled<{ state: string }>(rollout.id)).state, 'completed');
     for (const name of ['a', 'b'])

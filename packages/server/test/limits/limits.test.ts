@@ -168,7 +168,12 @@ describe('agent channel limits', () => {
     const challenge = new Promise<string>((resolve) =>
       socket.once('message', (data: Buffer) => resolve(data.toString('utf8'))),
     );
-    socket.on('message', (data: Buffer) => messages.push(data.toString('utf8')));
+    const welcome = new Promise<void>((resolve) =>
+      socket.on('message', (data: Buffer) => {
+        messages.push(data.toString('utf8'));
+        if (messages.at(-1)?.includes('"welcome"') === true) resolve();
+      }),
+    );
     const { nonce } = JSON.parse(await challenge) as { nonce: string };
     const audience = new URL(s.server.url).host;
     socket.send(
@@ -181,6 +186,8 @@ describe('agent channel limits', () => {
         inventory,
       }),
     );
+    // Authenticated first: a flood sent before the hello is handled would be cut off before it.
+    await Promise.race([welcome, closed]);
     return { socket, messages, closed };
   }
 
