@@ -35,12 +35,22 @@ type Meta = { id: string };
 export function buildOpenApiDocument(options: DocumentOptions): OpenApiDocument {
   const requests = z.registry<Meta>();
   const responses = z.registry<Meta>();
-  responses.add(errorBodySchema, { id: 'Error' });
-  for (const [id, schema] of Object.entries(SHARED_RESPONSES)) responses.add(schema, { id });
-  for (const [id, schema] of Object.entries(SHARED_REQUESTS)) requests.add(schema, { id });
+  const named = new Map<string, ZodType>();
+  const register = (registry: z.core.$ZodRegistry<Meta>, name: string, schema: ZodType) => {
+    const known = named.get(name);
+    const id = registry.get(schema)?.id;
+    if ((known !== undefined && known !== schema) || (id !== undefined && id !== name))
+      throw new Error(`${name}: one name for one schema, one schema under one name`);
+    named.set(name, schema);
+    if (id === undefined) registry.add(schema, { id: name });
+  };
+  register(responses, 'Error', errorBodySchema);
+  for (const [id, schema] of Object.entries(SHARED_RESPONSES)) register(responses, id, schema);
+  for (const [id, schema] of Object.entries(SHARED_REQUESTS)) register(requests, id, schema);
   for (const route of ROUTE_TABLE) {
-    if (route.body !== undefined && isJson(route.body)) register(requests, route.body);
-    if (isJson(route.response)) register(responses, route.response);
+    const { body, response } = route;
+    if (body !== undefined && isJson(body)) register(requests, body.name, body.schema);
+    if (isJson(response)) register(responses, response.name, response.schema);
   }
   const schemas = {
     ...components(requests, 'input'),
@@ -69,13 +79,6 @@ export function buildOpenApiDocument(options: DocumentOptions): OpenApiDocument 
       },
     },
   };
-}
-
-function register(registry: z.core.$ZodRegistry<Meta>, body: JsonBody): void {
-  const known = registry.get(body.schema);
-  if (known !== undefined && known.id !== body.name)
-    throw new Error(`one schema named both ${known.id} and ${body.name}`);
-  if (known === undefined) registry.add(body.schema, { id: body.name });
 }
 
 /** The registry's schemas as JSON Schema, each other registered schema a `$ref`. */
