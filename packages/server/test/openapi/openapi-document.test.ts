@@ -17,6 +17,7 @@ import { buildOpenApiDocument } from '../../src/features/openapi/openapi-documen
 import { ROUTE_TABLE } from '../../src/features/openapi/route-table.js';
 import { openApiPath } from '../../src/features/openapi/route-spec.js';
 import { ResponseChecker } from './response-checker.js';
+import { exampleDevice } from '../../src/features/openapi/examples.js';
 
 interface MediaType {
   readonly schema: Record<string, unknown>;
@@ -128,5 +129,22 @@ describe('the OpenAPI description', () => {
       }
     }
     assert.ok(examples >= 2 * ROUTE_TABLE.length, `${examples} examples`);
+  });
+
+  test('the checker refuses an answer with a field its schema does not name, or a wrong type', async () => {
+    const devices = { $ref: '#/components/schemas/DevicesResponse' };
+    const extra = { devices: [{ ...exampleDevice, secret: 'x' }] };
+    const strict = new ResponseChecker(closed);
+    strict.validate(devices, { devices: [exampleDevice] }, 'as documented');
+    assert.throws(() => strict.validate(devices, extra, 'extra'), /additional properties/);
+    const wrong = { devices: [{ ...exampleDevice, online: 'yes' }] };
+    assert.throws(() => strict.validate(devices, wrong, 'wrong'), /online must be boolean/);
+    const served = new ResponseChecker(buildOpenApiDocument({ version: SERVER_VERSION }));
+    served.validate(devices, extra, 'the served description is open to new fields');
+    const teapot = new Response('{}', {
+      status: 418,
+      headers: { 'content-type': 'application/json' },
+    });
+    await assert.rejects(strict.check('GET', ROUTES.devices, teapot), /the status is described/);
   });
 });
