@@ -30,6 +30,8 @@ export const ROUTES = {
   patches: '/api/v1/patches',
   tokens: '/api/v1/tokens',
   token: '/api/v1/tokens/:id',
+  /** This API described in OpenAPI 3.1 (public; docs/api.md renders it). */
+  openapi: '/api/v1/openapi.json',
 } as const;
 
 /** Prometheus metrics in the text format (viewer role; docs/operations.md "Metrics"). */

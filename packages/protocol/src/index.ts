@@ -15,3 +15,4 @@ export * from './json-depth.js';
 export * from './device-lifecycle-api.js';
 export * from './webhooks-api.js';
 export * from './webhooks-signature.js';
+export * from './http-documents.js';

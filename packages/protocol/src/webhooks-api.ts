@@ -75,4 +75,9 @@ export const deliveriesResponse = z.object({
   webhook: webhookInfoSchema,
   deliveries: z.array(deliverySchema),
 });
+/** `GET .../deliveries?limit=N`: the newest N deliveries (default 50). */
+export const MAX_DELIVERIES = 500;
+export const deliveriesQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(MAX_DELIVERIES).optional(),
+});
 export type DeliveriesResponse = z.infer<typeof deliveriesResponse>;

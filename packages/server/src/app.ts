@@ -27,12 +27,15 @@ import { ServerMetrics } from './features/metrics/server-metrics.js';
 import { metricsRoutes, stateSources } from './features/metrics/metrics-routes.js';
 import { gatewayObserver } from './features/metrics/gateway-observer.js';
 import { webhookFeature } from './features/webhooks/webhook-feature.js';
+import { openApiRoutes } from './features/openapi/openapi-routes.js';
 
 export interface App {
   readonly fastify: FastifyInstance;
   readonly gateway: AgentGateway;
   readonly rollouts: RolloutService;
   readonly metrics: ServerMetrics;
+  /** Every route registered, as `METHOD /pattern` (HEAD included): the API description's test. */
+  readonly routes: readonly string[];
 }
 
 /** The agent's reconnect backoff tops out at 30 s: a device gone for less may come back alone. */
@@ -65,6 +68,10 @@ export async function buildApp(deps: AppDeps, tls?: TlsMaterial): Promise<App> {
   });
   await fastify.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } });
   fastify.decorateRequest('principal', undefined);
+  const routes: string[] = [];
+  fastify.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push(`${method} ${route.url}`);
+  });
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
     done();
@@ -129,7 +136,8 @@ export async function buildApp(deps: AppDeps, tls?: TlsMaterial): Promise<App> {
   vulnRoutes(fastify, deps.store, vulns);
   tokenRoutes(fastify, deps);
   webhookFeature(fastify, deps);
-  return { fastify, gateway, rollouts, metrics };
+  openApiRoutes(fastify, deps.version);
+  return { fastify, gateway, rollouts, metrics, routes };
 }
 
 function fromZod(error: ZodError): PatchcastError {

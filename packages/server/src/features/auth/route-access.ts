@@ -33,6 +33,8 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   [`GET ${LOG_ROUTES.patchProof}`]: 'public',
   [`GET ${LOG_ROUTES.consistencyProof}`]: 'public',
   [`GET ${LOG_ROUTES.keyTransitions}`]: 'public',
+  // the API's description: no secrets, and tools read it before they hold a token
+  [`GET ${ROUTES.openapi}`]: 'public',
   // devices authenticate themselves: a single-use enrollment token, then their device key
   [`POST ${ROUTES.enroll}`]: 'public',
   [`GET ${AGENT_CHANNEL_PATH}`]: 'public',

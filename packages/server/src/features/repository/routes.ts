@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { PatchcastError, isHex } from '@patchcast/core';
-import { ROUTES, submitRootRequest, submitTargetsRequest } from '@patchcast/protocol';
+import { ROUTES, submitRootRequest, submitTargetsRequest, targetsQuery } from '@patchcast/protocol';
 import type { AppDeps } from '../../app-deps.js';
 import { currentTargetsBytes, metadataFile } from './stored-metadata.js';
 
@@ -68,8 +68,8 @@ export function repositoryRoutes(app: FastifyInstance, deps: AppDeps): void {
     return { sha256, length };
   });
 
-  app.get<{ Querystring: { role?: string } }>(ROUTES.targets, async (request, reply) => {
-    const { role } = request.query;
+  app.get(ROUTES.targets, async (request, reply) => {
+    const { role } = targetsQuery.parse(request.query ?? {});
     return reply
       .header('content-type', 'application/json')
       .send(Buffer.from(await currentTargetsBytes(store, role)));

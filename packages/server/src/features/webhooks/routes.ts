@@ -5,7 +5,12 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { PatchcastError } from '@patchcast/core';
-import { WEBHOOK_ROUTES, createWebhookRequest, secretKey } from '@patchcast/protocol';
+import {
+  WEBHOOK_ROUTES,
+  createWebhookRequest,
+  deliveriesQuery,
+  secretKey,
+} from '@patchcast/protocol';
 import type { DeliveriesResponse, WebhookInfo } from '@patchcast/protocol';
 import type { AppDeps } from '../../app-deps.js';
 import type { WebhookRecord } from '../../storage/webhook-store.js';
@@ -19,7 +24,6 @@ export function webhookInfo(record: WebhookRecord): WebhookInfo {
 }
 
 const DEFAULT_DELIVERIES = 50;
-const MAX_DELIVERIES = 500;
 
 /** `changed`: the set of webhooks changed on this node. */
 export function webhookRoutes(
@@ -76,12 +80,12 @@ export function webhookRoutes(
     return webhookInfo(removed);
   });
 
-  app.get<{ Params: { id: string }; Querystring: { limit?: string } }>(
+  app.get<{ Params: { id: string } }>(
     WEBHOOK_ROUTES.deliveries,
     async (request): Promise<DeliveriesResponse> => {
+      const limit = deliveriesQuery.parse(request.query ?? {}).limit ?? DEFAULT_DELIVERIES;
       const webhook = await store.webhooks.get(request.params.id);
       if (webhook === undefined) throw notFound(request.params.id);
-      const limit = limitOf(request.query.limit);
       const deliveries = await store.webhooks.deliveries(webhook.id, limit);
       return {
         webhook: webhookInfo(webhook),
@@ -89,17 +93,6 @@ export function webhookRoutes(
       };
     },
   );
-}
-
-function limitOf(text: string | undefined): number {
-  if (text === undefined) return DEFAULT_DELIVERIES;
-  const n = Number(text);
-  if (!/^[0-9]+$/.test(text) || n < 1 || n > MAX_DELIVERIES)
-    throw new PatchcastError(
-      'INVALID_INPUT',
-      `limit must be a whole number from 1 to ${MAX_DELIVERIES}`,
-    );
-  return n;
 }
 
 function notFound(id: string): PatchcastError {

@@ -1,0 +1,152 @@
+/** The route table's rows for vulnerability management (docs/vulnerabilities.md "Server"). */
+import { z } from 'zod';
+import {
+  VULN_DATA_KINDS,
+  VULN_ROUTES,
+  complianceReportResponse,
+  coverageSchema,
+  findingsQuery,
+  findingsResponse,
+  importAdvisoriesRequest,
+  importCreatedResponse,
+  importDataRequest,
+  importStagedResponse,
+  importSummaryResponse,
+  queueResponse,
+} from '@patchcast/protocol';
+import { AT } from './examples.js';
+import { json } from './route-spec.js';
+import type { RouteSpec } from './route-spec.js';
+
+const tag = 'vulns';
+const importId = 'imp_4e0a91b7';
+const coverage = {
+  rows: [{ ecosystem: 'Debian:12', devices: 12, advisories: 4210, matched: true }],
+  unsupported: [{ ecosystem: 'Go', entries: 37 }],
+};
+
+export const VULN_TABLE: readonly RouteSpec[] = [
+  {
+    method: 'POST',
+    path: VULN_ROUTES.imports,
+    tag,
+    summary: 'Open a staged import of advisories and threat data',
+    response: json('ImportCreated', importCreatedResponse, { id: importId }),
+  },
+  {
+    method: 'POST',
+    path: VULN_ROUTES.importAdvisories,
+    tag,
+    summary: 'Stage a batch of OSV advisories (at most 2000 records)',
+    body: json('ImportAdvisoriesRequest', importAdvisoriesRequest, {
+      records: [
+        {
+          id: 'DSA-5678-1',
+          modified: AT,
+          affected: [
+            {
+              package: { ecosystem: 'Debian:12', name: 'openssl' },
+              ranges: [
+                { type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '3.0.15-1~deb12u1' }] },
+              ],
+            },
+          ],
+        },
+      ],
+      sources: ['advisories/DSA-5678-1.json'],
+    }),
+    response: json('ImportStaged', importStagedResponse, { staged: 1 }),
+    errors: ['ADVISORY_INVALID'],
+  },
+  {
+    method: 'PUT',
+    path: VULN_ROUTES.importData,
+    tag,
+    summary: 'Stage threat data or the deadline policy as its file text: `kev`, `epss` or `policy`',
+    params: { kind: z.enum(VULN_DATA_KINDS) },
+    body: json('ImportDataRequest', importDataRequest, {
+      text: 'cve,epss,percentile\nCVE-2025-0001,0.91,0.99\n',
+      source: 'epss.csv',
+    }),
+    response: json('ImportStaged', importStagedResponse, { staged: 1 }),
+    errors: ['THREAT_DATA_INVALID', 'POLICY_INVALID'],
+  },
+  {
+    method: 'POST',
+    path: VULN_ROUTES.importCommit,
+    tag,
+    summary: 'Commit a staged import in one transaction and recompute findings',
+    response: json('ImportSummary', importSummaryResponse, {
+      id: importId,
+      advisories: { staged: 1, added: 1, updated: 0, unchanged: 0, total: 4210 },
+      data: ['epss'],
+      devicesRecomputed: 12,
+      coverage,
+    }),
+  },
+  {
+    method: 'GET',
+    path: VULN_ROUTES.findings,
+    tag,
+    summary: 'Findings (open by default), scored, highest risk first',
+    query: findingsQuery,
+    response: json('FindingsResponse', findingsResponse, {
+      findings: [
+        {
+          deviceId: 'dev_5f1c2a9e',
+          advisoryId: 'DSA-5678-1',
+          package: 'openssl',
+          installedVersion: '3.0.11-1~deb12u2',
+          state: 'open',
+          firstSeenAt: AT,
+        },
+      ],
+    }),
+  },
+  {
+    method: 'GET',
+    path: VULN_ROUTES.queue,
+    tag,
+    summary: 'The remediation queue: findings grouped by patch and advisory, by risk',
+    response: json('QueueResponse', queueResponse, {
+      generatedAt: AT,
+      groups: [
+        {
+          patch: 'openssl-fix@1.0.1',
+          advisoryId: 'DSA-5678-1',
+          cves: ['CVE-2025-0001'],
+          packages: ['openssl'],
+          findings: 12,
+          devices: 12,
+          deviceIds: ['dev_5f1c2a9e'],
+          maxRisk: 87,
+          risk: 87,
+          dueDate: '2026-12-21',
+          overdue: 0,
+          kev: true,
+          notRecommended: [],
+        },
+      ],
+      queue: [],
+      patches: [],
+    }),
+  },
+  {
+    method: 'GET',
+    path: VULN_ROUTES.coverage,
+    tag,
+    summary: 'Which ecosystems the stored advisories cover, against what the fleet runs',
+    response: json('Coverage', coverageSchema, coverage),
+  },
+  {
+    method: 'GET',
+    path: VULN_ROUTES.report,
+    tag,
+    summary: 'The compliance report document (`patchcast report compliance` renders it)',
+    response: json('ComplianceReport', complianceReportResponse, {
+      format: 'patchcast-compliance/v1',
+      generatedAt: AT,
+      policy: 'default',
+    }),
+  },
+];
