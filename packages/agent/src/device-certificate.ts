@@ -51,6 +51,7 @@ export class DeviceCertificate {
     const keys = await readIdentityFile(dataDir);
     if (keys === undefined) throw new PatchcastError('USAGE', 'this agent is not enrolled yet');
     const path = deviceCertificatePath(dataDir);
+    // A damaged file is as good as none: the agent asks for a new certificate on the channel.
     const json = await readJsonOptional(path).catch(() => undefined);
     const parsed = json === undefined ? undefined : deviceCertificateGrant.safeParse(json);
     const kept = new DeviceCertificate(dataDir, keys, undefined);
