@@ -48,6 +48,11 @@ if ! command -v rpm >/dev/null || ! command -v rpmbuild >/dev/null; then
   echo "ensure-services: installing rpm (Debian package) for the RPM tests"
   command -v apt-get >/dev/null && apt_install rpm || echo "ensure-services: could not install rpm"
 fi
+# openssl: the independent check of the certificates and CRLs Patchcast makes (TLS tests).
+if ! command -v openssl >/dev/null; then
+  echo "ensure-services: installing openssl (Debian package) for the certificate checks"
+  command -v apt-get >/dev/null && apt_install openssl || echo "ensure-services: could not install openssl"
+fi
 have_port 5432 && echo "ensure-services: PostgreSQL on 127.0.0.1:5432" || echo "ensure-services: PostgreSQL NOT available"
 have_port 4222 && echo "ensure-services: NATS on 127.0.0.1:4222" || echo "ensure-services: NATS NOT available"
 [ -x /usr/bin/chromium ] && echo "ensure-services: chromium at /usr/bin/chromium" || echo "ensure-services: chromium NOT available"

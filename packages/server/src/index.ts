@@ -18,3 +18,4 @@ export type { Access } from './features/auth/route-access.js';
 export { DEFAULT_WEBHOOK_SETTINGS } from './features/webhooks/webhook-feature.js';
 export type { WebhookSettings } from './features/webhooks/dispatcher.js';
 export { createLabPki } from './pki/lab-pki.js';
+export { deviceCrl, ensureDeviceCa, issueDeviceCertificate } from './pki/device-ca.js';

@@ -6,6 +6,7 @@ import { memoryBenchmark } from './memory/memory-benchmark.js';
 import { logBenchmark } from './log/log-benchmark.js';
 import { verifyBenchmark } from './verify/verify-benchmark.js';
 import { vulnsBenchmark } from './vulns/vulns-benchmark.js';
+import { tlsBenchmark } from './tls/tls-benchmark.js';
 
 export const BENCHMARKS: readonly Benchmark[] = [
   fanoutBenchmark,
@@ -14,4 +15,5 @@ export const BENCHMARKS: readonly Benchmark[] = [
   verifyBenchmark,
   logBenchmark,
   vulnsBenchmark,
+  tlsBenchmark,
 ];

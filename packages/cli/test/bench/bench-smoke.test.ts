@@ -59,3 +59,20 @@ test('bench serve for a second reports throughput, and nginx or why not', async 
     assert.ok((json.nginxMiBs as number) > 0);
   }
 });
+
+test('bench tls reports handshake rates for server-only and mutual TLS, and the CRL cost', async () => {
+  const { json } = await bench(['tls']);
+  for (const key of [
+    'serverOnlyHandshakesPerSecond',
+    'mutualHandshakesPerSecond',
+    'mutualWithCrlHandshakesPerSecond',
+    'serverOnlyVsMutualWithCrlRatio',
+    'crlBytes',
+  ]) {
+    assertFinite(json, key);
+    assert.ok((json[key] as number) > 0, `${key} is positive`);
+  }
+  assert.equal(json.crlSerials, 10_000);
+  assertFinite(json, 'crlSignMs');
+  assertFinite(json, 'crlLoadMs');
+});

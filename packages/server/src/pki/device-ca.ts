@@ -4,7 +4,9 @@
  * nodes get a copy of keys/). It signs each device's certificate for the device's own enrolled
  * Ed25519 key, and the CRL the agent listener checks in every handshake.
  */
-import { createHash, webcrypto } from 'node:crypto';
+import { KeyObject, createHash, sign, webcrypto } from 'node:crypto';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import * as asn1 from '@peculiar/asn1-x509';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PatchcastError } from '@patchcast/core';
@@ -40,6 +42,7 @@ export const DEVICE_CERT_DAYS = 30;
 /** Ed25519 SubjectPublicKeyInfo (RFC 8410) is this prefix and the 32 key bytes. */
 const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 const URN = 'urn:patchcast:device:';
+const ECDSA_WITH_SHA256 = '1.2.840.10045.4.3.2';
 
 export function deviceCaPaths(dataDir: string): { key: string; certificate: string } {
   return {
@@ -140,20 +143,54 @@ export async function issueDeviceCertificate(
 }
 
 /**
- * The CRL of `serials`, signed by the device CA, in the PEM form OpenSSL reads. It has no
- * nextUpdate: the listener installs a new one on every revocation, and an old one never expires
- * into refusing every device.
+ * The CRL of `serials` (distinct hex serial numbers), signed by the device CA, in the PEM form
+ * OpenSSL reads. Assembled from @peculiar/asn1-x509's types and signed with Node's crypto: the
+ * library's CRL generator checks each entry against all before it (quadratic: 14 s for 10,000
+ * serials, `patchcast bench tls`), this is linear. It has no nextUpdate: the listener installs a
+ * new one on every revocation, and an old one never expires into refusing every device.
  */
-export async function deviceCrl(ca: DeviceCa, serials: readonly string[], now: Date) {
-  const crl = await x509.X509CrlGenerator.create({
-    issuer: ca.cert.subject,
-    thisUpdate: now,
-    signingAlgorithm: ISSUER_ALGORITHM,
-    signingKey: ca.key,
-    entries: serials.map((serialNumber) => ({ serialNumber, revocationDate: now })),
+export function deviceCrl(ca: DeviceCa, serials: readonly string[], now: Date): string {
+  const algorithm = new asn1.AlgorithmIdentifier({ algorithm: ECDSA_WITH_SHA256 });
+  const revocationDate = new asn1.Time(now);
+  const tbs = new asn1.TBSCertList({
+    version: asn1.Version.v2,
+    signature: algorithm,
+    issuer: AsnConvert.parse(ca.cert.subjectName.toArrayBuffer(), asn1.Name),
+    thisUpdate: new asn1.Time(now),
+    ...(serials.length === 0
+      ? {}
+      : {
+          revokedCertificates: serials.map(
+            (serial) =>
+              new asn1.RevokedCertificate({
+                userCertificate: serialBytes(serial),
+                revocationDate,
+              }),
+          ),
+        }),
   });
-  // The library labels it "CRL"; OpenSSL (and so Node's tls) only reads "X509 CRL".
-  return `${crl.toString('pem').replace(/-----(BEGIN|END) CRL-----/g, '-----$1 X509 CRL-----')}\n`;
+  const tbsBytes = Buffer.from(AsnConvert.serialize(tbs));
+  const signature = sign('sha256', tbsBytes, {
+    key: KeyObject.from(ca.key),
+    dsaEncoding: 'der',
+  });
+  const crl = new asn1.CertificateList({
+    tbsCertList: tbs,
+    signatureAlgorithm: algorithm,
+    signature: new Uint8Array(signature).buffer,
+  });
+  const body = Buffer.from(AsnConvert.serialize(crl))
+    .toString('base64')
+    .replace(/.{64}/g, '$&\n')
+    .trimEnd();
+  return `-----BEGIN X509 CRL-----\n${body}\n-----END X509 CRL-----\n`;
+}
+
+/** A serial number's DER INTEGER content: positive, so a leading 0x00 when the top bit is set. */
+function serialBytes(hex: string): ArrayBuffer {
+  const bytes = Buffer.from(hex.length % 2 === 0 ? hex : `0${hex}`, 'hex');
+  const positive = (bytes[0] ?? 0) & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes;
+  return new Uint8Array(positive).buffer;
 }
 
 /** The device a peer certificate names (its `urn:patchcast:device:` URI), if any. */
