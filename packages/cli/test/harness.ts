@@ -53,10 +53,29 @@ export class Harness {
   }
 
   async cliJson<T>(args: readonly string[]): Promise<T> {
-    const result = await this.cli([...args, '--json']);
-    if (result.code !== 0)
-      throw new Error(`patchcast ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
-    return JSON.parse(result.stdout) as T;
+    return jsonOf<T>(args, await this.cli([...args, '--json']));
+  }
+
+  /**
+   * Runs one CLI command inside this process: the same code as `cli` without starting a process,
+   * for setup a test does not examine. Paths in `args` must be absolute.
+   */
+  async here(args: readonly string[], env: Record<string, string> = {}): Promise<CliResult> {
+    const { main } = await import('../src/main.js');
+    let stdout = '';
+    let stderr = '';
+    const io = {
+      out: (text: string) => void (stdout += text),
+      err: (text: string) => void (stderr += text),
+      env: this.env(env),
+      isTty: false,
+    };
+    const code = await main(args, io);
+    return { code, stdout, stderr };
+  }
+
+  async hereJson<T>(args: readonly string[]): Promise<T> {
+    return jsonOf<T>(args, await this.here([...args, '--json']));
   }
 
   /** Starts a long-running `patchcast ...` process; `ready` is matched against its stderr. */
@@ -128,7 +147,7 @@ export class Harness {
     const dirs = this.agentDirs(name);
     const enroll = await readFile(join(dirs.data, 'identity.json')).then(
       () => [],
-      async () => ['--enroll', await this.enrollToken()],
+      async () => ['--enroll', (await this.hereJson<{ token: string }>(ENROLL)).token],
     );
     const labelArgs = labels.flatMap((l) => ['--label', l]);
     const args = [
@@ -166,10 +185,10 @@ export class Harness {
     ]);
   }
 
-  /** Polls a rollout (without --watch) until it leaves in-progress. */
+  /** Polls a rollout (`rollout status`, in this process) until it leaves in-progress. */
   async settled<T extends { state: string }>(id: string): Promise<T> {
     return eventually(async () => {
-      const rollout = await this.cliJson<T>(['rollout', 'status', id]);
+      const rollout = await this.hereJson<T>(['rollout', 'status', id]);
       return rollout.state === 'in-progress' ? undefined : rollout;
     }, `rollout ${id} to finish`);
   }
@@ -178,6 +197,14 @@ export class Harness {
     await Promise.all(this.#procs.map((p) => p.stop('SIGKILL')));
     await rm(this.dir, { recursive: true, force: true });
   }
+}
+
+const ENROLL = ['enroll-token', 'create'];
+
+function jsonOf<T>(args: readonly string[], result: CliResult): T {
+  if (result.code !== 0)
+    throw new Error(`patchcast ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
+  return JSON.parse(result.stdout) as T;
 }
 
 function stopChild(child: ChildProcess, signal: NodeJS.Signals): Promise<number | null> {
