@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const BIN = fileURLToPath(new URL('../../bin/patchcast.js', import.meta.url));
@@ -127,8 +127,9 @@ export class Harness {
     return proc;
   }
 
+  /** A new enrollment token (`enroll-token create`, run in this process: setup). */
   async enrollToken(): Promise<string> {
-    return (await this.cliJson<{ token: string }>(['enroll-token', 'create'])).token;
+    return (await this.hereJson<{ token: string }>(['enroll-token', 'create'])).token;
   }
 
   agentDirs(name: string): { data: string; root: string } {
@@ -147,7 +148,7 @@ export class Harness {
     const dirs = this.agentDirs(name);
     const enroll = await readFile(join(dirs.data, 'identity.json')).then(
       () => [],
-      async () => ['--enroll', (await this.hereJson<{ token: string }>(ENROLL)).token],
+      async () => ['--enroll', await this.enrollToken()],
     );
     const labelArgs = labels.flatMap((l) => ['--label', l]);
     const args = [
@@ -167,13 +168,17 @@ export class Harness {
     return (await this.start(args, /connected to /)).proc;
   }
 
-  /** Publishes a patch source with the development server's targets key. */
+  /**
+   * Publishes a patch source with the development server's targets key (`patchcast publish`, run
+   * in this process: setup; a test of publishing itself runs `cli`).
+   */
   publish<T = { sha256: string; alreadyPublished: boolean }>(
     source: string,
     name: string,
     version: string,
   ): Promise<T> {
-    return this.cliJson<T>([
+    if (!isAbsolute(source)) throw new Error(`publish: ${source} is not an absolute path`);
+    return this.hereJson<T>([
       'publish',
       source,
       '--name',
@@ -198,8 +203,6 @@ export class Harness {
     await rm(this.dir, { recursive: true, force: true });
   }
 }
-
-const ENROLL = ['enroll-token', 'create'];
 
 function jsonOf<T>(args: readonly string[], result: CliResult): T {
   if (result.code !== 0)

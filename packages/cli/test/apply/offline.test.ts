@@ -35,7 +35,7 @@ describe('patchcast export and apply: only verified patches install offline', ()
     logKey = (await h.hereJson<{ log: { key: string } }>(['status'])).log.key;
     await (await h.startAgent('offline-device')).stop();
     for (const version of ['1.0.0', '2.0.0', '3.0.0']) {
-      await publish(await source(version), 'app', version);
+      await h.publish(await source(version), 'app', version);
       files[version] = join(h.dir, `app-${version}.offline.tar`);
       const out = await h.hereJson<{ logSize: number }>([
         'export',
@@ -113,7 +113,7 @@ describe('patchcast export and apply: only verified patches install offline', ()
 
   /** bad@1.0.0, published, withdrawn by its publisher, then exported. */
   async function withdrawnExport(): Promise<string> {
-    await publish(await source('1.0.0'), 'bad', '1.0.0');
+    await h.publish(await source('1.0.0'), 'bad', '1.0.0');
     await ok(['withdraw', 'bad@1.0.0', '--reason', 'breaks the app', '--key', targetsKey()]);
     const out = join(h.dir, 'bad.offline.tar');
     await ok(['export', 'bad@1.0.0', '--out', out]);
@@ -126,8 +126,6 @@ describe('patchcast export and apply: only verified patches install offline', ()
     assert.equal(result.code, 0, `patchcast ${args.join(' ')}: ${result.stderr}`);
   }
 
-  const publish = (src: string, name: string, version: string) =>
-    ok(['publish', src, '--name', name, '--version', version, '--key', targetsKey()]);
   const targetsKey = () => join(h.dir, 'server', 'keys', 'targets.key');
 
   async function serverRoot(proc: { stop(): Promise<unknown> } | undefined, name: string) {
