@@ -1,6 +1,8 @@
 /**
  * Test harness: real `patchcast` processes (server, agents, CLI commands) on loopback, in a
- * temporary folder that is removed afterwards. Nothing of ours is mocked.
+ * temporary folder that is removed afterwards. Nothing of ours is mocked. Setup a test does not
+ * examine (publishing, enrollment tokens, waiting for a rollout) runs the same CLI commands inside
+ * the test process (`here`): a CLI process costs about a second of CPU to start.
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
