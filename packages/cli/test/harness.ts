@@ -1,12 +1,14 @@
 /**
  * Test harness: real `patchcast` processes (server, agents, CLI commands) on loopback, in a
- * temporary folder that is removed afterwards. Nothing of ours is mocked.
+ * temporary folder that is removed afterwards. Nothing of ours is mocked. Setup a test does not
+ * examine (publishing, enrollment tokens, waiting for a rollout) runs the same CLI commands inside
+ * the test process (`here`): a CLI process costs about a second of CPU to start.
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const BIN = fileURLToPath(new URL('../../bin/patchcast.js', import.meta.url));
@@ -53,10 +55,29 @@ export class Harness {
   }
 
   async cliJson<T>(args: readonly string[]): Promise<T> {
-    const result = await this.cli([...args, '--json']);
-    if (result.code !== 0)
-      throw new Error(`patchcast ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
-    return JSON.parse(result.stdout) as T;
+    return jsonOf<T>(args, await this.cli([...args, '--json']));
+  }
+
+  /**
+   * Runs one CLI command inside this process: the same code as `cli` without starting a process,
+   * for setup a test does not examine. Paths in `args` must be absolute.
+   */
+  async here(args: readonly string[], env: Record<string, string> = {}): Promise<CliResult> {
+    const { main } = await import('../src/main.js');
+    let stdout = '';
+    let stderr = '';
+    const io = {
+      out: (text: string) => void (stdout += text),
+      err: (text: string) => void (stderr += text),
+      env: this.env(env),
+      isTty: false,
+    };
+    const code = await main(args, io);
+    return { code, stdout, stderr };
+  }
+
+  async hereJson<T>(args: readonly string[]): Promise<T> {
+    return jsonOf<T>(args, await this.here([...args, '--json']));
   }
 
   /** Starts a long-running `patchcast ...` process; `ready` is matched against its stderr. */
@@ -108,8 +129,9 @@ export class Harness {
     return proc;
   }
 
+  /** A new enrollment token (`enroll-token create`, run in this process: setup). */
   async enrollToken(): Promise<string> {
-    return (await this.cliJson<{ token: string }>(['enroll-token', 'create'])).token;
+    return (await this.hereJson<{ token: string }>(['enroll-token', 'create'])).token;
   }
 
   agentDirs(name: string): { data: string; root: string } {
@@ -148,13 +170,17 @@ export class Harness {
     return (await this.start(args, /connected to /)).proc;
   }
 
-  /** Publishes a patch source with the development server's targets key. */
+  /**
+   * Publishes a patch source with the development server's targets key (`patchcast publish`, run
+   * in this process: setup; a test of publishing itself runs `cli`).
+   */
   publish<T = { sha256: string; alreadyPublished: boolean }>(
     source: string,
     name: string,
     version: string,
   ): Promise<T> {
-    return this.cliJson<T>([
+    if (!isAbsolute(source)) throw new Error(`publish: ${source} is not an absolute path`);
+    return this.hereJson<T>([
       'publish',
       source,
       '--name',
@@ -166,10 +192,10 @@ export class Harness {
     ]);
   }
 
-  /** Polls a rollout (without --watch) until it leaves in-progress. */
+  /** Polls a rollout (`rollout status`, in this process) until it leaves in-progress. */
   async settled<T extends { state: string }>(id: string): Promise<T> {
     return eventually(async () => {
-      const rollout = await this.cliJson<T>(['rollout', 'status', id]);
+      const rollout = await this.hereJson<T>(['rollout', 'status', id]);
       return rollout.state === 'in-progress' ? undefined : rollout;
     }, `rollout ${id} to finish`);
   }
@@ -178,6 +204,12 @@ export class Harness {
     await Promise.all(this.#procs.map((p) => p.stop('SIGKILL')));
     await rm(this.dir, { recursive: true, force: true });
   }
+}
+
+function jsonOf<T>(args: readonly string[], result: CliResult): T {
+  if (result.code !== 0)
+    throw new Error(`patchcast ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
+  return JSON.parse(result.stdout) as T;
 }
 
 function stopChild(child: ChildProcess, signal: NodeJS.Signals): Promise<number | null> {

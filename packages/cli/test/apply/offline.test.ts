@@ -2,7 +2,8 @@
  * Offline bundles end to end (issue 21, "Signed offline bundles"): a real server publishes and
  * `patchcast export` writes offline bundles; the server is then stopped and `patchcast apply`
  * must install a good one and refuse every forgery with its security code, leaving the root
- * and the agent's trust exactly as they were.
+ * and the agent's trust exactly as they were. Publishing and exporting are setup here: they run the
+ * CLI's commands inside the test process; every `patchcast apply` is a real process.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -31,12 +32,12 @@ describe('patchcast export and apply: only verified patches install offline', ()
     otherRoot = await serverRoot(await h.startServer(join(h.dir, 'other')), 'other-root.json');
     const server = await h.startServer();
     rootFile = await serverRoot(undefined, 'root.json');
-    logKey = (await h.cliJson<{ log: { key: string } }>(['status'])).log.key;
+    logKey = (await h.hereJson<{ log: { key: string } }>(['status'])).log.key;
     await (await h.startAgent('offline-device')).stop();
     for (const version of ['1.0.0', '2.0.0', '3.0.0']) {
       await h.publish(await source(version), 'app', version);
       files[version] = join(h.dir, `app-${version}.offline.tar`);
-      const out = await h.cliJson<{ logSize: number }>([
+      const out = await h.hereJson<{ logSize: number }>([
         'export',
         `app@${version}`,
         '--out',
@@ -81,7 +82,6 @@ describe('patchcast export and apply: only verified patches install offline', ()
   async function delegatedExport(): Promise<string> {
     const team = join(h.dir, 'team.key');
     await ok(['keys', 'generate', '--out', team]);
-    const targetsKey = join(h.dir, 'server', 'keys', 'targets.key');
     await ok([
       'delegate',
       'add',
@@ -91,7 +91,7 @@ describe('patchcast export and apply: only verified patches install offline', ()
       '--path',
       'team-*/*/bundle.tar',
       '--targets-key',
-      targetsKey,
+      targetsKey(),
     ]);
     const src = await writePatchSource(join(h.dir, 'src-team'), { 'etc/team.conf': 'team\n' });
     await ok([
@@ -113,18 +113,20 @@ describe('patchcast export and apply: only verified patches install offline', ()
 
   /** bad@1.0.0, published, withdrawn by its publisher, then exported. */
   async function withdrawnExport(): Promise<string> {
-    const key = join(h.dir, 'server', 'keys', 'targets.key');
     await h.publish(await source('1.0.0'), 'bad', '1.0.0');
-    await ok(['withdraw', 'bad@1.0.0', '--reason', 'breaks the app', '--key', key]);
+    await ok(['withdraw', 'bad@1.0.0', '--reason', 'breaks the app', '--key', targetsKey()]);
     const out = join(h.dir, 'bad.offline.tar');
     await ok(['export', 'bad@1.0.0', '--out', out]);
     return out;
   }
 
+  /** Runs a setup command inside this process. */
   async function ok(args: readonly string[]): Promise<void> {
-    const result = await h.cli(args);
+    const result = await h.here(args);
     assert.equal(result.code, 0, `patchcast ${args.join(' ')}: ${result.stderr}`);
   }
+
+  const targetsKey = () => join(h.dir, 'server', 'keys', 'targets.key');
 
   async function serverRoot(proc: { stop(): Promise<unknown> } | undefined, name: string) {
     const response = await fetch(`${h.server}/tuf/metadata/1.root.json`);
@@ -267,8 +269,7 @@ describe('patchcast export and apply: only verified patches install offline', ()
   test('--unsigned installs a bare bundle loudly and records it in the state folder', async () => {
     const b = await box();
     const bare = join(b.dir, 'bare.tar');
-    const made = await h.cli(['bundle', await source('9.0.0'), ...ref('9.0.0'), '--out', bare]);
-    assert.equal(made.code, 0, made.stderr);
+    await ok(['bundle', await source('9.0.0'), ...ref('9.0.0'), '--out', bare]);
     const result = await apply(bare, b, ['--unsigned', '--json']);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stderr, /^WARNING: installing app@9\.0\.0 from .* UNSIGNED: /);

@@ -83,7 +83,7 @@ describe(
 
         // start the rollout on node 2, which takes its lease
         harness.server = node2.url;
-        const started = await harness.cliJson<RolloutJson>([
+        const started = await harness.hereJson<RolloutJson>([
           'rollout',
           'start',
           'cluster-fix@1.0.0',

@@ -5,7 +5,8 @@
  * of wave 2 is given on node 2 and node 2 is killed with SIGKILL at once, while wave 2's devices
  * are installing. Another node takes the lease over with a newer fencing token and finishes the
  * rollout; every device installs once and every device result is stored, journaled and logged
- * exactly once. Skipped visibly without PATCHCAST_TEST_PG and PATCHCAST_TEST_NATS.
+ * exactly once. Skipped visibly without PATCHCAST_TEST_PG and PATCHCAST_TEST_NATS. The operator's
+ * commands (publish, rollout start, status, approve) run in the test process: they are not under test.
  */
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -120,12 +121,12 @@ describe(
 
         // started on node 2, which takes the lease and drives it
         harness.server = node2.url;
-        const started = await harness.cliJson<Progress>([
+        const started = await harness.hereJson<Progress>([
           'rollout',
           'start',
           'app@1.0.0',
           '--plan',
-          'plan.yaml',
+          join(harness.dir, 'plan.yaml'),
         ]);
         const lease = `rollout:${started.id}`;
         const holder = await services.sql<{ holder: string; token: string }>(
@@ -133,7 +134,7 @@ describe(
           [lease],
         );
         assert.equal(holder[0]?.holder, 'node-2', 'the node that started the rollout drives it');
-        const status = (id: string) => harness.cliJson<Progress>(['rollout', 'status', id]);
+        const status = (id: string) => harness.hereJson<Progress>(['rollout', 'status', id]);
         const gate = await eventually(
           async () => {
             const p = await status(started.id);
@@ -149,7 +150,7 @@ describe(
         );
 
         // approved on node 2, which dies right after, while wave 2 installs
-        await harness.cliJson(['rollout', 'approve', started.id]);
+        await harness.hereJson(['rollout', 'approve', started.id]);
         await node2.proc.stop('SIGKILL');
 
         harness.server = node3.url;

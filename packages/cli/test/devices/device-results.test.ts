@@ -2,7 +2,8 @@
  * Results per device and the reboot-required flag, end to end: real server and agent processes
  * on loopback. A bundle marked rebootRequired is installed (the agent reboots nothing), and the
  * server shows it in `devices`, `devices show` and `rollout status`; a failing health check shows
- * up in the device's results with its error code, next to the timings of each phase.
+ * up in the device's results with its error code, next to the timings of each phase. Publishing,
+ * starting rollouts and waiting for them run the CLI's commands in the test process (setup).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -44,7 +45,7 @@ test('reboot required and per-device results through devices, devices show and r
     process.env.PATCHCAST_BOOT_ID = 'e2e-boot-1'; // inherited by the agent process
     const agent = await h.startAgent('box');
 
-    const first = await h.cliJson<{ id: string }>([
+    const first = await h.hereJson<{ id: string }>([
       'rollout',
       'start',
       'kernel@2',
@@ -63,7 +64,7 @@ test('reboot required and per-device results through devices, devices show and r
     assert.equal(list.devices[0]?.rebootRequired, true);
     assert.match((await h.cli(['devices'])).stdout, /online +reboot required/);
 
-    const second = await h.cliJson<{ id: string }>([
+    const second = await h.hereJson<{ id: string }>([
       'rollout',
       'start',
       'app@1',
@@ -126,7 +127,7 @@ test('reboot required and per-device results through devices, devices show and r
     process.env.PATCHCAST_BOOT_ID = 'e2e-boot-2'; // the machine has rebooted
     await h.startAgent('box');
     const cleared = await eventually(async () => {
-      const devices = await h.cliJson<DeviceList>(['devices']);
+      const devices = await h.hereJson<DeviceList>(['devices']);
       return devices.devices[0]?.rebootRequired === false ? devices : undefined;
     }, 'the reboot to clear "reboot required"');
     assert.equal(cleared.devices.length, 1);

@@ -24,7 +24,8 @@ describe('device identity and labels', () => {
   });
   after(() => h.close());
 
-  const devices = async () => (await h.cliJson<DeviceList>(['devices'])).devices;
+  /** The device list, read by `devices` in this process (the agents are under test). */
+  const devices = async () => (await h.hereJson<DeviceList>(['devices'])).devices;
   const agentArgs = (dirs: { data: string; root: string }, ...extra: string[]) => [
     'agent',
     '--server',

@@ -26,7 +26,8 @@ describe('device lifecycle', () => {
   let laptop: Proc;
   let laptopId = '';
 
-  const devices = async () => (await h.cliJson<{ devices: Device[] }>(['devices'])).devices;
+  /** The device list, read by `devices` in this process. */
+  const devices = async () => (await h.hereJson<{ devices: Device[] }>(['devices'])).devices;
   const agentArgs = (name: string, ...extra: string[]) => {
     const dirs = h.agentDirs(name);
     return ['agent', '--server', h.server, '--data', dirs.data, '--root', dirs.root, ...extra];

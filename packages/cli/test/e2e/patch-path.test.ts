@@ -25,6 +25,12 @@ describe('the patch path, end to end with real processes', () => {
   const agents = ['alpha', 'bravo', 'charlie'];
   const start = (ref: string, devices: string) =>
     h.cliJson<RolloutJson>(['rollout', 'start', ref, '--devices', devices]);
+  /** Publishing is under test here: a real `patchcast publish` process. */
+  const publish = (source: string, name: string, version: string) =>
+    h.cliJson<{ alreadyPublished: boolean }>([
+      ...['publish', source, '--name', name, '--version', version],
+      ...['--key', join(h.dir, 'server/keys/targets.key')],
+    ]);
 
   before(async () => {
     h = await Harness.create();
@@ -43,7 +49,7 @@ describe('the patch path, end to end with real processes', () => {
         health: { command: 'grep -q version=2 etc/app/config', timeoutSeconds: 10 },
       },
     );
-    assert.equal((await h.publish(source, 'app-fix', '1.0.0')).alreadyPublished, false);
+    assert.equal((await publish(source, 'app-fix', '1.0.0')).alreadyPublished, false);
     const started = await start('app-fix@1.0.0', 'all');
     const done = await h.cliJson<RolloutJson>(['rollout', 'status', started.id, '--watch']);
     assert.equal(done.state, 'completed');
@@ -65,10 +71,7 @@ describe('the patch path, end to end with real processes', () => {
   });
 
   test('publishing the same name@version again is idempotent; different bytes are refused', async () => {
-    assert.equal(
-      (await h.publish(join(h.dir, 'src-1'), 'app-fix', '1.0.0')).alreadyPublished,
-      true,
-    );
+    assert.equal((await publish(join(h.dir, 'src-1'), 'app-fix', '1.0.0')).alreadyPublished, true);
     const other = await writePatchSource(join(h.dir, 'src-other'), {
       'etc/app/config': 'tampered\n',
     });
@@ -99,7 +102,7 @@ describe('the patch path, end to end with real processes', () => {
         health: { command: 'grep -q version= etc/app/config', timeoutSeconds: 10 },
       },
     );
-    await h.publish(source, 'app-fix', '1.0.1');
+    await publish(source, 'app-fix', '1.0.1');
     const started = await start('app-fix@1.0.1', 'ring=canary');
     const result = await h.cli(['rollout', 'status', started.id, '--watch', '--json']);
     assert.equal(result.code, 1, 'a watched rollout with failures exits 1');
@@ -117,7 +120,7 @@ describe('the patch path, end to end with real processes', () => {
   test('an agent that was offline during publish installs after it reconnects', async () => {
     const late = await h.startAgent('delta', ['ring=late']);
     await late.stop();
-    await h.publish(
+    await publish(
       await writePatchSource(join(h.dir, 'src-late'), { 'etc/late': 'hello\n' }),
       'late-fix',
       '2',
@@ -139,7 +142,7 @@ describe('the patch path, end to end with real processes', () => {
       { 'opt/keep': 'new\n' },
       { health: { command: 'false', timeoutSeconds: 5 } },
     );
-    await h.publish(source, 'keep-fix', '1');
+    await publish(source, 'keep-fix', '1');
     const started = await start('keep-fix@1', 'ring=main');
     const done = await h.settled<RolloutJson>(started.id);
     assert.equal(done.counts.failed, 2);

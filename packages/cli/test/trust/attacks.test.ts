@@ -4,7 +4,8 @@
  * keys where an attack needs them, never the offline root or targets keys). For each attack a
  * patch is published honestly, the mirror tampers with what the agent downloads, and the
  * rollout must show the agent's refusal with its security code; the agent installs nothing; then
- * the mirror heals and the next good patch installs normally.
+ * the mirror heals and the next good patch installs normally. The operator's side (publishing,
+ * rollouts, root ceremonies) runs the CLI's commands inside the test process: it is setup here.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -15,7 +16,7 @@ import { generateKeyPairSet, signersOf as signersOfSet } from '@patchcast/core';
 import { TrustFleet } from './fleet.js';
 import { envelopeOf, isMlDsaSignature, resign, signersOf, strip, swapKeyIds } from './forge.js';
 import type { Json } from './forge.js';
-import { keyHolder, ok, serverKey } from './trust-helpers.js';
+import { keyHolder, serverKey, setup } from './trust-helpers.js';
 
 interface Versions {
   root: number;
@@ -36,7 +37,7 @@ describe('attacks on the repository, refused by a real agent', () => {
   let patches = 0;
 
   const versions = async () =>
-    (await fleet.h.cliJson<{ repository: Versions }>(['status'])).repository;
+    (await fleet.h.hereJson<{ repository: Versions }>(['status'])).repository;
   const real = async (path: string) => {
     const bytes = await fleet.mirror.fetchReal(path);
     if (bytes === undefined) throw new Error(`no ${path}`);
@@ -78,9 +79,9 @@ describe('attacks on the repository, refused by a real agent', () => {
     const online = join(h.dir, 'server/keys/online');
     await mkdir(online, { recursive: true });
     for (const n of [1, 2])
-      await ok(h, ['keys', 'generate', '--out', join(online, `snapshot-${n}.key`)]);
+      await setup(h, ['keys', 'generate', '--out', join(online, `snapshot-${n}.key`)]);
     const draft = join(h.dir, 'root-2.json');
-    await ok(h, [
+    await setup(h, [
       'root',
       'init',
       '--snapshot-key',
@@ -92,8 +93,8 @@ describe('attacks on the repository, refused by a real agent', () => {
       '--out',
       draft,
     ]);
-    await ok(h, ['root', 'sign', draft, '--key', serverKey(h, 'root')]);
-    await ok(h, ['root', 'publish', draft]);
+    await setup(h, ['root', 'sign', draft, '--key', serverKey(h, 'root')]);
+    await setup(h, ['root', 'publish', draft]);
     timestampKey = await signersOf(serverKey(h, 'timestamp'));
     snapshotKeys = await signersOf(join(online, 'snapshot-1.key'));
     allSnapshotKeys = await signersOf(
@@ -250,11 +251,11 @@ describe('attacks on the repository, refused by a real agent', () => {
     await fleet.expectRefused(await fleet.publish('locked-out'), 'SECURITY_ROLLBACK');
     // Recovery (§5.3.11): a new root replaces the timestamp key; agents forget the old timestamp.
     const next = join(h.dir, 'server/keys/online/timestamp-2.key');
-    await ok(h, ['keys', 'generate', '--out', next]);
+    await setup(h, ['keys', 'generate', '--out', next]);
     const draft = join(h.dir, 'root-rotate-timestamp.json');
-    await ok(h, ['root', 'init', '--timestamp-key', `${next}.pub`, '--out', draft]);
-    await ok(h, ['root', 'sign', draft, '--key', serverKey(h, 'root')]);
-    await ok(h, ['root', 'publish', draft]);
+    await setup(h, ['root', 'init', '--timestamp-key', `${next}.pub`, '--out', draft]);
+    await setup(h, ['root', 'sign', draft, '--key', serverKey(h, 'root')]);
+    await setup(h, ['root', 'publish', draft]);
     await fleet.expectInstalled(await fleet.publish('recovered'));
   });
 
@@ -266,7 +267,7 @@ describe('attacks on the repository, refused by a real agent', () => {
     const both = [first, second];
     await fleet.expectInstalled(await fleet.publish('signed-by-both', both));
     const draft = join(h.dir, 'root-targets-2-of-2.json');
-    await ok(h, [
+    await setup(h, [
       'root',
       'init',
       '--targets-key',
@@ -278,8 +279,8 @@ describe('attacks on the repository, refused by a real agent', () => {
       '--out',
       draft,
     ]);
-    await ok(h, ['root', 'sign', draft, '--key', serverKey(h, 'root')]);
-    await ok(h, ['root', 'publish', draft]);
+    await setup(h, ['root', 'sign', draft, '--key', serverKey(h, 'root')]);
+    await setup(h, ['root', 'publish', draft]);
     await fleet.expectInstalled(await fleet.publish('after-2-of-2', both));
 
     // One stolen targets key: the attacker re-signs the real targets (or any of its own) alone.

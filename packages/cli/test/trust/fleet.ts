@@ -1,6 +1,7 @@
 /**
  * A real server, a hostile mirror in front of it, and one real agent process that reaches the
- * server only through the mirror. Patches are published and rolled out with the real CLI.
+ * server only through the mirror. Patches are published and rolled out with the CLI's commands,
+ * run inside the test process (setup: what is under test is the agent's verification).
  */
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -31,13 +32,12 @@ export class TrustFleet {
 
   static async start(): Promise<TrustFleet> {
     const h = await Harness.create();
-    const server = await h.startServer();
-    const mirror = await HostileMirror.start(h.server);
+    const mirror = await HostileMirror.start();
     const fleet = new TrustFleet(h, mirror);
-    fleet.server = server;
     // The agent reaches the server only through the mirror, so the server must take answers
     // signed for the mirror's address (--public-url), as it would behind a real relay.
-    await fleet.restartServer();
+    fleet.server = await h.startServer(undefined, ['--public-url', mirror.url]);
+    mirror.forwardTo(h.server);
     await fleet.startAgent();
     return fleet;
   }
@@ -82,14 +82,14 @@ export class TrustFleet {
     const keys = (typeof key === 'string' ? [key] : key).flatMap((file) => ['--key', file]);
     const args = ['publish', source, '--name', name, '--version', '1.0.0', ...keys];
     if (role !== undefined) args.push('--role', role);
-    const result = await this.h.cli([...args, '--json']);
+    const result = await this.h.here([...args, '--json']);
     assert.equal(result.code, 0, result.stderr);
     return `${name}@1.0.0`;
   }
 
   /** Rolls `ref` out to the agent and waits until its result is final. */
   async rollout(ref: string): Promise<RolloutJson> {
-    const started = await this.h.cliJson<RolloutJson>([
+    const started = await this.h.hereJson<RolloutJson>([
       'rollout',
       'start',
       ref,

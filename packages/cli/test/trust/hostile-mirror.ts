@@ -15,24 +15,24 @@ export type Tamper = (real: Buffer | undefined) => Buffer | Promise<Buffer>;
 export class HostileMirror {
   readonly url: string;
   readonly #server: Server;
-  readonly #upstream: URL;
+  #upstream = new URL('http://127.0.0.1:1');
   readonly #tampers = new Map<string, Tamper>();
   readonly #sockets = new Set<Socket>();
   /** Paths served tampered, for assertions that the attack was actually exercised. */
   readonly served: string[] = [];
 
-  private constructor(server: Server, upstream: URL, url: string) {
+  private constructor(server: Server, url: string) {
     this.#server = server;
-    this.#upstream = upstream;
     this.url = url;
   }
 
-  static async start(upstream: string): Promise<HostileMirror> {
+  /** Starts the mirror; it forwards nowhere until `forwardTo`, so the server may start after it. */
+  static async start(): Promise<HostileMirror> {
     const server = createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const address = server.address();
     if (address === null || typeof address === 'string') throw new Error('no address');
-    const mirror = new HostileMirror(server, new URL(upstream), `http://127.0.0.1:${address.port}`);
+    const mirror = new HostileMirror(server, `http://127.0.0.1:${address.port}`);
     server.on(
       'request',
       (req: IncomingMessage, res: ServerResponse) => void mirror.#handle(req, res),
@@ -45,6 +45,11 @@ export class HostileMirror {
       socket.on('close', () => mirror.#sockets.delete(socket));
     });
     return mirror;
+  }
+
+  /** Forwards to the real server at `upstream` from now on. */
+  forwardTo(upstream: string): void {
+    this.#upstream = new URL(upstream);
   }
 
   /** From now on, `path` (e.g. `/tuf/metadata/timestamp.json`) is answered by `tamper`. */

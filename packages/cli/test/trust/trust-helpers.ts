@@ -4,12 +4,14 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Harness, CliResult } from '../harness.js';
 
-/** Makes a key holder with the real CLI; returns its private key file (FILE.pub is public). */
+/**
+ * Makes a key holder with `patchcast keys generate` (run in this process: setup); returns its
+ * private key file (FILE.pub is public).
+ */
 export async function keyHolder(h: Harness, name: string): Promise<string> {
   await mkdir(join(h.dir, 'holders'), { recursive: true });
   const file = join(h.dir, 'holders', `${name}.key`);
-  const result = await h.cli(['keys', 'generate', '--out', file]);
-  assert.equal(result.code, 0, result.stderr);
+  await setup(h, ['keys', 'generate', '--out', file]);
   return file;
 }
 
@@ -22,6 +24,13 @@ export function assertRefused(result: CliResult, code: string, message?: RegExp)
 
 export async function ok(h: Harness, args: readonly string[]): Promise<CliResult> {
   const result = await h.cli(args);
+  assert.equal(result.code, 0, `patchcast ${args.join(' ')}: ${result.stderr}`);
+  return result;
+}
+
+/** As `ok`, but run inside this process: for setup the test does not examine. */
+export async function setup(h: Harness, args: readonly string[]): Promise<CliResult> {
+  const result = await h.here(args);
   assert.equal(result.code, 0, `patchcast ${args.join(' ')}: ${result.stderr}`);
   return result;
 }

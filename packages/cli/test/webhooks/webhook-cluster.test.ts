@@ -2,7 +2,8 @@
  * Two server nodes on one PostgreSQL database and NATS: both poll the same outbox, and each
  * event reaches a healthy receiver exactly once (each row is claimed by one node under its
  * lease). Events are made through both nodes. Skipped, visibly, without PATCHCAST_TEST_PG and
- * PATCHCAST_TEST_NATS.
+ * PATCHCAST_TEST_NATS. The operator's commands (webhook add, token create, webhook deliveries)
+ * run inside the test process: what is under test is the two server processes.
  */
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -42,7 +43,7 @@ describe(
       const nodes = await startClusterNodes(harness, services, 2);
       await writeFile(join(harness.dir, 'secret'), SECRET);
       harness.server = nodes[0]?.url ?? '';
-      const hook = await harness.cliJson<{ id: string }>([
+      const hook = await harness.hereJson<{ id: string }>([
         'webhook',
         'add',
         receiver.url(),
@@ -54,7 +55,7 @@ describe(
       ]);
       const deliveries = async () =>
         (
-          await harness.cliJson<{ deliveries: Delivery[] }>([
+          await harness.hereJson<{ deliveries: Delivery[] }>([
             'webhook',
             'deliveries',
             hook.id,
@@ -68,7 +69,7 @@ describe(
       await eventually(
         async () => {
           harness.server = nodes[made % 2]?.url ?? '';
-          await harness.cliJson(['token', 'create', '--name', `c${made++}`, '--role', 'viewer']);
+          await harness.hereJson(['token', 'create', '--name', `c${made++}`, '--role', 'viewer']);
           return (await deliveries()).length >= 8 ? true : undefined;
         },
         '8 queued checkpoints',
