@@ -1,25 +1,23 @@
 /** Text views of findings and of the remediation queue (grouped, or one row per finding). */
-import type { FixStateName, QueueGroupRow } from '@patchcast/protocol';
+import type {
+  FindingViewRow,
+  FixStateName,
+  PatchImpactRow,
+  QueueGroupRow,
+} from '@patchcast/protocol';
 import { table } from '../table.js';
 
-type Row = Record<string, unknown>;
-
-function text(value: unknown): string {
-  if (value === null || value === undefined) return '-';
-  return typeof value === 'string' || typeof value === 'number'
-    ? String(value)
-    : JSON.stringify(value);
+function text(value: string | number | null | undefined): string {
+  return value === null || value === undefined ? '-' : String(value);
 }
 
-function risk(row: Row): string {
-  const score = (row.risk as { score?: unknown } | undefined)?.score;
-  return typeof score === 'number' ? score.toFixed(2) : '-';
+function risk(row: FindingViewRow): string {
+  return row.risk.score.toFixed(2);
 }
 
-function due(row: Row): string {
-  const deadline = row.deadline as { dueDate?: unknown } | undefined;
-  const date = typeof deadline?.dueDate === 'string' ? deadline.dueDate : '-';
-  return row.overdue === true ? `${date} OVERDUE` : date;
+function due(row: FindingViewRow): string {
+  const date = row.deadline.dueDate ?? '-';
+  return row.overdue ? `${date} OVERDUE` : date;
 }
 
 /** What a fix state says after the patch's name. */
@@ -32,20 +30,18 @@ export const FIX_STATE_TEXT: Readonly<Record<FixStateName, string>> = {
   withdrawn: 'withdrawn by its publisher',
 };
 
-function fixNotes(row: Row): string[] {
-  const fixes = (row.fixes as { patch?: unknown; state?: unknown }[] | undefined) ?? [];
-  return fixes.flatMap((f) => {
-    const state = FIX_STATE_TEXT[f.state as FixStateName] as string | undefined;
-    return f.state === 'recommended' || state === undefined ? [] : [`${text(f.patch)} ${state}`];
-  });
+function fixNotes(row: FindingViewRow): string[] {
+  return row.fixes.flatMap((f) =>
+    f.state === 'recommended' ? [] : [`${f.patch} ${FIX_STATE_TEXT[f.state]}`],
+  );
 }
 
-function findingState(f: Row): string {
+function findingState(f: FindingViewRow): string {
   if (f.state === 'closed') return `closed ${text(f.closedAt).slice(0, 10)} ${text(f.closedBy)}`;
   return ['open', ...fixNotes(f)].join('; ');
 }
 
-export function findingsText(findings: readonly Row[]): string {
+export function findingsText(findings: readonly FindingViewRow[]): string {
   if (findings.length === 0) return 'no findings\n';
   const rows = findings.map((f) => [
     risk(f),
@@ -59,7 +55,7 @@ export function findingsText(findings: readonly Row[]): string {
   return table(['RISK', 'DEVICE', 'ADVISORY', 'PACKAGE', 'FIXED IN', 'DUE', 'STATE'], rows);
 }
 
-function impactText(patches: readonly Row[]): string {
+function impactText(patches: readonly PatchImpactRow[]): string {
   if (patches.length === 0) return '';
   const impact = patches.map((p) => [
     text(p.patch),
@@ -71,7 +67,10 @@ function impactText(patches: readonly Row[]): string {
 }
 
 /** The queue one row per open finding (`vulns queue --by device`). */
-export function queueByDeviceText(queue: readonly Row[], patches: readonly Row[]): string {
+export function queueByDeviceText(
+  queue: readonly FindingViewRow[],
+  patches: readonly PatchImpactRow[],
+): string {
   if (queue.length === 0) return 'the remediation queue is empty\n';
   const rows = queue.map((f, i) => [
     String(i + 1),
@@ -80,7 +79,7 @@ export function queueByDeviceText(queue: readonly Row[], patches: readonly Row[]
     text(f.advisoryId),
     `${text(f.package)} ${text(f.installedVersion)}`,
     due(f),
-    ((f.patches as string[] | undefined) ?? []).join(' ') || '-',
+    f.patches.join(' ') || '-',
     fixNotes(f).join('; '),
   ]);
   const head = table(
@@ -106,7 +105,10 @@ function groupAction(g: QueueGroupRow): string {
 }
 
 /** The queue grouped by patch and advisory (the default view). */
-export function queueText(groups: readonly QueueGroupRow[], patches: readonly Row[]): string {
+export function queueText(
+  groups: readonly QueueGroupRow[],
+  patches: readonly PatchImpactRow[],
+): string {
   if (groups.length === 0) return 'the remediation queue is empty\n';
   const rows = groups.map((g, i) => [
     String(i + 1),

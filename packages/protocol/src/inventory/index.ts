@@ -39,14 +39,12 @@ export {
 export type { InventoryDiff, InventoryHead, InventoryUpdatePart } from './inventory-update.js';
 export {
   FINDING_STATES,
-  FIX_STATES,
   coverageSchema,
   queueGroupSchema,
   VULN_DATA_KINDS,
   VULN_IMPORT_BATCH,
   VULN_IMPORT_BODY_BYTES,
   VULN_ROUTES,
-  complianceReportResponse,
   findingsQuery,
   findingsResponse,
   importAdvisoriesRequest,
@@ -58,13 +56,20 @@ export {
 } from './vulns-api.js';
 export type {
   FindingState,
-  FixStateName,
   ImportSummary,
   QueueGroupRow,
+  QueueResponse,
   VulnCoverage,
   VulnDataKind,
 } from './vulns-api.js';
-export { COMPLIANCE_FORMAT } from './compliance-report.js';
+export {
+  FIX_STATES,
+  findingViewSchema,
+  fixStateSchema,
+  patchImpactSchema,
+} from './finding-view.js';
+export type { FindingViewRow, FixStateName, PatchImpactRow } from './finding-view.js';
+export { COMPLIANCE_FORMAT, complianceReportResponse } from './compliance-report.js';
 export type {
   ComplianceAdvisoryRow,
   ComplianceCounts,

@@ -4,6 +4,7 @@
  * before it stages); findings, the remediation queue and the compliance report.
  */
 import { z } from 'zod';
+import { FIX_STATES, findingViewSchema, patchImpactSchema } from './finding-view.js';
 
 export const VULN_ROUTES = {
   imports: '/api/v1/vulns/imports',
@@ -78,25 +79,8 @@ export const importSummaryResponse = z.object({
 });
 export type ImportSummary = z.infer<typeof importSummaryResponse>;
 
-/** Responses whose rows the CLI prints as they come: only their envelope is checked. */
-export const findingsResponse = z.object({ findings: z.array(z.record(z.string(), z.unknown())) });
-/**
- * What became of a published patch that claims to fix an open finding: recommended, installed
- * and waiting for an inventory collected after the install, installed with the finding still
- * there ("installed, finding persists"), ineffective (it persisted here before, or on every
- * device where it was installed and closed the advisory nowhere), or superseded (another version
- * of the patch is installed on the device), or withdrawn by its publisher (ADR 0017). Only
- * `recommended` patches are recommended.
- */
-export const FIX_STATES = [
-  'recommended',
-  'installed-awaiting-inventory',
-  'installed-finding-persists',
-  'ineffective',
-  'superseded',
-  'withdrawn',
-] as const;
-export type FixStateName = (typeof FIX_STATES)[number];
+/** Findings, scored, highest risk first (finding-view.ts). */
+export const findingsResponse = z.object({ findings: z.array(findingViewSchema) });
 
 /** One row of the remediation queue: a patch (or none) and an advisory, over the devices. */
 export const queueGroupSchema = z.object({
@@ -125,10 +109,8 @@ export type QueueGroupRow = z.infer<typeof queueGroupSchema>;
 export const queueResponse = z.object({
   generatedAt: z.string(),
   groups: z.array(queueGroupSchema),
-  queue: z.array(z.record(z.string(), z.unknown())),
-  patches: z.array(z.record(z.string(), z.unknown())),
+  /** The open findings one by one, highest risk first (`vulns queue --by device`). */
+  queue: z.array(findingViewSchema),
+  patches: z.array(patchImpactSchema),
 });
-export const complianceReportResponse = z.looseObject({
-  format: z.literal('patchcast-compliance/v1'),
-  generatedAt: z.string(),
-});
+export type QueueResponse = z.infer<typeof queueResponse>;

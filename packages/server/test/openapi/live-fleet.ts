@@ -47,10 +47,32 @@ const PACKAGES: PackageInventory = {
   npm: [],
 };
 
+/** A KEV catalog that lists the advisory's CVE: findings carry a KEV match and due date. */
+export const KEV = {
+  catalogVersion: '2026.03.01',
+  dateReleased: '2026-03-01T00:00:00.000Z',
+  count: 1,
+  vulnerabilities: [
+    {
+      cveID: 'CVE-2023-5363',
+      vendorProject: 'OpenSSL',
+      product: 'OpenSSL',
+      vulnerabilityName: 'OpenSSL key and IV length handling',
+      dateAdded: '2026-03-01',
+      shortDescription: 'Processing key and IV lengths can lead to truncation.',
+      requiredAction: 'Apply updates per vendor instructions.',
+      dueDate: '2026-03-22',
+      knownRansomwareCampaignUse: 'Unknown',
+      cwes: [],
+    },
+  ],
+};
+
 export const ADVISORY = {
   id: 'DSA-5532-1',
   modified: '2023-10-26T00:00:00Z',
   upstream: ['CVE-2023-5363'],
+  severity: [{ type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N' }],
   affected: [
     {
       package: { ecosystem: 'Debian:12', name: 'openssl' },

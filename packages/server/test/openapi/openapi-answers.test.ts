@@ -29,6 +29,7 @@ import { ResponseChecker } from './response-checker.js';
 import {
   ADVISORY,
   BASIC,
+  KEV,
   artifact,
   connectAgent,
   generateEd25519,
@@ -248,9 +249,13 @@ describe('real answers of every route match the OpenAPI description', () => {
     });
     const epss = { text: 'cve,epss,percentile\nCVE-2023-5363,0.5,0.9\n', source: 'epss.csv' };
     await call('PUT', VULN_ROUTES.importData, { params: { id, kind: 'epss' }, body: epss });
+    const kev = { text: JSON.stringify(KEV), source: 'kev.json' };
+    await call('PUT', VULN_ROUTES.importData, { params: { id, kind: 'kev' }, body: kev });
     await call('POST', VULN_ROUTES.importCommit, { params: { id } });
     const findings = await call('GET', VULN_ROUTES.findings, { query: `?device=${ids.device}` });
-    assert.equal(findings.json<{ findings: unknown[] }>().findings.length, 1);
+    const rows = findings.json<{ findings: { cvss?: unknown; kev?: unknown }[] }>().findings;
+    assert.equal(rows.length, 1);
+    assert.ok(rows[0]?.cvss !== undefined && rows[0].kev !== undefined, 'with CVSS and KEV');
     await call('GET', VULN_ROUTES.queue);
     await call('GET', VULN_ROUTES.coverage, { token: ids.viewer });
     await call('GET', VULN_ROUTES.report);

@@ -9,6 +9,7 @@ import {
   createRolloutRequest,
   deviceSchema,
   enrollTokenInfoSchema,
+  findingViewSchema,
   repositoryVersions,
   rolloutProgressSchema,
   rolloutSchema,
@@ -40,6 +41,7 @@ export const SHARED_RESPONSES: Readonly<Record<string, ZodType>> = {
   EnrollTokenInfo: enrollTokenInfoSchema,
   WebhookInfo: webhookInfoSchema,
   Coverage: coverageSchema,
+  Finding: findingViewSchema,
 };
 
 /** The two kinds of rollout start, each a component of its own. */

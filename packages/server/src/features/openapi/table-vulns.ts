@@ -15,6 +15,7 @@ import {
   queueResponse,
 } from '@patchcast/protocol';
 import { AT } from './examples.js';
+import { exampleFinding, exampleQueue, exampleReport } from './examples-vulns.js';
 import { json } from './route-spec.js';
 import type { RouteSpec } from './route-spec.js';
 
@@ -90,46 +91,14 @@ export const VULN_TABLE: readonly RouteSpec[] = [
     tag,
     summary: 'Findings (open by default), scored, highest risk first',
     query: findingsQuery,
-    response: json('FindingsResponse', findingsResponse, {
-      findings: [
-        {
-          deviceId: 'dev_5f1c2a9e',
-          advisoryId: 'DSA-5678-1',
-          package: 'openssl',
-          installedVersion: '3.0.11-1~deb12u2',
-          state: 'open',
-          firstSeenAt: AT,
-        },
-      ],
-    }),
+    response: json('FindingsResponse', findingsResponse, { findings: [exampleFinding] }),
   },
   {
     method: 'GET',
     path: VULN_ROUTES.queue,
     tag,
     summary: 'The remediation queue: findings grouped by patch and advisory, by risk',
-    response: json('QueueResponse', queueResponse, {
-      generatedAt: AT,
-      groups: [
-        {
-          patch: 'openssl-fix@1.0.1',
-          advisoryId: 'DSA-5678-1',
-          cves: ['CVE-2025-0001'],
-          packages: ['openssl'],
-          findings: 12,
-          devices: 12,
-          deviceIds: ['dev_5f1c2a9e'],
-          maxRisk: 87,
-          risk: 87,
-          dueDate: '2026-12-21',
-          overdue: 0,
-          kev: true,
-          notRecommended: [],
-        },
-      ],
-      queue: [],
-      patches: [],
-    }),
+    response: json('QueueResponse', queueResponse, exampleQueue),
   },
   {
     method: 'GET',
@@ -143,10 +112,6 @@ export const VULN_TABLE: readonly RouteSpec[] = [
     path: VULN_ROUTES.report,
     tag,
     summary: 'The compliance report document (`patchcast report compliance` renders it)',
-    response: json('ComplianceReport', complianceReportResponse, {
-      format: 'patchcast-compliance/v1',
-      generatedAt: AT,
-      policy: 'default',
-    }),
+    response: json('ComplianceReport', complianceReportResponse, exampleReport),
   },
 ];
