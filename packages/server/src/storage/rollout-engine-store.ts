@@ -4,7 +4,7 @@
  * decisions it made, before any of its effects reaches a device; inputs are journaled before
  * the engine sees them, so a restarted server replays what the last snapshot lacks.
  */
-import type { ReportInput, ReportOutcome, RolloutRecord } from './store.js';
+import type { PendingLogEntry, ReportInput, ReportOutcome, RolloutRecord } from './store.js';
 import type { WebhookEventRecord } from './webhook-store.js';
 
 /** One decision of the engine as stored (and shown by `rollout status`). */
@@ -104,9 +104,9 @@ export interface RolloutEngineStore {
    * `installed` assignment moves to `rolled-back` and the report is stored ('applied'). A
    * report id seen before gives 'duplicate'; an assignment that is not `installed` gives
    * 'stale' and nothing is stored (it may be a final install report: use applyReport). The log
-   * holds both steps: device-result, then device-rolled-back.
+   * holds both steps: device-result, then device-rolled-back (`logged`, written when 'applied').
    */
-  applyRollback(report: ReportInput): Promise<ReportOutcome>;
+  applyRollback(report: ReportInput, logged?: readonly PendingLogEntry[]): Promise<ReportOutcome>;
   /**
    * Reopens a finished planned rollout for a rollback: `completed`, `completed-with-failures` or
    * `aborted` becomes `in-progress` again (completed_at cleared), so that a driver resumes it.

@@ -14,6 +14,7 @@ import type {
   EnrollTokenRecord,
   MetadataRecord,
   MetadataRole,
+  PendingLogEntry,
   ReportInput,
   ReportOutcome,
   RolloutRecord,
@@ -138,8 +139,12 @@ export abstract class PartedStore implements IdentityPart, RepositoryPart, Assig
   getMetadata(role: MetadataRole, version: number): Promise<MetadataRecord | undefined> {
     return this.#repository.getMetadata(role, version);
   }
-  commitMetadata(records: readonly MetadataRecord[], expectTargets?: number): Promise<boolean> {
-    return this.#repository.commitMetadata(records, expectTargets);
+  commitMetadata(
+    records: readonly MetadataRecord[],
+    expectTargets?: number,
+    logged?: readonly PendingLogEntry[],
+  ): Promise<boolean> {
+    return this.#repository.commitMetadata(records, expectTargets, logged);
   }
   putArtifact(artifact: ArtifactRecord): Promise<void> {
     return this.#repository.putArtifact(artifact);
@@ -172,7 +177,7 @@ export abstract class PartedStore implements IdentityPart, RepositoryPart, Assig
   markNotified(rolloutId: string, deviceIds: readonly string[], at: string): Promise<void> {
     return this.#assignments.markNotified(rolloutId, deviceIds, at);
   }
-  applyReport(report: ReportInput): Promise<ReportOutcome> {
-    return this.#assignments.applyReport(report);
+  applyReport(report: ReportInput, logged?: readonly PendingLogEntry[]): Promise<ReportOutcome> {
+    return this.#assignments.applyReport(report, logged);
   }
 }

@@ -1,7 +1,8 @@
 /**
  * The Store port: everything the server persists. Each adapter (storage/sqlite, later
  * storage/postgres) implements it, and one conformance suite runs against every adapter.
- * Multi-row changes are single atomic methods, so adapters own their transactions.
+ * Multi-row changes are single atomic methods, so adapters own their transactions; a change
+ * the transparency log records takes its `logged` entries and writes them in that transaction.
  */
 import type { LeaseStore } from './lease-store.js';
 import type { RolloutEngineStore } from './rollout-engine-store.js';
@@ -149,6 +150,21 @@ export interface LogEntryRecord {
   readonly subject: string | null;
 }
 
+/**
+ * A log entry written in the same transaction as the state change it records, waiting for the
+ * log writer to sequence it (ADR 0033). Store methods that take `logged` entries write them only
+ * when the change itself is made.
+ */
+export interface PendingLogEntry {
+  readonly leaf: Uint8Array;
+  readonly subject: string | null;
+}
+
+/** A pending entry as stored: `seq` orders the entries the writer has yet to sequence. */
+export interface PendingLogRecord extends PendingLogEntry {
+  readonly seq: number;
+}
+
 /** A signed checkpoint note (C2SP tlog-checkpoint) for a tree of `size` leaves. */
 export interface CheckpointRecord {
   readonly size: number;
@@ -159,9 +175,17 @@ export interface CheckpointRecord {
 export interface LogStore {
   /**
    * Appends a batch and its checkpoint atomically. Refused, writing nothing, unless the batch
-   * starts at the current size, is contiguous, and the checkpoint's size is the new size.
+   * starts at the current size, is contiguous, and the checkpoint's size is the new size. The
+   * pending entries numbered `sequenced` are deleted in the same transaction (refused, writing
+   * nothing, unless every one of them is still pending).
    */
-  append(entries: readonly LogEntryRecord[], checkpoint: CheckpointRecord): Promise<void>;
+  append(
+    entries: readonly LogEntryRecord[],
+    checkpoint: CheckpointRecord,
+    sequenced?: readonly number[],
+  ): Promise<void>;
+  /** The pending entries (ADR 0033), lowest `seq` first, at most `limit`. */
+  pending(limit: number): Promise<PendingLogRecord[]>;
   /** One past the highest stored index (a missing row inside the log does not shrink it). */
   size(): Promise<number>;
   /** Stored entries with start <= index < end, in index order. */
@@ -230,6 +254,7 @@ export interface Store {
   commitMetadata(
     records: readonly MetadataRecord[],
     expectTargetsVersion?: number,
+    logged?: readonly PendingLogEntry[],
   ): Promise<boolean>;
 
   putArtifact(artifact: ArtifactRecord): Promise<void>;
@@ -248,5 +273,5 @@ export interface Store {
   /** Moves 'pending' assignments to 'notified'. */
   markNotified(rolloutId: string, deviceIds: readonly string[], at: string): Promise<void>;
   /** Records a device report once (by reportId) and applies it to the assignment. */
-  applyReport(report: ReportInput): Promise<ReportOutcome>;
+  applyReport(report: ReportInput, logged?: readonly PendingLogEntry[]): Promise<ReportOutcome>;
 }

@@ -161,4 +161,10 @@ export const PG_MIGRATIONS: readonly string[] = [
     attempt INTEGER NOT NULL, at TEXT NOT NULL, status_code INTEGER, error TEXT,
     duration_ms INTEGER NOT NULL, PRIMARY KEY (webhook_id, event_id, attempt));
   `,
+  // log entries written with the state change they record, until the log writer sequences them (ADR 0033)
+  `
+  CREATE TABLE log_pending (
+    seq BIGSERIAL PRIMARY KEY, subject TEXT, entry BYTEA NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL DEFAULT now());
+  `,
 ];

@@ -9,7 +9,8 @@ import type {
   RolloutInputRecord,
   RolloutSnapshotRecord,
 } from '../rollout-engine-store.js';
-import type { ReportInput, ReportOutcome, RolloutRecord } from '../store.js';
+import type { PendingLogEntry, ReportInput, ReportOutcome, RolloutRecord } from '../store.js';
+import { insertPending } from './pg-log-store.js';
 import type { PgDb, PgQueries } from './pg-db.js';
 import { insertRollout } from './pg-assignments.js';
 import type { WebhookEventRecord } from '../webhook-store.js';
@@ -170,7 +171,10 @@ export class PgRolloutEngineStore implements RolloutEngineStore {
     );
   }
 
-  async applyRollback(r: ReportInput): Promise<ReportOutcome> {
+  async applyRollback(
+    r: ReportInput,
+    logged: readonly PendingLogEntry[] = [],
+  ): Promise<ReportOutcome> {
     return this.#db.transaction(async (tx): Promise<ReportOutcome> => {
       const seen = await tx.one('SELECT 1 FROM reports WHERE report_id = $1', [r.reportId]);
       if (seen !== undefined) return 'duplicate';
@@ -195,6 +199,7 @@ export class PgRolloutEngineStore implements RolloutEngineStore {
         ],
       );
       if (inserted === 0) throw new Error(`report ${r.reportId} was stored concurrently`);
+      await insertPending(tx, logged);
       return 'applied';
     });
   }

@@ -147,4 +147,10 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     status_code INTEGER, error TEXT, duration_ms INTEGER NOT NULL,
     PRIMARY KEY (webhook_id, event_id, attempt));
   `,
+  // log entries written with the state change they record, until the log writer sequences them (ADR 0033)
+  `
+  CREATE TABLE log_pending (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, subject TEXT, entry BLOB NOT NULL,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')));
+  `,
 ];

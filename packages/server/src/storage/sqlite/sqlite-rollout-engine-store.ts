@@ -11,7 +11,8 @@ import type {
   RolloutInputRecord,
   RolloutSnapshotRecord,
 } from '../rollout-engine-store.js';
-import type { ReportInput, ReportOutcome, RolloutRecord } from '../store.js';
+import type { PendingLogEntry, ReportInput, ReportOutcome, RolloutRecord } from '../store.js';
+import { insertPending } from './sqlite-log-store.js';
 import { insertRollout } from './sqlite-assignments.js';
 
 interface DecisionRow {
@@ -209,7 +210,7 @@ export class SqliteRolloutEngineStore implements RolloutEngineStore {
     });
   }
 
-  applyRollback(r: ReportInput): Promise<ReportOutcome> {
+  applyRollback(r: ReportInput, logged: readonly PendingLogEntry[] = []): Promise<ReportOutcome> {
     return settle(() =>
       this.#db
         .transaction((): ReportOutcome => {
@@ -236,6 +237,7 @@ export class SqliteRolloutEngineStore implements RolloutEngineStore {
               r.timings === null ? null : JSON.stringify(r.timings),
               r.at,
             );
+          insertPending(this.#db, logged);
           return 'applied';
         })
         .immediate(),
