@@ -1,5 +1,5 @@
 import { test } from 'node:test';
-import { SqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
+import type { SqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 import { pgTestDatabase } from '../storage/pg-test-db.js';
 import { pendingConformance } from './pending-conformance.js';
 import { tempStore } from './log-fixture.js';
