@@ -66,7 +66,8 @@ export interface RolloutEngineStore {
   assignmentCounts(rolloutId: string): Promise<AssignmentCounts>;
   /**
    * Creates the rollout, one pending assignment per device, the first snapshot and its
-   * decisions, and the webhook outbox rows of `events`, all or nothing.
+   * decisions, the webhook outbox rows of `events` and the pending log entries `logged` (ADR
+   * 0033), all or nothing.
    */
   create(
     rollout: RolloutRecord,
@@ -74,10 +75,11 @@ export interface RolloutEngineStore {
     snapshot: RolloutSnapshotRecord,
     decisions: readonly RolloutDecisionRecord[],
     events?: readonly WebhookEventRecord[],
+    logged?: readonly PendingLogEntry[],
   ): Promise<void>;
   /**
    * Replaces the snapshot and appends its new decisions atomically, with the webhook outbox rows
-   * of `events`; `finish` ends the rollout.
+   * of `events` and the pending log entries `logged`; `finish` ends the rollout.
    */
   save(
     rolloutId: string,
@@ -85,6 +87,7 @@ export interface RolloutEngineStore {
     decisions: readonly RolloutDecisionRecord[],
     finish?: RolloutFinish,
     events?: readonly WebhookEventRecord[],
+    logged?: readonly PendingLogEntry[],
   ): Promise<void>;
   /** Journals one input; returns its sequence number (increasing per rollout, from 1). */
   appendInput(rolloutId: string, input: string): Promise<number>;

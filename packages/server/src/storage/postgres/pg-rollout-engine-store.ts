@@ -66,6 +66,7 @@ export class PgRolloutEngineStore implements RolloutEngineStore {
     snapshot: RolloutSnapshotRecord,
     decisions: readonly RolloutDecisionRecord[],
     events: readonly WebhookEventRecord[] = [],
+    logged: readonly PendingLogEntry[] = [],
   ): Promise<void> {
     return this.#db.transaction(async (tx) => {
       await insertRollout(tx, r, deviceIds);
@@ -75,6 +76,7 @@ export class PgRolloutEngineStore implements RolloutEngineStore {
         [r.id, snapshot.snapshot, snapshot.inputSeq],
       );
       await insertDecisions(tx, r.id, decisions);
+      await insertPending(tx, logged);
     });
   }
 
@@ -84,6 +86,7 @@ export class PgRolloutEngineStore implements RolloutEngineStore {
     decisions: readonly RolloutDecisionRecord[],
     finish?: RolloutFinish,
     events: readonly WebhookEventRecord[] = [],
+    logged: readonly PendingLogEntry[] = [],
   ): Promise<void> {
     return this.#db.transaction(async (tx) => {
       await enqueueWebhookEvents(tx, events);
@@ -97,6 +100,7 @@ export class PgRolloutEngineStore implements RolloutEngineStore {
           "UPDATE rollouts SET state = $1, completed_at = $2 WHERE id = $3 AND state = 'in-progress'",
           [finish.state, finish.at, rolloutId],
         );
+      await insertPending(tx, logged);
     });
   }
 

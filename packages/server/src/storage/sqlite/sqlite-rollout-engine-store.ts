@@ -70,6 +70,7 @@ export class SqliteRolloutEngineStore implements RolloutEngineStore {
     snapshot: RolloutSnapshotRecord,
     decisions: readonly RolloutDecisionRecord[],
     events: readonly WebhookEventRecord[] = [],
+    logged: readonly PendingLogEntry[] = [],
   ): Promise<void> {
     return settle(() => {
       this.#db
@@ -82,6 +83,7 @@ export class SqliteRolloutEngineStore implements RolloutEngineStore {
             )
             .run(r.id, snapshot.snapshot, snapshot.inputSeq);
           this.#insertDecisions(r.id, decisions);
+          insertPending(this.#db, logged);
         })
         .immediate();
     });
@@ -93,6 +95,7 @@ export class SqliteRolloutEngineStore implements RolloutEngineStore {
     decisions: readonly RolloutDecisionRecord[],
     finish?: RolloutFinish,
     events: readonly WebhookEventRecord[] = [],
+    logged: readonly PendingLogEntry[] = [],
   ): Promise<void> {
     return settle(() => {
       this.#db
@@ -108,6 +111,7 @@ export class SqliteRolloutEngineStore implements RolloutEngineStore {
                 "UPDATE rollouts SET state = ?, completed_at = ? WHERE id = ? AND state = 'in-progress'",
               )
               .run(finish.state, finish.at, rolloutId);
+          insertPending(this.#db, logged);
         })
         .immediate();
     });
