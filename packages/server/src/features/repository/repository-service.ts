@@ -21,6 +21,7 @@ import type {
   RepositoryVersions,
 } from '@patchcast/protocol';
 import type { Store, MetadataRecord, PendingLogEntry } from '../../storage/store.js';
+import { crashPoint } from '../../crash-point.js';
 import type { ArtifactStore } from '../../artifacts/artifact-store.js';
 import type { ServerConfig } from '../../config.js';
 import { checkTargetsUpdate, conflict, conflictWith, parseSubmitted } from './targets-policy.js';
@@ -224,6 +225,7 @@ export class RepositoryService {
     }
     this.#current = undefined;
     if (!ok) throw conflictError();
+    if (options.events.length > 0) crashPoint('publication-stored');
     await this.#deps.log.sequencePending({ witnessed: options.events.length > 0 });
   }
 

@@ -11,6 +11,7 @@ import { deviceResultEvents, deviceRolledBack, pendingEntries } from '../log/log
 import type { RolloutDeps } from './rollout-service.js';
 import type { RolloutDriver } from './rollout-driver.js';
 import { installFailed } from '../webhooks/webhook-events.js';
+import { crashPoint } from '../../crash-point.js';
 
 export class RolloutReports {
   readonly #deps: RolloutDeps;
@@ -71,8 +72,10 @@ export class RolloutReports {
     const { store, log } = this.#deps;
     const logged = pendingEntries(deviceResultEvents(input, report.patch));
     const outcome = await store.applyReport(input, logged);
-    if (logged.length > 0 && (outcome === 'applied' || outcome === 'duplicate'))
+    if (logged.length > 0 && (outcome === 'applied' || outcome === 'duplicate')) {
+      crashPoint('device-result-stored');
       await log.sequencePending();
+    }
     return outcome;
   }
 
