@@ -114,8 +114,8 @@ export abstract class PartedStore implements IdentityPart, RepositoryPart, Assig
   revokeEnrollToken(id: string, at: string): Promise<EnrollTokenRecord | undefined> {
     return this.#identity.revokeEnrollToken(id, at);
   }
-  createDevice(device: DeviceRecord): Promise<void> {
-    return this.#identity.createDevice(device);
+  createDevice(device: DeviceRecord, logged?: readonly PendingLogEntry[]): Promise<void> {
+    return this.#identity.createDevice(device, logged);
   }
   getDevice(id: string): Promise<DeviceRecord | undefined> {
     return this.#identity.getDevice(id);
@@ -123,8 +123,12 @@ export abstract class PartedStore implements IdentityPart, RepositoryPart, Assig
   findDeviceByKey(publicKey: string): Promise<DeviceRecord | undefined> {
     return this.#identity.findDeviceByKey(publicKey);
   }
-  updateDevice(id: string, change: DeviceChange): Promise<DeviceRecord | undefined> {
-    return this.#identity.updateDevice(id, change);
+  updateDevice(
+    id: string,
+    change: DeviceChange,
+    logged?: readonly PendingLogEntry[],
+  ): Promise<DeviceRecord | undefined> {
+    return this.#identity.updateDevice(id, change, logged);
   }
   listDevices(): Promise<DeviceRecord[]> {
     return this.#identity.listDevices();

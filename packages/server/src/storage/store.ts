@@ -232,11 +232,19 @@ export interface Store {
   /** Marks the token revoked at `at` (kept if already revoked); undefined when there is none. */
   revokeEnrollToken(id: string, at: string): Promise<EnrollTokenRecord | undefined>;
 
-  createDevice(device: DeviceRecord): Promise<void>;
+  /** Creates the device with its pending log entries `logged` (ADR 0033), in one transaction. */
+  createDevice(device: DeviceRecord, logged?: readonly PendingLogEntry[]): Promise<void>;
   getDevice(id: string): Promise<DeviceRecord | undefined>;
   findDeviceByKey(publicKey: string): Promise<DeviceRecord | undefined>;
-  /** Changes a device atomically (read, change, write); undefined when there is no such device. */
-  updateDevice(id: string, change: DeviceChange): Promise<DeviceRecord | undefined>;
+  /**
+   * Changes a device atomically (read, change, write) with its pending log entries `logged`;
+   * undefined (and nothing written) when there is no such device.
+   */
+  updateDevice(
+    id: string,
+    change: DeviceChange,
+    logged?: readonly PendingLogEntry[],
+  ): Promise<DeviceRecord | undefined>;
   /** Devices not removed, oldest enrollment first. */
   listDevices(): Promise<DeviceRecord[]>;
   touchDevice(

@@ -126,6 +126,27 @@ export function pendingConformance(name: string, makeStore: () => Promise<Store>
     );
 
     test(
+      'a device enrolled or changed writes its entries; a refused or missing one writes none',
+      withStore(async (store) => {
+        await fleet(store);
+        const again = { ...(await store.getDevice('dev_a'))!, id: 'dev_c' }; // dev_a's key
+        await assert.rejects(store.createDevice(again, pendingEntries([action(1)])));
+        const fresh = { ...again, publicKey: 'c'.repeat(64) };
+        await store.createDevice(fresh, pendingEntries([action(2)]));
+        assert.equal(
+          await store.updateDevice('dev_x', { name: 'x' }, pendingEntries([action(3)])),
+          undefined,
+        );
+        await store.updateDevice('dev_c', { name: 'renamed' }, pendingEntries([action(4)]));
+        const pending = await store.log.pending(10);
+        assert.deepEqual(
+          pending.map((p) => eventOf(p.leaf)),
+          [action(2), action(4)],
+        );
+      }),
+    );
+
+    test(
       'a log opened on the store sequences what is pending in seq order, once, then new entries',
       withStore(async (store) => {
         await fleet(store);

@@ -5,8 +5,10 @@ import type {
   DeviceChange,
   DeviceRecord,
   EnrollTokenRecord,
+  PendingLogEntry,
   Store,
 } from '../store.js';
+import { insertPending } from './pg-log-store.js';
 import {
   API_TOKEN_COLUMNS,
   DEVICE_COLUMNS,
@@ -125,11 +127,14 @@ export class PgIdentity implements IdentityPart {
     });
   }
 
-  async createDevice(d: DeviceRecord): Promise<void> {
-    await this.#db.run(
-      `INSERT INTO devices (${DEVICE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      deviceValues(d),
-    );
+  createDevice(d: DeviceRecord, logged: readonly PendingLogEntry[] = []): Promise<void> {
+    return this.#db.transaction(async (tx) => {
+      await tx.run(
+        `INSERT INTO devices (${DEVICE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        deviceValues(d),
+      );
+      await insertPending(tx, logged);
+    });
   }
 
   async getDevice(id: string): Promise<DeviceRecord | undefined> {
@@ -145,7 +150,11 @@ export class PgIdentity implements IdentityPart {
   }
 
   /** The row lock makes concurrent changes of one device queue; none is lost. */
-  updateDevice(id: string, change: DeviceChange): Promise<DeviceRecord | undefined> {
+  updateDevice(
+    id: string,
+    change: DeviceChange,
+    logged: readonly PendingLogEntry[] = [],
+  ): Promise<DeviceRecord | undefined> {
     return this.#db.transaction(async (tx) => {
       const row = await tx.one<DeviceRow>('SELECT * FROM devices WHERE id = $1 FOR UPDATE', [id]);
       if (row === undefined) return undefined;
@@ -164,6 +173,7 @@ export class PgIdentity implements IdentityPart {
           id,
         ],
       );
+      await insertPending(tx, logged);
       return next;
     });
   }

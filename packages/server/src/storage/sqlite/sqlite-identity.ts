@@ -5,8 +5,10 @@ import type {
   DeviceChange,
   DeviceRecord,
   EnrollTokenRecord,
+  PendingLogEntry,
   Store,
 } from '../store.js';
+import { insertPending } from './sqlite-log-store.js';
 import {
   API_TOKEN_COLUMNS,
   DEVICE_COLUMNS,
@@ -140,12 +142,15 @@ export class SqliteIdentity implements IdentityPart {
     });
   }
 
-  createDevice(d: DeviceRecord): Promise<void> {
+  createDevice(d: DeviceRecord, logged: readonly PendingLogEntry[] = []): Promise<void> {
     return settle(() => {
-      this.#q.run(
-        `INSERT INTO devices (${DEVICE_COLUMNS}) VALUES (${'?, '.repeat(7)}?)`,
-        ...deviceValues(d),
-      );
+      this.#q.db.transaction(() => {
+        this.#q.run(
+          `INSERT INTO devices (${DEVICE_COLUMNS}) VALUES (${'?, '.repeat(7)}?)`,
+          ...deviceValues(d),
+        );
+        insertPending(this.#q.db, logged);
+      })();
     });
   }
 
@@ -163,7 +168,11 @@ export class SqliteIdentity implements IdentityPart {
     });
   }
 
-  updateDevice(id: string, change: DeviceChange): Promise<DeviceRecord | undefined> {
+  updateDevice(
+    id: string,
+    change: DeviceChange,
+    logged: readonly PendingLogEntry[] = [],
+  ): Promise<DeviceRecord | undefined> {
     return settle(() => {
       const update = this.#q.db.transaction((): DeviceRecord | undefined => {
         const row = this.#q.get<DeviceRow>('SELECT * FROM devices WHERE id = ?', id);
@@ -181,6 +190,7 @@ export class SqliteIdentity implements IdentityPart {
           next.removedAt ?? null,
           id,
         );
+        insertPending(this.#q.db, logged);
         return next;
       });
       return update.immediate();
