@@ -13,6 +13,7 @@ import type {
   DeviceRecord,
   EnrollTokenRecord,
   MetadataRecord,
+  LoggedOf,
   MetadataRole,
   PendingLogEntry,
   ReportInput,
@@ -87,8 +88,8 @@ export abstract class PartedStore implements IdentityPart, RepositoryPart, Assig
   initSetting(key: string, value: string): Promise<string> {
     return this.#identity.initSetting(key, value);
   }
-  createApiToken(token: ApiTokenRecord): Promise<void> {
-    return this.#identity.createApiToken(token);
+  createApiToken(token: ApiTokenRecord, logged?: readonly PendingLogEntry[]): Promise<void> {
+    return this.#identity.createApiToken(token, logged);
   }
   findApiToken(hash: string): Promise<ApiTokenRecord | undefined> {
     return this.#identity.findApiToken(hash);
@@ -96,11 +97,15 @@ export abstract class PartedStore implements IdentityPart, RepositoryPart, Assig
   listApiTokens(): Promise<ApiTokenRecord[]> {
     return this.#identity.listApiTokens();
   }
-  revokeApiToken(id: string, at: string): Promise<ApiTokenRecord | undefined> {
-    return this.#identity.revokeApiToken(id, at);
+  revokeApiToken(
+    id: string,
+    at: string,
+    logged?: LoggedOf<ApiTokenRecord>,
+  ): Promise<ApiTokenRecord | undefined> {
+    return this.#identity.revokeApiToken(id, at, logged);
   }
-  createEnrollToken(token: EnrollTokenRecord): Promise<void> {
-    return this.#identity.createEnrollToken(token);
+  createEnrollToken(token: EnrollTokenRecord, logged?: readonly PendingLogEntry[]): Promise<void> {
+    return this.#identity.createEnrollToken(token, logged);
   }
   findEnrollToken(hash: string): Promise<EnrollTokenRecord | undefined> {
     return this.#identity.findEnrollToken(hash);
@@ -111,8 +116,12 @@ export abstract class PartedStore implements IdentityPart, RepositoryPart, Assig
   listEnrollTokens(): Promise<EnrollTokenRecord[]> {
     return this.#identity.listEnrollTokens();
   }
-  revokeEnrollToken(id: string, at: string): Promise<EnrollTokenRecord | undefined> {
-    return this.#identity.revokeEnrollToken(id, at);
+  revokeEnrollToken(
+    id: string,
+    at: string,
+    logged?: LoggedOf<EnrollTokenRecord>,
+  ): Promise<EnrollTokenRecord | undefined> {
+    return this.#identity.revokeEnrollToken(id, at, logged);
   }
   createDevice(device: DeviceRecord, logged?: readonly PendingLogEntry[]): Promise<void> {
     return this.#identity.createDevice(device, logged);

@@ -160,6 +160,9 @@ export interface PendingLogEntry {
   readonly subject: string | null;
 }
 
+/** The pending log entries of a change that depend on the record it found (a revoked token). */
+export type LoggedOf<T> = (record: T) => readonly PendingLogEntry[];
+
 /** A pending entry as stored: `seq` orders the entries the writer has yet to sequence. */
 export interface PendingLogRecord extends PendingLogEntry {
   readonly seq: number;
@@ -215,22 +218,34 @@ export interface Store {
   /** Sets the value only if the key is absent; returns the value that is now stored. */
   initSetting(key: string, value: string): Promise<string>;
 
-  createApiToken(token: ApiTokenRecord): Promise<void>;
+  /** Creates the token with its pending log entries `logged` (ADR 0033), in one transaction. */
+  createApiToken(token: ApiTokenRecord, logged?: readonly PendingLogEntry[]): Promise<void>;
   /** By hash, revoked and expired ones too (the caller tells the refusals apart). */
   findApiToken(hash: string): Promise<ApiTokenRecord | undefined>;
   /** Every token, oldest first. */
   listApiTokens(): Promise<ApiTokenRecord[]>;
-  /** Marks the token revoked at `at` (kept if already revoked); undefined when there is none. */
-  revokeApiToken(id: string, at: string): Promise<ApiTokenRecord | undefined>;
+  /**
+   * Marks the token revoked at `at` (kept if already revoked); undefined when there is none.
+   * `logged` gives the pending log entries of the revoked token, written in the same transaction.
+   */
+  revokeApiToken(
+    id: string,
+    at: string,
+    logged?: LoggedOf<ApiTokenRecord>,
+  ): Promise<ApiTokenRecord | undefined>;
 
-  createEnrollToken(token: EnrollTokenRecord): Promise<void>;
+  createEnrollToken(token: EnrollTokenRecord, logged?: readonly PendingLogEntry[]): Promise<void>;
   findEnrollToken(hash: string): Promise<EnrollTokenRecord | undefined>;
   /** Atomically marks the token used; only the first caller ever gets 'ok'. */
   consumeEnrollToken(hash: string, now: string): Promise<ConsumeResult>;
   /** Every enrollment token, oldest first. */
   listEnrollTokens(): Promise<EnrollTokenRecord[]>;
-  /** Marks the token revoked at `at` (kept if already revoked); undefined when there is none. */
-  revokeEnrollToken(id: string, at: string): Promise<EnrollTokenRecord | undefined>;
+  /** As revokeApiToken. */
+  revokeEnrollToken(
+    id: string,
+    at: string,
+    logged?: LoggedOf<EnrollTokenRecord>,
+  ): Promise<EnrollTokenRecord | undefined>;
 
   /** Creates the device with its pending log entries `logged` (ADR 0033), in one transaction. */
   createDevice(device: DeviceRecord, logged?: readonly PendingLogEntry[]): Promise<void>;

@@ -147,6 +147,53 @@ export function pendingConformance(name: string, makeStore: () => Promise<Store>
     );
 
     test(
+      'tokens and webhooks made or ended write their entries; an unknown one writes none',
+      withStore(async (store) => {
+        const token = {
+          id: 'tok_1',
+          name: 'ci',
+          role: 'viewer' as const,
+          hash: 'h',
+          createdAt: T0,
+        };
+        await store.createApiToken(token, pendingEntries([action(1)]));
+        assert.equal(
+          await store.revokeApiToken('tok_x', T0, () => pendingEntries([action(9)])),
+          undefined,
+        );
+        await store.revokeApiToken('tok_1', T0, (t) => pendingEntries([action(t.name.length)]));
+        const enroll = { id: 'enr_1', hash: 'e', createdBy: 'op', createdAt: T0, expiresAt: T0 };
+        await store.createEnrollToken(enroll, pendingEntries([action(3)]));
+        assert.equal(
+          await store.revokeEnrollToken('enr_x', T0, () => pendingEntries([action(9)])),
+          undefined,
+        );
+        await store.revokeEnrollToken('enr_1', T0, () => pendingEntries([action(4)]));
+        const hook = {
+          id: 'wh_1',
+          url: 'https://example.com/',
+          events: ['rollout.completed' as const],
+          secret: 's',
+          allowPrivate: false,
+          createdAt: T0,
+          createdBy: 'op',
+        };
+        await store.webhooks.create(hook, pendingEntries([action(5)]));
+        assert.equal(
+          await store.webhooks.remove('wh_x', () => pendingEntries([action(9)])),
+          undefined,
+        );
+        await store.webhooks.remove('wh_1', () => pendingEntries([action(6)]));
+        const pending = await store.log.pending(10);
+        const expected = [1, 2, 3, 4, 5, 6].map(action);
+        assert.deepEqual(
+          pending.map((p) => eventOf(p.leaf)),
+          expected,
+        );
+      }),
+    );
+
+    test(
       'a log opened on the store sequences what is pending in seq order, once, then new entries',
       withStore(async (store) => {
         await fleet(store);

@@ -5,6 +5,7 @@ import type {
   DeviceChange,
   DeviceRecord,
   EnrollTokenRecord,
+  LoggedOf,
   PendingLogEntry,
   Store,
 } from '../store.js';
@@ -46,11 +47,14 @@ export class PgIdentity implements IdentityPart {
     return (await this.getSetting(key)) ?? value;
   }
 
-  async createApiToken(t: ApiTokenRecord): Promise<void> {
-    await this.#db.run(
-      `INSERT INTO api_tokens (${API_TOKEN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      apiTokenValues(t),
-    );
+  createApiToken(t: ApiTokenRecord, logged: readonly PendingLogEntry[] = []): Promise<void> {
+    return this.#db.transaction(async (tx) => {
+      await tx.run(
+        `INSERT INTO api_tokens (${API_TOKEN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        apiTokenValues(t),
+      );
+      await insertPending(tx, logged);
+    });
   }
 
   async findApiToken(hash: string): Promise<ApiTokenRecord | undefined> {
@@ -65,28 +69,39 @@ export class PgIdentity implements IdentityPart {
     return rows.map(toApiToken);
   }
 
-  async revokeApiToken(id: string, at: string): Promise<ApiTokenRecord | undefined> {
-    const row = await this.#db.one<ApiTokenRow>(
-      `UPDATE api_tokens SET revoked_at = coalesce(revoked_at, $2) WHERE id = $1 RETURNING *`,
-      [id, at],
-    );
-    return row && toApiToken(row);
+  revokeApiToken(
+    id: string,
+    at: string,
+    logged: LoggedOf<ApiTokenRecord> = () => [],
+  ): Promise<ApiTokenRecord | undefined> {
+    return this.#db.transaction(async (tx) => {
+      const row = await tx.one<ApiTokenRow>(
+        `UPDATE api_tokens SET revoked_at = coalesce(revoked_at, $2) WHERE id = $1 RETURNING *`,
+        [id, at],
+      );
+      const token = row && toApiToken(row);
+      if (token !== undefined) await insertPending(tx, logged(token));
+      return token;
+    });
   }
 
-  async createEnrollToken(t: EnrollTokenRecord): Promise<void> {
-    await this.#db.run(
-      `INSERT INTO enroll_tokens (id, hash, created_by, created_at, expires_at, replaces, labels)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [
-        t.id,
-        t.hash,
-        t.createdBy,
-        t.createdAt,
-        t.expiresAt,
-        t.replaces ?? null,
-        JSON.stringify(t.labels ?? {}),
-      ],
-    );
+  createEnrollToken(t: EnrollTokenRecord, logged: readonly PendingLogEntry[] = []): Promise<void> {
+    return this.#db.transaction(async (tx) => {
+      await tx.run(
+        `INSERT INTO enroll_tokens (id, hash, created_by, created_at, expires_at, replaces, labels)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [
+          t.id,
+          t.hash,
+          t.createdBy,
+          t.createdAt,
+          t.expiresAt,
+          t.replaces ?? null,
+          JSON.stringify(t.labels ?? {}),
+        ],
+      );
+      await insertPending(tx, logged);
+    });
   }
 
   async listEnrollTokens(): Promise<EnrollTokenRecord[]> {
@@ -96,12 +111,20 @@ export class PgIdentity implements IdentityPart {
     return rows.map(toEnrollToken);
   }
 
-  async revokeEnrollToken(id: string, at: string): Promise<EnrollTokenRecord | undefined> {
-    const row = await this.#db.one<EnrollTokenRow>(
-      `UPDATE enroll_tokens SET revoked_at = coalesce(revoked_at, $2) WHERE id = $1 RETURNING *`,
-      [id, at],
-    );
-    return row && toEnrollToken(row);
+  revokeEnrollToken(
+    id: string,
+    at: string,
+    logged: LoggedOf<EnrollTokenRecord> = () => [],
+  ): Promise<EnrollTokenRecord | undefined> {
+    return this.#db.transaction(async (tx) => {
+      const row = await tx.one<EnrollTokenRow>(
+        `UPDATE enroll_tokens SET revoked_at = coalesce(revoked_at, $2) WHERE id = $1 RETURNING *`,
+        [id, at],
+      );
+      const token = row && toEnrollToken(row);
+      if (token !== undefined) await insertPending(tx, logged(token));
+      return token;
+    });
   }
 
   async findEnrollToken(hash: string): Promise<EnrollTokenRecord | undefined> {

@@ -5,6 +5,7 @@ import type {
   DeviceChange,
   DeviceRecord,
   EnrollTokenRecord,
+  LoggedOf,
   PendingLogEntry,
   Store,
 } from '../store.js';
@@ -47,12 +48,15 @@ export class SqliteIdentity implements IdentityPart {
     });
   }
 
-  createApiToken(t: ApiTokenRecord): Promise<void> {
+  createApiToken(t: ApiTokenRecord, logged: readonly PendingLogEntry[] = []): Promise<void> {
     return settle(() => {
-      this.#q.run(
-        `INSERT INTO api_tokens (${API_TOKEN_COLUMNS}) VALUES (${'?, '.repeat(8)}?)`,
-        ...apiTokenValues(t),
-      );
+      this.#q.db.transaction(() => {
+        this.#q.run(
+          `INSERT INTO api_tokens (${API_TOKEN_COLUMNS}) VALUES (${'?, '.repeat(8)}?)`,
+          ...apiTokenValues(t),
+        );
+        insertPending(this.#q.db, logged);
+      })();
     });
   }
 
@@ -69,31 +73,42 @@ export class SqliteIdentity implements IdentityPart {
     );
   }
 
-  revokeApiToken(id: string, at: string): Promise<ApiTokenRecord | undefined> {
-    return settle(() => {
-      this.#q.run(
-        'UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL',
-        at,
-        id,
-      );
-      const row = this.#q.get<ApiTokenRow>('SELECT * FROM api_tokens WHERE id = ?', id);
-      return row && toApiToken(row);
-    });
+  revokeApiToken(
+    id: string,
+    at: string,
+    logged: LoggedOf<ApiTokenRecord> = () => [],
+  ): Promise<ApiTokenRecord | undefined> {
+    return settle(() =>
+      this.#q.db.transaction(() => {
+        this.#q.run(
+          'UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL',
+          at,
+          id,
+        );
+        const row = this.#q.get<ApiTokenRow>('SELECT * FROM api_tokens WHERE id = ?', id);
+        const token = row && toApiToken(row);
+        if (token !== undefined) insertPending(this.#q.db, logged(token));
+        return token;
+      })(),
+    );
   }
 
-  createEnrollToken(t: EnrollTokenRecord): Promise<void> {
+  createEnrollToken(t: EnrollTokenRecord, logged: readonly PendingLogEntry[] = []): Promise<void> {
     return settle(() => {
-      this.#q.run(
-        `INSERT INTO enroll_tokens (id, hash, created_by, created_at, expires_at, replaces, labels)
+      this.#q.db.transaction(() => {
+        this.#q.run(
+          `INSERT INTO enroll_tokens (id, hash, created_by, created_at, expires_at, replaces, labels)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
-        t.id,
-        t.hash,
-        t.createdBy,
-        t.createdAt,
-        t.expiresAt,
-        t.replaces ?? null,
-        JSON.stringify(t.labels ?? {}),
-      );
+          t.id,
+          t.hash,
+          t.createdBy,
+          t.createdAt,
+          t.expiresAt,
+          t.replaces ?? null,
+          JSON.stringify(t.labels ?? {}),
+        );
+        insertPending(this.#q.db, logged);
+      })();
     });
   }
 
@@ -130,16 +145,24 @@ export class SqliteIdentity implements IdentityPart {
     );
   }
 
-  revokeEnrollToken(id: string, at: string): Promise<EnrollTokenRecord | undefined> {
-    return settle(() => {
-      this.#q.run(
-        'UPDATE enroll_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL',
-        at,
-        id,
-      );
-      const row = this.#q.get<EnrollTokenRow>('SELECT * FROM enroll_tokens WHERE id = ?', id);
-      return row && toEnrollToken(row);
-    });
+  revokeEnrollToken(
+    id: string,
+    at: string,
+    logged: LoggedOf<EnrollTokenRecord> = () => [],
+  ): Promise<EnrollTokenRecord | undefined> {
+    return settle(() =>
+      this.#q.db.transaction(() => {
+        this.#q.run(
+          'UPDATE enroll_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL',
+          at,
+          id,
+        );
+        const row = this.#q.get<EnrollTokenRow>('SELECT * FROM enroll_tokens WHERE id = ?', id);
+        const token = row && toEnrollToken(row);
+        if (token !== undefined) insertPending(this.#q.db, logged(token));
+        return token;
+      })(),
+    );
   }
 
   createDevice(d: DeviceRecord, logged: readonly PendingLogEntry[] = []): Promise<void> {
