@@ -10,6 +10,7 @@ import type {
   AssignmentRecord,
   ConsumeResult,
   DeviceChange,
+  DeviceLogged,
   DeviceRecord,
   EnrollTokenRecord,
   MetadataRecord,
@@ -135,7 +136,7 @@ export abstract class PartedStore implements IdentityPart, RepositoryPart, Assig
   updateDevice(
     id: string,
     change: DeviceChange,
-    logged?: readonly PendingLogEntry[],
+    logged?: DeviceLogged,
   ): Promise<DeviceRecord | undefined> {
     return this.#identity.updateDevice(id, change, logged);
   }

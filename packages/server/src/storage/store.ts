@@ -163,6 +163,12 @@ export interface PendingLogEntry {
 /** The pending log entries of a change that depend on the record it found (a revoked token). */
 export type LoggedOf<T> = (record: T) => readonly PendingLogEntry[];
 
+/** The pending log entries of a device change, from the device before and after it. */
+export type DeviceLogged = (
+  before: DeviceRecord,
+  after: DeviceRecord,
+) => readonly PendingLogEntry[];
+
 /** A pending entry as stored: `seq` orders the entries the writer has yet to sequence. */
 export interface PendingLogRecord extends PendingLogEntry {
   readonly seq: number;
@@ -252,13 +258,13 @@ export interface Store {
   getDevice(id: string): Promise<DeviceRecord | undefined>;
   findDeviceByKey(publicKey: string): Promise<DeviceRecord | undefined>;
   /**
-   * Changes a device atomically (read, change, write) with its pending log entries `logged`;
-   * undefined (and nothing written) when there is no such device.
+   * Changes a device atomically (read, change, write) with the pending log entries `logged`
+   * gives for the device before and after; undefined (nothing written) when there is none.
    */
   updateDevice(
     id: string,
     change: DeviceChange,
-    logged?: readonly PendingLogEntry[],
+    logged?: DeviceLogged,
   ): Promise<DeviceRecord | undefined>;
   /** Devices not removed, oldest enrollment first. */
   listDevices(): Promise<DeviceRecord[]>;

@@ -134,10 +134,12 @@ export function pendingConformance(name: string, makeStore: () => Promise<Store>
         const fresh = { ...again, publicKey: 'c'.repeat(64) };
         await store.createDevice(fresh, pendingEntries([action(2)]));
         assert.equal(
-          await store.updateDevice('dev_x', { name: 'x' }, pendingEntries([action(3)])),
+          await store.updateDevice('dev_x', { name: 'x' }, () => pendingEntries([action(3)])),
           undefined,
         );
-        await store.updateDevice('dev_c', { name: 'renamed' }, pendingEntries([action(4)]));
+        await store.updateDevice('dev_c', { name: 'renamed' }, (before, after) =>
+          pendingEntries([action(before.name === 'dev_a' && after.name === 'renamed' ? 4 : 0)]),
+        );
         const pending = await store.log.pending(10);
         assert.deepEqual(
           pending.map((p) => eventOf(p.leaf)),

@@ -214,7 +214,7 @@ async function replaceKey(
     ...(relabel ? { labels: body.labels, exactLabels: true } : {}),
   };
   const logged = old.publicKey === body.publicKey ? [] : pendingEntries([replaced]);
-  const device = await deps.store.updateDevice(old.id, change, logged);
+  const device = await deps.store.updateDevice(old.id, change, () => logged);
   await deps.log.sequencePending();
   await logLabels(deps, old, device, token.createdBy, at);
   return { deviceId: old.id, outcome: 'replaced', previousKey: old.publicKey };

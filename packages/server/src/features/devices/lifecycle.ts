@@ -58,7 +58,9 @@ export function lifecycleRoutes(
       ...(how === 'removed' ? { removedAt: at } : {}),
     };
     // The change and its log entry in one transaction, in the log before the answer (ADR 0033).
-    const after = done ? before : await store.updateDevice(id, change, pendingEntries([action]));
+    const after = done
+      ? before
+      : await store.updateDevice(id, change, () => pendingEntries([action]));
     if (after === undefined) throw new PatchcastError('NOT_FOUND', `no device ${id}`);
     if (!done) await log.sequencePending();
     // Closed here at once, and on every other node through the bus.

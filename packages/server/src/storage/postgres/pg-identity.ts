@@ -3,6 +3,7 @@ import type {
   ApiTokenRecord,
   ConsumeResult,
   DeviceChange,
+  DeviceLogged,
   DeviceRecord,
   EnrollTokenRecord,
   LoggedOf,
@@ -176,12 +177,13 @@ export class PgIdentity implements IdentityPart {
   updateDevice(
     id: string,
     change: DeviceChange,
-    logged: readonly PendingLogEntry[] = [],
+    logged: DeviceLogged = () => [],
   ): Promise<DeviceRecord | undefined> {
     return this.#db.transaction(async (tx) => {
       const row = await tx.one<DeviceRow>('SELECT * FROM devices WHERE id = $1 FOR UPDATE', [id]);
       if (row === undefined) return undefined;
-      const next = changedDevice(toDevice(row), change);
+      const before = toDevice(row);
+      const next = changedDevice(before, change);
       await tx.run(
         `UPDATE devices SET name = $1, public_key = $2, labels = $3, inventory = $4,
          last_timestamp_version = $5, revoked_at = $6, removed_at = $7 WHERE id = $8`,
@@ -196,7 +198,7 @@ export class PgIdentity implements IdentityPart {
           id,
         ],
       );
-      await insertPending(tx, logged);
+      await insertPending(tx, logged(before, next));
       return next;
     });
   }

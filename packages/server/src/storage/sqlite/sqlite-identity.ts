@@ -3,6 +3,7 @@ import type {
   ApiTokenRecord,
   ConsumeResult,
   DeviceChange,
+  DeviceLogged,
   DeviceRecord,
   EnrollTokenRecord,
   LoggedOf,
@@ -194,13 +195,14 @@ export class SqliteIdentity implements IdentityPart {
   updateDevice(
     id: string,
     change: DeviceChange,
-    logged: readonly PendingLogEntry[] = [],
+    logged: DeviceLogged = () => [],
   ): Promise<DeviceRecord | undefined> {
     return settle(() => {
       const update = this.#q.db.transaction((): DeviceRecord | undefined => {
         const row = this.#q.get<DeviceRow>('SELECT * FROM devices WHERE id = ?', id);
         if (row === undefined) return undefined;
-        const next = changedDevice(toDevice(row), change);
+        const before = toDevice(row);
+        const next = changedDevice(before, change);
         this.#q.run(
           `UPDATE devices SET name = ?, public_key = ?, labels = ?, inventory = ?,
            last_timestamp_version = ?, revoked_at = ?, removed_at = ? WHERE id = ?`,
@@ -213,7 +215,7 @@ export class SqliteIdentity implements IdentityPart {
           next.removedAt ?? null,
           id,
         );
-        insertPending(this.#q.db, logged);
+        insertPending(this.#q.db, logged(before, next));
         return next;
       });
       return update.immediate();
