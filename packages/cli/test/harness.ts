@@ -85,8 +85,9 @@ export class Harness {
     args: readonly string[],
     ready: RegExp,
     timeoutMs = 20_000,
+    env: Record<string, string> = {},
   ): Promise<{ proc: Proc; match: RegExpMatchArray }> {
-    const child = spawn(process.execPath, [BIN, ...args], { env: this.env(), cwd: this.dir });
+    const child = spawn(process.execPath, [BIN, ...args], { env: this.env(env), cwd: this.dir });
     let output = '';
     const proc: Proc = {
       child,

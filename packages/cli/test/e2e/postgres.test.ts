@@ -6,12 +6,11 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import pg from 'pg';
 import { Harness } from '../harness.js';
 import { writePatchSource } from '../patch-source.js';
+import { freshDatabase } from '../pg-database.js';
 
 test('patchcast server --db with an unreachable database exits with DB_UNAVAILABLE, password hidden', async () => {
   const h = await Harness.create();
@@ -38,33 +37,6 @@ test('patchcast server --db that is not a postgres:// URL is a usage error', asy
     await h.close();
   }
 });
-
-/** A fresh database on the PATCHCAST_TEST_PG server, or why there is none. */
-async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void> } | string> {
-  const base = process.env.PATCHCAST_TEST_PG;
-  if (base === undefined || base === '') return 'PATCHCAST_TEST_PG is unset';
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: base, connectionTimeoutMillis: 3000 });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  const name = `pc_test_e2e_${randomBytes(6).toString('hex')}`;
-  try {
-    await admin(`CREATE DATABASE "${name}"`);
-  } catch (error) {
-    return `PATCHCAST_TEST_PG is unreachable: ${(error as Error).message}`;
-  }
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
-  };
-}
 
 const database = await freshDatabase();
 

@@ -4,7 +4,7 @@
  * decisions it made, before any of its effects reaches a device; inputs are journaled before
  * the engine sees them, so a restarted server replays what the last snapshot lacks.
  */
-import type { ReportInput, ReportOutcome, RolloutRecord } from './store.js';
+import type { PendingLogEntry, ReportInput, ReportOutcome, RolloutRecord } from './store.js';
 import type { WebhookEventRecord } from './webhook-store.js';
 
 /** One decision of the engine as stored (and shown by `rollout status`). */
@@ -66,7 +66,8 @@ export interface RolloutEngineStore {
   assignmentCounts(rolloutId: string): Promise<AssignmentCounts>;
   /**
    * Creates the rollout, one pending assignment per device, the first snapshot and its
-   * decisions, and the webhook outbox rows of `events`, all or nothing.
+   * decisions, the webhook outbox rows of `events` and the pending log entries `logged` (ADR
+   * 0033), all or nothing.
    */
   create(
     rollout: RolloutRecord,
@@ -74,10 +75,11 @@ export interface RolloutEngineStore {
     snapshot: RolloutSnapshotRecord,
     decisions: readonly RolloutDecisionRecord[],
     events?: readonly WebhookEventRecord[],
+    logged?: readonly PendingLogEntry[],
   ): Promise<void>;
   /**
    * Replaces the snapshot and appends its new decisions atomically, with the webhook outbox rows
-   * of `events`; `finish` ends the rollout.
+   * of `events` and the pending log entries `logged`; `finish` ends the rollout.
    */
   save(
     rolloutId: string,
@@ -85,6 +87,7 @@ export interface RolloutEngineStore {
     decisions: readonly RolloutDecisionRecord[],
     finish?: RolloutFinish,
     events?: readonly WebhookEventRecord[],
+    logged?: readonly PendingLogEntry[],
   ): Promise<void>;
   /** Journals one input; returns its sequence number (increasing per rollout, from 1). */
   appendInput(rolloutId: string, input: string): Promise<number>;
@@ -104,9 +107,9 @@ export interface RolloutEngineStore {
    * `installed` assignment moves to `rolled-back` and the report is stored ('applied'). A
    * report id seen before gives 'duplicate'; an assignment that is not `installed` gives
    * 'stale' and nothing is stored (it may be a final install report: use applyReport). The log
-   * holds both steps: device-result, then device-rolled-back.
+   * holds both steps: device-result, then device-rolled-back (`logged`, written when 'applied').
    */
-  applyRollback(report: ReportInput): Promise<ReportOutcome>;
+  applyRollback(report: ReportInput, logged?: readonly PendingLogEntry[]): Promise<ReportOutcome>;
   /**
    * Reopens a finished planned rollout for a rollback: `completed`, `completed-with-failures` or
    * `aborted` becomes `in-progress` again (completed_at cleared), so that a driver resumes it.

@@ -10,10 +10,13 @@ import type {
   AssignmentRecord,
   ConsumeResult,
   DeviceChange,
+  DeviceLogged,
   DeviceRecord,
   EnrollTokenRecord,
   MetadataRecord,
+  LoggedOf,
   MetadataRole,
+  PendingLogEntry,
   ReportInput,
   ReportOutcome,
   RolloutRecord,
@@ -86,8 +89,8 @@ export abstract class PartedStore implements IdentityPart, RepositoryPart, Assig
   initSetting(key: string, value: string): Promise<string> {
     return this.#identity.initSetting(key, value);
   }
-  createApiToken(token: ApiTokenRecord): Promise<void> {
-    return this.#identity.createApiToken(token);
+  createApiToken(token: ApiTokenRecord, logged?: readonly PendingLogEntry[]): Promise<void> {
+    return this.#identity.createApiToken(token, logged);
   }
   findApiToken(hash: string): Promise<ApiTokenRecord | undefined> {
     return this.#identity.findApiToken(hash);
@@ -95,11 +98,15 @@ export abstract class PartedStore implements IdentityPart, RepositoryPart, Assig
   listApiTokens(): Promise<ApiTokenRecord[]> {
     return this.#identity.listApiTokens();
   }
-  revokeApiToken(id: string, at: string): Promise<ApiTokenRecord | undefined> {
-    return this.#identity.revokeApiToken(id, at);
+  revokeApiToken(
+    id: string,
+    at: string,
+    logged?: LoggedOf<ApiTokenRecord>,
+  ): Promise<ApiTokenRecord | undefined> {
+    return this.#identity.revokeApiToken(id, at, logged);
   }
-  createEnrollToken(token: EnrollTokenRecord): Promise<void> {
-    return this.#identity.createEnrollToken(token);
+  createEnrollToken(token: EnrollTokenRecord, logged?: readonly PendingLogEntry[]): Promise<void> {
+    return this.#identity.createEnrollToken(token, logged);
   }
   findEnrollToken(hash: string): Promise<EnrollTokenRecord | undefined> {
     return this.#identity.findEnrollToken(hash);
@@ -110,11 +117,15 @@ export abstract class PartedStore implements IdentityPart, RepositoryPart, Assig
   listEnrollTokens(): Promise<EnrollTokenRecord[]> {
     return this.#identity.listEnrollTokens();
   }
-  revokeEnrollToken(id: string, at: string): Promise<EnrollTokenRecord | undefined> {
-    return this.#identity.revokeEnrollToken(id, at);
+  revokeEnrollToken(
+    id: string,
+    at: string,
+    logged?: LoggedOf<EnrollTokenRecord>,
+  ): Promise<EnrollTokenRecord | undefined> {
+    return this.#identity.revokeEnrollToken(id, at, logged);
   }
-  createDevice(device: DeviceRecord): Promise<void> {
-    return this.#identity.createDevice(device);
+  createDevice(device: DeviceRecord, logged?: readonly PendingLogEntry[]): Promise<void> {
+    return this.#identity.createDevice(device, logged);
   }
   getDevice(id: string): Promise<DeviceRecord | undefined> {
     return this.#identity.getDevice(id);
@@ -122,8 +133,12 @@ export abstract class PartedStore implements IdentityPart, RepositoryPart, Assig
   findDeviceByKey(publicKey: string): Promise<DeviceRecord | undefined> {
     return this.#identity.findDeviceByKey(publicKey);
   }
-  updateDevice(id: string, change: DeviceChange): Promise<DeviceRecord | undefined> {
-    return this.#identity.updateDevice(id, change);
+  updateDevice(
+    id: string,
+    change: DeviceChange,
+    logged?: DeviceLogged,
+  ): Promise<DeviceRecord | undefined> {
+    return this.#identity.updateDevice(id, change, logged);
   }
   listDevices(): Promise<DeviceRecord[]> {
     return this.#identity.listDevices();
@@ -138,8 +153,12 @@ export abstract class PartedStore implements IdentityPart, RepositoryPart, Assig
   getMetadata(role: MetadataRole, version: number): Promise<MetadataRecord | undefined> {
     return this.#repository.getMetadata(role, version);
   }
-  commitMetadata(records: readonly MetadataRecord[], expectTargets?: number): Promise<boolean> {
-    return this.#repository.commitMetadata(records, expectTargets);
+  commitMetadata(
+    records: readonly MetadataRecord[],
+    expectTargets?: number,
+    logged?: readonly PendingLogEntry[],
+  ): Promise<boolean> {
+    return this.#repository.commitMetadata(records, expectTargets, logged);
   }
   putArtifact(artifact: ArtifactRecord): Promise<void> {
     return this.#repository.putArtifact(artifact);
@@ -172,7 +191,7 @@ export abstract class PartedStore implements IdentityPart, RepositoryPart, Assig
   markNotified(rolloutId: string, deviceIds: readonly string[], at: string): Promise<void> {
     return this.#assignments.markNotified(rolloutId, deviceIds, at);
   }
-  applyReport(report: ReportInput): Promise<ReportOutcome> {
-    return this.#assignments.applyReport(report);
+  applyReport(report: ReportInput, logged?: readonly PendingLogEntry[]): Promise<ReportOutcome> {
+    return this.#assignments.applyReport(report, logged);
   }
 }

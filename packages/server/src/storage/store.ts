@@ -1,7 +1,8 @@
 /**
  * The Store port: everything the server persists. Each adapter (storage/sqlite, later
  * storage/postgres) implements it, and one conformance suite runs against every adapter.
- * Multi-row changes are single atomic methods, so adapters own their transactions.
+ * Multi-row changes are single atomic methods, so adapters own their transactions; a change
+ * the transparency log records takes its `logged` entries and writes them in that transaction.
  */
 import type { LeaseStore } from './lease-store.js';
 import type { RolloutEngineStore } from './rollout-engine-store.js';
@@ -150,6 +151,30 @@ export interface LogEntryRecord {
   readonly subject: string | null;
 }
 
+/**
+ * A log entry written in the same transaction as the state change it records, waiting for the
+ * log writer to sequence it (ADR 0033). Store methods that take `logged` entries write them only
+ * when the change itself is made.
+ */
+export interface PendingLogEntry {
+  readonly leaf: Uint8Array;
+  readonly subject: string | null;
+}
+
+/** The pending log entries of a change that depend on the record it found (a revoked token). */
+export type LoggedOf<T> = (record: T) => readonly PendingLogEntry[];
+
+/** The pending log entries of a device change, from the device before and after it. */
+export type DeviceLogged = (
+  before: DeviceRecord,
+  after: DeviceRecord,
+) => readonly PendingLogEntry[];
+
+/** A pending entry as stored: `seq` orders the entries the writer has yet to sequence. */
+export interface PendingLogRecord extends PendingLogEntry {
+  readonly seq: number;
+}
+
 /** A signed checkpoint note (C2SP tlog-checkpoint) for a tree of `size` leaves. */
 export interface CheckpointRecord {
   readonly size: number;
@@ -160,9 +185,17 @@ export interface CheckpointRecord {
 export interface LogStore {
   /**
    * Appends a batch and its checkpoint atomically. Refused, writing nothing, unless the batch
-   * starts at the current size, is contiguous, and the checkpoint's size is the new size.
+   * starts at the current size, is contiguous, and the checkpoint's size is the new size. The
+   * pending entries numbered `sequenced` are deleted in the same transaction (refused, writing
+   * nothing, unless every one of them is still pending).
    */
-  append(entries: readonly LogEntryRecord[], checkpoint: CheckpointRecord): Promise<void>;
+  append(
+    entries: readonly LogEntryRecord[],
+    checkpoint: CheckpointRecord,
+    sequenced?: readonly number[],
+  ): Promise<void>;
+  /** The pending entries (ADR 0033), lowest `seq` first, at most `limit`. */
+  pending(limit: number): Promise<PendingLogRecord[]>;
   /** One past the highest stored index (a missing row inside the log does not shrink it). */
   size(): Promise<number>;
   /** Stored entries with start <= index < end, in index order. */
@@ -194,28 +227,48 @@ export interface Store {
   /** Sets the value only if the key is absent; returns the value that is now stored. */
   initSetting(key: string, value: string): Promise<string>;
 
-  createApiToken(token: ApiTokenRecord): Promise<void>;
+  /** Creates the token with its pending log entries `logged` (ADR 0033), in one transaction. */
+  createApiToken(token: ApiTokenRecord, logged?: readonly PendingLogEntry[]): Promise<void>;
   /** By hash, revoked and expired ones too (the caller tells the refusals apart). */
   findApiToken(hash: string): Promise<ApiTokenRecord | undefined>;
   /** Every token, oldest first. */
   listApiTokens(): Promise<ApiTokenRecord[]>;
-  /** Marks the token revoked at `at` (kept if already revoked); undefined when there is none. */
-  revokeApiToken(id: string, at: string): Promise<ApiTokenRecord | undefined>;
+  /**
+   * Marks the token revoked at `at` (kept if already revoked); undefined when there is none.
+   * `logged` gives the pending log entries of the revoked token, written in the same transaction.
+   */
+  revokeApiToken(
+    id: string,
+    at: string,
+    logged?: LoggedOf<ApiTokenRecord>,
+  ): Promise<ApiTokenRecord | undefined>;
 
-  createEnrollToken(token: EnrollTokenRecord): Promise<void>;
+  createEnrollToken(token: EnrollTokenRecord, logged?: readonly PendingLogEntry[]): Promise<void>;
   findEnrollToken(hash: string): Promise<EnrollTokenRecord | undefined>;
   /** Atomically marks the token used; only the first caller ever gets 'ok'. */
   consumeEnrollToken(hash: string, now: string): Promise<ConsumeResult>;
   /** Every enrollment token, oldest first. */
   listEnrollTokens(): Promise<EnrollTokenRecord[]>;
-  /** Marks the token revoked at `at` (kept if already revoked); undefined when there is none. */
-  revokeEnrollToken(id: string, at: string): Promise<EnrollTokenRecord | undefined>;
+  /** As revokeApiToken. */
+  revokeEnrollToken(
+    id: string,
+    at: string,
+    logged?: LoggedOf<EnrollTokenRecord>,
+  ): Promise<EnrollTokenRecord | undefined>;
 
-  createDevice(device: DeviceRecord): Promise<void>;
+  /** Creates the device with its pending log entries `logged` (ADR 0033), in one transaction. */
+  createDevice(device: DeviceRecord, logged?: readonly PendingLogEntry[]): Promise<void>;
   getDevice(id: string): Promise<DeviceRecord | undefined>;
   findDeviceByKey(publicKey: string): Promise<DeviceRecord | undefined>;
-  /** Changes a device atomically (read, change, write); undefined when there is no such device. */
-  updateDevice(id: string, change: DeviceChange): Promise<DeviceRecord | undefined>;
+  /**
+   * Changes a device atomically (read, change, write) with the pending log entries `logged`
+   * gives for the device before and after; undefined (nothing written) when there is none.
+   */
+  updateDevice(
+    id: string,
+    change: DeviceChange,
+    logged?: DeviceLogged,
+  ): Promise<DeviceRecord | undefined>;
   /** Devices not removed, oldest enrollment first. */
   listDevices(): Promise<DeviceRecord[]>;
   touchDevice(
@@ -233,6 +286,7 @@ export interface Store {
   commitMetadata(
     records: readonly MetadataRecord[],
     expectTargetsVersion?: number,
+    logged?: readonly PendingLogEntry[],
   ): Promise<boolean>;
 
   putArtifact(artifact: ArtifactRecord): Promise<void>;
@@ -251,5 +305,5 @@ export interface Store {
   /** Moves 'pending' assignments to 'notified'. */
   markNotified(rolloutId: string, deviceIds: readonly string[], at: string): Promise<void>;
   /** Records a device report once (by reportId) and applies it to the assignment. */
-  applyReport(report: ReportInput): Promise<ReportOutcome>;
+  applyReport(report: ReportInput, logged?: readonly PendingLogEntry[]): Promise<ReportOutcome>;
 }

@@ -6,6 +6,7 @@
  * after it under a deterministic event id, so a repeat writes nothing.
  */
 import type { WebhookEventType } from '@patchcast/protocol';
+import type { LoggedOf, PendingLogEntry } from './store.js';
 
 export interface WebhookRecord {
   readonly id: string;
@@ -64,12 +65,16 @@ export interface DeliveryRecord {
 }
 
 export interface WebhookStore {
-  create(webhook: WebhookRecord): Promise<void>;
+  /** Adds the webhook with its pending log entries `logged` (ADR 0033), in one transaction. */
+  create(webhook: WebhookRecord, logged?: readonly PendingLogEntry[]): Promise<void>;
   /** Oldest first. */
   list(): Promise<WebhookRecord[]>;
   get(id: string): Promise<WebhookRecord | undefined>;
-  /** Removes the webhook with its outbox rows and delivery log; undefined when there is none. */
-  remove(id: string): Promise<WebhookRecord | undefined>;
+  /**
+   * Removes the webhook with its outbox rows and delivery log, and writes the pending log entries
+   * `logged` gives for it, in one transaction; undefined (nothing written) when there is none.
+   */
+  remove(id: string, logged?: LoggedOf<WebhookRecord>): Promise<WebhookRecord | undefined>;
   /**
    * One outbox row per event and webhook subscribed to its type, due from the event's time; an event id a
    * webhook already has is skipped. Returns how many rows were written.

@@ -18,7 +18,7 @@ import type { BusEvents, BusHealth } from '../../src/bus/bus.js';
 import { ClusterNode } from '../../src/cluster/cluster-node.js';
 import { RolloutCoordinator } from '../../src/cluster/rollout-coordinator.js';
 import type { LeasedDriver } from '../../src/cluster/rollout-coordinator.js';
-import type { LogEventInput } from '@patchcast/protocol';
+import { KeptEvents } from '../log/kept-events.js';
 
 const LEASE_MS = 10_000;
 const T0 = Date.UTC(2026, 0, 1);
@@ -62,14 +62,6 @@ class SwitchableBus extends MemoryBus {
 }
 
 /** A log that keeps what was appended: the coordinator's only log use is append. */
-class KeptLog {
-  readonly events: LogEventInput[] = [];
-  append(event: LogEventInput): Promise<number> {
-    this.events.push(event);
-    return Promise.resolve(this.events.length - 1);
-  }
-}
-
 interface Node {
   readonly store: Store;
   readonly cluster: ClusterNode;
@@ -81,7 +73,7 @@ describe('rollout leases across two nodes', () => {
   let clock = T0;
   const now = () => new Date(clock);
   const hub = new MemoryBusHub();
-  const log = new KeptLog();
+  const log = new KeptEvents();
   const errors: unknown[] = [];
   const cleanup: (() => Promise<unknown>)[] = [];
   after(async () => {

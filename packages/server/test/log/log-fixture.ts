@@ -50,11 +50,16 @@ export function countingStore(
   const wrapper = {
     appends,
     failing: false,
-    append: (entries: readonly LogEntryRecord[], checkpoint: CheckpointRecord) => {
+    append: (
+      entries: readonly LogEntryRecord[],
+      checkpoint: CheckpointRecord,
+      sequenced?: readonly number[],
+    ) => {
       if (wrapper.failing) return Promise.reject(new Error('disk on fire'));
       appends.push(entries.length);
-      return inner.append(entries, checkpoint);
+      return inner.append(entries, checkpoint, sequenced);
     },
+    pending: (limit: number) => inner.pending(limit),
     size: () => inner.size(),
     entries: (start: number, end: number) => inner.entries(start, end),
     leafHashes: (start: number, end: number) => inner.leafHashes(start, end),

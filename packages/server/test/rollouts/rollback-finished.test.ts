@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { targetPathOf } from '@patchcast/protocol';
 import type { LogEventInput, Report } from '@patchcast/protocol';
+import { KeptEvents } from '../log/kept-events.js';
 import { SqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 import { MemoryBus } from '../../src/bus/memory/memory-bus.js';
 import { RolloutDriver } from '../../src/features/rollouts/rollout-driver.js';
@@ -57,7 +58,7 @@ function node(path: string, clock: { now: number }, log: LogEventInput[]): Node 
     bus,
     repository,
     now: () => new Date(clock.now),
-    log: { append: (event) => Promise.resolve(log.push(event) - 1) },
+    log: new KeptEvents(log).watch(store.log),
     onError: (error) => assert.fail(String(error)),
   };
   const driver = new RolloutDriver({ ...deps, onError: (error) => assert.fail(String(error)) });

@@ -48,7 +48,7 @@ function node(path: string, notified: string[], clock: { now: number }): World {
   const driver = new RolloutDriver({
     store,
     bus,
-    log: { append: () => Promise.resolve(0) },
+    log: { append: () => Promise.resolve(0), sequencePending: () => Promise.resolve() },
     now: () => new Date(clock.now),
     onError: (error) => assert.fail(String(error)),
   });

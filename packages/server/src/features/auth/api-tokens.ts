@@ -1,6 +1,6 @@
 import { randomToken, sha256Hex } from '@patchcast/core';
 import type { Role } from '@patchcast/protocol';
-import type { ApiTokenRecord, Store } from '../../storage/store.js';
+import type { ApiTokenRecord, LoggedOf, Store } from '../../storage/store.js';
 
 export const API_TOKEN_PREFIX = 'pc_';
 
@@ -19,6 +19,7 @@ export async function createApiToken(
   role: Role,
   now: Date,
   options: Pick<ApiTokenRecord, 'createdBy' | 'expiresAt' | 'devices'> = {},
+  logged: LoggedOf<ApiTokenRecord> = () => [],
 ): Promise<{ token: string; record: ApiTokenRecord }> {
   const token = `${API_TOKEN_PREFIX}${randomToken(32)}`;
   const record: ApiTokenRecord = {
@@ -29,6 +30,6 @@ export async function createApiToken(
     createdAt: now.toISOString(),
     ...options,
   };
-  await store.createApiToken(record);
+  await store.createApiToken(record, logged(record));
   return { token, record };
 }

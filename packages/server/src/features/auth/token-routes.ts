@@ -10,6 +10,7 @@ import type { TokenInfo } from '@patchcast/protocol';
 import type { AppDeps } from '../../app-deps.js';
 import type { ApiTokenRecord } from '../../storage/store.js';
 import { createApiToken } from './api-tokens.js';
+import { pendingEntries } from '../log/log-events.js';
 
 export function tokenInfo(record: ApiTokenRecord, now: Date): TokenInfo {
   const expired = record.expiresAt !== undefined && Date.parse(record.expiresAt) <= now.getTime();
@@ -40,21 +41,26 @@ export function tokenRoutes(app: FastifyInstance, deps: AppDeps): void {
         hint: 'pick another --name, or revoke the old token first (`patchcast token revoke ID`)',
       });
     const by = request.principal?.name ?? 'unknown';
-    const created = await createApiToken(store, body.name, body.role, at, {
+    const options = {
       createdBy: by,
       expiresAt:
         body.expiresInSeconds === undefined
           ? undefined
           : new Date(at.getTime() + body.expiresInSeconds * 1000).toISOString(),
       devices: body.devices,
-    });
-    await log.append({
-      type: 'operator-action',
-      at: at.toISOString(),
-      by,
-      action: 'token-created',
-      target: `${created.record.id} "${body.name}" ${body.role}${body.devices === undefined ? '' : ` on ${describeSelector(body.devices)}`}${created.record.expiresAt === undefined ? '' : ` until ${created.record.expiresAt}`}`,
-    });
+    };
+    const logged = (record: ApiTokenRecord) =>
+      pendingEntries([
+        {
+          type: 'operator-action',
+          at: at.toISOString(),
+          by,
+          action: 'token-created',
+          target: `${record.id} "${body.name}" ${body.role}${body.devices === undefined ? '' : ` on ${describeSelector(body.devices)}`}${record.expiresAt === undefined ? '' : ` until ${record.expiresAt}`}`,
+        },
+      ]);
+    const created = await createApiToken(store, body.name, body.role, at, options, logged);
+    await log.sequencePending();
     return { id: created.record.id, token: created.token, info: tokenInfo(created.record, at) };
   });
 
@@ -65,18 +71,22 @@ export function tokenRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   app.delete<{ Params: { id: string } }>(ROUTES.token, async (request) => {
     const at = now();
-    const revoked = await store.revokeApiToken(request.params.id, at.toISOString());
+    const logged = (token: ApiTokenRecord) =>
+      pendingEntries([
+        {
+          type: 'operator-action',
+          at: at.toISOString(),
+          by: request.principal?.name ?? 'unknown',
+          action: 'token-revoked',
+          target: `${token.id} "${token.name}"`,
+        },
+      ]);
+    const revoked = await store.revokeApiToken(request.params.id, at.toISOString(), logged);
     if (revoked === undefined)
       throw new PatchcastError('NOT_FOUND', `no API token ${request.params.id}`, {
         hint: 'list tokens with `patchcast token list`',
       });
-    await log.append({
-      type: 'operator-action',
-      at: at.toISOString(),
-      by: request.principal?.name ?? 'unknown',
-      action: 'token-revoked',
-      target: `${revoked.id} "${revoked.name}"`,
-    });
+    await log.sequencePending();
     return tokenInfo(revoked, at);
   });
 }

@@ -7,11 +7,12 @@
 import type { FastifyInstance } from 'fastify';
 import { PatchcastError, randomToken } from '@patchcast/core';
 import { ROUTES, createEnrollTokenRequest } from '@patchcast/protocol';
-import type { EnrollTokenInfo } from '@patchcast/protocol';
+import type { EnrollTokenInfo, LogEventInput } from '@patchcast/protocol';
 import type { AppDeps } from '../../app-deps.js';
 import type { EnrollTokenRecord } from '../../storage/store.js';
 import { assertDevicesInScope, assertEnrollmentInScope } from '../auth/device-scope.js';
 import { hashToken, newId } from '../auth/api-tokens.js';
+import { pendingEntries } from '../log/log-events.js';
 
 const DEFAULT_ENROLL_TTL_SECONDS = 24 * 3600;
 
@@ -58,9 +59,8 @@ export function enrollTokenRoutes(app: FastifyInstance, deps: AppDeps): void {
         Object.entries(body.labels ?? {}).sort(([a], [b]) => (a < b ? -1 : 1)),
       ),
     };
-    await store.createEnrollToken(record);
     const presets = Object.entries(record.labels ?? {}).map(([k, v]) => `${k}=${v}`);
-    await deps.log.append({
+    const created: LogEventInput = {
       type: 'operator-action',
       at: record.createdAt,
       by: record.createdBy,
@@ -70,7 +70,9 @@ export function enrollTokenRoutes(app: FastifyInstance, deps: AppDeps): void {
         ...(body.replaces === undefined ? [] : [`replaces ${body.replaces}`]),
         ...(presets.length === 0 ? [] : [`labels ${presets.join(',')}`]),
       ].join(' '),
-    });
+    };
+    await store.createEnrollToken(record, pendingEntries([created]));
+    await deps.log.sequencePending();
     return {
       id: record.id,
       token,
@@ -87,18 +89,22 @@ export function enrollTokenRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   app.delete<{ Params: { id: string } }>(ROUTES.enrollToken, async (request) => {
     const at = now();
-    const revoked = await store.revokeEnrollToken(request.params.id, at.toISOString());
+    const logged = (token: EnrollTokenRecord) =>
+      pendingEntries([
+        {
+          type: 'operator-action',
+          at: at.toISOString(),
+          by: request.principal?.name ?? 'unknown',
+          action: 'enroll-token-revoked',
+          target: token.id,
+        },
+      ]);
+    const revoked = await store.revokeEnrollToken(request.params.id, at.toISOString(), logged);
     if (revoked === undefined)
       throw new PatchcastError('NOT_FOUND', `no enrollment token ${request.params.id}`, {
         hint: 'list enrollment tokens with `patchcast enroll-token list`',
       });
-    await deps.log.append({
-      type: 'operator-action',
-      at: at.toISOString(),
-      by: request.principal?.name ?? 'unknown',
-      action: 'enroll-token-revoked',
-      target: revoked.id,
-    });
+    await deps.log.sequencePending();
     return enrollTokenInfo(revoked, at);
   });
 }

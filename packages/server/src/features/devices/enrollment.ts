@@ -11,6 +11,7 @@ import type { AppDeps } from '../../app-deps.js';
 import type { DeviceRecord, EnrollTokenRecord } from '../../storage/store.js';
 import { hashToken, newId } from '../auth/api-tokens.js';
 import { labelsChanged } from './labels.js';
+import { pendingEntries } from '../log/log-events.js';
 
 type Outcome = 'enrolled' | 're-enrolled' | 'replaced';
 type Enrollment = Required<Omit<EnrollRequest, 'replaces' | 'proof'>> &
@@ -149,15 +150,16 @@ async function create(
     lastSeenAt: null,
     lastTimestampVersion: 0,
   };
+  const { id: deviceId, publicKey } = device;
+  const enrolled = { type: 'device-enrolled' as const, at, deviceId, publicKey };
   try {
-    await deps.store.createDevice(device);
+    await deps.store.createDevice(device, pendingEntries([enrolled]));
   } catch {
     throw new PatchcastError('CONFLICT', 'a device with this public key is already enrolled', {
       hint: 'run the agent again with the same --data folder and --enroll TOKEN to re-enroll it',
     });
   }
-  const { id: deviceId, publicKey } = device;
-  await deps.log.append({ type: 'device-enrolled', at, deviceId, publicKey });
+  await deps.log.sequencePending();
   return { deviceId, outcome: 'enrolled' };
 }
 
@@ -195,24 +197,25 @@ async function replaceKey(
   at: string,
 ): Promise<Enrolled> {
   const relabel = Object.keys(body.labels).length > 0;
-  const device = await deps.store.updateDevice(old.id, {
+  const replaced = {
+    type: 'device-key-replaced' as const,
+    at,
+    deviceId: old.id,
+    publicKey: body.publicKey,
+    previousKey: old.publicKey,
+    by: token.createdBy,
+  };
+  const change = {
     name: body.name,
     publicKey: body.publicKey,
     inventory: body.inventory,
     resetTimestampVersion: true,
     revokedAt: null, // a new key: a revoked device's successor is trusted again
     ...(relabel ? { labels: body.labels, exactLabels: true } : {}),
-  });
-  if (old.publicKey !== body.publicKey) {
-    await deps.log.append({
-      type: 'device-key-replaced',
-      at,
-      deviceId: old.id,
-      publicKey: body.publicKey,
-      previousKey: old.publicKey,
-      by: token.createdBy,
-    });
-  }
+  };
+  const logged = old.publicKey === body.publicKey ? [] : pendingEntries([replaced]);
+  const device = await deps.store.updateDevice(old.id, change, () => logged);
+  await deps.log.sequencePending();
   await logLabels(deps, old, device, token.createdBy, at);
   return { deviceId: old.id, outcome: 'replaced', previousKey: old.publicKey };
 }

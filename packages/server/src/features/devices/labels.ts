@@ -8,6 +8,8 @@ import { PatchcastError } from '@patchcast/core';
 import { MAX_DEVICE_LABELS, ROUTES, labelChangeRequest } from '@patchcast/protocol';
 import type { Device } from '@patchcast/protocol';
 import type { AppDeps } from '../../app-deps.js';
+import type { DeviceRecord } from '../../storage/store.js';
+import { pendingEntries } from '../log/log-events.js';
 
 type Labels = Readonly<Record<string, string>>;
 
@@ -47,25 +49,33 @@ export function labelRoutes(
         'the new labels of the device',
       );
     }
+    // The entry is decided in the change's transaction, against the labels it found (ADR 0033).
+    const at = now().toISOString();
+    const logged = (old: DeviceRecord, next: DeviceRecord) =>
+      labelsChanged(old.labels, next.labels)
+        ? pendingEntries([
+            {
+              type: 'device-labels-changed',
+              at,
+              deviceId: id,
+              labels: { ...next.labels },
+              by: request.principal?.name ?? 'unknown',
+              via: 'label',
+            },
+          ])
+        : [];
     const after =
       before === undefined
         ? undefined
-        : await store.updateDevice(id, { labels: change.set, removeLabels: change.remove });
+        : await store.updateDevice(id, { labels: change.set, removeLabels: change.remove }, logged);
     if (before === undefined || after === undefined) {
       throw new PatchcastError('NOT_FOUND', `no device ${id}`, {
         hint: 'list devices with `patchcast devices`',
       });
     }
+    await deps.log.sequencePending();
     const changed = labelsChanged(before.labels, after.labels);
     if (changed) {
-      await deps.log.append({
-        type: 'device-labels-changed',
-        at: now().toISOString(),
-        deviceId: id,
-        labels: { ...after.labels },
-        by: request.principal?.name ?? 'unknown',
-        via: 'label',
-      });
       request.log.info({ deviceId: id, labels: after.labels }, 'device labels changed');
     }
     return { device: await view(id), changed };

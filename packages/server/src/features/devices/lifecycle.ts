@@ -14,6 +14,7 @@ import type { DeviceRecord } from '../../storage/store.js';
 import { assertDevicesInScope } from '../auth/device-scope.js';
 import type { Principal } from '../auth/authenticate.js';
 import type { AgentGateway } from './agent-gateway.js';
+import { pendingEntries } from '../log/log-events.js';
 
 export function lifecycleRoutes(
   app: FastifyInstance,
@@ -45,24 +46,25 @@ export function lifecycleRoutes(
     assertDevicesInScope(principal, [before], `device ${id}`);
     const at = deps.now().toISOString();
     const done = how === 'revoked' ? before.revokedAt !== undefined : false;
+    const action = {
+      type: 'operator-action' as const,
+      at,
+      by: principal?.name ?? 'unknown',
+      action: how === 'revoked' ? 'device-revoked' : 'device-removed',
+      target: reason === undefined ? id : `${id}: ${reason}`,
+    };
+    const change = {
+      ...(before.revokedAt === undefined ? { revokedAt: at } : {}),
+      ...(how === 'removed' ? { removedAt: at } : {}),
+    };
+    // The change and its log entry in one transaction, in the log before the answer (ADR 0033).
     const after = done
       ? before
-      : await store.updateDevice(id, {
-          ...(before.revokedAt === undefined ? { revokedAt: at } : {}),
-          ...(how === 'removed' ? { removedAt: at } : {}),
-        });
+      : await store.updateDevice(id, change, () => pendingEntries([action]));
     if (after === undefined) throw new PatchcastError('NOT_FOUND', `no device ${id}`);
+    if (!done) await log.sequencePending();
     // Closed here at once, and on every other node through the bus.
     await gateway.disconnect(id, before.publicKey, how);
-    if (!done) {
-      await log.append({
-        type: 'operator-action',
-        at,
-        by: principal?.name ?? 'unknown',
-        action: how === 'revoked' ? 'device-revoked' : 'device-removed',
-        target: reason === undefined ? id : `${id}: ${reason}`,
-      });
-    }
     return { device: view(after), changed: !done };
   }
 }

@@ -1,6 +1,11 @@
 import { PatchcastError, leafHash } from '@patchcast/core';
 import type { MerkleTree } from '@patchcast/core';
-import type { CheckpointRecord, LogEntryRecord, LogStore } from '../../storage/store.js';
+import type {
+  CheckpointRecord,
+  LogEntryRecord,
+  LogStore,
+  PendingLogRecord,
+} from '../../storage/store.js';
 import type { CheckpointSigner } from './checkpoint-signer.js';
 
 export interface BatchOptions {
@@ -39,14 +44,24 @@ interface Pending {
   readonly reject: (error: Error) => void;
 }
 
+/** A caller of `sequence`, waiting for the store's pending entries to be in the log. */
+interface Waiter {
+  readonly resolve: () => void;
+  readonly reject: (error: Error) => void;
+}
+
 /**
  * Appends entries in batches: one store transaction and one signed checkpoint per batch, so the
- * log never throttles its callers. A failed batch halts the writer: the tree in memory may then be
- * ahead of the store, so nothing more is signed until a restart rebuilds the tree from the store.
+ * log never throttles its callers. Each batch first takes the entries pending in the store (ADR
+ * 0033: written with the change they record), lowest seq first, and deletes them in the batch's
+ * transaction; then the entries queued in memory. A failed batch halts the writer: the tree in
+ * memory may then be ahead of the store, so nothing more is signed until a restart rebuilds the
+ * tree from the store (and sequences what is still pending).
  */
 export class BatchWriter {
   readonly #deps: BatchWriterDeps;
   readonly #queue: Pending[] = [];
+  #waiters: Waiter[] = [];
   #timer: NodeJS.Timeout | undefined;
   #chain: Promise<void> = Promise.resolve();
   #failure: Error | undefined;
@@ -64,6 +79,18 @@ export class BatchWriter {
       this.#queue.push({ leaf, subject, resolve, reject });
       if (this.#queue.length >= this.#deps.options.maxBatch) void this.flush();
       else this.#timer ??= setTimeout(() => void this.flush(), this.#deps.options.flushMs);
+    });
+  }
+
+  /**
+   * Resolves once every entry pending in the store when it was called is in the log under a
+   * stored checkpoint (this node's batch, or another node's in a shared log).
+   */
+  sequence(): Promise<void> {
+    if (this.#failure !== undefined) return Promise.reject(halted(this.#failure));
+    return new Promise((resolve, reject) => {
+      this.#waiters.push({ resolve, reject });
+      this.#timer ??= setTimeout(() => void this.flush(), this.#deps.options.flushMs);
     });
   }
 
@@ -93,21 +120,36 @@ export class BatchWriter {
   }
 
   async #drain(): Promise<void> {
-    while (this.#queue.length > 0 && this.#failure === undefined) {
-      await this.#write(this.#queue.splice(0, this.#deps.options.maxBatch));
+    while ((this.#queue.length > 0 || this.#waiters.length > 0) && this.#failure === undefined) {
+      const waiters = this.#waiters;
+      this.#waiters = [];
+      await this.#write(this.#queue.splice(0, this.#deps.options.maxBatch), waiters);
     }
   }
 
-  async #write(batch: readonly Pending[]): Promise<void> {
+  async #write(batch: readonly Pending[], waiters: readonly Waiter[]): Promise<void> {
     const { shared } = this.#deps;
-    if (shared === undefined) return this.#writeNow(batch);
     try {
-      await shared.exclusive(async () => {
-        await this.#catchUp();
-        await this.#writeNow(batch);
-      });
+      if (shared === undefined) await this.#writePending(batch);
+      else
+        await shared.exclusive(async () => {
+          await this.#catchUp();
+          await this.#writePending(batch);
+        });
+      for (const w of waiters) w.resolve();
     } catch (error) {
-      this.#halt(error instanceof Error ? error : new Error(String(error)), batch);
+      this.#halt(error instanceof Error ? error : new Error(String(error)), batch, waiters);
+    }
+  }
+
+  /** Writes the store's pending entries with `batch`, in batches of at most maxBatch. */
+  async #writePending(batch: readonly Pending[]): Promise<void> {
+    const { store, options } = this.#deps;
+    let pending = await store.pending(options.maxBatch);
+    await this.#writeNow(pending, batch);
+    while (pending.length === options.maxBatch) {
+      pending = await store.pending(options.maxBatch);
+      await this.#writeNow(pending, []);
     }
   }
 
@@ -124,27 +166,30 @@ export class BatchWriter {
     if (checkpoint?.size === tree.size) this.#deps.onPublished(checkpoint);
   }
 
-  async #writeNow(batch: readonly Pending[]): Promise<void> {
+  /** One store transaction: the pending entries first, then the queued ones; throws on failure. */
+  async #writeNow(pending: readonly PendingLogRecord[], batch: readonly Pending[]): Promise<void> {
     const { tree, signer, store } = this.#deps;
-    try {
-      const first = tree.size;
-      const records = batch.map((p, i): LogEntryRecord => {
-        return { index: first + i, leaf: p.leaf, hash: leafHash(p.leaf), subject: p.subject };
-      });
-      for (const record of records) tree.appendLeafHash(record.hash);
-      const checkpoint = { size: tree.size, note: signer.sign(tree) };
-      await store.append(records, checkpoint);
-      this.#deps.onPublished(checkpoint);
-      batch.forEach((p, i) => p.resolve(first + i));
-    } catch (error) {
-      this.#halt(error instanceof Error ? error : new Error(String(error)), batch);
-    }
+    if (pending.length + batch.length === 0) return;
+    const first = tree.size;
+    const records = [...pending, ...batch].map((p, i): LogEntryRecord => {
+      return { index: first + i, leaf: p.leaf, hash: leafHash(p.leaf), subject: p.subject };
+    });
+    for (const record of records) tree.appendLeafHash(record.hash);
+    const checkpoint = { size: tree.size, note: signer.sign(tree) };
+    await store.append(
+      records,
+      checkpoint,
+      pending.map((p) => p.seq),
+    );
+    this.#deps.onPublished(checkpoint);
+    batch.forEach((p, i) => p.resolve(first + pending.length + i));
   }
 
-  #halt(error: Error, batch: readonly Pending[]): void {
+  #halt(error: Error, batch: readonly Pending[], waiters: readonly Waiter[]): void {
     this.#failure = error;
     const failed = halted(error);
     for (const p of [...batch, ...this.#queue.splice(0)]) p.reject(failed);
+    for (const w of [...waiters, ...this.#waiters.splice(0)]) w.reject(failed);
     this.#deps.onError(failed);
   }
 }

@@ -1,14 +1,34 @@
 /** Log events built from the records they describe (leaf schema: docs/protocol/log.md). */
 import { sha256Hex } from '@patchcast/core';
 import type { TargetFile, Targets } from '@patchcast/core';
-import { loggedSelector, patchOfTargetPath, withdrawalOf } from '@patchcast/protocol';
+import {
+  encodeLogEntry,
+  loggedSelector,
+  patchOfTargetPath,
+  withdrawalOf,
+} from '@patchcast/protocol';
 import type { LogEventInput, PatchRef } from '@patchcast/protocol';
-import type { MetadataRecord, ReportInput, RolloutRecord } from '../../storage/store.js';
+import type {
+  MetadataRecord,
+  PendingLogEntry,
+  ReportInput,
+  RolloutRecord,
+} from '../../storage/store.js';
 import { keySubject } from './key-rotation.js';
 
 /** Appends events and resolves with each one's index once its batch is stored and signed. */
 export interface EventLog {
   append(event: LogEventInput): Promise<number>;
+  /**
+   * Resolves once the entries pending in the store (written with their change, ADR 0033) are in
+   * the log; with `witnessed`, once the witnesses had (bounded) time to cosign them.
+   */
+  sequencePending(options?: { readonly witnessed?: boolean }): Promise<void>;
+}
+
+/** The events as pending entries, for a store method to write with the change they record. */
+export function pendingEntries(events: readonly LogEventInput[]): PendingLogEntry[] {
+  return events.map((event) => ({ leaf: encodeLogEntry(event), subject: subjectOf(event) }));
 }
 
 export function appendAll(log: EventLog, events: readonly LogEventInput[]): Promise<number[]> {

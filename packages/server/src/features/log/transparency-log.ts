@@ -73,7 +73,10 @@ export class TransparencyLog implements EventLog {
     });
   }
 
-  /** Rebuilds the tree and refuses to run a log that does not extend its last checkpoint. */
+  /**
+   * Rebuilds the tree and refuses to run a log that does not extend its last checkpoint; then
+   * sequences the entries left pending by a server that stopped before its writer did (ADR 0033).
+   */
   static async open(deps: TransparencyLogDeps): Promise<TransparencyLog> {
     const tree = await loadTree(deps.store);
     const last = await deps.store.latestCheckpoint();
@@ -85,7 +88,9 @@ export class TransparencyLog implements EventLog {
     const published =
       last?.size === tree.size ? last : { size: tree.size, note: signer.sign(tree) };
     if (published !== last) await deps.store.append([], published);
-    return new TransparencyLog(deps, { tree, signer, published });
+    const log = new TransparencyLog(deps, { tree, signer, published });
+    await log.sequencePending();
+    return log;
   }
 
   get identity(): LogIdentity {
@@ -144,6 +149,16 @@ export class TransparencyLog implements EventLog {
     const index = await this.#writer.append(encodeLogEntry(event), subject);
     if (subject !== null) await this.#witnesses.settled(index + 1);
     return index;
+  }
+
+  /**
+   * Resolves once the entries the store held pending when called (written with the change they
+   * record, ADR 0033) are in the log under a stored checkpoint. With `witnessed`, also waits
+   * (bounded) for the witnesses, as `append` does for a publication.
+   */
+  async sequencePending(options: { readonly witnessed?: boolean } = {}): Promise<void> {
+    await this.#writer.sequence();
+    if (options.witnessed === true) await this.#witnesses.settled(this.tree.size);
   }
 
   /** Hears of every checkpoint stored from now on (this node's, and others' it catches up with). */

@@ -20,7 +20,8 @@ import type {
   PatchesResponse,
   RepositoryVersions,
 } from '@patchcast/protocol';
-import type { Store, MetadataRecord } from '../../storage/store.js';
+import type { Store, MetadataRecord, PendingLogEntry } from '../../storage/store.js';
+import { crashPoint } from '../../crash-point.js';
 import type { ArtifactStore } from '../../artifacts/artifact-store.js';
 import type { ServerConfig } from '../../config.js';
 import { checkTargetsUpdate, conflict, conflictWith, parseSubmitted } from './targets-policy.js';
@@ -40,7 +41,7 @@ import type { RolloutPermission } from './rollout-guard.js';
 import { listPatches } from './patch-listing.js';
 import { PatchFixes } from '../vulns/patch-fixes.js';
 import type { EventLog } from '../log/log-events.js';
-import { appendAll, metadataSigned, targetsChangeEvents } from '../log/log-events.js';
+import { metadataSigned, pendingEntries, targetsChangeEvents } from '../log/log-events.js';
 
 export interface RepositoryDeps {
   readonly store: Store;
@@ -110,8 +111,8 @@ export class RepositoryService {
       }),
     ];
     const all = [...records, { role: 'targets', version: 1, bytes: targets } as const];
-    await store.commitMetadata(all);
-    await this.#logSigned(all);
+    await store.commitMetadata(all, undefined, this.#logged(all));
+    await this.#deps.log.sequencePending();
     return true;
   }
 
@@ -171,12 +172,10 @@ export class RepositoryService {
         delegated: await delegatedVersions(this.#deps.store, envelope.signed),
       }),
     ];
-    await this.#commit(records, current);
     const at = this.#deps.now().toISOString();
-    await this.#logSigned(
-      records,
-      targetsChangeEvents(current.targets, envelope.signed, { by, at }),
-    );
+    await this.#commit(records, current, {
+      events: targetsChangeEvents(current.targets, envelope.signed, { by, at }),
+    });
     return this.versions();
   }
 
@@ -195,25 +194,29 @@ export class RepositoryService {
         delegated: { ...delegated, [role]: admitted.record.version },
       }),
     ];
-    await this.#commit(records, current);
     const at = this.#deps.now().toISOString();
-    await this.#logSigned(
-      records,
-      targetsChangeEvents(admitted.current, admitted.next, { by, at, role }),
-    );
+    await this.#commit(records, current, {
+      events: targetsChangeEvents(admitted.current, admitted.next, { by, at, role }),
+    });
     return this.versions();
   }
 
-  /** Commits atomically unless targets or snapshot moved meanwhile (CONFLICT: publish again). */
+  /**
+   * Commits atomically with its log entries unless targets or snapshot moved meanwhile (CONFLICT:
+   * publish again); resolves once the entries are in the log, so that agents accept the
+   * publications (`events`) when the publisher hears of success.
+   */
   async #commit(
     records: readonly MetadataRecord[],
     current: Current,
-    conflictError = () => conflict(current.targets.version),
+    options: { readonly events: readonly LogEventInput[]; readonly conflict?: () => Error },
   ): Promise<void> {
     const { store } = this.#deps;
+    const conflictError = options.conflict ?? (() => conflict(current.targets.version));
+    const logged = this.#logged(records, options.events);
     let ok: boolean;
     try {
-      ok = await store.commitMetadata(records, current.targets.version);
+      ok = await store.commitMetadata(records, current.targets.version, logged);
     } catch (error) {
       // a concurrent publish or ceremony stored the same snapshot version first (primary key)
       const latest = await store.latestMetadata('snapshot');
@@ -222,6 +225,8 @@ export class RepositoryService {
     }
     this.#current = undefined;
     if (!ok) throw conflictError();
+    if (options.events.length > 0) crashPoint('publication-stored');
+    await this.#deps.log.sequencePending({ witnessed: options.events.length > 0 });
   }
 
   /**
@@ -244,11 +249,12 @@ export class RepositoryService {
         delegated: await delegatedVersions(this.#deps.store, current.targets),
       }),
     ];
-    await this.#commit(records, current, () =>
-      conflictWith('the repository changed while the root was being admitted', 'root publish'),
-    );
     const at = this.#deps.now().toISOString();
-    await this.#logSigned(records, admitted.publications(at));
+    await this.#commit(records, current, {
+      events: admitted.publications(at),
+      conflict: () =>
+        conflictWith('the repository changed while the root was being admitted', 'root publish'),
+    });
     return this.versions();
   }
 
@@ -275,19 +281,22 @@ export class RepositoryService {
           delegated: await delegatedVersions(store, current.targets),
         })
       : [signTimestamp(signing, timestamp.version + 1, snapshot.version, snapshot.bytes)];
-    const ok = await store.commitMetadata(records, targets);
+    const ok = await store.commitMetadata(records, targets, this.#logged(records));
     this.#current = undefined;
-    if (ok) await this.#logSigned(records);
+    if (ok) await this.#deps.log.sequencePending();
     return ok;
   }
 
-  /** Logs `before` (publications), then one metadata-signed event per record, in one batch. */
-  async #logSigned(
+  /**
+   * The log entries of a metadata commit, written in its transaction (ADR 0033): `before`
+   * (publications, withdrawals), then one metadata-signed event per record.
+   */
+  #logged(
     records: readonly MetadataRecord[],
     before: readonly LogEventInput[] = [],
-  ): Promise<void> {
+  ): PendingLogEntry[] {
     const at = this.#deps.now().toISOString();
-    await appendAll(this.#deps.log, [...before, ...records.map((r) => metadataSigned(r, at))]);
+    return pendingEntries([...before, ...records.map((r) => metadataSigned(r, at))]);
   }
 
   #isDue(bytes: Uint8Array, role: 'snapshot' | 'timestamp', validity: number): boolean {

@@ -21,10 +21,10 @@ import type {
 } from '@patchcast/protocol';
 import type { RolloutRecord } from '../../storage/store.js';
 import { newId } from '../auth/api-tokens.js';
-import { appendAll, rolloutCreated } from '../log/log-events.js';
+import { pendingEntries, rolloutCreated } from '../log/log-events.js';
 import type { RolloutDeps } from './rollout-service.js';
 import type { RolloutDriver } from './rollout-driver.js';
-import { decisionEvent, decisionsOf } from './rollout-effects.js';
+import { decisionEvents, decisionsOf } from './rollout-effects.js';
 import { progressOf } from './rollout-progress.js';
 import { rolloutEvents } from '../webhooks/rollout-events.js';
 import { assertNoEmptyWave } from './empty-waves.js';
@@ -114,14 +114,12 @@ export class PlannedRollouts {
     const snapshot = { snapshot: JSON.stringify(state), inputSeq: 0 };
     const step = { waveAfter: state.machine.wave, waves: state.plan.waves.length };
     const events = rolloutEvents(rollout, decisions, step);
-    await store.rolloutEngine.create(rollout, deviceIds, snapshot, decisions, events);
-    await log.append(rolloutCreated(rollout, deviceIds.length));
-    await appendAll(
-      log,
-      created.effects.flatMap((e) =>
-        e.type === 'record' ? [decisionEvent(rolloutId, e.entry)] : [],
-      ),
-    );
+    const logged = pendingEntries([
+      rolloutCreated(rollout, deviceIds.length),
+      ...decisionEvents(rolloutId, created.effects),
+    ]);
+    await store.rolloutEngine.create(rollout, deviceIds, snapshot, decisions, events, logged);
+    await log.sequencePending();
     const rest = created.effects.filter((e) => e.type !== 'record');
     await this.#driver.adopt(rollout, created.engine, rest);
   }

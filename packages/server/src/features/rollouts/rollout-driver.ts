@@ -9,7 +9,14 @@ import type { EngineEffect, EngineInput, EngineState, StepResult } from '@patchc
 import type { RolloutRecord, Store } from '../../storage/store.js';
 import type { Bus } from '../../bus/bus.js';
 import type { EventLog } from '../log/log-events.js';
-import { carryOut, decisionsOf, finishOf, rolloutCompleted } from './rollout-effects.js';
+import { pendingEntries } from '../log/log-events.js';
+import {
+  carryOut,
+  decisionEvents,
+  decisionsOf,
+  finishOf,
+  rolloutCompleted,
+} from './rollout-effects.js';
 import { rolloutEvents } from '../webhooks/rollout-events.js';
 
 export interface DriverDeps {
@@ -150,15 +157,18 @@ export class RolloutDriver {
     const finish = isFinished(run.engine.state)
       ? finishOf(run.engine, this.#deps.now())
       : undefined;
-    // The end is in the log before anyone can read it from the store: who sees the rollout
-    // finished and runs `audit verify` finds its entry (one transaction for both: issue 17).
-    if (finish !== undefined) await log.append(rolloutCompleted(id, finish));
+    // The decisions and the end are stored with their log entries in one transaction, and
+    // in the log before they are acted on (ADR 0033).
+    const logged = decisionEvents(id, effects);
+    if (finish !== undefined) logged.push(rolloutCompleted(id, finish));
     if (force || effects.some((e) => e.type !== 'schedule-tick')) {
       const snapshot = { snapshot: JSON.stringify(run.engine.snapshot()), inputSeq: run.inputSeq };
       const { machine, plan } = run.engine.peek();
       const step = { waveAfter: machine.wave, waves: plan.waves.length, finish };
       const events = rolloutEvents(run.rollout, decisions, step);
-      await store.rolloutEngine.save(id, snapshot, decisions, finish, events);
+      const entries = pendingEntries(logged);
+      await store.rolloutEngine.save(id, snapshot, decisions, finish, events, entries);
+      if (entries.length > 0) await log.sequencePending();
     }
     await carryOut(effects, run.rollout, this.#deps);
     run.wakeAt = run.engine.peek().nextTick;

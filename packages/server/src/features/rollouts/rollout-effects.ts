@@ -4,7 +4,6 @@ import type { LogEventInput, LoggedVerdict } from '@patchcast/protocol';
 import type { Bus } from '../../bus/bus.js';
 import type { RolloutDecisionRecord, RolloutFinish } from '../../storage/rollout-engine-store.js';
 import type { RolloutRecord } from '../../storage/store.js';
-import type { EventLog } from '../log/log-events.js';
 import { rolloutNotice } from './rollout-notice.js';
 
 type Record_ = Extract<EngineEffect, { type: 'record' }>['entry'];
@@ -24,6 +23,14 @@ export function decisionOf(entry: Record_): RolloutDecisionRecord {
 
 export function decisionsOf(effects: readonly EngineEffect[]): RolloutDecisionRecord[] {
   return effects.flatMap((e) => (e.type === 'record' ? [decisionOf(e.entry)] : []));
+}
+
+/** The rollout-decision log events of the engine's `record` effects, in order. */
+export function decisionEvents(
+  rolloutId: string,
+  effects: readonly EngineEffect[],
+): LogEventInput[] {
+  return effects.flatMap((e) => (e.type === 'record' ? [decisionEvent(rolloutId, e.entry)] : []));
 }
 
 /** The rollout record's final state for a finished engine. */
@@ -75,18 +82,19 @@ export function rolloutCompleted(rolloutId: string, finish: RolloutFinish): LogE
 
 interface EffectDeps {
   readonly bus: Bus;
-  readonly log: EventLog;
 }
 
-/** Sends what the engine asked for; the snapshot that asked is already stored. */
+/**
+ * Sends what the engine asked for; the snapshot that asked is already stored, with the log
+ * entries of its `record` effects (ADR 0033).
+ */
 export async function carryOut(
   effects: readonly EngineEffect[],
   rollout: RolloutRecord,
   deps: EffectDeps,
 ): Promise<void> {
-  const { bus, log } = deps;
+  const { bus } = deps;
   const base = { rolloutId: rollout.id, patch: rollout.patch, targetPath: rollout.targetPath };
-  const logged: Promise<number>[] = [];
   for (const effect of effects) {
     if (effect.type === 'notify-devices')
       await bus.publish('notice', rolloutNotice(rollout, effect.deviceIds));
@@ -104,8 +112,5 @@ export async function carryOut(
         wave: 0,
         deviceIds: effect.deviceIds,
       });
-    else if (effect.type === 'record')
-      logged.push(log.append(decisionEvent(rollout.id, effect.entry)));
   }
-  await Promise.all(logged);
 }

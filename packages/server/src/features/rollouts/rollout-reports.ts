@@ -7,10 +7,11 @@ import type { EngineInput } from '@patchcast/core';
 import { FINAL_DEVICE_STATES } from '@patchcast/protocol';
 import type { HealthMessage, Report } from '@patchcast/protocol';
 import type { ReportInput, ReportOutcome } from '../../storage/store.js';
-import { appendAll, deviceResultEvents, deviceRolledBack } from '../log/log-events.js';
+import { deviceResultEvents, deviceRolledBack, pendingEntries } from '../log/log-events.js';
 import type { RolloutDeps } from './rollout-service.js';
 import type { RolloutDriver } from './rollout-driver.js';
 import { installFailed } from '../webhooks/webhook-events.js';
+import { crashPoint } from '../../crash-point.js';
 
 export class RolloutReports {
   readonly #deps: RolloutDeps;
@@ -23,7 +24,7 @@ export class RolloutReports {
 
   /** A report of a device in a rollout this node drives. */
   async report(input: ReportInput, report: Report): Promise<ReportOutcome> {
-    const { store, log } = this.#deps;
+    const { store } = this.#deps;
     const { rolloutId, deviceId, at } = input;
     const time = Date.parse(at);
     const rollback = this.#driver.peek(rolloutId)?.rollback;
@@ -38,9 +39,8 @@ export class RolloutReports {
       await this.#driver.input(rolloutId, { type: 'device-rolled-back', at: time, deviceId });
       return outcome;
     }
-    const outcome = await store.applyReport(input);
+    const outcome = await this.#applyResult(input, report);
     if (!FINAL_DEVICE_STATES.includes(report.state)) return outcome;
-    if (outcome === 'applied') await appendAll(log, deviceResultEvents(input, report.patch));
     await this.#installFailed(input, report, outcome);
     if (outcome === 'applied' || outcome === 'duplicate')
       await this.#driver.input(rolloutId, {
@@ -64,10 +64,26 @@ export class RolloutReports {
     await this.#deps.store.webhooks.enqueue([installFailed(input, report.patch)]);
   }
 
+  /**
+   * Stores a report with its device-result entries (a final one) in one transaction, and answers
+   * once they are in the log (ADR 0033); a duplicate waits too, as its first copy's may not be.
+   */
+  async #applyResult(input: ReportInput, report: Report): Promise<ReportOutcome> {
+    const { store, log } = this.#deps;
+    const logged = pendingEntries(deviceResultEvents(input, report.patch));
+    const outcome = await store.applyReport(input, logged);
+    if (logged.length > 0 && (outcome === 'applied' || outcome === 'duplicate')) {
+      crashPoint('device-result-stored');
+      await log.sequencePending();
+    }
+    return outcome;
+  }
+
   /** Stores a rollback confirmation; an installed assignment moved to rolled-back is logged. */
   async #applyRollback(input: ReportInput, report: Report): Promise<ReportOutcome> {
-    const outcome = await this.#deps.store.rolloutEngine.applyRollback(input);
-    if (outcome === 'applied') await this.#deps.log.append(deviceRolledBack(input, report.patch));
+    const logged = pendingEntries([deviceRolledBack(input, report.patch)]);
+    const outcome = await this.#deps.store.rolloutEngine.applyRollback(input, logged);
+    if (outcome === 'applied' || outcome === 'duplicate') await this.#deps.log.sequencePending();
     return outcome;
   }
 
@@ -76,7 +92,7 @@ export class RolloutReports {
    * input journaled for the driving node (which catches up when the bus announces the result).
    */
   async reportElsewhere(input: ReportInput, report: Report): Promise<ReportOutcome> {
-    const { store, log } = this.#deps;
+    const { store } = this.#deps;
     const { rolloutId, deviceId } = input;
     const at = Date.parse(input.at);
     const journal = (engineInput: EngineInput) =>
@@ -93,10 +109,8 @@ export class RolloutReports {
       await journal({ type: 'device-rolled-back', at, deviceId }); // undo of an install
       return 'applied';
     }
-    const outcome = await store.applyReport(input);
+    const outcome = await this.#applyResult(input, report);
     const final = FINAL_DEVICE_STATES.includes(report.state);
-    if (outcome === 'applied' && final)
-      await appendAll(log, deviceResultEvents(input, report.patch));
     await this.#installFailed(input, report, outcome);
     if (final && (outcome === 'applied' || outcome === 'duplicate'))
       await journal({

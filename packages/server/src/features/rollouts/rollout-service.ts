@@ -8,7 +8,7 @@ import type { ReportOutcome, RolloutRecord, Store } from '../../storage/store.js
 import type { Bus, BusEvents } from '../../bus/bus.js';
 import type { RepositoryService } from '../repository/repository-service.js';
 import type { EventLog } from '../log/log-events.js';
-import { appendAll, deviceResultEvents } from '../log/log-events.js';
+import { deviceResultEvents, pendingEntries } from '../log/log-events.js';
 import { PlannedRollouts } from './planned-rollouts.js';
 import { RolloutReports } from './rollout-reports.js';
 import { RolloutDriver } from './rollout-driver.js';
@@ -121,13 +121,15 @@ export class RolloutService {
     if (this.driver.has(report.rolloutId)) return this.reports.report(input, report);
     if (await store.rolloutEngine.planned(report.rolloutId))
       return this.reports.reportElsewhere(input, report);
-    const outcome = await store.applyReport(input);
-    if (outcome !== 'applied' || !FINAL_DEVICE_STATES.includes(report.state)) return outcome;
+    if (!FINAL_DEVICE_STATES.includes(report.state)) return store.applyReport(input);
+    // A final report and its device-result entry are stored in one transaction (ADR 0033).
     const rollout = await store.getRollout(report.rolloutId);
-    if (rollout !== undefined) {
-      await appendAll(this.#deps.log, deviceResultEvents(input, rollout.patch));
-      if (this.#deps.clustered !== true) await this.#maybeComplete(rollout.id, at);
-    }
+    const logged = rollout === undefined ? [] : deviceResultEvents(input, rollout.patch);
+    const outcome = await store.applyReport(input, pendingEntries(logged));
+    if (rollout === undefined || (outcome !== 'applied' && outcome !== 'duplicate')) return outcome;
+    await this.#deps.log.sequencePending();
+    if (outcome === 'applied' && this.#deps.clustered !== true)
+      await this.#maybeComplete(rollout.id, at);
     return outcome;
   }
 

@@ -11,10 +11,11 @@ import {
   deliveriesQuery,
   secretKey,
 } from '@patchcast/protocol';
-import type { DeliveriesResponse, WebhookInfo } from '@patchcast/protocol';
+import type { DeliveriesResponse, LogEventInput, WebhookInfo } from '@patchcast/protocol';
 import type { AppDeps } from '../../app-deps.js';
 import type { WebhookRecord } from '../../storage/webhook-store.js';
 import { newId } from '../auth/api-tokens.js';
+import { pendingEntries } from '../log/log-events.js';
 import { checkDestination, parseWebhookUrl } from './destination.js';
 import type { Resolver } from './destination.js';
 
@@ -50,15 +51,16 @@ export function webhookRoutes(
       createdAt: now().toISOString(),
       createdBy: by,
     };
-    await store.webhooks.create(record);
-    changed();
-    await log.append({
+    const added: LogEventInput = {
       type: 'operator-action',
       at: record.createdAt,
       by,
       action: 'webhook-added',
       target: `${record.id} ${url.origin} ${record.events.join(',')}${allowPrivate ? ' allow-private' : ''}`,
-    });
+    };
+    await store.webhooks.create(record, pendingEntries([added]));
+    changed();
+    await log.sequencePending();
     return webhookInfo(record);
   });
 
@@ -67,16 +69,20 @@ export function webhookRoutes(
   }));
 
   app.delete<{ Params: { id: string } }>(WEBHOOK_ROUTES.webhook, async (request) => {
-    const removed = await store.webhooks.remove(request.params.id);
+    const logged = (webhook: WebhookRecord) =>
+      pendingEntries([
+        {
+          type: 'operator-action',
+          at: now().toISOString(),
+          by: request.principal?.name ?? 'unknown',
+          action: 'webhook-removed',
+          target: `${webhook.id} ${new URL(webhook.url).origin}`,
+        },
+      ]);
+    const removed = await store.webhooks.remove(request.params.id, logged);
     if (removed === undefined) throw notFound(request.params.id);
     changed();
-    await log.append({
-      type: 'operator-action',
-      at: now().toISOString(),
-      by: request.principal?.name ?? 'unknown',
-      action: 'webhook-removed',
-      target: `${removed.id} ${new URL(removed.url).origin}`,
-    });
+    await log.sequencePending();
     return webhookInfo(removed);
   });
 

@@ -170,4 +170,10 @@ export const PG_MIGRATIONS: readonly string[] = [
   CREATE INDEX device_certificates_live ON device_certificates(not_after);
   CREATE INDEX device_certificates_device ON device_certificates(device_id, issued_at);
   `,
+  // log entries written with the state change they record, until the log writer sequences them (ADR 0033)
+  `
+  CREATE TABLE log_pending (
+    seq BIGSERIAL PRIMARY KEY, subject TEXT, entry BYTEA NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL DEFAULT now());
+  `,
 ];

@@ -1,7 +1,14 @@
 /** Rollouts, their assignments and device reports: the PostgreSQL half of those tables. */
 import { FINAL_DEVICE_STATES } from '@patchcast/protocol';
 import type { DeviceState, RolloutState } from '@patchcast/protocol';
-import type { AssignmentRecord, ReportInput, ReportOutcome, RolloutRecord } from '../store.js';
+import type {
+  AssignmentRecord,
+  PendingLogEntry,
+  ReportInput,
+  ReportOutcome,
+  RolloutRecord,
+} from '../store.js';
+import { insertPending } from './pg-log-store.js';
 import { toAssignment, toRollout } from '../rows.js';
 import type { AssignmentRow, RolloutRow } from '../rows.js';
 import { isForward } from '../report-rules.js';
@@ -106,7 +113,7 @@ export class PgAssignments implements AssignmentsPart {
    * Exactly once across nodes: the report id's primary key makes a racing duplicate wait for the
    * first insert and then insert nothing; the assignment's row lock orders different reports.
    */
-  applyReport(r: ReportInput): Promise<ReportOutcome> {
+  applyReport(r: ReportInput, logged: readonly PendingLogEntry[] = []): Promise<ReportOutcome> {
     return this.#db.transaction(async (tx): Promise<ReportOutcome> => {
       const inserted = await tx.run(
         `INSERT INTO reports VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -146,6 +153,7 @@ export class PgAssignments implements AssignmentsPart {
           r.state === 'installed' && r.rebootRequired === true ? (r.bootId ?? null) : null,
         ],
       );
+      await insertPending(tx, logged);
       return 'applied';
     });
   }

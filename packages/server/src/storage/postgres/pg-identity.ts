@@ -3,10 +3,14 @@ import type {
   ApiTokenRecord,
   ConsumeResult,
   DeviceChange,
+  DeviceLogged,
   DeviceRecord,
   EnrollTokenRecord,
+  LoggedOf,
+  PendingLogEntry,
   Store,
 } from '../store.js';
+import { insertPending } from './pg-log-store.js';
 import {
   API_TOKEN_COLUMNS,
   DEVICE_COLUMNS,
@@ -44,11 +48,14 @@ export class PgIdentity implements IdentityPart {
     return (await this.getSetting(key)) ?? value;
   }
 
-  async createApiToken(t: ApiTokenRecord): Promise<void> {
-    await this.#db.run(
-      `INSERT INTO api_tokens (${API_TOKEN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      apiTokenValues(t),
-    );
+  createApiToken(t: ApiTokenRecord, logged: readonly PendingLogEntry[] = []): Promise<void> {
+    return this.#db.transaction(async (tx) => {
+      await tx.run(
+        `INSERT INTO api_tokens (${API_TOKEN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        apiTokenValues(t),
+      );
+      await insertPending(tx, logged);
+    });
   }
 
   async findApiToken(hash: string): Promise<ApiTokenRecord | undefined> {
@@ -63,28 +70,39 @@ export class PgIdentity implements IdentityPart {
     return rows.map(toApiToken);
   }
 
-  async revokeApiToken(id: string, at: string): Promise<ApiTokenRecord | undefined> {
-    const row = await this.#db.one<ApiTokenRow>(
-      `UPDATE api_tokens SET revoked_at = coalesce(revoked_at, $2) WHERE id = $1 RETURNING *`,
-      [id, at],
-    );
-    return row && toApiToken(row);
+  revokeApiToken(
+    id: string,
+    at: string,
+    logged: LoggedOf<ApiTokenRecord> = () => [],
+  ): Promise<ApiTokenRecord | undefined> {
+    return this.#db.transaction(async (tx) => {
+      const row = await tx.one<ApiTokenRow>(
+        `UPDATE api_tokens SET revoked_at = coalesce(revoked_at, $2) WHERE id = $1 RETURNING *`,
+        [id, at],
+      );
+      const token = row && toApiToken(row);
+      if (token !== undefined) await insertPending(tx, logged(token));
+      return token;
+    });
   }
 
-  async createEnrollToken(t: EnrollTokenRecord): Promise<void> {
-    await this.#db.run(
-      `INSERT INTO enroll_tokens (id, hash, created_by, created_at, expires_at, replaces, labels)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [
-        t.id,
-        t.hash,
-        t.createdBy,
-        t.createdAt,
-        t.expiresAt,
-        t.replaces ?? null,
-        JSON.stringify(t.labels ?? {}),
-      ],
-    );
+  createEnrollToken(t: EnrollTokenRecord, logged: readonly PendingLogEntry[] = []): Promise<void> {
+    return this.#db.transaction(async (tx) => {
+      await tx.run(
+        `INSERT INTO enroll_tokens (id, hash, created_by, created_at, expires_at, replaces, labels)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [
+          t.id,
+          t.hash,
+          t.createdBy,
+          t.createdAt,
+          t.expiresAt,
+          t.replaces ?? null,
+          JSON.stringify(t.labels ?? {}),
+        ],
+      );
+      await insertPending(tx, logged);
+    });
   }
 
   async listEnrollTokens(): Promise<EnrollTokenRecord[]> {
@@ -94,12 +112,20 @@ export class PgIdentity implements IdentityPart {
     return rows.map(toEnrollToken);
   }
 
-  async revokeEnrollToken(id: string, at: string): Promise<EnrollTokenRecord | undefined> {
-    const row = await this.#db.one<EnrollTokenRow>(
-      `UPDATE enroll_tokens SET revoked_at = coalesce(revoked_at, $2) WHERE id = $1 RETURNING *`,
-      [id, at],
-    );
-    return row && toEnrollToken(row);
+  revokeEnrollToken(
+    id: string,
+    at: string,
+    logged: LoggedOf<EnrollTokenRecord> = () => [],
+  ): Promise<EnrollTokenRecord | undefined> {
+    return this.#db.transaction(async (tx) => {
+      const row = await tx.one<EnrollTokenRow>(
+        `UPDATE enroll_tokens SET revoked_at = coalesce(revoked_at, $2) WHERE id = $1 RETURNING *`,
+        [id, at],
+      );
+      const token = row && toEnrollToken(row);
+      if (token !== undefined) await insertPending(tx, logged(token));
+      return token;
+    });
   }
 
   async findEnrollToken(hash: string): Promise<EnrollTokenRecord | undefined> {
@@ -125,11 +151,14 @@ export class PgIdentity implements IdentityPart {
     });
   }
 
-  async createDevice(d: DeviceRecord): Promise<void> {
-    await this.#db.run(
-      `INSERT INTO devices (${DEVICE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      deviceValues(d),
-    );
+  createDevice(d: DeviceRecord, logged: readonly PendingLogEntry[] = []): Promise<void> {
+    return this.#db.transaction(async (tx) => {
+      await tx.run(
+        `INSERT INTO devices (${DEVICE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        deviceValues(d),
+      );
+      await insertPending(tx, logged);
+    });
   }
 
   async getDevice(id: string): Promise<DeviceRecord | undefined> {
@@ -145,11 +174,16 @@ export class PgIdentity implements IdentityPart {
   }
 
   /** The row lock makes concurrent changes of one device queue; none is lost. */
-  updateDevice(id: string, change: DeviceChange): Promise<DeviceRecord | undefined> {
+  updateDevice(
+    id: string,
+    change: DeviceChange,
+    logged: DeviceLogged = () => [],
+  ): Promise<DeviceRecord | undefined> {
     return this.#db.transaction(async (tx) => {
       const row = await tx.one<DeviceRow>('SELECT * FROM devices WHERE id = $1 FOR UPDATE', [id]);
       if (row === undefined) return undefined;
-      const next = changedDevice(toDevice(row), change);
+      const before = toDevice(row);
+      const next = changedDevice(before, change);
       await tx.run(
         `UPDATE devices SET name = $1, public_key = $2, labels = $3, inventory = $4,
          last_timestamp_version = $5, revoked_at = $6, removed_at = $7 WHERE id = $8`,
@@ -164,6 +198,7 @@ export class PgIdentity implements IdentityPart {
           id,
         ],
       );
+      await insertPending(tx, logged(before, next));
       return next;
     });
   }

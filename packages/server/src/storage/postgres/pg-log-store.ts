@@ -4,7 +4,13 @@
  * must start there, and a refused batch rolls back having written nothing. The log stays linear
  * however many nodes append (ADR 0013).
  */
-import type { CheckpointRecord, LogEntryRecord, LogStore } from '../store.js';
+import type {
+  CheckpointRecord,
+  LogEntryRecord,
+  LogStore,
+  PendingLogEntry,
+  PendingLogRecord,
+} from '../store.js';
 import { checkLogBatch } from '../report-rules.js';
 import type { PgDb, PgQueries } from './pg-db.js';
 
@@ -22,10 +28,21 @@ export class PgLogStore implements LogStore {
     this.#db = db;
   }
 
-  append(entries: readonly LogEntryRecord[], checkpoint: CheckpointRecord): Promise<void> {
+  append(
+    entries: readonly LogEntryRecord[],
+    checkpoint: CheckpointRecord,
+    sequenced: readonly number[] = [],
+  ): Promise<void> {
     return this.#db.transaction(async (tx) => {
       await tx.lock('log-append');
       checkLogBatch(await sizeOf(tx), entries, checkpoint);
+      if (sequenced.length > 0) {
+        const deleted = await tx.run('DELETE FROM log_pending WHERE seq = ANY($1::bigint[])', [
+          sequenced,
+        ]);
+        if (deleted !== sequenced.length)
+          throw new Error('pending log entries were sequenced twice');
+      }
       if (entries.length > 0) {
         await tx.run(
           `INSERT INTO log_entries (idx, leaf, hash, subject)
@@ -43,6 +60,18 @@ export class PgLogStore implements LogStore {
         checkpoint.note,
       ]);
     });
+  }
+
+  async pending(limit: number): Promise<PendingLogRecord[]> {
+    const rows = await this.#db.rows<{ seq: number; subject: string | null; entry: Buffer }>(
+      'SELECT seq, subject, entry FROM log_pending ORDER BY seq LIMIT $1',
+      [limit],
+    );
+    return rows.map((row) => ({
+      seq: Number(row.seq),
+      subject: row.subject,
+      leaf: new Uint8Array(row.entry),
+    }));
   }
 
   size(): Promise<number> {
@@ -85,6 +114,18 @@ export class PgLogStore implements LogStore {
       [index],
     );
   }
+}
+
+/** Writes `logged` as pending log entries; call it inside the transaction of their change. */
+export async function insertPending(
+  tx: PgQueries,
+  logged: readonly PendingLogEntry[],
+): Promise<void> {
+  if (logged.length === 0) return;
+  await tx.run(
+    'INSERT INTO log_pending (subject, entry) SELECT * FROM unnest($1::text[], $2::bytea[])',
+    [logged.map((e) => e.subject), logged.map((e) => Buffer.from(e.leaf))],
+  );
 }
 
 async function sizeOf(q: PgQueries): Promise<number> {

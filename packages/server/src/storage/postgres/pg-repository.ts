@@ -1,5 +1,6 @@
 /** TUF metadata and artifact records: the PostgreSQL half of the repository tables. */
-import type { ArtifactRecord, MetadataRecord, MetadataRole } from '../store.js';
+import type { ArtifactRecord, MetadataRecord, MetadataRole, PendingLogEntry } from '../store.js';
+import { insertPending } from './pg-log-store.js';
 import type { PgDb } from './pg-db.js';
 import type { RepositoryPart } from '../store-parts.js';
 
@@ -33,6 +34,7 @@ export class PgRepository implements RepositoryPart {
   commitMetadata(
     records: readonly MetadataRecord[],
     expectTargetsVersion?: number,
+    logged: readonly PendingLogEntry[] = [],
   ): Promise<boolean> {
     return this.#db.transaction(async (tx) => {
       await tx.lock('metadata');
@@ -49,6 +51,7 @@ export class PgRepository implements RepositoryPart {
           Buffer.from(r.bytes),
         ]);
       }
+      await insertPending(tx, logged);
       return true;
     });
   }

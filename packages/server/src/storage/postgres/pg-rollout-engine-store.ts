@@ -9,7 +9,8 @@ import type {
   RolloutInputRecord,
   RolloutSnapshotRecord,
 } from '../rollout-engine-store.js';
-import type { ReportInput, ReportOutcome, RolloutRecord } from '../store.js';
+import type { PendingLogEntry, ReportInput, ReportOutcome, RolloutRecord } from '../store.js';
+import { insertPending } from './pg-log-store.js';
 import type { PgDb, PgQueries } from './pg-db.js';
 import { insertRollout } from './pg-assignments.js';
 import type { WebhookEventRecord } from '../webhook-store.js';
@@ -65,6 +66,7 @@ export class PgRolloutEngineStore implements RolloutEngineStore {
     snapshot: RolloutSnapshotRecord,
     decisions: readonly RolloutDecisionRecord[],
     events: readonly WebhookEventRecord[] = [],
+    logged: readonly PendingLogEntry[] = [],
   ): Promise<void> {
     return this.#db.transaction(async (tx) => {
       await insertRollout(tx, r, deviceIds);
@@ -74,6 +76,7 @@ export class PgRolloutEngineStore implements RolloutEngineStore {
         [r.id, snapshot.snapshot, snapshot.inputSeq],
       );
       await insertDecisions(tx, r.id, decisions);
+      await insertPending(tx, logged);
     });
   }
 
@@ -83,6 +86,7 @@ export class PgRolloutEngineStore implements RolloutEngineStore {
     decisions: readonly RolloutDecisionRecord[],
     finish?: RolloutFinish,
     events: readonly WebhookEventRecord[] = [],
+    logged: readonly PendingLogEntry[] = [],
   ): Promise<void> {
     return this.#db.transaction(async (tx) => {
       await enqueueWebhookEvents(tx, events);
@@ -96,6 +100,7 @@ export class PgRolloutEngineStore implements RolloutEngineStore {
           "UPDATE rollouts SET state = $1, completed_at = $2 WHERE id = $3 AND state = 'in-progress'",
           [finish.state, finish.at, rolloutId],
         );
+      await insertPending(tx, logged);
     });
   }
 
@@ -170,7 +175,10 @@ export class PgRolloutEngineStore implements RolloutEngineStore {
     );
   }
 
-  async applyRollback(r: ReportInput): Promise<ReportOutcome> {
+  async applyRollback(
+    r: ReportInput,
+    logged: readonly PendingLogEntry[] = [],
+  ): Promise<ReportOutcome> {
     return this.#db.transaction(async (tx): Promise<ReportOutcome> => {
       const seen = await tx.one('SELECT 1 FROM reports WHERE report_id = $1', [r.reportId]);
       if (seen !== undefined) return 'duplicate';
@@ -195,6 +203,7 @@ export class PgRolloutEngineStore implements RolloutEngineStore {
         ],
       );
       if (inserted === 0) throw new Error(`report ${r.reportId} was stored concurrently`);
+      await insertPending(tx, logged);
       return 'applied';
     });
   }

@@ -19,6 +19,8 @@ import type {
   WebhookStore,
 } from '../webhook-store.js';
 import type { PgDb, PgQueries } from './pg-db.js';
+import type { LoggedOf, PendingLogEntry } from '../store.js';
+import { insertPending } from './pg-log-store.js';
 
 /** Writes the outbox rows of `events` in the caller's transaction (see the SQLite twin). */
 export async function enqueueWebhookEvents(
@@ -44,16 +46,19 @@ export class PgWebhookStore implements WebhookStore {
     this.#db = db;
   }
 
-  async create(w: WebhookRecord): Promise<void> {
-    await this.#db.run('INSERT INTO webhooks VALUES ($1, $2, $3, $4, $5, $6, $7)', [
-      w.id,
-      w.url,
-      eventsColumn(w.events),
-      w.secret,
-      w.allowPrivate,
-      w.createdAt,
-      w.createdBy,
-    ]);
+  create(w: WebhookRecord, logged: readonly PendingLogEntry[] = []): Promise<void> {
+    return this.#db.transaction(async (tx) => {
+      await tx.run('INSERT INTO webhooks VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+        w.id,
+        w.url,
+        eventsColumn(w.events),
+        w.secret,
+        w.allowPrivate,
+        w.createdAt,
+        w.createdBy,
+      ]);
+      await insertPending(tx, logged);
+    });
   }
 
   async list(): Promise<WebhookRecord[]> {
@@ -66,13 +71,18 @@ export class PgWebhookStore implements WebhookStore {
     return row === undefined ? undefined : toWebhook(row);
   }
 
-  remove(id: string): Promise<WebhookRecord | undefined> {
+  remove(
+    id: string,
+    logged: LoggedOf<WebhookRecord> = () => [],
+  ): Promise<WebhookRecord | undefined> {
     return this.#db.transaction(async (tx) => {
       const row = await tx.one<WebhookRow>('DELETE FROM webhooks WHERE id = $1 RETURNING *', [id]);
       if (row === undefined) return undefined;
       await tx.run('DELETE FROM webhook_attempts WHERE webhook_id = $1', [id]);
       await tx.run('DELETE FROM webhook_outbox WHERE webhook_id = $1', [id]);
-      return toWebhook(row);
+      const removed = toWebhook(row);
+      await insertPending(tx, logged(removed));
+      return removed;
     });
   }
 

@@ -155,4 +155,10 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE INDEX device_certificates_live ON device_certificates(not_after);
   CREATE INDEX device_certificates_device ON device_certificates(device_id, issued_at);
   `,
+  // log entries written with the state change they record, until the log writer sequences them (ADR 0033)
+  `
+  CREATE TABLE log_pending (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, subject TEXT, entry BLOB NOT NULL,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')));
+  `,
 ];

@@ -2,7 +2,14 @@
 import type Database from 'better-sqlite3';
 import { FINAL_DEVICE_STATES } from '@patchcast/protocol';
 import type { DeviceState, RolloutState } from '@patchcast/protocol';
-import type { AssignmentRecord, ReportInput, ReportOutcome, RolloutRecord } from '../store.js';
+import type {
+  AssignmentRecord,
+  PendingLogEntry,
+  ReportInput,
+  ReportOutcome,
+  RolloutRecord,
+} from '../store.js';
+import { insertPending } from './sqlite-log-store.js';
 import { toAssignment, toRollout } from '../rows.js';
 import type { AssignmentRow, RolloutRow } from '../rows.js';
 import { isForward } from '../report-rules.js';
@@ -120,7 +127,7 @@ export class SqliteAssignments implements AssignmentsPart {
     });
   }
 
-  applyReport(r: ReportInput): Promise<ReportOutcome> {
+  applyReport(r: ReportInput, logged: readonly PendingLogEntry[] = []): Promise<ReportOutcome> {
     return settle(() => {
       const apply = this.#q.db.transaction((): ReportOutcome => {
         const inserted = this.#q.run(
@@ -160,6 +167,7 @@ export class SqliteAssignments implements AssignmentsPart {
           r.rolloutId,
           r.deviceId,
         );
+        insertPending(this.#q.db, logged);
         return 'applied';
       });
       return apply.immediate();

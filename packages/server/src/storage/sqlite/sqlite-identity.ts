@@ -3,10 +3,14 @@ import type {
   ApiTokenRecord,
   ConsumeResult,
   DeviceChange,
+  DeviceLogged,
   DeviceRecord,
   EnrollTokenRecord,
+  LoggedOf,
+  PendingLogEntry,
   Store,
 } from '../store.js';
+import { insertPending } from './sqlite-log-store.js';
 import {
   API_TOKEN_COLUMNS,
   DEVICE_COLUMNS,
@@ -45,12 +49,15 @@ export class SqliteIdentity implements IdentityPart {
     });
   }
 
-  createApiToken(t: ApiTokenRecord): Promise<void> {
+  createApiToken(t: ApiTokenRecord, logged: readonly PendingLogEntry[] = []): Promise<void> {
     return settle(() => {
-      this.#q.run(
-        `INSERT INTO api_tokens (${API_TOKEN_COLUMNS}) VALUES (${'?, '.repeat(8)}?)`,
-        ...apiTokenValues(t),
-      );
+      this.#q.db.transaction(() => {
+        this.#q.run(
+          `INSERT INTO api_tokens (${API_TOKEN_COLUMNS}) VALUES (${'?, '.repeat(8)}?)`,
+          ...apiTokenValues(t),
+        );
+        insertPending(this.#q.db, logged);
+      })();
     });
   }
 
@@ -67,31 +74,42 @@ export class SqliteIdentity implements IdentityPart {
     );
   }
 
-  revokeApiToken(id: string, at: string): Promise<ApiTokenRecord | undefined> {
-    return settle(() => {
-      this.#q.run(
-        'UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL',
-        at,
-        id,
-      );
-      const row = this.#q.get<ApiTokenRow>('SELECT * FROM api_tokens WHERE id = ?', id);
-      return row && toApiToken(row);
-    });
+  revokeApiToken(
+    id: string,
+    at: string,
+    logged: LoggedOf<ApiTokenRecord> = () => [],
+  ): Promise<ApiTokenRecord | undefined> {
+    return settle(() =>
+      this.#q.db.transaction(() => {
+        this.#q.run(
+          'UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL',
+          at,
+          id,
+        );
+        const row = this.#q.get<ApiTokenRow>('SELECT * FROM api_tokens WHERE id = ?', id);
+        const token = row && toApiToken(row);
+        if (token !== undefined) insertPending(this.#q.db, logged(token));
+        return token;
+      })(),
+    );
   }
 
-  createEnrollToken(t: EnrollTokenRecord): Promise<void> {
+  createEnrollToken(t: EnrollTokenRecord, logged: readonly PendingLogEntry[] = []): Promise<void> {
     return settle(() => {
-      this.#q.run(
-        `INSERT INTO enroll_tokens (id, hash, created_by, created_at, expires_at, replaces, labels)
+      this.#q.db.transaction(() => {
+        this.#q.run(
+          `INSERT INTO enroll_tokens (id, hash, created_by, created_at, expires_at, replaces, labels)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
-        t.id,
-        t.hash,
-        t.createdBy,
-        t.createdAt,
-        t.expiresAt,
-        t.replaces ?? null,
-        JSON.stringify(t.labels ?? {}),
-      );
+          t.id,
+          t.hash,
+          t.createdBy,
+          t.createdAt,
+          t.expiresAt,
+          t.replaces ?? null,
+          JSON.stringify(t.labels ?? {}),
+        );
+        insertPending(this.#q.db, logged);
+      })();
     });
   }
 
@@ -128,24 +146,35 @@ export class SqliteIdentity implements IdentityPart {
     );
   }
 
-  revokeEnrollToken(id: string, at: string): Promise<EnrollTokenRecord | undefined> {
-    return settle(() => {
-      this.#q.run(
-        'UPDATE enroll_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL',
-        at,
-        id,
-      );
-      const row = this.#q.get<EnrollTokenRow>('SELECT * FROM enroll_tokens WHERE id = ?', id);
-      return row && toEnrollToken(row);
-    });
+  revokeEnrollToken(
+    id: string,
+    at: string,
+    logged: LoggedOf<EnrollTokenRecord> = () => [],
+  ): Promise<EnrollTokenRecord | undefined> {
+    return settle(() =>
+      this.#q.db.transaction(() => {
+        this.#q.run(
+          'UPDATE enroll_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL',
+          at,
+          id,
+        );
+        const row = this.#q.get<EnrollTokenRow>('SELECT * FROM enroll_tokens WHERE id = ?', id);
+        const token = row && toEnrollToken(row);
+        if (token !== undefined) insertPending(this.#q.db, logged(token));
+        return token;
+      })(),
+    );
   }
 
-  createDevice(d: DeviceRecord): Promise<void> {
+  createDevice(d: DeviceRecord, logged: readonly PendingLogEntry[] = []): Promise<void> {
     return settle(() => {
-      this.#q.run(
-        `INSERT INTO devices (${DEVICE_COLUMNS}) VALUES (${'?, '.repeat(7)}?)`,
-        ...deviceValues(d),
-      );
+      this.#q.db.transaction(() => {
+        this.#q.run(
+          `INSERT INTO devices (${DEVICE_COLUMNS}) VALUES (${'?, '.repeat(7)}?)`,
+          ...deviceValues(d),
+        );
+        insertPending(this.#q.db, logged);
+      })();
     });
   }
 
@@ -163,12 +192,17 @@ export class SqliteIdentity implements IdentityPart {
     });
   }
 
-  updateDevice(id: string, change: DeviceChange): Promise<DeviceRecord | undefined> {
+  updateDevice(
+    id: string,
+    change: DeviceChange,
+    logged: DeviceLogged = () => [],
+  ): Promise<DeviceRecord | undefined> {
     return settle(() => {
       const update = this.#q.db.transaction((): DeviceRecord | undefined => {
         const row = this.#q.get<DeviceRow>('SELECT * FROM devices WHERE id = ?', id);
         if (row === undefined) return undefined;
-        const next = changedDevice(toDevice(row), change);
+        const before = toDevice(row);
+        const next = changedDevice(before, change);
         this.#q.run(
           `UPDATE devices SET name = ?, public_key = ?, labels = ?, inventory = ?,
            last_timestamp_version = ?, revoked_at = ?, removed_at = ? WHERE id = ?`,
@@ -181,6 +215,7 @@ export class SqliteIdentity implements IdentityPart {
           next.removedAt ?? null,
           id,
         );
+        insertPending(this.#q.db, logged(before, next));
         return next;
       });
       return update.immediate();

@@ -1,5 +1,11 @@
 import type Database from 'better-sqlite3';
-import type { CheckpointRecord, LogEntryRecord, LogStore } from '../store.js';
+import type {
+  CheckpointRecord,
+  LogEntryRecord,
+  LogStore,
+  PendingLogEntry,
+  PendingLogRecord,
+} from '../store.js';
 import { appendLeafHashes, readLeafHashes } from './sqlite-leaf-hashes.js';
 import { checkLogBatch } from '../report-rules.js';
 import { settle } from './sqlite-sql.js';
@@ -21,12 +27,17 @@ export class SqliteLogStore implements LogStore {
     this.#db = db;
   }
 
-  append(entries: readonly LogEntryRecord[], checkpoint: CheckpointRecord): Promise<void> {
+  append(
+    entries: readonly LogEntryRecord[],
+    checkpoint: CheckpointRecord,
+    sequenced: readonly number[] = [],
+  ): Promise<void> {
     return settle(() => {
       this.#db
         .transaction(() => {
           const first = this.#size();
           checkLogBatch(first, entries, checkpoint);
+          deletePending(this.#db, sequenced);
           const insert = this.#db.prepare('INSERT INTO log_entries VALUES (?, ?, ?)');
           for (const e of entries) insert.run(e.index, Buffer.from(e.leaf), e.subject);
           appendLeafHashes(
@@ -40,6 +51,17 @@ export class SqliteLogStore implements LogStore {
         })
         .immediate();
     });
+  }
+
+  pending(limit: number): Promise<PendingLogRecord[]> {
+    return settle(() =>
+      this.#db
+        .prepare<[number], { seq: number; subject: string | null; entry: Buffer }>(
+          'SELECT seq, subject, entry FROM log_pending ORDER BY seq LIMIT ?',
+        )
+        .all(limit)
+        .map((row) => ({ seq: row.seq, subject: row.subject, leaf: new Uint8Array(row.entry) })),
+    );
   }
 
   size(): Promise<number> {
@@ -99,6 +121,20 @@ export class SqliteLogStore implements LogStore {
       .get();
     return row?.n ?? 0;
   }
+}
+
+/** Writes `logged` as pending log entries; call it inside the transaction of their change. */
+export function insertPending(db: Database.Database, logged: readonly PendingLogEntry[]): void {
+  const insert = db.prepare('INSERT INTO log_pending (subject, entry) VALUES (?, ?)');
+  for (const e of logged) insert.run(e.subject, Buffer.from(e.leaf));
+}
+
+function deletePending(db: Database.Database, seqs: readonly number[]): void {
+  if (seqs.length === 0) return;
+  const deleted = db
+    .prepare('DELETE FROM log_pending WHERE seq IN (SELECT value FROM json_each(?))')
+    .run(JSON.stringify(seqs)).changes;
+  if (deleted !== seqs.length) throw new Error('pending log entries were sequenced twice');
 }
 
 /** An entry whose hash is missing gets an empty one, which matches nothing. */

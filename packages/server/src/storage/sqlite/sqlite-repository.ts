@@ -1,5 +1,6 @@
 /** TUF metadata and artifact records: the SQLite half of the repository tables. */
-import type { ArtifactRecord, MetadataRecord, MetadataRole } from '../store.js';
+import type { ArtifactRecord, MetadataRecord, MetadataRole, PendingLogEntry } from '../store.js';
+import { insertPending } from './sqlite-log-store.js';
 import { settle } from './sqlite-sql.js';
 import type { SqliteSql } from './sqlite-sql.js';
 import type { RepositoryPart } from '../store-parts.js';
@@ -35,6 +36,7 @@ export class SqliteRepository implements RepositoryPart {
   commitMetadata(
     records: readonly MetadataRecord[],
     expectTargetsVersion?: number,
+    logged: readonly PendingLogEntry[] = [],
   ): Promise<boolean> {
     return settle(() => {
       const commit = this.#q.db.transaction((): boolean => {
@@ -52,6 +54,7 @@ export class SqliteRepository implements RepositoryPart {
             Buffer.from(r.bytes),
           );
         }
+        insertPending(this.#q.db, logged);
         return true;
       });
       return commit.immediate();

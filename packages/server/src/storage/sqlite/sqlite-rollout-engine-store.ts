@@ -11,7 +11,8 @@ import type {
   RolloutInputRecord,
   RolloutSnapshotRecord,
 } from '../rollout-engine-store.js';
-import type { ReportInput, ReportOutcome, RolloutRecord } from '../store.js';
+import type { PendingLogEntry, ReportInput, ReportOutcome, RolloutRecord } from '../store.js';
+import { insertPending } from './sqlite-log-store.js';
 import { insertRollout } from './sqlite-assignments.js';
 
 interface DecisionRow {
@@ -69,6 +70,7 @@ export class SqliteRolloutEngineStore implements RolloutEngineStore {
     snapshot: RolloutSnapshotRecord,
     decisions: readonly RolloutDecisionRecord[],
     events: readonly WebhookEventRecord[] = [],
+    logged: readonly PendingLogEntry[] = [],
   ): Promise<void> {
     return settle(() => {
       this.#db
@@ -81,6 +83,7 @@ export class SqliteRolloutEngineStore implements RolloutEngineStore {
             )
             .run(r.id, snapshot.snapshot, snapshot.inputSeq);
           this.#insertDecisions(r.id, decisions);
+          insertPending(this.#db, logged);
         })
         .immediate();
     });
@@ -92,6 +95,7 @@ export class SqliteRolloutEngineStore implements RolloutEngineStore {
     decisions: readonly RolloutDecisionRecord[],
     finish?: RolloutFinish,
     events: readonly WebhookEventRecord[] = [],
+    logged: readonly PendingLogEntry[] = [],
   ): Promise<void> {
     return settle(() => {
       this.#db
@@ -107,6 +111,7 @@ export class SqliteRolloutEngineStore implements RolloutEngineStore {
                 "UPDATE rollouts SET state = ?, completed_at = ? WHERE id = ? AND state = 'in-progress'",
               )
               .run(finish.state, finish.at, rolloutId);
+          insertPending(this.#db, logged);
         })
         .immediate();
     });
@@ -209,7 +214,7 @@ export class SqliteRolloutEngineStore implements RolloutEngineStore {
     });
   }
 
-  applyRollback(r: ReportInput): Promise<ReportOutcome> {
+  applyRollback(r: ReportInput, logged: readonly PendingLogEntry[] = []): Promise<ReportOutcome> {
     return settle(() =>
       this.#db
         .transaction((): ReportOutcome => {
@@ -236,6 +241,7 @@ export class SqliteRolloutEngineStore implements RolloutEngineStore {
               r.timings === null ? null : JSON.stringify(r.timings),
               r.at,
             );
+          insertPending(this.#db, logged);
           return 'applied';
         })
         .immediate(),

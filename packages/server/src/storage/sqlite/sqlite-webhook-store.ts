@@ -15,6 +15,8 @@ import type {
   WebhookStore,
 } from '../webhook-store.js';
 import { settle } from './sqlite-sql.js';
+import type { LoggedOf, PendingLogEntry } from '../store.js';
+import { insertPending } from './sqlite-log-store.js';
 
 /**
  * Writes the outbox rows of `events` on `db`, inside whatever transaction the caller runs (the
@@ -42,19 +44,22 @@ export class SqliteWebhookStore implements WebhookStore {
     this.#db = db;
   }
 
-  create(w: WebhookRecord): Promise<void> {
+  create(w: WebhookRecord, logged: readonly PendingLogEntry[] = []): Promise<void> {
     return settle(() => {
-      this.#db
-        .prepare('INSERT INTO webhooks VALUES (?, ?, ?, ?, ?, ?, ?)')
-        .run(
-          w.id,
-          w.url,
-          eventsColumn(w.events),
-          w.secret,
-          w.allowPrivate ? 1 : 0,
-          w.createdAt,
-          w.createdBy,
-        );
+      this.#db.transaction(() => {
+        this.#db
+          .prepare('INSERT INTO webhooks VALUES (?, ?, ?, ?, ?, ?, ?)')
+          .run(
+            w.id,
+            w.url,
+            eventsColumn(w.events),
+            w.secret,
+            w.allowPrivate ? 1 : 0,
+            w.createdAt,
+            w.createdBy,
+          );
+        insertPending(this.#db, logged);
+      })();
     });
   }
 
@@ -74,7 +79,10 @@ export class SqliteWebhookStore implements WebhookStore {
     });
   }
 
-  remove(id: string): Promise<WebhookRecord | undefined> {
+  remove(
+    id: string,
+    logged: LoggedOf<WebhookRecord> = () => [],
+  ): Promise<WebhookRecord | undefined> {
     return settle(() =>
       this.#db
         .transaction(() => {
@@ -84,7 +92,9 @@ export class SqliteWebhookStore implements WebhookStore {
           for (const table of ['webhook_attempts', 'webhook_outbox'])
             this.#db.prepare(`DELETE FROM ${table} WHERE webhook_id = ?`).run(id);
           this.#db.prepare('DELETE FROM webhooks WHERE id = ?').run(id);
-          return toWebhook(row);
+          const removed = toWebhook(row);
+          insertPending(this.#db, logged(removed));
+          return removed;
         })
         .immediate(),
     );
