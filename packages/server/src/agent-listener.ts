@@ -16,6 +16,7 @@ import { PatchcastError } from '@patchcast/core';
 import { AGENT_CHANNEL_PATH } from '@patchcast/protocol';
 import type { App } from './app.js';
 import type { TlsMaterial } from './tls.js';
+import type { ServerConfig } from './config.js';
 import { errorBody } from './http-errors.js';
 import { listenError } from './listen.js';
 import { markPeer, peerCertificateOf } from './features/devices/device-certificates.js';
@@ -107,4 +108,16 @@ export async function startAgentListener(
       });
     },
   };
+}
+
+/** The agent port when `--agent-listen` is given (it needs TLS, checked at start). */
+export async function startAgentPort(
+  app: App,
+  config: ServerConfig,
+  tls: TlsMaterial | undefined,
+  certificates: DeviceCertificates,
+  deviceCa: string,
+): Promise<AgentListener | undefined> {
+  if (config.agentListen === undefined || tls === undefined) return undefined;
+  return startAgentListener(app, { address: config.agentListen, tls, certificates, deviceCa });
 }

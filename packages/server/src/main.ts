@@ -34,11 +34,9 @@ import { buildApp } from './app.js';
 import type { App } from './app.js';
 import { checkAddressFree, listen } from './listen.js';
 import { checkTransport, loadTlsMaterial } from './tls.js';
-import type { TlsMaterial } from './tls.js';
 import { agentPortOrigins, audiencesOf, checkPublicUrls } from './public-origins.js';
 import { checkAgentPort, openDeviceCa } from './device-trust.js';
-import { startAgentListener } from './agent-listener.js';
-import type { AgentListener } from './agent-listener.js';
+import { startAgentPort } from './agent-listener.js';
 import { DeviceCertificates } from './features/devices/device-certificates.js';
 import { DEFAULT_CONFIG } from './config.js';
 import type { ServerConfig } from './config.js';
@@ -167,6 +165,7 @@ export async function startServer(
     now,
     agentUrls: () => agentUrls,
     requireClientCert: config.requireClientCert === true,
+    onError: (error) => print(`ERROR: the device CRL was not rebuilt: ${String(error)}`),
   });
   const app = await buildApp(
     {
@@ -234,17 +233,6 @@ export async function startServer(
       await store.close();
     },
   };
-}
-
-async function startAgentPort(
-  app: App,
-  config: ServerConfig,
-  tls: TlsMaterial | undefined,
-  certificates: DeviceCertificates,
-  deviceCa: string,
-): Promise<AgentListener | undefined> {
-  if (config.agentListen === undefined || tls === undefined) return undefined;
-  return startAgentListener(app, { address: config.agentListen, tls, certificates, deviceCa });
 }
 
 async function prepareDataDir(dataDir: string): Promise<void> {

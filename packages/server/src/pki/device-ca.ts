@@ -186,9 +186,13 @@ export function deviceCrl(ca: DeviceCa, serials: readonly string[], now: Date): 
   return `-----BEGIN X509 CRL-----\n${body}\n-----END X509 CRL-----\n`;
 }
 
-/** A serial number's DER INTEGER content: positive, so a leading 0x00 when the top bit is set. */
+/**
+ * A serial number's minimal DER INTEGER content: no leading zero octets (OpenSSL refuses a CRL
+ * with a non-minimal one), then one 0x00 if the top bit is set, so the number stays positive.
+ */
 function serialBytes(hex: string): ArrayBuffer {
-  const bytes = Buffer.from(hex.length % 2 === 0 ? hex : `0${hex}`, 'hex');
+  let bytes = Buffer.from(hex.length % 2 === 0 ? hex : `0${hex}`, 'hex');
+  while (bytes.length > 1 && bytes[0] === 0) bytes = bytes.subarray(1);
   const positive = (bytes[0] ?? 0) & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes;
   return new Uint8Array(positive).buffer;
 }

@@ -21,10 +21,14 @@ export function issuerKeys(): Promise<webcrypto.CryptoKeyPair> {
   return webcrypto.subtle.generateKey(ISSUER_ALGORITHM, true, ['sign', 'verify']);
 }
 
-/** A positive 127-bit serial number, as CAs use (RFC 5280 §4.1.2.2: at most 20 octets), in hex. */
+/**
+ * A positive serial number of 16 octets with 126 random bits (RFC 5280 §4.1.2.2: at most 20
+ * octets), in hex. The first octet is never 0 and never has its top bit set, so the hex is the
+ * minimal DER INTEGER content as it is: a CRL names it exactly as the certificate does.
+ */
 export function serialNumber(): string {
   const bytes = randomBytes(16);
-  bytes[0] = (bytes[0] ?? 0) & 0x7f;
+  bytes[0] = ((bytes[0] ?? 0) & 0x3f) | 0x40;
   return bytes.toString('hex');
 }
 

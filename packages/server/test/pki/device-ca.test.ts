@@ -55,7 +55,7 @@ test('a device certificate holds the device key, names the device, and the CA si
 test('the CRL lists exactly the given serials, signed by the CA, readable by OpenSSL', async (t) => {
   const { dir, ca } = await freshCa();
   const issued = await issueDeviceCertificate(ca, 'dev_2', generateEd25519().publicHex, new Date());
-  const serials = [issued.serial, 'ff01', '7a'];
+  const serials = [issued.serial, 'ff01', '7a', '00007b'];
   const pem = deviceCrl(ca, serials, new Date());
   const file = join(dir, 'crl.pem');
   await writeFile(file, pem);
@@ -74,6 +74,6 @@ test('the CRL lists exactly the given serials, signed by the CA, readable by Ope
   const listed = [...stdout.matchAll(/Serial Number: ([0-9A-F]+)/g)].map((m) =>
     BigInt(`0x${m[1]}`),
   );
-  assert.deepEqual(listed, [BigInt(`0x${issued.serial}`), 0xff01n, 0x7an]);
+  assert.deepEqual(listed, [BigInt(`0x${issued.serial}`), 0xff01n, 0x7an, 0x7bn]);
   assert.doesNotMatch(deviceCrl(ca, [], new Date()), /BEGIN CRL/);
 });

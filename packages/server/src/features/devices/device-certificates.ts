@@ -30,7 +30,12 @@ export interface DeviceCertificatesDeps {
   readonly agentUrls: () => readonly string[];
   /** The main port refuses the agent channel: agents must come through the agent listener. */
   readonly requireClientCert: boolean;
+  /** Hears of a CRL that could not be rebuilt. */
+  readonly onError: (error: unknown) => void;
 }
+
+const CRL_ATTEMPTS = 12;
+const CRL_RETRY_MS = 5000;
 
 /** Who the agent listener's handshake proved the peer to be. */
 export interface PeerCertificate {
@@ -109,15 +114,22 @@ export class DeviceCertificates {
   /**
    * Rebuilds the CRL from the store and hands it to the watchers, one rebuild at a time: called
    * when a device is revoked, removed or re-keyed here, and when another node says so (bus).
+   * Never rejects: a failed rebuild is reported and tried again (every 5 s, 12 times at most);
+   * meanwhile the channel still refuses the revoked key, as the hello reads the stored device.
    */
-  refreshCrl(): Promise<void> {
-    const next = this.#refreshing.then(async () => {
-      if (this.#watchers.size === 0) return;
-      const crl = await this.crl();
-      for (const watcher of this.#watchers) watcher(crl);
-    });
-    this.#refreshing = next.catch(() => undefined);
-    return next;
+  refreshCrl(attempt = 1): Promise<void> {
+    this.#refreshing = this.#refreshing
+      .then(async () => {
+        if (this.#watchers.size === 0) return;
+        const crl = await this.crl();
+        for (const watcher of this.#watchers) watcher(crl);
+      })
+      .catch((error: unknown) => {
+        this.#deps.onError(error);
+        if (attempt < CRL_ATTEMPTS)
+          setTimeout(() => void this.refreshCrl(attempt + 1), CRL_RETRY_MS).unref();
+      });
+    return this.#refreshing;
   }
 }
 
