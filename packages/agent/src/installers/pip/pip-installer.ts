@@ -5,7 +5,8 @@
  * packages that were absent are uninstalled, each previous version is reinstalled from its wheel,
  * copied into the transaction's folder before any change (every wheel this installer installs is
  * kept in `<stateDir>/pip-cache/`). A package installed in a version with no cached wheel is
- * refused up front: pip cannot rebuild a wheel from an installed distribution (ADR 0034 notes).
+ * refused up front: pip cannot rebuild a wheel from an installed distribution
+ * (docs/protocol/bundle.md, section 6).
  */
 import { copyFile, lstat, mkdir, readdir, rename } from 'node:fs/promises';
 import { basename, join } from 'node:path';
