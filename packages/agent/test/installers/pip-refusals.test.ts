@@ -62,7 +62,7 @@ test(
 );
 
 test(
-  'pip refuses to replace a version it has no wheel of, and changes nothing',
+  'pip refuses to replace a version it has no wheel of; a bundle of that version seeds it',
   { skip: MISSING },
   async (t) => {
     const box = await sandbox(t);
@@ -76,6 +76,30 @@ test(
     });
     assert.equal(await pythonVersionOf(venv, 'pcref'), '0.9');
     assert.deepEqual(await readdir(box.stateDir), []);
+    // The documented way out: a bundle of the installed version changes nothing, keeps its wheel.
+    const same = pipBundle([await wheelFile(join(box.base, 'same'), 'pcref', '0.9')]);
+    const seeded = await installBundle({ bundle: same, root: box.root, stateDir: box.stateDir });
+    assert.equal(seeded.status, 'installed', seeded.error?.message);
+    assert.deepEqual(await readdir(join(box.stateDir, 'pip-cache')), [
+      'pcref-0.9-py3-none-any.whl',
+    ]);
+    const wheel = await wheelFile(join(box.base, 'new'), 'pcref', '1.0');
+    const failing = readBundle(
+      buildBundle({
+        name: 'pcref-pip',
+        version: '2',
+        files: [{ ...wheel, mode: 0o644 }],
+        installer: { kind: 'pip', venv: VENV },
+        health: { command: ['/bin/sh', '-c', 'exit 1'], timeoutMs: 10_000 },
+      }),
+    );
+    const outcome = await installBundle({
+      bundle: failing,
+      root: box.root,
+      stateDir: box.stateDir,
+    });
+    assert.equal(outcome.status, 'rolled-back');
+    assert.equal(await pythonVersionOf(venv, 'pcref'), '0.9');
   },
 );
 
