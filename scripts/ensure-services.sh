@@ -26,7 +26,13 @@ if ! have_port 4222; then
       -a 127.0.0.1 -p 4222 -js -sd /var/lib/nats-server -l /var/log/nats-server.log || true
   fi
 fi
-for i in $(seq 1 20); do have_port 5432 && have_port 4222 && break; sleep 0.5; done
+for i in $(seq 1 20); do # python3-venv: the pip installer conformance suite makes real virtual environments (it skips
+# visibly without them). Installed only when missing; never fails the run when apt is unavailable.
+if command -v python3 >/dev/null && ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
+  echo "ensure-services: installing python3-venv (Debian package) for the pip installer tests"
+  command -v apt-get >/dev/null && apt_install python3-venv || echo "ensure-services: could not install python3-venv"
+fi
+have_port 5432 && have_port 4222 && break; sleep 0.5; done
 # The tests' database (PATCHCAST_TEST_PG=postgres://postgres@127.0.0.1:5432/test); each test run
 # works in its own fresh schema or database inside it and drops it afterwards.
 if have_port 5432 && command -v psql >/dev/null; then
@@ -57,4 +63,5 @@ have_port 5432 && echo "ensure-services: PostgreSQL on 127.0.0.1:5432" || echo "
 have_port 4222 && echo "ensure-services: NATS on 127.0.0.1:4222" || echo "ensure-services: NATS NOT available"
 [ -x /usr/bin/chromium ] && echo "ensure-services: chromium at /usr/bin/chromium" || echo "ensure-services: chromium NOT available"
 command -v rpmbuild >/dev/null && echo "ensure-services: rpm $(rpm --version | cut -d' ' -f3)" || echo "ensure-services: rpm NOT available"
+python3 -c 'import ensurepip, venv' 2>/dev/null && echo "ensure-services: python3 venv available" || echo "ensure-services: python3 venv NOT available"
 exit 0

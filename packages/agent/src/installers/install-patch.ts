@@ -6,6 +6,7 @@ import { dpkgInstaller } from './dpkg/dpkg-installer.js';
 import { filesInstaller } from './files-installer.js';
 import type { InstallContext, Installer } from './installer.js';
 import { npmInstaller } from './npm/npm-installer.js';
+import { pipInstaller } from './pip/pip-installer.js';
 import { rpmInstaller } from './rpm/rpm-installer.js';
 
 export const INSTALLERS: readonly Installer[] = [
@@ -13,6 +14,7 @@ export const INSTALLERS: readonly Installer[] = [
   dpkgInstaller,
   rpmInstaller,
   npmInstaller,
+  pipInstaller,
 ];
 
 export async function installPatch(request: InstallRequest): Promise<InstallOutcome> {

@@ -1,4 +1,4 @@
-/** One conformance suite for the Installer port, run against every installer (files, dpkg, rpm, npm). */
+/** One conformance suite for the Installer port, run against every installer (files, dpkg, rpm, npm, pip). */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -32,7 +32,7 @@ async function assertNoLeftovers(box: Sandbox): Promise<void> {
   const tx = names.includes('tx') ? await readdir(join(box.stateDir, 'tx')) : [];
   assert.deepEqual(tx, []);
   assert.deepEqual(
-    names.filter((name) => ['dpkg', 'rpm', 'npm', 'install.lock'].includes(name)),
+    names.filter((name) => ['dpkg', 'rpm', 'npm', 'pip', 'install.lock'].includes(name)),
     [],
   );
 }

@@ -11,6 +11,7 @@ import { compareVersions, utf8 } from '@patchcast/core';
 import { buildBundle } from '@patchcast/protocol';
 import type { BundleCommand, InstallerKind } from '@patchcast/protocol';
 import { snapshot } from '../install/helpers.js';
+import { pipFixture, venvMissing } from './pip-fixture.js';
 import { buildRpm, initRpmRoot, rpmIn, rpmToolsMissing, rpmVercmp } from '../rpm-build.js';
 
 const run = promisify(execFile);
@@ -234,5 +235,6 @@ export async function fixtures(): Promise<readonly Fixture[]> {
     { ...dpkgFixture, skip: dpkg ? undefined : 'dpkg and dpkg-deb are not installed' },
     { ...rpmFixture, skip: await rpmToolsMissing() },
     { ...npmFixture, skip: npm ? undefined : 'npm is not installed' },
+    { ...pipFixture, skip: await venvMissing() },
   ];
 }

@@ -164,3 +164,23 @@ test('invalid patch names and versions are INVALID_INPUT', async (t) => {
   await assert.rejects(readPatchSource(dir, 'Bad Name', '1'), { code: 'INVALID_INPUT' });
   await assert.rejects(readPatchSource(dir, 'ok', '../1'), { code: 'INVALID_INPUT' });
 });
+
+test('a pip patch source: wheels under files/, the installer names the environment', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'patchcast-source-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  await mkdir(join(dir, 'files', 'wheels'), { recursive: true });
+  await writeFile(join(dir, 'files', 'wheels', 'demo-1.0-py3-none-any.whl'), 'PK');
+  const installer = { kind: 'pip', venv: 'srv/app/venv' };
+  await writeFile(join(dir, 'patchcast.json'), JSON.stringify({ installer }));
+  const manifest = readBundle(buildBundle(await readPatchSource(dir, 'demo', '1'))).manifest;
+  assert.deepEqual(manifest.installer, installer);
+  assert.deepEqual(
+    manifest.files.map((f) => f.path),
+    ['wheels/demo-1.0-py3-none-any.whl'],
+  );
+  await writeFile(join(dir, 'files', 'wheels', 'notes.txt'), 'not a wheel\n');
+  await assert.rejects(
+    readPatchSource(dir, 'demo', '1'),
+    sourceInvalid(/files\[1\]\.path "wheels\/notes\.txt" is not a \.whl package/),
+  );
+});

@@ -97,9 +97,9 @@ function checkBlobSizes(manifest: BundleManifest): void {
   });
 }
 
-const PACKAGE_SUFFIX = { dpkg: '.deb', rpm: '.rpm', npm: '.tgz' } as const;
+const PACKAGE_SUFFIX = { dpkg: '.deb', rpm: '.rpm', npm: '.tgz', pip: '.whl' } as const;
 
-/** dpkg, rpm and npm bundles carry package files only; removals, symlinks and hooks are for files. */
+/** dpkg, rpm, npm and pip bundles carry package files only; removals, symlinks and hooks are for files. */
 function checkInstaller(manifest: BundleManifest): void {
   const installer = manifest.installer;
   if (installer === undefined || installer.kind === 'files') return;
@@ -109,6 +109,7 @@ function checkInstaller(manifest: BundleManifest): void {
     }
   }
   if (installer.kind === 'npm') checkPath(installer.prefix, 'installer.prefix');
+  if (installer.kind === 'pip') checkPath(installer.venv, 'installer.venv');
   const suffix = PACKAGE_SUFFIX[installer.kind];
   manifest.files.forEach((file, i) => {
     if (!file.path.endsWith(suffix)) {

@@ -94,7 +94,7 @@ const symlinkEntry = z
   })
   .readonly();
 
-export const INSTALLER_KINDS = ['files', 'dpkg', 'rpm', 'npm'] as const;
+export const INSTALLER_KINDS = ['files', 'dpkg', 'rpm', 'npm', 'pip'] as const;
 export type InstallerKind = (typeof INSTALLER_KINDS)[number];
 
 const installerSpec = z.discriminatedUnion('kind', [
@@ -102,6 +102,7 @@ const installerSpec = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('dpkg') }),
   z.strictObject({ kind: z.literal('rpm') }),
   z.strictObject({ kind: z.literal('npm'), prefix: z.string() }),
+  z.strictObject({ kind: z.literal('pip'), venv: z.string() }),
 ]);
 
 const label = z.string().min(1).max(256);

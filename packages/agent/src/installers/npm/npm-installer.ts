@@ -10,9 +10,9 @@ import { basename, join } from 'node:path';
 import { PatchcastError } from '@patchcast/core';
 import type { ParsedBundle } from '@patchcast/protocol';
 import { lstatOrUndefined } from '../../install/fs-util.js';
-import { ancestorsOfPath, underRoot } from '../../install/paths.js';
-import { kindOf } from '../../install/tree-inspector.js';
+import { underRoot } from '../../install/paths.js';
 import type { InstallContext } from '../installer.js';
+import { managedFolder } from '../managed-folder.js';
 import { packageInstaller } from '../package-transaction.js';
 import { stageBlob } from '../stage-blob.js';
 import { runToolOk } from '../tool.js';
@@ -99,20 +99,11 @@ const copyOptions = {
   force: false,
 } as const;
 
-/** The project folder: a real folder under the root, reached through no symbolic link. */
-async function projectDir(root: string, prefix: string): Promise<string> {
-  for (const path of [...ancestorsOfPath(prefix), prefix]) {
-    const kind = kindOf(await lstatOrUndefined(underRoot(root, path)));
-    if (kind === 'symlink') {
-      throw new PatchcastError('BUNDLE_PATH_UNSAFE', `"${path}" is a symbolic link in the root`);
-    }
-    if (kind !== 'dir') {
-      throw new PatchcastError('INSTALL_FAILED', `npm project folder "${prefix}" does not exist`, {
-        hint: 'installer.prefix names an existing project folder under the managed root',
-      });
-    }
-  }
-  return underRoot(root, prefix);
+function projectDir(root: string, prefix: string): Promise<string> {
+  return managedFolder(root, prefix, {
+    message: `npm project folder "${prefix}" does not exist`,
+    hint: 'installer.prefix names an existing project folder under the managed root',
+  });
 }
 
 function isPayload(value: unknown): value is NpmPayload {
