@@ -4,9 +4,9 @@
  * the URLs of the servers' agent ports, and presented (with the key from identity.json) to those
  * ports in every handshake. Renewed on the channel after two thirds of its life.
  */
-import { X509Certificate, createPrivateKey } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
-import { PatchcastError } from '@patchcast/core';
+import { PatchcastError, ed25519PrivateKeyPem, ed25519PublicHex } from '@patchcast/core';
 import { deviceCertificateGrant, presentClientCertificate } from '@patchcast/protocol';
 import type { DeviceCertificateGrant } from '@patchcast/protocol';
 import { readJsonOptional, writeFileAtomic } from './files.js';
@@ -19,20 +19,9 @@ export function deviceCertificatePath(dataDir: string): string {
 
 type Keys = Pick<IdentityFile, 'publicKey' | 'privateKey'>;
 
-/** The certificate's key, hex; throws when `pem` is no Ed25519 certificate. */
-function keyOf(pem: string): string {
-  const jwk = new X509Certificate(pem).publicKey.export({ format: 'jwk' });
-  if (typeof jwk.x !== 'string' || jwk.crv !== 'Ed25519') throw new Error('not an Ed25519 key');
-  return Buffer.from(jwk.x, 'base64url').toString('hex');
-}
-
-/** The device key as PEM (PKCS #8), for TLS. */
-function keyPem(keys: Keys): string {
-  const b64 = (hex: string) => Buffer.from(hex, 'hex').toString('base64url');
-  const jwk = { kty: 'OKP', crv: 'Ed25519', d: b64(keys.privateKey), x: b64(keys.publicKey) };
-  return createPrivateKey({ key: jwk, format: 'jwk' })
-    .export({ type: 'pkcs8', format: 'pem' })
-    .toString();
+/** The certificate's Ed25519 key, hex (undefined for another kind of key). */
+function keyOf(pem: string): string | undefined {
+  return ed25519PublicHex(new X509Certificate(pem).publicKey);
 }
 
 export class DeviceCertificate {
@@ -95,6 +84,8 @@ export class DeviceCertificate {
 
   #use(grant: DeviceCertificateGrant): void {
     this.#grant = grant;
-    presentClientCertificate(grant.agentUrls, grant.certificate, keyPem(this.#keys));
+    const { publicKey: publicHex, privateKey: seedHex } = this.#keys;
+    const key = ed25519PrivateKeyPem({ publicHex, seedHex });
+    presentClientCertificate(grant.agentUrls, grant.certificate, key);
   }
 }

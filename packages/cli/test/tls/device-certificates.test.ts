@@ -9,13 +9,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { X509Certificate, createPrivateKey } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
 import { promisify } from 'node:util';
 import WebSocket from 'ws';
-import { ed25519Signer } from '@patchcast/core';
+import { ed25519PrivateKeyPem, ed25519Signer } from '@patchcast/core';
 import { AGENT_CHANNEL_PATH, authStatement } from '@patchcast/protocol';
 import { Harness, eventually } from '../harness.js';
 import type { Proc } from '../harness.js';
@@ -35,11 +35,7 @@ interface Grant {
 }
 
 function keyPem(id: Identity): string {
-  const b64 = (hex: string) => Buffer.from(hex, 'hex').toString('base64url');
-  const jwk = { kty: 'OKP', crv: 'Ed25519', d: b64(id.privateKey), x: b64(id.publicKey) };
-  return createPrivateKey({ key: jwk, format: 'jwk' })
-    .export({ type: 'pkcs8', format: 'pem' })
-    .toString();
+  return ed25519PrivateKeyPem({ publicHex: id.publicKey, seedHex: id.privateKey });
 }
 
 /**

@@ -45,6 +45,23 @@ function publicKeyObject(publicHex: string): KeyObject {
   });
 }
 
+/** The key pair's private key as PEM (PKCS #8), for TLS client authentication (ADR 0030). */
+export function ed25519PrivateKeyPem(pair: Ed25519KeyPair): string {
+  return privateKeyObject(pair).export({ type: 'pkcs8', format: 'pem' }).toString();
+}
+
+/** The public key as DER SubjectPublicKeyInfo (RFC 8410), e.g. for a certificate. */
+export function ed25519Spki(publicHex: string): Buffer {
+  return publicKeyObject(publicHex).export({ type: 'spki', format: 'der' });
+}
+
+/** The hex public key of an Ed25519 KeyObject (a certificate's), undefined for other keys. */
+export function ed25519PublicHex(key: KeyObject): string | undefined {
+  if (key.asymmetricKeyType !== 'ed25519') return undefined;
+  const { x } = key.export({ format: 'jwk' });
+  return x === undefined ? undefined : toHex(Buffer.from(x, 'base64url'));
+}
+
 export function ed25519Signer(pair: Ed25519KeyPair): Signer {
   if (!isHex(pair.seedHex, 32) || !isHex(pair.publicHex, 32)) {
     throw new PatchcastError(

@@ -9,7 +9,7 @@ import { AsnConvert } from '@peculiar/asn1-schema';
 import * as asn1 from '@peculiar/asn1-x509';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PatchcastError } from '@patchcast/core';
+import { PatchcastError, ed25519Spki } from '@patchcast/core';
 import {
   CLOCK_SKEW_MS,
   DAY_MS,
@@ -39,8 +39,6 @@ export interface IssuedCertificate {
 
 /** How long a device certificate is valid; agents renew it after two thirds (ADR 0030). */
 export const DEVICE_CERT_DAYS = 30;
-/** Ed25519 SubjectPublicKeyInfo (RFC 8410) is this prefix and the 32 key bytes. */
-const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 const URN = 'urn:patchcast:device:';
 const ECDSA_WITH_SHA256 = '1.2.840.10045.4.3.2';
 
@@ -116,7 +114,7 @@ export async function issueDeviceCertificate(
   publicKeyHex: string,
   now: Date,
 ): Promise<IssuedCertificate> {
-  const spki = Buffer.concat([ED25519_SPKI_PREFIX, Buffer.from(publicKeyHex, 'hex')]);
+  const spki = ed25519Spki(publicKeyHex);
   const publicKey = await webcrypto.subtle.importKey('spki', spki, { name: 'Ed25519' }, true, [
     'verify',
   ]);

@@ -7,8 +7,7 @@
  */
 import { createServer, connect, createSecureContext } from 'node:tls';
 import type { SecureContextOptions, Server } from 'node:tls';
-import { createPrivateKey } from 'node:crypto';
-import { generateEd25519 } from '@patchcast/core';
+import { ed25519PrivateKeyPem, generateEd25519 } from '@patchcast/core';
 import type { BenchContext, BenchReport, Benchmark } from '../benchmark.js';
 
 const SECONDS = 2;
@@ -55,14 +54,6 @@ async function handshakesPerSecond(
   return Math.round(count / SECONDS);
 }
 
-function devicePem(pair: { publicHex: string; seedHex: string }): string {
-  const b64 = (hex: string) => Buffer.from(hex, 'hex').toString('base64url');
-  const jwk = { kty: 'OKP', crv: 'Ed25519', d: b64(pair.seedHex), x: b64(pair.publicHex) };
-  return createPrivateKey({ key: jwk, format: 'jwk' })
-    .export({ type: 'pkcs8', format: 'pem' })
-    .toString();
-}
-
 export const tlsBenchmark: Benchmark = {
   name: 'tls',
   summary: 'handshakes per second: server-only TLS vs the agent port’s mutual TLS (with a CRL)',
@@ -73,7 +64,7 @@ export const tlsBenchmark: Benchmark = {
     const { ca: deviceCa } = await server.ensureDeviceCa(context.tmpDir, now);
     const pair = generateEd25519();
     const issued = await server.issueDeviceCertificate(deviceCa, 'dev_bench', pair.publicHex, now);
-    const device = { cert: issued.certificate, key: devicePem(pair) };
+    const device = { cert: issued.certificate, key: ed25519PrivateKeyPem(pair) };
     const tls = { cert: pki.serverCert, key: pki.serverKey };
     context.progress(`tls: signing a CRL of ${REVOKED} serials`);
     const serials = Array.from(

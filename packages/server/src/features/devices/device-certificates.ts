@@ -5,7 +5,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { PatchcastError } from '@patchcast/core';
+import { PatchcastError, ed25519PublicHex } from '@patchcast/core';
 import type { DeviceCertificateGrant } from '@patchcast/protocol';
 import type { WebSocket } from 'ws';
 import type { DeviceRecord, Store } from '../../storage/store.js';
@@ -151,8 +151,8 @@ export function peerMismatch(
  */
 export function peerCertificateOf(raw: Buffer): PeerCertificate {
   const cert = new X509Certificate(raw);
-  const jwk = cert.publicKey.export({ format: 'jwk' });
-  if (cert.publicKey.asymmetricKeyType !== 'ed25519' || typeof jwk.x !== 'string')
+  const publicKey = ed25519PublicHex(cert.publicKey);
+  if (publicKey === undefined)
     throw new PatchcastError('SECURITY_AUTH_FAILED', 'the client certificate holds no device key');
   const uri = (cert.subjectAltName ?? '')
     .split(', ')
@@ -160,7 +160,7 @@ export function peerCertificateOf(raw: Buffer): PeerCertificate {
     ?.slice('URI:'.length);
   return {
     deviceId: uri === undefined ? undefined : deviceIdOfUri(uri),
-    publicKey: Buffer.from(jwk.x, 'base64url').toString('hex'),
+    publicKey,
   };
 }
 

@@ -26,7 +26,14 @@ export function deviceRoutes(app: FastifyInstance, deps: AppDeps, gateway: Agent
     if (result.previousKey !== undefined)
       await gateway.disconnect(result.deviceId, result.previousKey, 'key-replaced');
     request.log.info({ ...result, name: body.name }, `device ${result.outcome}`);
-    const deviceCertificate = await deps.certificates?.issue(result.deviceId, body.publicKey);
+    // The enrollment is stored and its token spent: a certificate that cannot be issued now must
+    // not fail it (the host would lose its key); the agent asks again on the channel.
+    const deviceCertificate = await deps.certificates
+      ?.issue(result.deviceId, body.publicKey)
+      .catch((error: unknown) => {
+        request.log.error({ err: error }, 'device certificate not issued at enrollment');
+        return undefined;
+      });
     return {
       deviceId: result.deviceId,
       outcome: result.outcome,
