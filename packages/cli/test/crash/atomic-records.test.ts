@@ -15,6 +15,7 @@ import { Harness, eventually } from '../harness.js';
 import type { Proc } from '../harness.js';
 import { writePatchSource } from '../patch-source.js';
 import { freshDatabase } from '../pg-database.js';
+import { prng } from '../../src/bench/vulns/synthetic-data.js';
 
 const ROUNDS = 5;
 /** Where a round's kill lands: some random time after the operator's step or the reports began. */
@@ -45,24 +46,12 @@ interface AuditJson {
   readonly problems: readonly { readonly where: string; readonly what: string }[];
 }
 
-/** mulberry32: the kill points of a run follow from its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function crashRun(t: TestContext, db: string | undefined): Promise<void> {
   const seed = Number(process.env.PATCHCAST_CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31));
   t.diagnostic(`PATCHCAST_CRASH_SEED=${seed}`);
-  const next = random(seed);
+  const next = prng(seed);
   const h = await Harness.create();
   try {
     const dataDir = join(h.dir, 'server');
