@@ -381,7 +381,7 @@ export function storeConformance(name: string, makeStore: () => Promise<Store>):
           ['ro_new', 'ro_A', 'ro_b'],
           'newest first, then by id',
         );
-        await store.setRolloutState('ro_A', 'completed', '2026-03-02T00:00:00.000Z');
+        await store.completeRollout('ro_A', { state: 'completed', at: '2026-03-02T00:00:00.000Z' });
         assert.deepEqual(
           (await store.listRollouts('in-progress')).map((r) => r.id),
           ['ro_new', 'ro_b'],
@@ -436,7 +436,18 @@ export function storeConformance(name: string, makeStore: () => Promise<Store>):
       withStore(async (store) => {
         await store.createDevice(device('dev_a'));
         await store.createRollout(rollout('ro_1'), ['dev_a']);
-        await store.setRolloutState('ro_1', 'completed', '2026-01-05T00:00:00.000Z');
+        assert.equal(
+          await store.completeRollout('ro_1', {
+            state: 'completed',
+            at: '2026-01-05T00:00:00.000Z',
+          }),
+          true,
+        );
+        assert.equal(
+          await store.completeRollout('ro_1', { state: 'aborted', at: '2026-01-06T00:00:00.000Z' }),
+          false,
+          'a finished rollout is not finished twice',
+        );
         const got = await store.getRollout('ro_1');
         assert.equal(got?.state, 'completed');
         assert.equal(got?.completedAt, '2026-01-05T00:00:00.000Z');

@@ -10,6 +10,7 @@ import { FINAL_DEVICE_STATES } from '@patchcast/protocol';
 import type { Store } from '../storage/store.js';
 import type { Bus, BusEvents, RolloutEventKind } from '../bus/bus.js';
 import type { EventLog } from '../features/log/log-events.js';
+import { pendingEntries } from '../features/log/log-events.js';
 import { rolloutNotice } from '../features/rollouts/rollout-notice.js';
 import { leaseName } from './rollout-leases.js';
 import type { RolloutLeases } from './rollout-leases.js';
@@ -28,7 +29,7 @@ export interface JournalCatchUp {
 }
 
 export interface CoordinatorDeps {
-  /** The unfenced store: the coordinator makes its own fenced writes through the lease store. */
+  /** The unfenced store: the coordinator passes its own lease's fence to its writes. */
   readonly store: Store;
   readonly bus: Bus;
   readonly log: EventLog;
@@ -215,9 +216,10 @@ export class RolloutCoordinator {
     if ((await store.rolloutEngine.load(rolloutId)) !== undefined) return; // its engine decides
     const state = counts.unsuccessful > 0 ? 'completed-with-failures' : 'completed';
     const at = now().toISOString();
-    if (!(await store.leases.completeRollout(leaseName(rolloutId), token, rolloutId, state, at)))
-      return;
-    await log.append({ type: 'rollout-completed', at, rolloutId, state });
+    const logged = pendingEntries([{ type: 'rollout-completed', at, rolloutId, state }]);
+    const fence = { lease: leaseName(rolloutId), token };
+    if (!(await store.completeRollout(rolloutId, { state, at, logged, fence }))) return;
+    await log.sequencePending();
     await this.#event(rolloutId, 'completed', 'done');
     await leases.release(rolloutId);
   }

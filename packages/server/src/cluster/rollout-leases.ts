@@ -1,10 +1,10 @@
 /**
  * This node's rollout leases (ADR 0014): taking and renewing them in the lease store, the fencing
  * token of each, and until when the node may trust a lease without renewing it. The coordinator
- * claims leases; the fenced store checks them before every write of the rollout driver.
+ * claims leases; the fenced store puts their tokens into every write of the rollout driver.
  */
-import { PatchcastError } from '@patchcast/core';
-import type { LeaseStore } from '../storage/lease-store.js';
+import { leaseLost } from '../storage/lease-store.js';
+import type { LeaseFence, LeaseStore } from '../storage/lease-store.js';
 
 export const leaseName = (rolloutId: string): string => `rollout:${rolloutId}`;
 
@@ -71,19 +71,13 @@ export class RolloutLeases {
   }
 
   /**
-   * The fencing check before a write: the lease must be held here (a rollout nobody leases yet
-   * is taken by its first writer) and its token must still be the stored one.
+   * The fence of a write about the rollout: the lease held here (a rollout nobody leases yet is
+   * taken by its first writer). The store checks its token in the write's own statement.
    */
-  async fence(rolloutId: string): Promise<number> {
+  async fence(rolloutId: string): Promise<LeaseFence> {
     const token = this.token(rolloutId) ?? (await this.claim(rolloutId));
-    if (token !== undefined && (await this.#deps.store.isCurrent(leaseName(rolloutId), token)))
-      return token;
-    this.#held.delete(rolloutId);
-    throw new PatchcastError(
-      'LEASE_LOST',
-      `node ${this.#deps.nodeId} does not hold the lease of rollout ${rolloutId}; write refused`,
-      { hint: 'another node drives this rollout now; nothing to do' },
-    );
+    if (token === undefined) throw leaseLost(rolloutId);
+    return { lease: leaseName(rolloutId), token };
   }
 
   async release(rolloutId: string): Promise<void> {

@@ -4,7 +4,7 @@
  * under a lease is refused once the token moved on (a node that stalled past its lease can no
  * longer change what its successor drives). Times are ISO 8601 UTC strings from the nodes' clocks.
  */
-import type { RolloutState } from '@patchcast/protocol';
+import { PatchcastError } from '@patchcast/core';
 
 export interface LeaseRecord {
   readonly name: string;
@@ -28,17 +28,25 @@ export interface LeaseStore {
   /** Lets the lease expire now if `holder` still holds it with `token`. */
   release(name: string, holder: string, token: number, now: string): Promise<void>;
   get(name: string): Promise<LeaseRecord | undefined>;
-  /** The fencing check: whether `token` is still the lease's token. */
-  isCurrent(name: string, token: number): Promise<boolean>;
-  /**
-   * A fenced write: ends an in-progress rollout with `state` only while lease `name` still has
-   * `token`, atomically with that check. True when it did.
-   */
-  completeRollout(
-    name: string,
-    token: number,
-    rolloutId: string,
-    state: RolloutState,
-    at: string,
-  ): Promise<boolean>;
+}
+
+/**
+ * A write made under a lease: it lands only while lease `lease` still has `token`, checked in the
+ * write's own statement (with the lease row locked until the transaction ends on PostgreSQL), so
+ * a takeover cannot slip in between a check and the write (ADR 0014).
+ */
+export interface LeaseFence {
+  readonly lease: string;
+  readonly token: number;
+}
+
+/** The refusal of a write under a lease that this node does not hold, or that moved on. */
+export function leaseLost(rolloutId: string, fence?: LeaseFence): PatchcastError {
+  const why =
+    fence === undefined
+      ? 'another node holds its lease'
+      : `lease ${fence.lease} no longer has token ${fence.token}`;
+  return new PatchcastError('LEASE_LOST', `write for rollout ${rolloutId} refused: ${why}`, {
+    hint: 'another node drives this rollout now; nothing to do',
+  });
 }

@@ -6,6 +6,7 @@
  */
 import type { PendingLogEntry, ReportInput, ReportOutcome, RolloutRecord } from './store.js';
 import type { WebhookEventRecord } from './webhook-store.js';
+import type { LeaseFence } from './lease-store.js';
 
 /** One decision of the engine as stored (and shown by `rollout status`). */
 export interface RolloutDecisionRecord {
@@ -37,6 +38,17 @@ export interface RolloutInputRecord {
 export interface RolloutFinish {
   readonly state: RolloutRecord['state'];
   readonly at: string;
+}
+
+/** One step of the rollout driver, stored all or nothing (RolloutEngineStore.save). */
+export interface EngineSave {
+  readonly snapshot: RolloutSnapshotRecord;
+  readonly decisions: readonly RolloutDecisionRecord[];
+  readonly finish?: RolloutFinish;
+  readonly events?: readonly WebhookEventRecord[];
+  readonly logged?: readonly PendingLogEntry[];
+  /** On a cluster: the driver's lease (the fenced store sets it). */
+  readonly fence?: LeaseFence;
 }
 
 /** A device as a rollout's target selection needs it: no inventory parsed. */
@@ -79,16 +91,11 @@ export interface RolloutEngineStore {
   ): Promise<void>;
   /**
    * Replaces the snapshot and appends its new decisions atomically, with the webhook outbox rows
-   * of `events` and the pending log entries `logged`; `finish` ends the rollout.
+   * and the pending log entries of `change`; its `finish` ends the rollout. With a fence, nothing
+   * is written unless the lease still has the token: LEASE_LOST (checked in the snapshot's UPDATE
+   * statement itself, ADR 0014).
    */
-  save(
-    rolloutId: string,
-    snapshot: RolloutSnapshotRecord,
-    decisions: readonly RolloutDecisionRecord[],
-    finish?: RolloutFinish,
-    events?: readonly WebhookEventRecord[],
-    logged?: readonly PendingLogEntry[],
-  ): Promise<void>;
+  save(rolloutId: string, change: EngineSave): Promise<void>;
   /** Journals one input; returns its sequence number (increasing per rollout, from 1). */
   appendInput(rolloutId: string, input: string): Promise<number>;
   /** Journaled inputs with seq > afterSeq, in order. */

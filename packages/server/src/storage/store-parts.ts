@@ -19,6 +19,7 @@ import type {
   PendingLogEntry,
   ReportInput,
   ReportOutcome,
+  RolloutEnd,
   RolloutRecord,
   Store,
 } from './store.js';
@@ -58,7 +59,7 @@ export type AssignmentsPart = Pick<
   | 'getRollout'
   | 'listRollouts'
   | 'rolloutStateCounts'
-  | 'setRolloutState'
+  | 'completeRollout'
   | 'assignments'
   | 'openAssignments'
   | 'markNotified'
@@ -179,8 +180,8 @@ export abstract class PartedStore implements IdentityPart, RepositoryPart, Assig
   rolloutStateCounts(): Promise<Partial<Record<RolloutState, number>>> {
     return this.#assignments.rolloutStateCounts();
   }
-  setRolloutState(id: string, state: RolloutState, completedAt: string | null): Promise<void> {
-    return this.#assignments.setRolloutState(id, state, completedAt);
+  completeRollout(rolloutId: string, end: RolloutEnd): Promise<boolean> {
+    return this.#assignments.completeRollout(rolloutId, end);
   }
   assignments(rolloutId: string): Promise<AssignmentRecord[]> {
     return this.#assignments.assignments(rolloutId);

@@ -4,7 +4,7 @@
  * Multi-row changes are single atomic methods, so adapters own their transactions; a change
  * the transparency log records takes its `logged` entries and writes them in that transaction.
  */
-import type { LeaseStore } from './lease-store.js';
+import type { LeaseFence, LeaseStore } from './lease-store.js';
 import type { RolloutEngineStore } from './rollout-engine-store.js';
 import type { VulnStore } from './vuln-store.js';
 import type { DeviceResultsStore } from './device-results-store.js';
@@ -114,6 +114,14 @@ export interface RolloutRecord {
   readonly completedAt: string | null;
   /** Devices may install it below their installed version (rollout start --allow-downgrade). */
   readonly allowDowngrade?: boolean;
+}
+
+/** How a rollout without an engine ends (Store.completeRollout). */
+export interface RolloutEnd {
+  readonly state: RolloutState;
+  readonly at: string;
+  readonly logged?: readonly PendingLogEntry[];
+  readonly fence?: LeaseFence;
 }
 
 export interface AssignmentRecord {
@@ -298,7 +306,12 @@ export interface Store {
   listRollouts(state?: RolloutState): Promise<RolloutRecord[]>;
   /** How many rollouts are in each state (states without one are absent). */
   rolloutStateCounts(): Promise<Partial<Record<RolloutState, number>>>;
-  setRolloutState(id: string, state: RolloutState, completedAt: string | null): Promise<void>;
+  /**
+   * Ends an in-progress rollout with its pending log entries in one transaction (ADR 0033); with
+   * a fence, only while that lease still has that token (ADR 0014). False when nothing changed:
+   * the rollout was not in progress, or the lease moved on.
+   */
+  completeRollout(rolloutId: string, end: RolloutEnd): Promise<boolean>;
   assignments(rolloutId: string): Promise<AssignmentRecord[]>;
   /** Assignments of a device whose state is not final, oldest rollout first. */
   openAssignments(deviceId: string): Promise<AssignmentRecord[]>;

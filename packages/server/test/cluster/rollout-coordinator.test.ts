@@ -82,6 +82,7 @@ describe('rollout leases across two nodes', () => {
 
   function node(id: string, file: string): Node {
     const store = new SqliteStore(file);
+    log.watch(store.log);
     const bus = new MemoryBus((e) => errors.push(e), { hub, nodeId: id });
     const cluster = new ClusterNode({ store, bus, log, now, leaseMs: LEASE_MS });
     const coordinator = new RolloutCoordinator({
@@ -143,21 +144,16 @@ describe('rollout leases across two nodes', () => {
 
     // the old holder's writes are refused, both the fenced SQL write and the driver's store
     assert.equal(a.cluster.leases.token('ro_1'), undefined, 'a no longer trusts its old lease');
-    const late = await a.store.leases.completeRollout(
-      'rollout:ro_1',
-      1,
-      'ro_1',
-      'completed',
-      now().toISOString(),
-    );
-    assert.equal(late, false);
+    const end = { state: 'completed', at: now().toISOString() } as const;
+    const fence = { lease: 'rollout:ro_1', token: 1 };
+    assert.equal(await a.store.completeRollout('ro_1', { ...end, fence }), false);
     const leaseLost = (e: unknown) => e instanceof PatchcastError && e.code === 'LEASE_LOST';
+    await assert.rejects(a.cluster.store.completeRollout('ro_1', end), leaseLost);
+    const snapshot = { snapshot: '{}', inputSeq: 0 };
     await assert.rejects(
-      a.cluster.store.setRolloutState('ro_1', 'completed', now().toISOString()),
+      a.cluster.store.rolloutEngine.save('ro_1', { snapshot, decisions: [] }),
       leaseLost,
     );
-    const snapshot = { snapshot: '{}', inputSeq: 0 };
-    await assert.rejects(a.cluster.store.rolloutEngine.save('ro_1', snapshot, []), leaseLost);
     const seq = await a.cluster.store.rolloutEngine.appendInput('ro_1', '{"type":"tick","at":0}');
     assert.equal(seq, 1, 'any node journals inputs; the holder applies them in order');
     assert.equal((await a.store.getRollout('ro_1'))?.state, 'in-progress', 'nothing was written');

@@ -4,7 +4,9 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Store } from '../../src/storage/store.js';
+import { PatchcastError } from '@patchcast/core';
+import type { PendingLogEntry, RolloutRecord, Store } from '../../src/storage/store.js';
+import type { EngineSave } from '../../src/storage/rollout-engine-store.js';
 
 const T = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
 
@@ -47,68 +49,54 @@ export function leaseConformance(name: string, open: () => Promise<Store>): void
       }
     });
 
-    test('isCurrent is the fencing check: an old token is refused after a takeover', async () => {
+    test('a fenced end lands only under the current token, once, with its log entry', async () => {
       const store = await open();
       try {
+        await store.createRollout(rolloutRecord('ro_fence'), []);
         const { leases } = store;
-        await leases.acquire('f', 'n1', T(0), T(10));
-        assert.equal(await leases.isCurrent('f', 1), true);
-        await leases.acquire('f', 'n2', T(11), T(21));
-        assert.equal(await leases.isCurrent('f', 1), false);
-        assert.equal(await leases.isCurrent('f', 2), true);
-        assert.equal(await leases.isCurrent('missing', 1), false);
+        await leases.acquire('rollout:ro_fence', 'n1', T(0), T(10));
+        await leases.acquire('rollout:ro_fence', 'n2', T(11), T(21));
+        const end = (token: number, at: string) => ({
+          state: 'completed' as const,
+          at,
+          logged: [entry(`end ${token} ${at}`)],
+          fence: { lease: 'rollout:ro_fence', token },
+        });
+        const before = await pendingLeaves(store);
+        assert.equal(await store.completeRollout('ro_fence', end(1, T(12))), false, 'old token');
+        assert.equal((await store.getRollout('ro_fence'))?.state, 'in-progress');
+        assert.deepEqual(await pendingLeaves(store), before, 'no log entry without the change');
+        assert.equal(await store.completeRollout('ro_fence', end(2, T(13))), true);
+        assert.equal(await store.completeRollout('ro_fence', end(2, T(14))), false, 'only once');
+        const stored = await store.getRollout('ro_fence');
+        assert.equal(stored?.state, 'completed');
+        assert.equal(stored?.completedAt, T(13));
+        assert.deepEqual(await pendingLeaves(store), [...before, `end 2 ${T(13)}`]);
       } finally {
         await store.close();
       }
     });
 
-    test('completeRollout writes only under the current token, and only once', async () => {
+    test('a fenced engine save under an old token writes nothing: LEASE_LOST', async () => {
       const store = await open();
       try {
-        await store.createRollout(
-          {
-            id: 'ro_fence',
-            patch: { name: 'p', version: '1' },
-            targetPath: 'p/1/bundle.tar',
-            selector: { all: true },
-            state: 'in-progress',
-            createdAt: T(0),
-            createdBy: 'admin',
-            completedAt: null,
-          },
-          [],
+        await plannedRollout(store, 'ro_save');
+        await store.leases.acquire('rollout:ro_save', 'n1', T(0), T(10));
+        await store.leases.acquire('rollout:ro_save', 'n2', T(11), T(21));
+        const before = await pendingLeaves(store);
+        await assert.rejects(
+          store.rolloutEngine.save('ro_save', save('n1', 1, 'rollout:ro_save', 1)),
+          (e: unknown) => e instanceof PatchcastError && e.code === 'LEASE_LOST',
         );
-        const { leases } = store;
-        await leases.acquire('rollout:ro_fence', 'n1', T(0), T(10));
-        await leases.acquire('rollout:ro_fence', 'n2', T(11), T(21));
-        const stale = await leases.completeRollout(
-          'rollout:ro_fence',
-          1,
-          'ro_fence',
-          'completed',
-          T(12),
+        assert.deepEqual(await store.rolloutEngine.load('ro_save'), FIRST, 'snapshot unchanged');
+        assert.deepEqual(await store.rolloutEngine.decisions('ro_save'), []);
+        assert.deepEqual(await pendingLeaves(store), before);
+        await store.rolloutEngine.save('ro_save', save('n2', 1, 'rollout:ro_save', 2));
+        assert.equal(
+          (await store.rolloutEngine.load('ro_save'))?.snapshot,
+          '{"by":"n2","round":1}',
         );
-        assert.equal(stale, false, 'the old holder is fenced off');
-        assert.equal((await store.getRollout('ro_fence'))?.state, 'in-progress');
-        const done = await leases.completeRollout(
-          'rollout:ro_fence',
-          2,
-          'ro_fence',
-          'completed',
-          T(13),
-        );
-        assert.equal(done, true);
-        const again = await leases.completeRollout(
-          'rollout:ro_fence',
-          2,
-          'ro_fence',
-          'completed',
-          T(14),
-        );
-        assert.equal(again, false, 'a finished rollout is not finished twice');
-        const stored = await store.getRollout('ro_fence');
-        assert.equal(stored?.state, 'completed');
-        assert.equal(stored?.completedAt, T(13));
+        assert.equal((await store.rolloutEngine.decisions('ro_save')).length, 1);
       } finally {
         await store.close();
       }
@@ -128,4 +116,59 @@ export function leaseConformance(name: string, open: () => Promise<Store>): void
       }
     });
   });
+}
+
+const FIRST = { snapshot: '{}', inputSeq: 0 };
+
+function rolloutRecord(id: string): RolloutRecord {
+  return {
+    id,
+    patch: { name: 'p', version: '1' },
+    targetPath: 'p/1/bundle.tar',
+    selector: { all: true },
+    state: 'in-progress',
+    createdAt: T(0),
+    createdBy: 'admin',
+    completedAt: null,
+  };
+}
+
+export async function plannedRollout(store: Store, id: string): Promise<void> {
+  await store.rolloutEngine.create(rolloutRecord(id), [], FIRST, []);
+}
+
+function entry(text: string): PendingLogEntry {
+  return { leaf: new TextEncoder().encode(text), subject: null };
+}
+
+/** One step of a driver `node` in `round` (its decision numbered `seq`), under `lease` with `token`. */
+export function save(
+  node: string,
+  round: number,
+  lease: string,
+  token: number,
+  seq = round,
+): EngineSave {
+  const at = T(round);
+  const decision = {
+    seq,
+    at,
+    wave: 0,
+    from: null,
+    to: 'in-wave',
+    event: node,
+    detail: '',
+    by: null,
+  };
+  return {
+    snapshot: { snapshot: JSON.stringify({ by: node, round }), inputSeq: round },
+    decisions: [decision],
+    logged: [entry(`${node} ${round}`)],
+    fence: { lease, token },
+  };
+}
+
+export async function pendingLeaves(store: Store): Promise<string[]> {
+  const pending = await store.log.pending(10_000);
+  return pending.map((p) => new TextDecoder().decode(p.leaf));
 }

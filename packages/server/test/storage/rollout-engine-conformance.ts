@@ -134,8 +134,14 @@ export function rolloutEngineConformance(name: string, makeStore: () => Promise<
       const store = await fixture(makeStore);
       try {
         const decisions = [decision(2, 'in-wave'), decision(3, 'baking')];
-        await store.rolloutEngine.save('ro_1', { snapshot: '{"n":2}', inputSeq: 4 }, decisions);
-        await store.rolloutEngine.save('ro_1', { snapshot: '{"n":3}', inputSeq: 5 }, decisions);
+        await store.rolloutEngine.save('ro_1', {
+          snapshot: { snapshot: '{"n":2}', inputSeq: 4 },
+          decisions,
+        });
+        await store.rolloutEngine.save('ro_1', {
+          snapshot: { snapshot: '{"n":3}', inputSeq: 5 },
+          decisions,
+        });
         assert.deepEqual(await store.rolloutEngine.load('ro_1'), {
           snapshot: '{"n":3}',
           inputSeq: 5,
@@ -144,9 +150,10 @@ export function rolloutEngineConformance(name: string, makeStore: () => Promise<
           (await store.rolloutEngine.decisions('ro_1')).map((d) => d.seq),
           [1, 2, 3],
         );
-        await store.rolloutEngine.save('ro_1', { snapshot: '{"n":4}', inputSeq: 5 }, [], {
-          state: 'rolled-back',
-          at: T1,
+        await store.rolloutEngine.save('ro_1', {
+          snapshot: { snapshot: '{"n":4}', inputSeq: 5 },
+          decisions: [],
+          finish: { state: 'rolled-back', at: T1 },
         });
         const done = await store.getRollout('ro_1');
         assert.equal(done?.state, 'rolled-back');
@@ -252,7 +259,11 @@ export function rolloutEngineConformance(name: string, makeStore: () => Promise<
         const snapshot = { snapshot: '{"n":2}', inputSeq: 0 };
         assert.equal(await store.rolloutEngine.reopen('ro_1'), false, 'in-progress already');
         for (const state of ['completed', 'completed-with-failures', 'aborted'] as const) {
-          await store.rolloutEngine.save('ro_1', snapshot, [], { state, at: T1 });
+          await store.rolloutEngine.save('ro_1', {
+            snapshot,
+            decisions: [],
+            finish: { state, at: T1 },
+          });
           assert.deepEqual(await store.rolloutEngine.active(), []);
           assert.equal(await store.rolloutEngine.reopen('ro_1'), true, state);
           const reopened = await store.getRollout('ro_1');
@@ -260,7 +271,11 @@ export function rolloutEngineConformance(name: string, makeStore: () => Promise<
           assert.equal(reopened?.completedAt, null);
           assert.deepEqual(await store.rolloutEngine.active(), ['ro_1']);
         }
-        await store.rolloutEngine.save('ro_1', snapshot, [], { state: 'rolled-back', at: T1 });
+        await store.rolloutEngine.save('ro_1', {
+          snapshot,
+          decisions: [],
+          finish: { state: 'rolled-back', at: T1 },
+        });
         assert.equal(await store.rolloutEngine.reopen('ro_1'), false, 'rolled-back is final');
         assert.equal((await store.getRollout('ro_1'))?.state, 'rolled-back');
         await store.createRollout({ ...rollout('ro_plain'), state: 'completed' }, ['dev_a']);

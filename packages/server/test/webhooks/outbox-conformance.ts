@@ -153,7 +153,12 @@ export function outboxConformance(name: string, open: () => Promise<Store>): voi
         await store.rolloutEngine.create(rollout, [], snapshot, [], [started]);
         const done = webhookEvent('rollout.completed', 'ro_outbox', T(2), { state: 'completed' });
         const finish = { state: 'completed', at: T(2) } as const;
-        await store.rolloutEngine.save('ro_outbox', snapshot, [], finish, [done]);
+        await store.rolloutEngine.save('ro_outbox', {
+          snapshot,
+          decisions: [],
+          finish,
+          events: [done],
+        });
         assert.equal((await store.getRollout('ro_outbox'))?.state, 'completed');
         assert.deepEqual((await store.webhooks.deliveries('wf', 10)).map((d) => d.type).sort(), [
           'rollout.completed',

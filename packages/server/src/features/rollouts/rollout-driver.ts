@@ -167,7 +167,7 @@ export class RolloutDriver {
       const step = { waveAfter: machine.wave, waves: plan.waves.length, finish };
       const events = rolloutEvents(run.rollout, decisions, step);
       const entries = pendingEntries(logged);
-      await store.rolloutEngine.save(id, snapshot, decisions, finish, events, entries);
+      await store.rolloutEngine.save(id, { snapshot, decisions, finish, events, logged: entries });
       if (entries.length > 0) await log.sequencePending();
     }
     await carryOut(effects, run.rollout, this.#deps);

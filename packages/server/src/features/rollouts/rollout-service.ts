@@ -154,8 +154,8 @@ export class RolloutService {
     if (counts.open > 0) return;
     if ((await store.rolloutEngine.load(rolloutId)) !== undefined) return; // its engine decides
     const state = counts.unsuccessful > 0 ? 'completed-with-failures' : 'completed';
-    await store.setRolloutState(rolloutId, state, at);
-    await log.append({ type: 'rollout-completed', at, rolloutId, state });
+    const logged = pendingEntries([{ type: 'rollout-completed', at, rolloutId, state }]);
+    if (await store.completeRollout(rolloutId, { state, at, logged })) await log.sequencePending();
   }
 
   async status(id: string): Promise<Rollout> {

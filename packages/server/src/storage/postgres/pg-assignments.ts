@@ -6,8 +6,10 @@ import type {
   PendingLogEntry,
   ReportInput,
   ReportOutcome,
+  RolloutEnd,
   RolloutRecord,
 } from '../store.js';
+import { fenceClause, fenceParams } from './pg-lease-store.js';
 import { insertPending } from './pg-log-store.js';
 import { toAssignment, toRollout } from '../rows.js';
 import type { AssignmentRow, RolloutRow } from '../rows.js';
@@ -72,16 +74,17 @@ export class PgAssignments implements AssignmentsPart {
     return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
   }
 
-  async setRolloutState(
-    id: string,
-    state: RolloutState,
-    completedAt: string | null,
-  ): Promise<void> {
-    await this.#db.run('UPDATE rollouts SET state = $1, completed_at = $2 WHERE id = $3', [
-      state,
-      completedAt,
-      id,
-    ]);
+  completeRollout(rolloutId: string, end: RolloutEnd): Promise<boolean> {
+    return this.#db.transaction(async (tx) => {
+      const changed = await tx.run(
+        `UPDATE rollouts SET state = $1, completed_at = $2 WHERE id = $3 AND state = 'in-progress'
+         AND ${fenceClause(4)}`,
+        [end.state, end.at, rolloutId, ...fenceParams(end.fence)],
+      );
+      if (changed === 0) return false;
+      await insertPending(tx, end.logged ?? []);
+      return true;
+    });
   }
 
   async assignments(rolloutId: string): Promise<AssignmentRecord[]> {

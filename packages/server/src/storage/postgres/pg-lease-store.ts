@@ -1,5 +1,4 @@
-import type { RolloutState } from '@patchcast/protocol';
-import type { LeaseRecord, LeaseStore } from '../lease-store.js';
+import type { LeaseFence, LeaseRecord, LeaseStore } from '../lease-store.js';
 import type { PgDb } from './pg-db.js';
 
 interface LeaseRow {
@@ -10,10 +9,20 @@ interface LeaseRow {
 }
 
 /**
- * The lease table on PostgreSQL. Taking a lease is one upsert, so racing nodes serialise on the
- * row; the fenced write locks the lease row (FOR SHARE), so a takeover cannot commit between the
- * token check and the write.
+ * The fencing condition of a write under a lease (ADR 0014), for a WHERE clause whose parameters
+ * $n and $n+1 come from `fenceParams` (no fence: NULL, and the condition holds). It locks the
+ * lease row (FOR SHARE) until the transaction ends, so a takeover, which updates that row, waits
+ * for the write to commit, or the write sees the new token and changes nothing.
  */
+export function fenceClause(n: number): string {
+  return `($${n}::text IS NULL OR EXISTS (SELECT 1 FROM leases WHERE name = $${n} AND token = $${n + 1} FOR SHARE))`;
+}
+
+export function fenceParams(fence: LeaseFence | undefined): [string | null, number | null] {
+  return fence === undefined ? [null, null] : [fence.lease, fence.token];
+}
+
+/** The lease table on PostgreSQL. Taking a lease is one upsert, so racing nodes serialise on it. */
 export class PgLeaseStore implements LeaseStore {
   readonly #db: PgDb;
 
@@ -50,28 +59,6 @@ export class PgLeaseStore implements LeaseStore {
   async get(name: string): Promise<LeaseRecord | undefined> {
     const row = await this.#db.one<LeaseRow>('SELECT * FROM leases WHERE name = $1', [name]);
     return row === undefined ? undefined : toLease(row);
-  }
-
-  async isCurrent(name: string, token: number): Promise<boolean> {
-    const row = await this.#db.one<{ token: number }>('SELECT token FROM leases WHERE name = $1', [
-      name,
-    ]);
-    return row?.token === token;
-  }
-
-  async completeRollout(
-    name: string,
-    token: number,
-    rolloutId: string,
-    state: RolloutState,
-    at: string,
-  ): Promise<boolean> {
-    const changed = await this.#db.run(
-      `UPDATE rollouts SET state = $4, completed_at = $5 WHERE id = $3 AND state = 'in-progress'
-       AND EXISTS (SELECT 1 FROM leases WHERE name = $1 AND token = $2 FOR SHARE)`,
-      [name, token, rolloutId, state, at],
-    );
-    return changed === 1;
   }
 }
 

@@ -2,15 +2,17 @@
 import { FINAL_DEVICE_STATES } from '@patchcast/protocol';
 import type {
   AssignmentCounts,
+  EngineSave,
   FleetEntry,
   RolloutDecisionRecord,
   RolloutEngineStore,
-  RolloutFinish,
   RolloutInputRecord,
   RolloutSnapshotRecord,
 } from '../rollout-engine-store.js';
 import type { PendingLogEntry, ReportInput, ReportOutcome, RolloutRecord } from '../store.js';
 import { insertPending } from './pg-log-store.js';
+import { fenceClause, fenceParams } from './pg-lease-store.js';
+import { leaseLost } from '../lease-store.js';
 import type { PgDb, PgQueries } from './pg-db.js';
 import { insertRollout } from './pg-assignments.js';
 import type { WebhookEventRecord } from '../webhook-store.js';
@@ -80,27 +82,24 @@ export class PgRolloutEngineStore implements RolloutEngineStore {
     });
   }
 
-  save(
-    rolloutId: string,
-    snapshot: RolloutSnapshotRecord,
-    decisions: readonly RolloutDecisionRecord[],
-    finish?: RolloutFinish,
-    events: readonly WebhookEventRecord[] = [],
-    logged: readonly PendingLogEntry[] = [],
-  ): Promise<void> {
+  save(rolloutId: string, change: EngineSave): Promise<void> {
+    const { snapshot, finish, fence } = change;
     return this.#db.transaction(async (tx) => {
-      await enqueueWebhookEvents(tx, events);
-      await tx.run(
-        'UPDATE rollout_engines SET snapshot = $1, input_seq = $2 WHERE rollout_id = $3',
-        [snapshot.snapshot, snapshot.inputSeq, rolloutId],
+      // First, so that the lease row stays locked for the rest of the transaction.
+      const saved = await tx.run(
+        `UPDATE rollout_engines SET snapshot = $1, input_seq = $2 WHERE rollout_id = $3
+         AND ${fenceClause(4)}`,
+        [snapshot.snapshot, snapshot.inputSeq, rolloutId, ...fenceParams(fence)],
       );
-      await insertDecisions(tx, rolloutId, decisions);
+      if (saved === 0 && fence !== undefined) throw leaseLost(rolloutId, fence);
+      await enqueueWebhookEvents(tx, change.events ?? []);
+      await insertDecisions(tx, rolloutId, change.decisions);
       if (finish !== undefined)
         await tx.run(
           "UPDATE rollouts SET state = $1, completed_at = $2 WHERE id = $3 AND state = 'in-progress'",
           [finish.state, finish.at, rolloutId],
         );
-      await insertPending(tx, logged);
+      await insertPending(tx, change.logged ?? []);
     });
   }
 

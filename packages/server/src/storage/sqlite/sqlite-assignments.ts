@@ -7,8 +7,10 @@ import type {
   PendingLogEntry,
   ReportInput,
   ReportOutcome,
+  RolloutEnd,
   RolloutRecord,
 } from '../store.js';
+import { FENCE_CLAUSE, fenceParams } from './sqlite-lease-store.js';
 import { insertPending } from './sqlite-log-store.js';
 import { toAssignment, toRollout } from '../rows.js';
 import type { AssignmentRow, RolloutRow } from '../rows.js';
@@ -83,15 +85,22 @@ export class SqliteAssignments implements AssignmentsPart {
     });
   }
 
-  setRolloutState(id: string, state: RolloutState, completedAt: string | null): Promise<void> {
-    return settle(() => {
-      this.#q.run(
-        'UPDATE rollouts SET state = ?, completed_at = ? WHERE id = ?',
-        state,
-        completedAt,
-        id,
-      );
-    });
+  completeRollout(rolloutId: string, end: RolloutEnd): Promise<boolean> {
+    return settle(() =>
+      this.#q.db
+        .transaction(() => {
+          const { changes } = this.#q.db
+            .prepare(
+              `UPDATE rollouts SET state = ?, completed_at = ? WHERE id = ? AND state = 'in-progress'
+               AND ${FENCE_CLAUSE}`,
+            )
+            .run(end.state, end.at, rolloutId, ...fenceParams(end.fence));
+          if (changes === 0) return false;
+          insertPending(this.#q.db, end.logged ?? []);
+          return true;
+        })
+        .immediate(),
+    );
   }
 
   assignments(rolloutId: string): Promise<AssignmentRecord[]> {

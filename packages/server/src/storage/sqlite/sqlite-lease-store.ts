@@ -1,12 +1,23 @@
 import type Database from 'better-sqlite3';
-import type { RolloutState } from '@patchcast/protocol';
-import type { LeaseRecord, LeaseStore } from '../lease-store.js';
+import type { LeaseFence, LeaseRecord, LeaseStore } from '../lease-store.js';
+import { settle } from './sqlite-sql.js';
+
+/**
+ * The fencing condition of a write under a lease (ADR 0014), for a WHERE clause; its two
+ * parameters come from `fenceParams` (no fence: NULL, and the condition holds).
+ */
+export const FENCE_CLAUSE =
+  '(? IS NULL OR EXISTS (SELECT 1 FROM leases WHERE name = ? AND token = ?))';
 
 interface LeaseRow {
   name: string;
   holder: string;
   token: number;
   expires_at: string;
+}
+
+export function fenceParams(fence: LeaseFence | undefined): (string | number | null)[] {
+  return fence === undefined ? [null, null, null] : [fence.lease, fence.lease, fence.token];
 }
 
 /** The lease table of the SQLite store; one process, so each call is one immediate transaction. */
@@ -61,28 +72,6 @@ export class SqliteLeaseStore implements LeaseStore {
     });
   }
 
-  isCurrent(name: string, token: number): Promise<boolean> {
-    return settle(() => this.#row(name)?.token === token);
-  }
-
-  completeRollout(
-    name: string,
-    token: number,
-    rolloutId: string,
-    state: RolloutState,
-    at: string,
-  ): Promise<boolean> {
-    return settle(() => {
-      const result = this.#db
-        .prepare(
-          `UPDATE rollouts SET state = ?, completed_at = ? WHERE id = ? AND state = 'in-progress'
-           AND EXISTS (SELECT 1 FROM leases WHERE name = ? AND token = ?)`,
-        )
-        .run(state, at, rolloutId, name, token);
-      return result.changes === 1;
-    });
-  }
-
   #row(name: string): LeaseRow | undefined {
     return this.#db.prepare('SELECT * FROM leases WHERE name = ?').get(name) as
       LeaseRow | undefined;
@@ -91,12 +80,4 @@ export class SqliteLeaseStore implements LeaseStore {
 
 function toLease(row: LeaseRow | undefined): LeaseRecord | undefined {
   return row && { name: row.name, holder: row.holder, token: row.token, expiresAt: row.expires_at };
-}
-
-function settle<T>(work: () => T): Promise<T> {
-  try {
-    return Promise.resolve(work());
-  } catch (error) {
-    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
-  }
 }

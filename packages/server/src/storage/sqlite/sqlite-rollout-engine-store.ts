@@ -1,18 +1,21 @@
+import { settle } from './sqlite-sql.js';
 import type Database from 'better-sqlite3';
 import type { WebhookEventRecord } from '../webhook-store.js';
 import { enqueueWebhookEvents } from './sqlite-webhook-store.js';
 import { FINAL_DEVICE_STATES } from '@patchcast/protocol';
 import type {
   AssignmentCounts,
+  EngineSave,
   FleetEntry,
   RolloutDecisionRecord,
   RolloutEngineStore,
-  RolloutFinish,
   RolloutInputRecord,
   RolloutSnapshotRecord,
 } from '../rollout-engine-store.js';
 import type { PendingLogEntry, ReportInput, ReportOutcome, RolloutRecord } from '../store.js';
 import { insertPending } from './sqlite-log-store.js';
+import { FENCE_CLAUSE, fenceParams } from './sqlite-lease-store.js';
+import { leaseLost } from '../lease-store.js';
 import { insertRollout } from './sqlite-assignments.js';
 
 interface DecisionRow {
@@ -89,29 +92,27 @@ export class SqliteRolloutEngineStore implements RolloutEngineStore {
     });
   }
 
-  save(
-    rolloutId: string,
-    snapshot: RolloutSnapshotRecord,
-    decisions: readonly RolloutDecisionRecord[],
-    finish?: RolloutFinish,
-    events: readonly WebhookEventRecord[] = [],
-    logged: readonly PendingLogEntry[] = [],
-  ): Promise<void> {
+  save(rolloutId: string, change: EngineSave): Promise<void> {
+    const { snapshot, finish, fence } = change;
     return settle(() => {
       this.#db
         .transaction(() => {
-          enqueueWebhookEvents(this.#db, events);
-          this.#db
-            .prepare('UPDATE rollout_engines SET snapshot = ?, input_seq = ? WHERE rollout_id = ?')
-            .run(snapshot.snapshot, snapshot.inputSeq, rolloutId);
-          this.#insertDecisions(rolloutId, decisions);
+          const saved = this.#db
+            .prepare(
+              `UPDATE rollout_engines SET snapshot = ?, input_seq = ? WHERE rollout_id = ?
+               AND ${FENCE_CLAUSE}`,
+            )
+            .run(snapshot.snapshot, snapshot.inputSeq, rolloutId, ...fenceParams(fence));
+          if (saved.changes === 0 && fence !== undefined) throw leaseLost(rolloutId, fence);
+          enqueueWebhookEvents(this.#db, change.events ?? []);
+          this.#insertDecisions(rolloutId, change.decisions);
           if (finish !== undefined)
             this.#db
               .prepare(
                 "UPDATE rollouts SET state = ?, completed_at = ? WHERE id = ? AND state = 'in-progress'",
               )
               .run(finish.state, finish.at, rolloutId);
-          insertPending(this.#db, logged);
+          insertPending(this.#db, change.logged ?? []);
         })
         .immediate();
     });
@@ -259,14 +260,5 @@ export class SqliteRolloutEngineStore implements RolloutEngineStore {
           )
           .run(rolloutId).changes > 0,
     );
-  }
-}
-
-/** Runs synchronous SQLite work, turning a throw into a rejected promise as the port requires. */
-function settle<T>(work: () => T): Promise<T> {
-  try {
-    return Promise.resolve(work());
-  } catch (error) {
-    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
   }
 }

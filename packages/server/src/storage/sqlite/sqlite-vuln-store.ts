@@ -1,3 +1,4 @@
+import { settle } from './sqlite-sql.js';
 import type Database from 'better-sqlite3';
 import { enqueueWebhookEvents } from './sqlite-webhook-store.js';
 import type {
@@ -21,14 +22,6 @@ interface FindingRow {
   first_seen_at: string;
   closed_at: string | null;
   closed_by: string | null;
-}
-
-function settle<T>(work: () => T): Promise<T> {
-  try {
-    return Promise.resolve(work());
-  } catch (error) {
-    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
-  }
 }
 
 function toFinding(row: FindingRow): FindingRecord {
