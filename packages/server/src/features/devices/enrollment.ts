@@ -172,19 +172,23 @@ async function reenroll(
   at: string,
 ): Promise<Enrolled> {
   const relabel = Object.keys(body.labels).length > 0;
-  const device = await deps.store.updateDevice(known.id, {
+  const change = {
     name: body.name,
     inventory: body.inventory,
     ...(relabel ? { labels: body.labels, exactLabels: true } : {}),
-  });
-  await deps.log.append({
-    type: 'operator-action',
+  };
+  const by = token.createdBy;
+  const reenrolled = {
+    type: 'operator-action' as const,
     at,
-    by: token.createdBy,
+    by,
     action: 'device-re-enrolled',
     target: known.id,
-  });
-  await logLabels(deps, known, device, token.createdBy, at);
+  };
+  await deps.store.updateDevice(known.id, change, (before, after) =>
+    pendingEntries([reenrolled, ...labelEvents(before, after, by, at)]),
+  );
+  await deps.log.sequencePending();
   return { deviceId: known.id, outcome: 're-enrolled' };
 }
 
@@ -197,13 +201,14 @@ async function replaceKey(
   at: string,
 ): Promise<Enrolled> {
   const relabel = Object.keys(body.labels).length > 0;
+  const by = token.createdBy;
   const replaced = {
     type: 'device-key-replaced' as const,
     at,
     deviceId: old.id,
     publicKey: body.publicKey,
     previousKey: old.publicKey,
-    by: token.createdBy,
+    by,
   };
   const change = {
     name: body.name,
@@ -213,27 +218,28 @@ async function replaceKey(
     revokedAt: null, // a new key: a revoked device's successor is trusted again
     ...(relabel ? { labels: body.labels, exactLabels: true } : {}),
   };
-  const logged = old.publicKey === body.publicKey ? [] : pendingEntries([replaced]);
-  const device = await deps.store.updateDevice(old.id, change, () => logged);
+  await deps.store.updateDevice(old.id, change, (before, after) =>
+    pendingEntries([
+      ...(before.publicKey === body.publicKey ? [] : [replaced]),
+      ...labelEvents(before, after, by, at),
+    ]),
+  );
   await deps.log.sequencePending();
-  await logLabels(deps, old, device, token.createdBy, at);
   return { deviceId: old.id, outcome: 'replaced', previousKey: old.publicKey };
 }
 
-async function logLabels(
-  deps: Pick<AppDeps, 'log'>,
-  before: DeviceRecord,
-  after: DeviceRecord | undefined,
-  by: string,
-  at: string,
-): Promise<void> {
-  if (after === undefined || !labelsChanged(before.labels, after.labels)) return;
-  await deps.log.append({
-    type: 'device-labels-changed',
-    at,
-    deviceId: after.id,
-    labels: { ...after.labels },
-    by,
-    via: 'enrollment',
-  });
+/** The labels an enrollment gave, when they differ from the device's before (ADR 0033). */
+function labelEvents(before: DeviceRecord, after: DeviceRecord, by: string, at: string) {
+  if (!labelsChanged(before.labels, after.labels)) return [];
+  const labels = { ...after.labels };
+  return [
+    {
+      type: 'device-labels-changed' as const,
+      at,
+      deviceId: after.id,
+      labels,
+      by,
+      via: 'enrollment' as const,
+    },
+  ];
 }
