@@ -24,6 +24,7 @@ export const LOG_EVENT_TYPES = [
   'device-key-replaced',
   'device-labels-changed',
   'log-key-rotated',
+  'device-renamed',
 ] as const;
 export type LogEventType = (typeof LOG_EVENT_TYPES)[number];
 
@@ -47,6 +48,7 @@ const common = { format: z.literal(LOG_ENTRY_FORMAT), at: z.string().max(64) };
 /** Canonical JSON has integers only: a fraction (p-value, effect, alpha) is a decimal string. */
 const decimal = z.string().regex(/^-?(?:\d+(?:\.\d+)?(?:e[+-]?\d+)?|Infinity|NaN)$/);
 const word = z.string().max(32);
+const labels = z.record(z.string().max(63), z.string().max(255));
 
 /** A judge's verdict as a rollout-decision entry holds it (docs/protocol/log.md). */
 const loggedVerdict = z.strictObject({
@@ -91,6 +93,18 @@ export const logEventSchema = z.discriminatedUnion('type', [
     type: z.literal('device-enrolled'),
     deviceId: id,
     publicKey: sha256,
+    /** The name and labels it enrolled with (absent from entries made before 2026-12). */
+    name: text.optional(),
+    labels: labels.optional(),
+  }),
+  z.strictObject({
+    ...common,
+    type: z.literal('device-renamed'),
+    deviceId: id,
+    name: text,
+    previousName: text,
+    by: text,
+    via: z.enum(['enrollment']),
   }),
   z.strictObject({
     ...common,
@@ -107,7 +121,7 @@ export const logEventSchema = z.discriminatedUnion('type', [
     type: z.literal('device-labels-changed'),
     deviceId: id,
     /** The complete set of labels after the change. */
-    labels: z.record(z.string().max(63), z.string().max(255)),
+    labels,
     by: text,
     via: z.enum(['label', 'enrollment']),
   }),
@@ -144,6 +158,8 @@ export const logEventSchema = z.discriminatedUnion('type', [
     patch,
     state: z.enum(['installed', 'failed', 'rolled-back']),
     error: z.string().max(64).nullable(),
+    /** The error's message as the device reported it (absent from entries made before 2026-12). */
+    errorMessage: z.string().max(4096).optional(),
   }),
   z.strictObject({
     ...common,

@@ -4,8 +4,8 @@ export { DEFAULT_LIMITS } from './features/limits/limits.js';
 export type { LimitsConfig } from './features/limits/limits.js';
 export { DEFAULT_CONFIG } from './config.js';
 export type { ServerConfig } from './config.js';
-export { openAuditData } from './storage/sqlite/sqlite-audit-reader.js';
-export type { AuditData } from './storage/sqlite/sqlite-audit-reader.js';
+export { openAuditData } from './storage/audit-data.js';
+export type { AuditData, AuditDataOptions } from './storage/audit-data.js';
 export type {
   AssignmentRecord,
   CheckpointRecord,

@@ -24,12 +24,23 @@ export interface AuditTarget {
   readonly role?: string | undefined;
   /** The publisher's withdrawal, as the signed targets metadata says. */
   readonly withdrawn?: { readonly reason: string; readonly at: string } | undefined;
+  /** The artifact on disk, hashed: null when it is missing; absent when not checked. */
+  readonly stored?: { readonly sha256: string; readonly length: number } | null | undefined;
+}
+
+/** A stored metadata file: its role (`delegated:<name>` for a delegation), version and hash. */
+export interface AuditMetadata {
+  readonly role: string;
+  readonly version: number;
+  readonly sha256: string;
 }
 
 export interface AuditAssignment {
   readonly deviceId: string;
   readonly state: string;
   readonly errorCode: string | null;
+  /** Only a database holds it. */
+  readonly errorMessage?: string | undefined;
 }
 
 /** A planned rollout's decision as the source stores it (seq from 1). */
@@ -52,11 +63,15 @@ export interface AuditRollout {
   readonly allowDowngrade?: boolean | undefined;
   /** A planned rollout's decisions, when the source can read them. */
   readonly decisions?: readonly AuditDecision[] | undefined;
+  /** When it ended; only a database holds it. */
+  readonly completedAt?: string | null | undefined;
 }
 
 export interface AuditDevice {
   readonly id: string;
   readonly publicKey?: string | undefined;
+  readonly name?: string | undefined;
+  readonly labels?: Readonly<Record<string, string>> | undefined;
 }
 
 /** The records the log must describe: published targets, rollouts and results, devices. */
@@ -64,6 +79,8 @@ export interface AuditRecords {
   readonly targets: readonly AuditTarget[];
   readonly rollouts: readonly AuditRollout[];
   readonly devices: readonly AuditDevice[];
+  /** Every stored metadata file, when the source can read them (a database). */
+  readonly metadata?: readonly AuditMetadata[] | undefined;
 }
 
 export interface AuditSource {
@@ -79,6 +96,11 @@ export interface AuditSource {
   storedSize(): Promise<number | undefined>;
   /** Entries with start <= index < end as stored or served; missing ones are simply absent. */
   entries(start: number, end: number): Promise<readonly AuditEntry[]>;
+  /**
+   * Entries written with their records but not yet in the log (ADR 0033), in the order the
+   * server will append them; sources that cannot see them leave this out.
+   */
+  readonly pending?: () => Promise<readonly Uint8Array[]>;
   /** Served tile bytes (C2SP tlog-tiles), for sources that serve tiles. */
   readonly tile?: (tile: TileId) => Promise<Uint8Array | undefined>;
   /** The records to check against the log, or undefined when the source cannot read them. */

@@ -27,6 +27,15 @@ export interface LogIndex {
   readonly enrolled: Map<string, Logged<EventOf<'device-enrolled'>>>;
   /** By device id, in log order: the device's later keys (a replaced host). */
   readonly replacedKeys: Map<string, Logged<EventOf<'device-key-replaced'>>[]>;
+  /** By device id, in log order. */
+  readonly renamed: Map<string, Logged<EventOf<'device-renamed'>>[]>;
+  readonly labelsChanged: Map<string, Logged<EventOf<'device-labels-changed'>>[]>;
+  /** By `<role>@<version>`. */
+  readonly metadata: Map<string, Logged<EventOf<'metadata-signed'>>>;
+}
+
+export function metadataKey(role: string, version: number): string {
+  return `${role}@${version}`;
 }
 
 export function assignmentKey(rolloutId: string, deviceId: string): string {
@@ -52,6 +61,9 @@ export function indexEvents(
     decisions: new Map(),
     enrolled: new Map(),
     replacedKeys: new Map(),
+    renamed: new Map(),
+    labelsChanged: new Map(),
+    metadata: new Map(),
   };
   for (const [at, event] of events) add(index, { index: at, event }, report);
   return index;
@@ -64,23 +76,39 @@ function add(index: LogIndex, logged: Logged<LogEvent>, report: ReportProblem): 
     if (first === undefined) map.set(key, { index: logged.index, event: e });
     else report(`entries ${first.index} and ${logged.index}`, `both record ${event.type} ${key}`);
   };
-  if (event.type === 'patch-published') put(index.publications, event.targetPath, event);
-  else if (event.type === 'patch-withdrawn') put(index.withdrawals, event.targetPath, event);
-  else if (event.type === 'rollout-created') put(index.created, event.id, event);
-  else if (event.type === 'rollout-completed') {
-    const list = index.completed.get(event.rolloutId) ?? [];
-    list.push({ index: logged.index, event });
-    index.completed.set(event.rolloutId, list);
-  } else if (event.type === 'rollout-decision') {
-    put(index.decisions, decisionKey(event.rolloutId, event.seq), event);
-  } else if (event.type === 'device-rolled-back') {
-    put(index.rolledBack, assignmentKey(event.rolloutId, event.deviceId), event);
-  } else if (event.type === 'device-enrolled') put(index.enrolled, event.deviceId, event);
-  else if (event.type === 'device-key-replaced') {
-    const list = index.replacedKeys.get(event.deviceId) ?? [];
-    list.push({ index: logged.index, event });
-    index.replacedKeys.set(event.deviceId, list);
-  } else if (event.type === 'device-result') {
-    put(index.results, assignmentKey(event.rolloutId, event.deviceId), event);
+  const push = <E extends LogEvent>(map: Map<string, Logged<E>[]>, key: string, e: E) => {
+    const list = map.get(key) ?? [];
+    list.push({ index: logged.index, event: e });
+    map.set(key, list);
+  };
+  switch (event.type) {
+    case 'patch-published':
+      return put(index.publications, event.targetPath, event);
+    case 'patch-withdrawn':
+      return put(index.withdrawals, event.targetPath, event);
+    case 'metadata-signed':
+      return put(index.metadata, metadataKey(event.role, event.version), event);
+    case 'rollout-created':
+      return put(index.created, event.id, event);
+    case 'rollout-completed':
+      return push(index.completed, event.rolloutId, event);
+    case 'rollout-decision':
+      return put(index.decisions, decisionKey(event.rolloutId, event.seq), event);
+    case 'device-result':
+      return put(index.results, assignmentKey(event.rolloutId, event.deviceId), event);
+    case 'device-rolled-back':
+      return put(index.rolledBack, assignmentKey(event.rolloutId, event.deviceId), event);
+    case 'device-enrolled':
+      return put(index.enrolled, event.deviceId, event);
+    case 'device-key-replaced':
+      return push(index.replacedKeys, event.deviceId, event);
+    case 'device-renamed':
+      return push(index.renamed, event.deviceId, event);
+    case 'device-labels-changed':
+      return push(index.labelsChanged, event.deviceId, event);
+    case 'security-event':
+    case 'operator-action':
+    case 'log-key-rotated':
+      return; // no record to compare with (key rotations: key-rotations.ts)
   }
 }

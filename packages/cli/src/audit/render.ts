@@ -13,6 +13,11 @@ export function renderAudit(report: AuditReport): string {
     ...(checked.tiles > 0 ? [`  tiles        ${checked.tiles} compared with our hashes`] : []),
     `  checkpoints  ${checked.checkpoints} verified`,
     `  records      ${records}`,
+    ...(checked.pending > 0
+      ? [
+          `  pending      ${checked.pending} entries written with their records, not yet in the log (numbered from ${log.size}; the server appends them when it runs)`,
+        ]
+      : []),
     ...report.problems.map((p) => `problem: ${p.where}: ${p.what}`),
     report.ok
       ? 'OK: the log is intact and agrees with the records'

@@ -1,4 +1,6 @@
 import { PatchcastError, keyInForce } from '@patchcast/core';
+import { parseLogEntry } from '@patchcast/protocol';
+import type { LogEvent } from '@patchcast/protocol';
 import type { AuditSource, Problem, ReportProblem } from './audit-source.js';
 import { auditKeyChain, checkKeyRotations } from './key-rotations.js';
 import { auditLog } from './verify-log.js';
@@ -14,6 +16,8 @@ export interface AuditReport {
     readonly checkpoints: number;
     /** null when the source's records could not be read (a server without --token). */
     readonly records: number | null;
+    /** Entries written with their records, not yet sequenced into the log (a stopped server). */
+    readonly pending: number;
   };
   readonly problems: readonly Problem[];
 }
@@ -42,8 +46,10 @@ export async function runAudit(source: AuditSource, options: AuditOptions): Prom
   }
   const log = await auditLog({ source, chain, report, progress: options.progress });
   checkKeyRotations(log.events, chain, report);
+  const pending = (await source.pending?.()) ?? [];
+  const events = withPending(log.events, log.tree.size, pending, report);
   const records = await source.records();
-  const recordsChecked = records === undefined ? null : auditRecords(records, log.events, report);
+  const recordsChecked = records === undefined ? null : auditRecords(records, events, report);
   return {
     ok: problems.length === 0,
     source: source.name,
@@ -53,7 +59,28 @@ export async function runAudit(source: AuditSource, options: AuditOptions): Prom
       tiles: log.tiles,
       checkpoints: log.checkpoints,
       records: recordsChecked,
+      pending: pending.length,
     },
     problems,
   };
+}
+
+/**
+ * The log's events followed by the pending ones, numbered as the server will append them (in
+ * order, from the log's end), so that the records they describe count as logged.
+ */
+function withPending(
+  events: ReadonlyMap<number, LogEvent>,
+  size: number,
+  pending: readonly Uint8Array[],
+  report: ReportProblem,
+): ReadonlyMap<number, LogEvent> {
+  if (pending.length === 0) return events;
+  const all = new Map(events);
+  for (const [i, leaf] of pending.entries()) {
+    const event = parseLogEntry(leaf);
+    if (event === undefined) report(`pending entry ${i + 1}`, 'is not a valid canonical log event');
+    else all.set(size + i, event);
+  }
+  return all;
 }

@@ -63,7 +63,8 @@ async function apiRecords(client: PatchcastClient): Promise<AuditRecords> {
       ...auditRollout(await client.rollout(id)),
       decisions: await decisions(client, id),
     });
-  return { targets, rollouts: full, devices: devices.map((d) => ({ id: d.id })) };
+  const named = devices.map((d) => ({ id: d.id, name: d.name, labels: d.labels }));
+  return { targets, rollouts: full, devices: named };
 }
 
 /** A planned rollout's decisions (its progress view); undefined for a rollout without a plan. */
@@ -90,7 +91,9 @@ function auditRollout(r: Rollout): AuditRollout {
       deviceId: d.id,
       state: d.state,
       errorCode: d.error?.code ?? null,
+      errorMessage: d.error?.message,
     })),
+    completedAt: r.completedAt,
   };
 }
 

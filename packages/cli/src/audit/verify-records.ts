@@ -1,12 +1,15 @@
 /**
- * The database's records against the log: every published target, rollout, final device result
- * and device has its entry, each entry points at an existing record, and the two agree.
+ * The database's records against the log: every published target, stored metadata version,
+ * rollout, decision, final device result and device has its entry, each entry points at an
+ * existing record, and the two agree; artifacts on disk match the signed hashes and lengths.
  */
 import type { LogEvent } from '@patchcast/protocol';
-import type { AuditDevice, AuditRecords, AuditTarget, ReportProblem } from './audit-source.js';
+import type { AuditRecords, AuditTarget, ReportProblem } from './audit-source.js';
 import type { LogIndex } from './log-index.js';
 import { indexEvents } from './log-index.js';
 import { checkRollouts } from './verify-rollouts.js';
+import { checkDevices } from './verify-devices.js';
+import { checkArtifact, checkMetadata } from './verify-metadata.js';
 
 /** Returns how many records were checked. */
 export function auditRecords(
@@ -18,8 +21,10 @@ export function auditRecords(
   checkTargets(records.targets, index, report);
   checkRollouts(records.rollouts, index, report);
   checkDevices(records.devices, index, report);
+  checkMetadata(records.metadata, index, report);
   const assignments = records.rollouts.reduce((n, r) => n + r.assignments.length, 0);
-  return records.targets.length + records.rollouts.length + assignments + records.devices.length;
+  const { targets, rollouts, devices, metadata = [] } = records;
+  return targets.length + rollouts.length + assignments + devices.length + metadata.length;
 }
 
 function checkTargets(
@@ -32,6 +37,7 @@ function checkTargets(
       target.role === undefined
         ? `targets metadata, target ${target.path}`
         : `targets metadata of delegated role ${target.role}, target ${target.path}`;
+    checkArtifact(where, target, report);
     const logged = index.publications.get(target.path);
     if (logged === undefined) {
       report(where, 'has no patch-published entry in the log');
@@ -84,31 +90,5 @@ function checkWithdrawals(
   const paths = new Set(targets.map((t) => t.path));
   for (const [path, { index: at }] of index.withdrawals) {
     if (!paths.has(path)) report(`entry ${at}`, `withdraws ${path}, which targets metadata lacks`);
-  }
-}
-
-function checkDevices(
-  devices: readonly AuditDevice[],
-  index: LogIndex,
-  report: ReportProblem,
-): void {
-  for (const device of devices) {
-    const where = `table devices, id ${device.id}`;
-    const logged = index.enrolled.get(device.id);
-    if (logged === undefined) {
-      report(where, 'has no device-enrolled entry in the log');
-    } else {
-      const latest = index.replacedKeys.get(device.id)?.at(-1) ?? logged;
-      if (device.publicKey !== undefined && device.publicKey !== latest.event.publicKey)
-        report(where, `public_key differs from log entry ${latest.index}`);
-    }
-  }
-  const ids = new Set(devices.map((d) => d.id));
-  for (const [id, { index: at }] of index.enrolled) {
-    if (!ids.has(id)) report(`entry ${at}`, `records device ${id}, which table devices lacks`);
-  }
-  for (const [id, [first]] of index.replacedKeys) {
-    if (first !== undefined && !index.enrolled.has(id))
-      report(`entry ${first.index}`, `replaces the key of device ${id}, which was never enrolled`);
   }
 }

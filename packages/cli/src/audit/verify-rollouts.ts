@@ -110,6 +110,9 @@ function checkCompleted(rollout: AuditRollout, index: LogIndex, report: ReportPr
   }
   if (last.event.state !== rollout.state) {
     report(where, `state is ${rollout.state}; log entry ${last.index} says ${last.event.state}`);
+  } else if (rollout.completedAt !== undefined && rollout.completedAt !== last.event.at) {
+    const [stored, inLog] = [show(rollout.completedAt), show(last.event.at)];
+    report(where, `completed_at is ${stored}; log entry ${last.index} says ${inLog}`);
   }
 }
 
@@ -175,6 +178,14 @@ function checkAssignment(
   } else if (logged.event.error !== a.errorCode) {
     const [stored, inLog] = [show(a.errorCode), show(logged.event.error)];
     report(where, `error code is ${stored}; log entry ${logged.index} says ${inLog}`);
+  } else if (
+    a.errorCode !== null &&
+    a.errorMessage !== undefined &&
+    logged.event.errorMessage !== undefined &&
+    a.errorMessage !== logged.event.errorMessage
+  ) {
+    const [stored, inLog] = [show(a.errorMessage), show(logged.event.errorMessage)];
+    report(where, `error message is ${stored}; log entry ${logged.index} says ${inLog}`);
   }
 }
 

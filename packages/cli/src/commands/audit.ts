@@ -16,7 +16,7 @@ export const auditCommand: Command = {
   name: 'audit',
   summary: 'verify the transparency log and the database against it; monitor a log continuously',
   usage:
-    'patchcast audit verify [--server URL | --data DIR] [--log-key KEY] [--json] | monitor --server URL --state DIR [--allowed-signers FILE] [--interval 10s] [--webhook URL --webhook-secret-file F] [--once] [--json]',
+    'patchcast audit verify [--server URL | --data DIR [--db URL] [--artifacts DIR]] [--log-key KEY] [--json] | monitor --server URL --state DIR [--allowed-signers FILE] [--interval 10s] [--webhook URL --webhook-secret-file F] [--once] [--json]',
   help: `Reads every entry and tile of the log, recomputes every hash, verifies every checkpoint's
 signature and that all checkpoints describe one history, then checks the records against the log:
 every published target, rollout, final device result and device has its entry, and every entry
@@ -27,8 +27,13 @@ Options:
   --server URL    audit a running server over HTTP (default: $PATCHCAST_SERVER); its records are
                   checked when a token is given
   --token TOKEN   a viewer token for the records (default: $PATCHCAST_TOKEN)
-  --data DIR      audit a server's data folder directly (SQLite opened read-only; every stored
-                  checkpoint is checked)
+  --data DIR      audit a server's data folder directly: its database opened read-only, every
+                  stored checkpoint, every stored metadata version against its metadata-signed
+                  entry, the artifacts on disk against the signed hashes and lengths, and the
+                  entries written with their records but not yet sequenced (a stopped server)
+  --db URL        the server's PostgreSQL database, with --data (default: the SQLite database
+                  in the data folder)
+  --artifacts DIR the server's --artifacts folder, with --data (default: DIR/artifacts)
   --log-key KEY   the log's verifier key obtained out of band (default: the one the source
                   announces, which a swapped key would change)
   --json          print {"ok","source","log","checked","problems":[{"where","what"}]}
@@ -38,6 +43,8 @@ ${MONITOR_HELP}`,
     server: { type: 'string' },
     token: { type: 'string' },
     data: { type: 'string' },
+    db: { type: 'string' },
+    artifacts: { type: 'string' },
     'log-key': { type: 'string' },
     state: { type: 'string' },
     'allowed-signers': { type: 'string' },
@@ -76,7 +83,14 @@ async function openSource(invocation: Invocation): Promise<AuditSource> {
   if (data !== undefined && server !== undefined) {
     throw new PatchcastError('USAGE', 'give either --server or --data, not both');
   }
-  if (data !== undefined) return dataSource(data);
+  const db = stringFlag(invocation, 'db');
+  const artifactsDir = stringFlag(invocation, 'artifacts');
+  if (data === undefined && (db !== undefined || artifactsDir !== undefined)) {
+    throw new PatchcastError('USAGE', '--db and --artifacts need --data DIR', {
+      hint: 'pass the data folder of the server too: patchcast audit verify --data DIR --db URL',
+    });
+  }
+  if (data !== undefined) return dataSource({ dataDir: data, db, artifactsDir });
   const { env } = invocation.io;
   const token = stringFlag(invocation, 'token') ?? env.PATCHCAST_TOKEN;
   const client = new PatchcastClient({

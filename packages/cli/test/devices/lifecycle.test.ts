@@ -38,14 +38,14 @@ describe('device lifecycle', () => {
       else proc.child.once('exit', (code) => resolve(code));
     });
   const operatorActions = async (): Promise<string[]> => {
-    const data = await openAuditData(join(h.dir, 'server'));
+    const data = await openAuditData({ dataDir: join(h.dir, 'server') });
     try {
       const entries = await data.logEntries(0, await data.logSize());
       return entries
         .flatMap((e) => parseLogEntry(e.leaf) ?? [])
         .flatMap((e) => (e.type === 'operator-action' ? [`${e.action} ${e.target}`] : []));
     } finally {
-      data.close();
+      await data.close();
     }
   };
 

@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cp } from 'node:fs/promises';
+import { appendFile, cp, readdir, rm } from 'node:fs/promises';
+import { encodeLogEntry } from '@patchcast/protocol';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { Harness } from '../harness.js';
@@ -9,7 +10,13 @@ import { cliInProcess, editDatabase, publishFile, publishSource, rollOut } from 
 
 interface AuditJson {
   ok: boolean;
-  checked: { entries: number; tiles: number; checkpoints: number; records: number | null };
+  checked: {
+    entries: number;
+    tiles: number;
+    checkpoints: number;
+    records: number | null;
+    pending: number;
+  };
   problems: { where: string; what: string }[];
 }
 
@@ -22,7 +29,7 @@ describe('patchcast audit verify', () => {
     h = await Harness.create();
     dataDir = join(h.dir, 'server');
     const server = await h.startServer(dataDir);
-    await h.startAgent('alpha');
+    await h.startAgent('alpha', ['ring=early']);
     await publishFile(h, 'good', '1');
     const bad = join(h.dir, 'sources', 'bad');
     await writePatchSource(bad, { 'etc/bad': 'x\n' }, { health: { command: 'false' } });
@@ -37,12 +44,19 @@ describe('patchcast audit verify', () => {
   });
   after(() => h.close());
 
-  /** Audits a copy of the stopped server's data folder after `tamper` changed its database. */
-  async function audit(tamper: (db: Database.Database) => void) {
+  /**
+   * Audits a copy of the stopped server's data folder after `tamper` changed its database (and
+   * `files` its other files).
+   */
+  async function audit(
+    tamper: (db: Database.Database) => void,
+    files: (copy: string) => Promise<void> = () => Promise.resolve(),
+  ) {
     copies += 1;
     const copy = join(h.dir, `copy-${copies}`);
     await cp(dataDir, copy, { recursive: true });
     editDatabase(copy, tamper);
+    await files(copy);
     const result = await cliInProcess(h, ['audit', 'verify', '--data', copy, '--json']);
     return { code: result.code, report: JSON.parse(result.stdout) as AuditJson };
   }
@@ -108,5 +122,98 @@ describe('patchcast audit verify', () => {
       problems(report).join('\n'),
       /^entry \d+: its bytes do not hash to its stored leaf hash/m,
     );
+  });
+
+  test('each stored record that differs from its entry is caught, naming the record and the entry', async () => {
+    const cases: [string, (db: Database.Database) => void, RegExp][] = [
+      [
+        'timestamp metadata re-signed in place',
+        (db) =>
+          db.exec(
+            "UPDATE metadata SET bytes = CAST(REPLACE(CAST(bytes AS TEXT), '\"_type\"', '\"_type\" ') AS BLOB) WHERE role = 'timestamp' AND version = (SELECT MAX(version) FROM metadata WHERE role = 'timestamp')",
+          ),
+        /^table metadata, timestamp version \d+: has sha256 [0-9a-f]{64}; log entry \d+ says [0-9a-f]{64}/m,
+      ],
+      [
+        'a metadata version removed',
+        (db) => db.exec("DELETE FROM metadata WHERE role = 'snapshot' AND version = 1"),
+        /^entry \d+: records metadata snapshot@1, which table metadata lacks$/m,
+      ],
+      [
+        'a device renamed',
+        (db) => db.exec("UPDATE devices SET name = 'mallory'"),
+        /^table devices, id dev_\w+: name is "mallory"; log entry \d+ says "alpha"$/m,
+      ],
+      [
+        'labels changed',
+        (db) => db.exec(`UPDATE devices SET labels = '{"ring":"canary"}'`),
+        /^table devices, id dev_\w+: labels are \{"ring":"canary"\}; log entry \d+ says \{"ring":"early"\}$/m,
+      ],
+      [
+        'a completion time moved',
+        (db) => db.exec("UPDATE rollouts SET completed_at = '2000-01-01T00:00:00.000Z'"),
+        /^table rollouts, id ro_\w+: completed_at is "2000-01-01T00:00:00.000Z"; log entry \d+ says "20\d\d-/m,
+      ],
+      [
+        'an error message rewritten',
+        (db) =>
+          db.exec("UPDATE assignments SET error_message = 'all fine' WHERE error_code IS NOT NULL"),
+        /^table assignments, id ro_\w+\/dev_\w+: error message is "all fine"; log entry \d+ says "/m,
+      ],
+    ];
+    for (const [name, tamper, expected] of cases) {
+      const { code, report } = await audit(tamper);
+      assert.equal(code, 1, name);
+      assert.match(problems(report).join('\n'), expected, name);
+    }
+  });
+
+  test('an artifact changed or lost on disk is caught against the signed hash and length', async () => {
+    const artifact = (copy: string) => join(copy, 'artifacts', 'sha256');
+    const changed = await audit(
+      () => undefined,
+      async (copy) => {
+        const [first] = await readdir(artifact(copy));
+        await appendFile(join(artifact(copy), first ?? ''), 'more');
+      },
+    );
+    assert.equal(changed.code, 1);
+    assert.match(
+      problems(changed.report).join('\n'),
+      /^targets metadata, target \S+: its artifact on disk is \d+ bytes with sha256 [0-9a-f]{64}; signed metadata says \d+ bytes/m,
+    );
+    const lost = await audit(
+      () => undefined,
+      (copy) => rm(artifact(copy), { recursive: true }),
+    );
+    assert.match(problems(lost.report).join('\n'), /its artifact sha256\/[0-9a-f]{64} is missing/);
+  });
+
+  test('entries written with their records but not yet sequenced count as logged (a stopped server)', async () => {
+    const key = 'ab'.repeat(32);
+    const enrolled = encodeLogEntry({
+      type: 'device-enrolled',
+      at: '2026-12-07T00:00:00.000Z',
+      deviceId: 'dev_pending',
+      publicKey: key,
+      name: 'alpha',
+      labels: { ring: 'early' },
+    });
+    const addDevice = (db: Database.Database) =>
+      db.exec(
+        `CREATE TEMP TABLE one AS SELECT * FROM devices LIMIT 1;
+         UPDATE one SET id = 'dev_pending', public_key = '${key}';
+         INSERT INTO devices SELECT * FROM one;`,
+      );
+    const logged = await audit((db) => {
+      addDevice(db);
+      db.prepare('INSERT INTO log_pending (subject, entry) VALUES (NULL, ?)').run(enrolled);
+    });
+    assert.equal(logged.code, 0, problems(logged.report).join('\n'));
+    assert.equal(logged.report.checked.pending, 1);
+    const unlogged = await audit(addDevice);
+    assert.deepEqual(problems(unlogged.report), [
+      'table devices, id dev_pending: has no device-enrolled entry in the log',
+    ]);
   });
 });

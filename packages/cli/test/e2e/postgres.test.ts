@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { Harness } from '../harness.js';
 import { writePatchSource } from '../patch-source.js';
 import { freshDatabase } from '../pg-database.js';
+import pg from 'pg';
 
 test('patchcast server --db with an unreachable database exits with DB_UNAVAILABLE, password hidden', async () => {
   const h = await Harness.create();
@@ -107,6 +108,31 @@ describe(
           status.devices.map((d) => d.state),
           ['installed'],
         );
+
+        // the audit reads the stopped server's PostgreSQL database and artifacts, read-only
+        assert.equal(await again.proc.stop('SIGTERM'), 0);
+        const audit = (...more: string[]) =>
+          h.cli(['audit', 'verify', '--data', dataDir, '--db', database.url, ...more, '--json']);
+        const clean = await audit('--artifacts', artifacts);
+        assert.equal(clean.code, 0, clean.stdout + clean.stderr);
+        const report = JSON.parse(clean.stdout) as { checked: { records: number } };
+        assert.ok(report.checked.records >= 8, 'metadata, target, rollout, result, device');
+        const client = new pg.Client({ connectionString: database.url });
+        await client.connect();
+        await client.query("UPDATE devices SET name = 'mallory'");
+        await client.end();
+        const tampered = await audit();
+        assert.equal(tampered.code, 1);
+        const found = (
+          JSON.parse(tampered.stdout) as { problems: { where: string; what: string }[] }
+        ).problems
+          .map((p) => `${p.where}: ${p.what}`)
+          .join('\n');
+        assert.match(
+          found,
+          /^table devices, id dev_\w+: name is "mallory"; log entry \d+ says "pg-agent"$/m,
+        );
+        assert.match(found, /its artifact sha256\/[0-9a-f]{64} is missing/, 'not in DIR/artifacts');
       } finally {
         await h.close();
         await database.drop();

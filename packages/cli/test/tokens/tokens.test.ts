@@ -23,12 +23,12 @@ describe('API tokens', () => {
   let staging: TokenJson;
   const as = (token: string, args: string[]) => h.cli(args, { env: { PATCHCAST_TOKEN: token } });
   const logEvents = async (): Promise<LogEvent[]> => {
-    const data = await openAuditData(join(h.dir, 'server'));
+    const data = await openAuditData({ dataDir: join(h.dir, 'server') });
     try {
       const entries = await data.logEntries(0, await data.logSize());
       return entries.flatMap((e) => parseLogEntry(e.leaf) ?? []);
     } finally {
-      data.close();
+      await data.close();
     }
   };
 

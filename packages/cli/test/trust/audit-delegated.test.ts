@@ -7,6 +7,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import Database from 'better-sqlite3';
 import { cp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { editDatabase } from '../e2e/log-helpers.js';
@@ -83,7 +84,10 @@ describe('audit verify with a delegated targets role', () => {
     await fleet.server?.stop('SIGTERM');
     const { code, report } = await audit(['--data', dataDir]);
     assert.equal(code, 0, problems(report).join('\n'));
-    assert.equal(report.checked.records, 10);
+    const db = new Database(join(dataDir, 'patchcast.db'), { readonly: true });
+    const stored = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM metadata').get();
+    db.close();
+    assert.equal(report.checked.records, 10 + (stored?.n ?? 0), 'and every metadata version');
   });
 
   test('--data: the role metadata rolled back in the database is caught at the publication', async () => {
@@ -97,7 +101,11 @@ describe('audit verify with a delegated targets role', () => {
     const { code, report } = await audit(['--data', copy]);
     assert.equal(code, 1);
     const found = problems(report);
-    assert.equal(found.length, 1, found.join('\n'));
+    assert.equal(found.length, 2, found.join('\n'));
     assert.match(found[0] ?? '', missingSecond);
+    assert.match(
+      found[1] ?? '',
+      /^entry \d+: records metadata delegated:team-a@\d+, which table metadata lacks$/,
+    );
   });
 });

@@ -6,7 +6,7 @@
  */
 import { PatchcastError, ed25519Key, verifySignature } from '@patchcast/core';
 import { MAX_DEVICE_LABELS, enrollStatement } from '@patchcast/protocol';
-import type { EnrollRequest } from '@patchcast/protocol';
+import type { EnrollRequest, LogEventInput } from '@patchcast/protocol';
 import type { AppDeps } from '../../app-deps.js';
 import type { DeviceRecord, EnrollTokenRecord } from '../../storage/store.js';
 import { hashToken, newId } from '../auth/api-tokens.js';
@@ -151,7 +151,8 @@ async function create(
     lastTimestampVersion: 0,
   };
   const { id: deviceId, publicKey } = device;
-  const enrolled = { type: 'device-enrolled' as const, at, deviceId, publicKey };
+  const { name, labels } = device;
+  const enrolled = { type: 'device-enrolled' as const, at, deviceId, publicKey, name, labels };
   try {
     await deps.store.createDevice(device, pendingEntries([enrolled]));
   } catch {
@@ -186,7 +187,7 @@ async function reenroll(
     target: known.id,
   };
   await deps.store.updateDevice(known.id, change, (before, after) =>
-    pendingEntries([reenrolled, ...labelEvents(before, after, by, at)]),
+    pendingEntries([reenrolled, ...changeEvents(before, after, by, at)]),
   );
   await deps.log.sequencePending();
   return { deviceId: known.id, outcome: 're-enrolled' };
@@ -221,25 +222,41 @@ async function replaceKey(
   await deps.store.updateDevice(old.id, change, (before, after) =>
     pendingEntries([
       ...(before.publicKey === body.publicKey ? [] : [replaced]),
-      ...labelEvents(before, after, by, at),
+      ...changeEvents(before, after, by, at),
     ]),
   );
   await deps.log.sequencePending();
   return { deviceId: old.id, outcome: 'replaced', previousKey: old.publicKey };
 }
 
-/** The labels an enrollment gave, when they differ from the device's before (ADR 0033). */
-function labelEvents(before: DeviceRecord, after: DeviceRecord, by: string, at: string) {
-  if (!labelsChanged(before.labels, after.labels)) return [];
-  const labels = { ...after.labels };
-  return [
-    {
-      type: 'device-labels-changed' as const,
+/** The name and labels an enrollment gave, where they differ from the device's (ADR 0033). */
+function changeEvents(
+  before: DeviceRecord,
+  after: DeviceRecord,
+  by: string,
+  at: string,
+): LogEventInput[] {
+  const deviceId = after.id;
+  const via = 'enrollment' as const;
+  const events: LogEventInput[] = [];
+  if (before.name !== after.name)
+    events.push({
+      type: 'device-renamed',
       at,
-      deviceId: after.id,
-      labels,
+      deviceId,
+      name: after.name,
+      previousName: before.name,
       by,
-      via: 'enrollment' as const,
-    },
-  ];
+      via,
+    });
+  if (labelsChanged(before.labels, after.labels))
+    events.push({
+      type: 'device-labels-changed',
+      at,
+      deviceId,
+      labels: { ...after.labels },
+      by,
+      via,
+    });
+  return events;
 }

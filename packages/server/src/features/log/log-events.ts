@@ -155,6 +155,9 @@ export function deviceResultEvents(report: ReportInput, patch: PatchRef): LogEve
     patch: { name: patch.name, version: patch.version },
     state: report.state,
     error: code,
+    ...(report.error === null || report.error === undefined
+      ? {}
+      : { errorMessage: report.error.message }),
   };
   if (code?.startsWith('SECURITY_') !== true) return [result];
   const detail = `refused ${patch.name}@${patch.version} in rollout ${rolloutId}: ${code}`;
