@@ -8,10 +8,11 @@ import { ERROR_CATALOG } from '../packages/core/dist/src/index.js';
 
 const page = fileURLToPath(new URL('../docs/errors.md', import.meta.url));
 const rows = [
-  ['code', 'HTTP', 'meaning', 'what to do'],
+  ['code', 'HTTP', 'retry', 'meaning', 'what to do'],
   ...Object.entries(ERROR_CATALOG).map(([code, e]) => [
     `\`${code}\``,
     e.http === null ? '-' : String(e.http),
+    e.retryable === true ? 'yes' : 'no',
     e.summary,
     `${e.hint.charAt(0).toUpperCase()}${e.hint.slice(1)}.`,
   ]),

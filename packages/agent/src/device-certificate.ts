@@ -6,7 +6,12 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
-import { PatchcastError, ed25519PrivateKeyPem, ed25519PublicHex } from '@patchcast/core';
+import {
+  PatchcastError,
+  SecurityError,
+  ed25519PrivateKeyPem,
+  ed25519PublicHex,
+} from '@patchcast/core';
 import { deviceCertificateGrant, presentClientCertificate } from '@patchcast/protocol';
 import type { DeviceCertificateGrant } from '@patchcast/protocol';
 import { readJsonOptional, writeFileAtomic } from './files.js';
@@ -65,7 +70,7 @@ export class DeviceCertificate {
   /** Keeps and presents a certificate the server issued; one for another key is refused. */
   async accept(grant: DeviceCertificateGrant): Promise<void> {
     if (!this.#fits(grant))
-      throw new PatchcastError(
+      throw new SecurityError(
         'SECURITY_AUTH_FAILED',
         'the server sent a device certificate for another key; it is not kept',
       );

@@ -4,7 +4,7 @@
  * _ROLLED_BACK) or waits for something outside it (ROLLOUT_PAUSED, _APPROVAL_NEEDED, _WAITING).
  * The exit code stays the one of WAIT_EXIT (rollout-wait.ts).
  */
-import { PatchcastError } from '@patchcast/core';
+import { ERROR_CATALOG, PatchcastError } from '@patchcast/core';
 import type { ErrorCode } from '@patchcast/core';
 import type { Io } from './command.js';
 import { WAIT_EXIT, exitCodeOf } from './rollout-wait.js';
@@ -27,7 +27,7 @@ export function waitEndError(
   const next = rollout.outlook?.message;
   const message = `rollout ${rollout.id} ${why}${next === undefined ? '' : `; next: ${next}`}`;
   return new PatchcastError(code, message, {
-    hint: new PatchcastError(code, '').hint?.replaceAll(' ID', ` ${rollout.id}`),
+    hint: ERROR_CATALOG[code].hint.replaceAll(' ID', ` ${rollout.id}`),
   });
 }
 

@@ -3,6 +3,7 @@
  * catalog (error-catalog/): what it means, its HTTP status and what to do are there, in one row.
  */
 import { ERROR_CATALOG } from './error-catalog/index.js';
+import type { ErrorEntry } from './error-catalog/index.js';
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;
 
@@ -15,6 +16,12 @@ export function isErrorCode(value: unknown): value is ErrorCode {
 /** The status the server answers a code with; a code that never crosses HTTP is a 500. */
 export function httpStatusOf(code: ErrorCode): number {
   return ERROR_CATALOG[code].http ?? 500;
+}
+
+/** Whether the same request may succeed later, unchanged (the catalog's `retryable`). */
+export function isRetryable(code: ErrorCode): boolean {
+  const entry: ErrorEntry = ERROR_CATALOG[code];
+  return entry.retryable === true;
 }
 
 export interface ErrorOptions {
@@ -47,6 +54,27 @@ export class SecurityError extends PatchcastError {
     super(code, message, options);
     this.name = 'SecurityError';
   }
+}
+
+export type SecurityCode = Extract<ErrorCode, `SECURITY_${string}`>;
+
+function isSecurityCode(code: ErrorCode): code is SecurityCode {
+  return code.startsWith('SECURITY_');
+}
+
+/**
+ * The error for a code known only at run time (read from the wire, a catalog lookup): a
+ * SecurityError for SECURITY_* codes, so that a security failure stays one after crossing a
+ * process boundary; a PatchcastError otherwise.
+ */
+export function errorFromCode(
+  code: ErrorCode,
+  message: string,
+  options: ErrorOptions = {},
+): PatchcastError {
+  return isSecurityCode(code)
+    ? new SecurityError(code, message, options)
+    : new PatchcastError(code, message, options);
 }
 
 export function errorCodeOf(error: unknown): ErrorCode {

@@ -3,10 +3,12 @@ export {
   PatchcastError,
   SecurityError,
   errorCodeOf,
+  errorFromCode,
   httpStatusOf,
   isErrorCode,
+  isRetryable,
 } from './errors.js';
-export type { ErrorCode, ErrorOptions } from './errors.js';
+export type { ErrorCode, ErrorOptions, SecurityCode } from './errors.js';
 export { ERROR_CATALOG } from './error-catalog/index.js';
 export type { ErrorEntry } from './error-catalog/index.js';
 export { canonicalize, canonicalBytes } from './canonical-json.js';

@@ -1,6 +1,6 @@
 /** A typed client for the management API, used by the CLI and by agents for enrollment. */
 import type { z } from 'zod';
-import { PatchcastError, isErrorCode } from '@patchcast/core';
+import { PatchcastError, errorFromCode, isErrorCode } from '@patchcast/core';
 import {
   ROUTES,
   artifactResponse,
@@ -245,11 +245,15 @@ export class PatchcastClient {
   }
 }
 
-async function errorFromResponse(response: Response): Promise<PatchcastError> {
+/**
+ * The error an HTTP answer carries, as the server threw it: a SECURITY_* code stays a
+ * SecurityError on this side; an answer without a catalog code is SERVER_ERROR.
+ */
+export async function errorFromResponse(response: Response): Promise<PatchcastError> {
   const body = errorBodySchema.safeParse(await response.json().catch(() => undefined));
   if (body.success && isErrorCode(body.data.error.code)) {
     const { code, message, hint } = body.data.error;
-    return new PatchcastError(code, message, { hint });
+    return errorFromCode(code, message, { hint });
   }
   return new PatchcastError('SERVER_ERROR', `the server answered HTTP ${response.status}`);
 }

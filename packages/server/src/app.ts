@@ -9,7 +9,7 @@ import { ZodError } from 'zod';
 import { PatchcastError, httpStatusOf } from '@patchcast/core';
 import type { AppDeps } from './app-deps.js';
 import type { TlsMaterial } from './tls.js';
-import { errorBody, toPatchcastError } from './http-errors.js';
+import { answerClientError, errorBody, toPatchcastError } from './http-errors.js';
 import { repositoryRoutes } from './features/repository/routes.js';
 import { deviceRoutes } from './features/devices/routes.js';
 import { rolloutRoutes } from './features/rollouts/routes.js';
@@ -54,6 +54,7 @@ export async function buildApp(deps: AppDeps, tls?: TlsMaterial): Promise<App> {
     bodyLimit: 1024 * 1024,
     forceCloseConnections: true,
     return503OnClosing: true,
+    clientErrorHandler: answerClientError,
     // Errors of the router itself (a malformed URL, a parameter over the length limit) answer
     // in the catalog's shape like every other refusal.
     frameworkErrors: (error, _request, reply) => {

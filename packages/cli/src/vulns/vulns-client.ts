@@ -1,12 +1,12 @@
 /** The CLI's client for the vulns API (protocol/inventory/vulns-api.ts), over fetch. */
 import { tlsFailureOf } from '@patchcast/protocol';
 import type { z } from 'zod';
-import { PatchcastError, isErrorCode } from '@patchcast/core';
+import { PatchcastError } from '@patchcast/core';
 import {
   VULN_ROUTES,
   complianceReportResponse,
   coverageSchema,
-  errorBodySchema,
+  errorFromResponse,
   findingsResponse,
   importCreatedResponse,
   importStagedResponse,
@@ -102,11 +102,6 @@ export class VulnsClient {
       });
     }
     if (response.ok) return response;
-    const body = errorBodySchema.safeParse(await response.json().catch(() => undefined));
-    if (body.success && isErrorCode(body.data.error.code)) {
-      const { code, message, hint } = body.data.error;
-      throw new PatchcastError(code, message, { hint });
-    }
-    throw new PatchcastError('SERVER_ERROR', `the server answered HTTP ${response.status}`);
+    throw await errorFromResponse(response);
   }
 }

@@ -17,11 +17,13 @@ export const ENVIRONMENT_ERRORS = {
     http: null,
     summary: 'The server could not be reached.',
     hint: 'check `--server` or `PATCHCAST_SERVER`, and that `patchcast server` runs',
+    retryable: true,
   },
   SERVER_ERROR: {
     http: null,
     summary: 'The server answered with an unexpected error.',
     hint: "check the server's log, and that the CLI and the server are the same version",
+    retryable: true,
   },
   CONFIG_INVALID: {
     http: null,
@@ -45,6 +47,7 @@ export const ENVIRONMENT_ERRORS = {
     summary:
       'NATS cannot be reached at start, has no JetStream, or was lost while running (degraded mode).',
     hint: 'start `nats-server -js` and check `--bus`; a running node recovers by itself',
+    retryable: true,
   },
   LEASE_LOST: {
     http: null,
@@ -57,6 +60,7 @@ export const ENVIRONMENT_ERRORS = {
     summary:
       'The database named by `--db` cannot be reached, or refuses the connection or its credentials.',
     hint: 'check the URL, that PostgreSQL runs, and the role and its password (not shown)',
+    retryable: true,
   },
   KEYSET_MISMATCH: {
     http: null,
@@ -107,6 +111,7 @@ export const ENVIRONMENT_ERRORS = {
     summary:
       'Another install (agent or `patchcast apply`) holds the lock of the same state folder.',
     hint: 'wait for the other install to finish; a lock left by a dead process is taken over',
+    retryable: true,
   },
   // vulnerability management
   ADVISORY_INVALID: {

@@ -24,6 +24,22 @@ export const REQUEST_ERRORS = {
       'The request conflicts with the current state, e.g. an existing name@version with other bytes.',
     hint: 'publish a new version; after a concurrent change, run the command again',
   },
+  UNSUPPORTED_MEDIA_TYPE: {
+    http: 415,
+    summary: 'A request body has a content type the route does not take.',
+    hint: 'send JSON with `content-type: application/json` (artifact uploads: `application/octet-stream`)',
+  },
+  HEADERS_TOO_LARGE: {
+    http: 431,
+    summary: "A request's header section is larger than the server takes (16 KiB).",
+    hint: 'send fewer or shorter headers; a proxy that adds many may need to drop some',
+  },
+  REQUEST_TIMEOUT: {
+    http: 408,
+    summary: "A request did not arrive in full within the server's time limit.",
+    hint: 'send it again; if it keeps happening, check the link or the proxy in between',
+    retryable: true,
+  },
   PAYLOAD_TOO_LARGE: {
     http: 413,
     summary: 'A request or download is larger than its limit.',
@@ -44,6 +60,7 @@ export const REQUEST_ERRORS = {
     http: 429,
     summary: 'Too many requests, failed sign-ins, enrollments or agent messages from one client.',
     hint: 'wait the `Retry-After` seconds; the limits and their `--limit` flags are in docs/security.md',
+    retryable: true,
   },
   ENROLL_TOKEN_INVALID: {
     http: 401,

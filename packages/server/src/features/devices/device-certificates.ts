@@ -5,7 +5,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { PatchcastError, ed25519PublicHex } from '@patchcast/core';
+import { SecurityError, ed25519PublicHex } from '@patchcast/core';
 import type { DeviceCertificateGrant } from '@patchcast/protocol';
 import type { WebSocket } from 'ws';
 import type { DeviceRecord, Store } from '../../storage/store.js';
@@ -153,7 +153,7 @@ export function peerCertificateOf(raw: Buffer): PeerCertificate {
   const cert = new X509Certificate(raw);
   const publicKey = ed25519PublicHex(cert.publicKey);
   if (publicKey === undefined)
-    throw new PatchcastError('SECURITY_AUTH_FAILED', 'the client certificate holds no device key');
+    throw new SecurityError('SECURITY_AUTH_FAILED', 'the client certificate holds no device key');
   const uri = (cert.subjectAltName ?? '')
     .split(', ')
     .find((name) => name.startsWith('URI:'))

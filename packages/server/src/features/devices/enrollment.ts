@@ -4,7 +4,7 @@
  * gives an existing device a new key (a lost host's successor). Every refusal that can be seen
  * before the token is spent is made before it is spent.
  */
-import { PatchcastError, ed25519Key, verifySignature } from '@patchcast/core';
+import { PatchcastError, SecurityError, ed25519Key, verifySignature } from '@patchcast/core';
 import { MAX_DEVICE_LABELS, enrollStatement } from '@patchcast/protocol';
 import type { EnrollRequest, LogEventInput } from '@patchcast/protocol';
 import type { AppDeps } from '../../app-deps.js';
@@ -82,7 +82,7 @@ function proveKey(body: Enrollment): void {
   const statement = enrollStatement(body.token, body.publicKey);
   const proof = body.proof;
   if (proof !== undefined && verifySignature(ed25519Key(body.publicKey), proof, statement)) return;
-  throw new PatchcastError(
+  throw new SecurityError(
     'SECURITY_AUTH_FAILED',
     'this device key is already enrolled, and the request does not prove holding it',
     { hint: 're-enroll from the host that holds the key (its agent --data folder)' },

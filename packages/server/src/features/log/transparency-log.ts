@@ -1,4 +1,4 @@
-import { MerkleTree, PatchcastError, SecurityError } from '@patchcast/core';
+import { MerkleTree, PatchcastError, errorFromCode } from '@patchcast/core';
 import type { Ed25519NoteSigner, ErrorCode, LogIdentity, LogKeyChain } from '@patchcast/core';
 import { encodeLogEntry } from '@patchcast/protocol';
 import type { LogEventInput } from '@patchcast/protocol';
@@ -211,7 +211,5 @@ function startFailure(code: ErrorCode, message: string): PatchcastError {
     hint: 'the log was changed or its key replaced: run `patchcast audit verify --data DIR` and restore keys/log.key or the database from a backup',
   };
   const text = `transparency log: ${message}`;
-  return code.startsWith('SECURITY_')
-    ? new SecurityError(code as ErrorCode & `SECURITY_${string}`, text, options)
-    : new PatchcastError(code, text, options);
+  return errorFromCode(code, text, options);
 }
