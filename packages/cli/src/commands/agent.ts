@@ -2,7 +2,7 @@ import { PatchcastError } from '@patchcast/core';
 import type { Command, Invocation } from '../command.js';
 import { readWitnessKeys } from '../witness/witness-config.js';
 import { listFlag, parseLabels, requirePqFlag, requiredFlag, stringFlag } from '../args.js';
-import { untilSignal } from './server.js';
+import { untilSignal } from '../signals.js';
 import { normalizeServerUrl } from '@patchcast/protocol';
 
 export const agentCommand: Command = {
