@@ -6,11 +6,17 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command, Invocation } from '../command.js';
-import { agentCommand } from '../commands/agent.js';
+import { isSea } from 'node:sea';
+import { PatchcastError } from '@patchcast/core';
+import { TRIAL_ENV } from '@patchcast/agent';
+import type { SelfUpdateConfig } from '@patchcast/agent';
+import { agentCommand, runAgent } from '../commands/agent.js';
+import { SUPERVISED_ENV, stopWithParent, supervise } from './supervisor.js';
 import { stringFlag } from '../args.js';
 import { DEFAULT_CONFIG_FILE, DEFAULT_DATA_DIR, readConfigFile } from './config-file.js';
 
 export const CONFIG_OPTION = { config: { type: 'string' } } as const;
+const SUPERVISOR_OPTION = { supervisor: { type: 'string' } } as const;
 
 export const runCommand: Command = {
   name: 'run',
@@ -27,15 +33,45 @@ rollbacks, reports. Settings come from the config file, then the environment, th
     PATCHCAST_CA=FILE            CA (PEM) of an https:// server
     PATCHCAST_NAME=NAME, PATCHCAST_LABELS=k=v,k=v   used when enrolling
 
+  --supervisor on|off|auto
+                  run the agent under this executable's own supervisor, which starts it again
+                  after a self-update (exit 75); auto (default): on unless systemd runs it
+                  (systemd restarts the unit on 75 itself)
+
 Every flag of \`patchcast agent\` works here too (--data, --server, --enroll, --label, ...):
 
 ${agentCommand.help}`,
-  options: { ...agentCommand.options, ...CONFIG_OPTION },
+  options: { ...agentCommand.options, ...CONFIG_OPTION, ...SUPERVISOR_OPTION },
   positionals: { min: 0, max: 0 },
-  async run(invocation) {
-    return agentCommand.run(await withConfig(invocation, 'run'));
+  async run(given) {
+    const invocation = await withConfig(given, 'run');
+    const env = given.io.env;
+    const trialOkFile = env[TRIAL_ENV];
+    if (trialOkFile !== undefined && trialOkFile !== '') {
+      stopWithParent();
+      return runAgent(invocation, { trialOkFile });
+    }
+    if (env[SUPERVISED_ENV] === '1') stopWithParent();
+    else if (supervising(invocation))
+      return supervise(process.execPath, process.argv.slice(2), (l) => given.io.err(`${l}\n`));
+    return runAgent(invocation, { selfUpdate: packagedSelfUpdate() });
   },
 };
+
+/** `--supervisor on|off|auto`: auto supervises a packaged agent that systemd does not run. */
+function supervising(invocation: Invocation): boolean {
+  const mode = stringFlag(invocation, 'supervisor') ?? 'auto';
+  if (!['on', 'off', 'auto'].includes(mode))
+    throw new PatchcastError('USAGE', '--supervisor must be on, off or auto');
+  if (mode === 'auto') return isSea() && invocation.io.env.INVOCATION_ID === undefined;
+  return mode === 'on' && isSea();
+}
+
+/** Only the single executable can replace itself: an npm install is updated with npm. */
+function packagedSelfUpdate(): SelfUpdateConfig | undefined {
+  if (!isSea()) return undefined;
+  return { exePath: process.execPath, args: process.argv.slice(2) };
+}
 
 /**
  * The invocation with the config file's values filled in where neither the flags nor the

@@ -5,12 +5,18 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Harness, runToEnd } from '../harness.js';
 import { writePatchSource } from '../patch-source.js';
-import { packageAgent, packageToolsMissing, pathWithoutNode, unpack } from './agent-packages.js';
+import {
+  configure,
+  packageAgent,
+  packageToolsMissing,
+  pathWithoutNode,
+  unpack,
+} from './agent-packages.js';
 import type { BuiltPackages } from './agent-packages.js';
 
 const run = promisify(execFile);
@@ -77,21 +83,12 @@ describe('agent packages', { skip: missing }, () => {
       await unpack(format === 'deb' ? built.deb : built.rpm, root);
       const exe = join(root, 'usr/bin/patchcast-agent');
       assert.ok(((await stat(exe)).mode & 0o111) !== 0);
-      const config = join(root, 'etc/patchcast/agent.env');
-      const managed = join(root, 'srv/managed');
       const token = await h.enrollToken();
-      await writeFile(
-        config,
-        (await readFile(config, 'utf8'))
-          .replace(/^PATCHCAST_SERVER=.*$/m, `PATCHCAST_SERVER=${h.server}`)
-          .replace(/^PATCHCAST_ENROLL_TOKEN=.*$/m, `PATCHCAST_ENROLL_TOKEN=${token}`)
-          .replace(
-            /^PATCHCAST_DATA=.*$/m,
-            `PATCHCAST_DATA=${join(root, 'var/lib/patchcast-agent')}`,
-          )
-          .replace(/^PATCHCAST_ROOT=.*$/m, `PATCHCAST_ROOT=${managed}`)
-          .replace(/^#PATCHCAST_NAME=.*$/m, `PATCHCAST_NAME=${format}-host`),
-      );
+      const { config, managed } = await configure(root, {
+        server: h.server,
+        token,
+        name: `${format}-host`,
+      });
       const env = { PATH: noNode, HOME: root };
       if (enrollFirst) {
         const enrolled = await runToEnd(exe, ['enroll', '--config', config, '--json'], {

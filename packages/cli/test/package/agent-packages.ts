@@ -3,7 +3,7 @@
  * and runs it from an unpacked package with no Node on its PATH.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, symlink } from 'node:fs/promises';
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -49,6 +49,24 @@ export async function unpack(pkg: string, root: string): Promise<void> {
   await mkdir(root, { recursive: true });
   if (pkg.endsWith('.deb')) await run('dpkg-deb', ['-x', pkg, root]);
   else await run('sh', ['-c', 'rpm2cpio "$1" | cpio -idm --quiet', 'sh', pkg], { cwd: root });
+}
+
+/** Writes the unpacked package's config file for a server, a token and folders under `root`. */
+export async function configure(
+  root: string,
+  values: { server: string; token: string; name: string },
+): Promise<{ config: string; managed: string; data: string }> {
+  const config = join(root, 'etc/patchcast/agent.env');
+  const managed = join(root, 'srv/managed');
+  const data = join(root, 'var/lib/patchcast-agent');
+  const text = (await readFile(config, 'utf8'))
+    .replace(/^PATCHCAST_SERVER=.*$/m, `PATCHCAST_SERVER=${values.server}`)
+    .replace(/^PATCHCAST_ENROLL_TOKEN=.*$/m, `PATCHCAST_ENROLL_TOKEN=${values.token}`)
+    .replace(/^PATCHCAST_DATA=.*$/m, `PATCHCAST_DATA=${data}`)
+    .replace(/^PATCHCAST_ROOT=.*$/m, `PATCHCAST_ROOT=${managed}`)
+    .replace(/^#PATCHCAST_NAME=.*$/m, `PATCHCAST_NAME=${values.name}`);
+  await writeFile(config, text);
+  return { config, managed, data };
 }
 
 /**

@@ -31,6 +31,6 @@ function startAgent(server: string, token: string, data: string, exe?: string): 
   const [file, argv] =
     exe === undefined
       ? [process.execPath, [PATCHCAST_BIN, 'agent', ...args]]
-      : [exe, ['run', '--config', '/dev/null', ...args]];
+      : [exe, ['run', '--config', '/dev/null', '--supervisor', 'off', ...args]];
   return ownChild(spawn(file, argv, { stdio: ['ignore', 'pipe', 'pipe'] }));
 }
