@@ -12,11 +12,14 @@ import { TRIAL_ENV } from '@patchcast/agent';
 import type { SelfUpdateConfig } from '@patchcast/agent';
 import { agentCommand, runAgent } from '../commands/agent.js';
 import { SUPERVISED_ENV, stopWithParent, supervise } from './supervisor.js';
-import { stringFlag } from '../args.js';
+import { parseDuration, stringFlag } from '../args.js';
 import { DEFAULT_CONFIG_FILE, DEFAULT_DATA_DIR, readConfigFile } from './config-file.js';
 
 export const CONFIG_OPTION = { config: { type: 'string' } } as const;
-const SUPERVISOR_OPTION = { supervisor: { type: 'string' } } as const;
+const RUN_OPTIONS = {
+  supervisor: { type: 'string' },
+  'self-update-deadline': { type: 'string' },
+} as const;
 
 export const runCommand: Command = {
   name: 'run',
@@ -37,11 +40,14 @@ rollbacks, reports. Settings come from the config file, then the environment, th
                   run the agent under this executable's own supervisor, which starts it again
                   after a self-update (exit 75); auto (default): on unless systemd runs it
                   (systemd restarts the unit on 75 itself)
+  --self-update-deadline DURATION
+                  how long a new agent version has to reconnect before the previous one is
+                  put back (default 60s; e.g. 90s, 5m)
 
 Every flag of \`patchcast agent\` works here too (--data, --server, --enroll, --label, ...):
 
 ${agentCommand.help}`,
-  options: { ...agentCommand.options, ...CONFIG_OPTION, ...SUPERVISOR_OPTION },
+  options: { ...agentCommand.options, ...CONFIG_OPTION, ...RUN_OPTIONS },
   positionals: { min: 0, max: 0 },
   async run(given) {
     const invocation = await withConfig(given, 'run');
@@ -54,7 +60,7 @@ ${agentCommand.help}`,
     if (env[SUPERVISED_ENV] === '1') stopWithParent();
     else if (supervising(invocation))
       return supervise(process.execPath, process.argv.slice(2), (l) => given.io.err(`${l}\n`));
-    return runAgent(invocation, { selfUpdate: packagedSelfUpdate() });
+    return runAgent(invocation, { selfUpdate: packagedSelfUpdate(invocation) });
   },
 };
 
@@ -68,9 +74,12 @@ function supervising(invocation: Invocation): boolean {
 }
 
 /** Only the single executable can replace itself: an npm install is updated with npm. */
-function packagedSelfUpdate(): SelfUpdateConfig | undefined {
+function packagedSelfUpdate(invocation: Invocation): SelfUpdateConfig | undefined {
+  const deadline = stringFlag(invocation, 'self-update-deadline');
+  const deadlineMs = deadline === undefined ? undefined : parseDuration(deadline) * 1000;
+  if (deadlineMs === 0) throw new PatchcastError('USAGE', '--self-update-deadline must be above 0');
   if (!isSea()) return undefined;
-  return { exePath: process.execPath, args: process.argv.slice(2) };
+  return { exePath: process.execPath, args: process.argv.slice(2), deadlineMs };
 }
 
 /**
