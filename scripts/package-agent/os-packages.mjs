@@ -8,6 +8,8 @@ import { chmod, copyFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 
+import { DEB_SCRIPTS, RPM_SCRIPTS } from './maintainer-scripts.mjs';
+
 const run = promisify(execFile);
 const HERE = dirname(new URL(import.meta.url).pathname);
 
@@ -57,6 +59,8 @@ export async function buildDeb({ work, exe, version, out }) {
     ].join('\n'),
   );
   await writeFile(join(root, 'DEBIAN', 'conffiles'), `${LAYOUT.config}\n`);
+  for (const [name, text] of Object.entries(DEB_SCRIPTS))
+    await writeFile(join(root, 'DEBIAN', name), text, { mode: 0o755 });
   const file = join(out, `patchcast-agent_${version}_${arch}.deb`);
   await run('dpkg-deb', ['--root-owner-group', '-Zgzip', '-z1', '--build', root, file]);
   return file;
@@ -111,6 +115,7 @@ function rpmSpec({ version, arch, tree }) {
     LAYOUT.unit,
     `%config(noreplace) ${LAYOUT.config}`,
     `%dir %attr(0700,root,root) ${LAYOUT.state}`,
+    ...RPM_SCRIPTS,
     '',
   ].join('\n');
 }

@@ -56,6 +56,12 @@ describe('agent packages', { skip: missing }, () => {
     assert.match(contents, /^drwx------ .* \.\/var\/lib\/patchcast-agent\/$/m);
     const conffiles = (await run('dpkg-deb', ['--field', built.deb, 'Package'])).stdout;
     assert.equal(conffiles.trim(), 'patchcast-agent');
+    const control = join(h.dir, 'deb-control');
+    await run('dpkg-deb', ['-e', built.deb, control]);
+    for (const script of ['postinst', 'prerm', 'postrm']) {
+      assert.match(info, new RegExp(`\\* +${script} +#!/bin/sh`), script);
+      await run('sh', ['-n', join(control, script)]); // parses as a shell script
+    }
     const env = { ...process.env, HOME: h.dir, LC_ALL: 'C' };
     const rpmInfo = (await run('rpm', ['-qp', '--info', built.rpm], { env })).stdout;
     assert.match(rpmInfo, /Name\s+: patchcast-agent\n/);
@@ -64,6 +70,9 @@ describe('agent packages', { skip: missing }, () => {
     for (const path of PATHS) assert.ok(list.includes(path), `${path} in ${list.join(' ')}`);
     const config = (await run('rpm', ['-qp', '--configfiles', built.rpm], { env })).stdout;
     assert.equal(config.trim(), '/etc/patchcast/agent.env');
+    const scripts = (await run('rpm', ['-qp', '--scripts', built.rpm], { env })).stdout;
+    for (const phase of ['postinstall', 'preuninstall', 'postuninstall'])
+      assert.match(scripts, new RegExp(`${phase} scriptlet \\(using /bin/sh\\)`), phase);
   });
 
   test('there is no node on the PATH the packaged agents get', async () => {
