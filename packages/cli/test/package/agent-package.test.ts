@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Harness, runToEnd } from '../harness.js';
@@ -73,6 +73,31 @@ describe('agent packages', { skip: missing }, () => {
     const scripts = (await run('rpm', ['-qp', '--scripts', built.rpm], { env })).stdout;
     for (const phase of ['postinstall', 'preuninstall', 'postuninstall'])
       assert.match(scripts, new RegExp(`${phase} scriptlet \\(using /bin/sh\\)`), phase);
+  });
+
+  test('systemd accepts the unit (systemd-analyze verify)', async (t) => {
+    const analyze = await runToEnd('sh', ['-c', 'command -v systemd-analyze'], {
+      env: process.env,
+      cwd: h.dir,
+    });
+    if (analyze.code !== 0) return t.skip('systemd-analyze is not installed');
+    const root = join(h.dir, 'unit-root');
+    await unpack(built.deb, root);
+    const unit = join(h.dir, 'patchcast-agent.service'); // ExecStart moved into the unpacked root
+    const text = await readFile(
+      join(root, 'usr/lib/systemd/system/patchcast-agent.service'),
+      'utf8',
+    );
+    await writeFile(
+      unit,
+      text.replace('/usr/bin/patchcast-agent ', `${root}/usr/bin/patchcast-agent `),
+    );
+    const verified = await runToEnd('systemd-analyze', ['verify', '--man=no', unit], {
+      env: process.env,
+      cwd: h.dir,
+    });
+    assert.equal(verified.code, 0, verified.stderr);
+    assert.equal(verified.stderr.trim(), '');
   });
 
   test('there is no node on the PATH the packaged agents get', async () => {
