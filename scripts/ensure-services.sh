@@ -54,6 +54,11 @@ if ! command -v rpm >/dev/null || ! command -v rpmbuild >/dev/null; then
   echo "ensure-services: installing rpm (Debian package) for the RPM tests"
   command -v apt-get >/dev/null && apt_install rpm || echo "ensure-services: could not install rpm"
 fi
+# cpio (Debian package cpio): the agent package tests unpack the .rpm with rpm2cpio | cpio.
+if ! command -v cpio >/dev/null; then
+  echo "ensure-services: installing cpio (Debian package) for the agent package tests"
+  command -v apt-get >/dev/null && apt_install cpio || echo "ensure-services: could not install cpio"
+fi
 # openssl: the independent check of the certificates and CRLs Patchcast makes (TLS tests).
 if ! command -v openssl >/dev/null; then
   echo "ensure-services: installing openssl (Debian package) for the certificate checks"

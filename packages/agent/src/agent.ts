@@ -23,6 +23,8 @@ import { resolvePolicy } from './policy.js';
 import { targetDownloads } from './download-target.js';
 import { currentBootId } from './install/boot-id.js';
 import { DeviceCertificate } from './device-certificate.js';
+import type { SelfUpdateConfig } from './self-update/self-installer.js';
+import { recoverSelfUpdate, reportTrialHealthy } from './self-update/agent-self-update.js';
 
 export interface AgentConfig {
   readonly dataDir: string;
@@ -48,6 +50,13 @@ export interface AgentConfig {
   readonly retryDelayMs?: number;
   /** `--max-download-rate`: a bandwidth cap such as `5M`, kept in `<data>/policy.json`. */
   readonly maxDownloadRate?: string | undefined;
+  /** How this agent replaces itself with a `patchcast-agent` update (packaged agents only). */
+  readonly selfUpdate?: SelfUpdateConfig | undefined;
+  /**
+   * Trial mode (a new version on trial, ADR 0036): connect, write this file, and do nothing
+   * else: no recovery, no installs, no reports.
+   */
+  readonly trialOkFile?: string | undefined;
 }
 
 export interface RunningAgent {
@@ -56,6 +65,8 @@ export interface RunningAgent {
   readonly state: AgentState;
   /** Settles when the server revoked this device: the agent has stopped connecting for good. */
   readonly revoked: Promise<PatchcastError>;
+  /** Settles when the agent must be restarted (its executable was replaced or restored). */
+  readonly restart: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -66,9 +77,12 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
   await prepareDirs(dataDir, rootDir);
   const policy = await resolvePolicy(dataDir, { maxDownloadRate: config.maxDownloadRate });
   const bootId = await currentBootId();
-  const recovery = await recoverTransactions(rootDir, join(dataDir, 'install'));
-  if (recovery.recovered > 0)
-    log(`recovered ${recovery.recovered} interrupted install(s): ${recovery.action}`);
+  const trial = config.trialOkFile;
+  if (trial === undefined) {
+    const recovery = await recoverTransactions(rootDir, join(dataDir, 'install'));
+    if (recovery.recovered > 0)
+      log(`recovered ${recovery.recovered} interrupted install(s): ${recovery.action}`);
+  }
   const identity = await identityFor(config, dataDir, log);
   const given = config.servers ?? (config.server === undefined ? [] : [config.server]);
   const certificate = await DeviceCertificate.load(dataDir);
@@ -77,6 +91,10 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
   const live = { server: dialled()[0] ?? identity.server };
   const state = new AgentState(dataDir);
   await state.load();
+  let onRestart: () => void = () => undefined;
+  const restart = new Promise<void>((resolve) => (onRestart = resolve));
+  if (trial === undefined && (await recoverSelfUpdate(config.selfUpdate, dataDir, state, log)))
+    onRestart();
   const logChecker = new LogChecker({
     dataDir,
     ops: followingLogOps(() => live.server),
@@ -108,6 +126,9 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
     log,
     retryDelayMs: config.retryDelayMs,
     maintenance,
+    selfUpdate: config.selfUpdate,
+    disconnect: () => connection.stop(),
+    restart: () => onRestart(),
     send: (message) => connection.send(message),
     inventory: () => {
       packages.changed(); // after installs: the package inventory may have changed too
@@ -139,6 +160,7 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
     checkpoint: () => logChecker.checkpointNote,
     onWelcome: (welcome) => {
       log(`connected to ${live.server} as ${identity.deviceId}`);
+      if (trial !== undefined) return void reportTrialHealthy(trial, identity.deviceId);
       noticeLabels(welcome.labels);
       if (welcome.deviceCertificates === true && certificate.wanted)
         connection.send({ type: 'certificate-request' });
@@ -147,6 +169,7 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
       packages.connected();
     },
     onMessage: (message) => {
+      if (trial !== undefined) return;
       if (message.type === 'notice') runner.enqueue(message satisfies Notice);
       else if (message.type === 'health-request') commands.healthCheck(message);
       else if (message.type === 'rollback') commands.rollback(message);
@@ -165,6 +188,7 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
     connection,
     state,
     revoked,
+    restart,
     stop: async () => {
       maintenance.close();
       packages.stop();

@@ -1,5 +1,7 @@
 export { startAgent } from './agent.js';
 export type { AgentConfig, RunningAgent } from './agent.js';
+export type { SelfUpdateConfig } from './self-update/self-installer.js';
+export { TRIAL_ENV } from './self-update/trial.js';
 export { AGENT_VERSION } from './inventory.js';
 export { collectPackageInventory } from './inventory/index.js';
 export type { CollectOptions, CollectedInventory } from './inventory/index.js';

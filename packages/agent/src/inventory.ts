@@ -3,7 +3,11 @@ import { arch, hostname, release, type } from 'node:os';
 import { readFileSync } from 'node:fs';
 import type { Inventory } from '@patchcast/protocol';
 
-export const AGENT_VERSION = '0.1.0';
+/** Set by `npm run package:agent` (esbuild `define`) in a packaged build; absent in the npm build. */
+declare const PATCHCAST_AGENT_BUILD_VERSION: string | undefined;
+
+export const AGENT_VERSION: string =
+  typeof PATCHCAST_AGENT_BUILD_VERSION === 'string' ? PATCHCAST_AGENT_BUILD_VERSION : '0.1.0';
 
 function osName(): string {
   try {

@@ -14,6 +14,7 @@ import type {
   Health,
   Inventory,
   Notice,
+  ParsedBundle,
   PatchRef,
   Report,
 } from '@patchcast/protocol';
@@ -28,6 +29,8 @@ import { captureUndo, discardUndo, readUndo, undoDir } from './rollout-undo.js';
 import { currentBootId } from './install/boot-id.js';
 import { verifyPatch } from './verify-patch.js';
 import { checkNotDowngrade } from './target-checks.js';
+import { installSelf } from './self-update/self-installer.js';
+import type { SelfUpdateConfig } from './self-update/self-installer.js';
 
 export interface RunnerDeps {
   readonly dataDir: string;
@@ -41,6 +44,10 @@ export interface RunnerDeps {
   readonly retryDelayMs?: number;
   /** Holds installs until a maintenance window opens (after the download). */
   readonly maintenance?: Pick<MaintenanceGate, 'wait'>;
+  /** Self-updates (`patchcast-agent` patches, ADR 0036): how, closing the channel, restarting. */
+  readonly selfUpdate?: SelfUpdateConfig | undefined;
+  readonly disconnect?: () => Promise<void>;
+  readonly restart?: () => void;
 }
 
 const TRANSIENT = new Set(['SERVER_UNREACHABLE', 'SERVER_ERROR', 'NOT_FOUND']);
@@ -50,6 +57,8 @@ export class PatchRunner {
   readonly #deps: RunnerDeps;
   readonly #queued = new Set<string>();
   #chain: Promise<void> = Promise.resolve();
+  /** A self-update swapped executables: restart once its result is recorded. */
+  #replaced = false;
 
   constructor(deps: RunnerDeps) {
     this.#deps = deps;
@@ -103,6 +112,7 @@ export class PatchRunner {
         outcome.health,
         outcome.reboot,
       );
+      if (this.#replaced) this.#deps.restart?.();
     } catch (error) {
       if (error instanceof DeferralStopped) return; // the next start installs it in a window
       const code = errorCodeOf(error);
@@ -134,14 +144,10 @@ export class PatchRunner {
     const t1 = Date.now();
     await this.#deps.maintenance?.wait(() => this.#progress(rolloutId, ref, 'deferred'));
     this.#progress(rolloutId, ref, 'installing');
-    const undo = undoDir(dataDir, rolloutId); // the pre-image a rollback command puts back
-    await this.#captureUndo(rolloutId, bundle.manifest);
-    const outcome = await installBundle({
-      bundle,
-      root: rootDir,
-      stateDir: join(dataDir, 'install'),
-    });
-    if (outcome.status !== 'installed') await discardUndo(undo);
+    const outcome =
+      bundle.manifest.installer?.kind === 'agent'
+        ? await this.#installSelf(rolloutId, ref, bundle)
+        : await this.#installIntoRoot(rolloutId, bundle, rootDir, dataDir);
     if (outcome.status === 'installed') {
       await this.#deps.state.recordInstalled(ref);
       this.#deps.send({ type: 'inventory', inventory: this.#deps.inventory() });
@@ -155,6 +161,29 @@ export class PatchRunner {
     };
     const reboot = state === 'installed' && bundle.manifest.rebootRequired === true;
     return { state, error: outcome.error, timings, health: installHealth(outcome), reboot };
+  }
+
+  async #installIntoRoot(rolloutId: string, bundle: ParsedBundle, root: string, dataDir: string) {
+    const undo = undoDir(dataDir, rolloutId); // the pre-image a rollback command puts back
+    await this.#captureUndo(rolloutId, bundle.manifest);
+    const outcome = await installBundle({ bundle, root, stateDir: join(dataDir, 'install') });
+    if (outcome.status !== 'installed') await discardUndo(undo);
+    return outcome;
+  }
+
+  /** The agent's own update: staged, swapped, on trial; then the agent restarts either way. */
+  async #installSelf(rolloutId: string, patch: PatchRef, bundle: ParsedBundle) {
+    const outcome = await installSelf({
+      bundle,
+      rolloutId,
+      patch,
+      dataDir: this.#deps.dataDir,
+      config: this.#deps.selfUpdate,
+      disconnect: this.#deps.disconnect ?? (() => Promise.resolve()),
+      log: this.#deps.log,
+    });
+    this.#replaced = true;
+    return outcome;
   }
 
   /**

@@ -6,13 +6,19 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { PatchcastError, errorCodeOf } from '@patchcast/core';
-import { formatPatchRef, readBundle, targetPathOf } from '@patchcast/protocol';
+import type { ErrorCode } from '@patchcast/core';
+import { AGENT_PATCH_NAME, formatPatchRef, readBundle, targetPathOf } from '@patchcast/protocol';
 import type { HealthRequest, Report, RollbackCommand } from '@patchcast/protocol';
 import type { PatchRunner, RunnerDeps } from './patch-runner.js';
 import { controlHealth } from './rollout-health.js';
 import { applyUndo, discardUndo, readUndo, staleReason, undoDir } from './rollout-undo.js';
 import type { UndoRecord } from './rollout-undo.js';
 import type { AgentStateData } from './state.js';
+
+/** An agent update keeps no pre-image to undo: the way back is the previous version (ADR 0036). */
+const AGENT_UNDO =
+  'an agent update is undone by rolling out the previous agent version (rollout start patchcast-agent@OLD --allow-downgrade)';
+const CODE: ErrorCode = 'SELF_UPDATE_UNSUPPORTED';
 
 export class RolloutCommands {
   readonly #deps: RunnerDeps;
@@ -59,6 +65,7 @@ export class RolloutCommands {
       this.#deps.send(prior); // nothing of this rollout is installed: confirm again
       return;
     }
+    if (command.patch.name === AGENT_PATCH_NAME) return this.#refuse(command, AGENT_UNDO, CODE);
     const dir = undoDir(dataDir, command.rolloutId);
     const record = await readUndo(dir).catch(() => undefined);
     const { name } = command.patch;
@@ -83,15 +90,15 @@ export class RolloutCommands {
   }
 
   /** Tells the server why this undo would be wrong; nothing changed, nothing is recorded. */
-  #refuse(command: RollbackCommand, reason: string): void {
-    this.#deps.log(`${formatPatchRef(command.patch)}: rollback REFUSED: ROLLBACK_STALE: ${reason}`);
+  #refuse(command: RollbackCommand, reason: string, code: ErrorCode = 'ROLLBACK_STALE'): void {
+    this.#deps.log(`${formatPatchRef(command.patch)}: rollback REFUSED: ${code}: ${reason}`);
     this.#deps.send({
       type: 'report',
       reportId: randomUUID(),
       rolloutId: command.rolloutId,
       patch: command.patch,
       state: 'failed',
-      error: { code: 'ROLLBACK_STALE', message: reason },
+      error: { code, message: reason },
     });
   }
 

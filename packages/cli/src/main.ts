@@ -29,6 +29,7 @@ import { tlsCommand } from './commands/tls.js';
 import { tokenCommand } from './commands/token.js';
 import { webhookCommand } from './commands/webhook.js';
 import { trustFor } from './context.js';
+import { reportError } from './error-report.js';
 
 export const VERSION = '0.1.0';
 
@@ -62,7 +63,6 @@ export const COMMANDS: readonly Command[] = [
 ];
 
 const EXIT_USAGE = 2;
-const EXIT_FAILURE = 1;
 
 function defaultIo(): Io {
   return {
@@ -97,20 +97,8 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
     await trustFor(command, invocation);
     return await command.run(invocation);
   } catch (error) {
-    return report(error, io, argv.includes('--json'), command?.name);
+    return reportError(error, io, argv.includes('--json'), command?.name);
   }
-}
-
-/** One line with the code and cause, one with the hint (the catalog's if the thrower gave none). */
-function report(error: unknown, io: Io, json: boolean, command: string | undefined): number {
-  const pe =
-    error instanceof PatchcastError
-      ? error
-      : new PatchcastError('INTERNAL', String(error instanceof Error ? error.stack : error));
-  const hint = command === undefined ? pe.hint : pe.hint?.replace('<command>', command);
-  if (json) io.out(`${JSON.stringify({ error: { code: pe.code, message: pe.message, hint } })}\n`);
-  io.err(`error[${pe.code}]: ${pe.message}\n${hint === undefined ? '' : `  hint: ${hint}\n`}`);
-  return pe.code === 'USAGE' ? EXIT_USAGE : EXIT_FAILURE;
 }
 
 function overview(): string {

@@ -87,7 +87,18 @@ export class Harness {
     timeoutMs = 20_000,
     env: Record<string, string> = {},
   ): Promise<{ proc: Proc; match: RegExpMatchArray }> {
-    const child = spawn(process.execPath, [BIN, ...args], { env: this.env(env), cwd: this.dir });
+    return this.startProgram(process.execPath, [BIN, ...args], ready, this.env(env), timeoutMs);
+  }
+
+  /** Starts any long-running program (e.g. a packaged agent) with exactly `env`; as `start`. */
+  startProgram(
+    file: string,
+    args: readonly string[],
+    ready: RegExp,
+    env: NodeJS.ProcessEnv,
+    timeoutMs = 20_000,
+  ): Promise<{ proc: Proc; match: RegExpMatchArray }> {
+    const child = spawn(file, args, { env, cwd: this.dir });
     let output = '';
     const proc: Proc = {
       child,

@@ -1,4 +1,5 @@
 /** The one entry point for installs: pick the bundle's installer, under the state folder's lock. */
+import { PatchcastError } from '@patchcast/core';
 import { acquireInstallLock } from '../install/lock.js';
 import { resolveRoots } from '../install/roots.js';
 import type { InstallOutcome, InstallRequest, RecoveryResult } from '../install/types.js';
@@ -19,6 +20,15 @@ export const INSTALLERS: readonly Installer[] = [
 
 export async function installPatch(request: InstallRequest): Promise<InstallOutcome> {
   const kind = request.bundle.manifest.installer?.kind ?? 'files';
+  if (kind === 'agent') {
+    throw new PatchcastError(
+      'SELF_UPDATE_UNSUPPORTED',
+      'an agent update is not installed into a root',
+      {
+        hint: 'roll it out to packaged agents (`patchcast-agent run`): they replace themselves',
+      },
+    );
+  }
   const installer = INSTALLERS.find((candidate) => candidate.kind === kind) ?? filesInstaller;
   return withLock(request.root, request.stateDir, async (context) => {
     await recoverEach(context);

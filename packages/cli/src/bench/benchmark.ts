@@ -35,6 +35,8 @@ export interface BenchOptions {
   readonly durationSeconds: number | undefined;
   readonly timeoutSeconds: number;
   readonly profile: boolean;
+  /** `--agent-exe FILE`: the memory benchmark's idle agent is this packaged `patchcast-agent`. */
+  readonly agentExe?: string | undefined;
 }
 
 export interface BenchContext {

@@ -1,8 +1,9 @@
 import { PatchcastError } from '@patchcast/core';
+import type { AgentConfig } from '@patchcast/agent';
 import type { Command, Invocation } from '../command.js';
 import { readWitnessKeys } from '../witness/witness-config.js';
 import { listFlag, parseLabels, requirePqFlag, requiredFlag, stringFlag } from '../args.js';
-import { untilSignal } from './server.js';
+import { untilSignal } from '../signals.js';
 import { normalizeServerUrl } from '@patchcast/protocol';
 
 export const agentCommand: Command = {
@@ -68,37 +69,60 @@ Options:
     ca: { type: 'string' },
   },
   positionals: { min: 0, max: 0 },
-  async run(invocation) {
-    const { startAgent } = await import('@patchcast/agent');
-    const dataDir = requiredFlag(invocation, 'data', 'e.g. --data /var/lib/patchcast-agent');
-    const err = invocation.io.err;
-    const given = listFlag(invocation, 'server');
-    const servers = parseServerList(
-      given.length > 0 ? given : [invocation.io.env.PATCHCAST_SERVER ?? ''],
-    );
-    const agent = await startAgent({
-      dataDir,
-      rootDir: stringFlag(invocation, 'root') ?? `${dataDir}/root`,
-      server: servers[0],
-      servers,
-      enrollToken: stringFlag(invocation, 'enroll'),
-      replaces: replaceFlag(invocation),
-      name: stringFlag(invocation, 'name'),
-      labels: parseLabels(listFlag(invocation, 'label')),
-      trustedRootFile: stringFlag(invocation, 'trusted-root'),
-      logKey: stringFlag(invocation, 'log-key'),
-      witnesses: await agentWitnesses(invocation),
-      requirePq: requirePqFlag(invocation),
-      maxDownloadRate: stringFlag(invocation, 'max-download-rate'),
-      log: (line) => err(`${new Date().toISOString()} agent: ${line}\n`),
-    });
-    err(`agent ${agent.deviceId} running; Ctrl-C to stop\n`);
-    const revoked = await Promise.race([untilSignal().then(() => undefined), agent.revoked]);
-    await agent.stop();
-    if (revoked !== undefined) throw revoked;
-    return 0;
-  },
+  run: (invocation) => runAgent(invocation, {}),
 };
+
+/** Exit code of an agent that must be started again (its executable was replaced or restored). */
+export const EXIT_RESTART = 75;
+
+/** What only the packaged agent adds: replacing itself, and the trial of a new version. */
+export type PackagedAgentConfig = Pick<AgentConfig, 'selfUpdate' | 'trialOkFile'>;
+
+/** Runs the agent until a signal (0), its revocation (throws) or a restart request (75). */
+export async function runAgent(
+  invocation: Invocation,
+  packaged: PackagedAgentConfig,
+): Promise<number> {
+  const { startAgent } = await import('@patchcast/agent');
+  const dataDir = requiredFlag(invocation, 'data', 'e.g. --data /var/lib/patchcast-agent');
+  const err = invocation.io.err;
+  const given = listFlag(invocation, 'server');
+  const servers = parseServerList(
+    given.length > 0 ? given : [invocation.io.env.PATCHCAST_SERVER ?? ''],
+  );
+  const agent = await startAgent({
+    dataDir,
+    rootDir: stringFlag(invocation, 'root') ?? `${dataDir}/root`,
+    server: servers[0],
+    servers,
+    enrollToken: stringFlag(invocation, 'enroll'),
+    replaces: replaceFlag(invocation),
+    name: stringFlag(invocation, 'name'),
+    labels: parseLabels(listFlag(invocation, 'label')),
+    trustedRootFile: stringFlag(invocation, 'trusted-root'),
+    logKey: stringFlag(invocation, 'log-key'),
+    witnesses: await agentWitnesses(invocation),
+    requirePq: requirePqFlag(invocation),
+    maxDownloadRate: stringFlag(invocation, 'max-download-rate'),
+    log: (line) => err(`${new Date().toISOString()} agent: ${line}\n`),
+    ...packaged,
+  });
+  err(`agent ${agent.deviceId} running; Ctrl-C to stop\n`);
+  const ended = await Promise.race([
+    untilSignal().then(() => 'signal' as const),
+    agent.restart.then(() => 'restart' as const),
+    agent.revoked,
+  ]);
+  await agent.stop();
+  if (ended instanceof PatchcastError) throw ended;
+  if (ended === 'restart') {
+    err(
+      `agent ${agent.deviceId} restarting (exit ${EXIT_RESTART}) to run the executable in place\n`,
+    );
+    return EXIT_RESTART;
+  }
+  return 0;
+}
 
 /** `--replace DEVICE` makes sense only while enrolling. */
 function replaceFlag(invocation: Invocation): string | undefined {

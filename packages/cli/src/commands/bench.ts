@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { PatchcastError } from '@patchcast/core';
 import type { Command, Invocation } from '../command.js';
 import { boolFlag, stringFlag } from '../args.js';
@@ -12,7 +13,7 @@ const NAMES = [...BENCHMARKS.map((b) => b.name), 'all'];
 export const benchCommand: Command = {
   name: 'bench',
   summary: 'measure fan-out, serving, memory and more against the machine’s own limits',
-  usage: `patchcast bench <${NAMES.join('|')}> [--agents N] [--duration S] [--timeout S] [--profile] [--json] [--out DIR]`,
+  usage: `patchcast bench <${NAMES.join('|')}> [--agents N] [--duration S] [--timeout S] [--profile] [--agent-exe FILE] [--json] [--out DIR]`,
   help: `Starts a real server in its own process in a temporary folder and measures it. Progress goes to
 stderr; results are written as JSON and markdown (with a description of the machine) to DIR.
 
@@ -26,6 +27,9 @@ Options:
   --timeout S     longest wait for any one phase, in seconds (default 300)
   --profile       CPU profiles of the server: fanout's connect, notice and install phases and
                   serve's measured window (DIR/profiles/*.cpuprofile, summarised in the results)
+  --agent-exe FILE
+                  memory: measure this packaged agent (\`npm run package:agent\` writes
+                  dist/packages/patchcast-agent-VERSION) instead of \`patchcast agent\`
   --out DIR       where results go (default: bench/results)
   --json          print the results as JSON on stdout (one benchmark: its figures at the top level)
 
@@ -35,6 +39,7 @@ Exits 0 when every benchmark completed, 1 when one ran out of time or lost agent
     duration: { type: 'string' },
     timeout: { type: 'string' },
     profile: { type: 'boolean' },
+    'agent-exe': { type: 'string' },
     out: { type: 'string' },
     ...JSON_OPTION,
   },
@@ -72,7 +77,13 @@ function benchOptions(invocation: Invocation): BenchOptions {
     durationSeconds: wholeNumber(invocation, 'duration', 1, 600),
     timeoutSeconds: wholeNumber(invocation, 'timeout', 10, 3600) ?? 300,
     profile: boolFlag(invocation, 'profile'),
+    agentExe: agentExeFlag(invocation),
   };
+}
+
+function agentExeFlag(invocation: Invocation): string | undefined {
+  const file = stringFlag(invocation, 'agent-exe');
+  return file === undefined ? undefined : resolve(file);
 }
 
 function wholeNumber(

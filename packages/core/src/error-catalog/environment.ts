@@ -113,6 +113,18 @@ export const ENVIRONMENT_ERRORS = {
     hint: 'wait for the other install to finish; a lock left by a dead process is taken over',
     retryable: true,
   },
+  SELF_UPDATE_UNSUPPORTED: {
+    http: null,
+    summary:
+      'A `patchcast-agent` update reached an agent that cannot replace itself (not the packaged executable).',
+    hint: 'roll agent updates out to packaged agents (`patchcast-agent run`); update an npm install with npm',
+  },
+  SELF_UPDATE_UNHEALTHY: {
+    http: null,
+    summary:
+      'The new agent executable did not reconnect within the deadline; the previous one was restored.',
+    hint: 'read the message (the new version’s last output), fix the build and publish a new version',
+  },
   // vulnerability management
   ADVISORY_INVALID: {
     http: 400,

@@ -1,6 +1,8 @@
 export {
   BUNDLE_FORMAT,
   INSTALLER_KINDS,
+  AGENT_PATCH_NAME,
+  AGENT_EXE_FILE,
   isValidPatchName,
   isValidPatchVersion,
 } from './manifest.js';

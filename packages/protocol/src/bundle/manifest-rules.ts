@@ -1,6 +1,7 @@
 /** The rules zod cannot express: path safety, path-set consistency, modes, canonical order. */
 import { malformed, quote, unsafe } from './bundle-error.js';
 import type { BundleLimits } from './limits.js';
+import { AGENT_EXE_FILE, AGENT_PATCH_NAME } from './manifest.js';
 import type { BundleManifest } from './manifest.js';
 import { ancestorsOf, checkPath, checkSymlink } from './paths.js';
 
@@ -102,12 +103,14 @@ const PACKAGE_SUFFIX = { dpkg: '.deb', rpm: '.rpm', npm: '.tgz', pip: '.whl' } a
 /** dpkg, rpm, npm and pip bundles carry package files only; removals, symlinks and hooks are for files. */
 function checkInstaller(manifest: BundleManifest): void {
   const installer = manifest.installer;
+  checkAgentName(manifest);
   if (installer === undefined || installer.kind === 'files') return;
   for (const field of ['removals', 'symlinks', 'hooks'] as const) {
     if (manifest[field] !== undefined) {
       throw malformed(`manifest.${field} is only allowed with the files installer`);
     }
   }
+  if (installer.kind === 'agent') return checkAgentUpdate(manifest);
   if (installer.kind === 'npm') checkPath(installer.prefix, 'installer.prefix');
   if (installer.kind === 'pip') checkPath(installer.venv, 'installer.venv');
   const suffix = PACKAGE_SUFFIX[installer.kind];
@@ -117,6 +120,28 @@ function checkInstaller(manifest: BundleManifest): void {
     }
   });
   if (manifest.files.length === 0) throw malformed(`a ${installer.kind} bundle needs a package`);
+}
+
+/** The reserved name `patchcast-agent` is the agent's own update, and only that is (ADR 0036). */
+function checkAgentName(manifest: BundleManifest): void {
+  const reserved = manifest.name === AGENT_PATCH_NAME;
+  if (reserved !== (manifest.installer?.kind === 'agent')) {
+    throw malformed(
+      reserved
+        ? `the patch name ${AGENT_PATCH_NAME} is reserved for agent updates (installer kind "agent")`
+        : `installer kind "agent" is only for the patch named ${AGENT_PATCH_NAME}`,
+    );
+  }
+}
+
+/** One executable file, `patchcast-agent`; its health is the new agent reconnecting. */
+function checkAgentUpdate(manifest: BundleManifest): void {
+  const [exe, ...more] = manifest.files;
+  if (exe?.path !== AGENT_EXE_FILE || more.length > 0)
+    throw malformed(`an agent update holds exactly one file, ${quote(AGENT_EXE_FILE)}`);
+  if ((exe.mode & 0o111) === 0) throw malformed(`${quote(AGENT_EXE_FILE)} is not executable`);
+  if (manifest.health !== undefined || manifest.probes !== undefined)
+    throw malformed('an agent update is health-checked by reconnecting; no health or probes');
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '[::1]', 'localhost']);

@@ -94,7 +94,7 @@ const symlinkEntry = z
   })
   .readonly();
 
-export const INSTALLER_KINDS = ['files', 'dpkg', 'rpm', 'npm', 'pip'] as const;
+export const INSTALLER_KINDS = ['files', 'dpkg', 'rpm', 'npm', 'pip', 'agent'] as const;
 export type InstallerKind = (typeof INSTALLER_KINDS)[number];
 
 const installerSpec = z.discriminatedUnion('kind', [
@@ -103,7 +103,13 @@ const installerSpec = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('rpm') }),
   z.strictObject({ kind: z.literal('npm'), prefix: z.string() }),
   z.strictObject({ kind: z.literal('pip'), venv: z.string() }),
+  z.strictObject({ kind: z.literal('agent') }),
 ]);
+
+/** The reserved patch name of the agent's own updates (ADR 0036): installer `agent`, one file. */
+export const AGENT_PATCH_NAME = 'patchcast-agent';
+/** The one file of an agent update: the new single executable. */
+export const AGENT_EXE_FILE = 'patchcast-agent';
 
 const label = z.string().min(1).max(256);
 const fix = z

@@ -31,18 +31,29 @@ async function runMemory(context: BenchContext): Promise<BenchReport> {
   const fanout = context.earlier.get('fanout');
   if (fanout !== undefined && fanout.figures.agents === agents) {
     const idle = await withServer(context, (server) =>
-      idleAgentMemory(server, context.tmpDir, IDLE_MS),
+      idleAgentMemory(server, context.tmpDir, IDLE_MS, context.options.agentExe),
     );
     const memoryTargetOfFanout = fanout.targets.find((t) =>
       t.target.includes(`${MAX_KIB_PER_AGENT} KiB`),
     );
     return memoryReport(pick(fanout.figures), memoryTargetOfFanout, idle, [
       'Server memory per agent: from the fanout run above.',
+      ...exeNote(context),
     ]);
   }
   return withConnectedFleet(context, agents, async (setup) => {
-    const idle = await idleAgentMemory(setup.server, context.tmpDir, IDLE_MS);
-    return memoryReport({ agents, ...memoryFigures(setup) }, memoryTarget(setup), idle, []);
+    const idle = await idleAgentMemory(
+      setup.server,
+      context.tmpDir,
+      IDLE_MS,
+      context.options.agentExe,
+    );
+    return memoryReport(
+      { agents, ...memoryFigures(setup) },
+      memoryTarget(setup),
+      idle,
+      exeNote(context),
+    );
   });
 }
 
@@ -56,6 +67,11 @@ async function withServer<T>(
   } finally {
     await server.stop();
   }
+}
+
+function exeNote(context: BenchContext): string[] {
+  const exe = context.options.agentExe;
+  return exe === undefined ? [] : [`Idle agent: the packaged executable ${exe}.`];
 }
 
 function pick(figures: Readonly<Record<string, Figure>>): Record<string, Figure> {
@@ -86,7 +102,7 @@ function memoryReport(
     notes: [
       ...notes,
       `Server memory per agent = (server RSS with N agents connected - RSS before they connected) / N; the target is stated at ${TARGET_AGENTS} agents.`,
-      'The idle agent is a real `patchcast agent` process, enrolled and connected, read from /proc after idling.',
+      'The idle agent is a real `patchcast agent` process (or, with --agent-exe, the packaged `patchcast-agent run`), enrolled and connected, read from /proc after idling.',
     ],
     sections: [],
     complete: true,

@@ -1,0 +1,70 @@
+/**
+ * The agent as one self-contained executable: a Node single executable application (SEA). The
+ * agent's command entry is bundled with esbuild into one CommonJS file, turned into a SEA blob by
+ * `node --experimental-sea-config`, and injected with postject into a copy of this node binary.
+ * Native addons cannot live in a SEA: the bundle is refused if it reaches one, or the server.
+ */
+import { execFile } from 'node:child_process';
+import { chmod, copyFile, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import { inject } from 'postject';
+
+const run = promisify(execFile);
+const ENTRY = 'packages/cli/dist/src/agent-exe/entry.js';
+const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
+const FORBIDDEN = [/better-sqlite3/, /packages\/server\//, /node_modules\/fastify/, /\.node$/];
+
+/** ws's optional native speed-ups: ws tries to require them and runs without them. */
+const withoutOptionalAddons = {
+  name: 'without-optional-addons',
+  setup(b) {
+    b.onResolve({ filter: /^(bufferutil|utf-8-validate)$/ }, (a) => ({
+      path: a.path,
+      namespace: 'absent',
+    }));
+    b.onLoad({ filter: /.*/, namespace: 'absent' }, () => ({
+      contents: "throw new Error('not in the packaged agent');",
+    }));
+  },
+};
+
+/** Builds `<work>/patchcast-agent` for `version`; returns its path. */
+export async function buildAgentExe({ repo, work, version }) {
+  const bundle = join(work, 'patchcast-agent.cjs');
+  const result = await build({
+    entryPoints: [join(repo, ENTRY)],
+    outfile: bundle,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    minifySyntax: true,
+    legalComments: 'none',
+    metafile: true,
+    logLevel: 'error',
+    define: { PATCHCAST_AGENT_BUILD_VERSION: JSON.stringify(version) },
+    plugins: [withoutOptionalAddons],
+  });
+  const reached = Object.keys(result.metafile.inputs).filter((i) =>
+    FORBIDDEN.some((f) => f.test(i)),
+  );
+  if (reached.length > 0)
+    throw new Error(`the agent bundle reaches code a SEA cannot hold: ${reached.join(', ')}`);
+  const config = join(work, 'sea-config.json');
+  const blob = join(work, 'sea-prep.blob');
+  await writeFile(
+    config,
+    JSON.stringify({ main: bundle, output: blob, disableExperimentalSEAWarning: true }),
+  );
+  await run(process.execPath, ['--experimental-sea-config', config], { cwd: work });
+  const exe = join(work, 'patchcast-agent');
+  await copyFile(process.execPath, exe);
+  await chmod(exe, 0o755);
+  await inject(exe, 'NODE_SEA_BLOB', await readFile(blob), { sentinelFuse: SEA_FUSE });
+  const { stdout } = await run(exe, ['--version'], { env: {} });
+  if (stdout.trim() !== `patchcast-agent ${version}`)
+    throw new Error(`the built executable says "${stdout.trim()}", not patchcast-agent ${version}`);
+  return exe;
+}
