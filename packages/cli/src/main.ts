@@ -1,7 +1,5 @@
 /** The `patchcast` command: dispatch to a subcommand; turn every failure into one clear line. */
-import { PatchcastError } from '@patchcast/core';
 import type { Command, Io } from './command.js';
-import { parseInvocation } from './args.js';
 import { serverCommand } from './commands/server.js';
 import { agentCommand } from './commands/agent.js';
 import { publishCommand } from './commands/publish.js';
@@ -28,8 +26,7 @@ import { witnessCommand } from './commands/witness.js';
 import { tlsCommand } from './commands/tls.js';
 import { tokenCommand } from './commands/token.js';
 import { webhookCommand } from './commands/webhook.js';
-import { trustFor } from './context.js';
-import { reportError } from './error-report.js';
+import { dispatch } from './dispatch.js';
 
 export const VERSION = '0.1.0';
 
@@ -74,7 +71,7 @@ function defaultIo(): Io {
 }
 
 export async function main(argv: readonly string[], io: Io = defaultIo()): Promise<number> {
-  const [name, ...rest] = argv;
+  const [name] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.out(overview());
     return name === undefined ? EXIT_USAGE : 0;
@@ -83,22 +80,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
     io.out(`patchcast ${VERSION}\n`);
     return 0;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  try {
-    if (command === undefined)
-      throw new PatchcastError('USAGE', `unknown command "${name}"`, {
-        hint: 'see: patchcast --help',
-      });
-    const invocation = parseInvocation(command, rest, io);
-    if (invocation.values.help === true) {
-      io.out(`usage: ${command.usage}\n\n${command.summary}.\n\n${command.help}\n`);
-      return 0;
-    }
-    await trustFor(command, invocation);
-    return await command.run(invocation);
-  } catch (error) {
-    return reportError(error, io, argv.includes('--json'), command?.name);
-  }
+  return dispatch('patchcast', COMMANDS, argv, io);
 }
 
 function overview(): string {

@@ -3,6 +3,7 @@
  * (enrolled or replaced), and its name and labels are the last ones logged (enrolled, renamed,
  * labels changed), where the log has them: entries made before 2026-12 carry no name or labels.
  */
+import { canonicalize } from '@patchcast/core';
 import type { AuditDevice, ReportProblem } from './audit-source.js';
 import type { LogIndex, Logged } from './log-index.js';
 
@@ -44,13 +45,8 @@ function checkName(
   report: ReportProblem,
 ): void {
   const renamed = index.renamed.get(device.id)?.at(-1);
-  const last = renamed ?? (enrolled.event.name === undefined ? undefined : enrolled);
-  const name = renamed?.event.name ?? enrolled.event.name;
-  if (device.name === undefined || last === undefined || name === device.name) return;
-  report(
-    where,
-    `name is ${JSON.stringify(device.name)}; log entry ${last.index} says ${JSON.stringify(name)}`,
-  );
+  const last = renamed ?? { index: enrolled.index, event: { name: enrolled.event.name } };
+  checkLast(where, 'name is', device.name, last.index, last.event.name, report);
 }
 
 function checkLabels(
@@ -61,17 +57,20 @@ function checkLabels(
   report: ReportProblem,
 ): void {
   const changed = index.labelsChanged.get(device.id)?.at(-1);
-  const last = changed ?? (enrolled.event.labels === undefined ? undefined : enrolled);
-  const labels = changed?.event.labels ?? enrolled.event.labels;
-  if (device.labels === undefined || last === undefined) return;
-  if (sameLabels(device.labels, labels as Readonly<Record<string, string>>)) return;
-  report(
-    where,
-    `labels are ${JSON.stringify(device.labels)}; log entry ${last.index} says ${JSON.stringify(labels)}`,
-  );
+  const last = changed ?? { index: enrolled.index, event: { labels: enrolled.event.labels } };
+  checkLast(where, 'labels are', device.labels, last.index, last.event.labels, report);
 }
 
-function sameLabels(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>) {
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+/** The stored value against the last one logged; nothing to compare when either is absent. */
+function checkLast(
+  where: string,
+  what: string,
+  stored: unknown,
+  at: number,
+  logged: unknown,
+  report: ReportProblem,
+): void {
+  if (stored === undefined || logged === undefined) return;
+  const [a, b] = [canonicalize(stored), canonicalize(logged)];
+  if (a !== b) report(where, `${what} ${a}; log entry ${at} says ${b}`);
 }

@@ -21,8 +21,8 @@ import type {
   RolloutRecord,
 } from './store.js';
 import type { RolloutDecisionRecord } from './rollout-engine-store.js';
-import { toAssignment, toDevice, toRollout } from './rows.js';
-import type { AssignmentRow, DeviceRow, RolloutRow } from './rows.js';
+import { toAssignment, toDecision, toDevice, toRollout } from './rows.js';
+import type { AssignmentRow, DecisionRow, DeviceRow, RolloutRow } from './rows.js';
 import { SqliteLogStore } from './sqlite/sqlite-log-store.js';
 import { PgLogStore } from './postgres/pg-log-store.js';
 import { PG_TYPES, PgDb } from './postgres/pg-db.js';
@@ -123,24 +123,11 @@ function auditData(facts: AuditFacts, { rows, log, close }: AuditReads): AuditDa
 
 const DECISIONS = 'SELECT * FROM rollout_decisions ORDER BY rollout_id, seq';
 
-interface DecisionRow {
-  rollout_id: string;
-  seq: number;
-  at: string;
-  wave: number;
-  from_state: string | null;
-  to_state: string;
-  event: string;
-  detail: string;
-  by: string | null;
-}
-
 function decisionsByRollout(rows: readonly DecisionRow[]): Map<string, RolloutDecisionRecord[]> {
   const byRollout = new Map<string, RolloutDecisionRecord[]>();
   for (const row of rows) {
     const list = byRollout.get(row.rollout_id) ?? [];
-    const { seq, at, wave, event, detail, by } = row;
-    list.push({ seq, at, wave, from: row.from_state, to: row.to_state, event, detail, by });
+    list.push(toDecision(row));
     byRollout.set(row.rollout_id, list);
   }
   return byRollout;

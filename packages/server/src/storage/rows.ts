@@ -1,3 +1,4 @@
+import type { RolloutDecisionRecord } from './rollout-engine-store.js';
 import type {
   DeviceSelector,
   DeviceState,
@@ -199,4 +200,21 @@ export function toAssignment(row: AssignmentRow): AssignmentRecord {
     updatedAt: row.updated_at,
     rebootRequired: row.state === 'installed' && Boolean(row.reboot_required),
   };
+}
+
+export interface DecisionRow {
+  rollout_id: string;
+  seq: number;
+  at: string;
+  wave: number;
+  from_state: string | null;
+  to_state: string;
+  event: string;
+  detail: string;
+  by: string | null;
+}
+
+export function toDecision(row: DecisionRow): RolloutDecisionRecord {
+  const { seq, at, wave, event, detail, by } = row;
+  return { seq, at, wave, from: row.from_state, to: row.to_state, event, detail, by };
 }

@@ -1,4 +1,6 @@
 /** The planned-rollout tables on PostgreSQL: the same semantics as sqlite-rollout-engine-store. */
+import { toDecision } from '../rows.js';
+import type { DecisionRow } from '../rows.js';
 import { FINAL_DEVICE_STATES } from '@patchcast/protocol';
 import type {
   AssignmentCounts,
@@ -17,17 +19,6 @@ import type { PgDb, PgQueries } from './pg-db.js';
 import { insertRollout } from './pg-assignments.js';
 import type { WebhookEventRecord } from '../webhook-store.js';
 import { enqueueWebhookEvents } from './pg-webhook-store.js';
-
-interface DecisionRow {
-  seq: number;
-  at: string;
-  wave: number;
-  from_state: string | null;
-  to_state: string;
-  event: string;
-  detail: string;
-  by: string | null;
-}
 
 export class PgRolloutEngineStore implements RolloutEngineStore {
   readonly #db: PgDb;
@@ -151,16 +142,7 @@ export class PgRolloutEngineStore implements RolloutEngineStore {
       'SELECT * FROM rollout_decisions WHERE rollout_id = $1 ORDER BY seq',
       [rolloutId],
     );
-    return rows.map((row) => ({
-      seq: row.seq,
-      at: row.at,
-      wave: row.wave,
-      from: row.from_state,
-      to: row.to_state,
-      event: row.event,
-      detail: row.detail,
-      by: row.by,
-    }));
+    return rows.map(toDecision);
   }
 
   async timings(rolloutId: string): Promise<Map<string, Readonly<Record<string, number>>>> {

@@ -1,3 +1,5 @@
+import { toDecision } from '../rows.js';
+import type { DecisionRow } from '../rows.js';
 import { settle } from './sqlite-sql.js';
 import type Database from 'better-sqlite3';
 import type { WebhookEventRecord } from '../webhook-store.js';
@@ -17,17 +19,6 @@ import { insertPending } from './sqlite-log-store.js';
 import { FENCE_CLAUSE, fenceParams } from './sqlite-lease-store.js';
 import { leaseLost } from '../lease-store.js';
 import { insertRollout } from './sqlite-assignments.js';
-
-interface DecisionRow {
-  seq: number;
-  at: string;
-  wave: number;
-  from_state: string | null;
-  to_state: string;
-  event: string;
-  detail: string;
-  by: string | null;
-}
 
 const FINAL_LIST = FINAL_DEVICE_STATES.map((s) => `'${s}'`).join(',');
 
@@ -188,16 +179,7 @@ export class SqliteRolloutEngineStore implements RolloutEngineStore {
       const rows = this.#db
         .prepare('SELECT * FROM rollout_decisions WHERE rollout_id = ? ORDER BY seq')
         .all(rolloutId) as DecisionRow[];
-      return rows.map((row) => ({
-        seq: row.seq,
-        at: row.at,
-        wave: row.wave,
-        from: row.from_state,
-        to: row.to_state,
-        event: row.event,
-        detail: row.detail,
-        by: row.by,
-      }));
+      return rows.map(toDecision);
     });
   }
 
