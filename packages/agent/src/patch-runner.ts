@@ -28,6 +28,7 @@ import { captureUndo, discardUndo, readUndo, undoDir } from './rollout-undo.js';
 import { currentBootId } from './install/boot-id.js';
 import { verifyPatch } from './verify-patch.js';
 import { checkNotDowngrade } from './target-checks.js';
+import type { BaseStore } from './delta/base-store.js';
 
 export interface RunnerDeps {
   readonly dataDir: string;
@@ -39,6 +40,8 @@ export interface RunnerDeps {
   readonly inventory: () => Inventory;
   readonly log: (line: string) => void;
   readonly retryDelayMs?: number;
+  /** Kept bundles of installed versions, the bases of deltas (ADR 0037). */
+  readonly bases?: BaseStore;
   /** Holds installs until a maintenance window opens (after the download). */
   readonly maintenance?: Pick<MaintenanceGate, 'wait'>;
 }
@@ -127,7 +130,7 @@ export class PatchRunner {
     this.#progress(rolloutId, ref, 'downloading');
     const t0 = Date.now();
     let downloaded = t0;
-    const { bundle } = await verifyPatch(this.#deps, ref, {
+    const { bundle, bytes, transfer } = await verifyPatch(this.#deps, ref, {
       refreshed: () => this.#rememberTimestampVersion(),
       downloaded: () => (downloaded = Date.now()),
     });
@@ -143,6 +146,7 @@ export class PatchRunner {
     });
     if (outcome.status !== 'installed') await discardUndo(undo);
     if (outcome.status === 'installed') {
+      await this.#keepBase(ref, bytes);
       await this.#deps.state.recordInstalled(ref);
       this.#deps.send({ type: 'inventory', inventory: this.#deps.inventory() });
     }
@@ -152,6 +156,7 @@ export class PatchRunner {
       verifyMs: t1 - downloaded,
       installMs: outcome.timings.applyMs + outcome.timings.stageMs,
       healthMs: outcome.timings.healthMs,
+      ...transfer, // downloadBytes and savedBytes ride along with the timings (docs/protocol/delta.md)
     };
     const reboot = state === 'installed' && bundle.manifest.rebootRequired === true;
     return { state, error: outcome.error, timings, health: installHealth(outcome), reboot };
@@ -169,6 +174,15 @@ export class PatchRunner {
     const previous = this.#deps.state.data.installed.find((p) => p.name === manifest.name);
     const version = previous?.version ?? null;
     await captureUndo(dir, this.#deps.rootDir, manifest, version);
+  }
+
+  /** The installed bundle becomes the base of the next version's delta; a failure costs a delta. */
+  async #keepBase(ref: PatchRef, bytes: Uint8Array): Promise<void> {
+    await this.#deps.bases
+      ?.keep(ref.name, bytes)
+      .catch((error: unknown) =>
+        this.#deps.log(`${formatPatchRef(ref)}: bundle not kept for deltas: ${String(error)}`),
+      );
   }
 
   async #withRetries<T>(work: () => Promise<T>): Promise<T> {
