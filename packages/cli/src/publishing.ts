@@ -35,6 +35,7 @@ export interface PublishResult {
 
 export interface PublishedDelta {
   readonly path: string;
+  readonly sha256: string;
   readonly length: number;
   readonly base: PatchRef & { readonly sha256: string };
 }
@@ -112,7 +113,7 @@ function publishedDelta(ref: PatchRef, outcome: DeltaOutcome, kept: boolean) {
   if (!kept) return { skipped: 'the base changed while publishing' };
   const { link, path, entry } = outcome.delta;
   const base = { name: ref.name, version: link.base.version, sha256: link.base.sha256 };
-  return { path, length: entry.length, base };
+  return { path, sha256: entry.hashes.sha256, length: entry.length, base };
 }
 
 /** What a change makes of the role's current targets: nothing to sign, or new targets. */
