@@ -145,7 +145,7 @@ describe('binary deltas', { skip: !HAVE_ZSTD }, () => {
     const started = await cli('rollout', 'start', 'tool@2.0.0', '--devices', 'host=c', '--json');
     assert.equal(started.code, 0, started.stderr);
     await eventually(
-      async () => (agent.child.signalCode === 'SIGKILL' ? true : undefined),
+      () => Promise.resolve(agent.child.signalCode === 'SIGKILL' ? true : undefined),
       'crash',
     );
     const file = join(dirs.root, 'opt/app/settings.txt');
