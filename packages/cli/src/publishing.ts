@@ -9,6 +9,7 @@ import {
   buildTargets,
   canonicalBytes,
   countValidSignatures,
+  errorCodeOf,
   formatExpires,
   parseEnvelope,
   sha256Hex,
@@ -88,17 +89,26 @@ export async function publishBundle(request: PublishRequest): Promise<PublishRes
   });
 }
 
+/**
+ * The delta to publish beside the bundle. A delta is an optimisation: when it cannot be made the
+ * bundle is published without one and the result says why, unless the publisher named the base.
+ */
 async function deltaFor(request: PublishRequest): Promise<DeltaOutcome | undefined> {
   if (request.delta === undefined) return undefined;
-  const { raw } = await currentTargets(request);
-  return prepareDelta({
-    client: request.client,
-    ref: request.ref,
-    bundle: request.bundle,
-    targets: raw.targets as Record<string, unknown>,
-    from: request.delta.from,
-    make: request.delta.make,
-  });
+  try {
+    const { raw } = await currentTargets(request);
+    return await prepareDelta({
+      client: request.client,
+      ref: request.ref,
+      bundle: request.bundle,
+      targets: raw.targets as Record<string, unknown>,
+      from: request.delta.from,
+      make: request.delta.make,
+    });
+  } catch (error) {
+    if (request.delta.from !== undefined) throw error;
+    return { skipped: `${errorCodeOf(error)}: ${(error as Error).message}` };
+  }
 }
 
 /** The delta's base is still the bundle it was made from (targets may have moved meanwhile). */

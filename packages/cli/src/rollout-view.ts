@@ -41,7 +41,7 @@ export function renderRollout(rollout: Rollout): string {
     ...transferLines(rollout.devices),
     ...rollout.devices.map(
       (d) =>
-        `  ${d.name.padEnd(24)} ${d.status ?? d.state}${noteOf(d)}${bytesNote(d.timings)}${d.rebootRequired === true ? '  (reboot required)' : ''}${d.error ? `  ${d.error.code}: ${d.error.message}` : ''}`,
+        `  ${d.name.padEnd(24)} ${d.status ?? d.state}${noteOf(d)}${d.rebootRequired === true ? '  (reboot required)' : ''}${d.error ? `  ${d.error.code}: ${d.error.message}` : ''}${bytesNote(d.timings)}`,
     ),
   ];
   return `${lines.join('\n')}\n`;

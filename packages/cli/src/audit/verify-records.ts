@@ -2,6 +2,7 @@
  * The database's records against the log: every published target, rollout, final device result
  * and device has its entry, each entry points at an existing record, and the two agree.
  */
+import { deltaOfTargetPath } from '@patchcast/protocol';
 import type { LogEvent } from '@patchcast/protocol';
 import type { AuditDevice, AuditRecords, AuditTarget, ReportProblem } from './audit-source.js';
 import type { LogIndex } from './log-index.js';
@@ -28,6 +29,7 @@ function checkTargets(
   report: ReportProblem,
 ): void {
   for (const target of targets) {
+    if (deltaOfTargetPath(target.path) !== undefined) continue; // a delta is no publication (delta.md §2)
     const where =
       target.role === undefined
         ? `targets metadata, target ${target.path}`

@@ -159,6 +159,23 @@ describe('binary deltas', { skip: !HAVE_ZSTD }, () => {
     assert.equal(await readFile(file, 'utf8'), appText(4));
   });
 
+  test('publish: --no-delta, and a --delta-from that names another patch or an unpublished version', async () => {
+    const plain = await publish('app', '5.0.0', 9, '--no-delta');
+    assert.equal(plain.delta, undefined);
+    const source = join(h.dir, 'src', 'app-5.0.0');
+    const key = join(h.dir, 'server/keys/targets.key');
+    const base = ['publish', source, '--name', 'app', '--version', '6.0.0', '--key', key];
+    const other = await cli(...base, '--delta-from', 'tool@1.0.0');
+    assert.equal(other.code, 2); // usage errors exit 2
+    assert.match(other.stderr, /error\[USAGE\]: --delta-from tool@1\.0\.0 is another patch/);
+    const missing = await cli(...base, '--delta-from', 'app@0.9.0');
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /error\[NOT_FOUND\]: app@0\.9\.0 is not published/);
+    const older = await cli(...base, '--delta-from', 'app@1.0.0');
+    assert.equal(older.code, 0, older.stderr);
+    assert.match(older.stdout, /delta from 1\.0\.0: \d+ bytes \(app\/6\.0\.0\/deltas\//);
+  });
+
   function startAgentCrashingAt(
     name: string,
     dirs: { data: string; root: string },
