@@ -133,30 +133,42 @@ describe('binary deltas', { skip: !HAVE_ZSTD }, () => {
     assert.equal(await onDisk('a'), appText(7));
   });
 
-  test('an agent killed right after rebuilding installs the right bytes when it restarts', async () => {
+  test('an agent killed around the rebuild installs the right bytes when it restarts', async () => {
     const dirs = h.agentDirs('c');
     let agent = await h.startAgent('c', ['host=c']);
     await publish('tool', '1.0.0', 1);
     assert.equal((await rollOut('tool@1.0.0', 'c')).state, 'installed');
-    await agent.stop();
-    const v2 = await publish('tool', '2.0.0', 4);
-    assert.ok(v2.delta?.path !== undefined);
-    agent = await startAgentCrashingAt('c', dirs, 'delta-rebuilt');
-    const started = await cli('rollout', 'start', 'tool@2.0.0', '--devices', 'host=c', '--json');
-    assert.equal(started.code, 0, started.stderr);
-    await eventually(
-      () => Promise.resolve(agent.child.signalCode === 'SIGKILL' ? true : undefined),
-      'crash',
-    );
     const file = join(dirs.root, 'opt/app/settings.txt');
-    assert.equal(await readFile(file, 'utf8'), appText(1), 'nothing changed before the crash');
-    await h.startAgent('c', ['host=c']);
-    const done = await h.settled<Rollout>((JSON.parse(started.stdout) as Rollout).id);
-    const device = done.devices[0];
-    assert.ok(device !== undefined);
-    assert.equal(device.state, 'installed', JSON.stringify(device.error));
-    assert.equal(device.timings?.downloadBytes, v2.delta?.length);
-    assert.equal(await readFile(file, 'utf8'), appText(4));
+    const points = ['delta-downloaded', 'delta-rebuilt'] as const; // before and after the decode
+    for (const [i, point] of points.entries()) {
+      await agent.stop();
+      const version = `${i + 2}.0.0`;
+      const next = await publish('tool', version, i + 2);
+      assert.ok(next.delta?.path !== undefined);
+      agent = await startAgentCrashingAt('c', dirs, point);
+      const started = await cli(
+        'rollout',
+        'start',
+        `tool@${version}`,
+        '--devices',
+        'host=c',
+        '--json',
+      );
+      assert.equal(started.code, 0, started.stderr);
+      const crashed = agent;
+      await eventually(
+        () => Promise.resolve(crashed.child.signalCode === 'SIGKILL' ? true : undefined),
+        `the crash at ${point}`,
+      );
+      assert.equal(await readFile(file, 'utf8'), appText(i + 1), `nothing changed at ${point}`);
+      agent = await h.startAgent('c', ['host=c']);
+      const done = await h.settled<Rollout>((JSON.parse(started.stdout) as Rollout).id);
+      const device = done.devices[0];
+      assert.ok(device !== undefined);
+      assert.equal(device.state, 'installed', JSON.stringify(device.error));
+      assert.equal(device.timings?.savedBytes, next.length - (next.delta?.length ?? 0), point);
+      assert.equal(await readFile(file, 'utf8'), appText(i + 2), point);
+    }
   });
 
   test('publish: --no-delta, and a --delta-from that names another patch or an unpublished version', async () => {
