@@ -26,6 +26,11 @@ if ! have_port 4222; then
       -a 127.0.0.1 -p 4222 -js -sd /var/lib/nats-server -l /var/log/nats-server.log || true
   fi
 fi
+# zstd (Debian package): `patchcast publish` makes binary deltas with `zstd --patch-from` (agents
+# decode them with WebAssembly); the delta tests skip visibly without it.
+if ! command -v zstd >/dev/null; then
+  command -v apt-get >/dev/null && apt_install zstd || echo "ensure-services: could not install zstd"
+fi
 for i in $(seq 1 20); do # python3-venv: the pip installer conformance suite makes real virtual environments (it skips
 # visibly without them). Installed only when missing; never fails the run when apt is unavailable.
 if command -v python3 >/dev/null && ! python3 -c 'import ensurepip, venv' 2>/dev/null; then

@@ -9,6 +9,7 @@ import type { Identity } from './identity.js';
 import { AgentState } from './state.js';
 import { Connection } from './connection.js';
 import { PatchRunner } from './patch-runner.js';
+import { fileBaseStore } from './delta/base-store.js';
 import type { RunnerDeps } from './patch-runner.js';
 import { RolloutCommands } from './rollout-commands.js';
 import { collectInventory } from './inventory.js';
@@ -123,6 +124,7 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
     state,
     updater,
     publication: logChecker,
+    bases: fileBaseStore(dataDir),
     log,
     retryDelayMs: config.retryDelayMs,
     maintenance,

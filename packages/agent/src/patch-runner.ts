@@ -31,6 +31,7 @@ import { verifyPatch } from './verify-patch.js';
 import { checkNotDowngrade } from './target-checks.js';
 import { installSelf } from './self-update/self-installer.js';
 import type { SelfUpdateConfig } from './self-update/self-installer.js';
+import type { BaseStore } from './delta/base-store.js';
 
 export interface RunnerDeps {
   readonly dataDir: string;
@@ -42,6 +43,8 @@ export interface RunnerDeps {
   readonly inventory: () => Inventory;
   readonly log: (line: string) => void;
   readonly retryDelayMs?: number;
+  /** Kept bundles of installed versions, the bases of deltas (ADR 0037). */
+  readonly bases?: BaseStore;
   /** Holds installs until a maintenance window opens (after the download). */
   readonly maintenance?: Pick<MaintenanceGate, 'wait'>;
   /** Self-updates (`patchcast-agent` patches, ADR 0036): how, closing the channel, restarting. */
@@ -137,7 +140,7 @@ export class PatchRunner {
     this.#progress(rolloutId, ref, 'downloading');
     const t0 = Date.now();
     let downloaded = t0;
-    const { bundle } = await verifyPatch(this.#deps, ref, {
+    const { bundle, bytes, transfer } = await verifyPatch(this.#deps, ref, {
       refreshed: () => this.#rememberTimestampVersion(),
       downloaded: () => (downloaded = Date.now()),
     });
@@ -149,6 +152,7 @@ export class PatchRunner {
         ? await this.#installSelf(rolloutId, ref, bundle)
         : await this.#installIntoRoot(rolloutId, bundle, rootDir, dataDir);
     if (outcome.status === 'installed') {
+      await this.#keepBase(ref, bytes);
       await this.#deps.state.recordInstalled(ref);
       this.#deps.send({ type: 'inventory', inventory: this.#deps.inventory() });
     }
@@ -158,6 +162,7 @@ export class PatchRunner {
       verifyMs: t1 - downloaded,
       installMs: outcome.timings.applyMs + outcome.timings.stageMs,
       healthMs: outcome.timings.healthMs,
+      ...transfer, // downloadBytes and savedBytes ride along with the timings (docs/protocol/delta.md)
     };
     const reboot = state === 'installed' && bundle.manifest.rebootRequired === true;
     return { state, error: outcome.error, timings, health: installHealth(outcome), reboot };
@@ -198,6 +203,15 @@ export class PatchRunner {
     const previous = this.#deps.state.data.installed.find((p) => p.name === manifest.name);
     const version = previous?.version ?? null;
     await captureUndo(dir, this.#deps.rootDir, manifest, version);
+  }
+
+  /** The installed bundle becomes the base of the next version's delta; a failure costs a delta. */
+  async #keepBase(ref: PatchRef, bytes: Uint8Array): Promise<void> {
+    await this.#deps.bases
+      ?.keep(ref.name, bytes)
+      .catch((error: unknown) =>
+        this.#deps.log(`${formatPatchRef(ref)}: bundle not kept for deltas: ${String(error)}`),
+      );
   }
 
   async #withRetries<T>(work: () => Promise<T>): Promise<T> {

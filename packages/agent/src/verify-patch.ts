@@ -10,10 +10,16 @@ import { formatPatchRef, readBundle, targetPathOf } from '@patchcast/protocol';
 import type { BundleLimits, ParsedBundle, PatchRef } from '@patchcast/protocol';
 import type { LogChecker } from './log/log-checker.js';
 import { checkNotWithdrawn } from './target-checks.js';
+import { fetchBundle } from './delta/fetch-bundle.js';
+import type { FetchedBundle, Transfer } from './delta/fetch-bundle.js';
+import type { BaseStore } from './delta/base-store.js';
 
 export interface PatchVerifier {
   readonly updater: Updater;
   readonly publication: Pick<LogChecker, 'checkPublication'>;
+  /** Kept bundles of installed versions: a delta rebuilds from them (online only). */
+  readonly bases?: BaseStore | undefined;
+  readonly log?: (line: string) => void;
 }
 
 export interface VerifyHooks {
@@ -27,6 +33,9 @@ export interface VerifyHooks {
 export interface VerifiedPatch {
   readonly bundle: ParsedBundle;
   readonly info: TargetFile;
+  /** The bundle's bytes, verified against its signed hash. */
+  readonly bytes: Uint8Array;
+  readonly transfer: Transfer;
 }
 
 export async function verifyPatch(
@@ -38,7 +47,7 @@ export async function verifyPatch(
   await updater.refresh(); // §5.3 to §5.6: the whole chain is verified before any download
   await hooks.refreshed?.();
   checkNotWithdrawn(ref, await updater.findTarget(targetPathOf(ref))); // signed custom metadata
-  const { info, bytes } = await updater.download(targetPathOf(ref)); // §5.7: length and hash
+  const { info, bytes, transfer } = await download(verifier, ref); // §5.7: length and hash
   hooks.downloaded?.();
   await publication.checkPublication(ref, info); // the log proves its publication
   const bundle = readBundle(bytes, hooks.limits);
@@ -48,5 +57,14 @@ export async function verifyPatch(
       `bundle says ${bundle.manifest.name}@${bundle.manifest.version}, expected ${formatPatchRef(ref)}`,
     );
   }
-  return { bundle, info };
+  return { bundle, info, bytes, transfer };
+}
+
+/** §5.7 for the bundle, through a delta from a kept base where there is one (fetch-bundle.ts). */
+async function download(verifier: PatchVerifier, ref: PatchRef): Promise<FetchedBundle> {
+  const { updater, bases } = verifier;
+  if (bases !== undefined)
+    return fetchBundle({ updater, bases, log: verifier.log ?? (() => undefined) }, ref);
+  const { info, bytes } = await updater.download(targetPathOf(ref));
+  return { info, bytes, transfer: { downloadBytes: bytes.length, savedBytes: 0 } };
 }

@@ -9,6 +9,7 @@ import {
   buildTargets,
   canonicalBytes,
   countValidSignatures,
+  errorCodeOf,
   formatExpires,
   parseEnvelope,
   sha256Hex,
@@ -17,6 +18,9 @@ import {
 import type { Root, SignedBytes, Signer, TargetFile } from '@patchcast/core';
 import { formatPatchRef, targetPathOf } from '@patchcast/protocol';
 import type { PatchcastClient, PatchRef, RepositoryVersions } from '@patchcast/protocol';
+import { prepareDelta } from './delta/prepare-delta.js';
+import type { DeltaOutcome, PreparedDelta } from './delta/prepare-delta.js';
+import type { DeltaMaker } from './delta/zstd-cli.js';
 
 export interface PublishResult {
   readonly name: string;
@@ -26,11 +30,22 @@ export interface PublishResult {
   readonly length: number;
   readonly alreadyPublished: boolean;
   readonly repository: RepositoryVersions | undefined;
+  /** The delta published beside the bundle, or why there is none; absent when none was asked. */
+  readonly delta?: PublishedDelta | { readonly skipped: string };
+}
+
+export interface PublishedDelta {
+  readonly path: string;
+  readonly sha256: string;
+  readonly length: number;
+  readonly base: PatchRef & { readonly sha256: string };
 }
 
 export interface PublishRequest extends SigningRequest {
   readonly ref: PatchRef;
   readonly bundle: Uint8Array;
+  /** Make a delta from an earlier version (`from`, else the previous one) with `make`. */
+  readonly delta?: { readonly from?: PatchRef | undefined; readonly make: DeltaMaker };
 }
 
 const ATTEMPTS = 5;
@@ -40,6 +55,7 @@ export async function publishBundle(request: PublishRequest): Promise<PublishRes
   const sha256 = sha256Hex(bundle);
   const base = { ...ref, targetPath: targetPathOf(ref), sha256, length: bundle.length };
   await client.putArtifact(sha256, bundle);
+  const delta = await deltaFor(request);
   return updateTargets<PublishResult>(request, (targets) => {
     const existing = targets[base.targetPath] as TargetFile | undefined;
     if (existing !== undefined) {
@@ -56,11 +72,58 @@ export async function publishBundle(request: PublishRequest): Promise<PublishRes
       hashes: { sha256 },
       custom: { patchcast: { name: ref.name, version: ref.version } },
     };
+    const extra = delta?.delta !== undefined && baseKept(targets, ref, delta.delta);
     return {
-      targets: { ...targets, [base.targetPath]: entry },
-      result: (repository) => ({ ...base, alreadyPublished: false, repository }),
+      targets: {
+        ...targets,
+        [base.targetPath]: entry,
+        ...(extra ? { [delta.delta.path]: delta.delta.entry } : {}),
+      },
+      result: (repository) => ({
+        ...base,
+        alreadyPublished: false,
+        repository,
+        ...(delta === undefined ? {} : { delta: publishedDelta(ref, delta, extra) }),
+      }),
     };
   });
+}
+
+/**
+ * The delta to publish beside the bundle. A delta is an optimisation: when it cannot be made the
+ * bundle is published without one and the result says why, unless the publisher named the base.
+ */
+async function deltaFor(request: PublishRequest): Promise<DeltaOutcome | undefined> {
+  if (request.delta === undefined) return undefined;
+  try {
+    const { raw } = await currentTargets(request);
+    return await prepareDelta({
+      client: request.client,
+      ref: request.ref,
+      bundle: request.bundle,
+      targets: raw.targets as Record<string, unknown>,
+      from: request.delta.from,
+      make: request.delta.make,
+    });
+  } catch (error) {
+    if (request.delta.from !== undefined) throw error;
+    return { skipped: `${errorCodeOf(error)}: ${(error as Error).message}` };
+  }
+}
+
+/** The delta's base is still the bundle it was made from (targets may have moved meanwhile). */
+function baseKept(targets: Readonly<Record<string, unknown>>, ref: PatchRef, delta: PreparedDelta) {
+  const base = targets[targetPathOf({ ...ref, version: delta.link.base.version })] as
+    TargetFile | undefined;
+  return base?.hashes.sha256 === delta.link.base.sha256 && base.length === delta.link.base.length;
+}
+
+function publishedDelta(ref: PatchRef, outcome: DeltaOutcome, kept: boolean) {
+  if (outcome.delta === undefined) return { skipped: outcome.skipped };
+  if (!kept) return { skipped: 'the base changed while publishing' };
+  const { link, path, entry } = outcome.delta;
+  const base = { name: ref.name, version: link.base.version, sha256: link.base.sha256 };
+  return { path, sha256: entry.hashes.sha256, length: entry.length, base };
 }
 
 /** What a change makes of the role's current targets: nothing to sign, or new targets. */

@@ -4,6 +4,7 @@ import type { PatchcastClient, Rollout, RolloutProgress } from '@patchcast/proto
 import type { Io } from './command.js';
 import { table } from './table.js';
 import { follow, outlookLines } from './rollout-wait.js';
+import { TRANSFER_HEADERS, transferCells, transferLines } from './transfer-view.js';
 
 type DeviceRow = Rollout['devices'][number];
 
@@ -37,12 +38,19 @@ export function renderRollout(rollout: Rollout): string {
     progressLine(rollout),
     ...statusLine(rollout.devices),
     ...outlookLines(rollout.outlook),
+    ...transferLines(rollout.devices),
     ...rollout.devices.map(
       (d) =>
-        `  ${d.name.padEnd(24)} ${d.status ?? d.state}${noteOf(d)}${d.rebootRequired === true ? '  (reboot required)' : ''}${d.error ? `  ${d.error.code}: ${d.error.message}` : ''}`,
+        `  ${d.name.padEnd(24)} ${d.status ?? d.state}${noteOf(d)}${d.rebootRequired === true ? '  (reboot required)' : ''}${d.error ? `  ${d.error.code}: ${d.error.message}` : ''}${bytesNote(d.timings)}`,
     ),
   ];
   return `${lines.join('\n')}\n`;
+}
+
+function bytesNote(timings: Readonly<Record<string, number>> | null | undefined): string {
+  if (timings?.downloadBytes === undefined) return '';
+  const [downloaded, saved] = transferCells(timings);
+  return `  (${downloaded ?? '-'} downloaded, ${saved ?? '-'} saved)`;
 }
 
 /** Follows a rollout until it ends or waits for something outside it (rollout-wait.ts). */
@@ -98,6 +106,7 @@ function deviceRows(progress: RolloutProgress): string[][] {
       const ms = d.timings?.[p];
       return ms === undefined ? '-' : String(Math.round(ms));
     }),
+    ...transferCells(d.timings),
     d.rebootRequired === true ? 'required' : '',
     d.error === null ? '' : `${d.error.code}: ${d.error.message}`.slice(0, 80),
   ]);
@@ -118,6 +127,7 @@ export function renderProgress(progress: RolloutProgress): string {
     `devices: ${counts.installed} installed, ${counts.failed} failed or rolled back, ${counts.pending} pending of ${counts.total}`,
     ...statusLine(progress.devices),
     ...outlookLines(progress.outlook),
+    ...transferLines(progress.devices),
     ...(progress.rollback === null
       ? []
       : [
@@ -141,6 +151,7 @@ export function renderProgress(progress: RolloutProgress): string {
     'HEALTH',
     'ROLLBACK',
     'TOTAL',
+    ...TRANSFER_HEADERS,
     'REBOOT',
     'ERROR',
   ];

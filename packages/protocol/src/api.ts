@@ -224,6 +224,11 @@ export const rolloutDeviceSchema = z.object({
   updatedAt: z.string(),
   /** Installed, and the patch needs a reboot (absent from servers before the flag). */
   rebootRequired: z.boolean().optional(),
+  /**
+   * The device's latest reported timings in ms, and `downloadBytes` / `savedBytes` (bytes fetched,
+   * bytes a delta spared: docs/protocol/delta.md); null before any; absent from older servers.
+   */
+  timings: z.record(z.string(), z.number()).nullable().optional(),
   ...deviceStatusFields,
 });
 

@@ -16,3 +16,4 @@ export * from './device-lifecycle-api.js';
 export * from './webhooks-api.js';
 export * from './webhooks-signature.js';
 export * from './http-documents.js';
+export * from './delta/index.js';

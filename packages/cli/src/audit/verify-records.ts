@@ -3,6 +3,7 @@
  * rollout, decision, final device result and device has its entry, each entry points at an
  * existing record, and the two agree; artifacts on disk match the signed hashes and lengths.
  */
+import { deltaOfTargetPath } from '@patchcast/protocol';
 import type { LogEvent } from '@patchcast/protocol';
 import type { AuditRecords, AuditTarget, ReportProblem } from './audit-source.js';
 import type { LogIndex } from './log-index.js';
@@ -33,6 +34,7 @@ function checkTargets(
   report: ReportProblem,
 ): void {
   for (const target of targets) {
+    if (deltaOfTargetPath(target.path) !== undefined) continue; // a delta is no publication (delta.md §2)
     const where =
       target.role === undefined
         ? `targets metadata, target ${target.path}`

@@ -5,6 +5,7 @@ import type { Command, Invocation } from '../command.js';
 import { boolFlag, stringFlag } from '../args.js';
 import { CLIENT_HELP, CLIENT_OPTIONS, JSON_OPTION, clientFor, printJson } from '../context.js';
 import { formatLabels, table } from '../table.js';
+import { TRANSFER_HEADERS, transferCells } from '../transfer-view.js';
 
 const PHASES = ['downloadMs', 'verifyMs', 'installMs', 'healthMs', 'totalMs'] as const;
 
@@ -187,10 +188,11 @@ export function renderDevice({ device, results }: DeviceResultsResponse): string
       const ms = r.timings?.[p];
       return ms === undefined ? '-' : String(Math.round(ms));
     }),
+    ...transferCells(r.timings),
     r.rebootRequired ? 'reboot required' : '',
     r.error === null ? '' : `${r.error.code}: ${r.error.message}`.slice(0, 100),
   ]);
   const headers = ['UPDATED', 'ROLLOUT', 'PATCH', 'STATE', 'DOWNLOAD', 'VERIFY', 'INSTALL'];
-  headers.push('HEALTH', 'TOTAL', 'REBOOT', 'ERROR');
+  headers.push('HEALTH', 'TOTAL', ...TRANSFER_HEADERS, 'REBOOT', 'ERROR');
   return `${head.join('\n')}${table(headers, rows)}`;
 }

@@ -1,16 +1,20 @@
-import { checkDelegatedRoleName } from '@patchcast/core';
-import { formatPatchRef } from '@patchcast/protocol';
-import type { Command } from '../command.js';
+import { PatchcastError, checkDelegatedRoleName } from '@patchcast/core';
+import { formatPatchRef, parsePatchRef } from '@patchcast/protocol';
+import type { PatchRef } from '@patchcast/protocol';
+import type { Command, Invocation } from '../command.js';
 import { boolFlag, stringFlag } from '../args.js';
 import { CLIENT_HELP, CLIENT_OPTIONS, JSON_OPTION, clientFor, printJson } from '../context.js';
 import { PATCH_REF_OPTIONS, bundleFromSource, patchRefFlags } from '../patch-ref-flags.js';
 import { publishBundle } from '../publishing.js';
+import type { PublishResult } from '../publishing.js';
+import { zstdPatchFrom } from '../delta/zstd-cli.js';
 import { signersOfKeyFlags } from './targets-key.js';
 
 export const publishCommand: Command = {
   name: 'publish',
   summary: 'build a patch bundle from a folder, sign it with the targets key, and upload it',
-  usage: 'patchcast publish PATH --name NAME --version VERSION [--key FILE] [--role ROLE] [--json]',
+  usage:
+    'patchcast publish PATH --name NAME --version VERSION [--key FILE] [--role ROLE] [--delta-from NAME@VERSION | --no-delta] [--json]',
   help: `PATH is a folder whose files/ subfolder mirrors what lands in the endpoint's managed root.
 An optional PATH/patchcast.json adds hooks and a health check, e.g.
   { "health": { "command": "test -f etc/app/config", "timeoutSeconds": 30 } }
@@ -25,6 +29,11 @@ Options:
                      of a delegated role during a key handover
   --role ROLE        publish in the delegated targets role ROLE (\`patchcast delegate add\`), signing
                      its metadata with ROLE's key (--key); the patch path must be under its patterns
+  --delta-from NAME@VERSION  make the binary delta from this published version of the same patch
+                     (default: the highest published version below VERSION). Agents that hold
+                     that version download the delta instead of the bundle; it needs the \`zstd\`
+                     program (1.4.5 or later) here, never on endpoints (docs/protocol/delta.md)
+  --no-delta         publish the bundle only
   --passphrase-env VAR  environment variable holding the key file's passphrase
                        (default: $PATCHCAST_KEY_PASSPHRASE)
 ${CLIENT_HELP}
@@ -33,6 +42,8 @@ ${CLIENT_HELP}
     ...PATCH_REF_OPTIONS,
     key: { type: 'string', multiple: true },
     role: { type: 'string' },
+    'delta-from': { type: 'string' },
+    'no-delta': { type: 'boolean' },
     'passphrase-env': { type: 'string' },
     ...CLIENT_OPTIONS,
     ...JSON_OPTION,
@@ -51,6 +62,7 @@ ${CLIENT_HELP}
       ref,
       bundle,
       ...(role === undefined ? {} : { role }),
+      ...deltaOption(invocation, ref),
     });
     if (boolFlag(invocation, 'json')) printJson(invocation, result);
     else if (result.alreadyPublished)
@@ -62,7 +74,29 @@ ${CLIENT_HELP}
       if (role === undefined)
         invocation.io.out(`targets metadata version ${result.repository?.targets ?? '?'}\n`);
       else invocation.io.out(`in delegated role ${role}\n`);
+      invocation.io.out(`${deltaLine(result.delta)}\n`);
     }
     return 0;
   },
 };
+
+function deltaOption(invocation: Invocation, ref: PatchRef) {
+  if (boolFlag(invocation, 'no-delta')) return {};
+  const fromText = stringFlag(invocation, 'delta-from');
+  const from = fromText === undefined ? undefined : parsePatchRef(fromText);
+  if (from !== undefined && from.name !== ref.name)
+    throw new PatchcastError(
+      'USAGE',
+      `--delta-from ${fromText} is another patch than ${ref.name}`,
+      {
+        hint: `name an earlier version of the same patch, e.g. --delta-from ${ref.name}@1.0.0`,
+      },
+    );
+  return { delta: { from, make: zstdPatchFrom } };
+}
+
+function deltaLine(delta: PublishResult['delta']): string {
+  if (delta === undefined) return 'no delta (--no-delta)';
+  if (!('path' in delta)) return `no delta: ${delta.skipped}`;
+  return `delta from ${delta.base.version}: ${delta.length} bytes (${delta.path})`;
+}

@@ -184,6 +184,12 @@ export const ENVIRONMENT_ERRORS = {
     summary: 'A download exceeded the length that trusted metadata allows.',
     hint: 'investigate: an endless-data attack',
   },
+  DELTA_INVALID: {
+    http: null,
+    summary:
+      'A binary delta did not rebuild the signed bundle (another base, corrupt bytes, an unknown format); the agent downloaded the full bundle instead.',
+    hint: 'nothing to do on the endpoint; if it recurs, publish the next version again so its delta is made anew',
+  },
   SECURITY_TARGET_MISMATCH: {
     http: 400,
     summary: 'A downloaded target does not match its signed length or hash.',

@@ -14,7 +14,15 @@ import {
   verifyDelegatedThreshold,
 } from '@patchcast/core';
 import type { DelegatedRole, TargetFile, Targets } from '@patchcast/core';
-import { changedBeyondWithdrawal, patchOfTargetPath, withdrawalOf } from '@patchcast/protocol';
+import {
+  changedBeyondWithdrawal,
+  deltaLinkMismatch,
+  deltaLinkOf,
+  deltaOfTargetPath,
+  patchOfTargetPath,
+  targetPathOf,
+  withdrawalOf,
+} from '@patchcast/protocol';
 import type { Store } from '../../storage/store.js';
 import type { ArtifactStore } from '../../artifacts/artifact-store.js';
 import { checkStillReachable, findPublished, loadDelegated } from './delegated-roles.js';
@@ -54,7 +62,7 @@ export async function checkTargetsUpdate(
   }
   for (const [path, info] of Object.entries(current.targets)) checkKept(path, info, next);
   for (const [path, info] of Object.entries(next.targets)) {
-    if (current.targets[path] === undefined) await checkNewTarget(path, info, deps, scope);
+    if (current.targets[path] === undefined) await checkNewTarget(path, info, deps, scope, next);
   }
   await checkDelegationChanges(current, next, deps, scope);
 }
@@ -100,9 +108,11 @@ async function checkNewTarget(
   info: TargetFile,
   deps: PolicyDeps,
   scope: UpdateScope,
+  next: Targets,
 ): Promise<void> {
-  if (patchOfTargetPath(path) === undefined)
-    throw invalid(`target path ${path} is not <name>/<version>/bundle.tar`);
+  if (deltaOfTargetPath(path) !== undefined) checkDeltaLink(path, info, next);
+  else if (patchOfTargetPath(path) === undefined)
+    throw invalid(`target path ${path} is not <name>/<version>/bundle.tar or a delta`);
   if (readWithdrawal(path, info) !== undefined)
     throw invalid(`target ${path} is new and already withdrawn; publish it, then withdraw it`);
   if (scope.role !== undefined && !isDelegatedPath(scope.role, path)) {
@@ -172,6 +182,32 @@ async function checkStillSigned(store: Store, next: Targets): Promise<void> {
         { hint: "keep the keys that signed the role's published metadata in its delegation" },
       );
     }
+  }
+}
+
+/**
+ * A delta target links a base bundle and its result, the bundle of the same name and version, by
+ * hash and length, both in the same role's metadata (docs/protocol/delta.md §2).
+ */
+function checkDeltaLink(path: string, info: TargetFile, next: Targets): void {
+  const link = readDeltaLink(path, info);
+  const delta = deltaOfTargetPath(path);
+  const result = delta === undefined ? undefined : next.targets[targetPathOf(delta.ref)];
+  const mismatch = deltaLinkMismatch(path, link, result);
+  if (mismatch !== undefined) throw invalid(mismatch);
+  const base = delta === undefined ? undefined : { ...delta.ref, version: link.base.version };
+  const baseInfo = base === undefined ? undefined : next.targets[targetPathOf(base)];
+  if (baseInfo?.hashes.sha256 !== link.base.sha256 || baseInfo.length !== link.base.length)
+    throw invalid(
+      `delta ${path}: its base is not the published bundle of version ${link.base.version}`,
+    );
+}
+
+function readDeltaLink(path: string, info: TargetFile) {
+  try {
+    return deltaLinkOf(path, info);
+  } catch (error) {
+    throw invalid((error as Error).message);
   }
 }
 

@@ -166,6 +166,7 @@ export class RolloutService {
         hint: 'list rollouts with `patchcast rollout list`',
       });
     const names = new Map((await store.rolloutEngine.fleet()).map((d) => [d.id, d.name]));
+    const timings = await store.rolloutEngine.timings(id);
     const rows = (await store.assignments(id)).map((a) => ({
       id: a.deviceId,
       name: names.get(a.deviceId) ?? a.deviceId,
@@ -173,6 +174,7 @@ export class RolloutService {
       error: a.error,
       updatedAt: a.updatedAt,
       rebootRequired: a.rebootRequired === true,
+      timings: timings.get(a.deviceId) ?? null,
     }));
     rows.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
     const view = await statusView(this.#deps, this.driver, rollout, rows);
