@@ -6,7 +6,7 @@
  */
 import { execFile } from 'node:child_process';
 import { chmod, copyFile, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { inject } from 'postject';
@@ -30,6 +30,28 @@ const withoutOptionalAddons = {
   },
 };
 
+/**
+ * The zstd decoder agents rebuild deltas with (ADR 0037) reads its wasm file next to its own
+ * script, which a SEA does not have: the bytes are inlined into the bundle instead.
+ */
+const inlineZstdWasm = {
+  name: 'inline-zstd-wasm',
+  setup(b) {
+    b.onLoad(
+      { filter: /@bokuweb[\\/]zstd-wasm[\\/]dist[\\/]common[\\/]index\.node\.js$/ },
+      async (a) => {
+        const source = await readFile(a.path, 'utf8');
+        const wasm = await readFile(join(dirname(a.path), 'zstd.wasm'));
+        const read = "yield readFile(resolve(__dirname, './zstd.wasm'))";
+        if (!source.includes(read))
+          throw new Error(`${a.path}: the wasm is no longer read as expected`);
+        const inlined = `Buffer.from(${JSON.stringify(wasm.toString('base64'))}, 'base64')`;
+        return { contents: source.replace(read, inlined), loader: 'js' };
+      },
+    );
+  },
+};
+
 /** Builds `<work>/patchcast-agent` for `version`; returns its path. */
 export async function buildAgentExe({ repo, work, version }) {
   const bundle = join(work, 'patchcast-agent.cjs');
@@ -45,7 +67,7 @@ export async function buildAgentExe({ repo, work, version }) {
     metafile: true,
     logLevel: 'error',
     define: { PATCHCAST_AGENT_BUILD_VERSION: JSON.stringify(version) },
-    plugins: [withoutOptionalAddons],
+    plugins: [withoutOptionalAddons, inlineZstdWasm],
   });
   const reached = Object.keys(result.metafile.inputs).filter((i) =>
     FORBIDDEN.some((f) => f.test(i)),

@@ -23,6 +23,14 @@ import {
 import type { DeltaLink, PatchcastClient, PatchRef } from '@patchcast/protocol';
 import type { DeltaMaker } from './zstd-cli.js';
 
+/**
+ * A delta costs the publisher a pass over the whole base (tens of seconds for 100 MiB at level
+ * 19) and the agent a second download round trip: not worth it below this size.
+ */
+const MIN_DELTA_SAVING_BYTES = 64 * 1024;
+/** A bundle this many times smaller than its base shares little with it. */
+const UNLIKE_SIZES = 16;
+
 export interface PreparedDelta {
   readonly path: string;
   readonly entry: TargetFile;
@@ -56,6 +64,14 @@ export async function prepareDelta(request: DeltaRequest): Promise<DeltaOutcome>
   if (baseInfo.hashes.sha256 === sha256) return { skipped: 'the base has the same bytes' };
   if (Math.max(baseInfo.length, bundle.length) > MAX_DELTA_BUNDLE_BYTES)
     return { skipped: `bundles over ${MAX_DELTA_BUNDLE_BYTES} bytes get no delta` };
+  if (bundle.length < MIN_DELTA_SAVING_BYTES)
+    return {
+      skipped: `the bundle is under ${MIN_DELTA_SAVING_BYTES} bytes: a delta saves too little`,
+    };
+  if (bundle.length * UNLIKE_SIZES < baseInfo.length)
+    return {
+      skipped: `the base is over ${UNLIKE_SIZES} times the bundle's size: not a version of it`,
+    };
   const baseBytes = await fetchBase(request.client, base, baseInfo);
   const delta = await request.make(baseBytes, bundle);
   if (delta === undefined) return { skipped: 'no zstd program (apt-get install zstd)' };
