@@ -28,6 +28,9 @@ import { metricsRoutes, stateSources } from './features/metrics/metrics-routes.j
 import { gatewayObserver } from './features/metrics/gateway-observer.js';
 import { webhookFeature } from './features/webhooks/webhook-feature.js';
 import { openApiRoutes } from './features/openapi/openapi-routes.js';
+import { ConsoleSessions } from './features/console/sessions.js';
+import { consoleFeature } from './features/console/console-feature.js';
+import { ConsoleEvents } from './features/console/console-events.js';
 
 export interface App {
   readonly fastify: FastifyInstance;
@@ -79,7 +82,8 @@ export async function buildApp(deps: AppDeps, tls?: TlsMaterial): Promise<App> {
   const { limits } = deps.config;
   const failures = new FailureCounter(limits.authFailuresPerMinute);
   await installLimits(fastify, limits, failures);
-  enforceRouteAccess(fastify, deps.store, deps.now, failures);
+  const sessions = new ConsoleSessions();
+  enforceRouteAccess(fastify, { store: deps.store, now: deps.now, failures, sessions });
   const metrics = deps.metrics ?? new ServerMetrics();
   metricsRoutes(fastify, metrics);
   // Artifact uploads stream straight to disk: keep the raw request stream unparsed.
@@ -99,12 +103,14 @@ export async function buildApp(deps: AppDeps, tls?: TlsMaterial): Promise<App> {
       ),
   );
 
+  const events = new ConsoleEvents(deps);
   const graceMs = (deps.config.offlineGraceSeconds ?? OFFLINE_GRACE_SECONDS) * 1000;
   const rollouts = new RolloutService({
     ...deps,
     online: (deviceId): boolean => gateway.isOnline(deviceId),
     reconnecting: (deviceId): boolean => gateway.isReconnecting(deviceId, graceMs),
     onError: (error, rolloutId) => fastify.log.error({ err: error, rolloutId }, 'rollout driver'),
+    onChange: (rolloutId) => events.emit('rollout', rolloutId),
   });
   const security = new SecurityEvents({
     log: deps.log,
@@ -137,6 +143,8 @@ export async function buildApp(deps: AppDeps, tls?: TlsMaterial): Promise<App> {
   tokenRoutes(fastify, deps);
   webhookFeature(fastify, deps);
   openApiRoutes(fastify, deps.version);
+  const secure = tls !== undefined;
+  await consoleFeature(fastify, deps, { sessions, events, failures, secure });
   return { fastify, gateway, rollouts, metrics, routes };
 }
 
