@@ -325,7 +325,8 @@ describe('real answers of every route match the OpenAPI description', () => {
     });
     assert.equal(events.status, 200);
     assert.equal(events.headers.get('content-type'), 'text/event-stream; charset=utf-8');
-    const first = await events.body?.getReader().read();
+    const reader = events.body?.getReader();
+    const first = (await reader?.read()) as { value?: Uint8Array } | undefined;
     assert.match(new TextDecoder().decode(first?.value), /event: change\ndata: \{"kind":"hello"/);
     stream.abort();
     checker.checked.add(`GET ${CONSOLE_ROUTES.events}`);
