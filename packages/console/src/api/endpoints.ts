@@ -30,11 +30,13 @@ export const status = (): Promise<StatusResponse> => request('GET', API.status);
 
 export function devices(query: {
   readonly q?: string;
+  readonly label?: string;
   readonly offset: number;
   readonly limit: number;
 }): Promise<DevicePage> {
   const params = new URLSearchParams({ offset: String(query.offset), limit: String(query.limit) });
   if (query.q !== undefined && query.q !== '') params.set('q', query.q);
+  if (query.label !== undefined) params.set('label', query.label);
   return request('GET', `${API.devices}?${params.toString()}`);
 }
 export const deviceResults = (id: string): Promise<DeviceResultsResponse> =>

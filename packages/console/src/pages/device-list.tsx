@@ -53,7 +53,7 @@ export function DeviceList(): JSX.Element {
       <p class="detail" aria-live="polite">
         {data === undefined
           ? 'Loading…'
-          : `${total} devices${total > 0 ? `, ${offset + 1}–${Math.min(offset + PAGE, total)} shown` : ''}`}
+          : `${total} ${total === 1 ? 'device' : 'devices'}${total > 0 ? `, ${offset + 1}–${Math.min(offset + PAGE, total)} shown` : ''}`}
       </p>
       <table>
         <thead>
