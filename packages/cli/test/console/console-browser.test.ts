@@ -14,8 +14,8 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { Harness } from '../harness.js';
 import { writePatchSource } from '../patch-source.js';
-import { chromiumMissing, openBrowser } from './browser.js';
-import type { Browser } from './browser.js';
+import { chromiumMissing, openBrowser } from '../../src/bench/console/browser.js';
+import type { Browser } from '../../src/bench/console/browser.js';
 
 const SHOTS = fileURLToPath(new URL('../../../../../docs/console/', import.meta.url));
 const NAMES = ['canary-1', 'main-1', 'main-2'];

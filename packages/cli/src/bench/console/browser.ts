@@ -1,13 +1,13 @@
 /**
  * Debian's Chromium driven by playwright-core (no browser download): a fresh profile each time,
- * no network beyond loopback. `findBrowser` answers undefined where chromium is not installed
- * (scripts/ensure-services.sh installs it); the tests then skip with a visible reason.
+ * no network beyond loopback. `chromiumMissing` says why it cannot run where chromium is not
+ * installed (scripts/ensure-services.sh installs it); the tests and the bench then skip visibly.
+ * playwright-core is a development dependency: loaded only when a browser is opened.
  */
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import type { BrowserContext } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -37,6 +37,7 @@ export interface Browser {
 /** A headless Chromium with a fresh --user-data-dir, removed on close. */
 export async function openBrowser(): Promise<Browser> {
   const profile = await mkdtemp(join(tmpdir(), 'patchcast-chromium-'));
+  const { chromium } = await import('playwright-core');
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
