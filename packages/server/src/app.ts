@@ -126,7 +126,7 @@ export async function buildApp(deps: AppDeps, tls?: TlsMaterial): Promise<App> {
     textLog: fastify.log,
     heartbeatMs: deps.config.heartbeatSeconds * 1000,
     messagesPerSecond: limits.agentMessagesPerSecond,
-    observer: gatewayObserver(metrics),
+    observer: { ...gatewayObserver(metrics), presence: (id) => events.emit('device', id) },
   });
   metrics.watch(stateSources({ ...deps, connectedAgents: () => gateway.onlineCount }));
   const { version, store, bus } = deps;

@@ -1,7 +1,8 @@
 /**
- * A health metric of the canary devices (in a wave) against the control cohort (outside every
- * wave), as quantile curves: each cohort's values sorted, over 0-100 % of its devices. uPlot draws
- * on a canvas; the table under it says the same for screen readers.
+ * A health metric of a wave's devices (the canary: the last judged wave, or the current one)
+ * against the devices the judge compared them with (the control: devices outside that wave and
+ * every earlier one), as quantile curves: each cohort's values sorted, over 0-100 % of its
+ * devices, as last reported. uPlot draws on a canvas; the caption says it in words.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { JSX } from 'preact';
@@ -11,12 +12,20 @@ import type { RolloutProgress } from '@patchcast/protocol';
 
 type Cohorts = { canary: number[]; control: number[] };
 
+/** The 1-based wave whose canary is shown: the last one judged, else the current one. */
+function canaryWave(progress: RolloutProgress): number {
+  const judged = progress.waves.map((w, i) => (w.verdict === null ? 0 : i + 1));
+  return Math.max(0, ...judged) || progress.wave;
+}
+
 function cohorts(progress: RolloutProgress, metric: string): Cohorts {
   const out: Cohorts = { canary: [], control: [] };
+  const wave = canaryWave(progress);
   for (const d of progress.devices) {
     const value = d.health?.metrics[metric];
     if (value === undefined) continue;
-    (d.wave === null ? out.control : out.canary).push(value);
+    if (d.wave === wave) out.canary.push(value);
+    else if (d.wave === null || d.wave > wave) out.control.push(value);
   }
   out.canary.sort((a, b) => a - b);
   out.control.sort((a, b) => a - b);
