@@ -135,17 +135,20 @@ async function renderFigures(
     ]);
     const page = await browser.context.newPage();
     const rows = page.locator('tbody tr');
+    const PAGE = 50;
     const timed = async (url: string, rowCount: number): Promise<number> => {
       const started = performance.now();
       await page.goto(url);
       await rows.nth(rowCount - 1).waitFor();
       return round(performance.now() - started);
     };
-    await timed(`${server.url}/devices`, 50); // warm: the assets are cached afterwards
-    const firstPageMs = await timed(`${server.url}/devices`, 50);
+    const first = Math.min(PAGE, devices);
+    await timed(`${server.url}/devices`, first); // warm: the assets are cached afterwards
+    const firstPageMs = await timed(`${server.url}/devices`, first);
     const searchMs = await timed(`${server.url}/devices?q=${encodeURIComponent(target)}`, 1);
-    const deepOffset = Math.max(0, devices - 100);
-    const deepPageMs = await timed(`${server.url}/devices?offset=${deepOffset}`, 50);
+    const deepOffset = Math.max(0, devices - 2 * PAGE);
+    const deep = Math.min(PAGE, devices - deepOffset);
+    const deepPageMs = await timed(`${server.url}/devices?offset=${deepOffset}`, deep);
     context.progress(
       `devices page: first ${firstPageMs} ms, search ${searchMs} ms, deep ${deepPageMs} ms`,
     );
