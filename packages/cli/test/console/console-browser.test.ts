@@ -159,7 +159,15 @@ describe('the console in a real browser', { skip, timeout: 300_000 }, () => {
   });
 
   test('has no serious accessibility violations (axe-core)', async () => {
-    for (const path of ['/', '/devices', rolloutPath, '/rollouts/new', '/log']) {
+    for (const path of [
+      '/',
+      '/devices',
+      rolloutPath,
+      '/rollouts/new',
+      '/patches',
+      '/vulnerabilities',
+      '/log',
+    ]) {
       await page.goto(`${h.server}${path}`);
       await page.getByRole('button', { name: 'Sign out' }).waitFor();
       await page.waitForLoadState('networkidle').catch(() => undefined);
