@@ -158,6 +158,30 @@ describe('the console in a real browser', { skip, timeout: 300_000 }, () => {
     await page.screenshot({ path: join(SHOTS, 'rollout-rolled-back.png'), fullPage: true });
   });
 
+  test("verifies a publication's inclusion proof in the browser, and refuses a tampered one", async () => {
+    await page.getByRole('link', { name: 'Log' }).click();
+    await page.getByLabel('Published patch').selectOption({ label: 'app@2.0.0' });
+    await page.getByRole('button', { name: /Verify its publication/ }).click();
+    const status = page.getByRole('status');
+    await status.getByText('Verified').waitFor();
+    assert.match((await status.textContent()) ?? '', /"type":"patch-published"/);
+    await page.screenshot({ path: join(SHOTS, 'log-verified.png'), fullPage: true });
+    await page.route('**/log/proof/patch/**', async (route) => {
+      const answer = await route.fetch();
+      const body = (await answer.json()) as { entry: string; proof: string };
+      const entry = Buffer.from(body.entry, 'base64');
+      const at = entry.length - 2; // one bit of the entry: its leaf hash is no longer in the tree
+      entry.writeUInt8((entry[at] ?? 0) ^ 1, at);
+      await route.fulfill({ response: answer, json: { ...body, entry: entry.toString('base64') } });
+    });
+    await page.getByRole('button', { name: /Verify its publication/ }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    assert.match((await alert.textContent()) ?? '', /inclusion proof/);
+    assert.equal(await page.getByRole('status').count(), 0, 'a tampered entry is not verified');
+    await page.unroute('**/log/proof/patch/**');
+  });
+
   test('has no serious accessibility violations (axe-core)', async () => {
     for (const path of [
       '/',

@@ -40,6 +40,7 @@ export const VULN_API = {
 export const LOG_API = {
   checkpoint: '/log/checkpoint',
   key: '/log/key',
+  patchProof: '/log/proof/patch/:name/:version',
 } as const satisfies Partial<typeof LOG_ROUTES>;
 
 /** The session's CSRF header; held to the protocol's constant the same way. */

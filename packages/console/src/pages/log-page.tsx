@@ -3,6 +3,7 @@ import type { JSX } from 'preact';
 import { LOG_API } from '../api/paths.js';
 import { useLive } from '../live.js';
 import { ErrorLine } from '../parts/error-line.js';
+import { VerifyPublication } from '../parts/verify-publication.js';
 
 async function text(path: string): Promise<string> {
   const response = await fetch(path, { credentials: 'same-origin' });
@@ -42,6 +43,12 @@ export function LogPage(): JSX.Element {
       </dl>
       <h2>Signed checkpoint</h2>
       <pre>{checkpoint.data}</pre>
+      <h2>Verify an entry</h2>
+      <p class="hint">
+        The proof and the log key come from the server; the check runs here, with the same code an
+        agent runs before it installs a patch.
+      </p>
+      <VerifyPublication verifierKey={key.data} />
     </section>
   );
 }
