@@ -147,7 +147,27 @@ export const deviceSchema = z.object({
   revokedAt: z.string().optional(),
 });
 export type Device = z.infer<typeof deviceSchema>;
-export const devicesResponse = z.object({ devices: z.array(deviceSchema) });
+/**
+ * The device list's optional query (the console's search): `q` matches the name or id (no case),
+ * `label` is `key=value`; `offset` and `limit` page through the matches, sorted by name.
+ * Without any of them, every device is listed as before.
+ */
+export const devicesQuery = z.strictObject({
+  q: z.string().max(200).optional(),
+  label: z
+    .string()
+    .max(320)
+    .regex(/^[a-zA-Z0-9._/-]{1,63}=/, 'must be key=value')
+    .optional(),
+  offset: z.coerce.number().int().min(0).max(10_000_000).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+});
+export type DevicesQuery = z.infer<typeof devicesQuery>;
+export const devicesResponse = z.object({
+  devices: z.array(deviceSchema),
+  /** How many devices match the query (all of them without one); absent from older servers. */
+  total: z.number().int().optional(),
+});
 export const labelChangeResponse = z.object({ device: deviceSchema, changed: z.boolean() });
 
 /** A device's recent results across rollouts, newest first (`GET /api/v1/devices/:id/results`). */

@@ -28,6 +28,9 @@ import { metricsRoutes, stateSources } from './features/metrics/metrics-routes.j
 import { gatewayObserver } from './features/metrics/gateway-observer.js';
 import { webhookFeature } from './features/webhooks/webhook-feature.js';
 import { openApiRoutes } from './features/openapi/openapi-routes.js';
+import { ConsoleSessions } from './features/console/sessions.js';
+import { consoleFeature } from './features/console/console-feature.js';
+import { ConsoleEvents } from './features/console/console-events.js';
 
 export interface App {
   readonly fastify: FastifyInstance;
@@ -80,7 +83,8 @@ export async function buildApp(deps: AppDeps, tls?: TlsMaterial): Promise<App> {
   const { limits } = deps.config;
   const failures = new FailureCounter(limits.authFailuresPerMinute);
   await installLimits(fastify, limits, failures);
-  enforceRouteAccess(fastify, deps.store, deps.now, failures);
+  const sessions = new ConsoleSessions();
+  enforceRouteAccess(fastify, { store: deps.store, now: deps.now, failures, sessions });
   const metrics = deps.metrics ?? new ServerMetrics();
   metricsRoutes(fastify, metrics);
   // Artifact uploads stream straight to disk: keep the raw request stream unparsed.
@@ -100,12 +104,14 @@ export async function buildApp(deps: AppDeps, tls?: TlsMaterial): Promise<App> {
       ),
   );
 
+  const events = new ConsoleEvents(deps);
   const graceMs = (deps.config.offlineGraceSeconds ?? OFFLINE_GRACE_SECONDS) * 1000;
   const rollouts = new RolloutService({
     ...deps,
     online: (deviceId): boolean => gateway.isOnline(deviceId),
     reconnecting: (deviceId): boolean => gateway.isReconnecting(deviceId, graceMs),
     onError: (error, rolloutId) => fastify.log.error({ err: error, rolloutId }, 'rollout driver'),
+    onChange: (rolloutId) => events.emit('rollout', rolloutId),
   });
   const security = new SecurityEvents({
     log: deps.log,
@@ -121,7 +127,7 @@ export async function buildApp(deps: AppDeps, tls?: TlsMaterial): Promise<App> {
     textLog: fastify.log,
     heartbeatMs: deps.config.heartbeatSeconds * 1000,
     messagesPerSecond: limits.agentMessagesPerSecond,
-    observer: gatewayObserver(metrics),
+    observer: { ...gatewayObserver(metrics), presence: (id) => events.emit('device', id) },
   });
   metrics.watch(stateSources({ ...deps, connectedAgents: () => gateway.onlineCount }));
   const { version, store, bus } = deps;
@@ -138,6 +144,8 @@ export async function buildApp(deps: AppDeps, tls?: TlsMaterial): Promise<App> {
   tokenRoutes(fastify, deps);
   webhookFeature(fastify, deps);
   openApiRoutes(fastify, deps.version);
+  const secure = tls !== undefined;
+  await consoleFeature(fastify, deps, { sessions, events, failures, secure });
   return { fastify, gateway, rollouts, metrics, routes };
 }
 

@@ -5,6 +5,8 @@ import type { WebhookSettings } from './features/webhooks/dispatcher.js';
 /** Server configuration with its defaults. Durations in seconds. */
 export interface ServerConfig {
   readonly dataDir: string;
+  /** The built console's folder (ADR 0035); absent: @patchcast/console's dist/; false: none. */
+  readonly console?: string | false | undefined;
   readonly host: string;
   readonly port: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug';

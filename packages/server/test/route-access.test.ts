@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROLES, ROUTES, roleAllows } from '@patchcast/protocol';
+import { CONSOLE_ROUTES, ROLES, ROUTES, roleAllows } from '@patchcast/protocol';
 import type { Role } from '@patchcast/protocol';
 import { ROUTE_ACCESS } from '../src/features/auth/route-access.js';
 import { startServer } from '../src/index.js';
@@ -25,7 +25,25 @@ describe('the role table', () => {
   let clock = Date.parse('2026-12-07T12:00:00.000Z');
   const tokens = new Map<Role, string>();
 
+  /** The event stream never ends: a real request, its status and headers, then let go. */
+  async function stream(url: string, token?: string) {
+    const abort = new AbortController();
+    const response = await fetch(`${server.url}${url}`, {
+      headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+      signal: abort.signal,
+    });
+    const body = response.status === 200 ? '' : await response.text();
+    abort.abort();
+    const headers = { 'content-type': response.headers.get('content-type') ?? '' };
+    return { statusCode: response.status, headers, body, json: <T>() => JSON.parse(body) as T };
+  }
+
   const call = (method: string, url: string, token?: string, payload?: unknown) =>
+    method === 'GET' && url === CONSOLE_ROUTES.events
+      ? stream(url, token)
+      : inject(method, url, token, payload);
+
+  const inject = (method: string, url: string, token?: string, payload?: unknown) =>
     server.app.fastify.inject({
       method: method as 'GET',
       url,

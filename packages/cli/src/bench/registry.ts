@@ -8,6 +8,7 @@ import { verifyBenchmark } from './verify/verify-benchmark.js';
 import { vulnsBenchmark } from './vulns/vulns-benchmark.js';
 import { tlsBenchmark } from './tls/tls-benchmark.js';
 import { deltaBenchmark } from './delta/delta-benchmark.js';
+import { consoleBenchmark } from './console/console-benchmark.js';
 
 export const BENCHMARKS: readonly Benchmark[] = [
   fanoutBenchmark,
@@ -18,4 +19,5 @@ export const BENCHMARKS: readonly Benchmark[] = [
   vulnsBenchmark,
   tlsBenchmark,
   deltaBenchmark,
+  consoleBenchmark,
 ];

@@ -27,6 +27,8 @@ export interface ServerProcessOptions {
   readonly dataDir: string;
   readonly inspect?: boolean;
   readonly startTimeoutMs?: number;
+  /** More `patchcast server` flags, e.g. `--limit api=...` for a setup of many requests. */
+  readonly extraArgs?: readonly string[];
 }
 
 const LISTENING = /listening on (http:\/\/\S+)/;
@@ -34,7 +36,14 @@ const INSPECTOR = /Debugger listening on (ws:\/\/\S+)/;
 
 export async function startServerProcess(options: ServerProcessOptions): Promise<ServerProcess> {
   const nodeArgs = options.inspect === true ? ['--inspect=127.0.0.1:0'] : [];
-  const args = ['server', '--data', options.dataDir, '--listen', '127.0.0.1:0'];
+  const args = [
+    'server',
+    '--data',
+    options.dataDir,
+    '--listen',
+    '127.0.0.1:0',
+    ...(options.extraArgs ?? []),
+  ];
   const child = ownChild(
     spawn(process.execPath, [...nodeArgs, PATCHCAST_BIN, ...args, '--log-level', 'error'], {
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -17,15 +17,21 @@ const MOTD = 'Patched by Patchcast: verified, pushed, installed.\n';
 export const demoCommand: Command = {
   name: 'demo',
   summary: 'run a server and N agents in a temporary folder, publish a patch and roll it out',
-  usage: 'patchcast demo [--agents N] [--json]',
+  usage: 'patchcast demo [--agents N] [--keep-running] [--json]',
   help: `Starts an embedded server and N agents (default 5) in a temporary folder, publishes a signed demo
 patch, rolls it out to every agent with a live progress display, prints a summary, cleans up, and
 exits 0 when every agent installed the patch.
 
+It prints the operator console's URL and an operator API token to sign in with (docs/console.md):
+open the URL while the rollout runs to watch it live.
+
 Options:
-  --agents N  how many agents (1 to 200, default 5)
-  --json      print the summary as JSON: {"agents","installed","failed","publishToAllInstalledMs",...}`,
-  options: { agents: { type: 'string' }, ...JSON_OPTION },
+  --agents N      how many agents (1 to 200, default 5)
+  --keep-running  after the summary, publish demo-patch 1.0.1 and keep the server, the agents and
+                  the console running (start its rollout from the console) until Ctrl-C
+  --json          print the summary as JSON: {"agents","installed","failed","publishToAllInstalledMs",
+                  "consoleUrl","consoleToken",...}`,
+  options: { agents: { type: 'string' }, 'keep-running': { type: 'boolean' }, ...JSON_OPTION },
   positionals: { min: 0, max: 0 },
   async run(invocation) {
     const count = Number(stringFlag(invocation, 'agents') ?? '5');
@@ -52,6 +58,12 @@ async function runDemo(invocation: Invocation, dir: string, count: number): Prom
   try {
     say(`server   ${server.url} (data in ${dir})`);
     const client = new PatchcastClient({ server: server.url, token: server.initialAdminToken });
+    const consoleUrl = `${server.url}/`;
+    const { token: consoleToken } = await client.createToken({
+      name: 'demo-console',
+      role: 'operator',
+    });
+    say(`console  ${consoleUrl}  (sign in with the API token ${consoleToken})`);
     for (let i = 1; i <= count; i++) {
       const { token } = await client.createEnrollToken();
       const base = join(dir, 'agents', `agent-${i}`);
@@ -85,17 +97,44 @@ async function runDemo(invocation: Invocation, dir: string, count: number): Prom
     say(`rollout  ${started.id} to ${started.counts.total} devices`);
     const rollout = await watchRollout(client, started.id, invocation.io, !json, 100);
     const verified = await countVerifiedRoots(dir, count);
-    const summary = summarize(rollout, count, publishedAt, verified);
+    const summary = {
+      ...summarize(rollout, count, publishedAt, verified),
+      consoleUrl,
+      consoleToken,
+    };
     if (json) printJson(invocation, summary);
     else
       say(
         `summary  ${summary.installed}/${count} installed, ${summary.failed} failed, publish to all installed in ${summary.publishToAllInstalledMs} ms`,
       );
+    if (boolFlag(invocation, 'keep-running')) {
+      const next = { ...PATCH, version: '1.0.1' };
+      const source = await writeDemoSource(join(dir, 'next'));
+      const bundle = buildBundle(await readPatchSource(source, next.name, next.version));
+      await publishBundle({ client, signers, ref: next, bundle });
+      invocation.io.err(
+        `console stays at ${consoleUrl} with ${next.name}@${next.version} published: start its rollout there. Ctrl-C stops.\n`,
+      );
+      await untilStopped();
+    }
     return summary.installed === count && verified === count ? 0 : 1;
   } finally {
     await Promise.all(agents.map((a) => a.stop()));
     await server.close();
   }
+}
+
+/** Resolves on the first SIGINT or SIGTERM (the demo then cleans up and exits). */
+function untilStopped(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
 }
 
 async function writeDemoSource(dir: string): Promise<string> {

@@ -76,3 +76,12 @@ test('bench tls reports handshake rates for server-only and mutual TLS, and the 
   assertFinite(json, 'crlSignMs');
   assertFinite(json, 'crlLoadMs');
 });
+
+test('bench console renders the devices page of a small fleet, or says why not', async () => {
+  const { json } = await bench(['console', '--agents', '60']);
+  assert.equal(json.devices, 60);
+  for (const key of ['apiPageP50Ms', 'apiPageP95Ms', 'apiSearchP50Ms']) assertFinite(json, key);
+  if (json.skipped === undefined)
+    for (const key of ['firstPageMs', 'searchMs', 'deepPageMs']) assertFinite(json, key);
+  else assert.match(json.skipped as string, /no chromium/);
+});

@@ -18,3 +18,41 @@ test('patchcast demo --json reports every agent installed', async () => {
     await h.close();
   }
 });
+
+test('patchcast demo --keep-running serves the console; its token signs in; Ctrl-C stops it', async () => {
+  const h = await Harness.create();
+  try {
+    const { proc, match } = await h.start(
+      ['demo', '--agents', '1', '--keep-running'],
+      /console stays at (http:\/\/\S+\/) /,
+      60_000,
+    );
+    const printed = /console {2}(http:\/\/\S+\/) {2}\(sign in with the API token (\S+)\)/.exec(
+      proc.output(),
+    );
+    assert.ok(printed !== null, proc.output());
+    const [, url = '', token = ''] = printed;
+    assert.equal(match[1], url);
+    const page = await fetch(url);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /<div id="app"><\/div>/);
+    const session = await fetch(`${url}api/v1/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token }),
+    });
+    assert.equal(session.status, 200);
+    assert.equal(((await session.json()) as { role: string }).role, 'operator');
+    const patches = await fetch(`${url}api/v1/patches`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const listed = (await patches.json()) as { patches: { versions: { version: string }[] }[] };
+    assert.deepEqual(listed.patches.flatMap((p) => p.versions.map((v) => v.version)).sort(), [
+      '1.0.0',
+      '1.0.1',
+    ]);
+    assert.equal(await proc.stop('SIGINT'), 0);
+  } finally {
+    await h.close();
+  }
+});

@@ -56,6 +56,12 @@ export const REQUEST_ERRORS = {
     summary: "The token's role does not allow this action.",
     hint: 'use a token with the role the message names',
   },
+  CSRF_REFUSED: {
+    http: 403,
+    summary:
+      'A change made with the console session cookie lacks the session CSRF token, or comes from another origin.',
+    hint: 'use the console page itself (it sends the token); scripts use `Authorization: Bearer` instead of the cookie',
+  },
   RATE_LIMITED: {
     http: 429,
     summary: 'Too many requests, failed sign-ins, enrollments or agent messages from one client.',

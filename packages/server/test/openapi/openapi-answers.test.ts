@@ -19,6 +19,8 @@ import {
   ROUTES,
   VULN_ROUTES,
   WEBHOOK_ROUTES,
+  CONSOLE_PAGES,
+  CONSOLE_ROUTES,
   enrollStatement,
 } from '@patchcast/protocol';
 import { SERVER_VERSION, startServer } from '../../src/index.js';
@@ -43,6 +45,7 @@ interface Call {
   readonly query?: string;
   /** `null`: no token. */
   readonly token?: string | null;
+  readonly headers?: Record<string, string>;
 }
 
 const PLAN = 'version: 1\ntarget: { all: true }\nwaves:\n  - { name: all, rest: true, bake: 1m }\n';
@@ -73,6 +76,7 @@ describe('real answers of every route match the OpenAPI description', () => {
         ...(token === null ? {} : { authorization: `Bearer ${token}` }),
         ...(json ? { 'content-type': 'application/json' } : {}),
         ...(options.raw === undefined ? {} : { 'content-type': 'application/octet-stream' }),
+        ...options.headers,
       },
       ...(json ? { body: JSON.stringify(options.body) } : {}),
       ...(options.raw === undefined ? {} : { body: options.raw }),
@@ -282,6 +286,61 @@ describe('real answers of every route match the OpenAPI description', () => {
       body: { ...body, allowPrivate: false },
     });
     assert.equal(refused.status, 400);
+  });
+
+  test('console: pages, assets, a session made from a token, the event stream', async () => {
+    for (const page of CONSOLE_PAGES) await call('GET', page, { token: null, params: { id: 'x' } });
+    const index = await (await fetch(`${server.url}/`)).text();
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(index)?.[1] ?? '';
+    assert.equal(
+      (await call('GET', '/assets/*', { token: null, params: { '*': script.slice(8) } })).status,
+      200,
+    );
+    const signedIn = await call('POST', CONSOLE_ROUTES.session, {
+      token: null,
+      body: { token: admin },
+    });
+    assert.equal(signedIn.status, 200);
+    const refused = await call('POST', CONSOLE_ROUTES.session, {
+      token: null,
+      body: { token: 'pc_not_a_token_of_this_server' },
+    });
+    assert.equal(refused.status, 401);
+    const { csrf } = signedIn.json<{ csrf: string }>();
+    const created = await fetch(`${server.url}${CONSOLE_ROUTES.session}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: admin }),
+    });
+    const cookie = (created.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const session = (await created.json()) as { csrf: string };
+    assert.equal(
+      (await call('GET', CONSOLE_ROUTES.session, { token: null, headers: { cookie } })).status,
+      200,
+    );
+    const stream = new AbortController();
+    const events = await fetch(`${server.url}${CONSOLE_ROUTES.events}`, {
+      headers: { cookie },
+      signal: stream.signal,
+    });
+    assert.equal(events.status, 200);
+    assert.equal(events.headers.get('content-type'), 'text/event-stream; charset=utf-8');
+    const reader = events.body?.getReader();
+    const first = (await reader?.read()) as { value?: Uint8Array } | undefined;
+    assert.match(new TextDecoder().decode(first?.value), /event: change\ndata: \{"kind":"hello"/);
+    stream.abort();
+    checker.checked.add(`GET ${CONSOLE_ROUTES.events}`);
+    const forged = await call('DELETE', CONSOLE_ROUTES.session, {
+      token: null,
+      headers: { cookie },
+    });
+    assert.equal(forged.status, 403);
+    const out = await call('DELETE', CONSOLE_ROUTES.session, {
+      token: null,
+      headers: { cookie, 'x-patchcast-csrf': session.csrf },
+    });
+    assert.equal(out.status, 204);
+    assert.ok(csrf.length > 20);
   });
 
   test('every route of the description was called and its answer checked', () => {

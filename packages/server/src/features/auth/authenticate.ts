@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { PatchcastError } from '@patchcast/core';
 import { roleAllows } from '@patchcast/protocol';
 import type { DeviceSelector, Role } from '@patchcast/protocol';
-import type { Store } from '../../storage/store.js';
+import type { ApiTokenRecord, Store } from '../../storage/store.js';
 import { hashToken } from './api-tokens.js';
 
 /** Who is calling: the API token that authenticated the request. */
@@ -45,8 +45,18 @@ export async function authenticate(
       },
     );
   const match = /^Bearer ([A-Za-z0-9_-]{8,128})$/.exec(header);
-  const token =
-    match?.[1] === undefined ? undefined : await store.findApiToken(hashToken(match[1]));
+  return admitToken(
+    match?.[1] === undefined ? undefined : await store.findApiToken(hashToken(match[1])),
+    needed,
+    now,
+  );
+}
+
+/**
+ * The checks every credential passes, a bearer token or a console session holding the token's
+ * hash (features/console): known, not revoked, not expired, a role that allows `needed`.
+ */
+export function admitToken(token: ApiTokenRecord | undefined, needed: Role, now: Date): Principal {
   if (token === undefined)
     throw new PatchcastError(
       'UNAUTHENTICATED',

@@ -6,6 +6,8 @@
 import type { FastifyInstance } from 'fastify';
 import {
   AGENT_CHANNEL_PATH,
+  CONSOLE_PAGES,
+  CONSOLE_ROUTES,
   LOG_ROUTES,
   METRICS_PATH,
   ROLLOUT_ROUTES,
@@ -18,6 +20,8 @@ import type { Store } from '../../storage/store.js';
 import { PatchcastError } from '@patchcast/core';
 import { authenticate } from './authenticate.js';
 import type { FailureCounter } from '../limits/limits.js';
+import type { ConsoleSessions } from '../console/sessions.js';
+import { hasSessionCookie, sessionPrincipal } from '../console/session-auth.js';
 
 /** `public`: no API token (the route checks its own credential or serves public data). */
 export type Access = Role | 'public';
@@ -38,6 +42,11 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   // devices authenticate themselves: a single-use enrollment token, then their device key
   [`POST ${ROUTES.enroll}`]: 'public',
   [`GET ${AGENT_CHANNEL_PATH}`]: 'public',
+  // the console (ADR 0035): its pages and assets hold no data; signing in checks the token itself
+  ...Object.fromEntries(CONSOLE_PAGES.map((page) => [`GET ${page}`, 'public'])),
+  'GET /assets/*': 'public',
+  [`POST ${CONSOLE_ROUTES.session}`]: 'public',
+  [`DELETE ${CONSOLE_ROUTES.session}`]: 'public',
   // viewer: read the fleet, rollouts, patches and findings
   [`GET ${ROUTES.status}`]: 'viewer',
   [`GET ${ROUTES.devices}`]: 'viewer',
@@ -51,6 +60,8 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   [`GET ${VULN_ROUTES.coverage}`]: 'viewer',
   [`GET ${VULN_ROUTES.report}`]: 'viewer',
   [`GET ${METRICS_PATH}`]: 'viewer',
+  [`GET ${CONSOLE_ROUTES.session}`]: 'viewer',
+  [`GET ${CONSOLE_ROUTES.events}`]: 'viewer',
   // operator: enroll, label, revoke and remove devices, run rollouts, import advisories
   [`POST ${ROUTES.enrollTokens}`]: 'operator',
   [`GET ${ROUTES.enrollTokens}`]: 'operator',
@@ -84,16 +95,21 @@ export function accessOf(method: string, url: string): Access | undefined {
   return ROUTE_ACCESS[`${method === 'HEAD' ? 'GET' : method} ${url}`];
 }
 
+export interface AccessDeps {
+  readonly store: Store;
+  readonly now: () => Date;
+  readonly failures: FailureCounter;
+  /** Console sessions: a request without a bearer token may carry a session cookie instead. */
+  readonly sessions: ConsoleSessions;
+}
+
 /**
  * Enforces the table: a route without a row fails at registration (the server does not start),
- * and every request is authenticated for its route's role before its handler runs.
+ * and every request is authenticated for its route's role before its handler runs, by its
+ * bearer token or, without one, by a console session cookie (with its CSRF checks).
  */
-export function enforceRouteAccess(
-  app: FastifyInstance,
-  store: Store,
-  now: () => Date,
-  failures: FailureCounter,
-): void {
+export function enforceRouteAccess(app: FastifyInstance, deps: AccessDeps): void {
+  const { store, now, failures } = deps;
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
@@ -107,7 +123,11 @@ export function enforceRouteAccess(
     const access = accessOf(request.method, url);
     if (access === 'public') return;
     try {
-      request.principal = await authenticate(request, store, access ?? 'admin', now());
+      const needed = access ?? 'admin';
+      const bySession = request.headers.authorization === undefined && hasSessionCookie(request);
+      request.principal = bySession
+        ? await sessionPrincipal(request, deps, needed, now())
+        : await authenticate(request, store, needed, now());
     } catch (error) {
       // A token that was presented and refused counts towards the address's failure limit.
       const presented = request.headers.authorization !== undefined;

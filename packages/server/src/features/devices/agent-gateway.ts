@@ -178,6 +178,7 @@ export class AgentGateway {
       if (deviceId !== undefined && this.#connections.get(deviceId)?.socket === socket) {
         this.#connections.delete(deviceId);
         this.#goneAt.set(deviceId, this.#deps.now().getTime());
+        this.#deps.observer?.presence?.(deviceId, false);
       }
     });
     socket.on('pong', () => {
@@ -214,6 +215,7 @@ export class AgentGateway {
     if (await refusedByCertificate(this.#deps, socket, device, peer)) return undefined;
     this.#connections.get(device.id)?.socket.close(4409, 'replaced by a newer connection');
     this.#connections.set(device.id, { socket, publicKey: device.publicKey, alive: true });
+    this.#deps.observer?.presence?.(device.id, true);
     if ((this.#barred.get(device.id) ?? 0) > readAt) {
       // Revoked or re-keyed while this hello was being checked: decide on the record as it is now.
       const now = await this.#deps.store.getDevice(device.id);
@@ -321,6 +323,7 @@ export class AgentGateway {
         connection.socket.terminate();
         this.#connections.delete(deviceId);
         this.#goneAt.set(deviceId, this.#deps.now().getTime());
+        this.#deps.observer?.presence?.(deviceId, false);
         continue;
       }
       connection.alive = false;

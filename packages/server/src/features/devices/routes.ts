@@ -1,6 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { PatchcastError } from '@patchcast/core';
-import { AGENT_CHANNEL_PATH, ROUTES, deviceResultsQuery, enrollRequest } from '@patchcast/protocol';
+import {
+  AGENT_CHANNEL_PATH,
+  ROUTES,
+  deviceResultsQuery,
+  devicesQuery,
+  enrollRequest,
+} from '@patchcast/protocol';
 import type { Device, DeviceResultsResponse } from '@patchcast/protocol';
 import type { AppDeps } from '../../app-deps.js';
 import type { DeviceRecord } from '../../storage/store.js';
@@ -12,6 +18,7 @@ import { withResultStatus } from '../rollouts/status-facts.js';
 import { enrollDevice } from './enrollment.js';
 import { labelRoutes } from './labels.js';
 import { peerOf } from './device-certificates.js';
+import { devicePage } from './device-query.js';
 
 const DEFAULT_RESULTS = 50;
 
@@ -41,18 +48,20 @@ export function deviceRoutes(app: FastifyInstance, deps: AppDeps, gateway: Agent
     };
   });
 
-  app.get(ROUTES.devices, async () => {
-    const [devices, reboot, installed] = await Promise.all([
-      store.listDevices(),
+  app.get(ROUTES.devices, async (request) => {
+    const query = devicesQuery.parse(request.query ?? {});
+    const { page, total } = devicePage(await store.listDevices(), query);
+    const [reboot, installed] = await Promise.all([
       store.deviceResults.awaitingReboot(),
       store.deviceResults.installed(),
     ]);
     const awaiting = new Set(reboot);
     const recorded = recordedOf(installed);
     return {
-      devices: devices.map((d): Device =>
+      devices: page.map((d): Device =>
         view(d, gateway.isOnline(d.id), awaiting.has(d.id), recorded.get(d.id)),
       ),
+      total,
     };
   });
 

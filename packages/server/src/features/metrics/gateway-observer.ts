@@ -8,6 +8,8 @@ import { NoticeClock } from './notice-clock.js';
 export interface GatewayObserver {
   noticeSent(rolloutId: string, deviceIds: readonly string[]): void;
   reportReceived(deviceId: string, report: Report, outcome: ReportOutcome): void;
+  /** A device connected to this node, or its connection here ended (the console's events). */
+  presence?(deviceId: string, online: boolean): void;
 }
 
 export function gatewayObserver(metrics: ServerMetrics): GatewayObserver {

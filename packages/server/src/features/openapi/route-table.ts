@@ -22,6 +22,7 @@ import { REPOSITORY_ROUTES } from './table-repository.js';
 import { ROLLOUT_TABLE } from './table-rollouts.js';
 import { SERVER_ROUTES } from './table-server.js';
 import { VULN_TABLE } from './table-vulns.js';
+import { CONSOLE_TABLE } from './table-console.js';
 
 export const ROUTE_TABLE: readonly RouteSpec[] = [
   ...SERVER_ROUTES,
@@ -29,6 +30,7 @@ export const ROUTE_TABLE: readonly RouteSpec[] = [
   ...ROLLOUT_TABLE,
   ...REPOSITORY_ROUTES,
   ...VULN_TABLE,
+  ...CONSOLE_TABLE,
 ];
 
 /** Schemas used inside several answers: components of their own, referenced by `$ref`. */

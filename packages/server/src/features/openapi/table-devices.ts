@@ -6,6 +6,7 @@ import {
   deviceLifecycleResponse,
   deviceResultsQuery,
   deviceResultsResponse,
+  devicesQuery,
   devicesResponse,
   enrollRequest,
   enrollResponse,
@@ -27,9 +28,13 @@ export const DEVICE_ROUTES: readonly RouteSpec[] = [
     method: 'GET',
     path: ROUTES.devices,
     tag,
-    summary: 'List the enrolled devices',
-    description: 'Removed devices are left out; revoked ones are listed with `revokedAt`.',
-    response: json('DevicesResponse', devicesResponse, { devices: [exampleDevice] }),
+    summary: 'List the enrolled devices, or search them a page at a time',
+    description:
+      'Removed devices are left out; revoked ones are listed with `revokedAt`. With `q` (name or ' +
+      'id), `label` (`key=value`), `offset` or `limit` (default 50): the matches sorted by name, ' +
+      'one page, and `total` matches.',
+    query: devicesQuery,
+    response: json('DevicesResponse', devicesResponse, { devices: [exampleDevice], total: 1 }),
   },
   {
     method: 'GET',

@@ -25,6 +25,8 @@ export interface DriverDeps {
   readonly log: EventLog;
   readonly now: () => Date;
   readonly onError: (error: unknown, rolloutId: string) => void;
+  /** Told after decisions are stored (the console's live events). */
+  readonly onChange?: ((rolloutId: string) => void) | undefined;
 }
 
 interface Run {
@@ -169,6 +171,7 @@ export class RolloutDriver {
       const entries = pendingEntries(logged);
       await store.rolloutEngine.save(id, { snapshot, decisions, finish, events, logged: entries });
       if (entries.length > 0) await log.sequencePending();
+      this.#deps.onChange?.(id);
     }
     await carryOut(effects, run.rollout, this.#deps);
     run.wakeAt = run.engine.peek().nextTick;

@@ -30,6 +30,8 @@ export interface RolloutDeps {
   readonly online?: (deviceId: string) => boolean;
   /** Disconnected only moments ago (it may reconnect by itself); default: nobody is. */
   readonly reconnecting?: (deviceId: string) => boolean;
+  /** Told after a rollout's decisions are stored on this node (the console's live events). */
+  readonly onChange?: (rolloutId: string) => void;
 }
 
 /** What a reconnecting device is sent again: open notices and planned-rollout commands. */

@@ -1,0 +1,247 @@
+/**
+ * The console in a real browser (Debian's Chromium through playwright-core) against a real server
+ * and real agent processes: sign in, see the devices, start a planned rollout from the page,
+ * approve its gated wave, watch it reach 100 % without a reload, roll it back; a viewer sees no
+ * action buttons and a forged request is refused; an axe-core scan finds no serious violation.
+ * Screenshots go to docs/console/ (docs/console.md shows them).
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { Harness } from '../harness.js';
+import { writePatchSource } from '../patch-source.js';
+import { chromiumMissing, openBrowser } from '../../src/bench/console/browser.js';
+import type { Browser } from '../../src/bench/console/browser.js';
+
+const SHOTS = fileURLToPath(new URL('../../../../../docs/console/', import.meta.url));
+const NAMES = ['canary-1', 'main-1', 'main-2'];
+const PLAN = `version: 1
+target: { all: true }
+waves:
+  - name: canary
+    labels: { ring: canary }
+    bake: 1s
+  - name: everyone
+    rest: true
+    bake: 1s
+    approval: true
+installTimeout: 2m
+`;
+
+interface AxeResult {
+  violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[];
+}
+
+async function axe(page: Page): Promise<AxeResult['violations']> {
+  const source = await readFile(
+    createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
+    'utf8',
+  );
+  await page.evaluate(source);
+  const result = await page.evaluate(() =>
+    (globalThis as unknown as { axe: { run(): Promise<AxeResult> } }).axe.run(),
+  );
+  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+const skip = chromiumMissing();
+if (skip !== false) process.stdout.write(`# SKIP console browser tests: ${skip}\n`);
+
+describe('the console in a real browser', { skip, timeout: 300_000 }, () => {
+  let h: Harness;
+  let browser: Browser;
+  let page: Page;
+  let rolloutPath = '';
+  let viewerToken = '';
+
+  before(async () => {
+    h = await Harness.create();
+    await h.startServer();
+    await h.startAgent('canary-1', ['ring=canary']);
+    await h.startAgent('main-1', ['ring=main']);
+    await h.startAgent('main-2', ['ring=main']);
+    const source = await writePatchSource(join(h.dir, 'src'), { 'etc/app.conf': 'v=2\n' });
+    await h.publish(source, 'app', '2.0.0');
+    const made = await fetch(`${h.server}/api/v1/tokens`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${h.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'auditor', role: 'viewer' }),
+    });
+    viewerToken = ((await made.json()) as { token: string }).token;
+    await mkdir(SHOTS, { recursive: true });
+    browser = await openBrowser();
+    page = await browser.context.newPage();
+    page.on('dialog', (dialog) => void dialog.accept());
+  });
+  after(async () => {
+    await browser?.close();
+    await h?.close();
+  });
+
+  async function signIn(token: string): Promise<void> {
+    await page.goto(`${h.server}/`);
+    await page.getByLabel('API token').fill(token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+  }
+
+  test('signs in with an API token into an HttpOnly session; the token is in no URL', async () => {
+    await page.goto(`${h.server}/`);
+    await page.getByLabel('API token').waitFor();
+    await page.screenshot({ path: join(SHOTS, 'sign-in.png') });
+    const requests: string[] = [];
+    page.on('request', (request) => requests.push(request.url()));
+    await signIn(h.token);
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    await page.getByText('devices online').waitFor();
+    const cookies = await browser.context.cookies();
+    const session = cookies.find((c) => c.name === 'patchcast_session');
+    assert.equal(session?.httpOnly, true);
+    assert.equal(session?.sameSite, 'Strict');
+    assert.equal(await page.evaluate('document.cookie'), '', 'no script reads the cookie');
+    assert.ok(
+      requests.every((url) => !url.includes(h.token)),
+      'the token is in no URL',
+    );
+    await page.screenshot({ path: join(SHOTS, 'overview.png') });
+  });
+
+  test('lists the devices, searched on the server', async () => {
+    await page.getByRole('link', { name: 'Devices' }).click();
+    for (const name of NAMES) await page.getByRole('link', { name }).waitFor();
+    await page.getByText('3 devices').waitFor();
+    await page.getByLabel(/Search devices/).fill('ring=canary');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByText('1 device,').waitFor();
+    assert.equal(await page.getByRole('link', { name: 'main-1' }).count(), 0);
+    await page.getByLabel(/Search devices/).fill('');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByText('3 devices').waitFor();
+    await page.screenshot({ path: join(SHOTS, 'devices.png') });
+  });
+
+  test('starts a planned rollout, approves the gated wave and sees 100 % without a reload', async () => {
+    await page.getByRole('link', { name: 'Rollouts' }).click();
+    await page.getByRole('link', { name: 'Start a rollout' }).click();
+    await page.getByLabel('Patch').selectOption('app@2.0.0');
+    await page.getByLabel('Plan').fill(PLAN);
+    await page.getByRole('button', { name: 'Start rollout' }).click();
+    await page.waitForURL((url) => /^\/rollouts\/(?!new$)[^/]+$/.test(url.pathname));
+    rolloutPath = new URL(page.url()).pathname;
+    await page.evaluate(() => ((globalThis as unknown as { marker: number }).marker = 1));
+    const approve = page.getByRole('button', { name: 'Approve' });
+    await approve.waitFor({ timeout: 60_000 });
+    await page.getByText('pending-approval').first().waitFor();
+    await page.screenshot({ path: join(SHOTS, 'rollout-approval.png'), fullPage: true });
+    await approve.click();
+    const whole = page.getByRole('progressbar', { name: 'rollout', exact: true });
+    await page
+      .locator('[role=progressbar][aria-label="rollout"][aria-valuenow="100"]')
+      .waitFor({ timeout: 60_000 });
+    assert.equal(await whole.getAttribute('aria-valuenow'), '100');
+    await page.getByText('completed', { exact: true }).first().waitFor({ timeout: 30_000 });
+    const marker = await page.evaluate(() => (globalThis as unknown as { marker?: number }).marker);
+    assert.equal(marker, 1, 'the page was never reloaded: the progress came over the event stream');
+    await page.screenshot({ path: join(SHOTS, 'rollout-complete.png'), fullPage: true });
+  });
+
+  test('rolls the rollout back from the page', async () => {
+    await page.getByRole('button', { name: 'Rollback' }).click();
+    await page.getByText('rolled-back', { exact: true }).first().waitFor({ timeout: 60_000 });
+    const id = rolloutPath.split('/').pop() ?? '';
+    const status = await h.hereJson<{ state: string }>(['rollout', 'status', id]);
+    assert.equal(status.state, 'rolled-back', 'the server rolled it back');
+    await page.screenshot({ path: join(SHOTS, 'rollout-rolled-back.png'), fullPage: true });
+  });
+
+  test("verifies a publication's inclusion proof in the browser, and refuses a tampered one", async () => {
+    await page.getByRole('link', { name: 'Log' }).click();
+    await page.getByLabel('Published patch').selectOption({ label: 'app@2.0.0' });
+    await page.getByRole('button', { name: /Verify its publication/ }).click();
+    const status = page.getByRole('status');
+    await status.getByText('Verified').waitFor();
+    assert.match((await status.textContent()) ?? '', /"type":"patch-published"/);
+    await page.screenshot({ path: join(SHOTS, 'log-verified.png'), fullPage: true });
+    await page.route('**/log/proof/patch/**', async (route) => {
+      const answer = await route.fetch();
+      const body = (await answer.json()) as { entry: string; proof: string };
+      const entry = Buffer.from(body.entry, 'base64');
+      const at = entry.length - 2; // one bit of the entry: its leaf hash is no longer in the tree
+      entry.writeUInt8((entry[at] ?? 0) ^ 1, at);
+      await route.fulfill({ response: answer, json: { ...body, entry: entry.toString('base64') } });
+    });
+    await page.getByRole('button', { name: /Verify its publication/ }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    assert.match((await alert.textContent()) ?? '', /inclusion proof/);
+    assert.equal(await page.getByRole('status').count(), 0, 'a tampered entry is not verified');
+    await page.unroute('**/log/proof/patch/**');
+  });
+
+  test('has no serious accessibility violations (axe-core)', async () => {
+    for (const path of [
+      '/',
+      '/devices',
+      rolloutPath,
+      '/rollouts/new',
+      '/patches',
+      '/vulnerabilities',
+      '/log',
+    ]) {
+      await page.goto(`${h.server}${path}`);
+      await page.getByRole('button', { name: 'Sign out' }).waitFor();
+      await page.waitForLoadState('networkidle').catch(() => undefined);
+      const serious = await axe(page);
+      assert.deepEqual(
+        serious.map(
+          (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
+        ),
+        [],
+        `axe on ${path}`,
+      );
+    }
+  });
+
+  test('a viewer sees no action buttons, and a forged request is refused', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('API token').waitFor();
+    await signIn(viewerToken);
+    await page.goto(`${h.server}${rolloutPath}`);
+    await page
+      .getByRole('heading', { name: 'app 2.0.0' })
+      .waitFor()
+      .catch(async (e: unknown) => {
+        process.stdout.write(await page.content());
+        throw e;
+      });
+    await page.getByRole('progressbar', { name: 'rollout', exact: true }).waitFor();
+    for (const name of ['Approve', 'Pause', 'Resume', 'Abort', 'Rollback'])
+      assert.equal(await page.getByRole('button', { name }).count(), 0, name);
+    await page.goto(`${h.server}/rollouts`);
+    await page.getByRole('heading', { name: 'Rollouts' }).waitFor();
+    assert.equal(await page.getByRole('link', { name: 'Start a rollout' }).count(), 0);
+    const id = rolloutPath.split('/').pop() ?? '';
+    const answers = await page.evaluate(async (rollout) => {
+      const url = `/api/v1/rollouts/${rollout}/pause`;
+      const forged = await fetch(url, {
+        method: 'POST',
+        body: '{}',
+        headers: { 'content-type': 'application/json' },
+      });
+      const session = (await (await fetch('/api/v1/session')).json()) as { csrf: string };
+      const asViewer = await fetch(url, {
+        method: 'POST',
+        body: '{}',
+        headers: { 'content-type': 'application/json', 'x-patchcast-csrf': session.csrf },
+      });
+      return [await forged.json(), await asViewer.json()] as { error: { code: string } }[];
+    }, id);
+    assert.equal(answers[0]?.error.code, 'CSRF_REFUSED', 'no CSRF header: refused');
+    assert.equal(answers[1]?.error.code, 'FORBIDDEN', 'a viewer may not pause');
+    await page.screenshot({ path: join(SHOTS, 'viewer-rollout.png'), fullPage: true });
+  });
+});
