@@ -8,7 +8,9 @@
 import { open, rm } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PatchcastError, SecurityError } from '@patchcast/core';
+import { PatchcastError, SecurityError } from '@patchcast/core/base';
+// Every fetch of the process trusts what --ca and the device certificate say (ADR 0023).
+import '@patchcast/protocol/fetch-trust';
 
 export interface DownloadOptions {
   /** The most bytes the file may have (TUF: the target's signed length). */

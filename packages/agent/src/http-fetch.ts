@@ -2,7 +2,9 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PatchcastError, SecurityError } from '@patchcast/core';
+import { PatchcastError, SecurityError } from '@patchcast/core/base';
+// Every fetch of the process trusts what --ca and the device certificate say (ADR 0023).
+import '@patchcast/protocol/fetch-trust';
 import { downloadToFile } from './download.js';
 
 export interface FetchResult {

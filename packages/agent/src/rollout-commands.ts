@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { PatchcastError, errorCodeOf } from '@patchcast/core';
+import { PatchcastError, errorCodeOf } from '@patchcast/core/base';
 import { formatPatchRef, readBundle, targetPathOf } from '@patchcast/protocol';
 import type { HealthRequest, Report, RollbackCommand } from '@patchcast/protocol';
 import type { PatchRunner, RunnerDeps } from './patch-runner.js';

@@ -1,7 +1,6 @@
 /** The `patchcast` command: dispatch to a subcommand; turn every failure into one clear line. */
 import { PatchcastError } from '@patchcast/core';
 import type { Command, Io } from './command.js';
-import { parseInvocation } from './args.js';
 import { serverCommand } from './commands/server.js';
 import { agentCommand } from './commands/agent.js';
 import { publishCommand } from './commands/publish.js';
@@ -28,7 +27,7 @@ import { witnessCommand } from './commands/witness.js';
 import { tlsCommand } from './commands/tls.js';
 import { tokenCommand } from './commands/token.js';
 import { webhookCommand } from './commands/webhook.js';
-import { trustFor } from './context.js';
+import { EXIT_USAGE, defaultIo, reportFailure, runCommand } from './run-command.js';
 
 export const VERSION = '0.1.0';
 
@@ -61,18 +60,6 @@ export const COMMANDS: readonly Command[] = [
   tlsCommand,
 ];
 
-const EXIT_USAGE = 2;
-const EXIT_FAILURE = 1;
-
-function defaultIo(): Io {
-  return {
-    out: (text) => process.stdout.write(text),
-    err: (text) => process.stderr.write(text),
-    env: process.env,
-    isTty: process.stderr.isTTY,
-  };
-}
-
 export async function main(argv: readonly string[], io: Io = defaultIo()): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
@@ -84,33 +71,14 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
     return 0;
   }
   const command = COMMANDS.find((c) => c.name === name);
-  try {
-    if (command === undefined)
-      throw new PatchcastError('USAGE', `unknown command "${name}"`, {
-        hint: 'see: patchcast --help',
-      });
-    const invocation = parseInvocation(command, rest, io);
-    if (invocation.values.help === true) {
-      io.out(`usage: ${command.usage}\n\n${command.summary}.\n\n${command.help}\n`);
-      return 0;
-    }
-    await trustFor(command, invocation);
-    return await command.run(invocation);
-  } catch (error) {
-    return report(error, io, argv.includes('--json'), command?.name);
-  }
-}
-
-/** One line with the code and cause, one with the hint (the catalog's if the thrower gave none). */
-function report(error: unknown, io: Io, json: boolean, command: string | undefined): number {
-  const pe =
-    error instanceof PatchcastError
-      ? error
-      : new PatchcastError('INTERNAL', String(error instanceof Error ? error.stack : error));
-  const hint = command === undefined ? pe.hint : pe.hint?.replace('<command>', command);
-  if (json) io.out(`${JSON.stringify({ error: { code: pe.code, message: pe.message, hint } })}\n`);
-  io.err(`error[${pe.code}]: ${pe.message}\n${hint === undefined ? '' : `  hint: ${hint}\n`}`);
-  return pe.code === 'USAGE' ? EXIT_USAGE : EXIT_FAILURE;
+  if (command === undefined)
+    return reportFailure(
+      new PatchcastError('USAGE', `unknown command "${name}"`, { hint: 'see: patchcast --help' }),
+      io,
+      argv.includes('--json'),
+      undefined,
+    );
+  return runCommand(command, rest, io);
 }
 
 function overview(): string {

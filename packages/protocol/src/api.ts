@@ -3,6 +3,10 @@ import { z } from 'zod';
 import { canonicalBytes } from '@patchcast/core';
 import { DEVICE_STATES, inventorySchema } from './agent-channel.js';
 import { deviceStatusFields, rolloutOutlookSchema } from './rollout-status.js';
+import { deviceCertificateGrant } from './device-certificate-grant.js';
+
+export { deviceCertificateGrant } from './device-certificate-grant.js';
+export type { DeviceCertificateGrant } from './device-certificate-grant.js';
 
 export const ROLES = ['viewer', 'operator', 'publisher', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -97,17 +101,6 @@ export function enrollStatement(token: string, publicKey: string): Uint8Array {
 export type EnrollRequest = z.input<typeof enrollRequest>;
 /** `re-enrolled`: the key was known, same device; `replaced`: a new key for `replaces`. */
 export const ENROLL_OUTCOMES = ['enrolled', 're-enrolled', 'replaced'] as const;
-/**
- * A device certificate (ADR 0030): the PEM certificate the device CA issued for the device's own
- * key, the device CA (PEM), and the URLs of the servers' agent-only listeners (empty when the
- * server has none): an agent holding a certificate dials those.
- */
-export const deviceCertificateGrant = z.object({
-  certificate: z.string().max(16_384),
-  deviceCa: z.string().max(16_384),
-  agentUrls: z.array(z.string().max(2048)).max(64),
-});
-export type DeviceCertificateGrant = z.infer<typeof deviceCertificateGrant>;
 
 export const enrollResponse = z.object({
   deviceId: z.string(),

@@ -27,6 +27,7 @@ import {
 } from './webhooks-api.js';
 import type { CreateWebhookRequest } from './webhooks-api.js';
 import { tlsFailureOf } from './tls/trust.js';
+import { normalizeServerUrl } from './server-url.js';
 import {
   deviceLifecycleResponse,
   enrollTokenInfoSchema,
@@ -260,19 +261,4 @@ function causeOf(error: unknown): string {
     return cause || error.message;
   }
   return String(error);
-}
-
-export function normalizeServerUrl(server: string): string {
-  let url: URL;
-  try {
-    url = new URL(server.includes('://') ? server : `http://${server}`);
-  } catch {
-    throw new PatchcastError('USAGE', `"${server}" is not a server URL`, {
-      hint: 'e.g. http://127.0.0.1:8080',
-    });
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new PatchcastError('USAGE', `server URL must be http or https, got ${url.protocol}`);
-  }
-  return url.origin;
 }

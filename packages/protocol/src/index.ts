@@ -3,6 +3,7 @@ export * from './agent-channel.js';
 export * from './api.js';
 export * from './rollout-status.js';
 export * from './client.js';
+export * from './server-url.js';
 export * from './key-file.js';
 export * from './bundle/index.js';
 export * from './rollout-plan/index.js';

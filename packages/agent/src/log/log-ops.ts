@@ -1,5 +1,5 @@
 /** The agent's HTTP access to the server's transparency log: bounded reads, parsed once. */
-import { SecurityError } from '@patchcast/core';
+import { SecurityError } from '@patchcast/core/base';
 import {
   consistencyProofResponse,
   keyTransitionsResponse,

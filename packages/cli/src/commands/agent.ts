@@ -1,9 +1,9 @@
-import { PatchcastError } from '@patchcast/core';
+import { PatchcastError } from '@patchcast/core/base';
 import type { Command, Invocation } from '../command.js';
 import { readWitnessKeys } from '../witness/witness-config.js';
 import { listFlag, parseLabels, requirePqFlag, requiredFlag, stringFlag } from '../args.js';
-import { untilSignal } from './server.js';
-import { normalizeServerUrl } from '@patchcast/protocol';
+import { untilSignal } from '../until-signal.js';
+import { normalizeServerUrl } from '@patchcast/protocol/agent';
 
 export const agentCommand: Command = {
   name: 'agent',
@@ -69,7 +69,7 @@ Options:
   },
   positionals: { min: 0, max: 0 },
   async run(invocation) {
-    const { startAgent } = await import('@patchcast/agent');
+    const { startAgent } = await import('@patchcast/agent/start');
     const dataDir = requiredFlag(invocation, 'data', 'e.g. --data /var/lib/patchcast-agent');
     const err = invocation.io.err;
     const given = listFlag(invocation, 'server');

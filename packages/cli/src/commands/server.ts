@@ -4,6 +4,7 @@ import { boolFlag, listFlag, parseListen, stringFlag } from '../args.js';
 import { witnessFlags } from '../witness/witness-config.js';
 import { webhookFlags } from './webhook-flags.js';
 import { PatchcastError } from '@patchcast/core';
+import { untilSignal } from '../until-signal.js';
 import type { LimitsConfig } from '@patchcast/server';
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug'] as const;
@@ -273,16 +274,4 @@ function storageFlags(invocation: Invocation) {
     ...(pool === undefined ? {} : { dbPoolSize: Number(pool) }),
     ...(artifacts === undefined ? {} : { artifactsDir: resolve(artifacts) }),
   };
-}
-
-export function untilSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      process.off('SIGINT', done);
-      process.off('SIGTERM', done);
-      resolve();
-    };
-    process.on('SIGINT', done);
-    process.on('SIGTERM', done);
-  });
 }
