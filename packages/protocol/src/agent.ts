@@ -28,3 +28,19 @@ export type {
   RpmPackage,
 } from './inventory/inventory-schema.js';
 export { validateRelativePath } from './bundle/paths.js';
+export { httpRequest } from './http-request.js';
+export type { HttpBody, HttpRequestInit, HttpResponse } from './http-request.js';
+export { enrollDevice } from './enroll-client.js';
+export { ENROLL_OUTCOMES, ENROLL_PURPOSE, enrollStatement } from './enroll-api.js';
+export type { EnrollRequest } from './api.js';
+export { tlsFailureOf } from './tls/tls-failure.js';
+export {
+  consistencyProofResponse,
+  keyTransitionsResponse,
+  publicationProofResponse,
+} from './log-proof-api.js';
+export type {
+  ConsistencyProofResponse,
+  KeyTransitionsResponse,
+  PublicationProofResponse,
+} from './log-proof-api.js';

@@ -17,3 +17,5 @@ export * from './device-lifecycle-api.js';
 export * from './webhooks-api.js';
 export * from './webhooks-signature.js';
 export * from './http-documents.js';
+export * from './http-request.js';
+export * from './enroll-client.js';

@@ -4,8 +4,8 @@ import {
   consistencyProofResponse,
   keyTransitionsResponse,
   publicationProofResponse,
-} from '@patchcast/protocol';
-import type { PatchRef, PublicationProofResponse } from '@patchcast/protocol';
+} from '@patchcast/protocol/agent';
+import type { PatchRef, PublicationProofResponse } from '@patchcast/protocol/agent';
 import type { z } from 'zod';
 import { fetchBounded } from '../http-fetch.js';
 

@@ -1,4 +1,8 @@
-/** A real `patchcast agent` process, enrolled and connected, left idle; then its memory is read. */
+/**
+ * A real `patchcast agent` process, enrolled and connected, left idle; then its memory is read.
+ * Then the same agent started again on its data folder (a service after a restart: no
+ * enrollment), and beside both a bare `node` process idling as long: Node's own floor.
+ */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -8,26 +12,50 @@ import { procMemory } from '../proc-status.js';
 import type { ProcMemory } from '../proc-status.js';
 import type { ServerProcess } from '../server-process.js';
 
+export interface IdleAgentMemory {
+  /** The agent that enrolled in this process, then idled; its peak covers the enrollment. */
+  readonly enrolled: ProcMemory;
+  /** The same agent started again without a token, then idled. */
+  readonly restarted: ProcMemory;
+  /** `node -e 'setTimeout(() => {}, 1e9)'`, idle as long, read at the same time. */
+  readonly nodeFloor: ProcMemory;
+}
+
 export async function idleAgentMemory(
   server: ServerProcess,
   dir: string,
   idleMs: number,
-): Promise<ProcMemory> {
+): Promise<IdleAgentMemory> {
   const { token } = await server.client.createEnrollToken();
-  const child = startAgent(server.url, token, join(dir, 'idle-agent'));
+  const data = join(dir, 'idle-agent');
+  const enroll = ['--server', server.url, '--enroll', token, '--name', 'idle-agent'];
+  const [enrolled, nodeFloor] = await idleBesideFloor(() => startAgent(data, enroll), idleMs);
+  const [restarted] = await idleBesideFloor(() => startAgent(data, []), idleMs);
+  return { enrolled, restarted, nodeFloor };
+}
+
+/** Starts the agent and a bare node together, waits for the agent's connection, idles, reads both. */
+async function idleBesideFloor(
+  start: () => ChildProcess,
+  idleMs: number,
+): Promise<[ProcMemory, ProcMemory]> {
+  const floor = ownChild(
+    spawn(process.execPath, ['-e', 'setTimeout(() => {}, 1e9)'], { stdio: 'ignore' }),
+  );
+  const child = start();
   try {
     await waitForOutput(child, /agent: connected to /, 30_000, 'the idle agent');
     await sleep(idleMs);
-    return await procMemory(child.pid ?? -1);
+    return [await procMemory(child.pid ?? -1), await procMemory(floor.pid ?? -1)];
   } finally {
     await stopProcess(child);
+    await stopProcess(floor);
   }
 }
 
-function startAgent(server: string, token: string, data: string): ChildProcess {
-  const args = ['agent', '--data', data, '--server', server, '--enroll', token];
+function startAgent(data: string, args: readonly string[]): ChildProcess {
   return ownChild(
-    spawn(process.execPath, [PATCHCAST_BIN, ...args, '--name', 'idle-agent'], {
+    spawn(process.execPath, [PATCHCAST_BIN, 'agent', '--data', data, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
     }),
   );
