@@ -61,10 +61,7 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
   await prepareDirs(dataDir, rootDir);
   const policy = await resolvePolicy(dataDir, { maxDownloadRate: config.maxDownloadRate });
   const bootId = await currentBootId();
-  const { recoverInstalls } = await import('./installers/install-patch.js');
-  const recovery = await recoverInstalls(rootDir, join(dataDir, 'install'));
-  if (recovery.recovered > 0)
-    log(`recovered ${recovery.recovered} interrupted install(s): ${recovery.action}`);
+  await recoverInstalls(rootDir, join(dataDir, 'install'), log);
   const identity = await identityFor(config, dataDir, log);
   const given = config.servers ?? (config.server === undefined ? [] : [config.server]);
   const certificate = await DeviceCertificate.load(dataDir);
@@ -164,6 +161,31 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
       await patchWork.started?.then((work) => work.runner.idle());
     },
   };
+}
+
+/**
+ * Finishes or undoes what a crash left of an install. Every install keeps its journal under
+ * `stateDir`: without that folder there is nothing to recover, and the installers stay unloaded.
+ */
+async function recoverInstalls(
+  rootDir: string,
+  stateDir: string,
+  log: (line: string) => void,
+): Promise<void> {
+  if (!(await exists(stateDir))) return;
+  const { recoverInstalls: recover } = await import('./installers/install-patch.js');
+  const recovery = await recover(rootDir, stateDir);
+  if (recovery.recovered > 0)
+    log(`recovered ${recovery.recovered} interrupted install(s): ${recovery.action}`);
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** `get()` starts `load` once; `started` is its promise once some caller asked. */

@@ -12,11 +12,16 @@ import { procMemory } from '../proc-status.js';
 import type { ProcMemory } from '../proc-status.js';
 import type { ServerProcess } from '../server-process.js';
 
+/** The `Environment=NODE_OPTIONS=` of examples/systemd/patchcast-agent.service. */
+export const SERVICE_NODE_OPTIONS = '--max-semi-space-size=1';
+
 export interface IdleAgentMemory {
   /** The agent that enrolled in this process, then idled; its peak covers the enrollment. */
   readonly enrolled: ProcMemory;
   /** The same agent started again without a token, then idled. */
   readonly restarted: ProcMemory;
+  /** Started again as examples/systemd/patchcast-agent.service starts it (SERVICE_NODE_OPTIONS). */
+  readonly service: ProcMemory;
   /** `node -e 'setTimeout(() => {}, 1e9)'`, idle as long, read at the same time. */
   readonly nodeFloor: ProcMemory;
 }
@@ -31,7 +36,9 @@ export async function idleAgentMemory(
   const enroll = ['--server', server.url, '--enroll', token, '--name', 'idle-agent'];
   const [enrolled, nodeFloor] = await idleBesideFloor(() => startAgent(data, enroll), idleMs);
   const [restarted] = await idleBesideFloor(() => startAgent(data, []), idleMs);
-  return { enrolled, restarted, nodeFloor };
+  const service = { NODE_OPTIONS: SERVICE_NODE_OPTIONS };
+  const [asService] = await idleBesideFloor(() => startAgent(data, [], service), idleMs);
+  return { enrolled, restarted, service: asService, nodeFloor };
 }
 
 /** Starts the agent and a bare node together, waits for the agent's connection, idles, reads both. */
@@ -53,10 +60,15 @@ async function idleBesideFloor(
   }
 }
 
-function startAgent(data: string, args: readonly string[]): ChildProcess {
+function startAgent(
+  data: string,
+  args: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+): ChildProcess {
   return ownChild(
     spawn(process.execPath, [PATCHCAST_BIN, 'agent', '--data', data, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
     }),
   );
 }
