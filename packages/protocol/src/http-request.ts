@@ -48,11 +48,13 @@ export function httpRequest(url: string, init: HttpRequestInit): Promise<HttpRes
       },
       ...(target.protocol === 'https:' ? clientTlsOptions(url) : {}),
     });
-    req.once('error', (error) => {
+    req.on('error', (error) => {
       clearTimeout(timer);
       reject(new Error('fetch failed', { cause: error }));
     });
     req.once('response', (res) => {
+      // A failure while the body is unread surfaces when it is read (or never): not as a crash.
+      res.on('error', () => undefined);
       res.once('close', () => clearTimeout(timer));
       res.once('end', () => clearTimeout(timer));
       resolve(answer(res, req));
