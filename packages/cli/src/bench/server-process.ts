@@ -29,12 +29,18 @@ export interface ServerProcessOptions {
   readonly startTimeoutMs?: number;
 }
 
+/**
+ * A benchmark enrolls and connects its whole simulated fleet from eight loopback addresses within
+ * seconds: far past the abuse limits a real server keeps per address (60 enrollments a minute).
+ */
+const BENCH_LIMITS = ['--limit', 'enroll=1000000', '--limit', 'agent-connects=1000000'];
+
 const LISTENING = /listening on (http:\/\/\S+)/;
 const INSPECTOR = /Debugger listening on (ws:\/\/\S+)/;
 
 export async function startServerProcess(options: ServerProcessOptions): Promise<ServerProcess> {
   const nodeArgs = options.inspect === true ? ['--inspect=127.0.0.1:0'] : [];
-  const args = ['server', '--data', options.dataDir, '--listen', '127.0.0.1:0'];
+  const args = ['server', '--data', options.dataDir, '--listen', '127.0.0.1:0', ...BENCH_LIMITS];
   const child = ownChild(
     spawn(process.execPath, [...nodeArgs, PATCHCAST_BIN, ...args, '--log-level', 'error'], {
       stdio: ['ignore', 'pipe', 'pipe'],
