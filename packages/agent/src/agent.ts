@@ -2,30 +2,25 @@
 import { mkdir, access, constants } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { hostname } from 'node:os';
-import { PatchcastError, Updater } from '@patchcast/core';
-import type { Notice } from '@patchcast/protocol';
+import { PatchcastError } from '@patchcast/core/base';
+import type { Notice } from '@patchcast/protocol/agent';
 import { loadIdentity, readIdentityFile } from './identity.js';
 import type { Identity } from './identity.js';
 import { AgentState } from './state.js';
 import { Connection } from './connection.js';
-import { PatchRunner } from './patch-runner.js';
 import { fileBaseStore } from './delta/base-store.js';
-import type { RunnerDeps } from './patch-runner.js';
-import { RolloutCommands } from './rollout-commands.js';
 import { collectInventory } from './inventory.js';
 import { startInventorySync } from './inventory/inventory-agent.js';
-import { fileTrustStore } from './tuf-ops.js';
-import { enrollAtAny, followingLogOps, followingRepository, resolveServers } from './servers.js';
-import { recoverTransactions } from './install/index.js';
+import { enrollAtAny, followingLogOps, resolveServers } from './servers.js';
 import { LogChecker } from './log/log-checker.js';
 import { witnessPolicy } from './log/witness-policy.js';
 import { loadMaintenanceGate } from './maintenance.js';
 import { resolvePolicy } from './policy.js';
-import { targetDownloads } from './download-target.js';
 import { currentBootId } from './install/boot-id.js';
 import { DeviceCertificate } from './device-certificate.js';
 import type { SelfUpdateConfig } from './self-update/self-installer.js';
 import { recoverSelfUpdate, reportTrialHealthy } from './self-update/agent-self-update.js';
+import type { PatchWork } from './patch-work.js';
 
 export interface AgentConfig {
   readonly dataDir: string;
@@ -79,11 +74,7 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
   const policy = await resolvePolicy(dataDir, { maxDownloadRate: config.maxDownloadRate });
   const bootId = await currentBootId();
   const trial = config.trialOkFile;
-  if (trial === undefined) {
-    const recovery = await recoverTransactions(rootDir, join(dataDir, 'install'));
-    if (recovery.recovered > 0)
-      log(`recovered ${recovery.recovered} interrupted install(s): ${recovery.action}`);
-  }
+  if (trial === undefined) await recoverInstalls(rootDir, join(dataDir, 'install'), log);
   const identity = await identityFor(config, dataDir, log);
   const given = config.servers ?? (config.server === undefined ? [] : [config.server]);
   const certificate = await DeviceCertificate.load(dataDir);
@@ -104,41 +95,37 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
     witnesses: witnessPolicy(config.witnesses),
   });
   await logChecker.load();
-  const updater = new Updater({
-    repository: targetDownloads({
-      base: followingRepository(() => live.server),
-      server: () => live.server,
-      dataDir,
-      maxBytesPerSecond: policy.maxDownloadBytesPerSecond,
-      log,
-    }),
-    store: fileTrustStore(dataDir),
-    now: () => new Date(),
-    requirePq: config.requirePq,
-  });
   const packages = await startInventorySync({ dataDir, log, send: (m) => connection.send(m) });
   const maintenance = await loadMaintenanceGate(dataDir, { log });
-  const runnerDeps: RunnerDeps = {
-    dataDir,
-    rootDir,
-    state,
-    updater,
-    publication: logChecker,
-    bases: fileBaseStore(dataDir),
-    log,
-    retryDelayMs: config.retryDelayMs,
-    maintenance,
-    selfUpdate: config.selfUpdate,
-    disconnect: () => connection.stop(),
-    restart: () => onRestart(),
-    send: (message) => connection.send(message),
-    inventory: () => {
-      packages.changed(); // after installs: the package inventory may have changed too
-      return collectInventory(state.data.installed);
-    },
-  };
-  const runner = new PatchRunner(runnerDeps);
-  const commands = new RolloutCommands(runnerDeps, runner);
+  const patchWork = lazily(async (): Promise<PatchWork> => {
+    const { startPatchWork } = await import('./patch-work.js');
+    return startPatchWork({
+      dataDir,
+      rootDir,
+      state,
+      publication: logChecker,
+      maintenance,
+      server: () => live.server,
+      maxBytesPerSecond: policy.maxDownloadBytesPerSecond,
+      requirePq: config.requirePq,
+      retryDelayMs: config.retryDelayMs,
+      bases: fileBaseStore(dataDir),
+      selfUpdate: config.selfUpdate,
+      disconnect: () => connection.stop(),
+      restart: () => onRestart(),
+      log,
+      send: (message) => connection.send(message),
+      inventory: () => {
+        packages.changed(); // after installs: the package inventory may have changed too
+        return collectInventory(state.data.installed);
+      },
+    });
+  });
+  /** In arrival order: each waits for the same loading, then runs in the order it was queued. */
+  const withWork = (use: (work: PatchWork) => void) =>
+    void patchWork
+      .get()
+      .then(use, (error: unknown) => log(`cannot load the install path: ${String(error)}`));
   const noticeLabels = labelNotice(config.labels, identity.deviceId, log);
   let onRevoked: (error: PatchcastError) => void = () => undefined;
   const revoked = new Promise<PatchcastError>((resolve) => (onRevoked = resolve));
@@ -172,9 +159,9 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
     },
     onMessage: (message) => {
       if (trial !== undefined) return;
-      if (message.type === 'notice') runner.enqueue(message satisfies Notice);
-      else if (message.type === 'health-request') commands.healthCheck(message);
-      else if (message.type === 'rollback') commands.rollback(message);
+      if (message.type === 'notice') withWork((w) => w.runner.enqueue(message satisfies Notice));
+      else if (message.type === 'health-request') withWork((w) => w.commands.healthCheck(message));
+      else if (message.type === 'rollback') withWork((w) => w.commands.rollback(message));
       else if (message.type === 'ack') void state.acknowledge(message.reportId);
       else if (message.type === 'certificate')
         void certificate.accept(message).then(
@@ -195,7 +182,46 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
       maintenance.close();
       packages.stop();
       await connection.stop();
-      await runner.idle();
+      await patchWork.started?.then((work) => work.runner.idle());
+    },
+  };
+}
+
+/**
+ * Finishes or undoes what a crash left of an install. Every install keeps its journal under
+ * `stateDir`: without that folder there is nothing to recover, and the installers stay unloaded.
+ */
+async function recoverInstalls(
+  rootDir: string,
+  stateDir: string,
+  log: (line: string) => void,
+): Promise<void> {
+  if (!(await exists(stateDir))) return;
+  const { recoverInstalls: recover } = await import('./installers/install-patch.js');
+  const recovery = await recover(rootDir, stateDir);
+  if (recovery.recovered > 0)
+    log(`recovered ${recovery.recovered} interrupted install(s): ${recovery.action}`);
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `get()` starts `load` once; `started` is its promise once some caller asked. */
+function lazily<T>(load: () => Promise<T>): {
+  get(): Promise<T>;
+  readonly started: Promise<T> | undefined;
+} {
+  let started: Promise<T> | undefined;
+  return {
+    get: () => (started ??= load()),
+    get started() {
+      return started;
     },
   };
 }

@@ -12,7 +12,7 @@ import {
   clientTlsOptions,
   parseServerMessage,
   unknownServerMessageType,
-} from '@patchcast/protocol';
+} from '@patchcast/protocol/agent';
 import type { AgentMessage, Inventory, ServerMessage } from '@patchcast/protocol';
 import type { Identity } from './identity.js';
 

@@ -11,9 +11,9 @@ import {
   SecurityError,
   ed25519PrivateKeyPem,
   ed25519PublicHex,
-} from '@patchcast/core';
-import { deviceCertificateGrant, presentClientCertificate } from '@patchcast/protocol';
-import type { DeviceCertificateGrant } from '@patchcast/protocol';
+} from '@patchcast/core/base';
+import { deviceCertificateGrant, presentClientCertificate } from '@patchcast/protocol/agent';
+import type { DeviceCertificateGrant } from '@patchcast/protocol/agent';
 import { readJsonOptional, writeFileAtomic } from './files.js';
 import { readIdentityFile } from './identity.js';
 import type { IdentityFile } from './identity.js';

@@ -8,7 +8,9 @@
 import { open, rm } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PatchcastError, SecurityError } from '@patchcast/core';
+import { PatchcastError, SecurityError } from '@patchcast/core/base';
+import { httpRequest } from '@patchcast/protocol/agent';
+import type { HttpResponse } from '@patchcast/protocol/agent';
 
 export interface DownloadOptions {
   /** The most bytes the file may have (TUF: the target's signed length). */
@@ -135,12 +137,12 @@ async function attemptOnce(
   const resume = state.resumable && state.have > 0;
   const response = await request(url, resume ? state.have : 0, options);
   if (response.status === 404) {
-    await response.body?.cancel();
+    await response.body.cancel();
     return false;
   }
   const start = startOffset(response, resume ? state.have : 0);
   if (start === undefined) {
-    await response.body?.cancel();
+    await response.body.cancel();
     if (!resume) {
       throw new PatchcastError('SERVER_ERROR', `GET ${url} answered HTTP ${response.status}`);
     }
@@ -154,7 +156,7 @@ async function attemptOnce(
   state.resumable = response.headers.get('accept-ranges') === 'bytes' || response.status === 206;
   const total = totalLength(response, start);
   if (total !== undefined && total > options.maxLength) {
-    await response.body?.cancel();
+    await response.body.cancel();
     throw tooLong(url, options.maxLength);
   }
   await receive(url, response, handle, state, options);
@@ -164,25 +166,25 @@ async function attemptOnce(
   return true;
 }
 
-async function request(url: string, from: number, options: DownloadOptions): Promise<Response> {
-  let response: Response;
+async function request(url: string, from: number, options: DownloadOptions): Promise<HttpResponse> {
+  let response: HttpResponse;
   try {
-    response = await fetch(url, {
+    response = await httpRequest(url, {
       headers: from > 0 ? { range: `bytes=${from}-` } : {},
-      signal: AbortSignal.timeout(options.timeoutMs ?? 60_000),
+      timeoutMs: options.timeoutMs ?? 60_000,
     });
   } catch (error) {
     throw new Transient(`cannot fetch: ${causeOf(error)}`);
   }
   if (response.status >= 500 || response.status === 408 || response.status === 429) {
-    await response.body?.cancel();
+    await response.body.cancel();
     throw new Transient(`HTTP ${response.status}`);
   }
   return response;
 }
 
 /** Where the body starts: 0 for a 200, the Content-Range start for a 206, else undefined. */
-function startOffset(response: Response, asked: number): number | undefined {
+function startOffset(response: HttpResponse, asked: number): number | undefined {
   if (response.status === 200) return 0;
   if (response.status !== 206) return undefined;
   const match = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(response.headers.get('content-range') ?? '');
@@ -190,7 +192,7 @@ function startOffset(response: Response, asked: number): number | undefined {
   return match === null || start !== asked ? undefined : start;
 }
 
-function totalLength(response: Response, start: number): number | undefined {
+function totalLength(response: HttpResponse, start: number): number | undefined {
   if (response.status === 206) {
     const total = /\/(\d+)$/.exec(response.headers.get('content-range') ?? '')?.[1];
     if (total !== undefined) return Number(total);
@@ -201,16 +203,15 @@ function totalLength(response: Response, start: number): number | undefined {
 
 async function receive(
   url: string,
-  response: Response,
+  response: HttpResponse,
   handle: FileHandle,
   state: Progress,
   options: DownloadOptions,
 ): Promise<void> {
-  if (response.body === null) return;
   const started = performance.now();
   let received = 0;
   try {
-    for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+    for await (const chunk of response.body) {
       if (state.have + chunk.length > options.maxLength) throw tooLong(url, options.maxLength);
       await handle.write(chunk, 0, chunk.length, state.have);
       state.have += chunk.length;

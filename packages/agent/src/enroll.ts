@@ -4,8 +4,9 @@
  * trust it pinned kept); or as the successor of a lost host (`replaces`, a replacement token).
  */
 import { readFile } from 'node:fs/promises';
-import { PatchcastError, ed25519Signer, parseEnvelope } from '@patchcast/core';
-import { PatchcastClient, enrollStatement } from '@patchcast/protocol';
+import { PatchcastError, ed25519Signer } from '@patchcast/core/base';
+import { parseEnvelope } from '@patchcast/core/tuf-metadata';
+import { enrollDevice, enrollStatement, normalizeServerUrl } from '@patchcast/protocol/agent';
 import { newKeyPair, saveIdentity } from './identity.js';
 import type { Identity, IdentityFile } from './identity.js';
 import { collectInventory } from './inventory.js';
@@ -39,11 +40,11 @@ export interface Enrolled {
 }
 
 export async function enroll(options: EnrollOptions): Promise<Enrolled> {
-  const client = new PatchcastClient({ server: options.server });
-  const pinned = options.existing === undefined ? await pinTrust(client, options) : undefined;
+  const server = normalizeServerUrl(options.server);
+  const pinned = options.existing === undefined ? await pinTrust(server, options) : undefined;
   const keys = options.existing ?? newKeyPair();
   const signer = ed25519Signer({ publicHex: keys.publicKey, seedHex: keys.privateKey });
-  const { deviceId, outcome, deviceCertificate } = await client.enroll({
+  const { deviceId, outcome, deviceCertificate } = await enrollDevice(server, {
     token: options.token,
     publicKey: keys.publicKey,
     name: options.name,
@@ -54,7 +55,7 @@ export async function enroll(options: EnrollOptions): Promise<Enrolled> {
   });
   await pinned?.();
   const { publicKey, privateKey } = keys;
-  const file = { deviceId, server: client.server, publicKey, privateKey };
+  const file = { deviceId, server, publicKey, privateKey };
   const identity = await saveIdentity(options.dataDir, file);
   if (deviceCertificate !== undefined)
     await (await DeviceCertificate.load(options.dataDir)).accept(deviceCertificate);
@@ -62,12 +63,9 @@ export async function enroll(options: EnrollOptions): Promise<Enrolled> {
 }
 
 /** Obtains the root and log key now; the returned function stores them once enrolled. */
-async function pinTrust(
-  client: PatchcastClient,
-  options: EnrollOptions,
-): Promise<() => Promise<void>> {
-  const root = await initialRoot(client.server, options);
-  const ops = httpLogOps(client.server);
+async function pinTrust(server: string, options: EnrollOptions): Promise<() => Promise<void>> {
+  const root = await initialRoot(server, options);
+  const ops = httpLogOps(server);
   const logKey = await obtainLogKey({ ops, given: options.logKey, log: options.log });
   return async () => {
     await fileTrustStore(options.dataDir).save('root', root);

@@ -1,7 +1,7 @@
 /** Small file helpers for the agent's data folder: atomic JSON writes, tolerant reads. */
 import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { PatchcastError } from '@patchcast/core';
+import { PatchcastError } from '@patchcast/core/base';
 
 export async function writeFileAtomic(
   path: string,

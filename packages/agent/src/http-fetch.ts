@@ -2,7 +2,9 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PatchcastError, SecurityError } from '@patchcast/core';
+import { PatchcastError, SecurityError } from '@patchcast/core/base';
+import { httpRequest } from '@patchcast/protocol/agent';
+import type { HttpResponse } from '@patchcast/protocol/agent';
 import { downloadToFile } from './download.js';
 
 export interface FetchResult {
@@ -16,9 +18,9 @@ export async function fetchBounded(
   timeoutMs = 60_000,
 ): Promise<FetchResult | null> {
   if (isTargetUrl(url)) return fetchResumable(url, maxLength, timeoutMs);
-  let response: Response;
+  let response: HttpResponse;
   try {
-    response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    response = await httpRequest(url, { timeoutMs });
   } catch (error) {
     throw new PatchcastError(
       'SERVER_UNREACHABLE',
@@ -27,30 +29,29 @@ export async function fetchBounded(
     );
   }
   if (response.status === 404) {
-    await response.body?.cancel();
+    await response.body.cancel();
     return null;
   }
   if (!response.ok) {
-    await response.body?.cancel();
+    await response.body.cancel();
     throw new PatchcastError('SERVER_ERROR', `GET ${url} answered HTTP ${response.status}`);
   }
   const declared = Number(response.headers.get('content-length') ?? NaN);
   if (declared > maxLength) {
-    await response.body?.cancel();
+    await response.body.cancel();
     throw tooLong(url, maxLength);
   }
   return { status: response.status, bytes: await readLimited(response, url, maxLength) };
 }
 
 async function readLimited(
-  response: Response,
+  response: HttpResponse,
   url: string,
   maxLength: number,
 ): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   let total = 0;
-  if (response.body === null) return new Uint8Array();
-  for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+  for await (const chunk of response.body) {
     total += chunk.length;
     if (total > maxLength) throw tooLong(url, maxLength); // leaving the loop cancels the stream
     chunks.push(chunk);

@@ -1,8 +1,8 @@
 /** The device's own identity: an Ed25519 key made on this machine and the id the server gave it. */
 import { join } from 'node:path';
 import { z } from 'zod';
-import { PatchcastError, ed25519Signer, generateEd25519 } from '@patchcast/core';
-import type { Signer } from '@patchcast/core';
+import { PatchcastError, ed25519Signer, generateEd25519 } from '@patchcast/core/base';
+import type { Signer } from '@patchcast/core/base';
 import { readJsonOptional, writeFileAtomic } from './files.js';
 
 const identitySchema = z.strictObject({

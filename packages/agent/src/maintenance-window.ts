@@ -3,7 +3,13 @@
  * (as in rollout plans: a cron of window starts, a zone and a duration) or weekday and
  * time-of-day ranges, to the second. No windows means always open.
  */
-import { isTimeZone, parseCron, wallClock, windowStatus, zonedTimeToUtc } from '@patchcast/core';
+import {
+  isTimeZone,
+  parseCron,
+  wallClock,
+  windowStatus,
+  zonedTimeToUtc,
+} from '@patchcast/core/schedule';
 import type { MaintenanceWindow } from '@patchcast/core';
 import { z } from 'zod';
 

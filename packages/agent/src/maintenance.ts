@@ -4,7 +4,7 @@
  * `deferred` and waits here. `close()` (agent stop) ends every wait with an error.
  */
 import { join } from 'node:path';
-import { PatchcastError } from '@patchcast/core';
+import { PatchcastError } from '@patchcast/core/base';
 import { readJsonOptional } from './files.js';
 import { maintenancePolicySchema, maintenanceStatus } from './maintenance-window.js';
 import type { MaintenancePolicy } from './maintenance-window.js';

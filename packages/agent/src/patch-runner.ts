@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { SecurityError, errorCodeOf, parseEnvelope } from '@patchcast/core';
 import type { Updater } from '@patchcast/core';
-import { formatPatchRef } from '@patchcast/protocol';
+import { formatPatchRef } from '@patchcast/protocol/agent';
 import type {
   AgentMessage,
   DeviceState,

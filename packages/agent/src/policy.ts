@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { z } from 'zod';
-import { PatchcastError } from '@patchcast/core';
+import { PatchcastError } from '@patchcast/core/base';
 import { readJsonOptional, writeFileAtomic } from './files.js';
 
 const MAX_RATE = 2 ** 40; // 1 TiB/s: anything above is surely a typo

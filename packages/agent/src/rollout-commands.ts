@@ -5,8 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { PatchcastError, errorCodeOf } from '@patchcast/core';
-import type { ErrorCode } from '@patchcast/core';
+import { PatchcastError, errorCodeOf } from '@patchcast/core/base';
+import type { ErrorCode } from '@patchcast/core/base';
 import { AGENT_PATCH_NAME, formatPatchRef, readBundle, targetPathOf } from '@patchcast/protocol';
 import type { HealthRequest, Report, RollbackCommand } from '@patchcast/protocol';
 import type { PatchRunner, RunnerDeps } from './patch-runner.js';

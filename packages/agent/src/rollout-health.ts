@@ -5,7 +5,7 @@
  * verified the same way, against its unpatched root.
  */
 import type { Health, ParsedBundle } from '@patchcast/protocol';
-import { errorCodeOf } from '@patchcast/core';
+import { errorCodeOf } from '@patchcast/core/base';
 import { runHealthChecks } from './health/health-check.js';
 import type { InstallOutcome } from './install/index.js';
 

@@ -12,7 +12,7 @@
 import { lstat, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
-import { PatchcastError } from '@patchcast/core';
+import { PatchcastError } from '@patchcast/core/base';
 import { buildBundle, readBundle } from '@patchcast/protocol';
 import type { BundleManifest } from '@patchcast/protocol';
 import { readJsonOptional, writeFileAtomic } from './files.js';

@@ -4,14 +4,11 @@
  */
 import { join } from 'node:path';
 import { z } from 'zod';
-import { PatchcastError } from '@patchcast/core';
+import { PatchcastError } from '@patchcast/core/base';
 import type { RepositoryOps } from '@patchcast/core';
-import { normalizeServerUrl } from '@patchcast/protocol';
+import { normalizeServerUrl } from '@patchcast/protocol/agent';
 import { readJsonOptional, writeFileAtomic } from './files.js';
-import { httpRepository } from './tuf-ops.js';
-import { httpLogOps } from './log/log-ops.js';
 import type { LogOps } from './log/log-ops.js';
-import { enroll } from './enroll.js';
 import type { EnrollOptions, Enrolled } from './enroll.js';
 
 const serversFile = z.strictObject({ servers: z.array(z.string()).min(1).max(64) });
@@ -50,21 +47,26 @@ export async function resolveServers(
   return parseServers(parsed.data.servers);
 }
 
-/** TUF repository reads from whichever node the agent is connected to now. */
+/**
+ * TUF repository reads from whichever node the agent is connected to now. The HTTP path is loaded
+ * at the first read (an idle agent makes none).
+ */
 export function followingRepository(current: () => string): RepositoryOps {
+  const ops = async () => (await import('./tuf-ops.js')).httpRepository(current());
   return {
-    fetchMetadata: (file, maxLength) => httpRepository(current()).fetchMetadata(file, maxLength),
-    fetchTarget: (path, length) => httpRepository(current()).fetchTarget(path, length),
+    fetchMetadata: async (file, maxLength) => (await ops()).fetchMetadata(file, maxLength),
+    fetchTarget: async (path, length) => (await ops()).fetchTarget(path, length),
   };
 }
 
-/** Log proofs from whichever node the agent is connected to now. */
+/** Log proofs from whichever node the agent is connected to now (HTTP loaded at first use). */
 export function followingLogOps(current: () => string): LogOps {
+  const ops = async () => (await import('./log/log-ops.js')).httpLogOps(current());
   return {
-    publication: (ref) => httpLogOps(current()).publication(ref),
-    consistency: (from, to) => httpLogOps(current()).consistency(from, to),
-    verifierKey: () => httpLogOps(current()).verifierKey(),
-    keyTransitions: () => httpLogOps(current()).keyTransitions?.() ?? Promise.resolve([]),
+    publication: async (ref) => (await ops()).publication(ref),
+    consistency: async (from, to) => (await ops()).consistency(from, to),
+    verifierKey: async () => (await ops()).verifierKey(),
+    keyTransitions: async () => (await (await ops()).keyTransitions?.()) ?? [],
   };
 }
 
@@ -76,6 +78,7 @@ export async function enrollAtAny(
   servers: readonly string[],
   options: Omit<EnrollOptions, 'server'>,
 ): Promise<Enrolled> {
+  const { enroll } = await import('./enroll.js');
   let unreachable: PatchcastError | undefined;
   for (const server of servers) {
     try {

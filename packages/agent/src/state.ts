@@ -1,8 +1,8 @@
 /** What the agent remembers between runs: installed patches, final results, unacknowledged reports. */
 import { join } from 'node:path';
 import { z } from 'zod';
-import { PatchcastError } from '@patchcast/core';
-import { installedPatchSchema, reportSchema } from '@patchcast/protocol';
+import { PatchcastError } from '@patchcast/core/base';
+import { installedPatchSchema, reportSchema } from '@patchcast/protocol/agent';
 import type { Report } from '@patchcast/protocol';
 import { readJsonOptional, writeFileAtomic } from './files.js';
 

@@ -1,7 +1,7 @@
 /** The agent's adapters for the core TUF updater: HTTP for the repository, files for trust. */
 import { join } from 'node:path';
 import { unlink } from 'node:fs/promises';
-import { PatchcastError } from '@patchcast/core';
+import { PatchcastError } from '@patchcast/core/base';
 import type { LocalRole, RepositoryOps, TrustedStoreOps } from '@patchcast/core';
 import { fetchBounded } from './http-fetch.js';
 import { readOptional, writeFileAtomic } from './files.js';

@@ -4,7 +4,7 @@
  * metadata, the target's length and hash, the log's proof of publication, the strict bundle read. Only the I/O behind the updater and the log checker
  * differs.
  */
-import { PatchcastError } from '@patchcast/core';
+import { PatchcastError } from '@patchcast/core/base';
 import type { TargetFile, Updater } from '@patchcast/core';
 import { formatPatchRef, readBundle, targetPathOf } from '@patchcast/protocol';
 import type { BundleLimits, ParsedBundle, PatchRef } from '@patchcast/protocol';

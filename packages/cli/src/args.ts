@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { PatchcastError, splitLabel } from '@patchcast/core';
+import { PatchcastError, splitLabel } from '@patchcast/core/base';
 import type { Command, Invocation, Io } from './command.js';
 
 /** Parses argv strictly: unknown flags and missing values are USAGE errors that name the problem. */

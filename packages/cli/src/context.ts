@@ -1,6 +1,6 @@
-import { PatchcastClient, trustCaFile } from '@patchcast/protocol';
+import { PatchcastClient } from '@patchcast/protocol';
 import { PatchcastError } from '@patchcast/core';
-import type { Command, Invocation, Options } from './command.js';
+import type { Invocation, Options } from './command.js';
 import { stringFlag } from './args.js';
 
 export const CLIENT_OPTIONS: Options = {
@@ -41,12 +41,4 @@ export function printJson(invocation: Invocation, value: unknown): void {
   invocation.io.out(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-/**
- * For a command that talks to a server over the network (it declares `--ca`): trusts the CA of
- * --ca FILE or $PATCHCAST_CA for the whole process, before the first connection.
- */
-export async function trustFor(command: Command, invocation: Invocation): Promise<void> {
-  if (command.options.ca === undefined) return;
-  const file = stringFlag(invocation, 'ca') ?? invocation.io.env.PATCHCAST_CA;
-  if (file !== undefined && file !== '') await trustCaFile(file);
-}
+export { trustFor } from './trust-flag.js';

@@ -26,7 +26,7 @@ import { witnessCommand } from './commands/witness.js';
 import { tlsCommand } from './commands/tls.js';
 import { tokenCommand } from './commands/token.js';
 import { webhookCommand } from './commands/webhook.js';
-import { dispatch } from './dispatch.js';
+import { EXIT_USAGE, defaultIo, runNamed } from './run-command.js';
 
 export const VERSION = '0.1.0';
 
@@ -59,17 +59,6 @@ export const COMMANDS: readonly Command[] = [
   tlsCommand,
 ];
 
-const EXIT_USAGE = 2;
-
-function defaultIo(): Io {
-  return {
-    out: (text) => process.stdout.write(text),
-    err: (text) => process.stderr.write(text),
-    env: process.env,
-    isTty: process.stderr.isTTY,
-  };
-}
-
 export async function main(argv: readonly string[], io: Io = defaultIo()): Promise<number> {
   const [name] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
@@ -80,7 +69,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
     io.out(`patchcast ${VERSION}\n`);
     return 0;
   }
-  return dispatch('patchcast', COMMANDS, argv, io);
+  return runNamed('patchcast', COMMANDS, argv, io);
 }
 
 function overview(): string {

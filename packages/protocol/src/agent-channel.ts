@@ -4,7 +4,7 @@
  */
 import { jsonDepthExceeds } from './json-depth.js';
 import { z } from 'zod';
-import { canonicalBytes } from '@patchcast/core';
+import { canonicalBytes } from '@patchcast/core/base';
 
 export const AGENT_CHANNEL_PATH = '/agent/v1/connect';
 export const AUTH_PURPOSE = 'patchcast-agent-auth/v1';

@@ -1,8 +1,23 @@
 /** The HTTP management API under /api/v1: routes, roles, and request/response schemas. */
 import { z } from 'zod';
-import { canonicalBytes } from '@patchcast/core';
 import { DEVICE_STATES, inventorySchema } from './agent-channel.js';
 import { deviceStatusFields, rolloutOutlookSchema } from './rollout-status.js';
+
+export { deviceCertificateGrant } from './device-certificate-grant.js';
+export {
+  consistencyProofResponse,
+  keyTransitionsResponse,
+  publicationProofResponse,
+} from './log-proof-api.js';
+export type {
+  ConsistencyProofResponse,
+  KeyTransitionsResponse,
+  PublicationProofResponse,
+} from './log-proof-api.js';
+export { errorBodySchema } from './error-body.js';
+export type { ErrorBody } from './error-body.js';
+export { ENROLL_OUTCOMES, ENROLL_PURPOSE, enrollResponse, enrollStatement } from './enroll-api.js';
+export type { DeviceCertificateGrant } from './device-certificate-grant.js';
 
 export const ROLES = ['viewer', 'operator', 'publisher', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -36,11 +51,6 @@ export const ROUTES = {
 
 /** Prometheus metrics in the text format (viewer role; docs/operations.md "Metrics"). */
 export const METRICS_PATH = '/metrics';
-
-export const errorBodySchema = z.object({
-  error: z.object({ code: z.string(), message: z.string(), hint: z.string().optional() }),
-});
-export type ErrorBody = z.infer<typeof errorBodySchema>;
 
 export const MAX_DEVICE_LABELS = 64;
 const labelKey = z.string().regex(/^[a-zA-Z0-9._/-]{1,63}$/);
@@ -88,33 +98,7 @@ export const enrollRequest = z.strictObject({
     .optional(),
 });
 
-export const ENROLL_PURPOSE = 'patchcast-enroll/v1';
-
-/** What an enrolling agent signs with its device key: the token it spends and the key. */
-export function enrollStatement(token: string, publicKey: string): Uint8Array {
-  return canonicalBytes({ purpose: ENROLL_PURPOSE, token, publicKey });
-}
 export type EnrollRequest = z.input<typeof enrollRequest>;
-/** `re-enrolled`: the key was known, same device; `replaced`: a new key for `replaces`. */
-export const ENROLL_OUTCOMES = ['enrolled', 're-enrolled', 'replaced'] as const;
-/**
- * A device certificate (ADR 0030): the PEM certificate the device CA issued for the device's own
- * key, the device CA (PEM), and the URLs of the servers' agent-only listeners (empty when the
- * server has none): an agent holding a certificate dials those.
- */
-export const deviceCertificateGrant = z.object({
-  certificate: z.string().max(16_384),
-  deviceCa: z.string().max(16_384),
-  agentUrls: z.array(z.string().max(2048)).max(64),
-});
-export type DeviceCertificateGrant = z.infer<typeof deviceCertificateGrant>;
-
-export const enrollResponse = z.object({
-  deviceId: z.string(),
-  outcome: z.enum(ENROLL_OUTCOMES).optional(),
-  /** Absent from servers older than device certificates. */
-  deviceCertificate: deviceCertificateGrant.optional(),
-});
 
 /** `patchcast devices label ID k=v k-`: labels to set and label names to remove. */
 export const labelChangeRequest = z
@@ -283,27 +267,6 @@ export const LOG_ROUTES = {
   consistencyProof: '/log/proof/consistency/:from/:to',
   keyTransitions: '/log/key-transitions',
 } as const;
-
-const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);
-
-/** A publication entry (base64 leaf bytes) and its C2SP tlog-proof against the latest checkpoint. */
-export const publicationProofResponse = z.strictObject({
-  entry: base64.max(90_000),
-  proof: z.string().max(300_000),
-});
-export type PublicationProofResponse = z.infer<typeof publicationProofResponse>;
-
-/** RFC 9162 §2.1.4.1 consistency proof hashes, base64, in proof order. */
-export const consistencyProofResponse = z.strictObject({
-  hashes: z.array(base64.length(44)).max(128),
-});
-export type ConsistencyProofResponse = z.infer<typeof consistencyProofResponse>;
-
-/** The log's key transition checkpoints (signed notes), smallest first (ADR 0028). */
-export const keyTransitionsResponse = z.strictObject({
-  transitions: z.array(z.string().max(16_384)).max(1024),
-});
-export type KeyTransitionsResponse = z.infer<typeof keyTransitionsResponse>;
 
 export const logStatus = z.object({ origin: z.string(), key: z.string(), size: z.number() });
 

@@ -1,6 +1,6 @@
 /** A typed client for the management API, used by the CLI and by agents for enrollment. */
 import type { z } from 'zod';
-import { PatchcastError, errorFromCode, isErrorCode } from '@patchcast/core';
+import { PatchcastError } from '@patchcast/core';
 import {
   ROUTES,
   artifactResponse,
@@ -9,7 +9,6 @@ import {
   devicesResponse,
   enrollResponse,
   enrollTokenResponse,
-  errorBodySchema,
   labelChangeResponse,
   repositoryVersions,
   rolloutSchema,
@@ -26,7 +25,9 @@ import {
   webhooksResponse,
 } from './webhooks-api.js';
 import type { CreateWebhookRequest } from './webhooks-api.js';
-import { tlsFailureOf } from './tls/trust.js';
+import { answerOfShape, errorFromResponse, unreachable } from './api-errors.js';
+import './tls/trust.js'; // every fetch below: the process's TLS trust
+import { normalizeServerUrl } from './server-url.js';
 import {
   deviceLifecycleResponse,
   enrollTokenInfoSchema,
@@ -202,17 +203,7 @@ export class PatchcastClient {
 
   async #call<T>(path: string, schema: z.ZodType<T>, options: RequestOptions = {}): Promise<T> {
     const response = await this.#fetch(path, options);
-    const parsed = schema.safeParse(await response.json().catch(() => undefined));
-    if (!parsed.success) {
-      throw new PatchcastError(
-        'SERVER_ERROR',
-        `the server's answer to ${path} has an unexpected shape`,
-        {
-          hint: 'check that the CLI and the server are the same version',
-        },
-      );
-    }
-    return parsed.data;
+    return answerOfShape(await response.json().catch(() => undefined), schema, path);
   }
 
   async #fetch(path: string, { method = 'GET', json, body }: RequestOptions): Promise<Response> {
@@ -229,54 +220,9 @@ export class PatchcastClient {
         signal: AbortSignal.timeout(this.#timeoutMs),
       });
     } catch (error) {
-      const tls = tlsFailureOf(error, this.server);
-      if (tls !== undefined) throw tls;
-      throw new PatchcastError(
-        'SERVER_UNREACHABLE',
-        `cannot reach ${this.server}: ${causeOf(error)}`,
-        {
-          hint: 'check --server (or PATCHCAST_SERVER): the URL `patchcast server` printed, http:// or https://, and that it runs',
-          cause: error,
-        },
-      );
+      throw unreachable(this.server, error);
     }
     if (!response.ok) throw await errorFromResponse(response);
     return response;
   }
-}
-
-/**
- * The error an HTTP answer carries, as the server threw it: a SECURITY_* code stays a
- * SecurityError on this side; an answer without a catalog code is SERVER_ERROR.
- */
-export async function errorFromResponse(response: Response): Promise<PatchcastError> {
-  const body = errorBodySchema.safeParse(await response.json().catch(() => undefined));
-  if (body.success && isErrorCode(body.data.error.code)) {
-    const { code, message, hint } = body.data.error;
-    return errorFromCode(code, message, { hint });
-  }
-  return new PatchcastError('SERVER_ERROR', `the server answered HTTP ${response.status}`);
-}
-
-function causeOf(error: unknown): string {
-  if (error instanceof Error) {
-    const cause = error.cause instanceof Error ? error.cause.message : '';
-    return cause || error.message;
-  }
-  return String(error);
-}
-
-export function normalizeServerUrl(server: string): string {
-  let url: URL;
-  try {
-    url = new URL(server.includes('://') ? server : `http://${server}`);
-  } catch {
-    throw new PatchcastError('USAGE', `"${server}" is not a server URL`, {
-      hint: 'e.g. http://127.0.0.1:8080',
-    });
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new PatchcastError('USAGE', `server URL must be http or https, got ${url.protocol}`);
-  }
-  return url.origin;
 }

@@ -1,5 +1,5 @@
 /** Patch names, versions and how they map onto TUF target paths. */
-import { PatchcastError } from '@patchcast/core';
+import { PatchcastError } from '@patchcast/core/base';
 
 export const PATCH_NAME = /^[a-z0-9][a-z0-9._+-]{0,127}$/;
 export const PATCH_VERSION = /^[A-Za-z0-9][A-Za-z0-9.+~:_-]{0,63}$/;

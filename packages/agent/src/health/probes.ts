@@ -5,7 +5,7 @@
  * health check (HEALTH_CHECK_FAILED), named with its last reason.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PatchcastError } from '@patchcast/core';
+import { PatchcastError } from '@patchcast/core/base';
 import type { BundleProbes } from '@patchcast/protocol';
 import { attemptProbe } from './probe-checks.js';
 

@@ -5,7 +5,7 @@
  */
 import { appendFile, mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PatchcastError } from '@patchcast/core';
+import { PatchcastError } from '@patchcast/core/base';
 import { DEFAULT_BUNDLE_LIMITS, readBundle } from '@patchcast/protocol';
 import type { ParsedBundle } from '@patchcast/protocol';
 import { errnoOf } from './fs-util.js';

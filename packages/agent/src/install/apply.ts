@@ -1,7 +1,7 @@
 /** Step 6: create missing folders, then move each staged file into place with rename(2). */
 import { chmod, mkdir, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PatchcastError } from '@patchcast/core';
+import { PatchcastError } from '@patchcast/core/base';
 import { crashPoint } from './crash-point.js';
 import { copyDurably, errnoOf, lstatOrUndefined, relinkDurably } from './fs-util.js';
 import type { Journal, JournalAction } from './journal-model.js';

@@ -1,7 +1,7 @@
 /** Step 5: keep every file that will be replaced or removed, as a hard link (or a copy). */
 import { link } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PatchcastError } from '@patchcast/core';
+import { PatchcastError } from '@patchcast/core/base';
 import { crashPoint } from './crash-point.js';
 import { copyDurably, errnoOf, fsyncPath, lstatOrUndefined, relinkDurably } from './fs-util.js';
 import type { Journal, OriginalFile } from './journal-model.js';

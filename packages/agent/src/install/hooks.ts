@@ -1,5 +1,5 @@
 /** Hooks and the health check: run with a small, explicit environment in the managed root. */
-import { PatchcastError } from '@patchcast/core';
+import { PatchcastError } from '@patchcast/core/base';
 import type { BundleCommand, BundleManifest } from '@patchcast/protocol';
 import { runCommand } from './run-command.js';
 import type { RunResult } from './run-command.js';

@@ -1,5 +1,5 @@
 /** Hand-written guards for the journal read back from disk (it may have been damaged). */
-import { validateRelativePath } from '@patchcast/protocol';
+import { validateRelativePath } from '@patchcast/protocol/agent';
 import { JOURNAL_FORMAT, TX_STATES } from './journal-model.js';
 import type { Journal } from './journal-model.js';
 

@@ -1,6 +1,6 @@
 /** The write-ahead journal of one install transaction: written before the root is touched. */
 import { open, readFile, rename } from 'node:fs/promises';
-import { PatchcastError } from '@patchcast/core';
+import { PatchcastError } from '@patchcast/core/base';
 import { crashPoint } from './crash-point.js';
 import { errnoOf, fsyncPath } from './fs-util.js';
 import { isJournal } from './journal-guard.js';

@@ -1,6 +1,6 @@
 import { link, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PatchcastError } from '@patchcast/core';
+import { PatchcastError } from '@patchcast/core/base';
 import { errnoOf, unlinkIfPresent } from './fs-util.js';
 
 export interface InstallLock {

@@ -1,5 +1,5 @@
 import { dirname } from 'node:path';
-import { PatchcastError } from '@patchcast/core';
+import { PatchcastError } from '@patchcast/core/base';
 import { fsyncPath, lstatOrUndefined } from './fs-util.js';
 import type { Journal } from './journal-model.js';
 import { ancestorsOfPath, underRoot } from './paths.js';

@@ -1,5 +1,5 @@
 /** Step 1: look at the managed root (lstat only) and decide every action, before touching it. */
-import { PatchcastError } from '@patchcast/core';
+import { PatchcastError } from '@patchcast/core/base';
 import { ancestorsOfPath } from './paths.js';
 import type { BundleFileEntry, BundleManifest, BundleSymlinkEntry } from '@patchcast/protocol';
 import type { OriginalFile } from './journal-model.js';

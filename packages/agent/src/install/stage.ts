@@ -1,7 +1,7 @@
 /** Step 2: write every new file into the transaction's stage folder, re-verified and fsynced. */
 import { lstat, mkdir, open, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PatchcastError, sha256Hex } from '@patchcast/core';
+import { PatchcastError, sha256Hex } from '@patchcast/core/base';
 import type { BundleFileEntry, ParsedBundle } from '@patchcast/protocol';
 import { crashPoint } from './crash-point.js';
 import { fsyncPath } from './fs-util.js';

@@ -1,7 +1,7 @@
 /** The files installer: plan, stage, journal, preInstall, back up, apply, postInstall, health, commit. */
 import { mkdir } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
-import { PatchcastError } from '@patchcast/core';
+import { PatchcastError } from '@patchcast/core/base';
 import { runHealthChecks } from '../health/health-check.js';
 import { applyActions } from './apply.js';
 import { crashPoint } from './crash-point.js';

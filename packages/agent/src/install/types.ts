@@ -1,4 +1,4 @@
-import type { ErrorCode } from '@patchcast/core';
+import type { ErrorCode } from '@patchcast/core/base';
 import type { ParsedBundle } from '@patchcast/protocol';
 
 export interface InstallRequest {

@@ -1,5 +1,5 @@
 /** A folder a package installer works in: a real folder under the root, reached through no link. */
-import { PatchcastError } from '@patchcast/core';
+import { PatchcastError } from '@patchcast/core/base';
 import { lstatOrUndefined } from '../install/fs-util.js';
 import { ancestorsOfPath, underRoot } from '../install/paths.js';
 import { kindOf } from '../install/tree-inspector.js';

@@ -5,7 +5,7 @@
  */
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PatchcastError } from '@patchcast/core';
+import { PatchcastError } from '@patchcast/core/base';
 import type { InstallerKind, ParsedBundle } from '@patchcast/protocol';
 import { writeFileAtomic } from '../files.js';
 import { runHealthChecks } from '../health/health-check.js';

@@ -1,6 +1,6 @@
 /** Writes a bundle blob to a file, re-verifying its size and SHA-256, fsynced. */
 import { open } from 'node:fs/promises';
-import { PatchcastError, sha256Hex } from '@patchcast/core';
+import { PatchcastError, sha256Hex } from '@patchcast/core/base';
 import type { BundleFileEntry, ParsedBundle } from '@patchcast/protocol';
 
 export async function stageBlob(

@@ -1,5 +1,5 @@
 /** Runs a package manager's command line with a small environment; failures are INSTALL_FAILED. */
-import { PatchcastError } from '@patchcast/core';
+import { PatchcastError } from '@patchcast/core/base';
 import { runCommand } from '../install/run-command.js';
 
 const TOOL_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';

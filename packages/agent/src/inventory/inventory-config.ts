@@ -3,7 +3,7 @@
  * (docs/protocol/inventory.md §4). Absent fields take the collectors' defaults.
  */
 import { join } from 'node:path';
-import { PatchcastError } from '@patchcast/core';
+import { PatchcastError } from '@patchcast/core/base';
 import { readJsonOptional } from '../files.js';
 import type { CollectOptions } from './collect.js';
 

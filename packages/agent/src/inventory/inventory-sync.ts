@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { inventoryDigest, inventoryUpdateParts } from '@patchcast/protocol';
+import { inventoryDigest, inventoryUpdateParts } from '@patchcast/protocol/agent';
 import type { AgentMessage, PackageInventory, ServerMessage } from '@patchcast/protocol';
 import { readJsonOptional, writeFileAtomic } from '../files.js';
 

@@ -1,5 +1,5 @@
 /** The package inventory types come from the wire contract; only collector warnings are local. */
-export { DPKG_PRESENT_STATES, INVENTORY_FORMAT } from '@patchcast/protocol';
+export { DPKG_PRESENT_STATES, INVENTORY_FORMAT } from '@patchcast/protocol/agent';
 export type {
   DpkgPackage,
   DpkgPresentState,
@@ -9,7 +9,7 @@ export type {
   PackageInventory,
   PypiPackage,
   RpmPackage,
-} from '@patchcast/protocol';
+} from '@patchcast/protocol/agent';
 
 /** Something a collector skipped, with where and why; collection goes on. */
 export interface CollectWarning {

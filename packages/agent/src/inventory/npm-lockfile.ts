@@ -3,7 +3,7 @@
  * by install location. Links (workspaces) and the root project are not dependencies and are
  * skipped; lockfile v1 has no `packages` map and is refused.
  */
-import { PatchcastError } from '@patchcast/core';
+import { PatchcastError } from '@patchcast/core/base';
 import type { CollectWarning, NpmPackage } from './inventory-types.js';
 
 export interface LockfilePackages {

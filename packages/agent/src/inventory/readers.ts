@@ -1,6 +1,6 @@
 /** Thin fs readers around the pure parsers; every path comes from the caller. */
 import { readFile } from 'node:fs/promises';
-import { PatchcastError } from '@patchcast/core';
+import { PatchcastError } from '@patchcast/core/base';
 import { parseDpkgStatus } from './dpkg-status.js';
 import type { DpkgStatus } from './dpkg-status.js';
 import type { CollectWarning, OsRelease } from './inventory-types.js';

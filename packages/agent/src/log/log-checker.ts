@@ -1,6 +1,5 @@
+import { PatchcastError, SecurityError } from '@patchcast/core/base';
 import {
-  PatchcastError,
-  SecurityError,
   followKeyChain,
   identityAt,
   openChainedCheckpoint,
@@ -10,15 +9,15 @@ import {
   parseVerifierKey,
   requireCosignatures,
   updateKeyChain,
-} from '@patchcast/core';
+} from '@patchcast/core/tlog';
 import type {
   Checkpoint,
   LogKeyChain,
-  TargetFile,
   VerifiedTlogProof,
   WitnessPolicy,
-} from '@patchcast/core';
-import { formatPatchRef } from '@patchcast/protocol';
+} from '@patchcast/core/tlog';
+import type { TargetFile } from '@patchcast/core';
+import { formatPatchRef } from '@patchcast/protocol/agent';
 import type { PatchRef } from '@patchcast/protocol';
 import type { LogOps } from './log-ops.js';
 import {
@@ -30,7 +29,6 @@ import {
   saveTransitions,
 } from './log-trust-store.js';
 import { pinLogKey } from './pin-log-key.js';
-import { checkExtends, verifyPublication } from './verify-publication.js';
 
 export interface LogCheckerDeps {
   readonly dataDir: string;
@@ -91,6 +89,7 @@ export class LogChecker {
         { hint: 'a patch that is not in the log is never installed; report it' },
       );
     }
+    const { verifyPublication } = await import('./verify-publication.js');
     const verified = await this.#verifyAcrossRotations(() =>
       verifyPublication({ ref, target, publication, log: this.#identityFor(publication.proof) }),
     );
@@ -104,6 +103,7 @@ export class LogChecker {
   /** Step 4: consistency with the stored checkpoint in whichever order; never go backwards. */
   async #advance(next: Checkpoint, note: string): Promise<void> {
     const { ops, dataDir } = this.#deps;
+    const { checkExtends } = await import('./verify-publication.js');
     const stored = this.#stored?.checkpoint;
     if (stored !== undefined && next.size < stored.size) {
       checkExtends(next, stored, await ops.consistency(next.size, stored.size));

@@ -1,11 +1,11 @@
 /** The agent's HTTP access to the server's transparency log: bounded reads, parsed once. */
-import { SecurityError } from '@patchcast/core';
+import { SecurityError } from '@patchcast/core/base';
 import {
   consistencyProofResponse,
   keyTransitionsResponse,
   publicationProofResponse,
-} from '@patchcast/protocol';
-import type { PatchRef, PublicationProofResponse } from '@patchcast/protocol';
+} from '@patchcast/protocol/agent';
+import type { PatchRef, PublicationProofResponse } from '@patchcast/protocol/agent';
 import type { z } from 'zod';
 import { fetchBounded } from '../http-fetch.js';
 

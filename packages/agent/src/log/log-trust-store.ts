@@ -3,8 +3,9 @@
  * (C2SP signed-note), and `checkpoint`, the newest checkpoint it verified (C2SP tlog-checkpoint).
  */
 import { join } from 'node:path';
-import { PatchcastError, parseVerifierKey } from '@patchcast/core';
-import type { LogIdentity } from '@patchcast/core';
+import { PatchcastError } from '@patchcast/core/base';
+import { parseVerifierKey } from '@patchcast/core/tlog';
+import type { LogIdentity } from '@patchcast/core/tlog';
 import { readOptional, writeFileAtomic } from '../files.js';
 
 export function logKeyFile(dataDir: string): string {

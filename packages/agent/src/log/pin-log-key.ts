@@ -1,5 +1,5 @@
-import { PatchcastError } from '@patchcast/core';
-import type { LogIdentity } from '@patchcast/core';
+import { PatchcastError } from '@patchcast/core/base';
+import type { LogIdentity } from '@patchcast/core/tlog';
 import type { LogOps } from './log-ops.js';
 import { identityOfKey, logKeyFile, readText, saveLogKey } from './log-trust-store.js';
 

@@ -1,5 +1,6 @@
-import { PatchcastError, parseCosignatureVerifierKey } from '@patchcast/core';
-import type { WitnessPolicy } from '@patchcast/core';
+import { PatchcastError } from '@patchcast/core/base';
+import { parseCosignatureVerifierKey } from '@patchcast/core/tlog';
+import type { WitnessPolicy } from '@patchcast/core/tlog';
 
 /**
  * The agent's witness policy from `--witness` keys and `--witness-threshold` (default: every

@@ -6,7 +6,7 @@
  */
 import { PatchcastError, SecurityError, consistencyProof } from '@patchcast/core';
 import type { RepositoryOps } from '@patchcast/core';
-import { formatPatchRef } from '@patchcast/protocol';
+import { formatPatchRef } from '@patchcast/protocol/agent';
 import type { OfflineBundle } from '@patchcast/protocol';
 import type { LogOps } from '../log/log-ops.js';
 

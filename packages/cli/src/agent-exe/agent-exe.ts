@@ -4,7 +4,7 @@
  */
 import { AGENT_VERSION } from '@patchcast/agent';
 import type { Command, Io } from '../command.js';
-import { dispatch } from '../dispatch.js';
+import { runNamed } from '../run-command.js';
 import { runCommand } from './run-command.js';
 import { enrollCommand } from './enroll-command.js';
 
@@ -20,7 +20,7 @@ export async function agentExeMain(argv: readonly string[], io: Io): Promise<num
     io.out(overview());
     return name === undefined ? 2 : 0;
   }
-  return dispatch('patchcast-agent', AGENT_EXE_COMMANDS, argv, io);
+  return runNamed('patchcast-agent', AGENT_EXE_COMMANDS, argv, io);
 }
 
 function overview(): string {

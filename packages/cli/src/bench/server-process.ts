@@ -31,6 +31,12 @@ export interface ServerProcessOptions {
   readonly extraArgs?: readonly string[];
 }
 
+/**
+ * A benchmark enrolls and connects its whole simulated fleet from eight loopback addresses within
+ * seconds: far past the abuse limits a real server keeps per address (60 enrollments a minute).
+ */
+const BENCH_LIMITS = ['--limit', 'enroll=1000000', '--limit', 'agent-connects=1000000'];
+
 const LISTENING = /listening on (http:\/\/\S+)/;
 const INSPECTOR = /Debugger listening on (ws:\/\/\S+)/;
 
@@ -42,6 +48,7 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
     options.dataDir,
     '--listen',
     '127.0.0.1:0',
+    ...BENCH_LIMITS,
     ...(options.extraArgs ?? []),
   ];
   const child = ownChild(

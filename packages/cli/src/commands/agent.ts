@@ -1,10 +1,10 @@
-import { PatchcastError } from '@patchcast/core';
+import { PatchcastError } from '@patchcast/core/base';
 import type { AgentConfig } from '@patchcast/agent';
 import type { Command, Invocation } from '../command.js';
 import { readWitnessKeys } from '../witness/witness-config.js';
 import { listFlag, parseLabels, requirePqFlag, requiredFlag, stringFlag } from '../args.js';
-import { untilSignal } from '../signals.js';
-import { normalizeServerUrl } from '@patchcast/protocol';
+import { untilSignal } from '../until-signal.js';
+import { normalizeServerUrl } from '@patchcast/protocol/agent';
 
 export const agentCommand: Command = {
   name: 'agent',
@@ -83,7 +83,7 @@ export async function runAgent(
   invocation: Invocation,
   packaged: PackagedAgentConfig,
 ): Promise<number> {
-  const { startAgent } = await import('@patchcast/agent');
+  const { startAgent } = await import('@patchcast/agent/start');
   const dataDir = requiredFlag(invocation, 'data', 'e.g. --data /var/lib/patchcast-agent');
   const err = invocation.io.err;
   const given = listFlag(invocation, 'server');

@@ -3,8 +3,8 @@ import type { Command, Invocation } from '../command.js';
 import { boolFlag, listFlag, parseListen, stringFlag } from '../args.js';
 import { witnessFlags } from '../witness/witness-config.js';
 import { webhookFlags } from './webhook-flags.js';
-import { untilSignal } from '../signals.js';
 import { PatchcastError } from '@patchcast/core';
+import { untilSignal } from '../until-signal.js';
 import type { LimitsConfig } from '@patchcast/server';
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug'] as const;

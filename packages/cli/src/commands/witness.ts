@@ -8,7 +8,7 @@ import { JSON_OPTION, printJson } from '../context.js';
 import { readCosigner, readLogs } from '../witness/witness-config.js';
 import { startWitness } from '../witness/witness-server.js';
 import { WitnessState } from '../witness/witness-state.js';
-import { untilSignal } from '../signals.js';
+import { untilSignal } from '../until-signal.js';
 
 export const witnessCommand: Command = {
   name: 'witness',

@@ -6,6 +6,7 @@
  */
 import {
   PatchcastError,
+  SecurityError,
   comparePatchVersions,
   consistentTargetPath,
   sha256Hex,
@@ -116,7 +117,7 @@ async function fetchBase(client: PatchcastClient, base: PatchRef, info: TargetFi
   if (bytes === undefined)
     throw new PatchcastError('NOT_FOUND', `the server has no artifact for ${formatPatchRef(base)}`);
   if (bytes.length !== info.length || sha256Hex(bytes) !== info.hashes.sha256)
-    throw new PatchcastError(
+    throw new SecurityError(
       'SECURITY_TARGET_MISMATCH',
       `the server's ${formatPatchRef(base)} does not match its signed hash`,
     );

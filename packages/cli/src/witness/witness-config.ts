@@ -1,12 +1,12 @@
 /** The witness's key and the logs it follows, read from the files its flags name. */
 import { readFile } from 'node:fs/promises';
+import { PatchcastError } from '@patchcast/core/base';
 import {
-  PatchcastError,
   parseCosignatureVerifierKey,
   parseCosignerKey,
   parseVerifierKey,
-} from '@patchcast/core';
-import type { Cosigner, LogIdentity } from '@patchcast/core';
+} from '@patchcast/core/tlog';
+import type { Cosigner, LogIdentity } from '@patchcast/core/tlog';
 
 export async function readCosigner(path: string): Promise<Cosigner> {
   const text = await readConfigFile(path, 'witness key');

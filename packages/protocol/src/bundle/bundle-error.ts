@@ -1,4 +1,4 @@
-import { PatchcastError } from '@patchcast/core';
+import { PatchcastError } from '@patchcast/core/base';
 
 const MALFORMED_HINT =
   'rebuild the bundle with `patchcast bundle`; this file is not a valid v1 bundle';

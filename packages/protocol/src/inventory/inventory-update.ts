@@ -4,7 +4,7 @@
  * parts that fit a frame. The digest names an inventory's content (not when it was collected).
  */
 import { z } from 'zod';
-import { PatchcastError, canonicalBytes, sha256Hex } from '@patchcast/core';
+import { PatchcastError, canonicalBytes, sha256Hex } from '@patchcast/core/base';
 import {
   INVENTORY_FORMAT,
   INVENTORY_LIMITS,

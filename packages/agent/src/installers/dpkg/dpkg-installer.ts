@@ -7,7 +7,7 @@
  */
 import { copyFile, lstat, mkdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PatchcastError } from '@patchcast/core';
+import { PatchcastError } from '@patchcast/core/base';
 import type { ParsedBundle } from '@patchcast/protocol';
 import { errnoOf } from '../../install/fs-util.js';
 import type { InstallContext } from '../installer.js';

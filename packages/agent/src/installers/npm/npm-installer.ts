@@ -7,7 +7,7 @@
  */
 import { cp, mkdir, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { PatchcastError } from '@patchcast/core';
+import { PatchcastError } from '@patchcast/core/base';
 import type { ParsedBundle } from '@patchcast/protocol';
 import { lstatOrUndefined } from '../../install/fs-util.js';
 import { underRoot } from '../../install/paths.js';

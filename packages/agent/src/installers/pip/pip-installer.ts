@@ -10,7 +10,7 @@
  */
 import { copyFile, lstat, mkdir, readdir, rename } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { PatchcastError } from '@patchcast/core';
+import { PatchcastError } from '@patchcast/core/base';
 import type { ParsedBundle } from '@patchcast/protocol';
 import type { InstallContext } from '../installer.js';
 import { managedFolder } from '../managed-folder.js';

@@ -5,7 +5,7 @@
  */
 import { devNull } from 'node:os';
 import { join } from 'node:path';
-import { PatchcastError } from '@patchcast/core';
+import { PatchcastError } from '@patchcast/core/base';
 import { runToolOk } from '../tool.js';
 
 export interface WheelIdentity {

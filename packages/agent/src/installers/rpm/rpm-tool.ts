@@ -4,7 +4,7 @@
  * agent never depends on the rpm macros or $HOME of the host it runs on.
  */
 import { join } from 'node:path';
-import { PatchcastError } from '@patchcast/core';
+import { PatchcastError } from '@patchcast/core/base';
 import { runTool, runToolOk } from '../tool.js';
 
 /** The database folder inside the root. */

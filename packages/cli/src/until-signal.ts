@@ -1,4 +1,4 @@
-/** Resolves on the first SIGINT or SIGTERM (then stops listening for them). */
+/** Resolves at the first SIGINT or SIGTERM (a foreground command's Ctrl-C, a service stop). */
 export function untilSignal(): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
