@@ -22,6 +22,11 @@ import type { SelfUpdateConfig } from './self-update/self-installer.js';
 import { recoverSelfUpdate, reportTrialHealthy } from './self-update/agent-self-update.js';
 import type { PatchWork } from './patch-work.js';
 
+// What the packaged agent's command needs beside startAgent, without the package's whole index.
+export { AGENT_VERSION } from './inventory.js';
+export { TRIAL_ENV } from './self-update/trial.js';
+export type { SelfUpdateConfig } from './self-update/self-installer.js';
+
 export interface AgentConfig {
   readonly dataDir: string;
   readonly rootDir: string;

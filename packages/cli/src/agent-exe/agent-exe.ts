@@ -2,7 +2,7 @@
  * `patchcast-agent`: the packaged agent's own command (a single executable, no Node or npm on the
  * host). Only agent code is reachable from here: no server, no native addons (ADR 0036).
  */
-import { AGENT_VERSION } from '@patchcast/agent';
+import { AGENT_VERSION } from '@patchcast/agent/start';
 import type { Command, Io } from '../command.js';
 import { runNamed } from '../run-command.js';
 import { runCommand } from './run-command.js';

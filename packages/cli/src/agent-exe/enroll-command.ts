@@ -50,7 +50,7 @@ Options:
         hint: 'pass --server URL --enroll TOKEN, or set PATCHCAST_SERVER and PATCHCAST_ENROLL_TOKEN in the config file',
       });
     }
-    const { startAgent } = await import('@patchcast/agent');
+    const { startAgent } = await import('@patchcast/agent/start');
     const dataDir = stringFlag(invocation, 'data') ?? '';
     const agent = await startAgent({
       dataDir,
