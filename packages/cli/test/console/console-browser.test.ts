@@ -204,6 +204,13 @@ describe('the console in a real browser', { skip, timeout: 300_000 }, () => {
   });
 
   test('has no serious accessibility violations (axe-core)', async () => {
+    const found = await fetch(`${h.server}/api/v1/devices?q=canary-1`, {
+      headers: { authorization: `Bearer ${h.token}` },
+    });
+    const device = ((await found.json()) as { devices: { id: string }[] }).devices[0]?.id ?? '';
+    await page.goto(`${h.server}/devices/${device}`);
+    await page.getByRole('heading', { name: 'Open findings' }).waitFor();
+    await page.getByRole('link', { name: rolloutPath.split('/').pop() ?? '' }).waitFor();
     for (const path of [
       '/',
       '/devices',
