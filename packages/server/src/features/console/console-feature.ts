@@ -14,6 +14,7 @@ export interface ConsoleFeatureDeps {
   readonly events: ConsoleEvents;
   readonly failures: FailureCounter;
   readonly secure: boolean;
+  readonly origins: readonly string[];
 }
 
 export async function consoleFeature(
