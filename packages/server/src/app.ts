@@ -31,6 +31,7 @@ import { openApiRoutes } from './features/openapi/openapi-routes.js';
 import { ConsoleSessions } from './features/console/sessions.js';
 import { consoleFeature } from './features/console/console-feature.js';
 import { ConsoleEvents } from './features/console/console-events.js';
+import { publicOrigins } from './features/console/session-auth.js';
 
 export interface App {
   readonly fastify: FastifyInstance;
@@ -84,7 +85,8 @@ export async function buildApp(deps: AppDeps, tls?: TlsMaterial): Promise<App> {
   const failures = new FailureCounter(limits.authFailuresPerMinute);
   await installLimits(fastify, limits, failures);
   const sessions = new ConsoleSessions();
-  enforceRouteAccess(fastify, { store: deps.store, now: deps.now, failures, sessions });
+  const origins = publicOrigins(deps.config.publicUrls);
+  enforceRouteAccess(fastify, { store: deps.store, now: deps.now, failures, sessions, origins });
   const metrics = deps.metrics ?? new ServerMetrics();
   metricsRoutes(fastify, metrics);
   // Artifact uploads stream straight to disk: keep the raw request stream unparsed.
@@ -145,7 +147,7 @@ export async function buildApp(deps: AppDeps, tls?: TlsMaterial): Promise<App> {
   webhookFeature(fastify, deps);
   openApiRoutes(fastify, deps.version);
   const secure = tls !== undefined;
-  await consoleFeature(fastify, deps, { sessions, events, failures, secure });
+  await consoleFeature(fastify, deps, { sessions, events, failures, secure, origins });
   return { fastify, gateway, rollouts, metrics, routes };
 }
 

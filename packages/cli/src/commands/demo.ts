@@ -27,8 +27,9 @@ open the URL while the rollout runs to watch it live.
 
 Options:
   --agents N      how many agents (1 to 200, default 5)
-  --keep-running  after the summary, publish demo-patch 1.0.1 and keep the server, the agents and
-                  the console running (start its rollout from the console) until Ctrl-C
+  --keep-running  after the summary, publish demo-patch 1.0.1, start its planned rollout (a canary
+                  wave, then the rest once approved in the console) and keep the server, the
+                  agents and the console running until Ctrl-C
   --json          print the summary as JSON: {"agents","installed","failed","publishToAllInstalledMs",
                   "consoleUrl","consoleToken",...}`,
   options: { agents: { type: 'string' }, 'keep-running': { type: 'boolean' }, ...JSON_OPTION },
@@ -107,21 +108,49 @@ async function runDemo(invocation: Invocation, dir: string, count: number): Prom
       say(
         `summary  ${summary.installed}/${count} installed, ${summary.failed} failed, publish to all installed in ${summary.publishToAllInstalledMs} ms`,
       );
-    if (boolFlag(invocation, 'keep-running')) {
-      const next = { ...PATCH, version: '1.0.1' };
-      const source = await writeDemoSource(join(dir, 'next'));
-      const bundle = buildBundle(await readPatchSource(source, next.name, next.version));
-      await publishBundle({ client, signers, ref: next, bundle });
-      invocation.io.err(
-        `console stays at ${consoleUrl} with ${next.name}@${next.version} published: start its rollout there. Ctrl-C stops.\n`,
-      );
-      await untilStopped();
-    }
+    if (boolFlag(invocation, 'keep-running'))
+      await keepRunning(invocation, dir, client, signers, consoleUrl);
     return summary.installed === count && verified === count ? 0 : 1;
   } finally {
     await Promise.all(agents.map((a) => a.stop()));
     await server.close();
   }
+}
+
+/** A canary wave, then the rest behind an approval: something to watch and approve in the console. */
+const DEMO_PLAN = `version: 1
+target: { all: true }
+waves:
+  - { name: canary, count: 1, bake: 10s }
+  - { name: everyone, rest: true, bake: 5s, approval: true }
+`;
+
+/**
+ * Publishes demo-patch 1.0.1, starts its planned rollout (it waits for approval after the
+ * canary wave), and keeps everything up until Ctrl-C.
+ */
+async function keepRunning(
+  invocation: Invocation,
+  dir: string,
+  client: PatchcastClient,
+  signers: Parameters<typeof publishBundle>[0]['signers'],
+  consoleUrl: string,
+): Promise<void> {
+  const next = { ...PATCH, version: '1.0.1' };
+  const source = await writeDemoSource(join(dir, 'next'));
+  const bundle = buildBundle(await readPatchSource(source, next.name, next.version));
+  await publishBundle({ client, signers, ref: next, bundle });
+  const rollout = await client.createPlannedRollout({
+    patch: next,
+    plan: DEMO_PLAN,
+    planName: 'demo',
+    allowEmptyWaves: true,
+  });
+  invocation.io.err(
+    `console stays at ${consoleUrl} with the rollout ${rollout.id} of ${next.name}@${next.version}: ` +
+      'approve its second wave there. Ctrl-C stops.\n',
+  );
+  await untilStopped();
 }
 
 /** Resolves on the first SIGINT or SIGTERM (the demo then cleans up and exits). */

@@ -182,7 +182,35 @@ describe('the console in a real browser', { skip, timeout: 300_000 }, () => {
     await page.unroute('**/log/proof/patch/**');
   });
 
+  test('browses log entries by index and type, and verifies one from the tiles', async () => {
+    await page.goto(`${h.server}/log`);
+    await page.getByLabel('Type').selectOption('patch-published');
+    const verify = page.getByRole('button', { name: /^Verify entry \d+$/ });
+    assert.equal(await verify.count(), 1, 'one publication: app 2.0.0');
+    await verify.click();
+    await page.getByText(/^included \(\d+ proof hashes, root of \d+\)$/).waitFor();
+    await page.screenshot({ path: join(SHOTS, 'log-entries.png'), fullPage: true });
+    await page.route('**/log/tile/0/**', async (route) => {
+      const answer = await route.fetch();
+      const tile = Buffer.from(await answer.body());
+      tile.writeUInt8((tile[0] ?? 0) ^ 1, 0); // a forged hash tile no longer hashes to the root
+      await route.fulfill({ response: answer, body: tile });
+    });
+    await page.goto(`${h.server}/log`);
+    await page.getByLabel('Type').selectOption('patch-published');
+    await page.getByRole('button', { name: /^Verify entry \d+$/ }).click();
+    assert.match((await page.getByRole('alert').textContent()) ?? '', /inclusion proof/);
+    await page.unroute('**/log/tile/0/**');
+  });
+
   test('has no serious accessibility violations (axe-core)', async () => {
+    const found = await fetch(`${h.server}/api/v1/devices?q=canary-1`, {
+      headers: { authorization: `Bearer ${h.token}` },
+    });
+    const device = ((await found.json()) as { devices: { id: string }[] }).devices[0]?.id ?? '';
+    await page.goto(`${h.server}/devices/${device}`);
+    await page.getByRole('heading', { name: 'Open findings' }).waitFor();
+    await page.getByRole('link', { name: rolloutPath.split('/').pop() ?? '' }).waitFor();
     for (const path of [
       '/',
       '/devices',

@@ -51,6 +51,16 @@ test('patchcast demo --keep-running serves the console; its token signs in; Ctrl
       '1.0.0',
       '1.0.1',
     ]);
+    const rollouts = await fetch(`${url}api/v1/rollouts`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const list = (await rollouts.json()) as {
+      rollouts: { patch: { version: string }; state: string }[];
+    };
+    assert.ok(
+      list.rollouts.some((r) => r.patch.version === '1.0.1' && r.state === 'in-progress'),
+      'the rollout of 1.0.1 waits in the console',
+    );
     assert.equal(await proc.stop('SIGINT'), 0);
   } finally {
     await h.close();

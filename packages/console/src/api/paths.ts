@@ -32,6 +32,7 @@ export const CONSOLE_API = {
 } as const satisfies typeof CONSOLE_ROUTES;
 
 export const VULN_API = {
+  findings: '/api/v1/vulns/findings',
   queue: '/api/v1/vulns/queue',
   coverage: '/api/v1/vulns/coverage',
   report: '/api/v1/vulns/report',

@@ -1,6 +1,9 @@
 /** One device: labels, inventory, and its results (phase timings, errors, reboot required). */
 import type { JSX } from 'preact';
+import type { FindingViewRow } from '@patchcast/protocol';
+import { request } from '../api/client.js';
 import { deviceResults } from '../api/endpoints.js';
+import { VULN_API } from '../api/paths.js';
 import { useLive } from '../live.js';
 import { ErrorLine } from '../parts/error-line.js';
 import { Link } from '../router.js';
@@ -8,6 +11,15 @@ import { Link } from '../router.js';
 export function DevicePage(props: { id: string }): JSX.Element {
   const { data, error } = useLive(
     () => deviceResults(props.id),
+    (e) => e.kind === 'device' && e.id === props.id,
+    [props.id],
+  );
+  const findings = useLive(
+    () =>
+      request<{ findings: FindingViewRow[] }>(
+        'GET',
+        `${VULN_API.findings}?device=${encodeURIComponent(props.id)}&state=open`,
+      ),
     (e) => e.kind === 'device' && e.id === props.id,
     [props.id],
   );
@@ -46,7 +58,37 @@ export function DevicePage(props: { id: string }): JSX.Element {
                 'none recorded'}
             </dd>
           </dl>
-          <h2>Results</h2>
+          <h2>Open findings</h2>
+          <ErrorLine error={findings.error} />
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Advisory</th>
+                <th scope="col">Package</th>
+                <th scope="col">Risk</th>
+                <th scope="col">Due</th>
+              </tr>
+            </thead>
+            <tbody>
+              {(findings.data?.findings ?? []).map((f) => (
+                <tr>
+                  <td>
+                    {f.advisoryId} {f.kev === undefined ? '' : '(KEV)'}
+                  </td>
+                  <td>
+                    {f.package} {f.installedVersion}
+                    {f.fixedVersion === undefined ? '' : ` → ${f.fixedVersion}`}
+                  </td>
+                  <td>{f.risk.score.toFixed(1)}</td>
+                  <td>
+                    {f.deadline.dueDate ?? ''}
+                    {f.overdue ? ' (overdue)' : ''}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <h2>Results and rollouts</h2>
           <table>
             <thead>
               <tr>

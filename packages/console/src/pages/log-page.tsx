@@ -4,6 +4,7 @@ import { LOG_API } from '../api/paths.js';
 import { useLive } from '../live.js';
 import { ErrorLine } from '../parts/error-line.js';
 import { VerifyPublication } from '../parts/verify-publication.js';
+import { LogEntries } from '../parts/log-entries.js';
 
 async function text(path: string): Promise<string> {
   const response = await fetch(path, { credentials: 'same-origin' });
@@ -49,6 +50,10 @@ export function LogPage(): JSX.Element {
         agent runs before it installs a patch.
       </p>
       <VerifyPublication verifierKey={key.data} />
+      <h2>Entries</h2>
+      {checkpoint.data === undefined || key.data === undefined ? null : (
+        <LogEntries checkpoint={checkpoint.data} verifierKey={key.data} />
+      )}
     </section>
   );
 }

@@ -176,3 +176,40 @@ describe('the console on the server', () => {
     assert.equal((await inject('GET', ROUTES.status, { cookie })).statusCode, 401);
   });
 });
+
+describe('the console behind a proxy (--public-url)', () => {
+  test("changes may come from the public URL's origin, and from no other", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'patchcast-console-proxy-'));
+    const server = await startServer({
+      dataDir: dir,
+      port: 0,
+      logLevel: 'fatal',
+      publicUrls: ['https://patch.example.org'],
+    });
+    try {
+      const inject = (headers: Record<string, string>, payload?: object) =>
+        server.app.fastify.inject({
+          method: 'POST',
+          url: CONSOLE_ROUTES.session,
+          headers,
+          ...(payload === undefined ? {} : { payload }),
+        });
+      const signedIn = await inject({}, { token: server.initialAdminToken ?? '' });
+      const cookie = String(signedIn.headers['set-cookie']).split(';')[0] ?? '';
+      const { csrf } = signedIn.json<{ csrf: string }>();
+      const change = (origin: string) =>
+        server.app.fastify.inject({
+          method: 'POST',
+          url: ROUTES.enrollTokens,
+          headers: { cookie, [CSRF_HEADER]: csrf, origin },
+          payload: {},
+        });
+      assert.equal((await change('https://patch.example.org')).statusCode, 200);
+      const other = await change('https://patch.example.org.evil.example');
+      assert.equal(other.json<{ error: { code: string } }>().error.code, 'CSRF_REFUSED');
+    } finally {
+      await server.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

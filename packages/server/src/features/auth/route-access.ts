@@ -101,6 +101,8 @@ export interface AccessDeps {
   readonly failures: FailureCounter;
   /** Console sessions: a request without a bearer token may carry a session cookie instead. */
   readonly sessions: ConsoleSessions;
+  /** Origins a change made with a session cookie may come from besides the request's own. */
+  readonly origins: readonly string[];
 }
 
 /**

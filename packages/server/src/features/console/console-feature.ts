@@ -14,6 +14,7 @@ export interface ConsoleFeatureDeps {
   readonly events: ConsoleEvents;
   readonly failures: FailureCounter;
   readonly secure: boolean;
+  readonly origins: readonly string[];
 }
 
 export async function consoleFeature(
@@ -29,5 +30,10 @@ export async function consoleFeature(
   consolePages(app, assets);
   sessionRoutes(app, { ...feature, store: deps.store, now: deps.now });
   eventsRoute(app, feature.events);
-  app.addHook('onClose', () => feature.events.close());
+  // Each checkpoint stored from now on: this node's, and on a cluster the others' it catches up with.
+  const stopLog = deps.log.onCheckpoint(() => feature.events.emit('log'));
+  app.addHook('onClose', () => {
+    stopLog();
+    feature.events.close();
+  });
 }

@@ -30,16 +30,34 @@ export function hasSessionCookie(request: FastifyRequest): boolean {
   return cookieValue(request.headers.cookie, SESSION_COOKIE) !== undefined;
 }
 
+/** The origins of the server's public URLs (`--public-url`), as browsers write `Origin`. */
+export function publicOrigins(urls: readonly string[] | undefined): string[] {
+  return (urls ?? []).flatMap((url) => {
+    try {
+      return [new URL(url).origin];
+    } catch {
+      return [];
+    }
+  });
+}
+
 /** The origin this request was sent to, as a browser would write it in `Origin`. */
 function ownOrigin(request: FastifyRequest): string {
   return `${request.protocol}://${request.host}`;
 }
 
-/** Refuses a change without the session's CSRF token or from another origin. */
-export function checkCsrf(request: FastifyRequest, session: ConsoleSession): void {
+/**
+ * Refuses a change without the session's CSRF token or from another origin than this server's:
+ * the one the request reached, or one of `origins` (those of --public-url, behind a proxy).
+ */
+export function checkCsrf(
+  request: FastifyRequest,
+  session: ConsoleSession,
+  origins: readonly string[],
+): void {
   if (request.method === 'GET' || request.method === 'HEAD') return;
   const origin = request.headers.origin;
-  if (origin !== undefined && origin !== ownOrigin(request))
+  if (origin !== undefined && origin !== ownOrigin(request) && !origins.includes(origin))
     throw new PatchcastError('CSRF_REFUSED', `a change sent from ${origin.slice(0, 200)}`, {
       hint: 'only the console page of this server may make changes with its session cookie',
     });
@@ -54,7 +72,11 @@ export function checkCsrf(request: FastifyRequest, session: ConsoleSession): voi
 /** Authenticates by the session cookie: a live session, its CSRF token, then the token's checks. */
 export async function sessionPrincipal(
   request: FastifyRequest,
-  deps: { readonly store: Store; readonly sessions: ConsoleSessions },
+  deps: {
+    readonly store: Store;
+    readonly sessions: ConsoleSessions;
+    readonly origins: readonly string[];
+  },
   needed: Role,
   now: Date,
 ): Promise<Principal> {
@@ -63,6 +85,6 @@ export async function sessionPrincipal(
     throw new PatchcastError('UNAUTHENTICATED', 'the console session ended or is unknown', {
       hint: 'sign in again with an API token',
     });
-  checkCsrf(request, found.session);
+  checkCsrf(request, found.session, deps.origins);
   return admitToken(await deps.store.findApiToken(found.session.tokenHash), needed, now);
 }

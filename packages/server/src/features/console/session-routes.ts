@@ -22,6 +22,8 @@ export interface SessionRouteDeps {
   readonly failures: FailureCounter;
   /** Served over TLS: the cookie is Secure. */
   readonly secure: boolean;
+  /** Origins besides the request's own that may send changes (--public-url). */
+  readonly origins: readonly string[];
 }
 
 function answer(principal: Principal, session: ConsoleSession): SessionResponse {
@@ -45,8 +47,9 @@ export function sessionRoutes(app: FastifyInstance, deps: SessionRouteDeps): voi
       deps.failures.record(request.ip);
       throw error;
     }
-    const { id, session } = sessions.create(hash, now().getTime());
-    const maxAge = Math.floor((session.expiresAt - now().getTime()) / 1000);
+    const at = now().getTime();
+    const { id, session } = sessions.create(hash, at);
+    const maxAge = Math.floor((session.expiresAt - at) / 1000);
     void reply.header('set-cookie', sessionCookie(id, maxAge, secure));
     void reply.header('cache-control', 'no-store');
     request.log.info({ token: principal.name }, 'console sign-in');
@@ -65,7 +68,7 @@ export function sessionRoutes(app: FastifyInstance, deps: SessionRouteDeps): voi
   app.delete(CONSOLE_ROUTES.session, (request, reply) => {
     const found = sessionOf(request, sessions, now());
     if (found !== undefined) {
-      checkCsrf(request, found.session);
+      checkCsrf(request, found.session, deps.origins);
       sessions.delete(found.id);
     }
     void reply.header('set-cookie', clearedSessionCookie(secure));
