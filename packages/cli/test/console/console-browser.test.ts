@@ -3,13 +3,16 @@
  * and real agent processes: sign in, see the devices, start a planned rollout from the page,
  * approve its gated wave, watch it reach 100 % without a reload, roll it back; a viewer sees no
  * action buttons and a forged request is refused; an axe-core scan finds no serious violation.
- * Screenshots go to docs/console/ (docs/console.md shows them).
+ * Every run takes the screenshots; with PATCHCAST_CONSOLE_SHOTS=1 they replace those in
+ * docs/console/ (docs/console.md shows them), else they go to the run's own folder, so that a
+ * test run leaves the work tree as it found it.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { Harness } from '../harness.js';
@@ -17,7 +20,10 @@ import { writePatchSource } from '../patch-source.js';
 import { chromiumMissing, openBrowser } from '../../src/bench/console/browser.js';
 import type { Browser } from '../../src/bench/console/browser.js';
 
-const SHOTS = fileURLToPath(new URL('../../../../../docs/console/', import.meta.url));
+const SHOTS =
+  process.env.PATCHCAST_CONSOLE_SHOTS === '1'
+    ? fileURLToPath(new URL('../../../../../docs/console/', import.meta.url))
+    : join(tmpdir(), `patchcast-console-shots-${process.pid}`);
 const NAMES = ['canary-1', 'main-1', 'main-2'];
 const PLAN = `version: 1
 target: { all: true }
