@@ -19,7 +19,6 @@ import { resolvePolicy } from './policy.js';
 import { currentBootId } from './install/boot-id.js';
 import { DeviceCertificate } from './device-certificate.js';
 import type { SelfUpdateConfig } from './self-update/self-installer.js';
-import { recoverSelfUpdate, reportTrialHealthy } from './self-update/agent-self-update.js';
 import type { PatchWork } from './patch-work.js';
 
 // What the packaged agent's command needs beside startAgent, without the package's whole index.
@@ -90,7 +89,7 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
   await state.load();
   let onRestart: () => void = () => undefined;
   const restart = new Promise<void>((resolve) => (onRestart = resolve));
-  if (trial === undefined && (await recoverSelfUpdate(config.selfUpdate, dataDir, state, log)))
+  if (trial === undefined && (await selfUpdateRecovered(config.selfUpdate, dataDir, state, log)))
     onRestart();
   const logChecker = new LogChecker({
     dataDir,
@@ -154,7 +153,7 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
     checkpoint: () => logChecker.checkpointNote,
     onWelcome: (welcome) => {
       log(`connected to ${live.server} as ${identity.deviceId}`);
-      if (trial !== undefined) return void reportTrialHealthy(trial, identity.deviceId);
+      if (trial !== undefined) return void trialHealthy(trial, identity.deviceId);
       noticeLabels(welcome.labels);
       if (welcome.deviceCertificates === true && certificate.wanted)
         connection.send({ type: 'certificate-request' });
@@ -330,4 +329,21 @@ async function prepareDirs(dataDir: string, rootDir: string): Promise<void> {
       );
     }
   }
+}
+
+/** A self-update a crash left on trial is undone; only a packaged agent loads this (ADR 0036). */
+async function selfUpdateRecovered(
+  config: SelfUpdateConfig | undefined,
+  dataDir: string,
+  state: AgentState,
+  log: (line: string) => void,
+): Promise<boolean> {
+  if (config === undefined) return false;
+  const { recoverSelfUpdate } = await import('./self-update/agent-self-update.js');
+  return recoverSelfUpdate(config, dataDir, state, log);
+}
+
+async function trialHealthy(okFile: string, deviceId: string): Promise<void> {
+  const { reportTrialHealthy } = await import('./self-update/agent-self-update.js');
+  await reportTrialHealthy(okFile, deviceId);
 }

@@ -51,3 +51,8 @@ export function assertPatchRef(ref: PatchRef): void {
 export function formatPatchRef(ref: PatchRef): string {
   return `${ref.name}@${ref.version}`;
 }
+
+/** The reserved patch name of the agent's own updates (ADR 0036): installer `agent`, one file. */
+export const AGENT_PATCH_NAME = 'patchcast-agent';
+/** The one file of an agent update: the new single executable. */
+export const AGENT_EXE_FILE = 'patchcast-agent';

@@ -9,8 +9,8 @@
 import { randomUUID } from 'node:crypto';
 import { chmod, copyFile, link, open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { PatchcastError } from '@patchcast/core';
-import { AGENT_EXE_FILE } from '@patchcast/protocol';
+import { PatchcastError } from '@patchcast/core/base';
+import { AGENT_EXE_FILE } from '@patchcast/protocol/agent';
 import type { ParsedBundle, PatchRef } from '@patchcast/protocol';
 import type { InstallOutcome } from '../install/types.js';
 import { readJournal, removeJournal, selfUpdatePaths, writeJournal } from './self-update-files.js';

@@ -5,7 +5,7 @@
 import { rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
-import { PatchcastError } from '@patchcast/core';
+import { PatchcastError } from '@patchcast/core/base';
 import { readJsonOptional, writeFileAtomic } from '../files.js';
 
 export interface SelfUpdatePaths {

@@ -106,10 +106,8 @@ const installerSpec = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('agent') }),
 ]);
 
-/** The reserved patch name of the agent's own updates (ADR 0036): installer `agent`, one file. */
-export const AGENT_PATCH_NAME = 'patchcast-agent';
-/** The one file of an agent update: the new single executable. */
-export const AGENT_EXE_FILE = 'patchcast-agent';
+import { AGENT_EXE_FILE, AGENT_PATCH_NAME } from '../names.js';
+export { AGENT_EXE_FILE, AGENT_PATCH_NAME };
 
 const label = z.string().min(1).max(256);
 const fix = z
