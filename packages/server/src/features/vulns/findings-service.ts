@@ -4,7 +4,7 @@
  * commits. A finding that no longer matches is closed at that time; when a new inventory closed
  * it, naming the last installed patch that claims the fix, if any. Recomputations of one device never overlap.
  */
-import { kevFor, matchTargets, targetsOf } from '@patchcast/core';
+import { kevFor, matchEcosystemOf, matchTargets, packageKey, targetsOf } from '@patchcast/core';
 import type { VulnFinding } from '@patchcast/core';
 import type { PackageInventory } from '@patchcast/protocol';
 import type { Store } from '../../storage/store.js';
@@ -28,6 +28,12 @@ interface Claims {
 
 export function findingKey(f: VulnFinding): string {
   return [f.advisoryId, f.ecosystem, f.package].join('\u0000');
+}
+
+/** The package (core `packageKey`) whose index entry a finding came from. */
+function findingPackage(f: VulnFinding): string | undefined {
+  const ecosystem = matchEcosystemOf(f.ecosystem);
+  return ecosystem === undefined ? undefined : packageKey(ecosystem, f.package);
 }
 
 /** The installed patch that claims the fix, the last installed when several do. */
@@ -58,9 +64,9 @@ export class FindingsService {
    * why: only a new inventory can show that an installed patch removed a version, so a finding
    * that an import closes (the advisory changed) names no patch.
    */
-  recompute(deviceId: string, newInventory = true): Promise<void> {
+  recompute(deviceId: string, newInventory = true, scope?: ReadonlySet<string>): Promise<void> {
     const previous = this.#chains.get(deviceId) ?? Promise.resolve();
-    const next = previous.then(() => this.#recompute(deviceId, newInventory));
+    const next = previous.then(() => this.#recompute(deviceId, newInventory, scope));
     const settled = next.catch(() => undefined);
     this.#chains.set(deviceId, settled);
     void settled.then(() => {
@@ -75,15 +81,38 @@ export class FindingsService {
     return ids.length;
   }
 
-  async #recompute(deviceId: string, newInventory: boolean): Promise<void> {
+  /**
+   * Recomputes, after an import, the findings of the packages in `packages` (core `packageKey`)
+   * on the devices that hold them; the devices' other findings cannot change. The result is the
+   * full recomputation's as long as every device's findings matched the generation before.
+   */
+  async recomputePackages(packages: ReadonlySet<string>): Promise<number> {
+    if (packages.size === 0) return 0;
+    const ids = await this.#deps.store.vulns.devicesHolding([...packages]);
+    for (const id of ids) await this.recompute(id, false, packages);
+    return ids.length;
+  }
+
+  async #recompute(
+    deviceId: string,
+    newInventory: boolean,
+    scope: ReadonlySet<string> | undefined,
+  ): Promise<void> {
     const { store } = this.#deps;
     const stored = await store.vulns.getInventory(deviceId);
     if (stored === undefined) return;
     const context = await this.#deps.context.current();
     const inventory = JSON.parse(stored.json) as PackageInventory;
-    const matched = matchTargets(targetsOf(inventory).targets, context.index).findings;
+    const inScope = (key: string | undefined) =>
+      scope === undefined || (key !== undefined && scope.has(key));
+    const targets = targetsOf(inventory).targets.filter((t) =>
+      inScope(packageKey(t.ecosystem, t.name)),
+    );
+    const matched = matchTargets(targets, context.index).findings;
     const current = new Map(matched.map((f) => [findingKey(f), f]));
-    const open = await store.vulns.findings({ deviceId, state: 'open' });
+    const open = (await store.vulns.findings({ deviceId, state: 'open' })).filter((f) =>
+      inScope(findingPackage(JSON.parse(f.json) as VulnFinding)),
+    );
     const openJson = new Map(open.map((f) => [f.key, f.json]));
     // Only a new inventory shows what installed patches did (an import changes the advisories).
     const claims = newInventory ? await this.#claims(deviceId) : undefined;

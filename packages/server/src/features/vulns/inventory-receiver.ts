@@ -3,7 +3,7 @@
  * parts of one update, applies it to the stored inventory (or to nothing, for a full one),
  * checks the result and its digest, and stores it. Anything wrong answers `inventory-resync`.
  */
-import { PatchcastError } from '@patchcast/core';
+import { PatchcastError, packageKey, targetsOf } from '@patchcast/core';
 import {
   INVENTORY_LIMITS,
   applyInventoryDiff,
@@ -14,6 +14,11 @@ import {
 import type { InventoryUpdatePart, PackageInventory, ServerMessage } from '@patchcast/protocol';
 import type { VulnStore } from '../../storage/vuln-store.js';
 import { platformOf } from './fleet-platforms.js';
+
+/** The packages (core `packageKey`) the inventory's match targets are looked up under. */
+export function packageKeysOf(inventory: PackageInventory): string[] {
+  return [...new Set(targetsOf(inventory).targets.map((t) => packageKey(t.ecosystem, t.name)))];
+}
 
 interface Pending {
   readonly first: InventoryUpdatePart;
@@ -158,14 +163,17 @@ export class InventoryReceiver {
     const digest = inventoryDigest(inventory);
     if (digest !== update.digest)
       throw invalid(`inventory update ${update.updateId}: the result does not have its digest`);
-    await this.#deps.store.putInventory({
-      deviceId,
-      digest,
-      json: JSON.stringify(inventory),
-      receivedAt: this.#deps.now().toISOString(),
-      collectedAt: inventory.collectedAt,
-      platform: JSON.stringify(platformOf(inventory)),
-    });
+    await this.#deps.store.putInventory(
+      {
+        deviceId,
+        digest,
+        json: JSON.stringify(inventory),
+        receivedAt: this.#deps.now().toISOString(),
+        collectedAt: inventory.collectedAt,
+        platform: JSON.stringify(platformOf(inventory)),
+      },
+      packageKeysOf(inventory),
+    );
     await this.#deps.changed(deviceId);
     return digest;
   }
