@@ -35,6 +35,8 @@ export interface BenchOptions {
   readonly durationSeconds: number | undefined;
   readonly timeoutSeconds: number;
   readonly profile: boolean;
+  /** `--db`: the server's PostgreSQL database (reports), else SQLite. */
+  readonly db?: string | undefined;
 }
 
 export interface BenchContext {

@@ -7,6 +7,7 @@ import { logBenchmark } from './log/log-benchmark.js';
 import { verifyBenchmark } from './verify/verify-benchmark.js';
 import { vulnsBenchmark } from './vulns/vulns-benchmark.js';
 import { tlsBenchmark } from './tls/tls-benchmark.js';
+import { reportsBenchmark } from './reports/reports-benchmark.js';
 
 export const BENCHMARKS: readonly Benchmark[] = [
   fanoutBenchmark,
@@ -16,4 +17,5 @@ export const BENCHMARKS: readonly Benchmark[] = [
   logBenchmark,
   vulnsBenchmark,
   tlsBenchmark,
+  reportsBenchmark,
 ];

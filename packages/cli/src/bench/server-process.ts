@@ -26,6 +26,10 @@ export interface ServerProcess {
 export interface ServerProcessOptions {
   readonly dataDir: string;
   readonly inspect?: boolean;
+  /** `--db`: a PostgreSQL URL (an empty database); SQLite in the data folder when absent. */
+  readonly db?: string | undefined;
+  /** More `patchcast server` flags, e.g. `--limit enroll=100000`. */
+  readonly flags?: readonly string[];
   readonly startTimeoutMs?: number;
 }
 
@@ -34,7 +38,9 @@ const INSPECTOR = /Debugger listening on (ws:\/\/\S+)/;
 
 export async function startServerProcess(options: ServerProcessOptions): Promise<ServerProcess> {
   const nodeArgs = options.inspect === true ? ['--inspect=127.0.0.1:0'] : [];
-  const args = ['server', '--data', options.dataDir, '--listen', '127.0.0.1:0'];
+  const db = options.db === undefined ? [] : ['--db', options.db];
+  const args = ['server', '--data', options.dataDir, '--listen', '127.0.0.1:0', ...db];
+  args.push(...(options.flags ?? []));
   const child = ownChild(
     spawn(process.execPath, [...nodeArgs, PATCHCAST_BIN, ...args, '--log-level', 'error'], {
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -12,7 +12,7 @@ const NAMES = [...BENCHMARKS.map((b) => b.name), 'all'];
 export const benchCommand: Command = {
   name: 'bench',
   summary: 'measure fan-out, serving, memory and more against the machine’s own limits',
-  usage: `patchcast bench <${NAMES.join('|')}> [--agents N] [--duration S] [--timeout S] [--profile] [--json] [--out DIR]`,
+  usage: `patchcast bench <${NAMES.join('|')}> [--agents N] [--duration S] [--timeout S] [--db URL] [--profile] [--json] [--out DIR]`,
   help: `Starts a real server in its own process in a temporary folder and measures it. Progress goes to
 stderr; results are written as JSON and markdown (with a description of the machine) to DIR.
 
@@ -24,6 +24,8 @@ Options:
   --agents N      simulated agents for fanout and memory (default 1000; the targets are for 10000)
   --duration S    seconds of download load for serve (default 10)
   --timeout S     longest wait for any one phase, in seconds (default 300)
+  --db URL        reports: run the server on this PostgreSQL database (give an empty one; the
+                  benchmark fills it), instead of SQLite in the temporary folder
   --profile       CPU profiles of the server: fanout's connect, notice and install phases and
                   serve's measured window (DIR/profiles/*.cpuprofile, summarised in the results)
   --out DIR       where results go (default: bench/results)
@@ -34,6 +36,7 @@ Exits 0 when every benchmark completed, 1 when one ran out of time or lost agent
     agents: { type: 'string' },
     duration: { type: 'string' },
     timeout: { type: 'string' },
+    db: { type: 'string' },
     profile: { type: 'boolean' },
     out: { type: 'string' },
     ...JSON_OPTION,
@@ -72,6 +75,7 @@ function benchOptions(invocation: Invocation): BenchOptions {
     durationSeconds: wholeNumber(invocation, 'duration', 1, 600),
     timeoutSeconds: wholeNumber(invocation, 'timeout', 10, 3600) ?? 300,
     profile: boolFlag(invocation, 'profile'),
+    db: stringFlag(invocation, 'db'),
   };
 }
 

@@ -130,7 +130,7 @@ async function whileReporting<T>(
   }
 }
 
-async function enrollTokens(client: PatchcastClient, count: number): Promise<string[]> {
+export async function enrollTokens(client: PatchcastClient, count: number): Promise<string[]> {
   const tokens = new Array<string>(count).fill('');
   await forEachLimited(tokens, 16, async (_unused, i) => {
     tokens[i] = (await client.createEnrollToken()).token;
@@ -138,7 +138,7 @@ async function enrollTokens(client: PatchcastClient, count: number): Promise<str
   return tokens;
 }
 
-async function rootOf(server: ServerProcess): Promise<Uint8Array> {
+export async function rootOf(server: ServerProcess): Promise<Uint8Array> {
   const response = await fetch(`${server.url}/tuf/metadata/1.root.json`);
   if (!response.ok) throw new PatchcastError('SERVER_ERROR', 'the server has no 1.root.json');
   return new Uint8Array(await response.arrayBuffer());
