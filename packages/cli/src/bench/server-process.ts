@@ -17,6 +17,8 @@ export interface ServerProcess {
   readonly url: string;
   readonly dataDir: string;
   readonly client: PatchcastClient;
+  /** The initial admin token. */
+  readonly token: string;
   /** The DevTools endpoint when started with `inspect` (used to take CPU profiles). */
   readonly inspectorUrl: string | undefined;
   output(): string;
@@ -72,6 +74,7 @@ async function describe(
     url,
     dataDir,
     client: new PatchcastClient({ server: url, token, timeoutMs: 300_000 }),
+    token,
     inspectorUrl,
     output,
     stop: () => stopProcess(child),

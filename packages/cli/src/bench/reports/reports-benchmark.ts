@@ -20,15 +20,11 @@ import { round } from '../stats.js';
 import { runAudit } from '../../audit/run-audit.js';
 import { serverSource } from '../../audit/server-source.js';
 import type { LoopbackAgent } from './loopback-agent.js';
+import { FLEET_LIMITS } from './fleet-limits.js';
 import { packagesOf, setUpFleet } from './reports-fleet.js';
 
 export const DEFAULT_REPORT_AGENTS = 2000;
 const TARGET_PER_SECOND = 5000;
-/** Thousands of agents enroll and connect from a few loopback addresses within seconds. */
-export const FLEET_LIMITS = ['enroll', 'agent-connects', 'api'].flatMap((n) => [
-  '--limit',
-  `${n}=1000000`,
-]);
 
 export const reportsBenchmark: Benchmark = {
   name: 'reports',

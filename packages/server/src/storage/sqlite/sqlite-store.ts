@@ -8,6 +8,7 @@ import { SqliteVulnStore } from './sqlite-vuln-store.js';
 import { SqliteRolloutEngineStore } from './sqlite-rollout-engine-store.js';
 import { SqliteSql, settle } from './sqlite-sql.js';
 import { SqliteGroupCommit } from './sqlite-group-commit.js';
+import { cacheStatements } from './sqlite-statement-cache.js';
 import { SqliteIdentity } from './sqlite-identity.js';
 import { SqliteRepository } from './sqlite-repository.js';
 import { SqliteAssignments } from './sqlite-assignments.js';
@@ -70,6 +71,7 @@ function openDatabase(path: string): Database.Database {
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  cacheStatements(db);
   const applied = db.pragma('user_version', { simple: true }) as number;
   for (let i = applied; i < SQLITE_MIGRATIONS.length; i++) {
     db.transaction(() => {
