@@ -85,6 +85,12 @@ export class LoopbackAgent {
       this.#sync(this.#packages, next).catch((error: unknown) => this.#fail(String(error)));
   }
 
+  /** Forgets the last notice and acknowledgment: the next rollout's notice is awaited. */
+  nextRollout(): void {
+    this.notice = undefined;
+    this.ackedAt = undefined;
+  }
+
   close(): void {
     this.#socket?.terminate();
   }

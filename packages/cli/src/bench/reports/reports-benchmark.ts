@@ -4,8 +4,9 @@
  * installed list, the `installed` report, its package inventory diff), skipping its own
  * verification. Measured: installed reports acknowledged per second, and the server process's
  * CPU time (/proc/PID/stat) per report, from the release until every report and inventory diff
- * was acknowledged: the report, its device-result log entry, the findings update. Then a
- * `patchcast audit verify` of the server shows every report logged exactly once.
+ * was acknowledged: the report, its device-result log entry, the findings update. A first
+ * rollout, released the same way without the inventory diffs, gives the report path alone. Then
+ * a `patchcast audit verify` of the server shows every report logged exactly once.
  */
 import { join } from 'node:path';
 import type { BenchContext, BenchReport, Benchmark } from '../benchmark.js';
@@ -21,7 +22,9 @@ import { runAudit } from '../../audit/run-audit.js';
 import { serverSource } from '../../audit/server-source.js';
 import type { LoopbackAgent } from './loopback-agent.js';
 import { FLEET_LIMITS } from './fleet-limits.js';
-import { packagesOf, setUpFleet } from './reports-fleet.js';
+import { REPORTS_PATCHES, packagesOf, rollOut, setUpFleet } from './reports-fleet.js';
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 1000));
 
 export const DEFAULT_REPORT_AGENTS = 2000;
 const TARGET_PER_SECOND = 5000;
@@ -44,13 +47,15 @@ async function release(
   context: BenchContext,
   server: ServerProcess,
   agents: readonly LoopbackAgent[],
+  withInventory: boolean,
 ): Promise<Window> {
   const budget = phaseBudgetMs(context.options, agents.length, 5);
   const cpu0 = await procCpuMicros(server.pid);
   const t0 = performance.now();
-  for (const [i, agent] of agents.entries()) agent.reportInstalled(packagesOf(i, true));
+  for (const [i, agent] of agents.entries())
+    agent.reportInstalled(withInventory ? packagesOf(i, true) : undefined);
   const acked = () => agents.filter((a) => a.ackedAt !== undefined).length;
-  const synced = () => agents.filter((a) => a.syncs >= 2).length;
+  const synced = () => agents.filter((a) => a.syncs >= (withInventory ? 2 : 1)).length;
   await pollUntil(() => Promise.resolve(acked() === agents.length), budget, 5);
   const reportsEnd = Math.max(...agents.map((a) => a.ackedAt ?? performance.now()));
   await pollUntil(() => Promise.resolve(synced() === agents.length), budget, 5);
@@ -81,11 +86,17 @@ async function runReports(context: BenchContext, count: number): Promise<BenchRe
   let agents: LoopbackAgent[] = [];
   try {
     agents = await setUpFleet(context, server, count);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const [plain, full] = REPORTS_PATCHES;
+    await rollOut(context, server, agents, plain);
+    await settle();
+    context.progress(`reports: ${count} installed reports, no inventory diff`);
+    const only = await release(context, server, agents, false);
+    await rollOut(context, server, agents, full);
+    await settle();
     const sizeBefore = await logSize(server);
-    context.progress(`reports: releasing ${count} installed reports`);
+    context.progress(`reports: ${count} installed reports with their inventory diffs`);
     await profiler.begin();
-    const w = await release(context, server, agents);
+    const w = await release(context, server, agents, true);
     await profiler.end('reports');
     const sizeAfter = await logSize(server);
     const { rollouts } = await server.client.rollouts();
@@ -100,6 +111,8 @@ async function runReports(context: BenchContext, count: number): Promise<BenchRe
         reportsPerSecond: Math.round(perSecond),
         serverCpuUsPerReport: Math.round(w.cpuUs / count),
         store: db === undefined ? 'sqlite' : 'postgres',
+        reportsOnlyPerSecond: Math.round((only.acked * 1000) / only.reportsMs),
+        reportsOnlyCpuUsPerReport: Math.round(only.cpuUs / count),
         reportsWindowMs: Math.round(w.reportsMs),
         inventoriesWindowMs: Math.round(w.allMs),
         acknowledged: w.acked,
@@ -122,7 +135,7 @@ async function runReports(context: BenchContext, count: number): Promise<BenchRe
         ...failures.slice(0, 5).map((f) => `agent failure: ${f}`),
       ],
       sections: await profileSections(context, 'reports', profiler.profiles),
-      complete: w.acked === count && w.synced === count && audit.ok,
+      complete: only.acked === count && w.acked === count && w.synced === count && audit.ok,
     };
   } finally {
     profiler.close();

@@ -12,7 +12,11 @@ import { publishPatch, smallBundle } from '../patch-fixture.js';
 import type { ServerProcess } from '../server-process.js';
 import { LoopbackAgent } from './loopback-agent.js';
 
-export const REPORTS_PATCH = { name: 'bench-reports', version: '1.0.0' };
+/** Reports only, then reports with their inventory diff (findings update). */
+export const REPORTS_PATCHES = [
+  { name: 'bench-reports', version: '1.0.0' },
+  { name: 'bench-reports', version: '1.0.1' },
+] as const;
 const SOURCE_ADDRESSES = 8;
 const PACKAGES = 40;
 
@@ -48,11 +52,21 @@ export async function setUpFleet(
     await agent.sendPackages(packagesOf(i, false));
   });
   context.progress(`reports: ${count} agents connected with their package inventories`);
-  await publishPatch(server, REPORTS_PATCH, smallBundle(REPORTS_PATCH));
-  await server.client.createRollout({ patch: REPORTS_PATCH, devices: { all: true } });
-  const budget = phaseBudgetMs(context.options, count, 5);
-  const noticed = () => agents.filter((a) => a.notice !== undefined).length;
-  if (!(await pollUntil(() => Promise.resolve(noticed() === count), budget, 50)))
-    throw phaseTimedOut('reports notice', noticed(), count, budget);
+  for (const patch of REPORTS_PATCHES) await publishPatch(server, patch, smallBundle(patch));
   return agents;
+}
+
+/** Starts a rollout of `patch` to every agent and waits until each holds its notice. */
+export async function rollOut(
+  context: BenchContext,
+  server: ServerProcess,
+  agents: readonly LoopbackAgent[],
+  patch: (typeof REPORTS_PATCHES)[number],
+): Promise<void> {
+  for (const agent of agents) agent.nextRollout();
+  await server.client.createRollout({ patch, devices: { all: true } });
+  const budget = phaseBudgetMs(context.options, agents.length, 5);
+  const noticed = () => agents.filter((a) => a.notice !== undefined).length;
+  if (!(await pollUntil(() => Promise.resolve(noticed() === agents.length), budget, 50)))
+    throw phaseTimedOut('reports notice', noticed(), agents.length, budget);
 }
