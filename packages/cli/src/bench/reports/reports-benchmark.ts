@@ -90,7 +90,9 @@ async function runReports(context: BenchContext, count: number): Promise<BenchRe
     await rollOut(context, server, agents, plain);
     await settle();
     context.progress(`reports: ${count} installed reports, no inventory diff`);
+    await profiler.begin();
     const only = await release(context, server, agents, false);
+    await profiler.end('reports-only');
     await rollOut(context, server, agents, full);
     await settle();
     const sizeBefore = await logSize(server);

@@ -171,4 +171,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (package_key, device_id)) WITHOUT ROWID;
   CREATE TABLE vuln_package_sets (device_id TEXT PRIMARY KEY, package_keys TEXT NOT NULL);
   `,
+  // the next install's sequence number (MAX(installed_seq)) read from an index, not a scan
+  `
+  CREATE INDEX assignments_installed_seq ON assignments(installed_seq);
+  `,
 ];
