@@ -20,6 +20,8 @@ import {
 import type { AgentMessage, Inventory, Notice, PackageInventory } from '@patchcast/protocol';
 import { newDeviceKey } from '../fanout/device-key.js';
 
+const MAX_RECONNECTS = 20;
+
 export class LoopbackAgent {
   readonly #server: string;
   readonly #name: string;
@@ -35,6 +37,9 @@ export class LoopbackAgent {
   failure: string | undefined;
   /** Package inventories the server acknowledged. */
   syncs = 0;
+  /** Connections dialled again after the server closed one. */
+  reconnects = 0;
+  #closing = false;
 
   constructor(server: string, name: string) {
     this.#server = server;
@@ -53,17 +58,33 @@ export class LoopbackAgent {
     this.#deviceId = answer.deviceId;
   }
 
-  /** Resolves on `welcome`. */
+  /**
+   * Resolves on `welcome`. A connection the server closes later (a heartbeat missed while this
+   * busy process answered late) is dialled again, as a real agent does: the server then sends
+   * the open notices again.
+   */
   connect(localAddress: string): Promise<void> {
     const url = `${this.#server.replace(/^http/, 'ws')}${AGENT_CHANNEL_PATH}`;
     const socket = new WebSocket(url, { localAddress, handshakeTimeout: 60_000 });
     this.#socket = socket;
+    let welcomed = false;
     return new Promise((resolve, reject) => {
       socket.on('message', (data, isBinary) => {
-        if (!isBinary) this.#onFrame(frameText(data), resolve);
+        if (isBinary) return;
+        this.#onFrame(frameText(data), () => {
+          welcomed = true;
+          resolve();
+        });
       });
-      socket.on('error', reject);
-      socket.on('close', (code) => reject(new Error(`closed (${code}) before welcome`)));
+      socket.on('error', (error) => {
+        if (!welcomed) reject(error);
+      });
+      socket.on('close', (code) => {
+        if (!welcomed) return reject(new Error(`closed (${code}) before welcome`));
+        if (this.#closing || this.reconnects >= MAX_RECONNECTS) return;
+        this.reconnects += 1;
+        setTimeout(() => void this.connect(localAddress).catch(() => undefined), 500);
+      });
     });
   }
 
@@ -92,6 +113,7 @@ export class LoopbackAgent {
   }
 
   close(): void {
+    this.#closing = true;
     this.#socket?.terminate();
   }
 

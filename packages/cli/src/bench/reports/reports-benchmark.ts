@@ -123,6 +123,7 @@ async function runReports(context: BenchContext, count: number): Promise<BenchRe
         logEntriesAdded: sizeAfter - sizeBefore,
         auditProblems: audit.problems.length,
         failures: failures.length,
+        reconnects: agents.reduce((n, a) => n + a.reconnects, 0),
       },
       targets: [
         {

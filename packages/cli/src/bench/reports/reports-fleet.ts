@@ -65,7 +65,7 @@ export async function rollOut(
 ): Promise<void> {
   for (const agent of agents) agent.nextRollout();
   await server.client.createRollout({ patch, devices: { all: true } });
-  const budget = phaseBudgetMs(context.options, agents.length, 5);
+  const budget = phaseBudgetMs(context.options, agents.length, 30);
   const noticed = () => agents.filter((a) => a.notice !== undefined).length;
   if (!(await pollUntil(() => Promise.resolve(noticed() === agents.length), budget, 50)))
     throw phaseTimedOut('reports notice', noticed(), agents.length, budget);

@@ -14,6 +14,9 @@ import { fixCloses } from './patch-fixes.js';
 import { findingKev } from '../webhooks/webhook-events.js';
 import type { PatchFix, PatchFixes } from './patch-fixes.js';
 
+/** Devices an import recomputes at once. */
+const RECOMPUTE_LANES = 16;
+
 export interface FindingsDeps {
   readonly store: Store;
   readonly context: VulnContextCache;
@@ -89,7 +92,12 @@ export class FindingsService {
   async recomputePackages(packages: ReadonlySet<string>): Promise<number> {
     if (packages.size === 0) return 0;
     const ids = await this.#deps.store.vulns.devicesHolding([...packages]);
-    for (const id of ids) await this.recompute(id, false, packages);
+    // A few devices at a time: their store calls share the SQLite store's commits (ADR 0038).
+    let next = 0;
+    const lane = async () => {
+      while (next < ids.length) await this.recompute(ids[next++] ?? '', false, packages);
+    };
+    await Promise.all(Array.from({ length: Math.min(RECOMPUTE_LANES, ids.length) }, lane));
     return ids.length;
   }
 
