@@ -5,7 +5,7 @@
  * it, naming the last installed patch that claims the fix, if any. Recomputations of one device never overlap.
  */
 import { kevFor, matchEcosystemOf, matchTargets, packageKey, targetsOf } from '@patchcast/core';
-import type { VulnFinding } from '@patchcast/core';
+import type { MatchTarget, VulnFinding } from '@patchcast/core';
 import type { PackageInventory } from '@patchcast/protocol';
 import type { Store } from '../../storage/store.js';
 import type { FindingChanges, PersistedFix } from '../../storage/vuln-store.js';
@@ -22,6 +22,14 @@ export interface FindingsDeps {
   readonly context: VulnContextCache;
   readonly fixes: Pick<PatchFixes, 'all'>;
   readonly now: () => Date;
+}
+
+/** A device's inventory as stored: the one just stored is passed in rather than read again. */
+export interface StoredInventory {
+  readonly collectedAt: string;
+  readonly inventory: PackageInventory;
+  /** `targetsOf(inventory).targets`, when already computed. */
+  readonly targets?: readonly MatchTarget[];
 }
 
 interface Claims {
@@ -67,9 +75,14 @@ export class FindingsService {
    * why: only a new inventory can show that an installed patch removed a version, so a finding
    * that an import closes (the advisory changed) names no patch.
    */
-  recompute(deviceId: string, newInventory = true, scope?: ReadonlySet<string>): Promise<void> {
+  recompute(
+    deviceId: string,
+    newInventory = true,
+    scope?: ReadonlySet<string>,
+    stored?: StoredInventory,
+  ): Promise<void> {
     const previous = this.#chains.get(deviceId) ?? Promise.resolve();
-    const next = previous.then(() => this.#recompute(deviceId, newInventory, scope));
+    const next = previous.then(() => this.#recompute(deviceId, newInventory, scope, stored));
     const settled = next.catch(() => undefined);
     this.#chains.set(deviceId, settled);
     void settled.then(() => {
@@ -105,15 +118,16 @@ export class FindingsService {
     deviceId: string,
     newInventory: boolean,
     scope: ReadonlySet<string> | undefined,
+    given: StoredInventory | undefined,
   ): Promise<void> {
     const { store } = this.#deps;
-    const stored = await store.vulns.getInventory(deviceId);
+    const stored = given ?? (await this.#stored(deviceId));
     if (stored === undefined) return;
     const context = await this.#deps.context.current();
-    const inventory = JSON.parse(stored.json) as PackageInventory;
+    const { inventory } = stored;
     const inScope = (key: string | undefined) =>
       scope === undefined || (key !== undefined && scope.has(key));
-    const targets = targetsOf(inventory).targets.filter((t) =>
+    const targets = (stored.targets ?? targetsOf(inventory).targets).filter((t) =>
       inScope(packageKey(t.ecosystem, t.name)),
     );
     const matched = matchTargets(targets, context.index).findings;
@@ -122,8 +136,11 @@ export class FindingsService {
       inScope(findingPackage(JSON.parse(f.json) as VulnFinding)),
     );
     const openJson = new Map(open.map((f) => [f.key, f.json]));
-    // Only a new inventory shows what installed patches did (an import changes the advisories).
-    const claims = newInventory ? await this.#claims(deviceId) : undefined;
+    // Only a new inventory shows what installed patches did (an import changes the advisories);
+    // they matter only for a finding still open or one closing.
+    const closing = open.some((f) => !current.has(f.key));
+    const claims =
+      newInventory && (current.size > 0 || closing) ? await this.#claims(deviceId) : undefined;
     const at = this.#deps.now().toISOString();
     const changes: FindingChanges = {
       events: [...current]
@@ -149,6 +166,13 @@ export class FindingsService {
       await this.#recordPersisted(deviceId, [...current.values()], claims, stored.collectedAt, at);
     if (changes.open.length + changes.close.length === 0) return;
     await store.vulns.applyFindings(deviceId, changes, at);
+  }
+
+  async #stored(deviceId: string): Promise<StoredInventory | undefined> {
+    const record = await this.#deps.store.vulns.getInventory(deviceId);
+    if (record === undefined) return undefined;
+    const inventory = JSON.parse(record.json) as PackageInventory;
+    return { collectedAt: record.collectedAt, inventory };
   }
 
   /** The device's installed patches (`name@version` → installedAt) and the published claims. */

@@ -55,7 +55,7 @@ export class VulnFeature {
     this.#receiver = new InventoryReceiver({
       store: deps.store.vulns,
       now: deps.now,
-      changed: (deviceId) => this.#findings.recompute(deviceId),
+      changed: (deviceId, stored) => this.#findings.recompute(deviceId, true, undefined, stored),
     });
   }
 
