@@ -40,6 +40,9 @@ export class LoopbackAgent {
   /** Connections dialled again after the server closed one. */
   reconnects = 0;
   #closing = false;
+  #report: AgentMessage | undefined;
+  #syncing:
+    { readonly next: PackageInventory; readonly resolve: (digest: string) => void } | undefined;
 
   constructor(server: string, name: string) {
     this.#server = server;
@@ -72,6 +75,7 @@ export class LoopbackAgent {
       socket.on('message', (data, isBinary) => {
         if (isBinary) return;
         this.#onFrame(frameText(data), () => {
+          if (this.reconnects > 0) this.#resend();
           welcomed = true;
           resolve();
         });
@@ -101,7 +105,14 @@ export class LoopbackAgent {
     this.#send({ type: 'inventory', inventory: this.#inventory(notice) });
     this.#reportId = randomUUID();
     const { rolloutId, patch } = notice;
-    this.#send({ type: 'report', reportId: this.#reportId, rolloutId, patch, state: 'installed' });
+    this.#report = {
+      type: 'report',
+      reportId: this.#reportId,
+      rolloutId,
+      patch,
+      state: 'installed',
+    };
+    this.#send(this.#report);
     if (next !== undefined && this.#packages !== undefined)
       this.#sync(this.#packages, next).catch((error: unknown) => this.#fail(String(error)));
   }
@@ -110,6 +121,7 @@ export class LoopbackAgent {
   nextRollout(): void {
     this.notice = undefined;
     this.ackedAt = undefined;
+    this.#report = undefined;
   }
 
   close(): void {
@@ -118,13 +130,28 @@ export class LoopbackAgent {
   }
 
   async #sync(base: PackageInventory | undefined, next: PackageInventory): Promise<void> {
-    const updateId = `bench-${randomUUID()}`;
-    const acked = new Promise<string>((resolve) => this.#waiting.set(updateId, resolve));
-    for (const update of inventoryUpdateParts({ updateId, base, next }))
-      this.#send({ type: 'package-inventory', update });
+    const acked = new Promise<string>((resolve) => {
+      this.#syncing = { next, resolve };
+    });
+    this.#sendInventory(base, next);
     if ((await acked) !== inventoryDigest(next)) this.#fail('INVENTORY_DIGEST');
+    this.#syncing = undefined;
     this.#packages = next;
     this.syncs += 1;
+  }
+
+  #sendInventory(base: PackageInventory | undefined, next: PackageInventory): void {
+    const updateId = `bench-${randomUUID()}`;
+    const resolve = this.#syncing?.resolve;
+    if (resolve !== undefined) this.#waiting.set(updateId, resolve);
+    for (const update of inventoryUpdateParts({ updateId, base, next }))
+      this.#send({ type: 'package-inventory', update });
+  }
+
+  /** After a reconnect, what a real agent's outbox sends again: the unacknowledged report, and the inventory in full. */
+  #resend(): void {
+    if (this.#report !== undefined && this.ackedAt === undefined) this.#send(this.#report);
+    if (this.#syncing !== undefined) this.#sendInventory(undefined, this.#syncing.next);
   }
 
   #onFrame(text: string, welcomed: () => void): void {
