@@ -21,7 +21,8 @@ ${BENCHMARKS.map((b) => `  ${b.name.padEnd(8)} ${b.summary}`).join('\n')}
   all      every benchmark above, in this order
 
 Options:
-  --agents N      simulated agents for fanout and memory (default 1000; the targets are for 10000)
+  --agents N      simulated agents for fanout and memory (default 1000; the targets are for 10000),
+                  reports (default 2000), devices for vulns (default 10000)
   --duration S    seconds of download load for serve (default 10)
   --timeout S     longest wait for any one phase, in seconds (default 300)
   --db URL        reports: run the server on this PostgreSQL database (give an empty one; the

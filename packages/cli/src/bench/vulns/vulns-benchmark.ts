@@ -83,7 +83,8 @@ function matchFleet(
 
 export const vulnsBenchmark: Benchmark = {
   name: 'vulns',
-  summary: 'match 10,000 devices x 500 packages against 50,000 advisories: time and memory',
+  summary:
+    'match 10,000 devices x 500 packages against 50,000 advisories; one advisory imported into a server',
   async run(context: BenchContext): Promise<BenchReport> {
     const matching = runVulns(context);
     const devices = context.options.agents ?? VULN_BENCH.devices;
