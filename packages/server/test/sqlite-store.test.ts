@@ -9,3 +9,12 @@ storeConformance('sqlite', () =>
     new SqliteStore(join(mkdtempSync(join(tmpdir(), 'patchcast-store-')), 'test.db')),
   ),
 );
+
+// The server's SQLite store commits in groups (ADR 0038): the same suite, every call grouped.
+storeConformance('sqlite, group commit', () =>
+  Promise.resolve(
+    new SqliteStore(join(mkdtempSync(join(tmpdir(), 'patchcast-store-')), 'test.db'), {
+      groupCommit: true,
+    }),
+  ),
+);

@@ -37,6 +37,8 @@ export interface BenchOptions {
   readonly profile: boolean;
   /** `--agent-exe FILE`: the memory benchmark's idle agent is this packaged `patchcast-agent`. */
   readonly agentExe?: string | undefined;
+  /** `--db`: the server's PostgreSQL database (reports), else SQLite. */
+  readonly db?: string | undefined;
 }
 
 export interface BenchContext {

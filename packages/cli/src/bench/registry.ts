@@ -9,6 +9,7 @@ import { vulnsBenchmark } from './vulns/vulns-benchmark.js';
 import { tlsBenchmark } from './tls/tls-benchmark.js';
 import { deltaBenchmark } from './delta/delta-benchmark.js';
 import { consoleBenchmark } from './console/console-benchmark.js';
+import { reportsBenchmark } from './reports/reports-benchmark.js';
 
 export const BENCHMARKS: readonly Benchmark[] = [
   fanoutBenchmark,
@@ -20,4 +21,5 @@ export const BENCHMARKS: readonly Benchmark[] = [
   tlsBenchmark,
   deltaBenchmark,
   consoleBenchmark,
+  reportsBenchmark,
 ];

@@ -17,6 +17,8 @@ export interface ServerProcess {
   readonly url: string;
   readonly dataDir: string;
   readonly client: PatchcastClient;
+  /** The initial admin token. */
+  readonly token: string;
   /** The DevTools endpoint when started with `inspect` (used to take CPU profiles). */
   readonly inspectorUrl: string | undefined;
   output(): string;
@@ -26,9 +28,11 @@ export interface ServerProcess {
 export interface ServerProcessOptions {
   readonly dataDir: string;
   readonly inspect?: boolean;
-  readonly startTimeoutMs?: number;
+  /** `--db`: a PostgreSQL URL (an empty database); SQLite in the data folder when absent. */
+  readonly db?: string | undefined;
   /** More `patchcast server` flags, e.g. `--limit api=...` for a setup of many requests. */
-  readonly extraArgs?: readonly string[];
+  readonly flags?: readonly string[];
+  readonly startTimeoutMs?: number;
 }
 
 /**
@@ -42,15 +46,9 @@ const INSPECTOR = /Debugger listening on (ws:\/\/\S+)/;
 
 export async function startServerProcess(options: ServerProcessOptions): Promise<ServerProcess> {
   const nodeArgs = options.inspect === true ? ['--inspect=127.0.0.1:0'] : [];
-  const args = [
-    'server',
-    '--data',
-    options.dataDir,
-    '--listen',
-    '127.0.0.1:0',
-    ...BENCH_LIMITS,
-    ...(options.extraArgs ?? []),
-  ];
+  const db = options.db === undefined ? [] : ['--db', options.db];
+  const args = ['server', '--data', options.dataDir, '--listen', '127.0.0.1:0', ...db];
+  args.push(...BENCH_LIMITS, ...(options.flags ?? []));
   const child = ownChild(
     spawn(process.execPath, [...nodeArgs, PATCHCAST_BIN, ...args, '--log-level', 'error'], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -82,6 +80,7 @@ async function describe(
     url,
     dataDir,
     client: new PatchcastClient({ server: url, token, timeoutMs: 300_000 }),
+    token,
     inspectorUrl,
     output,
     stop: () => stopProcess(child),

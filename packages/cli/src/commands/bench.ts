@@ -13,7 +13,7 @@ const NAMES = [...BENCHMARKS.map((b) => b.name), 'all'];
 export const benchCommand: Command = {
   name: 'bench',
   summary: 'measure fan-out, serving, memory and more against the machine’s own limits',
-  usage: `patchcast bench <${NAMES.join('|')}> [--agents N] [--duration S] [--timeout S] [--profile] [--agent-exe FILE] [--json] [--out DIR]`,
+  usage: `patchcast bench <${NAMES.join('|')}> [--agents N] [--duration S] [--timeout S] [--db URL] [--profile] [--agent-exe FILE] [--json] [--out DIR]`,
   help: `Starts a real server in its own process in a temporary folder and measures it. Progress goes to
 stderr; results are written as JSON and markdown (with a description of the machine) to DIR.
 
@@ -22,9 +22,12 @@ ${BENCHMARKS.map((b) => `  ${b.name.padEnd(8)} ${b.summary}`).join('\n')}
   all      every benchmark above, in this order
 
 Options:
-  --agents N      simulated agents for fanout and memory (default 1000; the targets are for 10000)
+  --agents N      simulated agents for fanout and memory (default 1000; the targets are for 10000),
+                  reports (default 2000), devices for vulns (default 10000)
   --duration S    seconds of download load for serve (default 10)
   --timeout S     longest wait for any one phase, in seconds (default 300)
+  --db URL        reports: run the server on this PostgreSQL database (give an empty one; the
+                  benchmark fills it), instead of SQLite in the temporary folder
   --profile       CPU profiles of the server: fanout's connect, notice and install phases and
                   serve's measured window (DIR/profiles/*.cpuprofile, summarised in the results)
   --agent-exe FILE
@@ -38,6 +41,7 @@ Exits 0 when every benchmark completed, 1 when one ran out of time or lost agent
     agents: { type: 'string' },
     duration: { type: 'string' },
     timeout: { type: 'string' },
+    db: { type: 'string' },
     profile: { type: 'boolean' },
     'agent-exe': { type: 'string' },
     out: { type: 'string' },
@@ -78,6 +82,7 @@ function benchOptions(invocation: Invocation): BenchOptions {
     timeoutSeconds: wholeNumber(invocation, 'timeout', 10, 3600) ?? 300,
     profile: boolFlag(invocation, 'profile'),
     agentExe: agentExeFlag(invocation),
+    db: stringFlag(invocation, 'db'),
   };
 }
 

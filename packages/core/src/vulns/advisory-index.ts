@@ -81,3 +81,19 @@ export function indexAdvisories(records: Iterable<OsvRecord>): AdvisoryIndex {
   }
   return { byPackage, records: byId.size - withdrawn, withdrawn, duplicates, unsupported };
 }
+
+/**
+ * The packages (`packageKey`) a record's affected entries index under: the only index entries a
+ * change of this record can add or remove. A withdrawn record names none of its own, but the
+ * version it replaces may (the caller takes both).
+ */
+export function advisoryPackageKeys(record: OsvRecord): string[] {
+  const keys = new Set<string>();
+  if (record.withdrawn !== undefined) return [];
+  for (const affected of record.affected) {
+    if (affected.package === undefined) continue;
+    const ecosystem = matchEcosystemOf(affected.package.ecosystem);
+    if (ecosystem !== undefined) keys.add(packageKey(ecosystem, affected.package.name));
+  }
+  return [...keys];
+}

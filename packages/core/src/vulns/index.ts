@@ -24,7 +24,7 @@ export {
 export type { EcosystemName, MatchEcosystem } from './osv-ecosystem.js';
 export { evaluateAffected } from './osv-evaluate.js';
 export type { AffectedMatch } from './osv-evaluate.js';
-export { indexAdvisories } from './advisory-index.js';
+export { advisoryPackageKeys, indexAdvisories, packageKey } from './advisory-index.js';
 export type { AdvisoryIndex, IndexedAffected } from './advisory-index.js';
 export type {
   DpkgEntry,

@@ -9,6 +9,7 @@ export async function openStore(
   config: Pick<ServerConfig, 'dataDir' | 'db' | 'dbPoolSize'>,
   onError: (error: Error) => void,
 ): Promise<Store> {
-  if (config.db === undefined) return new SqliteStore(join(config.dataDir, 'patchcast.db'));
+  if (config.db === undefined)
+    return new SqliteStore(join(config.dataDir, 'patchcast.db'), { groupCommit: true });
   return PgStore.open({ url: config.db, poolSize: config.dbPoolSize, onError });
 }

@@ -107,14 +107,26 @@ export interface VulnStore {
   dropStaleImports(before: string): Promise<number>;
 
   advisories(): Promise<AdvisoryRow[]>;
+  /** The advisories the commits after `generation` stored (an advisory changed twice: once). */
+  advisoriesSince(generation: number): Promise<AdvisoryRow[]>;
   /** 0 before the first commit; grows by one with every committed import. */
   generation(): Promise<number>;
   data(kind: string): Promise<VulnDataRow | undefined>;
 
-  putInventory(record: InventoryRecord): Promise<void>;
+  /**
+   * Stores a device's inventory. `packages` (core `packageKey` of each match target) replaces
+   * the device's entries in the package index in the same transaction; without it the device
+   * counts as unindexed, so `devicesHolding` names it for any package.
+   */
+  putInventory(record: InventoryRecord, packages?: readonly string[]): Promise<void>;
   getInventory(deviceId: string): Promise<InventoryRecord | undefined>;
   /** Device ids that have an inventory. */
   inventoryDevices(): Promise<string[]>;
+  /**
+   * Devices whose inventory holds any of these packages (`packageKey`), and devices whose
+   * inventory has no package index (stored without `packages`), by device id.
+   */
+  devicesHolding(packages: readonly string[]): Promise<string[]>;
   /** Every stored inventory's summary, by device id. */
   inventorySummaries(): Promise<InventorySummary[]>;
 

@@ -62,7 +62,7 @@ export const consoleBenchmark: Benchmark = {
     const server = await startServerProcess({
       dataDir: join(context.tmpDir, 'server'),
       // Setup makes one enrollment token per device: more API requests than a minute allows.
-      extraArgs: ['--limit', 'api=1000000', '--limit', 'enroll=1000000'],
+      flags: ['--limit', 'api=1000000'],
     });
     try {
       context.progress(`enrolling ${devices} devices`);

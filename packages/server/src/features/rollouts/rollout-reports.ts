@@ -12,14 +12,17 @@ import type { RolloutDeps } from './rollout-service.js';
 import type { RolloutDriver } from './rollout-driver.js';
 import { installFailed } from '../webhooks/webhook-events.js';
 import { crashPoint } from '../../crash-point.js';
+import { CoalescedCatchUp } from './coalesced-catch-up.js';
 
 export class RolloutReports {
   readonly #deps: RolloutDeps;
   readonly #driver: RolloutDriver;
+  readonly #catchUp: CoalescedCatchUp;
 
   constructor(deps: RolloutDeps, driver: RolloutDriver) {
     this.#deps = deps;
     this.#driver = driver;
+    this.#catchUp = new CoalescedCatchUp(driver);
   }
 
   /** A report of a device in a rollout this node drives. */
@@ -42,14 +45,13 @@ export class RolloutReports {
     const outcome = await this.#applyResult(input, report);
     if (!FINAL_DEVICE_STATES.includes(report.state)) return outcome;
     await this.#installFailed(input, report, outcome);
-    if (outcome === 'applied' || outcome === 'duplicate')
-      await this.#driver.input(rolloutId, {
-        type: 'device-result',
-        at: time,
-        deviceId,
-        ok: report.state === 'installed',
-        ...(report.health ? { metrics: report.health.metrics } : {}),
-      });
+    if (outcome === 'applied' || outcome === 'duplicate') {
+      // Journaled here and taken in by a coalesced catch-up (ADR 0038): one engine step per
+      // batch of reports, not per report.
+      const result = deviceResult(time, deviceId, report);
+      await store.rolloutEngine.appendInput(rolloutId, JSON.stringify(result));
+      await this.#catchUp.request(rolloutId);
+    }
     return outcome;
   }
 
@@ -113,13 +115,7 @@ export class RolloutReports {
     const final = FINAL_DEVICE_STATES.includes(report.state);
     await this.#installFailed(input, report, outcome);
     if (final && (outcome === 'applied' || outcome === 'duplicate'))
-      await journal({
-        type: 'device-result',
-        at,
-        deviceId,
-        ok: report.state === 'installed',
-        ...(report.health ? { metrics: report.health.metrics } : {}),
-      });
+      await journal(deviceResult(at, deviceId, report));
     return outcome;
   }
 
@@ -137,6 +133,16 @@ export class RolloutReports {
     else if (await this.#deps.store.rolloutEngine.planned(message.rolloutId))
       await this.#deps.store.rolloutEngine.appendInput(message.rolloutId, JSON.stringify(input));
   }
+}
+
+function deviceResult(at: number, deviceId: string, report: Report): EngineInput {
+  return {
+    type: 'device-result',
+    at,
+    deviceId,
+    ok: report.state === 'installed',
+    ...(report.health ? { metrics: report.health.metrics } : {}),
+  };
 }
 
 /** An agent's refusal of a rollback command: a later install is on disk (ROLLBACK_STALE). */

@@ -4,8 +4,8 @@
  * commits. A finding that no longer matches is closed at that time; when a new inventory closed
  * it, naming the last installed patch that claims the fix, if any. Recomputations of one device never overlap.
  */
-import { kevFor, matchTargets, targetsOf } from '@patchcast/core';
-import type { VulnFinding } from '@patchcast/core';
+import { kevFor, matchEcosystemOf, matchTargets, packageKey, targetsOf } from '@patchcast/core';
+import type { MatchTarget, VulnFinding } from '@patchcast/core';
 import type { PackageInventory } from '@patchcast/protocol';
 import type { Store } from '../../storage/store.js';
 import type { FindingChanges, PersistedFix } from '../../storage/vuln-store.js';
@@ -14,11 +14,22 @@ import { fixCloses } from './patch-fixes.js';
 import { findingKev } from '../webhooks/webhook-events.js';
 import type { PatchFix, PatchFixes } from './patch-fixes.js';
 
+/** Devices an import recomputes at once. */
+const RECOMPUTE_LANES = 16;
+
 export interface FindingsDeps {
   readonly store: Store;
   readonly context: VulnContextCache;
   readonly fixes: Pick<PatchFixes, 'all'>;
   readonly now: () => Date;
+}
+
+/** A device's inventory as stored: the one just stored is passed in rather than read again. */
+export interface StoredInventory {
+  readonly collectedAt: string;
+  readonly inventory: PackageInventory;
+  /** `targetsOf(inventory).targets`, when already computed. */
+  readonly targets?: readonly MatchTarget[];
 }
 
 interface Claims {
@@ -28,6 +39,12 @@ interface Claims {
 
 export function findingKey(f: VulnFinding): string {
   return [f.advisoryId, f.ecosystem, f.package].join('\u0000');
+}
+
+/** The package (core `packageKey`) whose index entry a finding came from. */
+function findingPackage(f: VulnFinding): string | undefined {
+  const ecosystem = matchEcosystemOf(f.ecosystem);
+  return ecosystem === undefined ? undefined : packageKey(ecosystem, f.package);
 }
 
 /** The installed patch that claims the fix, the last installed when several do. */
@@ -58,9 +75,14 @@ export class FindingsService {
    * why: only a new inventory can show that an installed patch removed a version, so a finding
    * that an import closes (the advisory changed) names no patch.
    */
-  recompute(deviceId: string, newInventory = true): Promise<void> {
+  recompute(
+    deviceId: string,
+    newInventory = true,
+    scope?: ReadonlySet<string>,
+    stored?: StoredInventory,
+  ): Promise<void> {
     const previous = this.#chains.get(deviceId) ?? Promise.resolve();
-    const next = previous.then(() => this.#recompute(deviceId, newInventory));
+    const next = previous.then(() => this.#recompute(deviceId, newInventory, scope, stored));
     const settled = next.catch(() => undefined);
     this.#chains.set(deviceId, settled);
     void settled.then(() => {
@@ -75,18 +97,50 @@ export class FindingsService {
     return ids.length;
   }
 
-  async #recompute(deviceId: string, newInventory: boolean): Promise<void> {
+  /**
+   * Recomputes, after an import, the findings of the packages in `packages` (core `packageKey`)
+   * on the devices that hold them; the devices' other findings cannot change. The result is the
+   * full recomputation's as long as every device's findings matched the generation before.
+   */
+  async recomputePackages(packages: ReadonlySet<string>): Promise<number> {
+    if (packages.size === 0) return 0;
+    const ids = await this.#deps.store.vulns.devicesHolding([...packages]);
+    // A few devices at a time: their store calls share the SQLite store's commits (ADR 0038).
+    let next = 0;
+    const lane = async () => {
+      while (next < ids.length) await this.recompute(ids[next++] ?? '', false, packages);
+    };
+    await Promise.all(Array.from({ length: Math.min(RECOMPUTE_LANES, ids.length) }, lane));
+    return ids.length;
+  }
+
+  async #recompute(
+    deviceId: string,
+    newInventory: boolean,
+    scope: ReadonlySet<string> | undefined,
+    given: StoredInventory | undefined,
+  ): Promise<void> {
     const { store } = this.#deps;
-    const stored = await store.vulns.getInventory(deviceId);
+    const stored = given ?? (await this.#stored(deviceId));
     if (stored === undefined) return;
     const context = await this.#deps.context.current();
-    const inventory = JSON.parse(stored.json) as PackageInventory;
-    const matched = matchTargets(targetsOf(inventory).targets, context.index).findings;
+    const { inventory } = stored;
+    const inScope = (key: string | undefined) =>
+      scope === undefined || (key !== undefined && scope.has(key));
+    const targets = (stored.targets ?? targetsOf(inventory).targets).filter((t) =>
+      inScope(packageKey(t.ecosystem, t.name)),
+    );
+    const matched = matchTargets(targets, context.index).findings;
     const current = new Map(matched.map((f) => [findingKey(f), f]));
-    const open = await store.vulns.findings({ deviceId, state: 'open' });
+    const open = (await store.vulns.findings({ deviceId, state: 'open' })).filter((f) =>
+      inScope(findingPackage(JSON.parse(f.json) as VulnFinding)),
+    );
     const openJson = new Map(open.map((f) => [f.key, f.json]));
-    // Only a new inventory shows what installed patches did (an import changes the advisories).
-    const claims = newInventory ? await this.#claims(deviceId) : undefined;
+    // Only a new inventory shows what installed patches did (an import changes the advisories);
+    // they matter only for a finding still open or one closing.
+    const closing = open.some((f) => !current.has(f.key));
+    const claims =
+      newInventory && (current.size > 0 || closing) ? await this.#claims(deviceId) : undefined;
     const at = this.#deps.now().toISOString();
     const changes: FindingChanges = {
       events: [...current]
@@ -112,6 +166,13 @@ export class FindingsService {
       await this.#recordPersisted(deviceId, [...current.values()], claims, stored.collectedAt, at);
     if (changes.open.length + changes.close.length === 0) return;
     await store.vulns.applyFindings(deviceId, changes, at);
+  }
+
+  async #stored(deviceId: string): Promise<StoredInventory | undefined> {
+    const record = await this.#deps.store.vulns.getInventory(deviceId);
+    if (record === undefined) return undefined;
+    const inventory = JSON.parse(record.json) as PackageInventory;
+    return { collectedAt: record.collectedAt, inventory };
   }
 
   /** The device's installed patches (`name@version` → installedAt) and the published claims. */

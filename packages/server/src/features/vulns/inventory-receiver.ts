@@ -3,7 +3,8 @@
  * parts of one update, applies it to the stored inventory (or to nothing, for a full one),
  * checks the result and its digest, and stores it. Anything wrong answers `inventory-resync`.
  */
-import { PatchcastError } from '@patchcast/core';
+import { PatchcastError, packageKey, targetsOf } from '@patchcast/core';
+import type { MatchTarget } from '@patchcast/core';
 import {
   INVENTORY_LIMITS,
   applyInventoryDiff,
@@ -14,6 +15,12 @@ import {
 import type { InventoryUpdatePart, PackageInventory, ServerMessage } from '@patchcast/protocol';
 import type { VulnStore } from '../../storage/vuln-store.js';
 import { platformOf } from './fleet-platforms.js';
+import type { StoredInventory } from './findings-service.js';
+
+/** The packages (core `packageKey`) the inventory's match targets are looked up under. */
+function packageKeysOf(targets: readonly MatchTarget[]): string[] {
+  return [...new Set(targets.map((t) => packageKey(t.ecosystem, t.name)))];
+}
 
 interface Pending {
   readonly first: InventoryUpdatePart;
@@ -65,8 +72,8 @@ function merged(pending: Pending): InventoryUpdatePart {
 export interface InventoryReceiverDeps {
   readonly store: VulnStore;
   readonly now: () => Date;
-  /** Called after a device's inventory changed. */
-  readonly changed: (deviceId: string) => Promise<void>;
+  /** Called after a device's inventory changed, with the inventory stored. */
+  readonly changed: (deviceId: string, stored: StoredInventory) => Promise<void>;
 }
 
 export class InventoryReceiver {
@@ -158,15 +165,19 @@ export class InventoryReceiver {
     const digest = inventoryDigest(inventory);
     if (digest !== update.digest)
       throw invalid(`inventory update ${update.updateId}: the result does not have its digest`);
-    await this.#deps.store.putInventory({
-      deviceId,
-      digest,
-      json: JSON.stringify(inventory),
-      receivedAt: this.#deps.now().toISOString(),
-      collectedAt: inventory.collectedAt,
-      platform: JSON.stringify(platformOf(inventory)),
-    });
-    await this.#deps.changed(deviceId);
+    const { targets } = targetsOf(inventory);
+    await this.#deps.store.putInventory(
+      {
+        deviceId,
+        digest,
+        json: JSON.stringify(inventory),
+        receivedAt: this.#deps.now().toISOString(),
+        collectedAt: inventory.collectedAt,
+        platform: JSON.stringify(platformOf(inventory)),
+      },
+      packageKeysOf(targets),
+    );
+    await this.#deps.changed(deviceId, { collectedAt: inventory.collectedAt, inventory, targets });
     return digest;
   }
 }

@@ -3,7 +3,7 @@ import type { ImportSummary, ServerMessage } from '@patchcast/protocol';
 import type { ComplianceReport } from '@patchcast/protocol';
 import type { ArtifactStore } from '../../artifacts/artifact-store.js';
 import type { Store } from '../../storage/store.js';
-import type { FindingFilter } from '../../storage/vuln-store.js';
+import type { FindingFilter, ImportCounts } from '../../storage/vuln-store.js';
 import { complianceReport } from './compliance.js';
 import { coverageOf } from '@patchcast/core';
 import type { Coverage } from '@patchcast/core';
@@ -55,7 +55,7 @@ export class VulnFeature {
     this.#receiver = new InventoryReceiver({
       store: deps.store.vulns,
       now: deps.now,
-      changed: (deviceId) => this.#findings.recompute(deviceId),
+      changed: (deviceId, stored) => this.#findings.recompute(deviceId, true, undefined, stored),
     });
   }
 
@@ -65,13 +65,16 @@ export class VulnFeature {
   }
 
   /**
-   * Commits an import, then recomputes every device's findings against the new data (not when
-   * the import changed nothing: the same data imported again leaves every finding as it was).
+   * Commits an import, then recomputes findings against the new data (not when the import
+   * changed nothing: the same data imported again leaves every finding as it was). Changed
+   * advisories alone recompute only the devices holding a package they name, before or after
+   * (`recomputePackages`); replaced data files, or a step the context cache did not see, every
+   * device.
    */
   async commitImport(id: string): Promise<ImportSummary> {
+    await this.#context.current(); // the generation before, whose records the step compares
     const counts = await this.imports.commit(id);
-    const changed = counts.added + counts.updated + counts.data.length > 0;
-    const devicesRecomputed = changed ? await this.#findings.recomputeAll() : 0;
+    const devicesRecomputed = await this.#recompute(counts);
     const coverage = await this.coverage();
     const { staged, added, updated, unchanged, total } = counts;
     return {
@@ -81,6 +84,15 @@ export class VulnFeature {
       devicesRecomputed,
       coverage: { ...coverage, rows: [...coverage.rows], unsupported: [...coverage.unsupported] },
     };
+  }
+
+  async #recompute(counts: ImportCounts): Promise<number> {
+    if (counts.added + counts.updated + counts.data.length === 0) return 0;
+    if (counts.data.length > 0) return this.#findings.recomputeAll();
+    await this.#context.current();
+    const packages = this.#context.packagesChanged(counts.generation - 1, counts.generation);
+    if (packages === undefined) return this.#findings.recomputeAll();
+    return this.#findings.recomputePackages(packages);
   }
 
   /** Which ecosystems and releases the stored advisories cover, against what the fleet runs. */

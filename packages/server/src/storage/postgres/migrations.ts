@@ -176,4 +176,15 @@ export const PG_MIGRATIONS: readonly string[] = [
     seq BIGSERIAL PRIMARY KEY, subject TEXT, entry BYTEA NOT NULL,
     created_at TIMESTAMPTZ NOT NULL DEFAULT now());
   `,
+  // incremental vulnerability updates: which commit stored each advisory, and which devices hold
+  // which packages (VulnStore.advisoriesSince and devicesHolding)
+  `
+  ALTER TABLE vuln_advisories ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX vuln_advisories_generation ON vuln_advisories(generation);
+  CREATE TABLE vuln_package_devices (
+    package_key TEXT COLLATE "C" NOT NULL, device_id TEXT COLLATE "C" NOT NULL,
+    PRIMARY KEY (package_key, device_id));
+  CREATE TABLE vuln_package_sets (
+    device_id TEXT COLLATE "C" PRIMARY KEY, package_keys TEXT NOT NULL);
+  `,
 ];

@@ -17,6 +17,8 @@ import type {
 } from '../vuln-store.js';
 import type { PgDb, PgQueries } from './pg-db.js';
 import { enqueueWebhookEvents } from './pg-webhook-store.js';
+import { devicesHolding, writePackageIndex } from './pg-package-index.js';
+import { fromPgKey, toPgKey } from './pg-nul.js';
 
 const FINDING_COLUMNS = `device_id AS "deviceId", key, advisory_id AS "advisoryId", json,
   first_seen_at AS "firstSeenAt", closed_at AS "closedAt", closed_by AS "closedBy"`;
@@ -78,10 +80,13 @@ export class PgVulnStore implements VulnStore {
       await tx.lock('vuln-import');
       if (!(await exists(tx, importId, true))) return undefined;
       const counts = await importCounts(tx, importId);
+      await tx.run('UPDATE vuln_generation SET generation = generation + 1');
       await tx.run(
-        `INSERT INTO vuln_advisories (id, modified, json)
-         SELECT id, modified, json FROM vuln_staged_advisories WHERE import_id = $1
-         ON CONFLICT (id) DO UPDATE SET modified = excluded.modified, json = excluded.json
+        `INSERT INTO vuln_advisories (id, modified, json, generation)
+         SELECT id, modified, json, (SELECT generation FROM vuln_generation)
+         FROM vuln_staged_advisories WHERE import_id = $1
+         ON CONFLICT (id) DO UPDATE SET modified = excluded.modified, json = excluded.json,
+           generation = excluded.generation
          WHERE excluded.modified > vuln_advisories.modified`,
         [importId],
       );
@@ -98,7 +103,6 @@ export class PgVulnStore implements VulnStore {
         [importId, at],
       );
       await drop(tx, importId);
-      await tx.run('UPDATE vuln_generation SET generation = generation + 1');
       const total = await count(tx, 'SELECT count(*)::int AS n FROM vuln_advisories');
       const generation = await count(tx, 'SELECT generation AS n FROM vuln_generation');
       return { ...counts, total, data, generation };
@@ -120,6 +124,13 @@ export class PgVulnStore implements VulnStore {
     return this.#db.rows<AdvisoryRow>('SELECT id, modified, json FROM vuln_advisories ORDER BY id');
   }
 
+  advisoriesSince(generation: number): Promise<AdvisoryRow[]> {
+    return this.#db.rows<AdvisoryRow>(
+      'SELECT id, modified, json FROM vuln_advisories WHERE generation > $1 ORDER BY id',
+      [generation],
+    );
+  }
+
   generation(): Promise<number> {
     return count(this.#db, 'SELECT generation AS n FROM vuln_generation');
   }
@@ -131,15 +142,22 @@ export class PgVulnStore implements VulnStore {
     );
   }
 
-  async putInventory(r: InventoryRecord): Promise<void> {
-    await this.#db.run(
-      `INSERT INTO vuln_inventories (device_id, digest, json, received_at, collected_at, platform)
-       VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (device_id) DO UPDATE
-       SET digest = excluded.digest, json = excluded.json, received_at = excluded.received_at,
-         collected_at = excluded.collected_at, platform = excluded.platform`,
-      [r.deviceId, r.digest, r.json, r.receivedAt, r.collectedAt, r.platform],
-    );
+  putInventory(r: InventoryRecord, packages?: readonly string[]): Promise<void> {
+    return this.#db.transaction(async (tx) => {
+      await tx.run(
+        `INSERT INTO vuln_inventories (device_id, digest, json, received_at, collected_at, platform)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (device_id) DO UPDATE
+         SET digest = excluded.digest, json = excluded.json, received_at = excluded.received_at,
+           collected_at = excluded.collected_at, platform = excluded.platform`,
+        [r.deviceId, r.digest, r.json, r.receivedAt, r.collectedAt, r.platform],
+      );
+      await writePackageIndex(tx, r.deviceId, packages);
+    });
+  }
+
+  devicesHolding(packages: readonly string[]): Promise<string[]> {
+    return devicesHolding(this.#db, packages);
   }
 
   getInventory(deviceId: string): Promise<InventoryRecord | undefined> {
@@ -171,33 +189,34 @@ export class PgVulnStore implements VulnStore {
         const refreshed = await tx.run(
           `UPDATE vuln_findings SET json = $1
            WHERE device_id = $2 AND key = $3 AND closed_at IS NULL`,
-          [f.json, deviceId, f.key],
+          [f.json, deviceId, toPgKey(f.key)],
         );
         if (refreshed === 0)
           await tx.run(
             `INSERT INTO vuln_findings (device_id, key, advisory_id, json, first_seen_at)
              VALUES ($1, $2, $3, $4, $5)`,
-            [deviceId, f.key, f.advisoryId, f.json, at],
+            [deviceId, toPgKey(f.key), f.advisoryId, f.json, at],
           );
       }
       for (const f of changes.close)
         await tx.run(
           `UPDATE vuln_findings SET closed_at = $1, closed_by = $2
            WHERE device_id = $3 AND key = $4 AND closed_at IS NULL`,
-          [at, f.closedBy, deviceId, f.key],
+          [at, f.closedBy, deviceId, toPgKey(f.key)],
         );
       await enqueueWebhookEvents(tx, changes.events ?? []);
     });
   }
 
-  findings(filter: FindingFilter): Promise<FindingRecord[]> {
+  async findings(filter: FindingFilter): Promise<FindingRecord[]> {
     const state = STATE_SQL[filter.state ?? 'all'];
     const device = filter.deviceId === undefined ? '' : ' AND device_id = $1';
-    return this.#db.rows<FindingRecord>(
+    const rows = await this.#db.rows<FindingRecord>(
       `SELECT ${FINDING_COLUMNS} FROM vuln_findings WHERE ${state}${device}
        ORDER BY device_id, key, first_seen_at`,
       filter.deviceId === undefined ? [] : [filter.deviceId],
     );
+    return rows.map((r) => ({ ...r, key: fromPgKey(r.key) }));
   }
 
   async recordPersistedFixes(rows: readonly PersistedFix[]): Promise<void> {

@@ -161,4 +161,18 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     seq INTEGER PRIMARY KEY AUTOINCREMENT, subject TEXT, entry BLOB NOT NULL,
     created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')));
   `,
+  // incremental vulnerability updates: which commit stored each advisory, and which devices hold
+  // which packages (VulnStore.advisoriesSince and devicesHolding)
+  `
+  ALTER TABLE vuln_advisories ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX vuln_advisories_generation ON vuln_advisories(generation);
+  CREATE TABLE vuln_package_devices (
+    package_key TEXT NOT NULL, device_id TEXT NOT NULL,
+    PRIMARY KEY (package_key, device_id)) WITHOUT ROWID;
+  CREATE TABLE vuln_package_sets (device_id TEXT PRIMARY KEY, package_keys TEXT NOT NULL);
+  `,
+  // the next install's sequence number (MAX(installed_seq)) read from an index, not a scan
+  `
+  CREATE INDEX assignments_installed_seq ON assignments(installed_seq);
+  `,
 ];

@@ -7,6 +7,8 @@ import { SqliteLeaseStore } from './sqlite-lease-store.js';
 import { SqliteVulnStore } from './sqlite-vuln-store.js';
 import { SqliteRolloutEngineStore } from './sqlite-rollout-engine-store.js';
 import { SqliteSql, settle } from './sqlite-sql.js';
+import { SqliteGroupCommit } from './sqlite-group-commit.js';
+import { cacheStatements } from './sqlite-statement-cache.js';
 import { SqliteIdentity } from './sqlite-identity.js';
 import { SqliteRepository } from './sqlite-repository.js';
 import { SqliteAssignments } from './sqlite-assignments.js';
@@ -30,26 +32,33 @@ export class SqliteStore extends PartedStore implements Store {
   readonly deviceCertificates: SqliteDeviceCertificates;
   readonly #db: Database.Database;
 
-  constructor(path: string) {
+  readonly #group: SqliteGroupCommit | undefined;
+
+  /** `groupCommit`: calls made in one event-loop turn share a transaction (ADR 0038). */
+  constructor(path: string, options: { readonly groupCommit?: boolean } = {}) {
     const db = openDatabase(path);
     const sql = new SqliteSql(db);
+    const group = options.groupCommit === true ? new SqliteGroupCommit(db) : undefined;
+    const part = <T extends object>(p: T): T => (group === undefined ? p : group.wrap(p));
     super({
-      identity: new SqliteIdentity(sql),
-      repository: new SqliteRepository(sql),
-      assignments: new SqliteAssignments(sql),
+      identity: part(new SqliteIdentity(sql)),
+      repository: part(new SqliteRepository(sql)),
+      assignments: part(new SqliteAssignments(sql)),
     });
     this.#db = db;
-    this.log = new SqliteLogStore(db);
-    this.leases = new SqliteLeaseStore(db);
-    this.vulns = new SqliteVulnStore(db);
-    this.rolloutEngine = new SqliteRolloutEngineStore(db);
-    this.deviceResults = new SqliteDeviceResultsStore(db);
-    this.webhooks = new SqliteWebhookStore(db);
-    this.deviceCertificates = new SqliteDeviceCertificates(db);
+    this.#group = group;
+    this.log = part(new SqliteLogStore(db));
+    this.leases = part(new SqliteLeaseStore(db));
+    this.vulns = part(new SqliteVulnStore(db));
+    this.rolloutEngine = part(new SqliteRolloutEngineStore(db));
+    this.deviceResults = part(new SqliteDeviceResultsStore(db));
+    this.webhooks = part(new SqliteWebhookStore(db));
+    this.deviceCertificates = part(new SqliteDeviceCertificates(db));
   }
 
   close(): Promise<void> {
     return settle(() => {
+      this.#group?.flush();
       this.#db.close();
     });
   }
@@ -62,6 +71,7 @@ function openDatabase(path: string): Database.Database {
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  cacheStatements(db);
   const applied = db.pragma('user_version', { simple: true }) as number;
   for (let i = applied; i < SQLITE_MIGRATIONS.length; i++) {
     db.transaction(() => {

@@ -1,6 +1,7 @@
 import { settle } from './sqlite-sql.js';
 import type Database from 'better-sqlite3';
 import { enqueueWebhookEvents } from './sqlite-webhook-store.js';
+import { devicesHolding, writePackageIndex } from './sqlite-package-index.js';
 import type {
   AdvisoryRow,
   FindingChanges,
@@ -99,11 +100,14 @@ export class SqliteVulnStore implements VulnStore {
         .transaction((): ImportCounts | undefined => {
           if (!this.#exists(importId)) return undefined;
           const counts = this.#importCounts(importId);
+          this.#db.prepare('UPDATE vuln_generation SET generation = generation + 1').run();
           this.#db
             .prepare(
-              `INSERT INTO vuln_advisories (id, modified, json)
-             SELECT id, modified, json FROM vuln_staged_advisories WHERE import_id = ?
-             ON CONFLICT (id) DO UPDATE SET modified = excluded.modified, json = excluded.json
+              `INSERT INTO vuln_advisories (id, modified, json, generation)
+             SELECT id, modified, json, (SELECT generation FROM vuln_generation)
+             FROM vuln_staged_advisories WHERE import_id = ?
+             ON CONFLICT (id) DO UPDATE SET modified = excluded.modified, json = excluded.json,
+               generation = excluded.generation
              WHERE excluded.modified > vuln_advisories.modified`,
             )
             .run(importId);
@@ -120,7 +124,6 @@ export class SqliteVulnStore implements VulnStore {
             )
             .run(at, importId);
           this.#drop(importId);
-          this.#db.prepare('UPDATE vuln_generation SET generation = generation + 1').run();
           const total = this.#count('SELECT count(*) AS n FROM vuln_advisories');
           return { ...counts, total, data, generation: this.#generation() };
         })
@@ -178,6 +181,16 @@ export class SqliteVulnStore implements VulnStore {
     );
   }
 
+  advisoriesSince(generation: number): Promise<AdvisoryRow[]> {
+    return settle(() =>
+      this.#db
+        .prepare<[number], AdvisoryRow>(
+          'SELECT id, modified, json FROM vuln_advisories WHERE generation > ? ORDER BY id',
+        )
+        .all(generation),
+    );
+  }
+
   generation(): Promise<number> {
     return settle(() => this.#generation());
   }
@@ -192,22 +205,31 @@ export class SqliteVulnStore implements VulnStore {
     );
   }
 
-  putInventory(record: InventoryRecord): Promise<void> {
+  putInventory(record: InventoryRecord, packages?: readonly string[]): Promise<void> {
     return settle(() => {
       this.#db
-        .prepare(
-          `INSERT OR REPLACE INTO vuln_inventories
-           (device_id, digest, json, received_at, collected_at, platform) VALUES (?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          record.deviceId,
-          record.digest,
-          record.json,
-          record.receivedAt,
-          record.collectedAt,
-          record.platform,
-        );
+        .transaction(() => {
+          this.#db
+            .prepare(
+              `INSERT OR REPLACE INTO vuln_inventories
+               (device_id, digest, json, received_at, collected_at, platform) VALUES (?, ?, ?, ?, ?, ?)`,
+            )
+            .run(
+              record.deviceId,
+              record.digest,
+              record.json,
+              record.receivedAt,
+              record.collectedAt,
+              record.platform,
+            );
+          writePackageIndex(this.#db, record.deviceId, packages);
+        })
+        .immediate();
     });
+  }
+
+  devicesHolding(packages: readonly string[]): Promise<string[]> {
+    return settle(() => devicesHolding(this.#db, packages));
   }
 
   getInventory(deviceId: string): Promise<InventoryRecord | undefined> {
