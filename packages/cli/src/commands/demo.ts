@@ -17,7 +17,7 @@ const MOTD = 'Patched by Patchcast: verified, pushed, installed.\n';
 export const demoCommand: Command = {
   name: 'demo',
   summary: 'run a server and N agents in a temporary folder, publish a patch and roll it out',
-  usage: 'patchcast demo [--agents N] [--keep-running] [--json]',
+  usage: 'patchcast demo [--agents N] [--keep-running | --exit] [--json]',
   help: `Starts an embedded server and N agents (default 5) in a temporary folder, publishes a signed demo
 patch, rolls it out to every agent with a live progress display, prints a summary, cleans up, and
 exits 0 when every agent installed the patch.
@@ -29,12 +29,21 @@ Options:
   --agents N      how many agents (1 to 200, default 5)
   --keep-running  after the summary, publish demo-patch 1.0.1, start its planned rollout (a canary
                   wave, then the rest once approved in the console) and keep the server, the
-                  agents and the console running until Ctrl-C
+                  agents and the console running until Ctrl-C (the default in a terminal)
+  --exit          exit after the summary, also in a terminal (the default elsewhere and with
+                  --json)
   --json          print the summary as JSON: {"agents","installed","failed","publishToAllInstalledMs",
                   "consoleUrl","consoleToken",...}`,
-  options: { agents: { type: 'string' }, 'keep-running': { type: 'boolean' }, ...JSON_OPTION },
+  options: {
+    agents: { type: 'string' },
+    'keep-running': { type: 'boolean' },
+    exit: { type: 'boolean' },
+    ...JSON_OPTION,
+  },
   positionals: { min: 0, max: 0 },
   async run(invocation) {
+    if (boolFlag(invocation, 'keep-running') && boolFlag(invocation, 'exit'))
+      throw new PatchcastError('USAGE', 'give --keep-running or --exit, not both');
     const count = Number(stringFlag(invocation, 'agents') ?? '5');
     if (!Number.isInteger(count) || count < 1 || count > 200)
       throw new PatchcastError('USAGE', '--agents must be a whole number from 1 to 200');
@@ -108,7 +117,7 @@ async function runDemo(invocation: Invocation, dir: string, count: number): Prom
       say(
         `summary  ${summary.installed}/${count} installed, ${summary.failed} failed, publish to all installed in ${summary.publishToAllInstalledMs} ms`,
       );
-    if (boolFlag(invocation, 'keep-running'))
+    if (keepsRunning(invocation, json))
       await keepRunning(invocation, dir, client, signers, consoleUrl);
     return summary.installed === count && verified === count ? 0 : 1;
   } finally {
@@ -216,4 +225,10 @@ function summarize(rollout: Rollout, agents: number, publishedAt: number, verifi
     publishToAllInstalledMs:
       installedAt.length === 0 ? null : Math.max(...installedAt) - publishedAt,
   };
+}
+
+/** In a terminal the demo stays up for the console; in a script or with --json it exits. */
+function keepsRunning(invocation: Invocation, json: boolean): boolean {
+  if (boolFlag(invocation, 'keep-running')) return true;
+  return invocation.io.isTty === true && !json && !boolFlag(invocation, 'exit');
 }
