@@ -1,19 +1,7 @@
-export {
-  ERROR_CODE_LIST,
-  PatchcastError,
-  SecurityError,
-  errorCodeOf,
-  errorFromCode,
-  httpStatusOf,
-  isErrorCode,
-  isRetryable,
-} from './errors.js';
-export type { ErrorCode, ErrorOptions, SecurityCode } from './errors.js';
+// The base (errors, canonical JSON, bytes, Ed25519 device keys, label syntax): see base.ts.
+export * from './base.js';
 export { ERROR_CATALOG } from './error-catalog/index.js';
 export type { ErrorEntry } from './error-catalog/index.js';
-export { canonicalize, canonicalBytes } from './canonical-json.js';
-export type { JsonObject, JsonValue } from './canonical-json.js';
-export { equalBytes, fromHex, isHex, randomToken, sha256Hex, toHex, utf8 } from './bytes.js';
 export * from './keys.js';
 export {
   PQ_ROLE_FIELD,
