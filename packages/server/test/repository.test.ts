@@ -8,40 +8,26 @@ import {
   ed25519Signer,
   generateEd25519,
   parseEnvelope,
-  sha256Hex,
   signEnvelope,
 } from '@patchcast/core';
 import type { Signer, TargetFile } from '@patchcast/core';
-import { PatchcastClient, readKeyFile } from '@patchcast/protocol';
+import { PatchcastClient } from '@patchcast/protocol';
 import { startServer } from '../src/index.js';
-import type { RunningServer } from '../src/index.js';
+import { RepositoryFixture } from './repository/repository-fixture.js';
 
 describe('the repository admits only valid targets metadata', () => {
-  let dir: string;
-  let server: RunningServer;
+  let repo: RepositoryFixture;
   let client: PatchcastClient;
   let targetsKey: readonly Signer[];
 
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'patchcast-repo-'));
-    server = await startServer({ dataDir: dir, port: 0, logLevel: 'fatal' });
-    client = new PatchcastClient({ server: server.url, token: server.initialAdminToken });
-    targetsKey = (await readKeyFile(join(dir, 'keys', 'targets.key'))).signers;
+    repo = await RepositoryFixture.start('repo');
+    ({ client, targetsKey } = repo);
   });
-  after(async () => {
-    await server.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  after(() => repo.close());
 
-  async function current() {
-    return parseEnvelope('targets', await client.currentTargets()).signed;
-  }
-
-  async function upload(content: string): Promise<TargetFile> {
-    const bytes = new TextEncoder().encode(content);
-    await client.putArtifact(sha256Hex(bytes), bytes);
-    return { length: bytes.length, hashes: { sha256: sha256Hex(bytes) } };
-  }
+  const current = () => repo.current();
+  const upload = (content: string) => repo.upload(content);
 
   async function submit(
     targets: Record<string, TargetFile>,
@@ -145,12 +131,12 @@ describe('the repository admits only valid targets metadata', () => {
   test('targets are served only at their consistent-snapshot path', async () => {
     const a = (await current()).targets['a/1/bundle.tar'];
     assert.ok(a);
-    const ok = await fetch(`${server.url}/tuf/targets/a/1/${a.hashes.sha256}.bundle.tar`);
+    const ok = await fetch(`${repo.server.url}/tuf/targets/a/1/${a.hashes.sha256}.bundle.tar`);
     assert.equal(ok.status, 200);
     assert.equal(await ok.text(), 'patch a');
-    assert.equal((await fetch(`${server.url}/tuf/targets/a/1/bundle.tar`)).status, 404);
+    assert.equal((await fetch(`${repo.server.url}/tuf/targets/a/1/bundle.tar`)).status, 404);
     assert.equal(
-      (await fetch(`${server.url}/tuf/targets/b/1/${a.hashes.sha256}.bundle.tar`)).status,
+      (await fetch(`${repo.server.url}/tuf/targets/b/1/${a.hashes.sha256}.bundle.tar`)).status,
       404,
     );
   });

@@ -5,54 +5,35 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { buildTargets, parseEnvelope, sha256Hex, signEnvelope } from '@patchcast/core';
-import type { Signer, TargetFile } from '@patchcast/core';
-import {
-  PatchcastClient,
-  deltaTargetEntry,
-  deltaTargetPath,
-  readKeyFile,
-} from '@patchcast/protocol';
+import { buildTargets, signEnvelope } from '@patchcast/core';
+import type { TargetFile } from '@patchcast/core';
+import { deltaTargetEntry, deltaTargetPath } from '@patchcast/protocol';
+import type { PatchcastClient } from '@patchcast/protocol';
 import type { DeltaLink } from '@patchcast/protocol';
-import { startServer } from '../../src/index.js';
-import type { RunningServer } from '../../src/index.js';
+import { RepositoryFixture } from './repository-fixture.js';
 
 describe('delta targets', () => {
-  let dir: string;
-  let server: RunningServer;
+  let repo: RepositoryFixture;
   let client: PatchcastClient;
-  let targetsKey: readonly Signer[];
 
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'patchcast-delta-targets-'));
-    server = await startServer({ dataDir: dir, port: 0, logLevel: 'fatal' });
-    client = new PatchcastClient({ server: server.url, token: server.initialAdminToken });
-    targetsKey = (await readKeyFile(join(dir, 'keys', 'targets.key'))).signers;
+    repo = await RepositoryFixture.start('delta-targets');
+    client = repo.client;
   });
-  after(async () => {
-    await server.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  after(() => repo.close());
 
-  async function upload(content: string): Promise<TargetFile> {
-    const bytes = new TextEncoder().encode(content);
-    await client.putArtifact(sha256Hex(bytes), bytes);
-    return { length: bytes.length, hashes: { sha256: sha256Hex(bytes) } };
-  }
+  const upload = (content: string) => repo.upload(content);
 
   const entry = (delta: TargetFile, link: DeltaLink) =>
     deltaTargetEntry({ sha256: delta.hashes.sha256, length: delta.length }, link);
 
   async function submit(targets: Record<string, TargetFile>) {
-    const now = parseEnvelope('targets', await client.currentTargets()).signed;
+    const now = await repo.current();
     const signed = buildTargets(now.version + 1, new Date(Date.now() + 86_400_000), {
       ...now.targets,
       ...targets,
     });
-    return client.submitTargets(signEnvelope(signed, targetsKey));
+    return client.submitTargets(signEnvelope(signed, repo.targetsKey));
   }
 
   const linkOf = (base: TargetFile, result: TargetFile, version = '1'): DeltaLink => ({
@@ -74,7 +55,7 @@ describe('delta targets', () => {
     const delta = await upload('delta 1 -> 2');
     const path = deltaTargetPath({ name: 'app', version: '2' }, v1.hashes.sha256);
     await submit({ 'app/2/bundle.tar': v2, [path]: entry(delta, linkOf(v1, v2)) });
-    const now = parseEnvelope('targets', await client.currentTargets()).signed;
+    const now = await repo.current();
     assert.ok(now.targets[path] !== undefined);
     const app = (await client.patches()).patches.find((p) => p.name === 'app');
     assert.deepEqual(app?.versions.map((v) => v.version).sort(), ['1', '2']);
