@@ -5,7 +5,7 @@
  */
 import { canonicalize } from '@patchcast/core';
 import type { AuditDevice, ReportProblem } from './audit-source.js';
-import type { LogIndex, Logged } from './log-index.js';
+import type { LogIndex } from './log-index.js';
 
 export function checkDevices(
   devices: readonly AuditDevice[],
@@ -22,8 +22,11 @@ export function checkDevices(
     const latest = index.replacedKeys.get(device.id)?.at(-1) ?? logged;
     if (device.publicKey !== undefined && device.publicKey !== latest.event.publicKey)
       report(where, `public_key differs from log entry ${latest.index}`);
-    checkName(where, device, logged, index, report);
-    checkLabels(where, device, logged, index, report);
+    // the last name and labels logged: a rename or label change, else the enrollment's
+    const named = index.renamed.get(device.id)?.at(-1) ?? logged;
+    const labelled = index.labelsChanged.get(device.id)?.at(-1) ?? logged;
+    checkLast(where, 'name is', device.name, named.index, named.event.name, report);
+    checkLast(where, 'labels are', device.labels, labelled.index, labelled.event.labels, report);
   }
   const ids = new Set(devices.map((d) => d.id));
   for (const [id, { index: at }] of index.enrolled) {
@@ -33,32 +36,6 @@ export function checkDevices(
     if (first !== undefined && !index.enrolled.has(id))
       report(`entry ${first.index}`, `changes device ${id}, which was never enrolled`);
   }
-}
-
-type Enrolled = Logged<{ readonly name?: string | undefined; readonly labels?: unknown }>;
-
-function checkName(
-  where: string,
-  device: AuditDevice,
-  enrolled: Enrolled,
-  index: LogIndex,
-  report: ReportProblem,
-): void {
-  const renamed = index.renamed.get(device.id)?.at(-1);
-  const last = renamed ?? { index: enrolled.index, event: { name: enrolled.event.name } };
-  checkLast(where, 'name is', device.name, last.index, last.event.name, report);
-}
-
-function checkLabels(
-  where: string,
-  device: AuditDevice,
-  enrolled: Enrolled,
-  index: LogIndex,
-  report: ReportProblem,
-): void {
-  const changed = index.labelsChanged.get(device.id)?.at(-1);
-  const last = changed ?? { index: enrolled.index, event: { labels: enrolled.event.labels } };
-  checkLast(where, 'labels are', device.labels, last.index, last.event.labels, report);
 }
 
 /** The stored value against the last one logged; nothing to compare when either is absent. */
