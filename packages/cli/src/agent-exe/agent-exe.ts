@@ -5,10 +5,10 @@
 import { AGENT_VERSION } from '@patchcast/agent/start';
 import type { Command, Io } from '../command.js';
 import { runNamed } from '../run-command.js';
-import { runCommand } from './run-command.js';
+import { runSubcommand } from './run-subcommand.js';
 import { enrollCommand } from './enroll-command.js';
 
-export const AGENT_EXE_COMMANDS: readonly Command[] = [runCommand, enrollCommand];
+export const AGENT_EXE_COMMANDS: readonly Command[] = [runSubcommand, enrollCommand];
 
 export async function agentExeMain(argv: readonly string[], io: Io): Promise<number> {
   const [name] = argv;

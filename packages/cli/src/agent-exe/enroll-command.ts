@@ -4,7 +4,7 @@ import { normalizeServerUrl } from '@patchcast/protocol';
 import type { Command } from '../command.js';
 import { listFlag, parseLabels, stringFlag } from '../args.js';
 import { printJson } from '../context.js';
-import { CONFIG_OPTION, withConfig } from './run-command.js';
+import { CONFIG_OPTION, withConfig } from './run-subcommand.js';
 import { DEFAULT_CONFIG_FILE } from './config-file.js';
 
 export const enrollCommand: Command = {

@@ -21,7 +21,7 @@ const RUN_OPTIONS = {
   'self-update-deadline': { type: 'string' },
 } as const;
 
-export const runCommand: Command = {
+export const runSubcommand: Command = {
   name: 'run',
   summary: 'run the agent (the systemd unit runs this); enrolls first when the config has a token',
   usage: 'patchcast-agent run [--config FILE] [any `patchcast agent` flag]',
