@@ -16,17 +16,7 @@ export {
   trustCaFile,
 } from './tls/trust-state.js';
 export * from './inventory/inventory-update.js';
-export { DPKG_PRESENT_STATES, INVENTORY_FORMAT } from './inventory/inventory-schema.js';
-export type {
-  DpkgPackage,
-  DpkgPresentState,
-  KernelInfo,
-  NpmPackage,
-  OsRelease,
-  PackageInventory,
-  PypiPackage,
-  RpmPackage,
-} from './inventory/inventory-schema.js';
+export * from './inventory/inventory-schema.js';
 export { validateRelativePath } from './bundle/paths.js';
 export { httpRequest } from './http-request.js';
 export type { HttpBody, HttpRequestInit, HttpResponse } from './http-request.js';
@@ -34,13 +24,4 @@ export { enrollDevice } from './enroll-client.js';
 export { ENROLL_OUTCOMES, ENROLL_PURPOSE, enrollStatement } from './enroll-api.js';
 export type { EnrollRequest } from './api.js';
 export { tlsFailureOf } from './tls/tls-failure.js';
-export {
-  consistencyProofResponse,
-  keyTransitionsResponse,
-  publicationProofResponse,
-} from './log-proof-api.js';
-export type {
-  ConsistencyProofResponse,
-  KeyTransitionsResponse,
-  PublicationProofResponse,
-} from './log-proof-api.js';
+export * from './log-proof-api.js';

@@ -4,16 +4,7 @@ import { DEVICE_STATES, inventorySchema } from './agent-channel.js';
 import { deviceStatusFields, rolloutOutlookSchema } from './rollout-status.js';
 
 export { deviceCertificateGrant } from './device-certificate-grant.js';
-export {
-  consistencyProofResponse,
-  keyTransitionsResponse,
-  publicationProofResponse,
-} from './log-proof-api.js';
-export type {
-  ConsistencyProofResponse,
-  KeyTransitionsResponse,
-  PublicationProofResponse,
-} from './log-proof-api.js';
+export * from './log-proof-api.js';
 export { errorBodySchema } from './error-body.js';
 export type { ErrorBody } from './error-body.js';
 export { ENROLL_OUTCOMES, ENROLL_PURPOSE, enrollResponse, enrollStatement } from './enroll-api.js';

@@ -1,25 +1,4 @@
-export {
-  DPKG_PRESENT_STATES,
-  INVENTORY_FORMAT,
-  INVENTORY_LIMITS,
-  dpkgPackageSchema,
-  kernelSchema,
-  npmPackageSchema,
-  osReleaseSchema,
-  packageInventorySchema,
-  pypiPackageSchema,
-  rpmPackageSchema,
-} from './inventory-schema.js';
-export type {
-  DpkgPackage,
-  DpkgPresentState,
-  KernelInfo,
-  NpmPackage,
-  OsRelease,
-  PackageInventory,
-  PypiPackage,
-  RpmPackage,
-} from './inventory-schema.js';
+export * from './inventory-schema.js';
 export { parsePackageInventory } from './parse-inventory.js';
 export {
   INVENTORY_UPDATE_LIMITS,
