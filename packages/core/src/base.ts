@@ -17,15 +17,5 @@ export type { ErrorCode, ErrorOptions, SecurityCode } from './errors.js';
 export { canonicalize, canonicalBytes } from './canonical-json.js';
 export type { JsonObject, JsonValue } from './canonical-json.js';
 export { equalBytes, fromHex, isHex, randomToken, sha256Hex, toHex, utf8 } from './bytes.js';
-export { KEY_ALGORITHMS, algorithmOf, isPostQuantum, keyIdOf } from './keys/tuf-key.js';
-export type { KeyAlgorithm, Signer, TufKey } from './keys/tuf-key.js';
-export {
-  ed25519Key,
-  ed25519PrivateKeyPem,
-  ed25519PublicHex,
-  ed25519Signer,
-  ed25519Spki,
-  generateEd25519,
-} from './keys/ed25519.js';
-export type { Ed25519KeyPair } from './keys/ed25519.js';
+export * from './keys/classic.js';
 export { splitLabel } from './rollout/selector.js';

@@ -1,15 +1,5 @@
 /** Keys and signatures: Ed25519, ML-DSA-65 (TAP 21) and hybrid key sets of both. */
-export { KEY_ALGORITHMS, algorithmOf, isPostQuantum, keyIdOf } from './keys/tuf-key.js';
-export type { KeyAlgorithm, Signer, TufKey } from './keys/tuf-key.js';
-export {
-  ed25519Key,
-  ed25519PrivateKeyPem,
-  ed25519PublicHex,
-  ed25519Signer,
-  ed25519Spki,
-  generateEd25519,
-} from './keys/ed25519.js';
-export type { Ed25519KeyPair } from './keys/ed25519.js';
+export * from './keys/classic.js';
 export {
   ML_DSA_65_SIGNATURE_BYTES,
   generateMlDsa65,
