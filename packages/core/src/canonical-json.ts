@@ -23,6 +23,10 @@ export function canonicalize(value: unknown): string {
       return Array.isArray(value)
         ? canonicalArray(value)
         : canonicalObject(value as Record<string, unknown>);
+    case 'bigint':
+    case 'function':
+    case 'symbol':
+    case 'undefined':
     default:
       throw new TypeError(`canonical JSON cannot encode a ${typeof value}`);
   }

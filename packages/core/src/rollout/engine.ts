@@ -124,7 +124,9 @@ export class RolloutEngine {
         return apply(state, input, { detail: `wave ${input.wave + 1} approved`, by }, out);
       case 'resume':
         return this.#resume(by, out);
-      default:
+      case 'pause':
+      case 'abort':
+      case 'rollback':
         return apply(state, { type: input.type }, { detail: `${input.type} by operator`, by }, out);
     }
   }

@@ -84,7 +84,10 @@ function plannedOutlook(
         base,
         `baking ${waveName}${run?.bakeUntil == null ? '' : ` until ${iso(run.bakeUntil)}`}`,
       );
-    default:
+    case 'judging':
+    case 'completed':
+    case 'aborted':
+    case 'rolled-back':
       return running(base, `${machine.name} at ${waveName}`);
   }
 }
