@@ -14,6 +14,7 @@ import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 
 if (process.argv[2] === '--child') {
@@ -136,7 +137,7 @@ async function load(build, clients, ms) {
   const measureFrom = Date.now() + 1000; // one second of warm-up
   let done = 0;
   let cpuAtStart = 0;
-  const started = new Promise((ok) => setTimeout(ok, measureFrom - Date.now())).then(async () => {
+  const started = sleep(measureFrom - Date.now()).then(async () => {
     cpuAtStart = await cpuOf(build);
   });
   const loop = async (k) => {
