@@ -154,7 +154,7 @@ export class RepositoryService {
    * targeted device's installed version unless allowed (rollout-guard.ts). Returns its target path.
    */
   async assertRolloutAllowed(patch: PatchRef, permission: RolloutPermission): Promise<string> {
-    const info = (await this.currentTargets()).targets[targetPathOf(patch)];
+    const info = (await this.#view(true)).targetsInForce.get(targetPathOf(patch))?.info;
     const installed = () => installedVersions(this.#deps.store, patch.name);
     return checkRolloutAllowed(patch, info, installed, permission);
   }
