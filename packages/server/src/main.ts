@@ -129,6 +129,7 @@ export async function startServer(
     timestampSigners: timestamp.signers,
     onlineKeys: () => loadOnlineKeys(config.dataDir, keyOptions),
     log,
+    onError: (error) => print(`ERROR: the repository view was not read again: ${String(error)}`),
   });
   await repository.initialize(() => genesisKeys(config.dataDir));
   const backfilled = await logMissingPublications(repository, log, now().toISOString());

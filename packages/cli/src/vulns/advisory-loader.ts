@@ -62,9 +62,9 @@ function addJson(text: string, file: string, out: LoadedAdvisories, progress: Pr
 }
 
 async function addZip(path: string, out: LoadedAdvisories, progress: Progress): Promise<void> {
-  for (const entry of await readZip(path)) {
+  for await (const entry of readZip(path)) {
     if (entry.name.endsWith('.json'))
-      addJson(entry.read().toString('utf8'), `${path}!/${entry.name}`, out, progress);
+      addJson((await entry.read()).toString('utf8'), `${path}!/${entry.name}`, out, progress);
   }
 }
 

@@ -1,13 +1,14 @@
 /**
- * A small strict ZIP reader for advisory archives: stored and deflated entries only, read
- * through the central directory, each entry checked against its size and CRC-32, with bounds on
- * entry count and sizes. Nothing is written to disk, so entry names are only labels.
+ * Advisory archives (osv.dev's all.zip) read with yauzl, one entry at a time from the file
+ * (ADR 0041): stored and deflated entries only, each checked against its size (yauzl) and CRC-32
+ * (here: yauzl leaves it to the caller), with bounds on entry count and sizes checked before an
+ * entry is inflated. Nothing is written to disk, so entry names are only labels.
  */
-import { readFile, stat } from 'node:fs/promises';
-import { crc32, inflateRawSync } from 'node:zlib';
-import { readCentralEntry, readDirectory } from './zip-directory.js';
-import type { CentralEntry } from './zip-directory.js';
-import { SIGNATURES, ZipView, zipError } from './zip-records.js';
+import { stat } from 'node:fs/promises';
+import { crc32 } from 'node:zlib';
+import yauzl from 'yauzl';
+import type { Entry, Options, ZipFile } from 'yauzl';
+import { PatchcastError } from '@patchcast/core';
 
 export interface ZipLimits {
   readonly archiveBytes: number;
@@ -27,82 +28,115 @@ export const DEFAULT_ZIP_LIMITS: ZipLimits = {
 export interface ZipEntry {
   readonly name: string;
   readonly size: number;
-  /** Decompresses and checks the entry. */
-  read(): Buffer;
+  /** Decompresses and checks the entry; call it before asking for the next entry. */
+  read(): Promise<Buffer>;
 }
 
 const METHODS = { stored: 0, deflate: 8 } as const;
+const OPTIONS: Options = { lazyEntries: true, autoClose: true, validateEntrySizes: true };
 
-function inflate(zip: ZipView, e: CentralEntry, data: Buffer): Buffer {
-  if (e.method === METHODS.stored) return data;
-  try {
-    return inflateRawSync(data, { maxOutputLength: Math.max(e.size, 1) });
-  } catch (error) {
-    throw zipError(
-      zip.file,
-      `entry ${e.name}: deflate data is corrupt (${(error as Error).message})`,
-    );
-  }
+export function zipError(file: string, reason: string): PatchcastError {
+  return new PatchcastError(
+    'ARCHIVE_INVALID',
+    `${file} is not a readable ZIP archive: ${reason.replace(/\.$/, '')}.`,
+    { hint: 'Use the per-ecosystem all.zip archives as osv.dev publishes them.' },
+  );
 }
 
-/** §4.3.7: the data follows the local header, whose name and extra lengths may differ. */
-function readData(zip: ZipView, e: CentralEntry): Buffer {
-  zip.expect(e.localOffset, SIGNATURES.local, `local header of ${e.name}`);
-  const start = e.localOffset + 30 + zip.u16(e.localOffset + 26) + zip.u16(e.localOffset + 28);
-  zip.check(start, e.compressedSize, `the data of ${e.name}`);
-  const out = inflate(zip, e, zip.bytes.subarray(start, start + e.compressedSize));
-  if (out.length !== e.size)
-    throw zipError(zip.file, `entry ${e.name}: ${out.length} bytes, the directory says ${e.size}`);
-  if (crc32(out) !== e.crc32) throw zipError(zip.file, `entry ${e.name}: CRC-32 mismatch`);
-  return out;
+/** The entries of the archive at `path`, read from the file as they are asked for. */
+export async function* readZip(
+  path: string,
+  limits: ZipLimits = DEFAULT_ZIP_LIMITS,
+): AsyncGenerator<ZipEntry> {
+  const { size } = await stat(path);
+  if (size > limits.archiveBytes) throw zipError(path, `larger than ${limits.archiveBytes} bytes`);
+  yield* entriesOf(await opened(path, (done) => yauzl.open(path, OPTIONS, done)), path, limits);
 }
 
-function checkEntry(zip: ZipView, e: CentralEntry, limits: ZipLimits): void {
-  if ((e.flags & 0x0001) !== 0) throw zipError(zip.file, `entry ${e.name} is encrypted`);
-  if (e.method !== METHODS.stored && e.method !== METHODS.deflate) {
-    throw zipError(
-      zip.file,
-      `entry ${e.name} uses compression method ${e.method} (only stored and deflate)`,
-    );
-  }
-  if (e.method === METHODS.stored && e.size !== e.compressedSize)
-    throw zipError(zip.file, `entry ${e.name}: stored sizes differ`);
-  if (e.size > limits.entryBytes)
-    throw zipError(zip.file, `entry ${e.name} is larger than ${limits.entryBytes} bytes`);
-}
-
-/** Every entry of an archive held in memory; directory checks happen before anything is read. */
-export function zipEntries(
+/** The entries of an archive held in memory. */
+export async function* zipEntries(
   bytes: Buffer,
   file: string,
   limits: ZipLimits = DEFAULT_ZIP_LIMITS,
-): readonly ZipEntry[] {
-  const zip = new ZipView(bytes, file);
-  const dir = readDirectory(zip);
-  if (dir.entries > limits.entries)
-    throw zipError(file, `more than ${limits.entries} entries (${dir.entries})`);
-  zip.check(dir.offset, dir.size, 'the central directory');
-  const out: ZipEntry[] = [];
-  let total = 0;
-  for (let i = 0, at = dir.offset; i < dir.entries; i++) {
-    const { entry, next } = readCentralEntry(zip, at);
-    if (next > dir.offset + dir.size)
-      throw zipError(file, 'a header runs past the central directory');
-    checkEntry(zip, entry, limits);
-    total += entry.size;
-    if (total > limits.totalBytes)
-      throw zipError(file, `more than ${limits.totalBytes} bytes uncompressed`);
-    out.push({ name: entry.name, size: entry.size, read: () => readData(zip, entry) });
-    at = next;
-  }
-  return out;
+): AsyncGenerator<ZipEntry> {
+  yield* entriesOf(
+    await opened(file, (done) => yauzl.fromBuffer(bytes, OPTIONS, done)),
+    file,
+    limits,
+  );
 }
 
-export async function readZip(
-  path: string,
-  limits: ZipLimits = DEFAULT_ZIP_LIMITS,
-): Promise<readonly ZipEntry[]> {
-  const { size } = await stat(path);
-  if (size > limits.archiveBytes) throw zipError(path, `larger than ${limits.archiveBytes} bytes`);
-  return zipEntries(await readFile(path), path, limits);
+type Done = (error: Error | null, zip: ZipFile) => void;
+
+function opened(file: string, open: (done: Done) => void): Promise<ZipFile> {
+  return new Promise((resolve, reject) => {
+    open((error, zip) => (error === null ? resolve(zip) : reject(zipError(file, error.message))));
+  });
+}
+
+async function* entriesOf(zip: ZipFile, file: string, limits: ZipLimits): AsyncGenerator<ZipEntry> {
+  try {
+    if (zip.entryCount > limits.entries)
+      throw zipError(file, `more than ${limits.entries} entries (${zip.entryCount})`);
+    let total = 0;
+    for (let entry = await nextEntry(zip, file); entry; entry = await nextEntry(zip, file)) {
+      checkEntry(file, entry, limits);
+      total += entry.uncompressedSize;
+      if (total > limits.totalBytes)
+        throw zipError(file, `more than ${limits.totalBytes} bytes uncompressed`);
+      const found = entry;
+      yield {
+        name: found.fileName,
+        size: found.uncompressedSize,
+        read: () => readData(zip, found, file),
+      };
+    }
+  } finally {
+    zip.close();
+  }
+}
+
+function nextEntry(zip: ZipFile, file: string): Promise<Entry | undefined> {
+  return new Promise((resolve, reject) => {
+    const settle = (): void =>
+      void zip.off('entry', onEntry).off('end', onEnd).off('error', onError);
+    const onEntry = (entry: Entry): void => (settle(), resolve(entry));
+    const onEnd = (): void => (settle(), resolve(undefined));
+    const onError = (error: Error): void => (settle(), reject(zipError(file, error.message)));
+    zip.on('entry', onEntry).on('end', onEnd).on('error', onError);
+    zip.readEntry();
+  });
+}
+
+function checkEntry(file: string, e: Entry, limits: ZipLimits): void {
+  const name = e.fileName;
+  if (e.isEncrypted()) throw zipError(file, `entry ${name} is encrypted`);
+  if (e.compressionMethod !== METHODS.stored && e.compressionMethod !== METHODS.deflate)
+    throw zipError(
+      file,
+      `entry ${name} uses compression method ${e.compressionMethod} (only stored and deflate)`,
+    );
+  if (e.compressionMethod === METHODS.stored && e.uncompressedSize !== e.compressedSize)
+    throw zipError(file, `entry ${name}: stored sizes differ`);
+  if (e.uncompressedSize > limits.entryBytes)
+    throw zipError(file, `entry ${name} is larger than ${limits.entryBytes} bytes`);
+}
+
+/** The entry's bytes, inflated by yauzl within the directory's size, then checked by CRC-32. */
+async function readData(zip: ZipFile, e: Entry, file: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let crc = 0;
+  try {
+    const stream = await new Promise<NodeJS.ReadableStream>((resolve, reject) =>
+      zip.openReadStream(e, (error, s) => (error === null ? resolve(s) : reject(error))),
+    );
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      crc = crc32(chunk, crc);
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    throw zipError(file, `entry ${e.fileName}: ${(error as Error).message}`);
+  }
+  if (crc !== e.crc32) throw zipError(file, `entry ${e.fileName}: CRC-32 mismatch`);
+  return Buffer.concat(chunks);
 }

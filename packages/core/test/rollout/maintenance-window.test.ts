@@ -50,6 +50,20 @@ test('next cron time in a zone', () => {
   const leap = schedule('0 0 29 2 *');
   assert.equal(iso(nextCronTime(leap, 'UTC', Date.UTC(2025, 0, 1))), '2028-02-29T00:00:00.000Z');
   assert.equal(iso(nextCronTime(leap, 'UTC', Date.UTC(2097, 0, 1))), '2104-02-29T00:00:00.000Z');
+  // DST: a skipped time moves forward by the gap, a repeated time fires once, in its first
+  // occurrence (zonedTimeToUtc); cron-parser differs on both (ADR 0041)
+  const skipped = Date.UTC(2025, 2, 30, 1, 15); // 03:15 CEST, just after the gap
+  assert.equal(
+    iso(nextCronTime(schedule('30 2 * * *'), 'Europe/Berlin', skipped)),
+    '2025-03-30T01:30:00.000Z',
+    '02:30 does not exist that day: 03:30 CEST',
+  );
+  const repeated = Date.UTC(2025, 9, 26, 0, 15); // 02:15 CEST, before the clocks go back
+  assert.equal(
+    iso(nextCronTime(schedule('0 * * * *'), 'Europe/Berlin', repeated)),
+    '2025-10-26T02:00:00.000Z',
+    'the second 02:00 (CET) is not a new hour: next is 03:00 CET',
+  );
   const kathmandu = schedule('30 3 * * *');
   assert.equal(
     iso(nextCronTime(kathmandu, 'Asia/Kathmandu', Date.UTC(2025, 0, 1))),

@@ -19,6 +19,7 @@ import type { PackageInventory } from '@patchcast/protocol';
 import { SqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 import type { Store } from '../../src/storage/store.js';
 import { LocalArtifactStore } from '../../src/artifacts/local-artifact-store.js';
+import { CurrentView } from '../../src/features/repository/current-view.js';
 import { VulnFeature } from '../../src/features/vulns/vuln-feature.js';
 import { FindingsService, findingKey } from '../../src/features/vulns/findings-service.js';
 import { VulnContextCache } from '../../src/features/vulns/vuln-context.js';
@@ -94,7 +95,12 @@ interface Side {
 
 function side(store: Store, now: () => Date): Side {
   const artifacts = new LocalArtifactStore(mkdtempSync(join(tmpdir(), 'patchcast-art-')));
-  const feature = new VulnFeature({ store, artifacts, now });
+  const feature = new VulnFeature({
+    store,
+    artifacts,
+    now,
+    repository: { view: new CurrentView({ store, now }) },
+  });
   const fixes = { all: () => Promise.resolve([]) };
   const context = new VulnContextCache(store.vulns);
   return { store, feature, full: new FindingsService({ store, context, fixes, now }) };

@@ -1,6 +1,6 @@
 /**
- * What published patches fix, read from real bundles in a real artifact store through the stored
- * targets metadata, top-level and delegated; and which fixes close which findings.
+ * What published patches fix, read from real bundles in a real artifact store for the targets in
+ * force, top-level and delegated; and which fixes close which findings.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,7 +12,6 @@ import { sha256Hex } from '@patchcast/core';
 import type { VulnFinding } from '@patchcast/core';
 import { buildBundle } from '@patchcast/protocol';
 import type { BundleFix } from '@patchcast/protocol';
-import { SqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 import { LocalArtifactStore } from '../../src/artifacts/local-artifact-store.js';
 import { PatchFixes, fixCloses, patchesFor } from '../../src/features/vulns/patch-fixes.js';
 
@@ -38,8 +37,6 @@ async function publish(
   };
 }
 
-const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
-
 const fix = (advisories: string[], pkg = 'openssl'): BundleFix => ({
   advisories,
   package: pkg,
@@ -49,37 +46,26 @@ const fix = (advisories: string[], pkg = 'openssl'): BundleFix => ({
 
 test('fixes of top-level and delegated patches are read from their bundles', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'patchcast-fixes-'));
-  const store = new SqliteStore(join(dir, 's.db'));
-  try {
-    const artifacts = new LocalArtifactStore(join(dir, 'artifacts'));
-    await artifacts.init();
-    const top = {
-      ...(await publish(artifacts, 'openssl-fix', [fix(['DSA-5532-1'])])),
-      ...(await publish(artifacts, 'no-fixes', undefined)),
-    };
-    const team = await publish(artifacts, 'team-a-lodash', [
-      fix(['GHSA-35jh-r3h4-6jhm'], 'lodash'),
-    ]);
-    const committed = await store.commitMetadata([
-      {
-        role: 'targets',
-        version: 2,
-        bytes: encode({ signed: { targets: top, delegations: { roles: [{ name: 'team-a' }] } } }),
-      },
-      { role: 'delegated:team-a', version: 1, bytes: encode({ signed: { targets: team } }) },
-    ]);
-    assert.equal(committed, true);
-    const fixes = await new PatchFixes(store, artifacts).all();
-    assert.deepEqual(
-      fixes.map((f) => [f.patch, f.advisories]),
-      [
-        ['openssl-fix@1.0.0', ['DSA-5532-1']],
-        ['team-a-lodash@1.0.0', ['GHSA-35jh-r3h4-6jhm']],
-      ],
-    );
-  } finally {
-    await store.close();
-  }
+  const artifacts = new LocalArtifactStore(join(dir, 'artifacts'));
+  await artifacts.init();
+  const top = {
+    ...(await publish(artifacts, 'openssl-fix', [fix(['DSA-5532-1'])])),
+    ...(await publish(artifacts, 'no-fixes', undefined)),
+  };
+  const team = await publish(artifacts, 'team-a-lodash', [fix(['GHSA-35jh-r3h4-6jhm'], 'lodash')]);
+  const inForce = [
+    ...Object.entries(top).map(([path, info]) => [path, { path, info }] as const),
+    ...Object.entries(team).map(([path, info]) => [path, { path, info, role: 'team-a' }] as const),
+  ];
+  const view = { get: () => Promise.resolve({ targetsInForce: new Map(inForce) }) };
+  const fixes = await new PatchFixes(view, artifacts).all();
+  assert.deepEqual(
+    fixes.map((f) => [f.patch, f.advisories]),
+    [
+      ['openssl-fix@1.0.0', ['DSA-5532-1']],
+      ['team-a-lodash@1.0.0', ['GHSA-35jh-r3h4-6jhm']],
+    ],
+  );
 });
 
 const finding = (over: Partial<VulnFinding>): VulnFinding => ({

@@ -16,6 +16,7 @@ import { inventoryUpdateParts } from '@patchcast/protocol';
 import type { PackageInventory } from '@patchcast/protocol';
 import { SqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 import { LocalArtifactStore } from '../../src/artifacts/local-artifact-store.js';
+import { CurrentView } from '../../src/features/repository/current-view.js';
 import { VulnFeature } from '../../src/features/vulns/vuln-feature.js';
 
 const DATA = new URL('../../../../../../shared/data/', import.meta.url).pathname;
@@ -87,6 +88,7 @@ test('real OSV and KEV data: a dirty ELTS batch is refused, clean ELTS finds ope
       store,
       artifacts: new LocalArtifactStore(dir),
       now: () => NOW,
+      repository: { view: new CurrentView({ store, now: () => NOW }) },
     });
     const go = goPresent ? records(join(DATA, 'osv/go')) : [];
     const first = await feature.imports.create();

@@ -27,11 +27,14 @@ import {
 } from './gateway-wire.js';
 import type { GatewayObserver } from '../metrics/gateway-observer.js';
 import { certifyOnChannel, refusedByCertificate } from './device-certificates.js';
+import type { CurrentView } from '../repository/current-view.js';
 import type { DeviceCertificates, PeerCertificate } from './device-certificates.js';
 
 export interface GatewayDeps {
   readonly store: Store;
   readonly bus: Bus;
+  /** The repository view: brought up to date before a notice, so the agent finds the patch. */
+  readonly repository: { readonly view: Pick<CurrentView, 'fresh'> };
   readonly rollouts: RolloutService;
   readonly log: TransparencyLog;
   readonly security: SecurityEvents;
@@ -306,7 +309,7 @@ export class AgentGateway {
   }
 
   async #deliver(event: BusEvents['notice']): Promise<void> {
-    const timestamp = (await this.#deps.store.latestMetadata('timestamp'))?.version ?? 0;
+    const timestamp = (await this.#deps.repository.view.fresh())?.versions.timestamp ?? 0;
     const notice = noticeMessage(event, timestamp);
     const delivered = sendToDevices(this.#socketOf, event.deviceIds, notice);
     this.#deps.observer?.noticeSent(event.rolloutId, delivered);

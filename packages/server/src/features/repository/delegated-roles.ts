@@ -4,14 +4,8 @@
  * server finds a target the way clients do (core's searchTarget, §5.6.7), so what it serves and
  * checks is what agents will find.
  */
-import {
-  PatchcastError,
-  buildTargets,
-  isDelegatedPath,
-  parseEnvelope,
-  searchTarget,
-} from '@patchcast/core';
-import type { Found, ParsedEnvelope, TargetFile, Targets } from '@patchcast/core';
+import { PatchcastError, buildTargets, parseEnvelope, searchTarget } from '@patchcast/core';
+import type { Found, ParsedEnvelope, Targets } from '@patchcast/core';
 import type { MetadataRole, Store } from '../../storage/store.js';
 
 export function delegatedRole(name: string): MetadataRole {
@@ -76,35 +70,4 @@ export async function checkStillReachable(
       }
     }
   }
-}
-
-/** A target in force and the delegated role that lists it (absent: the top-level role). */
-export interface TargetInForce {
-  readonly path: string;
-  readonly info: TargetFile;
-  readonly role?: string;
-}
-
-/**
- * All targets in force, top-level and delegated, for listings and lookups. The server admits
- * only one level of delegations with non-overlapping paths, so this equals what the §5.6.7 search
- * finds for each path: top-level first, then the one role whose paths match.
- */
-export async function targetsInForce(store: Store, top: Targets): Promise<TargetInForce[]> {
-  const found = new Map<string, TargetInForce>(
-    Object.entries(top.targets).map(([path, info]) => [path, { path, info }]),
-  );
-  for (const role of top.delegations?.roles ?? []) {
-    const targets = (await loadDelegated(store, role.name))?.signed.targets ?? {};
-    for (const [path, info] of Object.entries(targets))
-      if (!found.has(path) && isDelegatedPath(role, path))
-        found.set(path, { path, info, role: role.name });
-  }
-  return [...found.values()];
-}
-
-/** targetsInForce as one targets document. */
-export async function allTargets(store: Store, top: Targets): Promise<Targets> {
-  const found = await targetsInForce(store, top);
-  return { ...top, targets: Object.fromEntries(found.map((t) => [t.path, t.info])) };
 }

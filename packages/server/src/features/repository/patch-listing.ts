@@ -9,7 +9,7 @@ import type { PatchListing, PatchRef, PatchVersion, PatchesResponse } from '@pat
 import type { Store } from '../../storage/store.js';
 import type { PatchFixes } from '../vulns/patch-fixes.js';
 import { patchSubject } from '../log/log-events.js';
-import type { TargetInForce } from './delegated-roles.js';
+import type { TargetInForce } from './repository-view.js';
 
 export interface ListingDeps {
   readonly store: Store;

@@ -7,12 +7,11 @@ import {
   PatchcastError,
   declaresPostQuantum,
   buildTargets,
-  parseEnvelope,
   serializeEnvelope,
   signEnvelope,
   verifyThreshold,
 } from '@patchcast/core';
-import type { Root, Signer, Targets } from '@patchcast/core';
+import type { Root, Signer, TargetFile, Targets } from '@patchcast/core';
 import { targetPathOf } from '@patchcast/protocol';
 import type {
   LogEventInput,
@@ -34,10 +33,12 @@ import type { GenesisKeys } from './genesis.js';
 export type { GenesisKeys } from './genesis.js';
 import type { RootSubmission } from './root-admission.js';
 import { admitDelegated } from './delegated-submission.js';
-import { allTargets, delegatedVersions, targetsInForce } from './delegated-roles.js';
+import { delegatedVersions } from './delegated-roles.js';
 import { checkRolloutAllowed, installedVersions } from './rollout-guard.js';
-import { currentTargetsBytes } from './stored-metadata.js';
 import type { RolloutPermission } from './rollout-guard.js';
+import { CurrentView } from './current-view.js';
+import { allTargets } from './repository-view.js';
+import type { RepositoryView } from './repository-view.js';
 import { listPatches } from './patch-listing.js';
 import { PatchFixes } from '../vulns/patch-fixes.js';
 import type { EventLog } from '../log/log-events.js';
@@ -54,6 +55,8 @@ export interface RepositoryDeps {
    * before a root is admitted. Without it, only snapshotSigners and timestampSigners sign. */
   readonly onlineKeys?: () => Promise<readonly Signer[]>;
   readonly log: EventLog;
+  /** A background check of the view failed (current-view.ts). */
+  readonly onError?: (error: unknown) => void;
 }
 
 interface Current {
@@ -62,16 +65,26 @@ interface Current {
   readonly versions: RepositoryVersions;
 }
 
+function currentOf(view: RepositoryView): Current {
+  return {
+    root: view.root.envelope.signed,
+    targets: view.targets.envelope.signed,
+    versions: view.versions,
+  };
+}
+
 export class RepositoryService {
   readonly #deps: RepositoryDeps;
   readonly #fixes: PatchFixes;
-  #current: Current | undefined;
+  /** The repository as this node serves it (ADR 0041). */
+  readonly view: CurrentView;
   #pool: readonly Signer[];
 
   constructor(deps: RepositoryDeps) {
     this.#deps = deps;
     this.#pool = [...deps.snapshotSigners, ...deps.timestampSigners];
-    this.#fixes = new PatchFixes(deps.store, deps.artifacts);
+    this.view = new CurrentView(deps);
+    this.#fixes = new PatchFixes(this.view, deps.artifacts);
   }
 
   async #reloadOnlineKeys(): Promise<readonly Signer[]> {
@@ -112,17 +125,28 @@ export class RepositoryService {
     ];
     const all = [...records, { role: 'targets', version: 1, bytes: targets } as const];
     await store.commitMetadata(all, undefined, this.#logged(all));
+    await this.view.rebuild();
     await this.#deps.log.sequencePending();
     return true;
   }
 
+  /** The versions this node serves. */
   async versions(): Promise<RepositoryVersions> {
-    return (await this.#load()).versions;
+    return (await this.#view(false)).versions;
   }
 
   /** Every target in force: the top-level role's and each delegated role's (allTargets). */
   async currentTargets(): Promise<Targets> {
-    return allTargets(this.#deps.store, (await this.#load()).targets);
+    return allTargets(await this.#view(true));
+  }
+
+  /**
+   * The target in force at `path`, from the view in memory; a path it lacks is looked up again
+   * after checking the store, so a patch another node just published is found.
+   */
+  async target(path: string): Promise<TargetFile | undefined> {
+    const found = (await this.#view(false)).targetsInForce.get(path);
+    return (found ?? (await this.#view(true)).targetsInForce.get(path))?.info;
   }
 
   /**
@@ -130,16 +154,15 @@ export class RepositoryService {
    * targeted device's installed version unless allowed (rollout-guard.ts). Returns its target path.
    */
   async assertRolloutAllowed(patch: PatchRef, permission: RolloutPermission): Promise<string> {
-    const info = (await this.currentTargets()).targets[targetPathOf(patch)];
+    const info = (await this.#view(true)).targetsInForce.get(targetPathOf(patch))?.info;
     const installed = () => installedVersions(this.#deps.store, patch.name);
     return checkRolloutAllowed(patch, info, installed, permission);
   }
 
   /** Every patch in force, in every targets role, with its versions' state and fixes. */
   async patches(): Promise<PatchesResponse> {
-    const top = (await this.#load()).targets;
-    const found = await targetsInForce(this.#deps.store, top);
-    return listPatches(found, { store: this.#deps.store, fixes: this.#fixes });
+    const found = (await this.#view(false)).targetsInForce.values();
+    return listPatches([...found], { store: this.#deps.store, fixes: this.#fixes });
   }
 
   /**
@@ -181,9 +204,10 @@ export class RepositoryService {
 
   /** Admits delegated role `role`'s targets N+1 (delegated-submission.ts); re-signs snapshot. */
   async #submitDelegated(metadata: unknown, role: string, by: string): Promise<RepositoryVersions> {
-    const current = await this.#load();
+    const view = await this.#view(true);
+    const current = currentOf(view);
     const admitted = await admitDelegated(metadata, role, current.targets, this.#deps);
-    const delegated = await delegatedVersions(this.#deps.store, current.targets);
+    const delegated = delegatedOf(view);
     const { snapshot, timestamp } = current.versions;
     const records: MetadataRecord[] = [
       admitted.record,
@@ -223,7 +247,7 @@ export class RepositoryService {
       if (latest?.version === current.versions.snapshot) throw error;
       ok = false;
     }
-    this.#current = undefined;
+    await this.view.rebuild();
     if (!ok) throw conflictError();
     if (options.events.length > 0) crashPoint('publication-stored');
     await this.#deps.log.sequencePending({ witnessed: options.events.length > 0 });
@@ -235,9 +259,10 @@ export class RepositoryService {
    * keys and commits everything at once.
    */
   async submitRoot(submission: RootSubmission): Promise<RepositoryVersions> {
-    const current = await this.#load();
+    const view = await this.#view(true);
+    const current = currentOf(view);
     const pool = await this.#reloadOnlineKeys();
-    const targetsBytes = await currentTargetsBytes(this.#deps.store);
+    const targetsBytes = view.targets.bytes;
     const admitted = await admitRoot(submission, { ...current, targetsBytes, pool }, this.#deps);
     const { snapshot, timestamp } = current.versions;
     const records: MetadataRecord[] = [
@@ -246,7 +271,7 @@ export class RepositoryService {
         snapshot: snapshot + 1,
         timestamp: timestamp + 1,
         targets: admitted.targetsVersion,
-        delegated: await delegatedVersions(this.#deps.store, current.targets),
+        delegated: delegatedOf(view),
       }),
     ];
     const at = this.#deps.now().toISOString();
@@ -261,28 +286,24 @@ export class RepositoryService {
   /** Re-signs snapshot and/or timestamp when less than half of their validity is left. */
   async refreshExpiring(): Promise<boolean> {
     const { store, expiry } = this.#deps;
-    const [snapshot, timestamp] = await Promise.all([
-      store.latestMetadata('snapshot'),
-      store.latestMetadata('timestamp'),
-    ]);
-    const current = await this.#load();
-    const { targets } = current.versions;
-    if (snapshot === undefined || timestamp === undefined) return false;
-    const snapshotDue = this.#isDue(snapshot.bytes, 'snapshot', expiry.snapshotSeconds);
+    const view = await this.#view(true);
+    const { snapshot, timestamp } = view;
+    const snapshotDue = this.#isDue(snapshot.envelope.signed.expires, expiry.snapshotSeconds);
     const timestampDue =
-      snapshotDue || this.#isDue(timestamp.bytes, 'timestamp', expiry.timestampSeconds);
+      snapshotDue || this.#isDue(timestamp.envelope.signed.expires, expiry.timestampSeconds);
     if (!timestampDue) return false;
-    const signing = this.#signing(current.root);
+    const signing = this.#signing(view.root.envelope.signed);
+    const { targets } = view.versions;
     const records = snapshotDue
       ? signSnapshotAndTimestamp(signing, {
           snapshot: snapshot.version + 1,
           timestamp: timestamp.version + 1,
           targets,
-          delegated: await delegatedVersions(store, current.targets),
+          delegated: delegatedOf(view),
         })
       : [signTimestamp(signing, timestamp.version + 1, snapshot.version, snapshot.bytes)];
     const ok = await store.commitMetadata(records, targets, this.#logged(records));
-    this.#current = undefined;
+    await this.view.rebuild();
     if (ok) await this.#deps.log.sequencePending();
     return ok;
   }
@@ -299,46 +320,27 @@ export class RepositoryService {
     return pendingEntries([...before, ...records.map((r) => metadataSigned(r, at))]);
   }
 
-  #isDue(bytes: Uint8Array, role: 'snapshot' | 'timestamp', validity: number): boolean {
-    const expires = Date.parse(parseEnvelope(role, bytes).signed.expires);
-    return expires - this.#deps.now().getTime() < (validity * 1000) / 2;
+  #isDue(expires: string, validity: number): boolean {
+    return Date.parse(expires) - this.#deps.now().getTime() < (validity * 1000) / 2;
   }
 
   #expires(seconds: number): Date {
     return new Date(this.#deps.now().getTime() + seconds * 1000);
   }
 
-  async #load(): Promise<Current> {
-    const { store } = this.#deps;
-    const [root, targets, snapshot, timestamp] = await Promise.all(
-      (['root', 'targets', 'snapshot', 'timestamp'] as const).map((role) =>
-        store.latestMetadata(role),
-      ),
-    );
-    if (
-      root === undefined ||
-      targets === undefined ||
-      snapshot === undefined ||
-      timestamp === undefined
-    ) {
-      throw new Error('repository is not initialized');
-    }
-    const cached = this.#current;
-    if (cached?.versions.targets === targets.version && cached.versions.root === root.version) {
-      return (this.#current = {
-        ...cached,
-        versions: { ...cached.versions, snapshot: snapshot.version, timestamp: timestamp.version },
-      });
-    }
-    return (this.#current = {
-      root: parseEnvelope('root', root.bytes).signed,
-      targets: parseEnvelope('targets', targets.bytes).signed,
-      versions: {
-        root: root.version,
-        targets: targets.version,
-        snapshot: snapshot.version,
-        timestamp: timestamp.version,
-      },
-    });
+  /** The view this node serves; `fresh`: checked against the store first (current-view.ts). */
+  async #view(fresh: boolean): Promise<RepositoryView> {
+    const view = await (fresh ? this.view.fresh() : this.view.get());
+    if (view === undefined) throw new Error('repository is not initialized');
+    return view;
   }
+
+  async #load(): Promise<Current> {
+    return currentOf(await this.#view(true));
+  }
+}
+
+/** The version of each delegated role in force, as the snapshot lists them. */
+function delegatedOf(view: RepositoryView): Record<string, number> {
+  return Object.fromEntries([...view.delegated].map(([name, role]) => [name, role.version]));
 }

@@ -9,7 +9,7 @@ export function repositoryRoutes(app: FastifyInstance, deps: AppDeps): void {
   const { store, artifacts, repository, config } = deps;
 
   app.get<{ Params: { file: string } }>('/tuf/metadata/:file', async (request, reply) => {
-    const bytes = await metadataFile(store, request.params.file);
+    const bytes = await metadataFile(await repository.view.get(), store, request.params.file);
     if (bytes === undefined)
       throw new PatchcastError('NOT_FOUND', `no metadata file ${request.params.file}`);
     const cache =
@@ -25,10 +25,7 @@ export function repositoryRoutes(app: FastifyInstance, deps: AppDeps): void {
     const path = request.params['*'];
     const match = /^(.*\/)?([0-9a-f]{64})\.([^/]+)$/.exec(path);
     const targetPath = match === null ? undefined : `${match[1] ?? ''}${match[3] ?? ''}`;
-    const info =
-      targetPath === undefined
-        ? undefined
-        : (await repository.currentTargets()).targets[targetPath];
+    const info = targetPath === undefined ? undefined : await repository.target(targetPath);
     const range = byteRange(request.headers.range, info?.length ?? 0); // RFC 9110 §14.2
     const file =
       info?.hashes.sha256 === match?.[2] && info !== undefined
@@ -72,7 +69,7 @@ export function repositoryRoutes(app: FastifyInstance, deps: AppDeps): void {
     const { role } = targetsQuery.parse(request.query ?? {});
     return reply
       .header('content-type', 'application/json')
-      .send(Buffer.from(await currentTargetsBytes(store, role)));
+      .send(Buffer.from(await currentTargetsBytes(await repository.view.fresh(), store, role)));
   });
 
   app.post(ROUTES.targets, { bodyLimit: 64 * 1024 * 1024 }, async (request) => {

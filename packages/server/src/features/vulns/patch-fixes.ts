@@ -5,9 +5,14 @@
 import { readBundle } from '@patchcast/protocol';
 import type { BundleFix } from '@patchcast/protocol';
 import { splitEcosystem } from '@patchcast/core';
-import type { VulnFinding } from '@patchcast/core';
+import type { TargetFile, VulnFinding } from '@patchcast/core';
 import type { ArtifactStore } from '../../artifacts/artifact-store.js';
-import type { MetadataRole, Store } from '../../storage/store.js';
+import type { RepositoryView } from '../repository/repository-view.js';
+
+/** Where the targets in force are read: the repository's view (current-view.ts). */
+export interface TargetsSource {
+  get(): Promise<Pick<RepositoryView, 'targetsInForce'> | undefined>;
+}
 
 export interface PatchFix extends BundleFix {
   /** `name@version` of the patch. */
@@ -16,45 +21,14 @@ export interface PatchFix extends BundleFix {
   readonly withdrawn?: true;
 }
 
-interface TargetRef {
-  readonly patch: string;
-  readonly sha256: string;
-  readonly withdrawn?: true;
-}
-
-interface TargetsDoc {
-  readonly signed?: {
-    readonly targets?: Record<string, unknown>;
-    readonly delegations?: { readonly roles?: readonly { readonly name?: unknown }[] };
-  };
-}
-
-/** Delegated roles are followed this deep (TUF's own clients stop at 32 roles visited). */
-const MAX_DELEGATED_ROLES = 32;
-
-function parseTargets(bytes: Uint8Array): TargetsDoc {
-  return JSON.parse(new TextDecoder().decode(bytes)) as TargetsDoc;
-}
-
-function delegatedNames(doc: TargetsDoc): string[] {
-  return (doc.signed?.delegations?.roles ?? []).flatMap((r) =>
-    typeof r.name === 'string' ? [r.name] : [],
-  );
-}
-
-function targetRefs(doc: TargetsDoc): TargetRef[] {
-  return Object.values(doc.signed?.targets ?? {}).flatMap((value) => {
-    const t = value as {
-      hashes?: { sha256?: unknown };
-      custom?: { patchcast?: { name?: unknown; version?: unknown; withdrawn?: unknown } };
-    };
-    const { name, version, withdrawn } = t.custom?.patchcast ?? {};
-    const sha256 = t.hashes?.sha256;
-    if (typeof name !== 'string' || typeof version !== 'string' || typeof sha256 !== 'string')
-      return [];
-    const ref = { patch: `${name}@${version}`, sha256 };
-    return [withdrawn === undefined ? ref : { ...ref, withdrawn: true as const }];
-  });
+/** `name@version` from the target's signed `custom.patchcast`, and whether it is withdrawn. */
+function patchOf(info: TargetFile): Pick<PatchFix, 'patch' | 'withdrawn'> | undefined {
+  const custom = info.custom?.patchcast as
+    { name?: unknown; version?: unknown; withdrawn?: unknown } | null | undefined;
+  const { name, version, withdrawn } = custom ?? {};
+  if (typeof name !== 'string' || typeof version !== 'string') return undefined;
+  const patch = `${name}@${version}`;
+  return withdrawn === undefined ? { patch } : { patch, withdrawn: true };
 }
 
 async function readAll(artifacts: ArtifactStore, sha256: string): Promise<Uint8Array | undefined> {
@@ -66,47 +40,24 @@ async function readAll(artifacts: ArtifactStore, sha256: string): Promise<Uint8A
 }
 
 export class PatchFixes {
-  readonly #store: Store;
+  readonly #view: TargetsSource;
   readonly #artifacts: ArtifactStore;
   readonly #bySha = new Map<string, readonly BundleFix[]>();
 
-  constructor(store: Store, artifacts: ArtifactStore) {
-    this.#store = store;
+  constructor(view: TargetsSource, artifacts: ArtifactStore) {
+    this.#view = view;
     this.#artifacts = artifacts;
   }
 
-  /** Every fix declared by a currently published patch, top-level or delegated. */
+  /** Every fix declared by a patch in force, top-level or delegated (the repository's view). */
   async all(): Promise<PatchFix[]> {
     const out: PatchFix[] = [];
-    for (const ref of await this.#refs()) {
-      for (const fix of await this.fixesOf(ref.sha256))
-        out.push({
-          ...fix,
-          patch: ref.patch,
-          ...(ref.withdrawn ? { withdrawn: ref.withdrawn } : {}),
-        });
+    for (const { info } of (await this.#view.get())?.targetsInForce.values() ?? []) {
+      const patch = patchOf(info);
+      if (patch !== undefined)
+        for (const fix of await this.fixesOf(info.hashes.sha256)) out.push({ ...fix, ...patch });
     }
     return out;
-  }
-
-  /** Targets of the top-level role and of the roles it delegates to, breadth first. */
-  async #refs(): Promise<TargetRef[]> {
-    const refs: TargetRef[] = [];
-    const queue: MetadataRole[] = ['targets'];
-    const seen = new Set<string>(queue);
-    for (let role = queue.shift(); role !== undefined; role = queue.shift()) {
-      const record = await this.#store.latestMetadata(role);
-      if (record === undefined) continue;
-      const doc = parseTargets(record.bytes);
-      refs.push(...targetRefs(doc));
-      for (const name of delegatedNames(doc)) {
-        const next: MetadataRole = `delegated:${name}`;
-        if (seen.has(next) || seen.size > MAX_DELEGATED_ROLES) continue;
-        seen.add(next);
-        queue.push(next);
-      }
-    }
-    return refs;
   }
 
   /** The `fixes` of the bundle with this hash (read once; none if it is not a bundle). */

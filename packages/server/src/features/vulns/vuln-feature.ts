@@ -16,12 +16,15 @@ import { FindingsService } from './findings-service.js';
 import { ImportService } from './import-service.js';
 import { InventoryReceiver } from './inventory-receiver.js';
 import { PatchFixes } from './patch-fixes.js';
+import type { TargetsSource } from './patch-fixes.js';
 import { VulnContextCache } from './vuln-context.js';
 
 export interface VulnFeatureDeps {
   readonly store: Store;
   readonly artifacts: ArtifactStore;
   readonly now: () => Date;
+  /** The repository as this node serves it: what published patches fix (patch-fixes.ts). */
+  readonly repository: { readonly view: TargetsSource };
 }
 
 export interface RemediationQueue {
@@ -45,7 +48,7 @@ export class VulnFeature {
     this.#deps = deps;
     this.imports = new ImportService(deps.store.vulns, deps.now);
     this.#context = new VulnContextCache(deps.store.vulns);
-    this.#fixes = new PatchFixes(deps.store, deps.artifacts);
+    this.#fixes = new PatchFixes(deps.repository.view, deps.artifacts);
     this.#findings = new FindingsService({
       store: deps.store,
       context: this.#context,
