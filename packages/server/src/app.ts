@@ -84,7 +84,7 @@ export async function buildApp(deps: AppDeps, tls?: TlsMaterial): Promise<App> {
   const { limits } = deps.config;
   const failures = new FailureCounter(limits.authFailuresPerMinute);
   await installLimits(fastify, limits, failures);
-  const sessions = new ConsoleSessions();
+  const sessions = new ConsoleSessions(deps.store.consoleSessions);
   const origins = publicOrigins(deps.config.publicUrls);
   enforceRouteAccess(fastify, { store: deps.store, now: deps.now, failures, sessions, origins });
   const metrics = deps.metrics ?? new ServerMetrics();

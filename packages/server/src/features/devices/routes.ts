@@ -18,7 +18,7 @@ import { withResultStatus } from '../rollouts/status-facts.js';
 import { enrollDevice } from './enrollment.js';
 import { labelRoutes } from './labels.js';
 import { peerOf } from './device-certificates.js';
-import { devicePage } from './device-query.js';
+import { listDevicePage } from './device-query.js';
 
 const DEFAULT_RESULTS = 50;
 
@@ -50,12 +50,8 @@ export function deviceRoutes(app: FastifyInstance, deps: AppDeps, gateway: Agent
 
   app.get(ROUTES.devices, async (request) => {
     const query = devicesQuery.parse(request.query ?? {});
-    const { page, total } = devicePage(await store.listDevices(), query);
-    const [reboot, installed] = await Promise.all([
-      store.deviceResults.awaitingReboot(),
-      store.deviceResults.installed(),
-    ]);
-    const awaiting = new Set(reboot);
+    const { page, total, installed, awaitingReboot } = await listDevicePage(store, query);
+    const awaiting = new Set(awaitingReboot);
     const recorded = recordedOf(installed);
     return {
       devices: page.map((d): Device =>
@@ -79,7 +75,7 @@ export function deviceRoutes(app: FastifyInstance, deps: AppDeps, gateway: Agent
       const online = (id: string) => gateway.isOnline(id);
       const results = await withResultStatus({ ...deps, online }, device.id, stored);
       const rebootRequired = results.some((r) => r.rebootRequired);
-      const recorded = recordedOf(await store.deviceResults.installed()).get(device.id);
+      const recorded = recordedOf(await store.devicePages.installedOf([device.id])).get(device.id);
       return {
         device: view(device, gateway.isOnline(device.id), rebootRequired, recorded),
         results,

@@ -187,4 +187,13 @@ export const PG_MIGRATIONS: readonly string[] = [
   CREATE TABLE vuln_package_sets (
     device_id TEXT COLLATE "C" PRIMARY KEY, package_keys TEXT NOT NULL);
   `,
+  // console sessions in the store (ADR 0035); the device list paged by name (storage/device-page-store.ts)
+  `
+  CREATE TABLE console_sessions (
+    id_hash TEXT PRIMARY KEY, token_hash TEXT NOT NULL, role TEXT NOT NULL, devices TEXT,
+    created_at TEXT COLLATE "C" NOT NULL, last_seen_at TEXT COLLATE "C" NOT NULL,
+    expires_at TEXT COLLATE "C" NOT NULL, revoked_at TEXT COLLATE "C");
+  CREATE INDEX console_sessions_expiry ON console_sessions(expires_at);
+  CREATE INDEX devices_by_name ON devices((name COLLATE "C"), id);
+  `,
 ];

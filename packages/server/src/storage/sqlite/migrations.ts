@@ -175,4 +175,13 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX assignments_installed_seq ON assignments(installed_seq);
   `,
+  // console sessions in the store (ADR 0035); the device list paged by name (storage/device-page-store.ts)
+  `
+  CREATE TABLE console_sessions (
+    id_hash TEXT PRIMARY KEY, token_hash TEXT NOT NULL, role TEXT NOT NULL, devices TEXT,
+    created_at TEXT NOT NULL, last_seen_at TEXT NOT NULL, expires_at TEXT NOT NULL,
+    revoked_at TEXT);
+  CREATE INDEX console_sessions_expiry ON console_sessions(expires_at);
+  CREATE INDEX devices_by_name ON devices(name, id);
+  `,
 ];

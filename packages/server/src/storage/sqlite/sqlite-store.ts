@@ -15,6 +15,9 @@ import { SqliteAssignments } from './sqlite-assignments.js';
 import { SqliteWebhookStore } from './sqlite-webhook-store.js';
 import { SqliteDeviceCertificates } from './sqlite-device-certificates.js';
 import { SqliteDeviceResultsStore } from './sqlite-device-results-store.js';
+import { SqlConsoleSessions } from '../sql-console-sessions.js';
+import { SqlDevicePages } from '../sql-device-pages.js';
+import { sqlitePort } from './sqlite-port.js';
 
 /**
  * The embedded default: one SQLite file (WAL), synchronous calls behind the async Store port.
@@ -30,6 +33,8 @@ export class SqliteStore extends PartedStore implements Store {
   readonly deviceResults: SqliteDeviceResultsStore;
   readonly webhooks: SqliteWebhookStore;
   readonly deviceCertificates: SqliteDeviceCertificates;
+  readonly consoleSessions: SqlConsoleSessions;
+  readonly devicePages: SqlDevicePages;
   readonly #db: Database.Database;
 
   readonly #group: SqliteGroupCommit | undefined;
@@ -54,6 +59,8 @@ export class SqliteStore extends PartedStore implements Store {
     this.deviceResults = part(new SqliteDeviceResultsStore(db));
     this.webhooks = part(new SqliteWebhookStore(db));
     this.deviceCertificates = part(new SqliteDeviceCertificates(db));
+    this.consoleSessions = part(new SqlConsoleSessions(sqlitePort(db)));
+    this.devicePages = part(new SqlDevicePages(sqlitePort(db)));
   }
 
   close(): Promise<void> {
