@@ -259,7 +259,13 @@ export const LOG_ROUTES = {
   keyTransitions: '/log/key-transitions',
 } as const;
 
-export const logStatus = z.object({ origin: z.string(), key: z.string(), size: z.number() });
+export const logStatus = z.object({
+  origin: z.string(),
+  key: z.string(),
+  size: z.number(),
+  /** The time of the newest entry the latest checkpoint covers; absent for an empty log. */
+  checkpointAt: z.string().optional(),
+});
 
 export const statusResponse = z.object({
   version: z.string(),

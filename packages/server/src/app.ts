@@ -29,6 +29,7 @@ import { gatewayObserver } from './features/metrics/gateway-observer.js';
 import { webhookFeature } from './features/webhooks/webhook-feature.js';
 import { openApiRoutes } from './features/openapi/openapi-routes.js';
 import { ConsoleSessions } from './features/console/sessions.js';
+import { Presence } from './features/devices/presence.js';
 import { consoleFeature } from './features/console/console-feature.js';
 import { ConsoleEvents } from './features/console/console-events.js';
 import { publicOrigins } from './features/console/session-auth.js';
@@ -129,8 +130,24 @@ export async function buildApp(deps: AppDeps, tls?: TlsMaterial): Promise<App> {
     textLog: fastify.log,
     heartbeatMs: deps.config.heartbeatSeconds * 1000,
     messagesPerSecond: limits.agentMessagesPerSecond,
-    observer: { ...gatewayObserver(metrics), presence: (id) => events.emit('device', id) },
+    observer: {
+      ...gatewayObserver(metrics),
+      presence: (id, online) => {
+        presence.observe(id, online);
+        events.emit('device', id);
+      },
+    },
   });
+  const presence = new Presence({
+    store: deps.store.presence,
+    node: deps.bus.nodeId,
+    now: deps.now,
+    local: gateway,
+    heartbeatMs: deps.config.heartbeatSeconds * 1000,
+    textLog: fastify.log,
+  });
+  await presence.start();
+  fastify.addHook('onClose', () => presence.stop());
   metrics.watch(stateSources({ ...deps, connectedAgents: () => gateway.onlineCount }));
   const { version, store, bus } = deps;
   metrics.buildInfo.set({ version, storage: store.kind, bus: bus.kind, node: bus.nodeId }, 1);
@@ -138,9 +155,9 @@ export async function buildApp(deps: AppDeps, tls?: TlsMaterial): Promise<App> {
   fastify.addHook('onReady', () => rollouts.resumeAll());
   fastify.addHook('onClose', () => rollouts.driver.stop());
   repositoryRoutes(fastify, deps);
-  deviceRoutes(fastify, deps, gateway);
+  deviceRoutes(fastify, deps, gateway, presence);
   rolloutRoutes(fastify, deps, rollouts);
-  statusRoutes(fastify, deps, gateway);
+  statusRoutes(fastify, deps, presence);
   logRoutes(fastify, deps.log);
   vulnRoutes(fastify, deps.store, vulns);
   tokenRoutes(fastify, deps);

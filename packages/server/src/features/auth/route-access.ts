@@ -59,6 +59,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   [`GET ${VULN_ROUTES.queue}`]: 'viewer',
   [`GET ${VULN_ROUTES.coverage}`]: 'viewer',
   [`GET ${VULN_ROUTES.report}`]: 'viewer',
+  [`GET ${VULN_ROUTES.imports}`]: 'viewer',
   [`GET ${METRICS_PATH}`]: 'viewer',
   [`GET ${CONSOLE_ROUTES.session}`]: 'viewer',
   [`GET ${CONSOLE_ROUTES.events}`]: 'viewer',

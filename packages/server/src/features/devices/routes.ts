@@ -14,6 +14,7 @@ import type { InstalledRecord } from '../../storage/device-results-store.js';
 import { enrollTokenRoutes } from './enroll-tokens.js';
 import { lifecycleRoutes } from './lifecycle.js';
 import type { AgentGateway } from './agent-gateway.js';
+import type { Presence } from './presence.js';
 import { withResultStatus } from '../rollouts/status-facts.js';
 import { enrollDevice } from './enrollment.js';
 import { labelRoutes } from './labels.js';
@@ -22,7 +23,12 @@ import { listDevicePage } from './device-query.js';
 
 const DEFAULT_RESULTS = 50;
 
-export function deviceRoutes(app: FastifyInstance, deps: AppDeps, gateway: AgentGateway): void {
+export function deviceRoutes(
+  app: FastifyInstance,
+  deps: AppDeps,
+  gateway: AgentGateway,
+  presence: Presence,
+): void {
   const { store } = deps;
 
   enrollTokenRoutes(app, deps);
@@ -53,9 +59,10 @@ export function deviceRoutes(app: FastifyInstance, deps: AppDeps, gateway: Agent
     const { page, total, installed, awaitingReboot } = await listDevicePage(store, query);
     const awaiting = new Set(awaitingReboot);
     const recorded = recordedOf(installed);
+    const online = await presence.onlineOf(page.map((d) => d.id));
     return {
       devices: page.map((d): Device =>
-        view(d, gateway.isOnline(d.id), awaiting.has(d.id), recorded.get(d.id)),
+        view(d, online.has(d.id), awaiting.has(d.id), recorded.get(d.id)),
       ),
       total,
     };
@@ -77,7 +84,7 @@ export function deviceRoutes(app: FastifyInstance, deps: AppDeps, gateway: Agent
       const rebootRequired = results.some((r) => r.rebootRequired);
       const recorded = recordedOf(await store.devicePages.installedOf([device.id])).get(device.id);
       return {
-        device: view(device, gateway.isOnline(device.id), rebootRequired, recorded),
+        device: view(device, await presence.isOnline(device.id), rebootRequired, recorded),
         results,
       };
     },

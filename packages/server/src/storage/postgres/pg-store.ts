@@ -26,6 +26,8 @@ import { PgDeviceCertificates } from './pg-device-certificates.js';
 import { PgDeviceResultsStore } from './pg-device-results-store.js';
 import { SqlConsoleSessions } from '../sql-console-sessions.js';
 import { SqlDevicePages } from '../sql-device-pages.js';
+import { SqlImportHistory } from '../sql-import-history.js';
+import { SqlPresence } from '../sql-presence.js';
 import { pgPort } from './pg-port.js';
 
 export interface PgStoreOptions {
@@ -54,6 +56,8 @@ export class PgStore extends PartedStore implements Store {
   readonly deviceCertificates: PgDeviceCertificates;
   readonly consoleSessions: SqlConsoleSessions;
   readonly devicePages: SqlDevicePages;
+  readonly importHistory: SqlImportHistory;
+  readonly presence: SqlPresence;
   readonly #db: PgDb;
 
   private constructor(db: PgDb) {
@@ -72,6 +76,8 @@ export class PgStore extends PartedStore implements Store {
     this.deviceCertificates = new PgDeviceCertificates(db);
     this.consoleSessions = new SqlConsoleSessions(pgPort(db));
     this.devicePages = new SqlDevicePages(pgPort(db));
+    this.importHistory = new SqlImportHistory(pgPort(db));
+    this.presence = new SqlPresence(pgPort(db));
   }
 
   /** Connects, migrates under an advisory lock, and returns the store; DB_UNAVAILABLE if it cannot. */

@@ -17,6 +17,8 @@ import { SqliteDeviceCertificates } from './sqlite-device-certificates.js';
 import { SqliteDeviceResultsStore } from './sqlite-device-results-store.js';
 import { SqlConsoleSessions } from '../sql-console-sessions.js';
 import { SqlDevicePages } from '../sql-device-pages.js';
+import { SqlImportHistory } from '../sql-import-history.js';
+import { SqlPresence } from '../sql-presence.js';
 import { sqlitePort } from './sqlite-port.js';
 
 /**
@@ -35,6 +37,8 @@ export class SqliteStore extends PartedStore implements Store {
   readonly deviceCertificates: SqliteDeviceCertificates;
   readonly consoleSessions: SqlConsoleSessions;
   readonly devicePages: SqlDevicePages;
+  readonly importHistory: SqlImportHistory;
+  readonly presence: SqlPresence;
   readonly #db: Database.Database;
 
   readonly #group: SqliteGroupCommit | undefined;
@@ -61,6 +65,8 @@ export class SqliteStore extends PartedStore implements Store {
     this.deviceCertificates = part(new SqliteDeviceCertificates(db));
     this.consoleSessions = part(new SqlConsoleSessions(sqlitePort(db)));
     this.devicePages = part(new SqlDevicePages(sqlitePort(db)));
+    this.importHistory = part(new SqlImportHistory(sqlitePort(db)));
+    this.presence = part(new SqlPresence(sqlitePort(db)));
   }
 
   close(): Promise<void> {
