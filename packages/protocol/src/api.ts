@@ -31,6 +31,8 @@ export const ROUTES = {
   artifact: '/api/v1/artifacts/:sha256',
   targets: '/api/v1/repository/targets',
   root: '/api/v1/repository/root',
+  /** The repository's roles, keys and expiry dates (viewer). */
+  repositoryRoles: '/api/v1/repository/roles',
   rollouts: '/api/v1/rollouts',
   rollout: '/api/v1/rollouts/:id',
   patches: '/api/v1/patches',

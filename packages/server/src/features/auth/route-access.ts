@@ -55,6 +55,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   [`GET ${ROUTES.rollout}`]: 'viewer',
   [`GET ${ROLLOUT_ROUTES.progress}`]: 'viewer',
   [`GET ${ROUTES.patches}`]: 'viewer',
+  [`GET ${ROUTES.repositoryRoles}`]: 'viewer',
   [`GET ${VULN_ROUTES.findings}`]: 'viewer',
   [`GET ${VULN_ROUTES.queue}`]: 'viewer',
   [`GET ${VULN_ROUTES.coverage}`]: 'viewer',
