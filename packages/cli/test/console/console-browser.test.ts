@@ -56,7 +56,15 @@ const ADVISORY = {
 async function repositoryAndImports(h: Harness): Promise<void> {
   const team = await keyHolder(h, 'web-team');
   const targetsKey = serverKey(h, 'targets');
-  const web = ['delegate', 'add', 'web-team', '--key', `${team}.pub`, '--path', 'web-*/*/bundle.tar'];
+  const web = [
+    'delegate',
+    'add',
+    'web-team',
+    '--key',
+    `${team}.pub`,
+    '--path',
+    'web-*/*/bundle.tar',
+  ];
   await setup(h, [...web, '--targets-key', targetsKey]);
   const osv = join(h.dir, 'console-osv.json');
   await writeFile(osv, JSON.stringify(ADVISORY));
@@ -149,7 +157,10 @@ describe('the console in a real browser', { skip, timeout: 300_000 }, () => {
     await page.getByRole('link', { name: 'Patches' }).click();
     await page.getByRole('heading', { name: 'Roles and keys' }).waitFor();
     const row = page.getByRole('row', { name: /web-team/ });
-    assert.match((await row.textContent()) ?? '', /targets.*web-\*\/\*\/bundle\.tar.*1 of 1.*none yet/);
+    assert.match(
+      (await row.textContent()) ?? '',
+      /targets.*web-\*\/\*\/bundle\.tar.*1 of 1.*none yet/,
+    );
     for (const role of ['root', 'targets', 'snapshot', 'timestamp'])
       await page.getByRole('cell', { name: role, exact: true }).first().waitFor();
     assert.equal(await page.getByRole('alert').count(), 0, 'no role expires within 30 days');

@@ -57,10 +57,10 @@ export class SqlPresence implements PresenceStore {
   }
 
   async onlineCount(after: string, except: string): Promise<number> {
-    const [row] = await this.#sql.all<{ n: number | string }>(
-      `SELECT COUNT(*) AS n FROM ${LIVE}`,
-      [after, except],
-    );
+    const [row] = await this.#sql.all<{ n: number | string }>(`SELECT COUNT(*) AS n FROM ${LIVE}`, [
+      after,
+      except,
+    ]);
     return Number(row?.n ?? 0);
   }
 }

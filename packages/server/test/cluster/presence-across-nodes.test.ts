@@ -30,7 +30,12 @@ async function api<T>(server: RunningServer, token: string, path: string, body?:
 
 /** Enrolls a device on `server` and connects it as an agent; resolves once welcomed. */
 async function connectAgent(server: RunningServer, token: string) {
-  const { token: enroll } = await api<{ token: string }>(server, token, '/api/v1/enroll-tokens', {});
+  const { token: enroll } = await api<{ token: string }>(
+    server,
+    token,
+    '/api/v1/enroll-tokens',
+    {},
+  );
   const pair = generateEd25519();
   const body = { token: enroll, publicKey: pair.publicHex, name: 'roamer', labels: {}, inventory };
   const response = await fetch(`${server.url}/api/v1/enroll`, {

@@ -63,7 +63,11 @@ export function consoleFeedsConformance(name: string, makeStore: () => Promise<S
         const ids = ['dev_1', 'dev_2', 'dev_3', 'dev_x'];
         assert.deepEqual(await presence.onlineOf(ids, at(9), 'node-b'), ['dev_1', 'dev_2']);
         assert.equal(await presence.onlineCount(at(9), 'node-b'), 2);
-        assert.deepEqual(await presence.onlineOf(ids, at(9), 'node-c'), ['dev_1', 'dev_2', 'dev_3']);
+        assert.deepEqual(await presence.onlineOf(ids, at(9), 'node-c'), [
+          'dev_1',
+          'dev_2',
+          'dev_3',
+        ]);
         assert.deepEqual(await presence.onlineOf(ids, at(10), 'node-c'), [], 'stale heartbeats');
         assert.deepEqual(await presence.onlineOf([], at(9), 'node-c'), []);
       }),
@@ -95,7 +99,10 @@ export function consoleFeedsConformance(name: string, makeStore: () => Promise<S
           await presence.connected(id, 'node-a', at(1));
         const online = await presence.onlineOf(ids, at(9), 'node-c');
         assert.equal(online.length, 400);
-        assert.deepEqual(online, ids.filter((_, i) => i % 3 === 0));
+        assert.deepEqual(
+          online,
+          ids.filter((_, i) => i % 3 === 0),
+        );
       }),
     );
   });

@@ -152,7 +152,10 @@ export function consoleStoreConformance(name: string, makeStore: () => Promise<S
           ],
         );
         const all = await store.deviceResults.installed();
-        assert.deepEqual(of, all.filter((r) => r.deviceId !== 'dev_0002'));
+        assert.deepEqual(
+          of,
+          all.filter((r) => r.deviceId !== 'dev_0002'),
+        );
         assert.deepEqual(await store.devicePages.installedOf([]), []);
         assert.deepEqual(
           await store.devicePages.awaitingRebootOf(['dev_0000', 'dev_0002', 'dev_x']),
