@@ -41,17 +41,31 @@ export class SqlDevicePages implements DevicePageStore {
   async page(query: DevicePageQuery): Promise<DevicePage> {
     const { where, params } = this.#where(query);
     const collate = this.#sql.dialect === 'postgres' ? ' COLLATE "C"' : '';
+    // The page's ids first, from the (name, id) index alone, then only those rows: skipping
+    // `offset` matches then reads no device row (a page deep in 100,000 stays cheap).
+    const order = `ORDER BY name${collate}, id`;
     const [rows, counted] = await Promise.all([
       this.#sql.all<DeviceRow>(
-        `SELECT * FROM devices WHERE ${where} ORDER BY name${collate}, id LIMIT ? OFFSET ?`,
+        `SELECT * FROM devices WHERE id IN (
+           SELECT id FROM devices WHERE ${where} ${order} LIMIT ? OFFSET ?) ${order}`,
         [...params, query.limit, query.offset],
       ),
       this.#sql.all<{ n: number | string }>(
-        `SELECT COUNT(*) AS n FROM devices WHERE ${where}`,
+        `SELECT COUNT(*) AS n FROM ${this.#countSource(query)} WHERE ${where}`,
         params,
       ),
     ]);
     return { devices: rows.map(toDevice), total: Number(counted[0]?.n ?? 0) };
+  }
+
+  /**
+   * Counting label matches reads every row's labels: SQLite would walk the name index and fetch
+   * each row by id (ten times slower at 100,000 devices than reading the table straight).
+   */
+  #countSource(query: DevicePageQuery): string {
+    return query.label !== undefined && this.#sql.dialect === 'sqlite'
+      ? 'devices NOT INDEXED'
+      : 'devices';
   }
 
   async installedOf(deviceIds: readonly string[]): Promise<InstalledRecord[]> {
