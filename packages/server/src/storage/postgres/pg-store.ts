@@ -74,10 +74,11 @@ export class PgStore extends PartedStore implements Store {
     this.deviceResults = new PgDeviceResultsStore(db);
     this.webhooks = new PgWebhookStore(db);
     this.deviceCertificates = new PgDeviceCertificates(db);
-    this.consoleSessions = new SqlConsoleSessions(pgPort(db));
-    this.devicePages = new SqlDevicePages(pgPort(db));
-    this.importHistory = new SqlImportHistory(pgPort(db));
-    this.presence = new SqlPresence(pgPort(db));
+    const port = pgPort(db);
+    this.consoleSessions = new SqlConsoleSessions(port);
+    this.devicePages = new SqlDevicePages(port);
+    this.importHistory = new SqlImportHistory(port);
+    this.presence = new SqlPresence(port);
   }
 
   /** Connects, migrates under an advisory lock, and returns the store; DB_UNAVAILABLE if it cannot. */

@@ -63,10 +63,11 @@ export class SqliteStore extends PartedStore implements Store {
     this.deviceResults = part(new SqliteDeviceResultsStore(db));
     this.webhooks = part(new SqliteWebhookStore(db));
     this.deviceCertificates = part(new SqliteDeviceCertificates(db));
-    this.consoleSessions = part(new SqlConsoleSessions(sqlitePort(db)));
-    this.devicePages = part(new SqlDevicePages(sqlitePort(db)));
-    this.importHistory = part(new SqlImportHistory(sqlitePort(db)));
-    this.presence = part(new SqlPresence(sqlitePort(db)));
+    const port = sqlitePort(db);
+    this.consoleSessions = part(new SqlConsoleSessions(port));
+    this.devicePages = part(new SqlDevicePages(port));
+    this.importHistory = part(new SqlImportHistory(port));
+    this.presence = part(new SqlPresence(port));
   }
 
   close(): Promise<void> {
