@@ -28,6 +28,11 @@ export interface ConsoleSessionStore {
   touch(idHash: string, at: string): Promise<void>;
   /** Signs the session out at `at` (kept as it was if already signed out). */
   revoke(idHash: string, at: string): Promise<void>;
+  /**
+   * Deletes the token's sessions but the `count` newest (live or signed out), so one token
+   * signing in again and again cannot fill the table; returns how many went.
+   */
+  keepNewest(tokenHash: string, count: number): Promise<number>;
   /** Deletes sessions that expired before `before` (signed out or not); returns how many. */
   sweep(before: string): Promise<number>;
 }

@@ -74,6 +74,15 @@ export class SqlConsoleSessions implements ConsoleSessionStore {
     );
   }
 
+  keepNewest(tokenHash: string, count: number): Promise<number> {
+    return this.#sql.run(
+      `DELETE FROM console_sessions WHERE token_hash = ? AND id_hash NOT IN (
+         SELECT id_hash FROM console_sessions WHERE token_hash = ?
+         ORDER BY created_at DESC, id_hash DESC LIMIT ?)`,
+      [tokenHash, tokenHash, count],
+    );
+  }
+
   sweep(before: string): Promise<number> {
     return this.#sql.run('DELETE FROM console_sessions WHERE expires_at < ?', [before]);
   }

@@ -75,6 +75,26 @@ export function consoleStoreConformance(name: string, makeStore: () => Promise<S
     );
 
     test(
+      "a token keeps its newest sessions only; other tokens' stay",
+      withStore(async ({ consoleSessions: sessions }) => {
+        for (let i = 1; i <= 4; i++)
+          await sessions.create({ ...session(`a${i}`, 30), createdAt: at(i) });
+        await sessions.create({ ...session('b1', 30), tokenHash: 'other', createdAt: at(0) });
+        await sessions.revoke('a4', at(5));
+        assert.equal(await sessions.keepNewest('token-hash', 2), 2);
+        const live = async (id: string) => (await sessions.findLive(id, at(6))) !== undefined;
+        assert.deepEqual(await Promise.all(['a1', 'a2', 'a3', 'a4', 'b1'].map(live)), [
+          false,
+          false,
+          true,
+          false,
+          true,
+        ]);
+        assert.equal(await sessions.keepNewest('token-hash', 2), 0);
+      }),
+    );
+
+    test(
       'device pages: sorted by name, every match once, with the total',
       withStore(async (store) => {
         for (let i = 0; i < 120; i++)

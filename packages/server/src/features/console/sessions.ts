@@ -23,9 +23,16 @@ export interface SessionLimits {
   readonly touchMs: number;
   /** Expired rows are swept at sign-in at most this often; default ten minutes. */
   readonly sweepMs: number;
+  /** Sessions one token keeps; its oldest go at its next sign-in; default 100. */
+  readonly perToken: number;
 }
 
-const DEFAULT_LIMITS: SessionLimits = { ttlMs: 12 * 3600_000, touchMs: 60_000, sweepMs: 600_000 };
+const DEFAULT_LIMITS: SessionLimits = {
+  ttlMs: 12 * 3600_000,
+  touchMs: 60_000,
+  sweepMs: 600_000,
+  perToken: 100,
+};
 
 function digest(id: string): string {
   return createHash('sha256').update(id).digest('hex');
@@ -72,6 +79,7 @@ export class ConsoleSessions {
       lastSeenAt: at,
       expiresAt: new Date(expiresAt).toISOString(),
     });
+    await this.#store.keepNewest(tokenHash, this.#limits.perToken);
     return { id, session: { tokenHash, csrf: csrfOf(id), expiresAt } };
   }
 

@@ -196,6 +196,7 @@ export const PG_MIGRATIONS: readonly string[] = [
     created_at TEXT COLLATE "C" NOT NULL, last_seen_at TEXT COLLATE "C" NOT NULL,
     expires_at TEXT COLLATE "C" NOT NULL, revoked_at TEXT COLLATE "C");
   CREATE INDEX console_sessions_expiry ON console_sessions(expires_at);
+  CREATE INDEX console_sessions_by_token ON console_sessions(token_hash, created_at);
   CREATE INDEX devices_by_name ON devices((name COLLATE "C"), id) WHERE removed_at IS NULL;
   CREATE TABLE vuln_import_history (
     id TEXT COLLATE "C" PRIMARY KEY, committed_at TEXT COLLATE "C" NOT NULL, json TEXT NOT NULL);

@@ -184,6 +184,7 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     created_at TEXT NOT NULL, last_seen_at TEXT NOT NULL, expires_at TEXT NOT NULL,
     revoked_at TEXT);
   CREATE INDEX console_sessions_expiry ON console_sessions(expires_at);
+  CREATE INDEX console_sessions_by_token ON console_sessions(token_hash, created_at);
   CREATE INDEX devices_by_name ON devices(name, id) WHERE removed_at IS NULL;
   CREATE TABLE vuln_import_history (id TEXT PRIMARY KEY, committed_at TEXT NOT NULL, json TEXT NOT NULL);
   CREATE INDEX vuln_import_history_by_time ON vuln_import_history(committed_at);
