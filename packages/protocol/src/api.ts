@@ -31,6 +31,8 @@ export const ROUTES = {
   artifact: '/api/v1/artifacts/:sha256',
   targets: '/api/v1/repository/targets',
   root: '/api/v1/repository/root',
+  /** The repository's roles, keys and expiry dates (viewer). */
+  repositoryRoles: '/api/v1/repository/roles',
   rollouts: '/api/v1/rollouts',
   rollout: '/api/v1/rollouts/:id',
   patches: '/api/v1/patches',
@@ -259,7 +261,13 @@ export const LOG_ROUTES = {
   keyTransitions: '/log/key-transitions',
 } as const;
 
-export const logStatus = z.object({ origin: z.string(), key: z.string(), size: z.number() });
+export const logStatus = z.object({
+  origin: z.string(),
+  key: z.string(),
+  size: z.number(),
+  /** The time of the newest entry the latest checkpoint covers; absent for an empty log. */
+  checkpointAt: z.string().optional(),
+});
 
 export const statusResponse = z.object({
   version: z.string(),

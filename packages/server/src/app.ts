@@ -29,6 +29,7 @@ import { gatewayObserver } from './features/metrics/gateway-observer.js';
 import { webhookFeature } from './features/webhooks/webhook-feature.js';
 import { openApiRoutes } from './features/openapi/openapi-routes.js';
 import { ConsoleSessions } from './features/console/sessions.js';
+import { Presence } from './features/devices/presence.js';
 import { consoleFeature } from './features/console/console-feature.js';
 import { ConsoleEvents } from './features/console/console-events.js';
 import { publicOrigins } from './features/console/session-auth.js';
@@ -84,7 +85,7 @@ export async function buildApp(deps: AppDeps, tls?: TlsMaterial): Promise<App> {
   const { limits } = deps.config;
   const failures = new FailureCounter(limits.authFailuresPerMinute);
   await installLimits(fastify, limits, failures);
-  const sessions = new ConsoleSessions();
+  const sessions = new ConsoleSessions(deps.store.consoleSessions);
   const origins = publicOrigins(deps.config.publicUrls);
   enforceRouteAccess(fastify, { store: deps.store, now: deps.now, failures, sessions, origins });
   const metrics = deps.metrics ?? new ServerMetrics();
@@ -129,8 +130,24 @@ export async function buildApp(deps: AppDeps, tls?: TlsMaterial): Promise<App> {
     textLog: fastify.log,
     heartbeatMs: deps.config.heartbeatSeconds * 1000,
     messagesPerSecond: limits.agentMessagesPerSecond,
-    observer: { ...gatewayObserver(metrics), presence: (id) => events.emit('device', id) },
+    observer: {
+      ...gatewayObserver(metrics),
+      presence: (id, online) => {
+        presence.observe(id, online);
+        events.emit('device', id);
+      },
+    },
   });
+  const presence = new Presence({
+    store: deps.store.presence,
+    node: deps.bus.nodeId,
+    now: deps.now,
+    local: gateway,
+    heartbeatMs: deps.config.heartbeatSeconds * 1000,
+    textLog: fastify.log,
+  });
+  await presence.start();
+  fastify.addHook('onClose', () => presence.stop());
   metrics.watch(stateSources({ ...deps, connectedAgents: () => gateway.onlineCount }));
   const { version, store, bus } = deps;
   metrics.buildInfo.set({ version, storage: store.kind, bus: bus.kind, node: bus.nodeId }, 1);
@@ -138,9 +155,9 @@ export async function buildApp(deps: AppDeps, tls?: TlsMaterial): Promise<App> {
   fastify.addHook('onReady', () => rollouts.resumeAll());
   fastify.addHook('onClose', () => rollouts.driver.stop());
   repositoryRoutes(fastify, deps);
-  deviceRoutes(fastify, deps, gateway);
+  deviceRoutes(fastify, deps, gateway, presence);
   rolloutRoutes(fastify, deps, rollouts);
-  statusRoutes(fastify, deps, gateway);
+  statusRoutes(fastify, deps, presence);
   logRoutes(fastify, deps.log);
   vulnRoutes(fastify, deps.store, vulns);
   tokenRoutes(fastify, deps);

@@ -5,6 +5,7 @@
  * nothing at all to import (ADVISORY_INVALID when every record was bad). Then the import is staged
  * on the server in batches and committed at once.
  */
+import { basename } from 'node:path';
 import { PatchcastError } from '@patchcast/core';
 import { VULN_IMPORT_BATCH } from '@patchcast/protocol';
 import type { ImportSummary, VulnDataKind } from '@patchcast/protocol';
@@ -114,6 +115,12 @@ export function batches<T>(items: readonly T[], sizeOf: (item: T) => number): T[
   return out;
 }
 
+/** The base names of the files and folders an import reads (never where they are). */
+function sourceNames(options: ImportOptions): string[] {
+  const paths = [...options.osv, options.kev, options.epss, options.policy];
+  return paths.flatMap((p) => (p === undefined || p === '' ? [] : [basename(p).slice(0, 200)]));
+}
+
 export async function runImport(
   options: ImportOptions,
   connect: () => VulnsClient,
@@ -147,7 +154,7 @@ export async function runImport(
     await client.stageData(id, file.kind, file.text, file.source);
     io.err(`uploaded ${file.kind} (${file.source})\n`);
   }
-  const summary = await client.commitImport(id);
+  const summary = await client.commitImport(id, sourceNames(options));
   const dataUnchanged = files.map((f) => f.kind).filter((k) => !summary.data.includes(k));
   const { added, updated } = summary.advisories;
   const changed = added + updated > 0 || summary.data.length > 0;

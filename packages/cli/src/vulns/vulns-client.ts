@@ -40,9 +40,11 @@ export class VulnsClient {
       .replace(':kind', kind);
     return this.#call(path, importStagedResponse, 'PUT', { text, source });
   }
-  commitImport(id: string) {
+  /** `sources`: the base names of the files read, for the server's import history. */
+  commitImport(id: string, sources: readonly string[] = []) {
     const path = VULN_ROUTES.importCommit.replace(':id', encodeURIComponent(id));
-    return this.#call(path, importSummaryResponse, 'POST', {});
+    const body = sources.length === 0 ? {} : { sources: sources.slice(0, 50) };
+    return this.#call(path, importSummaryResponse, 'POST', body);
   }
   findings(device: string | undefined, state: FindingState) {
     const query = new URLSearchParams({ state, ...(device === undefined ? {} : { device }) });

@@ -2,14 +2,16 @@
  * The console in a real browser (Debian's Chromium through playwright-core) against a real server
  * and real agent processes: sign in, see the devices, start a planned rollout from the page,
  * approve its gated wave, watch it reach 100 % without a reload, roll it back; a viewer sees no
- * action buttons and a forged request is refused; an axe-core scan finds no serious violation.
+ * action buttons and a forged request is refused; the Overview shows the checkpoint's age, Patches
+ * the delegated roles and their keys, Vulnerabilities the last imports; an axe-core scan of every
+ * page finds no serious violation.
  * Every run takes the screenshots; with PATCHCAST_CONSOLE_SHOTS=1 they replace those in
  * docs/console/ (docs/console.md shows them), else they go to the run's own folder, so that a
  * test run leaves the work tree as it found it.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -17,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { Harness } from '../harness.js';
 import { writePatchSource } from '../patch-source.js';
+import { keyHolder, serverKey, setup } from '../trust/trust-helpers.js';
 import { chromiumMissing, openBrowser } from '../../src/bench/console/browser.js';
 import type { Browser } from '../../src/bench/console/browser.js';
 
@@ -37,6 +40,36 @@ waves:
     approval: true
 installTimeout: 2m
 `;
+
+const ADVISORY = {
+  id: 'GHSA-cons-0000-0001',
+  modified: '2026-01-01T00:00:00Z',
+  affected: [
+    {
+      package: { ecosystem: 'npm', name: 'left-pad' },
+      ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '1.0.0' }] }],
+    },
+  ],
+};
+
+/** A delegated role for a web team, and one advisory import from `console-osv.json`. */
+async function repositoryAndImports(h: Harness): Promise<void> {
+  const team = await keyHolder(h, 'web-team');
+  const targetsKey = serverKey(h, 'targets');
+  const web = [
+    'delegate',
+    'add',
+    'web-team',
+    '--key',
+    `${team}.pub`,
+    '--path',
+    'web-*/*/bundle.tar',
+  ];
+  await setup(h, [...web, '--targets-key', targetsKey]);
+  const osv = join(h.dir, 'console-osv.json');
+  await writeFile(osv, JSON.stringify(ADVISORY));
+  await setup(h, ['vulns', 'import', osv]);
+}
 
 interface AxeResult {
   violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[];
@@ -78,6 +111,7 @@ describe('the console in a real browser', { skip, timeout: 300_000 }, () => {
       body: JSON.stringify({ name: 'auditor', role: 'viewer' }),
     });
     viewerToken = ((await made.json()) as { token: string }).token;
+    await repositoryAndImports(h);
     await mkdir(SHOTS, { recursive: true });
     browser = await openBrowser();
     page = await browser.context.newPage();
@@ -114,6 +148,27 @@ describe('the console in a real browser', { skip, timeout: 300_000 }, () => {
       'the token is in no URL',
     );
     await page.screenshot({ path: join(SHOTS, 'overview.png') });
+  });
+
+  test("shows the checkpoint's age, the delegated roles and the last imports", async () => {
+    await page.goto(`${h.server}/`);
+    const age = page.locator('.tile', { hasText: 'checkpoint age' }).locator('.value');
+    assert.match((await age.textContent()) ?? '', /^\d+ (s|min|h|d)$/);
+    await page.getByRole('link', { name: 'Patches' }).click();
+    await page.getByRole('heading', { name: 'Roles and keys' }).waitFor();
+    const row = page.getByRole('row', { name: /web-team/ });
+    assert.match(
+      (await row.textContent()) ?? '',
+      /targets.*web-\*\/\*\/bundle\.tar.*1 of 1.*none yet/,
+    );
+    for (const role of ['root', 'targets', 'snapshot', 'timestamp'])
+      await page.getByRole('cell', { name: role, exact: true }).first().waitFor();
+    assert.equal(await page.getByRole('alert').count(), 0, 'no role expires within 30 days');
+    await page.screenshot({ path: join(SHOTS, 'patches-roles.png'), fullPage: true });
+    await page.getByRole('link', { name: 'Vulnerabilities' }).click();
+    await page.getByRole('heading', { name: 'Last imports' }).waitFor();
+    const imported = page.getByRole('row', { name: /console-osv\.json/ });
+    assert.match((await imported.textContent()) ?? '', /admin.*1 added, 0 updated \(1 stored\)/);
   });
 
   test('lists the devices, searched on the server', async () => {

@@ -3,7 +3,9 @@ import type {
   CreatePlannedRolloutRequest,
   Device,
   DeviceResultsResponse,
+  ImportsResponse,
   PatchesResponse,
+  RepositoryRolesResponse,
   Role,
   Rollout,
   RolloutAction,
@@ -12,7 +14,7 @@ import type {
   StatusResponse,
 } from '@patchcast/protocol';
 import { fill, request } from './client.js';
-import { API, CONSOLE_API, ROLLOUT_API } from './paths.js';
+import { API, CONSOLE_API, ROLLOUT_API, VULN_API } from './paths.js';
 
 export type RolloutSummary = Omit<Rollout, 'devices' | 'outlook'>;
 
@@ -51,6 +53,10 @@ export const startRollout = (body: CreatePlannedRolloutRequest): Promise<Rollout
   request('POST', API.rollouts, body);
 
 export const patches = (): Promise<PatchesResponse> => request('GET', API.patches);
+export const repositoryRoles = (): Promise<RepositoryRolesResponse> =>
+  request('GET', API.repositoryRoles);
+
+export const vulnImports = (): Promise<ImportsResponse> => request('GET', VULN_API.imports);
 
 const ORDER: readonly Role[] = ['viewer', 'operator', 'publisher', 'admin'];
 /** Whether `held` may do what `needed` may (the API decides; the page only hides buttons). */

@@ -19,6 +19,7 @@ export const API = {
   rollouts: '/api/v1/rollouts',
   rollout: '/api/v1/rollouts/:id',
   patches: '/api/v1/patches',
+  repositoryRoles: '/api/v1/repository/roles',
 } as const satisfies Partial<typeof ROUTES>;
 
 export const ROLLOUT_API = {
@@ -36,6 +37,7 @@ export const VULN_API = {
   queue: '/api/v1/vulns/queue',
   coverage: '/api/v1/vulns/coverage',
   report: '/api/v1/vulns/report',
+  imports: '/api/v1/vulns/imports',
 } as const satisfies Partial<typeof VULN_ROUTES>;
 
 export const LOG_API = {

@@ -1,14 +1,19 @@
-/** Overview: the fleet, rollouts in progress, open findings, the log. */
+/** Overview: the fleet, rollouts in progress, open findings, the log and its checkpoint's age. */
 import type { JSX } from 'preact';
 import type { QueueResponse } from '@patchcast/protocol';
 import { request } from '../api/client.js';
 import { rollouts, status } from '../api/endpoints.js';
 import { VULN_API } from '../api/paths.js';
 import { useLive } from '../live.js';
+import { ageOf } from '../parts/age.js';
 import { ErrorLine } from '../parts/error-line.js';
 import { Link } from '../router.js';
 
-function Tile(props: { label: string; value: string | number; detail?: string }): JSX.Element {
+function Tile(props: {
+  label: string;
+  value: string | number;
+  detail?: string | undefined;
+}): JSX.Element {
   return (
     <div class="tile">
       <div class="value">{props.value}</div>
@@ -58,6 +63,11 @@ export function Overview(): JSX.Element {
           <Tile label="KEV advisories open" value={groups.filter((g) => g.kev).length} />
           <Tile label="overdue findings" value={groups.reduce((n, g) => n + g.overdue, 0)} />
           <Tile label="log entries" value={st.log.size} detail={st.log.origin} />
+          <Tile
+            label="checkpoint age"
+            value={st.log.checkpointAt === undefined ? '–' : ageOf(st.log.checkpointAt, Date.now())}
+            detail={st.log.checkpointAt?.replace('T', ' ').slice(0, 19)}
+          />
         </div>
       )}
       <h2>Open findings by severity</h2>

@@ -1,14 +1,20 @@
-/** Patches: every published version, the targets role that signed it, withdrawals, fixes. */
+/**
+ * Patches: every published version, the targets role that signed it, withdrawals, fixes; and the
+ * repository's roles with their keys, expiry dates and expiry warnings.
+ */
 import type { JSX } from 'preact';
-import { patches } from '../api/endpoints.js';
+import { patches, repositoryRoles } from '../api/endpoints.js';
 import { useLive } from '../live.js';
 import { ErrorLine } from '../parts/error-line.js';
+import { RoleList, RoleWarnings } from '../parts/role-list.js';
 
 export function Patches(): JSX.Element {
   const { data, error } = useLive(patches, (e) => e.kind === 'log', []);
+  const roles = useLive(repositoryRoles, (e) => e.kind === 'log', []);
   return (
     <section>
       <h1>Patches</h1>
+      {roles.data === undefined ? null : <RoleWarnings data={roles.data} />}
       <ErrorLine error={error} />
       <table>
         <thead>
@@ -38,6 +44,9 @@ export function Patches(): JSX.Element {
           )}
         </tbody>
       </table>
+      <h2>Roles and keys</h2>
+      <ErrorLine error={roles.error} />
+      {roles.data === undefined ? null : <RoleList data={roles.data} />}
     </section>
   );
 }

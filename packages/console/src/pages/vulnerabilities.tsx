@@ -1,6 +1,7 @@
 /**
  * Vulnerabilities: the remediation queue, highest risk first, with KEV and deadlines; the open
- * findings by deadline; and the compliance report's totals (closed in time or late, time to fix).
+ * findings by deadline; the compliance report's totals (closed in time or late, time to fix); and
+ * the last advisory imports.
  */
 import type { JSX } from 'preact';
 import type { ComplianceReport, QueueResponse } from '@patchcast/protocol';
@@ -9,6 +10,8 @@ import { VULN_API } from '../api/paths.js';
 import { useLive } from '../live.js';
 import { DeadlineChart, deadlineBuckets } from '../parts/deadline-chart.js';
 import { ErrorLine } from '../parts/error-line.js';
+import { ImportList } from '../parts/import-list.js';
+import { vulnImports } from '../api/endpoints.js';
 
 function share(value: number | null): string {
   return value === null ? '–' : `${Math.round(value * 100)} %`;
@@ -51,6 +54,7 @@ export function Vulnerabilities(): JSX.Element {
     (e) => e.kind === 'device',
     [],
   );
+  const imports = useLive(vulnImports, () => false, []);
   return (
     <section>
       <h1>Vulnerabilities</h1>
@@ -92,6 +96,9 @@ export function Vulnerabilities(): JSX.Element {
       <h2>Compliance</h2>
       <ErrorLine error={report.error} />
       {report.data === undefined ? null : <Compliance report={report.data} />}
+      <h2>Last imports</h2>
+      <ErrorLine error={imports.error} />
+      {imports.data === undefined ? null : <ImportList imports={imports.data.imports} />}
     </section>
   );
 }

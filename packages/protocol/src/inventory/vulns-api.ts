@@ -79,6 +79,27 @@ export const importSummaryResponse = z.object({
 });
 export type ImportSummary = z.infer<typeof importSummaryResponse>;
 
+/** The body of an import's commit: where its records came from, for the import history. */
+export const importCommitRequest = z.strictObject({
+  /** File names the import was read from (the CLI sends base names, never local folders). */
+  sources: z.array(z.string().min(1).max(200)).max(50).optional(),
+});
+export type ImportCommitRequest = z.infer<typeof importCommitRequest>;
+
+/** One committed import (`GET /api/v1/vulns/imports`, newest first). */
+export const importRecordSchema = importSummaryResponse.omit({ coverage: true }).extend({
+  committedAt: z.string(),
+  /** The name of the API token that committed it. */
+  committedBy: z.string(),
+  sources: z.array(z.string()),
+});
+export type ImportRecord = z.infer<typeof importRecordSchema>;
+export const importsQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).optional(),
+});
+export const importsResponse = z.object({ imports: z.array(importRecordSchema) });
+export type ImportsResponse = z.infer<typeof importsResponse>;
+
 /** Findings, scored, highest risk first (finding-view.ts). */
 export const findingsResponse = z.object({ findings: z.array(findingViewSchema) });
 

@@ -10,6 +10,10 @@ import type { VulnStore } from './vuln-store.js';
 import type { DeviceResultsStore } from './device-results-store.js';
 import type { DeviceCertificateStore } from './device-certificate-store.js';
 import type { WebhookStore } from './webhook-store.js';
+import type { ConsoleSessionStore } from './console-session-store.js';
+import type { DevicePageStore } from './device-page-store.js';
+import type { ImportHistoryStore } from './import-history-store.js';
+import type { PresenceStore } from './presence-store.js';
 import type {
   DeviceSelector,
   DeviceState,
@@ -229,6 +233,14 @@ export interface Store {
   readonly webhooks: WebhookStore;
   /** Certificates the device CA issued (ADR 0030). */
   readonly deviceCertificates: DeviceCertificateStore;
+  /** Operator console sign-in sessions (ADR 0035). */
+  readonly consoleSessions: ConsoleSessionStore;
+  /** The device list's search and paging, done in the database. */
+  readonly devicePages: DevicePageStore;
+  /** Committed advisory imports, for the console and the API. */
+  readonly importHistory: ImportHistoryStore;
+  /** Which node each connected agent is on (features/devices/presence.ts). */
+  readonly presence: PresenceStore;
   close(): Promise<void>;
 
   getSetting(key: string): Promise<string | undefined>;

@@ -201,6 +201,9 @@ describe('real answers of every route match the OpenAPI description', () => {
     assert.equal((await call('GET', ROUTES.targets, { query: '?role=nobody' })).status, 404);
     assert.equal((await call('POST', ROUTES.root, { body: { root: { signed: {} } } })).status, 400);
     await call('GET', ROUTES.patches);
+    const roles = await call('GET', ROUTES.repositoryRoles, { token: ids.viewer });
+    const names = roles.json<{ roles: { name: string }[] }>().roles.map((r) => r.name);
+    assert.deepEqual(names.slice(0, 4), ['root', 'targets', 'snapshot', 'timestamp']);
     await call('GET', '/tuf/metadata/:file', { params: { file: 'timestamp.json' }, token: null });
     const target = { '*': `openssl-fix/1.0.1/${sha}.bundle.tar` };
     const file = await call('GET', '/tuf/targets/*', { params: target, token: null });
@@ -255,7 +258,11 @@ describe('real answers of every route match the OpenAPI description', () => {
     await call('PUT', VULN_ROUTES.importData, { params: { id, kind: 'epss' }, body: epss });
     const kev = { text: JSON.stringify(KEV), source: 'kev.json' };
     await call('PUT', VULN_ROUTES.importData, { params: { id, kind: 'kev' }, body: kev });
-    await call('POST', VULN_ROUTES.importCommit, { params: { id } });
+    const sources = ['debian.zip', 'kev.json'];
+    await call('POST', VULN_ROUTES.importCommit, { params: { id }, body: { sources } });
+    const history = await call('GET', VULN_ROUTES.imports, { token: ids.viewer });
+    const last = history.json<{ imports: { id: string; sources: string[] }[] }>().imports[0];
+    assert.deepEqual([last?.id, last?.sources], [id, sources]);
     const findings = await call('GET', VULN_ROUTES.findings, { query: `?device=${ids.device}` });
     const rows = findings.json<{ findings: { cvss?: unknown; kev?: unknown }[] }>().findings;
     assert.equal(rows.length, 1);

@@ -15,14 +15,14 @@ import { sameSecret } from './sessions.js';
 import type { ConsoleSession, ConsoleSessions } from './sessions.js';
 
 /** The session the request's cookie names, if it is live. */
-export function sessionOf(
+export async function sessionOf(
   request: FastifyRequest,
   sessions: ConsoleSessions,
   now: Date,
-): { id: string; session: ConsoleSession } | undefined {
+): Promise<{ id: string; session: ConsoleSession } | undefined> {
   const id = cookieValue(request.headers.cookie, SESSION_COOKIE);
   if (id === undefined || id === '') return undefined;
-  const session = sessions.find(id, now.getTime());
+  const session = await sessions.find(id, now.getTime());
   return session === undefined ? undefined : { id, session };
 }
 
@@ -80,7 +80,7 @@ export async function sessionPrincipal(
   needed: Role,
   now: Date,
 ): Promise<Principal> {
-  const found = sessionOf(request, deps.sessions, now);
+  const found = await sessionOf(request, deps.sessions, now);
   if (found === undefined)
     throw new PatchcastError('UNAUTHENTICATED', 'the console session ended or is unknown', {
       hint: 'sign in again with an API token',

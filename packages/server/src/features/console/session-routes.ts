@@ -48,15 +48,15 @@ export function sessionRoutes(app: FastifyInstance, deps: SessionRouteDeps): voi
       throw error;
     }
     const at = now().getTime();
-    const { id, session } = sessions.create(hash, at);
+    const { id, session } = await sessions.create(hash, principal, at);
     const maxAge = Math.floor((session.expiresAt - at) / 1000);
     void reply.header('set-cookie', sessionCookie(id, maxAge, secure));
     void reply.header('cache-control', 'no-store');
     request.log.info({ token: principal.name }, 'console sign-in');
     return answer(principal, session);
   });
-  app.get(CONSOLE_ROUTES.session, (request, reply) => {
-    const found = sessionOf(request, sessions, now());
+  app.get(CONSOLE_ROUTES.session, async (request, reply) => {
+    const found = await sessionOf(request, sessions, now());
     const principal = request.principal;
     if (found === undefined || principal === undefined)
       throw new PatchcastError('NOT_FOUND', 'this request carries no console session', {
@@ -65,11 +65,12 @@ export function sessionRoutes(app: FastifyInstance, deps: SessionRouteDeps): voi
     void reply.header('cache-control', 'no-store');
     return answer(principal, found.session);
   });
-  app.delete(CONSOLE_ROUTES.session, (request, reply) => {
-    const found = sessionOf(request, sessions, now());
+  app.delete(CONSOLE_ROUTES.session, async (request, reply) => {
+    const at = now();
+    const found = await sessionOf(request, sessions, at);
     if (found !== undefined) {
       checkCsrf(request, found.session, deps.origins);
-      sessions.delete(found.id);
+      await sessions.delete(found.id, at.getTime());
     }
     void reply.header('set-cookie', clearedSessionCookie(secure));
     return reply.status(204).send();

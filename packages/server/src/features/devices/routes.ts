@@ -14,15 +14,21 @@ import type { InstalledRecord } from '../../storage/device-results-store.js';
 import { enrollTokenRoutes } from './enroll-tokens.js';
 import { lifecycleRoutes } from './lifecycle.js';
 import type { AgentGateway } from './agent-gateway.js';
+import type { Presence } from './presence.js';
 import { withResultStatus } from '../rollouts/status-facts.js';
 import { enrollDevice } from './enrollment.js';
 import { labelRoutes } from './labels.js';
 import { peerOf } from './device-certificates.js';
-import { devicePage } from './device-query.js';
+import { listDevicePage } from './device-query.js';
 
 const DEFAULT_RESULTS = 50;
 
-export function deviceRoutes(app: FastifyInstance, deps: AppDeps, gateway: AgentGateway): void {
+export function deviceRoutes(
+  app: FastifyInstance,
+  deps: AppDeps,
+  gateway: AgentGateway,
+  presence: Presence,
+): void {
   const { store } = deps;
 
   enrollTokenRoutes(app, deps);
@@ -50,16 +56,13 @@ export function deviceRoutes(app: FastifyInstance, deps: AppDeps, gateway: Agent
 
   app.get(ROUTES.devices, async (request) => {
     const query = devicesQuery.parse(request.query ?? {});
-    const { page, total } = devicePage(await store.listDevices(), query);
-    const [reboot, installed] = await Promise.all([
-      store.deviceResults.awaitingReboot(),
-      store.deviceResults.installed(),
-    ]);
-    const awaiting = new Set(reboot);
+    const { page, total, installed, awaitingReboot } = await listDevicePage(store, query);
+    const awaiting = new Set(awaitingReboot);
     const recorded = recordedOf(installed);
+    const online = await presence.onlineOf(page.map((d) => d.id));
     return {
       devices: page.map((d): Device =>
-        view(d, gateway.isOnline(d.id), awaiting.has(d.id), recorded.get(d.id)),
+        view(d, online.has(d.id), awaiting.has(d.id), recorded.get(d.id)),
       ),
       total,
     };
@@ -79,9 +82,9 @@ export function deviceRoutes(app: FastifyInstance, deps: AppDeps, gateway: Agent
       const online = (id: string) => gateway.isOnline(id);
       const results = await withResultStatus({ ...deps, online }, device.id, stored);
       const rebootRequired = results.some((r) => r.rebootRequired);
-      const recorded = recordedOf(await store.deviceResults.installed()).get(device.id);
+      const recorded = recordedOf(await store.devicePages.installedOf([device.id])).get(device.id);
       return {
-        device: view(device, gateway.isOnline(device.id), rebootRequired, recorded),
+        device: view(device, await presence.isOnline(device.id), rebootRequired, recorded),
         results,
       };
     },

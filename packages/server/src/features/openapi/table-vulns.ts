@@ -8,10 +8,13 @@ import {
   findingsQuery,
   findingsResponse,
   importAdvisoriesRequest,
+  importCommitRequest,
   importCreatedResponse,
   importDataRequest,
   importStagedResponse,
   importSummaryResponse,
+  importsQuery,
+  importsResponse,
   queueResponse,
 } from '@patchcast/protocol';
 import { AT } from './examples.js';
@@ -77,12 +80,35 @@ export const VULN_TABLE: readonly RouteSpec[] = [
     path: VULN_ROUTES.importCommit,
     tag,
     summary: 'Commit a staged import in one transaction and recompute findings',
+    body: json('ImportCommitRequest', importCommitRequest, {
+      sources: ['debian-osv.zip', 'known_exploited_vulnerabilities.json'],
+    }),
     response: json('ImportSummary', importSummaryResponse, {
       id: importId,
       advisories: { staged: 1, added: 1, updated: 0, unchanged: 0, total: 4210 },
       data: ['epss'],
       devicesRecomputed: 12,
       coverage,
+    }),
+  },
+  {
+    method: 'GET',
+    path: VULN_ROUTES.imports,
+    tag,
+    summary: 'The latest committed imports, newest first: sources, time, who, counts',
+    query: importsQuery,
+    response: json('ImportsResponse', importsResponse, {
+      imports: [
+        {
+          id: importId,
+          committedAt: AT,
+          committedBy: 'alice',
+          sources: ['debian-osv.zip', 'known_exploited_vulnerabilities.json'],
+          advisories: { staged: 1, added: 1, updated: 0, unchanged: 0, total: 4210 },
+          data: ['kev'],
+          devicesRecomputed: 12,
+        },
+      ],
     }),
   },
   {

@@ -3,6 +3,7 @@ import { PatchcastError, isHex } from '@patchcast/core';
 import { ROUTES, submitRootRequest, submitTargetsRequest, targetsQuery } from '@patchcast/protocol';
 import type { AppDeps } from '../../app-deps.js';
 import { currentTargetsBytes, metadataFile } from './stored-metadata.js';
+import { repositoryRoles } from './role-overview.js';
 
 /** The TUF repository (`/tuf/`, public and read-only) and the publisher's upload routes. */
 export function repositoryRoutes(app: FastifyInstance, deps: AppDeps): void {
@@ -64,6 +65,10 @@ export function repositoryRoutes(app: FastifyInstance, deps: AppDeps): void {
     await store.putArtifact({ sha256, length, createdAt: deps.now().toISOString() });
     return { sha256, length };
   });
+
+  app.get(ROUTES.repositoryRoles, async () =>
+    repositoryRoles(await repository.view.get(), deps.now()),
+  );
 
   app.get(ROUTES.targets, async (request, reply) => {
     const { role } = targetsQuery.parse(request.query ?? {});

@@ -2,15 +2,19 @@ import type { FastifyInstance } from 'fastify';
 import { ROUTES } from '@patchcast/protocol';
 import type { StatusResponse } from '@patchcast/protocol';
 import type { AppDeps } from '../../app-deps.js';
-import type { AgentGateway } from '../devices/agent-gateway.js';
+import type { Presence } from '../devices/presence.js';
+import { checkpointTime } from './checkpoint-time.js';
 
-export function statusRoutes(app: FastifyInstance, deps: AppDeps, gateway: AgentGateway): void {
+export function statusRoutes(app: FastifyInstance, deps: AppDeps, presence: Presence): void {
   const started = Date.now();
   app.get(ROUTES.status, async (): Promise<StatusResponse> => {
-    const [devices, rollouts, repository] = await Promise.all([
-      deps.store.listDevices(),
+    const size = deps.log.checkpoint.size;
+    const [devices, rollouts, repository, checkpointAt, online] = await Promise.all([
+      deps.store.devicePages.page({ offset: 0, limit: 0 }),
       deps.store.rolloutStateCounts(),
       deps.repository.versions(),
+      checkpointTime(deps.store.log, size),
+      presence.onlineCount(),
     ]);
     return {
       version: deps.version,
@@ -20,7 +24,7 @@ export function statusRoutes(app: FastifyInstance, deps: AppDeps, gateway: Agent
       busHealth: deps.bus.health(),
       node: deps.bus.nodeId,
       repository,
-      devices: { total: devices.length, online: gateway.onlineCount },
+      devices: { total: devices.total, online },
       rollouts: {
         total: Object.values(rollouts).reduce((sum, n) => sum + n, 0),
         active: rollouts['in-progress'] ?? 0,
@@ -28,7 +32,8 @@ export function statusRoutes(app: FastifyInstance, deps: AppDeps, gateway: Agent
       log: {
         origin: deps.log.identity.origin,
         key: deps.log.verifierKey,
-        size: deps.log.checkpoint.size,
+        size,
+        ...(checkpointAt === undefined ? {} : { checkpointAt }),
       },
     };
   });

@@ -7,7 +7,9 @@ import {
   VULN_ROUTES,
   findingsQuery,
   importAdvisoriesRequest,
+  importCommitRequest,
   importDataRequest,
+  importsQuery,
 } from '@patchcast/protocol';
 import type { VulnDataKind } from '@patchcast/protocol';
 import type { Store } from '../../storage/store.js';
@@ -19,6 +21,9 @@ function dataKind(kind: string): VulnDataKind {
     hint: `use one of: ${VULN_DATA_KINDS.join(', ')}`,
   });
 }
+
+/** Imports `GET /api/v1/vulns/imports` lists without a `limit`. */
+const DEFAULT_IMPORTS = 20;
 
 export function vulnRoutes(app: FastifyInstance, store: Store, vulns: VulnFeature): void {
   void app.register((scope, _options, done) => {
@@ -50,9 +55,15 @@ export function vulnRoutes(app: FastifyInstance, store: Store, vulns: VulnFeatur
         };
       },
     );
-    scope.post<{ Params: { id: string } }>(VULN_ROUTES.importCommit, (request) =>
-      vulns.commitImport(request.params.id),
-    );
+    scope.post<{ Params: { id: string } }>(VULN_ROUTES.importCommit, (request) => {
+      const { sources } = importCommitRequest.parse(request.body ?? {});
+      const name = request.principal?.name ?? 'unknown';
+      return vulns.commitImport(request.params.id, { name, sources: sources ?? [] });
+    });
+    scope.get(VULN_ROUTES.imports, async (request) => {
+      const { limit } = importsQuery.parse(request.query ?? {});
+      return { imports: await store.importHistory.recent(limit ?? DEFAULT_IMPORTS) };
+    });
     scope.get(VULN_ROUTES.findings, async (request) => {
       const query = findingsQuery.parse(request.query);
       return {

@@ -27,6 +27,12 @@ export interface VulnFeatureDeps {
   readonly repository: { readonly view: TargetsSource };
 }
 
+/** Who committed an import, and the files it was read from (ImportHistoryStore). */
+export interface ImportAuthor {
+  readonly name: string;
+  readonly sources: readonly string[];
+}
+
 export interface RemediationQueue {
   readonly generatedAt: string;
   /** One row per (recommended patch or none, advisory). */
@@ -74,17 +80,29 @@ export class VulnFeature {
    * (`recomputePackages`); replaced data files, or a step the context cache did not see, every
    * device.
    */
-  async commitImport(id: string): Promise<ImportSummary> {
+  async commitImport(
+    id: string,
+    by: ImportAuthor = { name: 'server', sources: [] },
+  ): Promise<ImportSummary> {
     await this.#context.current(); // the generation before, whose records the step compares
     const counts = await this.imports.commit(id);
     const devicesRecomputed = await this.#recompute(counts);
     const coverage = await this.coverage();
     const { staged, added, updated, unchanged, total } = counts;
-    return {
+    const summary = {
       id,
       advisories: { staged, added, updated, unchanged, total },
       data: [...counts.data],
       devicesRecomputed,
+    };
+    await this.#deps.store.importHistory.record({
+      ...summary,
+      committedAt: this.#deps.now().toISOString(),
+      committedBy: by.name,
+      sources: [...by.sources],
+    });
+    return {
+      ...summary,
       coverage: { ...coverage, rows: [...coverage.rows], unsupported: [...coverage.unsupported] },
     };
   }

@@ -24,6 +24,11 @@ import { PgRolloutEngineStore } from './pg-rollout-engine-store.js';
 import { PgWebhookStore } from './pg-webhook-store.js';
 import { PgDeviceCertificates } from './pg-device-certificates.js';
 import { PgDeviceResultsStore } from './pg-device-results-store.js';
+import { SqlConsoleSessions } from '../sql-console-sessions.js';
+import { SqlDevicePages } from '../sql-device-pages.js';
+import { SqlImportHistory } from '../sql-import-history.js';
+import { SqlPresence } from '../sql-presence.js';
+import { pgPort } from './pg-port.js';
 
 export interface PgStoreOptions {
   /** postgres://USER:PASSWORD@HOST:PORT/DATABASE */
@@ -49,6 +54,10 @@ export class PgStore extends PartedStore implements Store {
   readonly deviceResults: PgDeviceResultsStore;
   readonly webhooks: PgWebhookStore;
   readonly deviceCertificates: PgDeviceCertificates;
+  readonly consoleSessions: SqlConsoleSessions;
+  readonly devicePages: SqlDevicePages;
+  readonly importHistory: SqlImportHistory;
+  readonly presence: SqlPresence;
   readonly #db: PgDb;
 
   private constructor(db: PgDb) {
@@ -65,6 +74,11 @@ export class PgStore extends PartedStore implements Store {
     this.deviceResults = new PgDeviceResultsStore(db);
     this.webhooks = new PgWebhookStore(db);
     this.deviceCertificates = new PgDeviceCertificates(db);
+    const port = pgPort(db);
+    this.consoleSessions = new SqlConsoleSessions(port);
+    this.devicePages = new SqlDevicePages(port);
+    this.importHistory = new SqlImportHistory(port);
+    this.presence = new SqlPresence(port);
   }
 
   /** Connects, migrates under an advisory lock, and returns the store; DB_UNAVAILABLE if it cannot. */

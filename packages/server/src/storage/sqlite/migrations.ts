@@ -175,4 +175,21 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX assignments_installed_seq ON assignments(installed_seq);
   `,
+  // console sessions in the store (ADR 0035); the device list paged by name
+  // (storage/device-page-store.ts); the advisory import
+  // history (storage/import-history-store.ts); agent presence across nodes (storage/presence-store.ts)
+  `
+  CREATE TABLE console_sessions (
+    id_hash TEXT PRIMARY KEY, token_hash TEXT NOT NULL, role TEXT NOT NULL, devices TEXT,
+    created_at TEXT NOT NULL, last_seen_at TEXT NOT NULL, expires_at TEXT NOT NULL,
+    revoked_at TEXT);
+  CREATE INDEX console_sessions_expiry ON console_sessions(expires_at);
+  CREATE INDEX console_sessions_by_token ON console_sessions(token_hash, created_at);
+  CREATE INDEX devices_by_name ON devices(name, id) WHERE removed_at IS NULL;
+  CREATE TABLE vuln_import_history (id TEXT PRIMARY KEY, committed_at TEXT NOT NULL, json TEXT NOT NULL);
+  CREATE INDEX vuln_import_history_by_time ON vuln_import_history(committed_at);
+  CREATE TABLE device_presence (device_id TEXT PRIMARY KEY, node TEXT NOT NULL, since TEXT NOT NULL);
+  CREATE INDEX device_presence_by_node ON device_presence(node);
+  CREATE TABLE presence_nodes (node TEXT PRIMARY KEY, seen_at TEXT NOT NULL);
+  `,
 ];

@@ -15,6 +15,11 @@ import { SqliteAssignments } from './sqlite-assignments.js';
 import { SqliteWebhookStore } from './sqlite-webhook-store.js';
 import { SqliteDeviceCertificates } from './sqlite-device-certificates.js';
 import { SqliteDeviceResultsStore } from './sqlite-device-results-store.js';
+import { SqlConsoleSessions } from '../sql-console-sessions.js';
+import { SqlDevicePages } from '../sql-device-pages.js';
+import { SqlImportHistory } from '../sql-import-history.js';
+import { SqlPresence } from '../sql-presence.js';
+import { sqlitePort } from './sqlite-port.js';
 
 /**
  * The embedded default: one SQLite file (WAL), synchronous calls behind the async Store port.
@@ -30,6 +35,10 @@ export class SqliteStore extends PartedStore implements Store {
   readonly deviceResults: SqliteDeviceResultsStore;
   readonly webhooks: SqliteWebhookStore;
   readonly deviceCertificates: SqliteDeviceCertificates;
+  readonly consoleSessions: SqlConsoleSessions;
+  readonly devicePages: SqlDevicePages;
+  readonly importHistory: SqlImportHistory;
+  readonly presence: SqlPresence;
   readonly #db: Database.Database;
 
   readonly #group: SqliteGroupCommit | undefined;
@@ -54,6 +63,11 @@ export class SqliteStore extends PartedStore implements Store {
     this.deviceResults = part(new SqliteDeviceResultsStore(db));
     this.webhooks = part(new SqliteWebhookStore(db));
     this.deviceCertificates = part(new SqliteDeviceCertificates(db));
+    const port = sqlitePort(db);
+    this.consoleSessions = part(new SqlConsoleSessions(port));
+    this.devicePages = part(new SqlDevicePages(port));
+    this.importHistory = part(new SqlImportHistory(port));
+    this.presence = part(new SqlPresence(port));
   }
 
   close(): Promise<void> {
