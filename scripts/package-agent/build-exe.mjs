@@ -103,7 +103,9 @@ export async function buildAgentExe({ repo, work, version }) {
   const eager = staticallyReached(result.metafile, join(repo, ENTRY));
   const early = [...eager].filter((i) => NOT_AT_IDLE.some((f) => f.test(i)));
   if (early.length > 0)
-    throw new Error(`the agent bundle evaluates at start what only a patch needs: ${early.join(', ')}`);
+    throw new Error(
+      `the agent bundle evaluates at start what only a patch needs: ${early.join(', ')}`,
+    );
   const config = join(work, 'sea-config.json');
   const blob = join(work, 'sea-prep.blob');
   await writeFile(
