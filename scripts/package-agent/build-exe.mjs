@@ -15,9 +15,17 @@ const run = promisify(execFile);
 const ENTRY = 'packages/cli/dist/src/agent-exe/entry.js';
 const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 const FORBIDDEN = [/better-sqlite3/, /packages\/server\//, /node_modules\/fastify/, /\.node$/];
+/**
+ * Never evaluated by an idle agent (docs/PERFORMANCE.md, idle agent): the package indexes, undici,
+ * the YAML parser, ML-DSA and the zstd decoder may be in the bundle only behind a dynamic import().
+ */
+const NOT_AT_IDLE = [
+  /packages\/(core|protocol)\/dist\/src\/index\.js$/,
+  /node_modules\/(undici|yaml|@noble\/post-quantum|@bokuweb\/zstd-wasm)\//,
+];
 
 /** ws's optional native speed-ups: ws tries to require them and runs without them. */
-const withoutOptionalAddons = {
+export const withoutOptionalAddons = {
   name: 'without-optional-addons',
   setup(b) {
     b.onResolve({ filter: /^(bufferutil|utf-8-validate)$/ }, (a) => ({
@@ -34,7 +42,7 @@ const withoutOptionalAddons = {
  * The zstd decoder agents rebuild deltas with (ADR 0037) reads its wasm file next to its own
  * script, which a SEA does not have: the bytes are inlined into the bundle instead.
  */
-const inlineZstdWasm = {
+export const inlineZstdWasm = {
   name: 'inline-zstd-wasm',
   setup(b) {
     b.onLoad(
@@ -52,6 +60,22 @@ const inlineZstdWasm = {
   },
 };
 
+/** The bundle's inputs evaluated at start: reached from the entry by static imports alone. */
+export function staticallyReached(metafile, entryFile) {
+  const entry = Object.keys(metafile.inputs).find((i) => entryFile.endsWith(i));
+  const seen = new Set(entry === undefined ? [] : [entry]);
+  const queue = [...seen];
+  for (let input = queue.pop(); input !== undefined; input = queue.pop()) {
+    for (const { path, kind } of metafile.inputs[input]?.imports ?? []) {
+      if (kind === 'dynamic-import' || seen.has(path) || !(path in metafile.inputs)) continue;
+      seen.add(path);
+      queue.push(path);
+    }
+  }
+  if (seen.size === 0) throw new Error(`${entryFile} is not among the bundle's inputs`);
+  return seen;
+}
+
 /** Builds `<work>/patchcast-agent` for `version`; returns its path. */
 export async function buildAgentExe({ repo, work, version }) {
   const bundle = join(work, 'patchcast-agent.cjs');
@@ -63,6 +87,8 @@ export async function buildAgentExe({ repo, work, version }) {
     format: 'cjs',
     target: 'node20',
     minifySyntax: true,
+    // no comments: a smaller source, and ASCII, which V8 holds at one byte a character (not two)
+    minifyWhitespace: true,
     legalComments: 'none',
     metafile: true,
     logLevel: 'error',
@@ -74,6 +100,12 @@ export async function buildAgentExe({ repo, work, version }) {
   );
   if (reached.length > 0)
     throw new Error(`the agent bundle reaches code a SEA cannot hold: ${reached.join(', ')}`);
+  const eager = staticallyReached(result.metafile, join(repo, ENTRY));
+  const early = [...eager].filter((i) => NOT_AT_IDLE.some((f) => f.test(i)));
+  if (early.length > 0)
+    throw new Error(
+      `the agent bundle evaluates at start what only a patch needs: ${early.join(', ')}`,
+    );
   const config = join(work, 'sea-config.json');
   const blob = join(work, 'sea-prep.blob');
   await writeFile(

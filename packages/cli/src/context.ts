@@ -37,8 +37,5 @@ export function serverOf(invocation: Invocation): string {
   );
 }
 
-export function printJson(invocation: Invocation, value: unknown): void {
-  invocation.io.out(`${JSON.stringify(value, null, 2)}\n`);
-}
-
+export { printJson } from './print-json.js';
 export { trustFor } from './trust-flag.js';

@@ -3,7 +3,7 @@
  * systemd's `EnvironmentFile=` reads too, so the unit and `patchcast-agent run` see the same values.
  */
 import { readFile } from 'node:fs/promises';
-import { PatchcastError } from '@patchcast/core';
+import { PatchcastError } from '@patchcast/core/base';
 
 export const DEFAULT_CONFIG_FILE = '/etc/patchcast/agent.env';
 export const DEFAULT_DATA_DIR = '/var/lib/patchcast-agent';

@@ -1,9 +1,9 @@
 /** `patchcast-agent enroll`: enroll this host once, then leave the running to the service. */
-import { PatchcastError } from '@patchcast/core';
-import { normalizeServerUrl } from '@patchcast/protocol';
+import { PatchcastError } from '@patchcast/core/base';
+import { normalizeServerUrl } from '@patchcast/protocol/agent';
 import type { Command } from '../command.js';
 import { listFlag, parseLabels, stringFlag } from '../args.js';
-import { printJson } from '../context.js';
+import { printJson } from '../print-json.js';
 import { CONFIG_OPTION, withConfig } from './run-subcommand.js';
 import { DEFAULT_CONFIG_FILE } from './config-file.js';
 

@@ -7,7 +7,7 @@ import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command, Invocation } from '../command.js';
 import { isSea } from 'node:sea';
-import { PatchcastError } from '@patchcast/core';
+import { PatchcastError } from '@patchcast/core/base';
 import { TRIAL_ENV } from '@patchcast/agent/start';
 import type { SelfUpdateConfig } from '@patchcast/agent/start';
 import { agentCommand, runAgent } from '../commands/agent.js';
