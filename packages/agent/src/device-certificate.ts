@@ -12,7 +12,7 @@ import {
   ed25519PrivateKeyPem,
   ed25519PublicHex,
 } from '@patchcast/core/base';
-import { deviceCertificateGrant, presentClientCertificate } from '@patchcast/protocol/agent';
+import { deviceCertificateGrantGuard, presentClientCertificate } from '@patchcast/protocol/agent';
 import type { DeviceCertificateGrant } from '@patchcast/protocol/agent';
 import { readJsonOptional, writeFileAtomic } from './files.js';
 import { readIdentityFile } from './identity.js';
@@ -47,7 +47,7 @@ export class DeviceCertificate {
     const path = deviceCertificatePath(dataDir);
     // A damaged file is as good as none: the agent asks for a new certificate on the channel.
     const json = await readJsonOptional(path).catch(() => undefined);
-    const parsed = json === undefined ? undefined : deviceCertificateGrant.safeParse(json);
+    const parsed = json === undefined ? undefined : deviceCertificateGrantGuard.safeParse(json);
     const kept = new DeviceCertificate(dataDir, keys, undefined);
     if (parsed?.success === true && kept.#fits(parsed.data)) kept.#use(parsed.data);
     return kept;

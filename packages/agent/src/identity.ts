@@ -1,17 +1,18 @@
 /** The device's own identity: an Ed25519 key made on this machine and the id the server gave it. */
 import { join } from 'node:path';
-import { z } from 'zod';
 import { PatchcastError, ed25519Signer, generateEd25519 } from '@patchcast/core/base';
 import type { Signer } from '@patchcast/core/base';
+import { guards as g } from '@patchcast/protocol/agent';
 import { readJsonOptional, writeFileAtomic } from './files.js';
 
-const identitySchema = z.strictObject({
-  deviceId: z.string(),
-  server: z.string(),
-  publicKey: z.string().regex(/^[0-9a-f]{64}$/),
-  privateKey: z.string().regex(/^[0-9a-f]{64}$/),
+const hex32 = g.string({ pattern: /^[0-9a-f]{64}$/ });
+export const identityGuard = g.strictObject({
+  deviceId: g.string(),
+  server: g.string(),
+  publicKey: hex32,
+  privateKey: hex32,
 });
-export type IdentityFile = z.infer<typeof identitySchema>;
+export type IdentityFile = g.Infer<typeof identityGuard>;
 
 export interface Identity {
   readonly deviceId: string;
@@ -39,7 +40,7 @@ export async function readIdentityFile(dataDir: string): Promise<IdentityFile | 
     );
   });
   if (json === undefined) return undefined;
-  const parsed = identitySchema.safeParse(json);
+  const parsed = identityGuard.safeParse(json);
   if (!parsed.success)
     throw new PatchcastError('CONFIG_INVALID', `${identityPath(dataDir)} is malformed`, DAMAGED);
   return parsed.data;

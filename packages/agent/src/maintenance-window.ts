@@ -11,35 +11,34 @@ import {
   zonedTimeToUtc,
 } from '@patchcast/core/schedule';
 import type { MaintenanceWindow } from '@patchcast/core';
-import { z } from 'zod';
+import { guards as g } from '@patchcast/protocol/agent';
 
 export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 const TIME = /^([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?$/;
 
-const timezone = z.string().refine(isTimeZone, 'is not an IANA time zone');
-const cronWindow = z.strictObject({
-  cron: z.string().refine((cron) => parseCron(cron).ok, 'is not a five-field cron expression'),
+const timezone = g.string({ refine: [isTimeZone, 'is not an IANA time zone'] });
+const time = g.string({ refine: [(t) => TIME.test(t), 'is not HH:MM or HH:MM:SS'] });
+const cronWindow = g.strictObject({
+  cron: g.string({
+    refine: [(cron) => parseCron(cron).ok, 'is not a five-field cron expression'],
+  }),
   timezone,
-  durationSeconds: z
-    .number()
-    .int()
-    .min(1)
-    .max(7 * 86_400),
+  durationSeconds: g.int({ min: 1, max: 7 * 86_400 }),
 });
-const rangeWindow = z.strictObject({
-  days: z.array(z.enum(WEEKDAYS)).min(1).max(7).optional(),
-  start: z.string().regex(TIME, 'is not HH:MM or HH:MM:SS'),
-  end: z.string().regex(TIME, 'is not HH:MM or HH:MM:SS'),
+const rangeWindow = g.strictObject({
+  days: g.optional(g.array(g.oneOf(WEEKDAYS), { min: 1, max: 7 })),
+  start: time,
+  end: time,
   timezone,
 });
 
-export const maintenancePolicySchema = z.strictObject({
-  windows: z.array(z.union([cronWindow, rangeWindow])).max(100),
+export const maintenancePolicyGuard = g.strictObject({
+  windows: g.array(g.union([cronWindow, rangeWindow]), { max: 100 }),
   /** A patch deferred this long is installed even outside a window. */
-  maxDeferralSeconds: z.number().int().min(1).optional(),
+  maxDeferralSeconds: g.optional(g.int({ min: 1 })),
 });
-export type MaintenancePolicy = z.infer<typeof maintenancePolicySchema>;
-type RangeWindow = z.infer<typeof rangeWindow>;
+export type MaintenancePolicy = g.Infer<typeof maintenancePolicyGuard>;
+type RangeWindow = g.Infer<typeof rangeWindow>;
 
 export type Status =
   { readonly open: true } | { readonly open: false; readonly opensAt: number | null };

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { PatchcastError } from '@patchcast/core/base';
 import { readJsonOptional } from './files.js';
-import { maintenancePolicySchema, maintenanceStatus } from './maintenance-window.js';
+import { maintenancePolicyGuard, maintenanceStatus } from './maintenance-window.js';
 import type { MaintenancePolicy } from './maintenance-window.js';
 
 /** Re-check at least this often, so that clock changes and long sleeps cannot overshoot. */
@@ -99,7 +99,7 @@ export async function loadMaintenanceGate(
     throw new PatchcastError('CONFIG_INVALID', `${path} is not valid JSON: ${String(error)}`);
   });
   if (json === undefined) return new MaintenanceGate({ windows: [] }, options);
-  const parsed = maintenancePolicySchema.safeParse(json);
+  const parsed = maintenancePolicyGuard.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue?.path.join('.') ?? '';

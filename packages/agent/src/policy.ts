@@ -4,17 +4,17 @@
  * later starts without the flag keep the cap; an operator may also edit the file. No file: no cap.
  */
 import { join } from 'node:path';
-import { z } from 'zod';
 import { PatchcastError } from '@patchcast/core/base';
+import { guards as g } from '@patchcast/protocol/agent';
 import { readJsonOptional, writeFileAtomic } from './files.js';
 
 const MAX_RATE = 2 ** 40; // 1 TiB/s: anything above is surely a typo
 
-export const downloadPolicySchema = z.strictObject({
+export const downloadPolicyGuard = g.strictObject({
   /** Bytes per second for target downloads; 0 means no cap. */
-  maxDownloadBytesPerSecond: z.number().int().min(0).max(MAX_RATE).optional(),
+  maxDownloadBytesPerSecond: g.optional(g.int({ min: 0, max: MAX_RATE })),
 });
-export type DownloadPolicy = z.infer<typeof downloadPolicySchema>;
+export type DownloadPolicy = g.Infer<typeof downloadPolicyGuard>;
 
 export function policyPath(dataDir: string): string {
   return join(dataDir, 'policy.json');
@@ -58,7 +58,7 @@ async function readPolicy(path: string): Promise<DownloadPolicy> {
     throw new PatchcastError('CONFIG_INVALID', `${path} is not valid JSON: ${String(error)}`);
   });
   if (json === undefined) return {};
-  const parsed = downloadPolicySchema.safeParse(json);
+  const parsed = downloadPolicyGuard.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue?.path.join('.') ?? '';

@@ -3,15 +3,16 @@
  * are kept in `<data>/servers.json`, so later starts without --server use the same list.
  */
 import { join } from 'node:path';
-import { z } from 'zod';
 import { PatchcastError } from '@patchcast/core/base';
 import type { RepositoryOps } from '@patchcast/core';
-import { normalizeServerUrl } from '@patchcast/protocol/agent';
+import { guards as g, normalizeServerUrl } from '@patchcast/protocol/agent';
 import { readJsonOptional, writeFileAtomic } from './files.js';
 import type { LogOps } from './log/log-ops.js';
 import type { EnrollOptions, Enrolled } from './enroll.js';
 
-const serversFile = z.strictObject({ servers: z.array(z.string()).min(1).max(64) });
+export const serversFileGuard = g.strictObject({
+  servers: g.array(g.string(), { min: 1, max: 64 }),
+});
 
 export function serversPath(dataDir: string): string {
   return join(dataDir, 'servers.json');
@@ -39,7 +40,7 @@ export async function resolveServers(
     throw new PatchcastError('CONFIG_INVALID', `cannot read ${path}: ${(error as Error).message}`);
   });
   if (json === undefined) return [enrolled];
-  const parsed = serversFile.safeParse(json);
+  const parsed = serversFileGuard.safeParse(json);
   if (!parsed.success)
     throw new PatchcastError('CONFIG_INVALID', `${path} is malformed`, {
       hint: 'pass --server URL[,URL...] again, or delete the file',

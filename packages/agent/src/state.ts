@@ -1,20 +1,19 @@
 /** What the agent remembers between runs: installed patches, final results, unacknowledged reports. */
 import { join } from 'node:path';
-import { z } from 'zod';
 import { PatchcastError } from '@patchcast/core/base';
-import { installedPatchSchema, reportSchema } from '@patchcast/protocol/agent';
+import { guards as g, installedPatchGuard, reportGuard } from '@patchcast/protocol/agent';
 import type { Report } from '@patchcast/protocol';
 import { readJsonOptional, writeFileAtomic } from './files.js';
 
-const stateSchema = z.strictObject({
-  installed: z.array(installedPatchSchema),
+export const stateGuard = g.strictObject({
+  installed: g.array(installedPatchGuard),
   /** The final report of every rollout this agent finished, by rollout id. */
-  results: z.record(z.string(), reportSchema),
+  results: g.record(g.string(), reportGuard),
   /** Final reports the server has not acknowledged yet. */
-  outbox: z.array(reportSchema),
-  lastTimestampVersion: z.number().int().nonnegative(),
+  outbox: g.array(reportGuard),
+  lastTimestampVersion: g.int({ min: 0 }),
 });
-export type AgentStateData = z.infer<typeof stateSchema>;
+export type AgentStateData = g.Infer<typeof stateGuard>;
 
 const EMPTY: AgentStateData = { installed: [], results: {}, outbox: [], lastTimestampVersion: 0 };
 
@@ -36,7 +35,7 @@ export class AgentState {
       throw new PatchcastError('CONFIG_INVALID', `${this.#path} is not valid JSON`, hint);
     });
     if (json === undefined) return;
-    const parsed = stateSchema.safeParse(json);
+    const parsed = stateGuard.safeParse(json);
     if (!parsed.success)
       throw new PatchcastError('CONFIG_INVALID', `${this.#path} is malformed`, hint);
     this.#data = parsed.data;

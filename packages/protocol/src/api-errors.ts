@@ -1,6 +1,6 @@
 /** How a failed API request reads to a user: the same for the typed client and for enrollment. */
 import { PatchcastError, errorFromCode, isErrorCode } from '@patchcast/core/base';
-import { errorBodySchema } from './error-body.js';
+import { errorBodyGuard } from './error-body-guard.js';
 import { tlsFailureOf } from './tls/tls-failure.js';
 
 /** A request that got no answer: an untrusted or wrong certificate, else SERVER_UNREACHABLE. */
@@ -22,7 +22,7 @@ export async function errorFromResponse(response: {
   readonly status: number;
   json(): Promise<unknown>;
 }): Promise<PatchcastError> {
-  const body = errorBodySchema.safeParse(await response.json().catch(() => undefined));
+  const body = errorBodyGuard.safeParse(await response.json().catch(() => undefined));
   if (body.success && isErrorCode(body.data.error.code)) {
     const { code, message, hint } = body.data.error;
     return errorFromCode(code, message, { hint });

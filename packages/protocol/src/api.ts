@@ -1,13 +1,16 @@
 /** The HTTP management API under /api/v1: routes, roles, and request/response schemas. */
 import { z } from 'zod';
-import { DEVICE_STATES, inventorySchema } from './agent-channel.js';
+import { DEVICE_STATES } from './device-state.js';
+import { inventorySchema } from './agent-channel-schema.js';
 import { deviceStatusFields, rolloutOutlookSchema } from './rollout-status.js';
 
 export { deviceCertificateGrant } from './device-certificate-grant.js';
 export * from './log-proof-api.js';
 export { errorBodySchema } from './error-body.js';
 export type { ErrorBody } from './error-body.js';
-export { ENROLL_OUTCOMES, ENROLL_PURPOSE, enrollResponse, enrollStatement } from './enroll-api.js';
+export { ENROLL_OUTCOMES, ENROLL_PURPOSE, enrollStatement } from './enroll-api.js';
+export { enrollResponse } from './enroll-api-schema.js';
+export type { EnrollResponse } from './enroll-api-schema.js';
 export type { DeviceCertificateGrant } from './device-certificate-grant.js';
 
 export const ROLES = ['viewer', 'operator', 'publisher', 'admin'] as const;

@@ -1,7 +1,12 @@
-/** What an agent sends and gets back when it enrolls (the request's schema is in api.ts). */
-import { z } from 'zod';
+/**
+ * What an agent sends and gets back when it enrolls (the request's schema is in api.ts; the
+ * answer's zod schema, for the server and the typed client, in enroll-api-schema.ts).
+ */
 import { canonicalBytes } from '@patchcast/core/base';
-import { deviceCertificateGrant } from './device-certificate-grant.js';
+import { deviceCertificateGrantGuard } from './agent-channel-guards.js';
+import { object, oneOf, optional, string } from './guard.js';
+import type { Guard } from './guard.js';
+import type { EnrollResponse } from './enroll-api-schema.js';
 
 export const ENROLL_PURPOSE = 'patchcast-enroll/v1';
 
@@ -13,9 +18,9 @@ export function enrollStatement(token: string, publicKey: string): Uint8Array {
 /** `re-enrolled`: the key was known, same device; `replaced`: a new key for `replaces`. */
 export const ENROLL_OUTCOMES = ['enrolled', 're-enrolled', 'replaced'] as const;
 
-export const enrollResponse = z.object({
-  deviceId: z.string(),
-  outcome: z.enum(ENROLL_OUTCOMES).optional(),
-  /** Absent from servers older than device certificates. */
-  deviceCertificate: deviceCertificateGrant.optional(),
+/** The enrollment answer as the agent checks it (enroll-client.ts). */
+export const enrollResponseGuard: Guard<EnrollResponse> = object({
+  deviceId: string(),
+  outcome: optional(oneOf(ENROLL_OUTCOMES)),
+  deviceCertificate: optional(deviceCertificateGrantGuard),
 });

@@ -3,7 +3,7 @@
  * same errors as `PatchcastClient.enroll`.
  */
 import { answerOfShape, errorFromResponse, unreachable } from './api-errors.js';
-import { enrollResponse } from './enroll-api.js';
+import { enrollResponseGuard } from './enroll-api.js';
 import { httpRequest } from './http-request.js';
 import type { HttpResponse } from './http-request.js';
 import type { EnrollRequest } from './api.js';
@@ -25,5 +25,5 @@ export async function enrollDevice(server: string, request: EnrollRequest, timeo
   }
   if (!response.ok) throw await errorFromResponse(response);
   const json = await response.json().catch(() => undefined);
-  return answerOfShape(json, enrollResponse, ENROLL_PATH);
+  return answerOfShape(json, enrollResponseGuard, ENROLL_PATH);
 }

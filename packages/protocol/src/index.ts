@@ -1,5 +1,6 @@
 export * from './names.js';
 export * from './agent-channel.js';
+export * from './agent-channel-schema.js';
 export * from './api.js';
 export * from './rollout-status.js';
 export * from './client.js';

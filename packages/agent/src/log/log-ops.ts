@@ -4,7 +4,7 @@ import {
   consistencyProofResponse,
   keyTransitionsResponse,
   publicationProofResponse,
-} from '@patchcast/protocol/agent';
+} from '@patchcast/protocol';
 import type { PatchRef, PublicationProofResponse } from '@patchcast/protocol/agent';
 import type { z } from 'zod';
 import { fetchBounded } from '../http-fetch.js';

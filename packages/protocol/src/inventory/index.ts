@@ -6,16 +6,19 @@ export {
   diffInventory,
   dpkgKey,
   inventoryDigest,
-  inventoryHeadSchema,
-  inventoryUpdatePartSchema,
   inventoryUpdateParts,
   normalizeInventory,
   npmKey,
-  parseInventoryUpdatePart,
   pypiKey,
   rpmKey,
 } from './inventory-update.js';
-export type { InventoryDiff, InventoryHead, InventoryUpdatePart } from './inventory-update.js';
+export type { InventoryDiff } from './inventory-update.js';
+export {
+  inventoryHeadSchema,
+  inventoryUpdatePartSchema,
+  parseInventoryUpdatePart,
+} from './inventory-update-schema.js';
+export type { InventoryHead, InventoryUpdatePart } from './inventory-update-schema.js';
 export {
   FINDING_STATES,
   coverageSchema,

@@ -3,7 +3,8 @@
  * the operator actions, and the progress view with waves, verdicts and per-device timings.
  */
 import { z } from 'zod';
-import { DEVICE_STATES, healthSchema } from '../agent-channel.js';
+import { DEVICE_STATES } from '../device-state.js';
+import { healthSchema } from '../agent-channel-schema.js';
 import { ROLLOUT_STATES } from '../api.js';
 import { MAX_PLAN_BYTES } from './parse-plan.js';
 import { deviceStatusFields, rolloutOutlookSchema } from '../rollout-status.js';
