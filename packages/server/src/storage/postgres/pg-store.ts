@@ -22,7 +22,7 @@ import { PgLeaseStore } from './pg-lease-store.js';
 import { PgVulnStore } from './pg-vuln-store.js';
 import { PgRolloutEngineStore } from './pg-rollout-engine-store.js';
 import { PgWebhookStore } from './pg-webhook-store.js';
-import { PgDeviceCertificates } from './pg-device-certificates.js';
+import { SqlDeviceCertificates } from '../sql/device-certificates.js';
 import { PgDeviceResultsStore } from './pg-device-results-store.js';
 
 export interface PgStoreOptions {
@@ -48,7 +48,7 @@ export class PgStore extends PartedStore implements Store {
   readonly rolloutEngine: PgRolloutEngineStore;
   readonly deviceResults: PgDeviceResultsStore;
   readonly webhooks: PgWebhookStore;
-  readonly deviceCertificates: PgDeviceCertificates;
+  readonly deviceCertificates: SqlDeviceCertificates;
   readonly #db: PgDb;
 
   private constructor(db: PgDb) {
@@ -64,7 +64,7 @@ export class PgStore extends PartedStore implements Store {
     this.rolloutEngine = new PgRolloutEngineStore(db);
     this.deviceResults = new PgDeviceResultsStore(db);
     this.webhooks = new PgWebhookStore(db);
-    this.deviceCertificates = new PgDeviceCertificates(db);
+    this.deviceCertificates = new SqlDeviceCertificates(db);
   }
 
   /** Connects, migrates under an advisory lock, and returns the store; DB_UNAVAILABLE if it cannot. */

@@ -6,14 +6,14 @@ import { SqliteLogStore } from './sqlite-log-store.js';
 import { SqliteLeaseStore } from './sqlite-lease-store.js';
 import { SqliteVulnStore } from './sqlite-vuln-store.js';
 import { SqliteRolloutEngineStore } from './sqlite-rollout-engine-store.js';
-import { SqliteSql, settle } from './sqlite-sql.js';
-import { SqliteGroupCommit } from './sqlite-group-commit.js';
+import { SqliteSql } from './sqlite-sql.js';
+import { SqliteDb } from './sqlite-db.js';
 import { cacheStatements } from './sqlite-statement-cache.js';
 import { SqliteIdentity } from './sqlite-identity.js';
 import { SqliteRepository } from './sqlite-repository.js';
 import { SqliteAssignments } from './sqlite-assignments.js';
 import { SqliteWebhookStore } from './sqlite-webhook-store.js';
-import { SqliteDeviceCertificates } from './sqlite-device-certificates.js';
+import { SqlDeviceCertificates } from '../sql/device-certificates.js';
 import { SqliteDeviceResultsStore } from './sqlite-device-results-store.js';
 
 /**
@@ -29,38 +29,31 @@ export class SqliteStore extends PartedStore implements Store {
   readonly rolloutEngine: SqliteRolloutEngineStore;
   readonly deviceResults: SqliteDeviceResultsStore;
   readonly webhooks: SqliteWebhookStore;
-  readonly deviceCertificates: SqliteDeviceCertificates;
-  readonly #db: Database.Database;
-
-  readonly #group: SqliteGroupCommit | undefined;
+  readonly deviceCertificates: SqlDeviceCertificates;
+  readonly #db: SqliteDb;
 
   /** `groupCommit`: calls made in one event-loop turn share a transaction (ADR 0038). */
   constructor(path: string, options: { readonly groupCommit?: boolean } = {}) {
-    const db = openDatabase(path);
-    const sql = new SqliteSql(db);
-    const group = options.groupCommit === true ? new SqliteGroupCommit(db) : undefined;
-    const part = <T extends object>(p: T): T => (group === undefined ? p : group.wrap(p));
+    const raw = openDatabase(path);
+    const db = new SqliteDb(raw, options);
+    const sql = new SqliteSql(raw);
     super({
-      identity: part(new SqliteIdentity(sql)),
-      repository: part(new SqliteRepository(sql)),
-      assignments: part(new SqliteAssignments(sql)),
+      identity: db.wrap(new SqliteIdentity(sql)),
+      repository: db.wrap(new SqliteRepository(sql)),
+      assignments: db.wrap(new SqliteAssignments(sql)),
     });
     this.#db = db;
-    this.#group = group;
-    this.log = part(new SqliteLogStore(db));
-    this.leases = part(new SqliteLeaseStore(db));
-    this.vulns = part(new SqliteVulnStore(db));
-    this.rolloutEngine = part(new SqliteRolloutEngineStore(db));
-    this.deviceResults = part(new SqliteDeviceResultsStore(db));
-    this.webhooks = part(new SqliteWebhookStore(db));
-    this.deviceCertificates = part(new SqliteDeviceCertificates(db));
+    this.log = db.wrap(new SqliteLogStore(raw));
+    this.leases = db.wrap(new SqliteLeaseStore(raw));
+    this.vulns = db.wrap(new SqliteVulnStore(raw));
+    this.rolloutEngine = db.wrap(new SqliteRolloutEngineStore(raw));
+    this.deviceResults = db.wrap(new SqliteDeviceResultsStore(raw));
+    this.webhooks = db.wrap(new SqliteWebhookStore(raw));
+    this.deviceCertificates = new SqlDeviceCertificates(db);
   }
 
   close(): Promise<void> {
-    return settle(() => {
-      this.#group?.flush();
-      this.#db.close();
-    });
+    return this.#db.close();
   }
 }
 
