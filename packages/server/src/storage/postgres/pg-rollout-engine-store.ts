@@ -18,7 +18,7 @@ import { leaseLost } from '../lease-store.js';
 import type { PgDb, PgQueries } from './pg-db.js';
 import { insertRollout } from './pg-assignments.js';
 import type { WebhookEventRecord } from '../webhook-store.js';
-import { enqueueWebhookEvents } from './pg-webhook-store.js';
+import { enqueueWebhookEvents } from '../sql/webhook-store.js';
 
 export class PgRolloutEngineStore implements RolloutEngineStore {
   readonly #db: PgDb;

@@ -21,7 +21,7 @@ import { PgLogStore } from './pg-log-store.js';
 import { PgLeaseStore } from './pg-lease-store.js';
 import { PgVulnStore } from './pg-vuln-store.js';
 import { PgRolloutEngineStore } from './pg-rollout-engine-store.js';
-import { PgWebhookStore } from './pg-webhook-store.js';
+import { SqlWebhookStore } from '../sql/webhook-store.js';
 import { SqlDeviceCertificates } from '../sql/device-certificates.js';
 import { PgDeviceResultsStore } from './pg-device-results-store.js';
 
@@ -47,7 +47,7 @@ export class PgStore extends PartedStore implements Store {
   readonly vulns: PgVulnStore;
   readonly rolloutEngine: PgRolloutEngineStore;
   readonly deviceResults: PgDeviceResultsStore;
-  readonly webhooks: PgWebhookStore;
+  readonly webhooks: SqlWebhookStore;
   readonly deviceCertificates: SqlDeviceCertificates;
   readonly #db: PgDb;
 
@@ -63,7 +63,7 @@ export class PgStore extends PartedStore implements Store {
     this.vulns = new PgVulnStore(db);
     this.rolloutEngine = new PgRolloutEngineStore(db);
     this.deviceResults = new PgDeviceResultsStore(db);
-    this.webhooks = new PgWebhookStore(db);
+    this.webhooks = new SqlWebhookStore(db);
     this.deviceCertificates = new SqlDeviceCertificates(db);
   }
 

@@ -16,7 +16,7 @@ import type {
   VulnStore,
 } from '../vuln-store.js';
 import type { PgDb, PgQueries } from './pg-db.js';
-import { enqueueWebhookEvents } from './pg-webhook-store.js';
+import { enqueueWebhookEvents } from '../sql/webhook-store.js';
 import { devicesHolding, writePackageIndex } from './pg-package-index.js';
 import { fromPgKey, toPgKey } from './pg-nul.js';
 

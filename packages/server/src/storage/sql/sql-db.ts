@@ -36,6 +36,10 @@ export interface Dialect {
   readonly forUpdate: string;
   /** Appended to a SELECT whose rows must not change before the transaction ends. */
   readonly forShare: string;
+  /** Appended to a SELECT of rows to change that other nodes may be changing: those are passed over. */
+  skipLocked(table: string): string;
+  /** `needle` occurs in the text `haystack`. */
+  contains(haystack: string, needle: string): string;
   /** `column` is one of the values of the list parameter `param` (bind `list(values)` to it). */
   inList(column: string, param: string, type: 'text' | 'bigint'): string;
   /** The value bound to an `inList` parameter. */
@@ -49,6 +53,8 @@ export const SQLITE_DIALECT: Dialect = {
   name: 'sqlite',
   forUpdate: '',
   forShare: '',
+  skipLocked: () => '',
+  contains: (haystack, needle) => `instr(${haystack}, ${needle}) > 0`,
   inList: (column, param) => `${column} IN (SELECT value FROM json_each(${param}))`,
   list: (values) => JSON.stringify(values),
   toKey: (key) => key,
@@ -64,6 +70,8 @@ export const POSTGRES_DIALECT: Dialect = {
   name: 'postgres',
   forUpdate: ' FOR UPDATE',
   forShare: ' FOR SHARE',
+  skipLocked: (table) => ` FOR UPDATE OF ${table} SKIP LOCKED`,
+  contains: (haystack, needle) => `position(${needle} in ${haystack}) > 0`,
   inList: (column, param, type) => `${column} = ANY(${param}::${type}[])`,
   list: (values) => values,
   toKey: (key) => key.replaceAll('\u0000', '\u0001'),

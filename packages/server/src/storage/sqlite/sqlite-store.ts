@@ -12,7 +12,7 @@ import { cacheStatements } from './sqlite-statement-cache.js';
 import { SqliteIdentity } from './sqlite-identity.js';
 import { SqliteRepository } from './sqlite-repository.js';
 import { SqliteAssignments } from './sqlite-assignments.js';
-import { SqliteWebhookStore } from './sqlite-webhook-store.js';
+import { SqlWebhookStore } from '../sql/webhook-store.js';
 import { SqlDeviceCertificates } from '../sql/device-certificates.js';
 import { SqliteDeviceResultsStore } from './sqlite-device-results-store.js';
 
@@ -28,7 +28,7 @@ export class SqliteStore extends PartedStore implements Store {
   readonly vulns: SqliteVulnStore;
   readonly rolloutEngine: SqliteRolloutEngineStore;
   readonly deviceResults: SqliteDeviceResultsStore;
-  readonly webhooks: SqliteWebhookStore;
+  readonly webhooks: SqlWebhookStore;
   readonly deviceCertificates: SqlDeviceCertificates;
   readonly #db: SqliteDb;
 
@@ -48,7 +48,7 @@ export class SqliteStore extends PartedStore implements Store {
     this.vulns = db.wrap(new SqliteVulnStore(raw));
     this.rolloutEngine = db.wrap(new SqliteRolloutEngineStore(raw));
     this.deviceResults = db.wrap(new SqliteDeviceResultsStore(raw));
-    this.webhooks = db.wrap(new SqliteWebhookStore(raw));
+    this.webhooks = new SqlWebhookStore(db);
     this.deviceCertificates = new SqlDeviceCertificates(db);
   }
 
