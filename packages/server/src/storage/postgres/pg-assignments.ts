@@ -9,7 +9,8 @@ import type {
   RolloutEnd,
   RolloutRecord,
 } from '../store.js';
-import { fenceClause, fenceParams } from './pg-lease-store.js';
+import { POSTGRES_DIALECT } from '../sql/sql-db.js';
+import { fenceClause, fenceParams } from '../sql/lease-store.js';
 import { insertPending } from './pg-log-store.js';
 import { toAssignment, toRollout } from '../rows.js';
 import type { AssignmentRow, RolloutRow } from '../rows.js';
@@ -78,7 +79,7 @@ export class PgAssignments implements AssignmentsPart {
     return this.#db.transaction(async (tx) => {
       const changed = await tx.run(
         `UPDATE rollouts SET state = $1, completed_at = $2 WHERE id = $3 AND state = 'in-progress'
-         AND ${fenceClause(4)}`,
+         AND ${fenceClause(POSTGRES_DIALECT, 4)}`,
         [end.state, end.at, rolloutId, ...fenceParams(end.fence)],
       );
       if (changed === 0) return false;

@@ -13,7 +13,8 @@ import type {
 } from '../rollout-engine-store.js';
 import type { PendingLogEntry, ReportInput, ReportOutcome, RolloutRecord } from '../store.js';
 import { insertPending } from './pg-log-store.js';
-import { fenceClause, fenceParams } from './pg-lease-store.js';
+import { POSTGRES_DIALECT } from '../sql/sql-db.js';
+import { fenceClause, fenceParams } from '../sql/lease-store.js';
 import { leaseLost } from '../lease-store.js';
 import type { PgDb, PgQueries } from './pg-db.js';
 import { insertRollout } from './pg-assignments.js';
@@ -79,7 +80,7 @@ export class PgRolloutEngineStore implements RolloutEngineStore {
       // First, so that the lease row stays locked for the rest of the transaction.
       const saved = await tx.run(
         `UPDATE rollout_engines SET snapshot = $1, input_seq = $2 WHERE rollout_id = $3
-         AND ${fenceClause(4)}`,
+         AND ${fenceClause(POSTGRES_DIALECT, 4)}`,
         [snapshot.snapshot, snapshot.inputSeq, rolloutId, ...fenceParams(fence)],
       );
       if (saved === 0 && fence !== undefined) throw leaseLost(rolloutId, fence);

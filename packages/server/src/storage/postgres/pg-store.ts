@@ -18,7 +18,7 @@ import { PgIdentity } from './pg-identity.js';
 import { PgRepository } from './pg-repository.js';
 import { PgAssignments } from './pg-assignments.js';
 import { PgLogStore } from './pg-log-store.js';
-import { PgLeaseStore } from './pg-lease-store.js';
+import { SqlLeaseStore } from '../sql/lease-store.js';
 import { PgVulnStore } from './pg-vuln-store.js';
 import { PgRolloutEngineStore } from './pg-rollout-engine-store.js';
 import { SqlWebhookStore } from '../sql/webhook-store.js';
@@ -43,7 +43,7 @@ export const DEFAULT_PG_POOL_SIZE = 10;
 export class PgStore extends PartedStore implements Store {
   readonly kind = 'postgres';
   readonly log: PgLogStore;
-  readonly leases: PgLeaseStore;
+  readonly leases: SqlLeaseStore;
   readonly vulns: PgVulnStore;
   readonly rolloutEngine: PgRolloutEngineStore;
   readonly deviceResults: PgDeviceResultsStore;
@@ -59,7 +59,7 @@ export class PgStore extends PartedStore implements Store {
     });
     this.#db = db;
     this.log = new PgLogStore(db);
-    this.leases = new PgLeaseStore(db);
+    this.leases = new SqlLeaseStore(db);
     this.vulns = new PgVulnStore(db);
     this.rolloutEngine = new PgRolloutEngineStore(db);
     this.deviceResults = new PgDeviceResultsStore(db);

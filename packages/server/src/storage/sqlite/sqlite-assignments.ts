@@ -10,7 +10,7 @@ import type {
   RolloutEnd,
   RolloutRecord,
 } from '../store.js';
-import { FENCE_CLAUSE, fenceParams } from './sqlite-lease-store.js';
+import { FENCE_CLAUSE, fenceParams } from './sqlite-fence.js';
 import { insertPending } from './sqlite-log-store.js';
 import { toAssignment, toRollout } from '../rows.js';
 import type { AssignmentRow, RolloutRow } from '../rows.js';

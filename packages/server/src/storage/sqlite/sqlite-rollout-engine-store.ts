@@ -16,7 +16,7 @@ import type {
 } from '../rollout-engine-store.js';
 import type { PendingLogEntry, ReportInput, ReportOutcome, RolloutRecord } from '../store.js';
 import { insertPending } from './sqlite-log-store.js';
-import { FENCE_CLAUSE, fenceParams } from './sqlite-lease-store.js';
+import { FENCE_CLAUSE, fenceParams } from './sqlite-fence.js';
 import { leaseLost } from '../lease-store.js';
 import { insertRollout } from './sqlite-assignments.js';
 

@@ -3,7 +3,7 @@ import type { Store } from '../store.js';
 import { PartedStore } from '../store-parts.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { SqliteLogStore } from './sqlite-log-store.js';
-import { SqliteLeaseStore } from './sqlite-lease-store.js';
+import { SqlLeaseStore } from '../sql/lease-store.js';
 import { SqliteVulnStore } from './sqlite-vuln-store.js';
 import { SqliteRolloutEngineStore } from './sqlite-rollout-engine-store.js';
 import { SqliteSql } from './sqlite-sql.js';
@@ -24,7 +24,7 @@ import { SqliteDeviceResultsStore } from './sqlite-device-results-store.js';
 export class SqliteStore extends PartedStore implements Store {
   readonly kind = 'sqlite';
   readonly log: SqliteLogStore;
-  readonly leases: SqliteLeaseStore;
+  readonly leases: SqlLeaseStore;
   readonly vulns: SqliteVulnStore;
   readonly rolloutEngine: SqliteRolloutEngineStore;
   readonly deviceResults: SqliteDeviceResultsStore;
@@ -44,7 +44,7 @@ export class SqliteStore extends PartedStore implements Store {
     });
     this.#db = db;
     this.log = db.wrap(new SqliteLogStore(raw));
-    this.leases = db.wrap(new SqliteLeaseStore(raw));
+    this.leases = new SqlLeaseStore(db);
     this.vulns = db.wrap(new SqliteVulnStore(raw));
     this.rolloutEngine = db.wrap(new SqliteRolloutEngineStore(raw));
     this.deviceResults = db.wrap(new SqliteDeviceResultsStore(raw));
