@@ -19,7 +19,7 @@ import { PgRepository } from './pg-repository.js';
 import { PgAssignments } from './pg-assignments.js';
 import { PgLogStore } from './pg-log-store.js';
 import { SqlLeaseStore } from '../sql/lease-store.js';
-import { PgVulnStore } from './pg-vuln-store.js';
+import { SqlVulnStore } from '../sql/vuln-store.js';
 import { PgRolloutEngineStore } from './pg-rollout-engine-store.js';
 import { SqlWebhookStore } from '../sql/webhook-store.js';
 import { SqlDeviceCertificates } from '../sql/device-certificates.js';
@@ -44,7 +44,7 @@ export class PgStore extends PartedStore implements Store {
   readonly kind = 'postgres';
   readonly log: PgLogStore;
   readonly leases: SqlLeaseStore;
-  readonly vulns: PgVulnStore;
+  readonly vulns: SqlVulnStore;
   readonly rolloutEngine: PgRolloutEngineStore;
   readonly deviceResults: PgDeviceResultsStore;
   readonly webhooks: SqlWebhookStore;
@@ -60,7 +60,7 @@ export class PgStore extends PartedStore implements Store {
     this.#db = db;
     this.log = new PgLogStore(db);
     this.leases = new SqlLeaseStore(db);
-    this.vulns = new PgVulnStore(db);
+    this.vulns = new SqlVulnStore(db);
     this.rolloutEngine = new PgRolloutEngineStore(db);
     this.deviceResults = new PgDeviceResultsStore(db);
     this.webhooks = new SqlWebhookStore(db);

@@ -92,3 +92,13 @@ export function valuesList(rows: number, columns: number): string {
   }
   return out.join(', ');
 }
+
+/** Rows per multi-row statement: far below both databases' limits on parameters. */
+export const ROWS_PER_STATEMENT = 500;
+
+/** `items` in slices of at most `size`. */
+export function chunks<T>(items: readonly T[], size = ROWS_PER_STATEMENT): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

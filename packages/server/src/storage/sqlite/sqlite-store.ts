@@ -4,7 +4,7 @@ import { PartedStore } from '../store-parts.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { SqliteLogStore } from './sqlite-log-store.js';
 import { SqlLeaseStore } from '../sql/lease-store.js';
-import { SqliteVulnStore } from './sqlite-vuln-store.js';
+import { SqlVulnStore } from '../sql/vuln-store.js';
 import { SqliteRolloutEngineStore } from './sqlite-rollout-engine-store.js';
 import { SqliteSql } from './sqlite-sql.js';
 import { SqliteDb } from './sqlite-db.js';
@@ -25,7 +25,7 @@ export class SqliteStore extends PartedStore implements Store {
   readonly kind = 'sqlite';
   readonly log: SqliteLogStore;
   readonly leases: SqlLeaseStore;
-  readonly vulns: SqliteVulnStore;
+  readonly vulns: SqlVulnStore;
   readonly rolloutEngine: SqliteRolloutEngineStore;
   readonly deviceResults: SqliteDeviceResultsStore;
   readonly webhooks: SqlWebhookStore;
@@ -45,7 +45,7 @@ export class SqliteStore extends PartedStore implements Store {
     this.#db = db;
     this.log = db.wrap(new SqliteLogStore(raw));
     this.leases = new SqlLeaseStore(db);
-    this.vulns = db.wrap(new SqliteVulnStore(raw));
+    this.vulns = new SqlVulnStore(db);
     this.rolloutEngine = db.wrap(new SqliteRolloutEngineStore(raw));
     this.deviceResults = db.wrap(new SqliteDeviceResultsStore(raw));
     this.webhooks = new SqlWebhookStore(db);
