@@ -23,7 +23,7 @@ import { SqlVulnStore } from '../sql/vuln-store.js';
 import { PgRolloutEngineStore } from './pg-rollout-engine-store.js';
 import { SqlWebhookStore } from '../sql/webhook-store.js';
 import { SqlDeviceCertificates } from '../sql/device-certificates.js';
-import { PgDeviceResultsStore } from './pg-device-results-store.js';
+import { SqlDeviceResultsStore } from '../sql/device-results-store.js';
 
 export interface PgStoreOptions {
   /** postgres://USER:PASSWORD@HOST:PORT/DATABASE */
@@ -46,7 +46,7 @@ export class PgStore extends PartedStore implements Store {
   readonly leases: SqlLeaseStore;
   readonly vulns: SqlVulnStore;
   readonly rolloutEngine: PgRolloutEngineStore;
-  readonly deviceResults: PgDeviceResultsStore;
+  readonly deviceResults: SqlDeviceResultsStore;
   readonly webhooks: SqlWebhookStore;
   readonly deviceCertificates: SqlDeviceCertificates;
   readonly #db: PgDb;
@@ -62,7 +62,7 @@ export class PgStore extends PartedStore implements Store {
     this.leases = new SqlLeaseStore(db);
     this.vulns = new SqlVulnStore(db);
     this.rolloutEngine = new PgRolloutEngineStore(db);
-    this.deviceResults = new PgDeviceResultsStore(db);
+    this.deviceResults = new SqlDeviceResultsStore(db);
     this.webhooks = new SqlWebhookStore(db);
     this.deviceCertificates = new SqlDeviceCertificates(db);
   }

@@ -21,7 +21,7 @@ export async function writePackageIndex(
     [deviceId],
   );
   const before = new Set(row === undefined ? [] : (JSON.parse(row.keys) as string[]));
-  const after = new Set((packages ?? []).map(dialect.toKey));
+  const after = new Set((packages ?? []).map((key) => dialect.toKey(key)));
   const removed = [...before].filter((key) => !after.has(key));
   const added = [...after].filter((key) => !before.has(key));
   for (const keys of chunks(removed))
@@ -58,7 +58,7 @@ export async function devicesHolding(
      SELECT i.device_id AS id FROM vuln_inventories i
      WHERE NOT EXISTS (SELECT 1 FROM vuln_package_sets s WHERE s.device_id = i.device_id)
      ORDER BY id`,
-    [dialect.list(packages.map(dialect.toKey))],
+    [dialect.list(packages.map((key) => dialect.toKey(key)))],
   );
   return rows.map((r) => r.id);
 }

@@ -14,7 +14,7 @@ import { SqliteRepository } from './sqlite-repository.js';
 import { SqliteAssignments } from './sqlite-assignments.js';
 import { SqlWebhookStore } from '../sql/webhook-store.js';
 import { SqlDeviceCertificates } from '../sql/device-certificates.js';
-import { SqliteDeviceResultsStore } from './sqlite-device-results-store.js';
+import { SqlDeviceResultsStore } from '../sql/device-results-store.js';
 
 /**
  * The embedded default: one SQLite file (WAL), synchronous calls behind the async Store port.
@@ -27,7 +27,7 @@ export class SqliteStore extends PartedStore implements Store {
   readonly leases: SqlLeaseStore;
   readonly vulns: SqlVulnStore;
   readonly rolloutEngine: SqliteRolloutEngineStore;
-  readonly deviceResults: SqliteDeviceResultsStore;
+  readonly deviceResults: SqlDeviceResultsStore;
   readonly webhooks: SqlWebhookStore;
   readonly deviceCertificates: SqlDeviceCertificates;
   readonly #db: SqliteDb;
@@ -47,7 +47,7 @@ export class SqliteStore extends PartedStore implements Store {
     this.leases = new SqlLeaseStore(db);
     this.vulns = new SqlVulnStore(db);
     this.rolloutEngine = db.wrap(new SqliteRolloutEngineStore(raw));
-    this.deviceResults = db.wrap(new SqliteDeviceResultsStore(raw));
+    this.deviceResults = new SqlDeviceResultsStore(db);
     this.webhooks = new SqlWebhookStore(db);
     this.deviceCertificates = new SqlDeviceCertificates(db);
   }
