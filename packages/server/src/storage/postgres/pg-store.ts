@@ -15,7 +15,7 @@ import { PG_TYPES, PgDb } from './pg-db.js';
 import { migrate, quoteIdent } from './pg-migrate.js';
 import { checkPostgresUrl, dbUnavailable } from './pg-url.js';
 import { PgIdentity } from './pg-identity.js';
-import { PgRepository } from './pg-repository.js';
+import { SqlRepository } from '../sql/repository.js';
 import { PgAssignments } from './pg-assignments.js';
 import { PgLogStore } from './pg-log-store.js';
 import { SqlLeaseStore } from '../sql/lease-store.js';
@@ -54,7 +54,7 @@ export class PgStore extends PartedStore implements Store {
   private constructor(db: PgDb) {
     super({
       identity: new PgIdentity(db),
-      repository: new PgRepository(db),
+      repository: new SqlRepository(db),
       assignments: new PgAssignments(db),
     });
     this.#db = db;

@@ -10,7 +10,7 @@ import { SqliteSql } from './sqlite-sql.js';
 import { SqliteDb } from './sqlite-db.js';
 import { cacheStatements } from './sqlite-statement-cache.js';
 import { SqliteIdentity } from './sqlite-identity.js';
-import { SqliteRepository } from './sqlite-repository.js';
+import { SqlRepository } from '../sql/repository.js';
 import { SqliteAssignments } from './sqlite-assignments.js';
 import { SqlWebhookStore } from '../sql/webhook-store.js';
 import { SqlDeviceCertificates } from '../sql/device-certificates.js';
@@ -39,7 +39,7 @@ export class SqliteStore extends PartedStore implements Store {
     const sql = new SqliteSql(raw);
     super({
       identity: db.wrap(new SqliteIdentity(sql)),
-      repository: db.wrap(new SqliteRepository(sql)),
+      repository: new SqlRepository(db),
       assignments: db.wrap(new SqliteAssignments(sql)),
     });
     this.#db = db;
