@@ -14,7 +14,7 @@ import { PatchcastError } from '@patchcast/core';
 import { PG_TYPES, PgDb } from './pg-db.js';
 import { migrate, quoteIdent } from './pg-migrate.js';
 import { checkPostgresUrl, dbUnavailable } from './pg-url.js';
-import { PgIdentity } from './pg-identity.js';
+import { SqlIdentity } from '../sql/identity.js';
 import { SqlRepository } from '../sql/repository.js';
 import { PgAssignments } from './pg-assignments.js';
 import { PgLogStore } from './pg-log-store.js';
@@ -53,7 +53,7 @@ export class PgStore extends PartedStore implements Store {
 
   private constructor(db: PgDb) {
     super({
-      identity: new PgIdentity(db),
+      identity: new SqlIdentity(db),
       repository: new SqlRepository(db),
       assignments: new PgAssignments(db),
     });

@@ -13,6 +13,27 @@ import { SqliteGroupCommit } from './sqlite-group-commit.js';
 
 const MAX_STATEMENTS = 1000;
 
+/**
+ * Who runs now on one database file, shared by every connection to it in this process: a
+ * connection waiting for SQLite's write lock blocks the event loop, so a second connection must
+ * not start while the first is inside a transaction that awaits (tests open two stores on one
+ * file; another process is a different thread and only waits).
+ */
+class Gate {
+  busy = false;
+  users = 0;
+  readonly waiting: (() => void)[] = [];
+}
+
+const gates = new Map<string, Gate>();
+
+function gateOf(name: string): Gate {
+  const gate = gates.get(name) ?? new Gate();
+  gates.set(name, gate);
+  gate.users += 1;
+  return gate;
+}
+
 interface Prepared {
   readonly statement: Database.Statement;
   /** The parameter each `?` takes, by its `$n` (0-based); undefined when `$1, $2, ...` in order. */
@@ -23,16 +44,16 @@ export class SqliteDb implements SqlDb {
   readonly dialect = SQLITE_DIALECT;
   readonly raw: Database.Database;
   readonly #prepared = new Map<string, Prepared>();
-  readonly #waiting: (() => void)[] = [];
+  readonly #gate: Gate;
   readonly #group: SqliteGroupCommit | undefined;
   readonly #tx: SqlTx;
-  #busy = false;
 
   /** `groupCommit`: calls made in one event-loop turn share a transaction (ADR 0038). */
   constructor(db: Database.Database, options: { readonly groupCommit?: boolean } = {}) {
     this.raw = db;
+    this.#gate = db.memory ? new Gate() : gateOf(db.name);
     this.#group =
-      options.groupCommit === true ? new SqliteGroupCommit(db, () => this.#busy) : undefined;
+      options.groupCommit === true ? new SqliteGroupCommit(db, () => this.#gate.busy) : undefined;
     this.#tx = {
       dialect: SQLITE_DIALECT,
       rows: (sql, params) => Promise.resolve(this.#all(sql, params)),
@@ -86,19 +107,23 @@ export class SqliteDb implements SqlDb {
     return this.#call(() => {
       this.#group?.flush();
       this.raw.close();
+      this.#gate.users -= 1;
+      if (this.#gate.users === 0 && gates.get(this.raw.name) === this.#gate) {
+        gates.delete(this.raw.name);
+      }
     }, false);
   }
 
   /** Runs `work` once no other call runs, inside the open batch; resolves once it is durable. */
   #call<T>(work: () => T | Promise<T>, grouped = true): Promise<T> {
-    if (!this.#busy) return this.#enter(work, grouped);
-    return new Promise<void>((resolve) => this.#waiting.push(resolve)).then(() =>
+    if (!this.#gate.busy) return this.#enter(work, grouped);
+    return new Promise<void>((resolve) => this.#gate.waiting.push(resolve)).then(() =>
       this.#enter(work, grouped),
     );
   }
 
   #enter<T>(work: () => T | Promise<T>, grouped: boolean): Promise<T> {
-    this.#busy = true;
+    this.#gate.busy = true;
     let result: T | Promise<T>;
     let durable: Promise<void> | undefined;
     try {
@@ -120,8 +145,8 @@ export class SqliteDb implements SqlDb {
   }
 
   #leave(): void {
-    const next = this.#waiting.shift();
-    if (next === undefined) this.#busy = false;
+    const next = this.#gate.waiting.shift();
+    if (next === undefined) this.#gate.busy = false;
     else next();
   }
 

@@ -9,7 +9,7 @@ import { SqliteRolloutEngineStore } from './sqlite-rollout-engine-store.js';
 import { SqliteSql } from './sqlite-sql.js';
 import { SqliteDb } from './sqlite-db.js';
 import { cacheStatements } from './sqlite-statement-cache.js';
-import { SqliteIdentity } from './sqlite-identity.js';
+import { SqlIdentity } from '../sql/identity.js';
 import { SqlRepository } from '../sql/repository.js';
 import { SqliteAssignments } from './sqlite-assignments.js';
 import { SqlWebhookStore } from '../sql/webhook-store.js';
@@ -38,7 +38,7 @@ export class SqliteStore extends PartedStore implements Store {
     const db = new SqliteDb(raw, options);
     const sql = new SqliteSql(raw);
     super({
-      identity: db.wrap(new SqliteIdentity(sql)),
+      identity: new SqlIdentity(db),
       repository: new SqlRepository(db),
       assignments: db.wrap(new SqliteAssignments(sql)),
     });
