@@ -16,11 +16,11 @@ import { migrate, quoteIdent } from './pg-migrate.js';
 import { checkPostgresUrl, dbUnavailable } from './pg-url.js';
 import { SqlIdentity } from '../sql/identity.js';
 import { SqlRepository } from '../sql/repository.js';
-import { PgAssignments } from './pg-assignments.js';
+import { SqlAssignments } from '../sql/assignments.js';
 import { PgLogStore } from './pg-log-store.js';
 import { SqlLeaseStore } from '../sql/lease-store.js';
 import { SqlVulnStore } from '../sql/vuln-store.js';
-import { PgRolloutEngineStore } from './pg-rollout-engine-store.js';
+import { SqlRolloutEngineStore } from '../sql/rollout-engine-store.js';
 import { SqlWebhookStore } from '../sql/webhook-store.js';
 import { SqlDeviceCertificates } from '../sql/device-certificates.js';
 import { SqlDeviceResultsStore } from '../sql/device-results-store.js';
@@ -45,7 +45,7 @@ export class PgStore extends PartedStore implements Store {
   readonly log: PgLogStore;
   readonly leases: SqlLeaseStore;
   readonly vulns: SqlVulnStore;
-  readonly rolloutEngine: PgRolloutEngineStore;
+  readonly rolloutEngine: SqlRolloutEngineStore;
   readonly deviceResults: SqlDeviceResultsStore;
   readonly webhooks: SqlWebhookStore;
   readonly deviceCertificates: SqlDeviceCertificates;
@@ -55,13 +55,13 @@ export class PgStore extends PartedStore implements Store {
     super({
       identity: new SqlIdentity(db),
       repository: new SqlRepository(db),
-      assignments: new PgAssignments(db),
+      assignments: new SqlAssignments(db),
     });
     this.#db = db;
     this.log = new PgLogStore(db);
     this.leases = new SqlLeaseStore(db);
     this.vulns = new SqlVulnStore(db);
-    this.rolloutEngine = new PgRolloutEngineStore(db);
+    this.rolloutEngine = new SqlRolloutEngineStore(db);
     this.deviceResults = new SqlDeviceResultsStore(db);
     this.webhooks = new SqlWebhookStore(db);
     this.deviceCertificates = new SqlDeviceCertificates(db);

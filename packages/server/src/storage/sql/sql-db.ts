@@ -42,8 +42,12 @@ export interface Dialect {
   contains(haystack: string, needle: string): string;
   /** `column` is one of the values of the list parameter `param` (bind `list(values)` to it). */
   inList(column: string, param: string, type: 'text' | 'bigint'): string;
+  /** A table of one column, `value`, holding the values of the list parameter `param`. */
+  listTable(param: string, type: 'text' | 'bigint'): string;
   /** The value bound to an `inList` parameter. */
   list(values: readonly (string | number)[]): unknown;
+  /** The next number of the install order (assignments.installed_seq, ADR 0015). */
+  readonly nextInstalledSeq: string;
   /** Text that may hold NUL as stored (PostgreSQL text holds none), and back. */
   toKey(key: string): string;
   fromKey(key: string): string;
@@ -56,7 +60,9 @@ export const SQLITE_DIALECT: Dialect = {
   skipLocked: () => '',
   contains: (haystack, needle) => `instr(${haystack}, ${needle}) > 0`,
   inList: (column, param) => `${column} IN (SELECT value FROM json_each(${param}))`,
+  listTable: (param) => `json_each(${param})`,
   list: (values) => JSON.stringify(values),
+  nextInstalledSeq: '(SELECT COALESCE(MAX(installed_seq), 0) + 1 FROM assignments)',
   toKey: (key) => key,
   fromKey: (key) => key,
 };
@@ -73,7 +79,9 @@ export const POSTGRES_DIALECT: Dialect = {
   skipLocked: (table) => ` FOR UPDATE OF ${table} SKIP LOCKED`,
   contains: (haystack, needle) => `position(${needle} in ${haystack}) > 0`,
   inList: (column, param, type) => `${column} = ANY(${param}::${type}[])`,
+  listTable: (param, type) => `unnest(${param}::${type}[]) AS list(value)`,
   list: (values) => values,
+  nextInstalledSeq: "nextval('assignments_installed_seq')",
   toKey: (key) => key.replaceAll('\u0000', '\u0001'),
   fromKey: (key) => key.replaceAll('\u0001', '\u0000'),
 };

@@ -5,13 +5,13 @@ import { SQLITE_MIGRATIONS } from './migrations.js';
 import { SqliteLogStore } from './sqlite-log-store.js';
 import { SqlLeaseStore } from '../sql/lease-store.js';
 import { SqlVulnStore } from '../sql/vuln-store.js';
-import { SqliteRolloutEngineStore } from './sqlite-rollout-engine-store.js';
+import { SqlRolloutEngineStore } from '../sql/rollout-engine-store.js';
 import { SqliteSql } from './sqlite-sql.js';
 import { SqliteDb } from './sqlite-db.js';
 import { cacheStatements } from './sqlite-statement-cache.js';
 import { SqlIdentity } from '../sql/identity.js';
 import { SqlRepository } from '../sql/repository.js';
-import { SqliteAssignments } from './sqlite-assignments.js';
+import { SqlAssignments } from '../sql/assignments.js';
 import { SqlWebhookStore } from '../sql/webhook-store.js';
 import { SqlDeviceCertificates } from '../sql/device-certificates.js';
 import { SqlDeviceResultsStore } from '../sql/device-results-store.js';
@@ -26,7 +26,7 @@ export class SqliteStore extends PartedStore implements Store {
   readonly log: SqliteLogStore;
   readonly leases: SqlLeaseStore;
   readonly vulns: SqlVulnStore;
-  readonly rolloutEngine: SqliteRolloutEngineStore;
+  readonly rolloutEngine: SqlRolloutEngineStore;
   readonly deviceResults: SqlDeviceResultsStore;
   readonly webhooks: SqlWebhookStore;
   readonly deviceCertificates: SqlDeviceCertificates;
@@ -40,13 +40,13 @@ export class SqliteStore extends PartedStore implements Store {
     super({
       identity: new SqlIdentity(db),
       repository: new SqlRepository(db),
-      assignments: db.wrap(new SqliteAssignments(sql)),
+      assignments: new SqlAssignments(db),
     });
     this.#db = db;
     this.log = db.wrap(new SqliteLogStore(raw));
     this.leases = new SqlLeaseStore(db);
     this.vulns = new SqlVulnStore(db);
-    this.rolloutEngine = db.wrap(new SqliteRolloutEngineStore(raw));
+    this.rolloutEngine = new SqlRolloutEngineStore(db);
     this.deviceResults = new SqlDeviceResultsStore(db);
     this.webhooks = new SqlWebhookStore(db);
     this.deviceCertificates = new SqlDeviceCertificates(db);
