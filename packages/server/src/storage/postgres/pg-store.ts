@@ -17,7 +17,8 @@ import { checkPostgresUrl, dbUnavailable } from './pg-url.js';
 import { SqlIdentity } from '../sql/identity.js';
 import { SqlRepository } from '../sql/repository.js';
 import { SqlAssignments } from '../sql/assignments.js';
-import { PgLogStore } from './pg-log-store.js';
+import { SqlLogStore } from '../sql/log-store.js';
+import { HASH_COLUMN } from '../sql/leaf-hashes.js';
 import { SqlLeaseStore } from '../sql/lease-store.js';
 import { SqlVulnStore } from '../sql/vuln-store.js';
 import { SqlRolloutEngineStore } from '../sql/rollout-engine-store.js';
@@ -42,7 +43,7 @@ export const DEFAULT_PG_POOL_SIZE = 10;
 
 export class PgStore extends PartedStore implements Store {
   readonly kind = 'postgres';
-  readonly log: PgLogStore;
+  readonly log: SqlLogStore;
   readonly leases: SqlLeaseStore;
   readonly vulns: SqlVulnStore;
   readonly rolloutEngine: SqlRolloutEngineStore;
@@ -58,7 +59,7 @@ export class PgStore extends PartedStore implements Store {
       assignments: new SqlAssignments(db),
     });
     this.#db = db;
-    this.log = new PgLogStore(db);
+    this.log = new SqlLogStore(db, HASH_COLUMN);
     this.leases = new SqlLeaseStore(db);
     this.vulns = new SqlVulnStore(db);
     this.rolloutEngine = new SqlRolloutEngineStore(db);

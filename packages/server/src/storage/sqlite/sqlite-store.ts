@@ -2,7 +2,8 @@ import Database from 'better-sqlite3';
 import type { Store } from '../store.js';
 import { PartedStore } from '../store-parts.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
-import { SqliteLogStore } from './sqlite-log-store.js';
+import { SqlLogStore } from '../sql/log-store.js';
+import { PACKED_HASHES } from '../sql/leaf-hashes.js';
 import { SqlLeaseStore } from '../sql/lease-store.js';
 import { SqlVulnStore } from '../sql/vuln-store.js';
 import { SqlRolloutEngineStore } from '../sql/rollout-engine-store.js';
@@ -23,7 +24,7 @@ import { SqlDeviceResultsStore } from '../sql/device-results-store.js';
  */
 export class SqliteStore extends PartedStore implements Store {
   readonly kind = 'sqlite';
-  readonly log: SqliteLogStore;
+  readonly log: SqlLogStore;
   readonly leases: SqlLeaseStore;
   readonly vulns: SqlVulnStore;
   readonly rolloutEngine: SqlRolloutEngineStore;
@@ -43,7 +44,7 @@ export class SqliteStore extends PartedStore implements Store {
       assignments: new SqlAssignments(db),
     });
     this.#db = db;
-    this.log = db.wrap(new SqliteLogStore(raw));
+    this.log = new SqlLogStore(db, PACKED_HASHES);
     this.leases = new SqlLeaseStore(db);
     this.vulns = new SqlVulnStore(db);
     this.rolloutEngine = new SqlRolloutEngineStore(db);
