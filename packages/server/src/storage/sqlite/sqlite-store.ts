@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import type { Store } from '../store.js';
 import { PartedStore } from '../store-parts.js';
-import { SQLITE_MIGRATIONS } from './migrations.js';
+import { SQLITE_MIGRATIONS } from '../sql/migrations.js';
 import { SqlLogStore } from '../sql/log-store.js';
 import { PACKED_HASHES } from '../sql/leaf-hashes.js';
 import { SqlLeaseStore } from '../sql/lease-store.js';
