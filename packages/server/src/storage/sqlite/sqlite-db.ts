@@ -91,18 +91,6 @@ export class SqliteDb implements SqlDb {
     });
   }
 
-  /** `part` with every method run as one call of this port (for stores on `raw`). */
-  wrap<T extends object>(part: T): T {
-    return new Proxy(part, {
-      get: (target, key) => {
-        const value: unknown = Reflect.get(target, key);
-        if (typeof value !== 'function' || key === 'constructor') return value;
-        const method = value as (...args: unknown[]) => unknown;
-        return (...args: unknown[]) => this.#call(() => method.apply(target, args));
-      },
-    });
-  }
-
   close(): Promise<void> {
     return this.#call(() => {
       this.#group?.flush();

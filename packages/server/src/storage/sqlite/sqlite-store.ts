@@ -1,60 +1,17 @@
 import Database from 'better-sqlite3';
-import type { Store } from '../store.js';
-import { PartedStore } from '../store-parts.js';
 import { SQLITE_MIGRATIONS } from '../sql/migrations.js';
-import { SqlLogStore } from '../sql/log-store.js';
-import { PACKED_HASHES } from '../sql/leaf-hashes.js';
-import { SqlLeaseStore } from '../sql/lease-store.js';
-import { SqlVulnStore } from '../sql/vuln-store.js';
-import { SqlRolloutEngineStore } from '../sql/rollout-engine-store.js';
-import { SqliteSql } from './sqlite-sql.js';
+import { SqlStore } from '../sql/sql-store.js';
 import { SqliteDb } from './sqlite-db.js';
-import { cacheStatements } from './sqlite-statement-cache.js';
-import { SqlIdentity } from '../sql/identity.js';
-import { SqlRepository } from '../sql/repository.js';
-import { SqlAssignments } from '../sql/assignments.js';
-import { SqlWebhookStore } from '../sql/webhook-store.js';
-import { SqlDeviceCertificates } from '../sql/device-certificates.js';
-import { SqlDeviceResultsStore } from '../sql/device-results-store.js';
 
 /**
- * The embedded default: one SQLite file (WAL), synchronous calls behind the async Store port.
- * The tables are served by one class per area (identity, repository, assignments) and one per
- * sub-port; this class opens the file, migrates it, and delegates.
+ * The embedded default: one SQLite file (WAL), synchronous statements behind the async query
+ * port (sqlite-db.ts). This class opens the file and migrates it; the tables are served by the
+ * store written once (sql/sql-store.ts).
  */
-export class SqliteStore extends PartedStore implements Store {
-  readonly kind = 'sqlite';
-  readonly log: SqlLogStore;
-  readonly leases: SqlLeaseStore;
-  readonly vulns: SqlVulnStore;
-  readonly rolloutEngine: SqlRolloutEngineStore;
-  readonly deviceResults: SqlDeviceResultsStore;
-  readonly webhooks: SqlWebhookStore;
-  readonly deviceCertificates: SqlDeviceCertificates;
-  readonly #db: SqliteDb;
-
+export class SqliteStore extends SqlStore {
   /** `groupCommit`: calls made in one event-loop turn share a transaction (ADR 0038). */
   constructor(path: string, options: { readonly groupCommit?: boolean } = {}) {
-    const raw = openDatabase(path);
-    const db = new SqliteDb(raw, options);
-    const sql = new SqliteSql(raw);
-    super({
-      identity: new SqlIdentity(db),
-      repository: new SqlRepository(db),
-      assignments: new SqlAssignments(db),
-    });
-    this.#db = db;
-    this.log = new SqlLogStore(db, PACKED_HASHES);
-    this.leases = new SqlLeaseStore(db);
-    this.vulns = new SqlVulnStore(db);
-    this.rolloutEngine = new SqlRolloutEngineStore(db);
-    this.deviceResults = new SqlDeviceResultsStore(db);
-    this.webhooks = new SqlWebhookStore(db);
-    this.deviceCertificates = new SqlDeviceCertificates(db);
-  }
-
-  close(): Promise<void> {
-    return this.#db.close();
+    super(new SqliteDb(openDatabase(path), options));
   }
 }
 
@@ -65,7 +22,6 @@ function openDatabase(path: string): Database.Database {
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
-  cacheStatements(db);
   const applied = db.pragma('user_version', { simple: true }) as number;
   for (let i = applied; i < SQLITE_MIGRATIONS.length; i++) {
     db.transaction(() => {
