@@ -1,13 +1,13 @@
-/** TUF metadata and artifact records: the PostgreSQL half of the repository tables. */
+/** TUF metadata and artifact records on the query port. */
 import type { ArtifactRecord, MetadataRecord, MetadataRole, PendingLogEntry } from '../store.js';
-import { insertPending } from './pg-log-store.js';
-import type { PgDb } from './pg-db.js';
+import { insertPending } from './pending.js';
+import type { SqlDb } from './sql-db.js';
 import type { RepositoryPart } from '../store-parts.js';
 
-export class PgRepository implements RepositoryPart {
-  readonly #db: PgDb;
+export class SqlRepository implements RepositoryPart {
+  readonly #db: SqlDb;
 
-  constructor(db: PgDb) {
+  constructor(db: SqlDb) {
     this.#db = db;
   }
 
@@ -28,8 +28,8 @@ export class PgRepository implements RepositoryPart {
   }
 
   /**
-   * The compare-and-set on the targets version runs under an advisory lock, so two nodes that
-   * both read version n cannot both commit n + 1.
+   * The compare-and-set on the targets version runs under a lock (advisory on PostgreSQL), so two
+   * nodes that both read version n cannot both commit n + 1.
    */
   commitMetadata(
     records: readonly MetadataRecord[],

@@ -1,7 +1,7 @@
 /** ConsoleSessionStore over the SQL port, the same statements on SQLite and PostgreSQL. */
 import type { DeviceSelector, Role } from '@patchcast/protocol';
-import type { ConsoleSessionRecord, ConsoleSessionStore } from './console-session-store.js';
-import type { SqlPort } from './sql-port.js';
+import type { ConsoleSessionRecord, ConsoleSessionStore } from '../console-session-store.js';
+import type { SqlQueries } from './sql-db.js';
 
 interface SessionRow {
   readonly id_hash: string;
@@ -28,16 +28,16 @@ function toSession(row: SessionRow): ConsoleSessionRecord {
 }
 
 export class SqlConsoleSessions implements ConsoleSessionStore {
-  readonly #sql: SqlPort;
+  readonly #sql: SqlQueries;
 
-  constructor(sql: SqlPort) {
+  constructor(sql: SqlQueries) {
     this.#sql = sql;
   }
 
   async create(s: ConsoleSessionRecord): Promise<void> {
     await this.#sql.run(
       `INSERT INTO console_sessions (id_hash, token_hash, role, devices, created_at, last_seen_at,
-       expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+       expires_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
       [
         s.idHash,
         s.tokenHash,
@@ -52,9 +52,9 @@ export class SqlConsoleSessions implements ConsoleSessionStore {
   }
 
   async findLive(idHash: string, now: string): Promise<ConsoleSessionRecord | undefined> {
-    const [row] = await this.#sql.all<SessionRow>(
+    const [row] = await this.#sql.rows<SessionRow>(
       `SELECT * FROM console_sessions
-       WHERE id_hash = ? AND revoked_at IS NULL AND expires_at > ?`,
+       WHERE id_hash = $1 AND revoked_at IS NULL AND expires_at > $2`,
       [idHash, now],
     );
     return row === undefined ? undefined : toSession(row);
@@ -62,28 +62,28 @@ export class SqlConsoleSessions implements ConsoleSessionStore {
 
   async touch(idHash: string, at: string): Promise<void> {
     await this.#sql.run(
-      'UPDATE console_sessions SET last_seen_at = ? WHERE id_hash = ? AND last_seen_at < ?',
+      'UPDATE console_sessions SET last_seen_at = $1 WHERE id_hash = $2 AND last_seen_at < $3',
       [at, idHash, at],
     );
   }
 
   async revoke(idHash: string, at: string): Promise<void> {
     await this.#sql.run(
-      'UPDATE console_sessions SET revoked_at = ? WHERE id_hash = ? AND revoked_at IS NULL',
+      'UPDATE console_sessions SET revoked_at = $1 WHERE id_hash = $2 AND revoked_at IS NULL',
       [at, idHash],
     );
   }
 
   keepNewest(tokenHash: string, count: number): Promise<number> {
     return this.#sql.run(
-      `DELETE FROM console_sessions WHERE token_hash = ? AND id_hash NOT IN (
-         SELECT id_hash FROM console_sessions WHERE token_hash = ?
-         ORDER BY created_at DESC, id_hash DESC LIMIT ?)`,
+      `DELETE FROM console_sessions WHERE token_hash = $1 AND id_hash NOT IN (
+         SELECT id_hash FROM console_sessions WHERE token_hash = $2
+         ORDER BY created_at DESC, id_hash DESC LIMIT $3)`,
       [tokenHash, tokenHash, count],
     );
   }
 
   sweep(before: string): Promise<number> {
-    return this.#sql.run('DELETE FROM console_sessions WHERE expires_at < ?', [before]);
+    return this.#sql.run('DELETE FROM console_sessions WHERE expires_at < $1', [before]);
   }
 }

@@ -1,7 +1,7 @@
 /**
- * The vulnerability tables on PostgreSQL (the vulns migration in migrations.ts). An import's
- * commit runs in one transaction under an advisory lock, so commits from several nodes apply one
- * after the other and the generation counts each once.
+ * The vulnerability tables (storage/vuln-store.ts, ADR 0012) on the query port. An import's
+ * commit runs in one transaction under a lock (advisory on PostgreSQL), so commits from several
+ * nodes apply one after the other and the generation counts each once.
  */
 import type {
   AdvisoryRow,
@@ -15,10 +15,10 @@ import type {
   VulnDataRow,
   VulnStore,
 } from '../vuln-store.js';
-import type { PgDb, PgQueries } from './pg-db.js';
-import { enqueueWebhookEvents } from './pg-webhook-store.js';
-import { devicesHolding, writePackageIndex } from './pg-package-index.js';
-import { fromPgKey, toPgKey } from './pg-nul.js';
+import { chunks, valuesList } from './sql-db.js';
+import type { SqlDb, SqlQueries } from './sql-db.js';
+import { enqueueWebhookEvents } from './webhook-store.js';
+import { devicesHolding, writePackageIndex } from './package-index.js';
 
 const FINDING_COLUMNS = `device_id AS "deviceId", key, advisory_id AS "advisoryId", json,
   first_seen_at AS "firstSeenAt", closed_at AS "closedAt", closed_by AS "closedBy"`;
@@ -26,22 +26,22 @@ const FINDING_COLUMNS = `device_id AS "deviceId", key, advisory_id AS "advisoryI
 const STATE_SQL = {
   open: 'closed_at IS NULL',
   closed: 'closed_at IS NOT NULL',
-  all: 'TRUE',
+  all: '1 = 1',
 } as const;
 
-async function exists(q: PgQueries, importId: string, lock = false): Promise<boolean> {
-  const sql = `SELECT 1 FROM vuln_imports WHERE id = $1${lock ? ' FOR UPDATE' : ''}`;
+async function exists(q: SqlQueries, importId: string, lock = false): Promise<boolean> {
+  const sql = `SELECT 1 FROM vuln_imports WHERE id = $1${lock ? q.dialect.forUpdate : ''}`;
   return (await q.one(sql, [importId])) !== undefined;
 }
 
-async function count(q: PgQueries, sql: string, params: readonly unknown[] = []): Promise<number> {
+async function count(q: SqlQueries, sql: string, params: readonly unknown[] = []): Promise<number> {
   return (await q.one<{ n: number }>(sql, params))?.n ?? 0;
 }
 
-export class PgVulnStore implements VulnStore {
-  readonly #db: PgDb;
+export class SqlVulnStore implements VulnStore {
+  readonly #db: SqlDb;
 
-  constructor(db: PgDb) {
+  constructor(db: SqlDb) {
     this.#db = db;
   }
 
@@ -52,13 +52,15 @@ export class PgVulnStore implements VulnStore {
   stageAdvisories(importId: string, rows: readonly AdvisoryRow[]): Promise<boolean> {
     return this.#db.transaction(async (tx) => {
       if (!(await exists(tx, importId))) return false;
-      await tx.run(
-        `INSERT INTO vuln_staged_advisories (import_id, id, modified, json)
-         SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[])
-         ON CONFLICT (import_id, id) DO UPDATE SET modified = excluded.modified, json = excluded.json
-         WHERE excluded.modified > vuln_staged_advisories.modified`,
-        [importId, rows.map((r) => r.id), rows.map((r) => r.modified), rows.map((r) => r.json)],
-      );
+      for (const slice of chunks(rows))
+        await tx.run(
+          `INSERT INTO vuln_staged_advisories (import_id, id, modified, json)
+           VALUES ${valuesList(slice.length, 4)}
+           ON CONFLICT (import_id, id) DO UPDATE SET modified = excluded.modified,
+             json = excluded.json
+           WHERE excluded.modified > vuln_staged_advisories.modified`,
+          slice.flatMap((r) => [importId, r.id, r.modified, r.json]),
+        );
       return true;
     });
   }
@@ -103,7 +105,7 @@ export class PgVulnStore implements VulnStore {
         [importId, at],
       );
       await drop(tx, importId);
-      const total = await count(tx, 'SELECT count(*)::int AS n FROM vuln_advisories');
+      const total = await count(tx, 'SELECT count(*) AS n FROM vuln_advisories');
       const generation = await count(tx, 'SELECT generation AS n FROM vuln_generation');
       return { ...counts, total, data, generation };
     });
@@ -189,20 +191,20 @@ export class PgVulnStore implements VulnStore {
         const refreshed = await tx.run(
           `UPDATE vuln_findings SET json = $1
            WHERE device_id = $2 AND key = $3 AND closed_at IS NULL`,
-          [f.json, deviceId, toPgKey(f.key)],
+          [f.json, deviceId, tx.dialect.toKey(f.key)],
         );
         if (refreshed === 0)
           await tx.run(
             `INSERT INTO vuln_findings (device_id, key, advisory_id, json, first_seen_at)
              VALUES ($1, $2, $3, $4, $5)`,
-            [deviceId, toPgKey(f.key), f.advisoryId, f.json, at],
+            [deviceId, tx.dialect.toKey(f.key), f.advisoryId, f.json, at],
           );
       }
       for (const f of changes.close)
         await tx.run(
           `UPDATE vuln_findings SET closed_at = $1, closed_by = $2
            WHERE device_id = $3 AND key = $4 AND closed_at IS NULL`,
-          [at, f.closedBy, deviceId, toPgKey(f.key)],
+          [at, f.closedBy, deviceId, tx.dialect.toKey(f.key)],
         );
       await enqueueWebhookEvents(tx, changes.events ?? []);
     });
@@ -216,7 +218,7 @@ export class PgVulnStore implements VulnStore {
        ORDER BY device_id, key, first_seen_at`,
       filter.deviceId === undefined ? [] : [filter.deviceId],
     );
-    return rows.map((r) => ({ ...r, key: fromPgKey(r.key) }));
+    return rows.map((r) => ({ ...r, key: this.#db.dialect.fromKey(r.key) }));
   }
 
   async recordPersistedFixes(rows: readonly PersistedFix[]): Promise<void> {
@@ -240,30 +242,30 @@ export class PgVulnStore implements VulnStore {
 }
 
 async function importCounts(
-  q: PgQueries,
+  q: SqlQueries,
   importId: string,
 ): Promise<Pick<ImportCounts, 'staged' | 'added' | 'updated' | 'unchanged'>> {
   const staged = await count(
     q,
-    'SELECT count(*)::int AS n FROM vuln_staged_advisories WHERE import_id = $1',
+    'SELECT count(*) AS n FROM vuln_staged_advisories WHERE import_id = $1',
     [importId],
   );
   const added = await count(
     q,
-    `SELECT count(*)::int AS n FROM vuln_staged_advisories s WHERE s.import_id = $1
+    `SELECT count(*) AS n FROM vuln_staged_advisories s WHERE s.import_id = $1
      AND NOT EXISTS (SELECT 1 FROM vuln_advisories a WHERE a.id = s.id)`,
     [importId],
   );
   const updated = await count(
     q,
-    `SELECT count(*)::int AS n FROM vuln_staged_advisories s JOIN vuln_advisories a ON a.id = s.id
+    `SELECT count(*) AS n FROM vuln_staged_advisories s JOIN vuln_advisories a ON a.id = s.id
      WHERE s.import_id = $1 AND s.modified > a.modified`,
     [importId],
   );
   return { staged, added, updated, unchanged: staged - added - updated };
 }
 
-async function drop(q: PgQueries, importId: string): Promise<void> {
+async function drop(q: SqlQueries, importId: string): Promise<void> {
   await q.run('DELETE FROM vuln_staged_advisories WHERE import_id = $1', [importId]);
   await q.run('DELETE FROM vuln_staged_data WHERE import_id = $1', [importId]);
   await q.run('DELETE FROM vuln_imports WHERE id = $1', [importId]);

@@ -1,8 +1,9 @@
 /**
- * The PostgreSQL half of storage/webhook-store.ts. Several nodes poll one outbox: a claim leases
- * the due rows it picks with FOR UPDATE SKIP LOCKED, so racing nodes take disjoint rows without
- * waiting on each other, and the lease keeps a row from a second node until it expires (a node
- * that died mid-delivery leaves its rows to the others after the lease).
+ * Webhooks' part of the Store (storage/webhook-store.ts) on the query port. Several nodes poll
+ * one outbox: on PostgreSQL a claim passes over rows another node's claim is taking (FOR UPDATE
+ * SKIP LOCKED), so racing nodes take disjoint rows without waiting on each other, and the lease
+ * keeps a row from a second node until it expires (a node that died mid-delivery leaves its rows
+ * to the others after the lease). SQLite has one writer: a claim is one transaction.
  */
 import { eventsColumn, toClaim, toDeliveries, toWebhook } from '../webhook-store.js';
 import type {
@@ -18,13 +19,16 @@ import type {
   WebhookRow,
   WebhookStore,
 } from '../webhook-store.js';
-import type { PgDb, PgQueries } from './pg-db.js';
 import type { LoggedOf, PendingLogEntry } from '../store.js';
-import { insertPending } from './pg-log-store.js';
+import type { SqlDb, SqlQueries } from './sql-db.js';
+import { insertPending } from './pending.js';
 
-/** Writes the outbox rows of `events` in the caller's transaction (see the SQLite twin). */
+/**
+ * Writes the outbox rows of `events` inside the caller's transaction (the rollout engine's save,
+ * the findings' apply), so the rows commit with the change they report.
+ */
 export async function enqueueWebhookEvents(
-  tx: PgQueries,
+  tx: SqlQueries,
   events: readonly WebhookEventRecord[],
 ): Promise<number> {
   let written = 0;
@@ -32,31 +36,28 @@ export async function enqueueWebhookEvents(
     written += await tx.run(
       `INSERT INTO webhook_outbox
          (webhook_id, event_id, type, body, created_at, state, attempts, next_attempt_at)
-       SELECT id, $1, $2, $3, $4, 'pending', 0, $4 FROM webhooks WHERE position($5 in events) > 0
+       SELECT id, $1, $2, $3, $4, 'pending', 0, $4 FROM webhooks
+       WHERE ${tx.dialect.contains('events', '$5')}
        ON CONFLICT DO NOTHING`,
       [e.id, e.type, e.body, e.at, `,${e.type},`],
     );
   return written;
 }
 
-export class PgWebhookStore implements WebhookStore {
-  readonly #db: PgDb;
+export class SqlWebhookStore implements WebhookStore {
+  readonly #db: SqlDb;
 
-  constructor(db: PgDb) {
+  constructor(db: SqlDb) {
     this.#db = db;
   }
 
   create(w: WebhookRecord, logged: readonly PendingLogEntry[] = []): Promise<void> {
     return this.#db.transaction(async (tx) => {
-      await tx.run('INSERT INTO webhooks VALUES ($1, $2, $3, $4, $5, $6, $7)', [
-        w.id,
-        w.url,
-        eventsColumn(w.events),
-        w.secret,
-        w.allowPrivate,
-        w.createdAt,
-        w.createdBy,
-      ]);
+      await tx.run(
+        `INSERT INTO webhooks (id, url, events, secret, allow_private, created_at, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [w.id, w.url, eventsColumn(w.events), w.secret, w.allowPrivate, w.createdAt, w.createdBy],
+      );
       await insertPending(tx, logged);
     });
   }
@@ -90,27 +91,26 @@ export class PgWebhookStore implements WebhookStore {
     return this.#db.transaction((tx) => enqueueWebhookEvents(tx, events));
   }
 
-  async claim(
-    holder: string,
-    now: string,
-    leaseUntil: string,
-    limit: number,
-  ): Promise<OutboxClaim[]> {
-    const rows = await this.#db.rows<ClaimRow>(
-      `WITH due AS (
-         SELECT webhook_id, event_id FROM webhook_outbox
-         WHERE state = 'pending' AND next_attempt_at <= $2
-           AND (lease_until IS NULL OR lease_until <= $2)
-         ORDER BY next_attempt_at, created_at LIMIT $4
-         FOR UPDATE SKIP LOCKED)
-       UPDATE webhook_outbox o SET lease_holder = $1, lease_until = $3
-       FROM due, webhooks w
-       WHERE o.webhook_id = due.webhook_id AND o.event_id = due.event_id AND w.id = o.webhook_id
-       RETURNING o.webhook_id, o.event_id, o.type, o.body, o.attempts, w.url, w.secret,
-         w.allow_private`,
-      [holder, now, leaseUntil, limit],
-    );
-    return rows.map(toClaim);
+  claim(holder: string, now: string, leaseUntil: string, limit: number): Promise<OutboxClaim[]> {
+    return this.#db.transaction(async (tx) => {
+      const rows = await tx.rows<ClaimRow>(
+        `SELECT o.webhook_id, o.event_id, o.type, o.body, o.attempts, w.url, w.secret,
+           w.allow_private
+         FROM webhook_outbox o JOIN webhooks w ON w.id = o.webhook_id
+         WHERE o.state = 'pending' AND o.next_attempt_at <= $1
+           AND (o.lease_until IS NULL OR o.lease_until <= $1)
+         ORDER BY o.next_attempt_at, o.created_at LIMIT $2${tx.dialect.skipLocked('o')}`,
+        [now, limit],
+      );
+      for (const r of rows) {
+        await tx.run(
+          `UPDATE webhook_outbox SET lease_holder = $1, lease_until = $2
+           WHERE webhook_id = $3 AND event_id = $4`,
+          [holder, leaseUntil, r.webhook_id, r.event_id],
+        );
+      }
+      return rows.map(toClaim);
+    });
   }
 
   settle(
@@ -129,8 +129,9 @@ export class PgWebhookStore implements WebhookStore {
       );
       if (changed === 0) return false;
       await tx.run(
-        `INSERT INTO webhook_attempts VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT DO NOTHING`,
+        `INSERT INTO webhook_attempts
+           (webhook_id, event_id, attempt, at, status_code, error, duration_ms)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
         [
           claim.webhookId,
           claim.eventId,
@@ -145,26 +146,28 @@ export class PgWebhookStore implements WebhookStore {
     });
   }
 
-  async deliveries(webhookId: string, limit: number): Promise<DeliveryRecord[]> {
-    const rows = await this.#db.rows<OutboxRow>(
-      `SELECT event_id, type, state, created_at, attempts, next_attempt_at FROM webhook_outbox
-       WHERE webhook_id = $1 ORDER BY created_at DESC, event_id DESC LIMIT $2`,
-      [webhookId, limit],
-    );
-    const attempts = await this.#db.rows<AttemptRow>(
-      `SELECT event_id, attempt, at, status_code, error, duration_ms FROM webhook_attempts
-       WHERE webhook_id = $1 AND event_id = ANY($2::text[])`,
-      [webhookId, rows.map((r) => r.event_id)],
-    );
-    return toDeliveries(rows, attempts);
+  deliveries(webhookId: string, limit: number): Promise<DeliveryRecord[]> {
+    return this.#db.transaction(async (tx) => {
+      const rows = await tx.rows<OutboxRow>(
+        `SELECT event_id, type, state, created_at, attempts, next_attempt_at FROM webhook_outbox
+         WHERE webhook_id = $1 ORDER BY created_at DESC, event_id DESC LIMIT $2`,
+        [webhookId, limit],
+      );
+      const attempts = await tx.rows<AttemptRow>(
+        `SELECT event_id, attempt, at, status_code, error, duration_ms FROM webhook_attempts
+         WHERE webhook_id = $1 AND ${tx.dialect.inList('event_id', '$2', 'text')}`,
+        [webhookId, tx.dialect.list(rows.map((r) => r.event_id))],
+      );
+      return toDeliveries(rows, attempts);
+    });
   }
 
   prune(before: string): Promise<number> {
     return this.#db.transaction(async (tx) => {
       await tx.run(
-        `DELETE FROM webhook_attempts a USING webhook_outbox o
-         WHERE a.webhook_id = o.webhook_id AND a.event_id = o.event_id
-           AND o.state <> 'pending' AND o.created_at < $1`,
+        `DELETE FROM webhook_attempts WHERE (webhook_id, event_id) IN (
+           SELECT webhook_id, event_id FROM webhook_outbox
+           WHERE state <> 'pending' AND created_at < $1)`,
         [before],
       );
       return tx.run("DELETE FROM webhook_outbox WHERE state <> 'pending' AND created_at < $1", [

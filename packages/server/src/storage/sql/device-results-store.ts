@@ -1,5 +1,5 @@
-/** The PostgreSQL half of storage/device-results-store.ts. */
-import { installedQuery, toDeviceResult, toInstalled } from '../device-results-store.js';
+/** The install in force per device and patch, and each device's results, on the query port. */
+import { toDeviceResult, toInstalled } from '../device-results-store.js';
 import type {
   DeviceResultRecord,
   DeviceResultRow,
@@ -7,18 +7,30 @@ import type {
   InstalledRecord,
   InstalledRow,
 } from '../device-results-store.js';
-import type { PgQueries } from './pg-db.js';
+import type { SqlQueries } from './sql-db.js';
 
-export class PgDeviceResultsStore implements DeviceResultsStore {
-  readonly #db: PgQueries;
+/** The installs in force (the newest installed of each device and patch) that match `filter`. */
+export function installedSql(filter: string): string {
+  return `SELECT a.device_id, r.name, r.version, a.rollout_id, a.installed_seq
+    FROM assignments a JOIN rollouts r ON r.id = a.rollout_id
+    WHERE a.state = 'installed' AND a.installed_seq IS NOT NULL AND ${filter}
+      AND NOT EXISTS (
+        SELECT 1 FROM assignments b JOIN rollouts q ON q.id = b.rollout_id
+        WHERE b.device_id = a.device_id AND q.name = r.name AND b.state = 'installed'
+          AND b.installed_seq > a.installed_seq)
+    ORDER BY a.device_id, r.name`;
+}
 
-  constructor(db: PgQueries) {
+export class SqlDeviceResultsStore implements DeviceResultsStore {
+  readonly #db: SqlQueries;
+
+  constructor(db: SqlQueries) {
     this.#db = db;
   }
 
   async installed(name?: string): Promise<InstalledRecord[]> {
     const rows = await this.#db.rows<InstalledRow>(
-      installedQuery('($1::text IS NULL OR r.name = $1)'),
+      installedSql('(CAST($1 AS TEXT) IS NULL OR r.name = $1)'),
       [name ?? null],
     );
     return rows.map(toInstalled);
@@ -42,7 +54,7 @@ export class PgDeviceResultsStore implements DeviceResultsStore {
   async awaitingReboot(): Promise<string[]> {
     const rows = await this.#db.rows<{ device_id: string }>(
       `SELECT DISTINCT device_id FROM assignments
-       WHERE state = 'installed' AND reboot_required ORDER BY device_id`,
+       WHERE state = 'installed' AND reboot_required = TRUE ORDER BY device_id`,
     );
     return rows.map((row) => row.device_id);
   }
@@ -50,7 +62,7 @@ export class PgDeviceResultsStore implements DeviceResultsStore {
   booted(deviceId: string, bootId: string): Promise<number> {
     return this.#db.run(
       `UPDATE assignments SET reboot_required = FALSE
-       WHERE device_id = $1 AND reboot_required AND reboot_boot_id <> $2`,
+       WHERE device_id = $1 AND reboot_required = TRUE AND reboot_boot_id <> $2`,
       [deviceId, bootId],
     );
   }

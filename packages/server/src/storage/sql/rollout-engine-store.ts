@@ -1,7 +1,6 @@
-/** The planned-rollout tables on PostgreSQL: the same semantics as sqlite-rollout-engine-store. */
+/** The planned-rollout tables (storage/rollout-engine-store.ts, ADR 0011) on the query port. */
 import { toDecision } from '../rows.js';
 import type { DecisionRow } from '../rows.js';
-import { FINAL_DEVICE_STATES } from '@patchcast/protocol';
 import type {
   AssignmentCounts,
   EngineSave,
@@ -12,18 +11,18 @@ import type {
   RolloutSnapshotRecord,
 } from '../rollout-engine-store.js';
 import type { PendingLogEntry, ReportInput, ReportOutcome, RolloutRecord } from '../store.js';
-import { insertPending } from './pg-log-store.js';
-import { fenceClause, fenceParams } from './pg-lease-store.js';
+import { insertPending } from './pending.js';
+import { fenceClause, fenceParams } from './lease-store.js';
 import { leaseLost } from '../lease-store.js';
-import type { PgDb, PgQueries } from './pg-db.js';
-import { insertRollout } from './pg-assignments.js';
+import type { SqlDb, SqlQueries } from './sql-db.js';
+import { FINAL_STATES_SQL, insertReport, insertRollout } from './assignments.js';
 import type { WebhookEventRecord } from '../webhook-store.js';
-import { enqueueWebhookEvents } from './pg-webhook-store.js';
+import { enqueueWebhookEvents } from './webhook-store.js';
 
-export class PgRolloutEngineStore implements RolloutEngineStore {
-  readonly #db: PgDb;
+export class SqlRolloutEngineStore implements RolloutEngineStore {
+  readonly #db: SqlDb;
 
-  constructor(db: PgDb) {
+  constructor(db: SqlDb) {
     this.#db = db;
   }
 
@@ -44,13 +43,13 @@ export class PgRolloutEngineStore implements RolloutEngineStore {
 
   async assignmentCounts(rolloutId: string): Promise<AssignmentCounts> {
     const row = await this.#db.one<{ open: number; unsuccessful: number }>(
-      `SELECT COUNT(*) FILTER (WHERE state <> ALL($2::text[]))::int AS open,
-              COUNT(*) FILTER (WHERE state = ANY($2::text[]) AND state <> 'installed')::int
+      `SELECT COUNT(*) FILTER (WHERE state NOT IN (${FINAL_STATES_SQL})) AS open,
+              COUNT(*) FILTER (WHERE state IN (${FINAL_STATES_SQL}) AND state <> 'installed')
                 AS unsuccessful
        FROM assignments WHERE rollout_id = $1`,
-      [rolloutId, FINAL_DEVICE_STATES],
+      [rolloutId],
     );
-    return { open: row?.open ?? 0, unsuccessful: row?.unsuccessful ?? 0 };
+    return { open: Number(row?.open ?? 0), unsuccessful: Number(row?.unsuccessful ?? 0) };
   }
 
   create(
@@ -76,10 +75,10 @@ export class PgRolloutEngineStore implements RolloutEngineStore {
   save(rolloutId: string, change: EngineSave): Promise<void> {
     const { snapshot, finish, fence } = change;
     return this.#db.transaction(async (tx) => {
-      // First, so that the lease row stays locked for the rest of the transaction.
+      // First, so that the lease row stays locked (PostgreSQL) for the rest of the transaction.
       const saved = await tx.run(
         `UPDATE rollout_engines SET snapshot = $1, input_seq = $2 WHERE rollout_id = $3
-         AND ${fenceClause(4)}`,
+         AND ${fenceClause(tx.dialect, 4)}`,
         [snapshot.snapshot, snapshot.inputSeq, rolloutId, ...fenceParams(fence)],
       );
       if (saved === 0 && fence !== undefined) throw leaseLost(rolloutId, fence);
@@ -102,7 +101,11 @@ export class PgRolloutEngineStore implements RolloutEngineStore {
         [rolloutId],
       );
       const seq = (last?.seq ?? 0) + 1;
-      await tx.run('INSERT INTO rollout_inputs VALUES ($1, $2, $3)', [rolloutId, seq, input]);
+      await tx.run('INSERT INTO rollout_inputs (rollout_id, seq, input) VALUES ($1, $2, $3)', [
+        rolloutId,
+        seq,
+        input,
+      ]);
       return seq;
     });
   }
@@ -169,20 +172,7 @@ export class PgRolloutEngineStore implements RolloutEngineStore {
         [r.at, r.rolloutId, r.deviceId],
       );
       if (moved === 0) return 'stale';
-      const inserted = await tx.run(
-        `INSERT INTO reports VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-           ON CONFLICT (report_id) DO NOTHING`,
-        [
-          r.reportId,
-          r.rolloutId,
-          r.deviceId,
-          r.state,
-          r.error?.code ?? null,
-          r.error?.message ?? null,
-          r.timings === null ? null : JSON.stringify(r.timings),
-          r.at,
-        ],
-      );
+      const inserted = await insertReport(tx, r);
       if (inserted === 0) throw new Error(`report ${r.reportId} was stored concurrently`);
       await insertPending(tx, logged);
       return 'applied';
@@ -201,14 +191,15 @@ export class PgRolloutEngineStore implements RolloutEngineStore {
 }
 
 async function insertDecisions(
-  tx: PgQueries,
+  tx: SqlQueries,
   rolloutId: string,
   decisions: readonly RolloutDecisionRecord[],
 ): Promise<void> {
   for (const d of decisions)
     await tx.run(
-      `INSERT INTO rollout_decisions VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-       ON CONFLICT DO NOTHING`,
+      `INSERT INTO rollout_decisions
+         (rollout_id, seq, at, wave, from_state, to_state, event, detail, by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
       [rolloutId, d.seq, d.at, d.wave, d.from, d.to, d.event, d.detail, d.by],
     );
 }

@@ -1,25 +1,28 @@
 /** DevicePageStore over the SQL port, the same statements on SQLite and PostgreSQL. */
-import type { DevicePage, DevicePageQuery, DevicePageStore } from './device-page-store.js';
-import { installedQuery, toInstalled } from './device-results-store.js';
-import type { InstalledRecord, InstalledRow } from './device-results-store.js';
-import { toDevice } from './rows.js';
-import type { DeviceRow } from './rows.js';
-import { labelValueSql } from './sql-port.js';
-import type { SqlPort } from './sql-port.js';
+import type { DevicePage, DevicePageQuery, DevicePageStore } from '../device-page-store.js';
+import { toInstalled } from '../device-results-store.js';
+import type { InstalledRecord, InstalledRow } from '../device-results-store.js';
+import { toDevice } from '../rows.js';
+import type { DeviceRow } from '../rows.js';
+import { installedSql } from './device-results-store.js';
+import type { Dialect, SqlQueries } from './sql-db.js';
 
 /** `text` as a LIKE pattern matching it anywhere, its wildcards taken literally. */
 function containing(text: string): string {
   return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-function placeholders(count: number): string {
-  return Array.from({ length: count }, () => '?').join(', ');
+/** The value of label `key` (bound to `param`) of a device row's JSON labels. */
+function labelValue(dialect: Dialect, param: string): string {
+  return dialect.name === 'sqlite'
+    ? `json_extract(labels, '$."' || ${param} || '"')`
+    : `(labels::jsonb ->> ${param})`;
 }
 
 export class SqlDevicePages implements DevicePageStore {
-  readonly #sql: SqlPort;
+  readonly #sql: SqlQueries;
 
-  constructor(sql: SqlPort) {
+  constructor(sql: SqlQueries) {
     this.#sql = sql;
   }
 
@@ -28,29 +31,32 @@ export class SqlDevicePages implements DevicePageStore {
     const params: unknown[] = [];
     const text = query.text?.trim() ?? '';
     if (text !== '') {
-      clauses.push(`(lower(name) LIKE ? ESCAPE '\\' OR lower(id) LIKE ? ESCAPE '\\')`);
-      params.push(containing(text), containing(text));
+      params.push(containing(text));
+      const p = `$${params.length}`;
+      clauses.push(`(lower(name) LIKE ${p} ESCAPE '\\' OR lower(id) LIKE ${p} ESCAPE '\\')`);
     }
     if (query.label !== undefined) {
-      clauses.push(`${labelValueSql(this.#sql.dialect)} = ?`);
       params.push(query.label.key, query.label.value);
+      const [key, value] = [`$${params.length - 1}`, `$${params.length}`];
+      clauses.push(`${labelValue(this.#sql.dialect, key)} = ${value}`);
     }
     return { where: clauses.join(' AND '), params };
   }
 
   async page(query: DevicePageQuery): Promise<DevicePage> {
     const { where, params } = this.#where(query);
-    const collate = this.#sql.dialect === 'postgres' ? ' COLLATE "C"' : '';
+    const collate = this.#sql.dialect.name === 'postgres' ? ' COLLATE "C"' : '';
+    const [limit, offset] = [`$${params.length + 1}`, `$${params.length + 2}`];
     // The page's ids first, from the (name, id) index alone, then only those rows: skipping
     // `offset` matches then reads no device row (a page deep in 100,000 stays cheap).
     const order = `ORDER BY name${collate}, id`;
     const [rows, counted] = await Promise.all([
-      this.#sql.all<DeviceRow>(
+      this.#sql.rows<DeviceRow>(
         `SELECT * FROM devices WHERE id IN (
-           SELECT id FROM devices WHERE ${where} ${order} LIMIT ? OFFSET ?) ${order}`,
+           SELECT id FROM devices WHERE ${where} ${order} LIMIT ${limit} OFFSET ${offset}) ${order}`,
         [...params, query.limit, query.offset],
       ),
-      this.#sql.all<{ n: number | string }>(
+      this.#sql.rows<{ n: number | string }>(
         `SELECT COUNT(*) AS n FROM ${this.#countSource(query)} WHERE ${where}`,
         params,
       ),
@@ -63,28 +69,30 @@ export class SqlDevicePages implements DevicePageStore {
    * each row by id (ten times slower at 100,000 devices than reading the table straight).
    */
   #countSource(query: DevicePageQuery): string {
-    return query.label !== undefined && this.#sql.dialect === 'sqlite'
+    return query.label !== undefined && this.#sql.dialect.name === 'sqlite'
       ? 'devices NOT INDEXED'
       : 'devices';
   }
 
   async installedOf(deviceIds: readonly string[]): Promise<InstalledRecord[]> {
     if (deviceIds.length === 0) return [];
-    const rows = await this.#sql.all<InstalledRow>(
-      installedQuery(`a.device_id IN (${placeholders(deviceIds.length)})`),
-      deviceIds,
+    const { dialect } = this.#sql;
+    const rows = await this.#sql.rows<InstalledRow>(
+      installedSql(dialect.inList('a.device_id', '$1', 'text')),
+      [dialect.list(deviceIds)],
     );
     return rows.map(toInstalled);
   }
 
   async awaitingRebootOf(deviceIds: readonly string[]): Promise<string[]> {
     if (deviceIds.length === 0) return [];
-    const rows = await this.#sql.all<{ device_id: string }>(
+    const { dialect } = this.#sql;
+    const rows = await this.#sql.rows<{ device_id: string }>(
       `SELECT DISTINCT device_id FROM assignments
-       WHERE device_id IN (${placeholders(deviceIds.length)})
+       WHERE ${dialect.inList('device_id', '$1', 'text')}
          AND state = 'installed' AND reboot_required = TRUE
        ORDER BY device_id`,
-      deviceIds,
+      [dialect.list(deviceIds)],
     );
     return rows.map((row) => row.device_id);
   }

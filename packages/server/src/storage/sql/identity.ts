@@ -1,4 +1,4 @@
-/** Settings, API and enrollment tokens, and devices: the PostgreSQL half of the identity tables. */
+/** Settings, API and enrollment tokens, and devices on the query port. */
 import type {
   ApiTokenRecord,
   ConsumeResult,
@@ -10,7 +10,7 @@ import type {
   PendingLogEntry,
   Store,
 } from '../store.js';
-import { insertPending } from './pg-log-store.js';
+import { insertPending } from './pending.js';
 import {
   API_TOKEN_COLUMNS,
   DEVICE_COLUMNS,
@@ -22,13 +22,13 @@ import {
   toEnrollToken,
 } from '../rows.js';
 import type { ApiTokenRow, DeviceRow, EnrollTokenRow } from '../rows.js';
-import type { PgDb } from './pg-db.js';
+import type { SqlDb } from './sql-db.js';
 import type { IdentityPart } from '../store-parts.js';
 
-export class PgIdentity implements IdentityPart {
-  readonly #db: PgDb;
+export class SqlIdentity implements IdentityPart {
+  readonly #db: SqlDb;
 
-  constructor(db: PgDb) {
+  constructor(db: SqlDb) {
     this.#db = db;
   }
 
@@ -135,11 +135,11 @@ export class PgIdentity implements IdentityPart {
     return row && toEnrollToken(row);
   }
 
-  /** The row lock makes racing consumers queue; each then sees the committed used_at. */
+  /** The row lock (PostgreSQL) makes racing consumers queue; each then sees the committed used_at. */
   consumeEnrollToken(hash: string, now: string): Promise<ConsumeResult> {
     return this.#db.transaction(async (tx) => {
       const row = await tx.one<Pick<EnrollTokenRow, 'expires_at' | 'used_at' | 'revoked_at'>>(
-        'SELECT expires_at, used_at, revoked_at FROM enroll_tokens WHERE hash = $1 FOR UPDATE',
+        `SELECT expires_at, used_at, revoked_at FROM enroll_tokens WHERE hash = $1${tx.dialect.forUpdate}`,
         [hash],
       );
       if (row === undefined) return 'unknown';
@@ -180,7 +180,10 @@ export class PgIdentity implements IdentityPart {
     logged: DeviceLogged = () => [],
   ): Promise<DeviceRecord | undefined> {
     return this.#db.transaction(async (tx) => {
-      const row = await tx.one<DeviceRow>('SELECT * FROM devices WHERE id = $1 FOR UPDATE', [id]);
+      const row = await tx.one<DeviceRow>(
+        `SELECT * FROM devices WHERE id = $1${tx.dialect.forUpdate}`,
+        [id],
+      );
       if (row === undefined) return undefined;
       const before = toDevice(row);
       const next = changedDevice(before, change);
@@ -217,7 +220,8 @@ export class PgIdentity implements IdentityPart {
   ): Promise<void> {
     await this.#db.run(
       `UPDATE devices SET last_seen_at = $1, inventory = COALESCE($2, inventory),
-       last_timestamp_version = GREATEST(last_timestamp_version, COALESCE($3::integer, 0))
+       last_timestamp_version = CASE WHEN CAST($3 AS INTEGER) > last_timestamp_version
+         THEN CAST($3 AS INTEGER) ELSE last_timestamp_version END
        WHERE id = $4`,
       [
         at,

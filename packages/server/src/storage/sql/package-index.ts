@@ -1,39 +1,40 @@
 /**
- * The package index of the PostgreSQL store: which devices hold which packages (core
- * `packageKey`), from each device's last indexed inventory (mirrors sqlite-package-index.ts).
+ * The package index: which devices hold which packages (core `packageKey`), from each device's
+ * last indexed inventory. An import recomputes only the devices that hold a package its changed
+ * advisories name (VulnStore.devicesHolding).
  */
-import type { PgQueries } from './pg-db.js';
-import { toPgKey } from './pg-nul.js';
-
-const stored = (keys: Iterable<string>) => [...keys].map(toPgKey);
+import { chunks, valuesList } from './sql-db.js';
+import type { SqlQueries } from './sql-db.js';
 
 /**
  * Replaces a device's rows with `packages`, or without them forgets its index (it then counts as
  * unindexed); call inside the inventory's transaction.
  */
 export async function writePackageIndex(
-  tx: PgQueries,
+  tx: SqlQueries,
   deviceId: string,
   packages: readonly string[] | undefined,
 ): Promise<void> {
+  const { dialect } = tx;
   const row = await tx.one<{ keys: string }>(
-    'SELECT package_keys AS keys FROM vuln_package_sets WHERE device_id = $1 FOR UPDATE',
+    `SELECT package_keys AS keys FROM vuln_package_sets WHERE device_id = $1${dialect.forUpdate}`,
     [deviceId],
   );
   const before = new Set(row === undefined ? [] : (JSON.parse(row.keys) as string[]));
-  const after = new Set(stored(packages ?? []));
+  const after = new Set((packages ?? []).map((key) => dialect.toKey(key)));
   const removed = [...before].filter((key) => !after.has(key));
   const added = [...after].filter((key) => !before.has(key));
-  if (removed.length > 0)
+  for (const keys of chunks(removed))
     await tx.run(
-      'DELETE FROM vuln_package_devices WHERE device_id = $1 AND package_key = ANY($2::text[])',
-      [deviceId, removed],
+      `DELETE FROM vuln_package_devices
+       WHERE device_id = $1 AND ${dialect.inList('package_key', '$2', 'text')}`,
+      [deviceId, dialect.list(keys)],
     );
-  if (added.length > 0)
+  for (const keys of chunks(added))
     await tx.run(
       `INSERT INTO vuln_package_devices (package_key, device_id)
-       SELECT unnest($2::text[]), $1 ON CONFLICT DO NOTHING`,
-      [deviceId, added],
+       VALUES ${valuesList(keys.length, 2)} ON CONFLICT DO NOTHING`,
+      keys.flatMap((key) => [key, deviceId]),
     );
   if (packages === undefined)
     await tx.run('DELETE FROM vuln_package_sets WHERE device_id = $1', [deviceId]);
@@ -45,14 +46,19 @@ export async function writePackageIndex(
     );
 }
 
-export async function devicesHolding(q: PgQueries, packages: readonly string[]): Promise<string[]> {
+export async function devicesHolding(
+  q: SqlQueries,
+  packages: readonly string[],
+): Promise<string[]> {
+  const { dialect } = q;
   const rows = await q.rows<{ id: string }>(
-    `SELECT device_id AS id FROM vuln_package_devices WHERE package_key = ANY($1::text[])
+    `SELECT device_id AS id FROM vuln_package_devices
+     WHERE ${dialect.inList('package_key', '$1', 'text')}
      UNION
      SELECT i.device_id AS id FROM vuln_inventories i
      WHERE NOT EXISTS (SELECT 1 FROM vuln_package_sets s WHERE s.device_id = i.device_id)
      ORDER BY id`,
-    [stored(packages)],
+    [dialect.list(packages.map((key) => dialect.toKey(key)))],
   );
   return rows.map((r) => r.id);
 }
