@@ -1,0 +1,261 @@
+/**
+ * The agent's download of one target with signed pieces (docs/protocol/peers.md §5, ADR 0040):
+ * pieces come from peers of the device's site that hold them, else from the origin; each piece is
+ * checked against its signed hash before it is written, a peer that sends wrong, truncated or slow
+ * bytes (or refuses) is dropped for this download and reported, and its piece is asked elsewhere.
+ * The origin is retried with the one backoff policy (retry-policy.ts). The whole file is checked
+ * against the target's signed length and hash (TUF §5.7) before it is returned.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { PatchcastError, SecurityError } from '@patchcast/core/base';
+import { verifyTarget } from '@patchcast/core';
+import type { TargetFile } from '@patchcast/core';
+import { isSignedPiece } from '@patchcast/protocol/peers';
+import type { PieceList } from '@patchcast/protocol/peers';
+import { crashPoint } from '../install/crash-point.js';
+import { PieceFile } from './piece-file.js';
+import { PeerFailure, PeerLacksPiece } from './piece-swarm.js';
+import type { PeerView, PieceSwarm } from './piece-swarm.js';
+import { Transient, fetchOriginPiece } from './origin-piece.js';
+import { DEFAULT_ATTEMPTS, backoffDelay } from './retry-policy.js';
+
+export interface PieceFetchOptions {
+  readonly downloadsDir: string;
+  /** Absent: the origin only. */
+  readonly swarm?: PieceSwarm | undefined;
+  readonly attempts?: number;
+  readonly baseDelayMs?: number;
+  readonly timeoutMs?: number;
+  /** Cap on bytes per second from the origin (absent or 0: none). */
+  readonly maxBytesPerSecond?: number | undefined;
+  readonly log: (line: string) => void;
+}
+
+export interface PieceTarget {
+  readonly path: string;
+  /** The origin's URL of the target (consistent snapshot path). */
+  readonly url: string;
+  readonly info: TargetFile;
+  readonly pieces: PieceList;
+}
+
+export interface FetchedPieces {
+  readonly bytes: Uint8Array;
+  readonly originBytes: number;
+  readonly peerBytes: number;
+}
+
+const WORKERS = 4;
+/** With peers, one origin request at a time: the site shares the rest (ADR 0040). */
+const ORIGIN_WORKERS_WITH_PEERS = 1;
+const PEER_REQUESTS_EACH = 2;
+const VIEW_REFRESH_MS = 250;
+
+export async function fetchPieces(
+  options: PieceFetchOptions,
+  target: PieceTarget,
+): Promise<FetchedPieces> {
+  const sha256 = target.info.hashes.sha256;
+  const file = await PieceFile.open(
+    options.downloadsDir,
+    sha256,
+    target.info.length,
+    target.pieces,
+  );
+  options.swarm?.offer(sha256, file);
+  const run = new PieceRun(options, target, file);
+  try {
+    await run.all();
+    const bytes = await file.finish();
+    verifyTarget(target.path, target.info, bytes); // §5.7: the signed length and hash, whole
+    return { bytes, originBytes: run.originBytes, peerBytes: run.peerBytes };
+  } catch (error) {
+    if (error instanceof SecurityError) await file.discard();
+    throw error;
+  } finally {
+    if (options.swarm === undefined) await file.close(); // else the peer server still serves it
+  }
+}
+
+type Job = { readonly index: number; readonly peer?: PeerView };
+
+class PieceRun {
+  originBytes = 0;
+  peerBytes = 0;
+  readonly #options: PieceFetchOptions;
+  readonly #target: PieceTarget;
+  readonly #file: PieceFile;
+  readonly #inFlight = new Set<number>();
+  readonly #busy = new Map<string, number>();
+  readonly #dropped = new Set<string>();
+  #origins = 0;
+  #viewAt = 0;
+  #view: readonly PeerView[] = [];
+  #failed: unknown;
+  readonly #started = performance.now();
+
+  constructor(options: PieceFetchOptions, target: PieceTarget, file: PieceFile) {
+    this.#options = options;
+    this.#target = target;
+    this.#file = file;
+  }
+
+  async all(): Promise<void> {
+    const results = await Promise.allSettled(Array.from({ length: WORKERS }, () => this.#worker()));
+    if (this.#failed !== undefined) throw this.#failed;
+    const rejected = results.find((r) => r.status === 'rejected');
+    if (rejected !== undefined) throw rejected.reason;
+  }
+
+  async #worker(): Promise<void> {
+    try {
+      for (;;) {
+        if (this.#failed !== undefined) return;
+        const job = await this.#pick();
+        if (job === 'done') return;
+        if (job === 'wait') {
+          await sleep(50);
+          continue;
+        }
+        this.#inFlight.add(job.index);
+        try {
+          await (job.peer === undefined
+            ? this.#fromOrigin(job.index)
+            : this.#fromPeer(job.index, job.peer));
+        } finally {
+          this.#inFlight.delete(job.index);
+        }
+      }
+    } catch (error) {
+      this.#failed ??= error;
+    }
+  }
+
+  #missing(): number[] {
+    const missing: number[] = [];
+    for (let index = 0; index < this.#file.count; index++)
+      if (!this.#file.held.has(index) && !this.#inFlight.has(index)) missing.push(index);
+    return missing;
+  }
+
+  async #pick(): Promise<Job | 'done' | 'wait'> {
+    const missing = this.#missing();
+    if (missing.length === 0) return this.#inFlight.size === 0 ? 'done' : 'wait';
+    const swarm = this.#options.swarm;
+    if (swarm !== undefined) {
+      const fromPeer = await this.#peerJob(swarm, missing);
+      if (fromPeer !== undefined) return fromPeer;
+    }
+    const limit = swarm === undefined ? WORKERS : ORIGIN_WORKERS_WITH_PEERS;
+    if (this.#origins >= limit) return 'wait';
+    return { index: pickRandom(missing) };
+  }
+
+  /** A missing piece a usable peer holds, from the least busy such peer. */
+  async #peerJob(swarm: PieceSwarm, missing: readonly number[]): Promise<Job | undefined> {
+    const fresh = performance.now() - this.#viewAt > VIEW_REFRESH_MS;
+    if (fresh) {
+      this.#viewAt = performance.now();
+      this.#view = await swarm.peers(this.#target.info.hashes.sha256, true).catch(() => this.#view);
+    }
+    const usable = this.#view.filter(
+      (p) =>
+        !this.#dropped.has(p.deviceId) && (this.#busy.get(p.deviceId) ?? 0) < PEER_REQUESTS_EACH,
+    );
+    const offered = missing.filter((index) => usable.some((p) => p.have.has(index)));
+    if (offered.length === 0) return undefined;
+    const index = pickRandom(offered);
+    const holders = usable.filter((p) => p.have.has(index));
+    return { index, peer: pickRandom(holders) };
+  }
+
+  async #fromPeer(index: number, peer: PeerView): Promise<void> {
+    const swarm = this.#options.swarm!;
+    const sha256 = this.#target.info.hashes.sha256;
+    const { length } = this.#file.span(index);
+    this.#busy.set(peer.deviceId, (this.#busy.get(peer.deviceId) ?? 0) + 1);
+    try {
+      const bytes = await swarm.fetchPiece(peer, sha256, index, length);
+      if (bytes.length !== length)
+        throw new PeerFailure('truncated', `${bytes.length} of ${length} bytes`);
+      if (!isSignedPiece(this.#target.pieces, index, bytes))
+        throw new PeerFailure('wrong-bytes', 'the piece does not match its signed hash');
+      await this.#file.write(index, bytes);
+      this.peerBytes += bytes.length;
+    } catch (error) {
+      if (error instanceof PeerLacksPiece) peer.have.delete(index);
+      else if (error instanceof PeerFailure) this.#drop(peer, index, error);
+      else throw error;
+    } finally {
+      this.#busy.set(peer.deviceId, (this.#busy.get(peer.deviceId) ?? 1) - 1);
+    }
+  }
+
+  #drop(peer: PeerView, index: number, failure: PeerFailure): void {
+    this.#dropped.add(peer.deviceId);
+    this.#options.log(
+      `${this.#target.path}: peer ${peer.deviceId} dropped (${failure.fault} on piece ${index}: ${failure.message})`,
+    );
+    this.#options.swarm?.report(
+      this.#target.info.hashes.sha256,
+      peer.deviceId,
+      index,
+      failure.fault,
+    );
+  }
+
+  async #fromOrigin(index: number): Promise<void> {
+    this.#origins++;
+    try {
+      const bytes = await this.#originWithRetries(index);
+      if (!isSignedPiece(this.#target.pieces, index, bytes))
+        throw new SecurityError(
+          'SECURITY_TARGET_MISMATCH',
+          `piece ${index} of ${this.#target.path} from the origin does not match its signed hash`,
+        );
+      await this.#file.write(index, bytes);
+      crashPoint('piece-written');
+      this.originBytes += bytes.length;
+      await this.#pace();
+    } finally {
+      this.#origins--;
+    }
+  }
+
+  async #originWithRetries(index: number): Promise<Uint8Array> {
+    const { attempts = DEFAULT_ATTEMPTS, baseDelayMs, timeoutMs = 60_000 } = this.#options;
+    const { url, info } = this.#target;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fetchOriginPiece(url, this.#file.span(index), info.length, timeoutMs);
+      } catch (error) {
+        if (!(error instanceof Transient)) throw error;
+        if (attempt >= attempts)
+          throw new PatchcastError(
+            'SERVER_UNREACHABLE',
+            `download of ${url} failed ${attempts} times: ${error.message}`,
+            {
+              hint: 'check the network path to the server; the next notice or restart tries again',
+            },
+          );
+        const delay = backoffDelay(attempt, baseDelayMs);
+        this.#options.log(
+          `${url}: ${error.message}; piece ${index} again in ${Math.round(delay)} ms`,
+        );
+        await sleep(delay);
+      }
+    }
+  }
+
+  /** The origin cap: bytes from the origin so far may not run ahead of the allowed rate. */
+  async #pace(): Promise<void> {
+    const rate = this.#options.maxBytesPerSecond;
+    if (rate === undefined || rate <= 0) return;
+    const ahead = (this.originBytes / rate) * 1000 - (performance.now() - this.#started);
+    if (ahead > 1) await sleep(ahead);
+  }
+}
+
+function pickRandom<T>(items: readonly T[]): T {
+  return items[Math.floor(Math.random() * items.length)]!;
+}
