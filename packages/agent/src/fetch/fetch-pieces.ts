@@ -91,7 +91,8 @@ class PieceRun {
   #origins = 0;
   #viewAt = 0;
   #view: readonly PeerView[] = [];
-  #failed: unknown;
+  /** The first failure that ends the download; the other workers stop at their next pick. */
+  #failed: Error | undefined;
   readonly #started = performance.now();
 
   constructor(options: PieceFetchOptions, target: PieceTarget, file: PieceFile) {
@@ -101,10 +102,8 @@ class PieceRun {
   }
 
   async all(): Promise<void> {
-    const results = await Promise.allSettled(Array.from({ length: WORKERS }, () => this.#worker()));
+    await Promise.all(Array.from({ length: WORKERS }, () => this.#worker()));
     if (this.#failed !== undefined) throw this.#failed;
-    const rejected = results.find((r) => r.status === 'rejected');
-    if (rejected !== undefined) throw rejected.reason;
   }
 
   async #worker(): Promise<void> {
@@ -127,7 +126,7 @@ class PieceRun {
         }
       }
     } catch (error) {
-      this.#failed ??= error;
+      this.#failed ??= error instanceof Error ? error : new Error(String(error));
     }
   }
 
