@@ -26,6 +26,7 @@ export {
   ed25519Signer,
   ed25519Spki,
   generateEd25519,
+  verifyEd25519,
 } from './keys/ed25519.js';
 export type { Ed25519KeyPair } from './keys/ed25519.js';
 export { splitLabel } from './rollout/selector.js';

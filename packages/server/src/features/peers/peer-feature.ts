@@ -25,7 +25,11 @@ export class PeerFeature {
     }
     switch (request.kind) {
       case 'have':
-        await this.tracker.have(deviceId, request.sha256, request);
+        await this.tracker.have(deviceId, request.sha256, {
+          address: request.address,
+          pieces: request.pieces,
+          have: request.have,
+        });
         return undefined;
       case 'drop':
         this.tracker.drop(deviceId, request.sha256);

@@ -43,8 +43,8 @@ export class PeerTracker {
   async have(deviceId: string, sha256: string, holding: Omit<Holding, 'site'>): Promise<void> {
     const site = siteOf(await this.#deps.getDevice(deviceId));
     if (site === undefined) return this.drop(deviceId, sha256);
-    let holders = this.#targets.get(sha256);
-    if (holders === undefined) this.#targets.set(sha256, (holders = new Map()));
+    const holders = this.#targets.get(sha256) ?? new Map<string, Holding>();
+    this.#targets.set(sha256, holders);
     holders.set(deviceId, { ...holding, site });
   }
 
