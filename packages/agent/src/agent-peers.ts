@@ -34,6 +34,7 @@ export interface PeerFlags {
   readonly listen?: { readonly host: string; readonly port: number } | undefined;
   readonly address?: string | undefined;
   readonly rate?: string | undefined;
+  readonly pieceTimeoutMs?: number | undefined;
 }
 
 export function peerConfig(flags: PeerFlags): PeerConfig {
@@ -45,7 +46,7 @@ export function peerConfig(flags: PeerFlags): PeerConfig {
     address: flags.address,
     maxBytesPerSecond:
       flags.rate === undefined ? DEFAULT_PEER_RATE : parseRate(flags.rate, '--peer-rate'),
-    pieceTimeoutMs: DEFAULT_PIECE_TIMEOUT_MS,
+    pieceTimeoutMs: flags.pieceTimeoutMs ?? DEFAULT_PIECE_TIMEOUT_MS,
   };
 }
 

@@ -5,6 +5,7 @@ import { readWitnessKeys } from '../witness/witness-config.js';
 import {
   listFlag,
   parseLabels,
+  parseDuration,
   parseListen,
   requirePqFlag,
   requiredFlag,
@@ -66,7 +67,9 @@ Options:
                         where this agent serves pieces to its site (default 0.0.0.0:7475)
   --peer-address URL    the address peers are told, http://HOST:PORT (default: --peer-listen)
   --peer-rate RATE      upload cap for all peers together (default 20M = 20 MiB/s)
-  --peer-serve on|off   off on a metered link or battery: fetch from peers, serve none`,
+  --peer-serve on|off   off on a metered link or battery: fetch from peers, serve none
+  --peer-timeout TIME   a piece a peer has not delivered within TIME (default 10s) counts as
+                        stalled: the peer is dropped and reported`,
   options: {
     data: { type: 'string' },
     server: { type: 'string', multiple: true },
@@ -86,6 +89,7 @@ Options:
     'peer-address': { type: 'string' },
     'peer-rate': { type: 'string' },
     'peer-serve': { type: 'string' },
+    'peer-timeout': { type: 'string' },
     ca: { type: 'string' },
   },
   positionals: { min: 0, max: 0 },
@@ -147,12 +151,14 @@ export async function runAgent(
 
 function peerFlags(invocation: Invocation): PeerFlags {
   const listen = stringFlag(invocation, 'peer-listen');
+  const timeout = stringFlag(invocation, 'peer-timeout');
   return {
     enabled: onOff(invocation, 'peer') ?? false,
     serve: onOff(invocation, 'peer-serve'),
     listen: listen === undefined ? undefined : parseListen(listen, '--peer-listen'),
     address: stringFlag(invocation, 'peer-address'),
     rate: stringFlag(invocation, 'peer-rate'),
+    pieceTimeoutMs: timeout === undefined ? undefined : parseDuration(timeout) * 1000,
   };
 }
 
