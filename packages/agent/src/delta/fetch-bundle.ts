@@ -60,9 +60,9 @@ export async function fetchBundle(deps: BundleFetchDeps, ref: PatchRef): Promise
       );
     }
   }
-  const { bytes, peerBytes } = await fetchTarget(path); // §5.7
+  const { bytes, originBytes, peerBytes } = await fetchTarget(path); // §5.7
   const transfer = {
-    downloadBytes: spent.download + bytes.length,
+    downloadBytes: spent.download + originBytes + peerBytes,
     savedBytes: 0,
     peerBytes: spent.peer + peerBytes,
   };
@@ -85,8 +85,9 @@ async function throughDelta(
   if (mismatch !== undefined) throw new Error(mismatch);
   if (link.base.sha256 !== base.sha256 || link.base.length !== base.bytes.length)
     throw new Error(`${path} is not made for the kept base`);
-  const { bytes: delta, peerBytes } = await fetchTarget(path); // §5.7 for the delta itself
-  spent({ download: delta.length, peer: peerBytes });
+  const { bytes: delta, originBytes, peerBytes } = await fetchTarget(path); // §5.7, the delta
+  const fetched = originBytes + peerBytes; // less than its length when a kept part was resumed
+  spent({ download: fetched, peer: peerBytes });
   crashPoint('delta-downloaded');
   const rebuilt = await applyDelta(link.format, base.bytes, delta, info.length);
   crashPoint('delta-rebuilt');
@@ -94,6 +95,6 @@ async function throughDelta(
   return {
     info,
     bytes: rebuilt,
-    transfer: { downloadBytes: delta.length, savedBytes: info.length - delta.length, peerBytes },
+    transfer: { downloadBytes: fetched, savedBytes: info.length - delta.length, peerBytes },
   };
 }

@@ -91,6 +91,7 @@ class PieceRun {
   #origins = 0;
   #viewAt = 0;
   #view: readonly PeerView[] = [];
+  #asking: Promise<void> | undefined;
   /** The first failure that ends the download; the other workers stop at their next pick. */
   #failed: Error | undefined;
   readonly #started = performance.now();
@@ -116,7 +117,6 @@ class PieceRun {
           await sleep(50);
           continue;
         }
-        this.#inFlight.add(job.index);
         try {
           await (job.peer === undefined
             ? this.#fromOrigin(job.index)
@@ -138,25 +138,44 @@ class PieceRun {
   }
 
   async #pick(): Promise<Job | 'done' | 'wait'> {
-    const missing = this.#missing();
-    if (missing.length === 0) return this.#inFlight.size === 0 ? 'done' : 'wait';
     const swarm = this.#options.swarm;
-    if (swarm !== undefined) {
-      const fromPeer = await this.#peerJob(swarm, missing);
-      if (fromPeer !== undefined) return fromPeer;
-    }
-    const limit = swarm === undefined ? WORKERS : ORIGIN_WORKERS_WITH_PEERS;
-    if (this.#origins >= limit) return 'wait';
+    if (swarm !== undefined) await this.#refreshView(swarm);
+    const missing = this.#missing(); // after the await: no other worker took these meanwhile
+    if (missing.length === 0) return this.#inFlight.size === 0 ? 'done' : 'wait';
+    const job = this.#peerJob(missing) ?? this.#originJob(this.#heldByNoPeer(missing));
+    if (job === undefined) return 'wait';
+    this.#inFlight.add(job.index); // before any await: no other worker picks it too
+    return job;
+  }
+
+  /** The origin serves what no peer in the view holds; a piece a busy peer holds waits for it. */
+  #heldByNoPeer(missing: readonly number[]): number[] {
+    const peers = this.#view.filter((p) => !this.#dropped.has(p.deviceId));
+    return missing.filter((index) => !peers.some((p) => p.have.has(index)));
+  }
+
+  #originJob(missing: readonly number[]): Job | undefined {
+    const limit = this.#options.swarm === undefined ? WORKERS : ORIGIN_WORKERS_WITH_PEERS;
+    if (missing.length === 0 || this.#origins >= limit) return undefined;
+    this.#origins++; // counted here, released by #fromOrigin
     return { index: pickRandom(missing) };
   }
 
-  /** A missing piece a usable peer holds, from the least busy such peer. */
-  async #peerJob(swarm: PieceSwarm, missing: readonly number[]): Promise<Job | undefined> {
-    const fresh = performance.now() - this.#viewAt > VIEW_REFRESH_MS;
-    if (fresh) {
+  /** Every worker decides on the newest answer of the tracker, the first one included. */
+  async #refreshView(swarm: PieceSwarm): Promise<void> {
+    if (performance.now() - this.#viewAt > VIEW_REFRESH_MS) {
       this.#viewAt = performance.now();
-      this.#view = await swarm.peers(this.#target.info.hashes.sha256, true).catch(() => this.#view);
+      const sha256 = this.#target.info.hashes.sha256;
+      this.#asking = swarm.peers(sha256, true).then(
+        (view) => void (this.#view = view),
+        () => undefined, // no answer: the last view stands
+      );
     }
+    await this.#asking;
+  }
+
+  /** A missing piece a usable peer holds, from a random such peer. */
+  #peerJob(missing: readonly number[]): Job | undefined {
     const usable = this.#view.filter(
       (p) =>
         !this.#dropped.has(p.deviceId) && (this.#busy.get(p.deviceId) ?? 0) < PEER_REQUESTS_EACH,
@@ -164,15 +183,15 @@ class PieceRun {
     const offered = missing.filter((index) => usable.some((p) => p.have.has(index)));
     if (offered.length === 0) return undefined;
     const index = pickRandom(offered);
-    const holders = usable.filter((p) => p.have.has(index));
-    return { index, peer: pickRandom(holders) };
+    const peer = pickRandom(usable.filter((p) => p.have.has(index)));
+    this.#busy.set(peer.deviceId, (this.#busy.get(peer.deviceId) ?? 0) + 1); // #fromPeer releases
+    return { index, peer };
   }
 
   async #fromPeer(index: number, peer: PeerView): Promise<void> {
     const swarm = this.#options.swarm!;
     const sha256 = this.#target.info.hashes.sha256;
     const { length } = this.#file.span(index);
-    this.#busy.set(peer.deviceId, (this.#busy.get(peer.deviceId) ?? 0) + 1);
     try {
       const bytes = await swarm.fetchPiece(peer, sha256, index, length);
       if (bytes.length !== length)
@@ -204,7 +223,6 @@ class PieceRun {
   }
 
   async #fromOrigin(index: number): Promise<void> {
-    this.#origins++;
     try {
       const bytes = await this.#originWithRetries(index);
       if (!isSignedPiece(this.#target.pieces, index, bytes))
