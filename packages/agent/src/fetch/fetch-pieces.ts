@@ -50,6 +50,8 @@ const WORKERS = 4;
 const ORIGIN_WORKERS_WITH_PEERS = 1;
 const PEER_REQUESTS_EACH = 2;
 const VIEW_REFRESH_MS = 250;
+/** The view's most age before an origin request: a piece a peer just got is not fetched twice. */
+const ORIGIN_VIEW_MS = 150;
 
 export async function fetchPieces(
   options: PieceFetchOptions,
@@ -139,13 +141,26 @@ class PieceRun {
 
   async #pick(): Promise<Job | 'done' | 'wait'> {
     const swarm = this.#options.swarm;
-    if (swarm !== undefined) await this.#refreshView(swarm);
+    if (swarm !== undefined) await this.#refreshView(swarm, VIEW_REFRESH_MS);
     const missing = this.#missing(); // after the await: no other worker took these meanwhile
     if (missing.length === 0) return this.#inFlight.size === 0 ? 'done' : 'wait';
     const job = this.#peerJob(missing) ?? this.#originJob(this.#heldByNoPeer(missing));
     if (job === undefined) return 'wait';
     this.#inFlight.add(job.index); // before any await: no other worker picks it too
     return job;
+  }
+
+  /** Every worker decides on the newest answer of the tracker, the first one included. */
+  async #refreshView(swarm: PieceSwarm, maxAgeMs: number): Promise<void> {
+    if (performance.now() - this.#viewAt > maxAgeMs) {
+      this.#viewAt = performance.now();
+      const sha256 = this.#target.info.hashes.sha256;
+      this.#asking = swarm.peers(sha256, true).then(
+        (view) => void (this.#view = view),
+        () => undefined, // no answer: the last view stands
+      );
+    }
+    await this.#asking;
   }
 
   /** The origin serves what no peer in the view holds; a piece a busy peer holds waits for it. */
@@ -155,23 +170,15 @@ class PieceRun {
   }
 
   #originJob(missing: readonly number[]): Job | undefined {
-    const limit = this.#options.swarm === undefined ? WORKERS : ORIGIN_WORKERS_WITH_PEERS;
+    const swarm = this.#options.swarm;
+    const limit = swarm === undefined ? WORKERS : ORIGIN_WORKERS_WITH_PEERS;
     if (missing.length === 0 || this.#origins >= limit) return undefined;
+    if (swarm !== undefined && performance.now() - this.#viewAt > ORIGIN_VIEW_MS) {
+      void this.#refreshView(swarm, 0); // about to use the origin: ask the tracker once more
+      return undefined;
+    }
     this.#origins++; // counted here, released by #fromOrigin
     return { index: pickRandom(missing) };
-  }
-
-  /** Every worker decides on the newest answer of the tracker, the first one included. */
-  async #refreshView(swarm: PieceSwarm): Promise<void> {
-    if (performance.now() - this.#viewAt > VIEW_REFRESH_MS) {
-      this.#viewAt = performance.now();
-      const sha256 = this.#target.info.hashes.sha256;
-      this.#asking = swarm.peers(sha256, true).then(
-        (view) => void (this.#view = view),
-        () => undefined, // no answer: the last view stands
-      );
-    }
-    await this.#asking;
   }
 
   /** A missing piece a usable peer holds, from a random such peer. */
@@ -199,6 +206,7 @@ class PieceRun {
       if (!isSignedPiece(this.#target.pieces, index, bytes))
         throw new PeerFailure('wrong-bytes', 'the piece does not match its signed hash');
       await this.#file.write(index, bytes);
+      swarm.offer(this.#target.info.hashes.sha256, this.#file);
       this.peerBytes += bytes.length;
     } catch (error) {
       if (error instanceof PeerLacksPiece) peer.have.delete(index);
@@ -231,6 +239,7 @@ class PieceRun {
           `piece ${index} of ${this.#target.path} from the origin does not match its signed hash`,
         );
       await this.#file.write(index, bytes);
+      this.#options.swarm?.offer(this.#target.info.hashes.sha256, this.#file);
       crashPoint('piece-written');
       this.originBytes += bytes.length;
       await this.#pace();

@@ -31,6 +31,6 @@ export interface PieceSwarm {
   /** Piece `index` (`length` bytes) from `peer`; throws PeerFailure or PeerLacksPiece. */
   fetchPiece(peer: PeerView, sha256: string, index: number, length: number): Promise<Uint8Array>;
   report(sha256: string, deviceId: string, piece: number, fault: PeerFault): void;
-  /** Serve `file`'s held pieces to the site and announce them, now and as they grow. */
+  /** Serve `file`'s held pieces to the site and announce them; called again at each new piece. */
   offer(sha256: string, file: PieceFile): void;
 }

@@ -12,8 +12,8 @@ import { fetchPeerPiece } from './peer-client.js';
 import type { PeerClientDeps } from './peer-client.js';
 import type { TrackerClient } from './tracker-client.js';
 
-/** How often the offered pieces are announced when they changed, and at least every ANNOUNCE_MS. */
-const ANNOUNCE_CHECK_MS = 200;
+/** Announced at each new piece, checked this often besides, and at least every ANNOUNCE_MS. */
+const ANNOUNCE_CHECK_MS = 500;
 const ANNOUNCE_MS = 5_000;
 
 export interface SwarmDeps extends PeerClientDeps {
@@ -60,7 +60,7 @@ export class Swarm implements PieceSwarm {
 
   offer(sha256: string, file: PieceFile): void {
     const previous = this.#offer;
-    if (previous?.file === file) return;
+    if (previous?.file === file) return this.#announce(false); // a new piece: tell the site now
     if (previous !== undefined) {
       if (previous.sha256 !== sha256) this.#deps.tracker.drop(previous.sha256);
       void previous.file.close();
