@@ -49,9 +49,8 @@ const WORKERS = 4;
 /** With peers, one origin request at a time: the site shares the rest (ADR 0040). */
 const ORIGIN_WORKERS_WITH_PEERS = 1;
 const PEER_REQUESTS_EACH = 2;
+/** The tracker is asked at most this often (the channel allows 50 messages a second). */
 const VIEW_REFRESH_MS = 250;
-/** The view's most age before an origin request: a piece a peer just got is not fetched twice. */
-const ORIGIN_VIEW_MS = 150;
 
 export async function fetchPieces(
   options: PieceFetchOptions,
@@ -141,7 +140,7 @@ class PieceRun {
 
   async #pick(): Promise<Job | 'done' | 'wait'> {
     const swarm = this.#options.swarm;
-    if (swarm !== undefined) await this.#refreshView(swarm, VIEW_REFRESH_MS);
+    if (swarm !== undefined) await this.#refreshView(swarm);
     const missing = this.#missing(); // after the await: no other worker took these meanwhile
     if (missing.length === 0) return this.#inFlight.size === 0 ? 'done' : 'wait';
     const job = this.#peerJob(missing) ?? this.#originJob(this.#heldByNoPeer(missing));
@@ -151,8 +150,8 @@ class PieceRun {
   }
 
   /** Every worker decides on the newest answer of the tracker, the first one included. */
-  async #refreshView(swarm: PieceSwarm, maxAgeMs: number): Promise<void> {
-    if (performance.now() - this.#viewAt > maxAgeMs) {
+  async #refreshView(swarm: PieceSwarm): Promise<void> {
+    if (performance.now() - this.#viewAt > VIEW_REFRESH_MS) {
       this.#viewAt = performance.now();
       const sha256 = this.#target.info.hashes.sha256;
       this.#asking = swarm.peers(sha256, true).then(
@@ -170,13 +169,8 @@ class PieceRun {
   }
 
   #originJob(missing: readonly number[]): Job | undefined {
-    const swarm = this.#options.swarm;
-    const limit = swarm === undefined ? WORKERS : ORIGIN_WORKERS_WITH_PEERS;
+    const limit = this.#options.swarm === undefined ? WORKERS : ORIGIN_WORKERS_WITH_PEERS;
     if (missing.length === 0 || this.#origins >= limit) return undefined;
-    if (swarm !== undefined && performance.now() - this.#viewAt > ORIGIN_VIEW_MS) {
-      void this.#refreshView(swarm, 0); // about to use the origin: ask the tracker once more
-      return undefined;
-    }
     this.#origins++; // counted here, released by #fromOrigin
     return { index: pickRandom(missing) };
   }

@@ -4,11 +4,12 @@
  * ANSWER_TIMEOUT_MS (the channel was down, an older server) gets the empty answer: no peers, no key.
  */
 import { randomUUID } from 'node:crypto';
-import { parsePeerAnswer } from '@patchcast/protocol/peers';
+import { MAX_CHECKS, parsePeerAnswer } from '@patchcast/protocol/peers';
 import type { PeerAnswer, PeerFault, PeerInfo, PeerRequest } from '@patchcast/protocol/peers';
 import type { AgentMessage } from '@patchcast/protocol/agent';
 
 const ANSWER_TIMEOUT_MS = 5_000;
+const CHECK_BATCH_MS = 20;
 
 export interface TrackerClientDeps {
   readonly send: (message: AgentMessage) => boolean;
@@ -17,6 +18,8 @@ export interface TrackerClientDeps {
 export class TrackerClient {
   readonly #deps: TrackerClientDeps;
   readonly #waiting = new Map<string, (answer: PeerAnswer | undefined) => void>();
+  readonly #checks = new Map<string, ((key: string | undefined) => void)[]>();
+  #checkTimer: NodeJS.Timeout | undefined;
 
   constructor(deps: TrackerClientDeps) {
     this.#deps = deps;
@@ -34,12 +37,28 @@ export class TrackerClient {
     return answer?.kind === 'peers' && answer.sha256 === sha256 ? answer.peers : [];
   }
 
-  /** The device's Ed25519 key when the server vouches it is an enrolled device of this site. */
-  async check(deviceId: string): Promise<string | undefined> {
-    const answer = await this.#ask((requestId) => ({ kind: 'check', requestId, deviceId }));
-    return answer?.kind === 'checked' && answer.deviceId === deviceId
-      ? answer.publicKey
-      : undefined;
+  /**
+   * The device's Ed25519 key when the server vouches it is an enrolled device of this site.
+   * Questions asked within CHECK_BATCH_MS go in one message (a busy peer is asked by many).
+   */
+  check(deviceId: string): Promise<string | undefined> {
+    return new Promise((resolve) => {
+      const waiting = this.#checks.get(deviceId) ?? [];
+      waiting.push(resolve);
+      this.#checks.set(deviceId, waiting);
+      this.#checkTimer ??= setTimeout(() => void this.#sendChecks(), CHECK_BATCH_MS);
+    });
+  }
+
+  async #sendChecks(): Promise<void> {
+    this.#checkTimer = undefined;
+    const batch = [...this.#checks.entries()].slice(0, MAX_CHECKS);
+    for (const [deviceId] of batch) this.#checks.delete(deviceId);
+    if (this.#checks.size > 0) this.#checkTimer = setTimeout(() => void this.#sendChecks(), 0);
+    const deviceIds = batch.map(([deviceId]) => deviceId);
+    const answer = await this.#ask((requestId) => ({ kind: 'check', requestId, deviceIds }));
+    const keys = answer?.kind === 'checked' ? answer.keys : {};
+    for (const [deviceId, waiting] of batch) for (const resolve of waiting) resolve(keys[deviceId]);
   }
 
   have(sha256: string, pieces: number, have: string, address: string): void {
@@ -55,6 +74,7 @@ export class TrackerClient {
   }
 
   close(): void {
+    clearTimeout(this.#checkTimer);
     for (const resolve of this.#waiting.values()) resolve(undefined);
   }
 

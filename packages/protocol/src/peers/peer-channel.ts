@@ -20,6 +20,9 @@ const PEER_ADDRESS = z
   .max(300)
   .regex(/^https?:\/\/[^/?#\s]+$/);
 
+/** Device ids one `check` may ask about. */
+export const MAX_CHECKS = 64;
+
 export const PEER_FAULTS = [
   'wrong-bytes',
   'truncated',
@@ -43,8 +46,12 @@ export const peerRequestSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('drop'), sha256: SHA256 }),
   /** Who of my site holds pieces of target `sha256`? */
   z.strictObject({ kind: z.literal('want'), requestId: REQUEST_ID, sha256: SHA256 }),
-  /** Device `deviceId` asks me for pieces: may I serve it, and what is its key? */
-  z.strictObject({ kind: z.literal('check'), requestId: REQUEST_ID, deviceId: DEVICE_ID }),
+  /** These devices ask me for pieces: may I serve them, and what are their keys? */
+  z.strictObject({
+    kind: z.literal('check'),
+    requestId: REQUEST_ID,
+    deviceIds: z.array(DEVICE_ID).min(1).max(MAX_CHECKS),
+  }),
   /** Device `deviceId` served piece `piece` of target `sha256` badly, or not at all. */
   z.strictObject({
     kind: z.literal('report'),
@@ -72,15 +79,11 @@ export const peerAnswerSchema = z.discriminatedUnion('kind', [
     sha256: SHA256,
     peers: z.array(peerInfoSchema).max(64),
   }),
-  /** `publicKey` (Ed25519, hex) when `deviceId` is an enrolled, not revoked device of my site. */
+  /** The Ed25519 key (hex) of each asked device that is an enrolled, not revoked one of my site. */
   z.object({
     kind: z.literal('checked'),
     requestId: REQUEST_ID,
-    deviceId: DEVICE_ID,
-    publicKey: z
-      .string()
-      .regex(/^[0-9a-f]{64}$/)
-      .optional(),
+    keys: z.record(DEVICE_ID, z.string().regex(/^[0-9a-f]{64}$/)),
   }),
 ]);
 export type PeerAnswer = z.infer<typeof peerAnswerSchema>;

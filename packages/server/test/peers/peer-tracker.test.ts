@@ -98,17 +98,14 @@ describe('the tracker', () => {
     assert.deepEqual(answer.peers, []);
   });
 
-  test('check vouches for the key of an enrolled, not revoked device of the same site only', async () => {
+  test('check vouches for the keys of enrolled, not revoked devices of the same site only', async () => {
     const { feature, devices } = fixture();
-    const check = async (asker: string, deviceId: string) =>
-      body(await feature.receive(asker, { kind: 'check', requestId: 'c', deviceId })).publicKey;
-    assert.equal(await check('asker', 'same'), devices.get('same')?.publicKey);
-    assert.equal(await check('asker', 'far'), undefined);
-    assert.equal(await check('asker', 'revoked'), undefined);
-    assert.equal(await check('asker', 'nosite'), undefined);
-    assert.equal(await check('asker', 'unknown'), undefined);
-    assert.equal(await check('revoked', 'same'), undefined, 'a revoked asker gets nothing');
-    assert.equal(await check('nosite', 'same'), undefined);
+    const check = async (asker: string, deviceIds: string[]) =>
+      body(await feature.receive(asker, { kind: 'check', requestId: 'c', deviceIds })).keys;
+    const all = ['same', 'far', 'revoked', 'nosite', 'unknown'];
+    assert.deepEqual(await check('asker', all), { same: devices.get('same')?.publicKey });
+    assert.deepEqual(await check('revoked', ['same']), {}, 'a revoked asker gets nothing');
+    assert.deepEqual(await check('nosite', ['same']), {});
   });
 
   test('reports are logged; malformed bodies are ignored and logged', async () => {

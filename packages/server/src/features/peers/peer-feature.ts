@@ -40,13 +40,12 @@ export class PeerFeature {
         return { type: 'peer', body: { kind: 'peers', requestId, sha256, peers } };
       }
       case 'check': {
-        const publicKey = await this.tracker.check(deviceId, request.deviceId);
-        const answer = {
-          kind: 'checked',
-          requestId: request.requestId,
-          deviceId: request.deviceId,
-        };
-        return { type: 'peer', body: publicKey === undefined ? answer : { ...answer, publicKey } };
+        const keys: Record<string, string> = {};
+        for (const peerId of new Set(request.deviceIds)) {
+          const key = await this.tracker.check(deviceId, peerId);
+          if (key !== undefined) keys[peerId] = key;
+        }
+        return { type: 'peer', body: { kind: 'checked', requestId: request.requestId, keys } };
       }
       case 'report':
         this.tracker.report(
