@@ -10,6 +10,7 @@ import type { PeerFault, PeerInfo } from '@patchcast/protocol';
 import type { DeviceRecord } from '../../storage/store.js';
 
 export const SITE_LABEL = 'site';
+const SITE_CACHE_MS = 10_000;
 
 interface Holding {
   readonly site: string;
@@ -35,13 +36,14 @@ export class PeerTracker {
   readonly #deps: TrackerDeps;
   /** target sha256 -> device id -> what it holds. */
   readonly #targets = new Map<string, Map<string, Holding>>();
+  readonly #sites = new Map<string, { readonly site: string | undefined; readonly at: number }>();
 
   constructor(deps: TrackerDeps) {
     this.#deps = deps;
   }
 
   async have(deviceId: string, sha256: string, holding: Omit<Holding, 'site'>): Promise<void> {
-    const site = siteOf(await this.#deps.getDevice(deviceId));
+    const site = await this.#siteOf(deviceId);
     if (site === undefined) return this.drop(deviceId, sha256);
     const holders = this.#targets.get(sha256) ?? new Map<string, Holding>();
     this.#targets.set(sha256, holders);
@@ -56,7 +58,7 @@ export class PeerTracker {
 
   /** Connected devices of the asker's site holding pieces of `sha256`, at most MAX_PEERS. */
   async want(deviceId: string, sha256: string): Promise<PeerInfo[]> {
-    const site = siteOf(await this.#deps.getDevice(deviceId));
+    const site = await this.#siteOf(deviceId);
     const holders = this.#targets.get(sha256);
     if (site === undefined || holders === undefined) return [];
     const peers: PeerInfo[] = [];
@@ -70,6 +72,20 @@ export class PeerTracker {
       peers.push({ deviceId: id, address: holding.address, have: holding.have });
     }
     return shuffled(peers).slice(0, MAX_PEERS);
+  }
+
+  /**
+   * The site of a device for `have` and `want`, read from the store at most every SITE_CACHE_MS
+   * (an agent asks several times a second). A revoked device's connections are closed, so it
+   * drops out of answers at once; `check` always reads the store.
+   */
+  async #siteOf(deviceId: string): Promise<string | undefined> {
+    const now = Date.now();
+    const cached = this.#sites.get(deviceId);
+    if (cached !== undefined && now - cached.at < SITE_CACHE_MS) return cached.site;
+    const site = siteOf(await this.#deps.getDevice(deviceId));
+    this.#sites.set(deviceId, { site, at: now });
+    return site;
   }
 
   /** `peerId`'s key when it is an enrolled, not revoked device of the asker's site. */
