@@ -65,10 +65,13 @@ export async function fetchPieces(
   );
   options.swarm?.offer(sha256, file);
   const run = new PieceRun(options, target, file);
+  if (file.held.size > 0)
+    options.log(`${target.path}: resuming with ${file.held.size} of ${file.count} pieces kept`);
   try {
     await run.all();
     const bytes = await file.finish();
     verifyTarget(target.path, target.info, bytes); // §5.7: the signed length and hash, whole
+    if (options.swarm === undefined) await file.discard(); // kept only to serve peers
     return { bytes, originBytes: run.originBytes, peerBytes: run.peerBytes };
   } catch (error) {
     if (error instanceof SecurityError) await file.discard();
@@ -96,6 +99,8 @@ class PieceRun {
   /** The first failure that ends the download; the other workers stop at their next pick. */
   #failed: Error | undefined;
   readonly #started = performance.now();
+  /** Bytes asked of the origin so far (the cap paces requests before they are sent). */
+  #asked = 0;
 
   constructor(options: PieceFetchOptions, target: PieceTarget, file: PieceFile) {
     this.#options = options;
@@ -226,6 +231,7 @@ class PieceRun {
 
   async #fromOrigin(index: number): Promise<void> {
     try {
+      await this.#pace(this.#file.span(index).length);
       const bytes = await this.#originWithRetries(index);
       if (!isSignedPiece(this.#target.pieces, index, bytes))
         throw new SecurityError(
@@ -236,7 +242,6 @@ class PieceRun {
       this.#options.swarm?.offer(this.#target.info.hashes.sha256, this.#file);
       crashPoint('piece-written');
       this.originBytes += bytes.length;
-      await this.#pace();
     } finally {
       this.#origins--;
     }
@@ -267,11 +272,13 @@ class PieceRun {
     }
   }
 
-  /** The origin cap: bytes from the origin so far may not run ahead of the allowed rate. */
-  async #pace(): Promise<void> {
+  /** The origin cap: a request waits until the bytes asked so far fit the allowed rate. */
+  async #pace(bytes: number): Promise<void> {
     const rate = this.#options.maxBytesPerSecond;
     if (rate === undefined || rate <= 0) return;
-    const ahead = (this.originBytes / rate) * 1000 - (performance.now() - this.#started);
+    const asked = this.#asked;
+    this.#asked += bytes;
+    const ahead = (asked / rate) * 1000 - (performance.now() - this.#started);
     if (ahead > 1) await sleep(ahead);
   }
 }
