@@ -217,6 +217,7 @@ class PieceRun {
   }
 
   #drop(peer: PeerView, index: number, failure: PeerFailure): void {
+    if (this.#dropped.has(peer.deviceId)) return; // its other request failed too: reported once
     this.#dropped.add(peer.deviceId);
     this.#options.log(
       `${this.#target.path}: peer ${peer.deviceId} dropped (${failure.fault} on piece ${index}: ${failure.message})`,
