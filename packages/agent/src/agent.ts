@@ -20,11 +20,16 @@ import { currentBootId } from './install/boot-id.js';
 import { DeviceCertificate } from './device-certificate.js';
 import type { SelfUpdateConfig } from './self-update/self-installer.js';
 import type { PatchWork } from './patch-work.js';
+import { labelNotice } from './label-notice.js';
+import { peerLayer } from './agent-peers.js';
+import type { PeerConfig } from './agent-peers.js';
 
 // What the packaged agent's command needs beside startAgent, without the package's whole index.
 export { AGENT_VERSION } from './inventory.js';
 export { TRIAL_ENV } from './self-update/trial.js';
 export type { SelfUpdateConfig } from './self-update/self-installer.js';
+export { peerConfig } from './agent-peers.js';
+export type { PeerConfig, PeerFlags } from './agent-peers.js';
 
 export interface AgentConfig {
   readonly dataDir: string;
@@ -50,6 +55,8 @@ export interface AgentConfig {
   readonly retryDelayMs?: number;
   /** `--max-download-rate`: a bandwidth cap such as `5M`, kept in `<data>/policy.json`. */
   readonly maxDownloadRate?: string | undefined;
+  /** Peer-to-peer (ADR 0040): pieces from and to devices of the same site; absent: off. */
+  readonly peer?: PeerConfig | undefined;
   /** How this agent replaces itself with a `patchcast-agent` update (packaged agents only). */
   readonly selfUpdate?: SelfUpdateConfig | undefined;
   /**
@@ -101,6 +108,7 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
   await logChecker.load();
   const packages = await startInventorySync({ dataDir, log, send: (m) => connection.send(m) });
   const maintenance = await loadMaintenanceGate(dataDir, { log });
+  const peers = peerLayer(config.peer, { ...identity, send: (m) => connection.send(m), log });
   const patchWork = lazily(async (): Promise<PatchWork> => {
     const { startPatchWork } = await import('./patch-work.js');
     return startPatchWork({
@@ -114,6 +122,7 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
       requirePq: config.requirePq,
       retryDelayMs: config.retryDelayMs,
       bases: fileBaseStore(dataDir),
+      swarm: await peers.swarm(),
       selfUpdate: config.selfUpdate,
       disconnect: () => connection.stop(),
       restart: () => onRestart(),
@@ -160,6 +169,7 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
       for (const report of state.data.outbox) connection.send(report);
       connection.send({ type: 'boot', bootId });
       packages.connected();
+      peers.connected();
     },
     onMessage: (message) => {
       if (trial !== undefined) return;
@@ -167,6 +177,7 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
       else if (message.type === 'health-request') withWork((w) => w.commands.healthCheck(message));
       else if (message.type === 'rollback') withWork((w) => w.commands.rollback(message));
       else if (message.type === 'ack') void state.acknowledge(message.reportId);
+      else if (message.type === 'peer') peers.receive(message.body);
       else if (message.type === 'certificate')
         void certificate.accept(message).then(
           () => connection.redirect(dialled()),
@@ -187,6 +198,7 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
       packages.stop();
       await connection.stop();
       await patchWork.started?.then((work) => work.runner.idle());
+      await peers.stop();
     },
   };
 }
@@ -284,31 +296,6 @@ const ENROLLED = {
   replaced: (id: string) =>
     `enrolled as ${id}, replacing its earlier host (whose key is refused now)`,
 };
-
-/** `--label` flags count at enrollment; later the server's labels hold, and we say so once. */
-function labelNotice(
-  given: Readonly<Record<string, string>> | undefined,
-  deviceId: string,
-  log: (line: string) => void,
-): (held: Readonly<Record<string, string>> | undefined) => void {
-  let told = false;
-  return (held) => {
-    const ignored = Object.entries(given ?? {}).filter(
-      ([k, v]) => held !== undefined && held[k] !== v,
-    );
-    if (told || ignored.length === 0 || held === undefined) return;
-    told = true;
-    const flags = ignored.map(([k, v]) => `${k}=${v}`).join(' ');
-    const current =
-      Object.entries(held)
-        .map(([k, v]) => `${k}=${v}`)
-        .join(',') || 'none';
-    log(
-      `--label ${flags} ignored: labels are set at enrollment and then only through the server ` +
-        `(labels of ${deviceId} now: ${current}); to change them: patchcast devices label ${deviceId} ${flags}`,
-    );
-  };
-}
 
 async function prepareDirs(dataDir: string, rootDir: string): Promise<void> {
   for (const [dir, flag] of [

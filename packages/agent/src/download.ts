@@ -11,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { PatchcastError, SecurityError } from '@patchcast/core/base';
 import { httpRequest } from '@patchcast/protocol/agent';
 import type { HttpResponse } from '@patchcast/protocol/agent';
+import { DEFAULT_ATTEMPTS, backoffDelay } from './fetch/retry-policy.js';
 
 export interface DownloadOptions {
   /** The most bytes the file may have (TUF: the target's signed length). */
@@ -96,7 +97,7 @@ async function attemptAll(
   state: Progress,
   options: DownloadOptions,
 ) {
-  const attempts = options.attempts ?? 5;
+  const attempts = options.attempts ?? DEFAULT_ATTEMPTS;
   for (let request = 1; ; request++) {
     try {
       const finished = await attemptOnce(url, handle, state, options);
@@ -112,7 +113,7 @@ async function attemptAll(
           },
         );
       }
-      const delay = (options.baseDelayMs ?? 250) * 2 ** (request - 1) * (0.5 + Math.random() / 2);
+      const delay = backoffDelay(request, options.baseDelayMs);
       options.log?.(
         `${url}: ${error.message}; resuming at byte ${state.have} in ${Math.round(delay)} ms`,
       );

@@ -32,6 +32,7 @@ import { checkNotDowngrade } from './target-checks.js';
 import { installSelf } from './self-update/self-installer.js';
 import type { SelfUpdateConfig } from './self-update/self-installer.js';
 import type { BaseStore } from './delta/base-store.js';
+import type { TargetFetcher } from './fetch/verified-target.js';
 
 export interface RunnerDeps {
   readonly dataDir: string;
@@ -45,6 +46,8 @@ export interface RunnerDeps {
   readonly retryDelayMs?: number;
   /** Kept bundles of installed versions, the bases of deltas (ADR 0037). */
   readonly bases?: BaseStore;
+  /** How target bytes are fetched: pieces from the site's peers or the origin (fetch/). */
+  readonly targets?: TargetFetcher;
   /** Holds installs until a maintenance window opens (after the download). */
   readonly maintenance?: Pick<MaintenanceGate, 'wait'>;
   /** Self-updates (`patchcast-agent` patches, ADR 0036): how, closing the channel, restarting. */

@@ -12,7 +12,9 @@ import type { SelfUpdateConfig } from './self-update/self-installer.js';
 import { RolloutCommands } from './rollout-commands.js';
 import { fileTrustStore } from './tuf-ops.js';
 import { followingRepository } from './servers.js';
-import { targetDownloads } from './download-target.js';
+import { downloadsDir, targetDownloads } from './download-target.js';
+import { verifiedTargets } from './fetch/verified-target.js';
+import type { PieceSwarm } from './fetch/piece-swarm.js';
 import type { AgentState } from './state.js';
 import type { LogChecker } from './log/log-checker.js';
 import type { MaintenanceGate } from './maintenance.js';
@@ -37,6 +39,8 @@ export interface PatchWorkDeps {
   readonly selfUpdate: SelfUpdateConfig | undefined;
   readonly disconnect: () => Promise<void>;
   readonly restart: () => void;
+  /** Peer-to-peer (`peer.enabled`, peer/): pieces from the site's peers; absent: the origin only. */
+  readonly swarm?: PieceSwarm | undefined;
 }
 
 export interface PatchWork {
@@ -70,6 +74,14 @@ export function startPatchWork(deps: PatchWorkDeps): PatchWork {
     send: deps.send,
     inventory: deps.inventory,
     bases: deps.bases,
+    targets: verifiedTargets({
+      updater,
+      server: deps.server,
+      downloadsDir: downloadsDir(dataDir),
+      swarm: deps.swarm,
+      maxBytesPerSecond: deps.maxBytesPerSecond,
+      log,
+    }),
     selfUpdate: deps.selfUpdate,
     disconnect: deps.disconnect,
     restart: deps.restart,

@@ -26,14 +26,14 @@ const UNITS: Readonly<Record<string, number>> = { '': 1, K: 2 ** 10, M: 2 ** 20,
  * `--max-download-rate` values: bytes per second, with an optional binary suffix K, M or G
  * (`5M` is 5 MiB/s; `1.5M` is allowed), or `0` / `off` for no cap.
  */
-export function parseRate(text: string): number {
+export function parseRate(text: string, flag = '--max-download-rate'): number {
   const trimmed = text.trim();
   if (trimmed.toLowerCase() === 'off') return 0;
   const match = /^(\d+(?:\.\d+)?)([KMG]?)(?:i?B)?(?:\/s)?$/i.exec(trimmed);
   const unit = UNITS[(match?.[2] ?? '').toUpperCase()];
   const rate = match === null || unit === undefined ? NaN : Math.floor(Number(match[1]) * unit);
   if (!Number.isFinite(rate) || rate > MAX_RATE || (rate === 0 && Number(match?.[1]) !== 0)) {
-    throw new PatchcastError('USAGE', `--max-download-rate: "${text}" is not a rate`, {
+    throw new PatchcastError('USAGE', `${flag}: "${text}" is not a rate`, {
       hint: 'give bytes per second with an optional K, M or G (binary) suffix, e.g. 5M; 0 or off for no cap',
     });
   }

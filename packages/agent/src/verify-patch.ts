@@ -13,12 +13,15 @@ import { checkNotWithdrawn } from './target-checks.js';
 import { fetchBundle } from './delta/fetch-bundle.js';
 import type { FetchedBundle, Transfer } from './delta/fetch-bundle.js';
 import type { BaseStore } from './delta/base-store.js';
+import type { TargetFetcher } from './fetch/verified-target.js';
 
 export interface PatchVerifier {
   readonly updater: Updater;
   readonly publication: Pick<LogChecker, 'checkPublication'>;
   /** Kept bundles of installed versions: a delta rebuilds from them (online only). */
   readonly bases?: BaseStore | undefined;
+  /** How target bytes are fetched online (pieces from peers or the origin); absent: the updater. */
+  readonly targets?: TargetFetcher | undefined;
   readonly log?: (line: string) => void;
 }
 
@@ -64,7 +67,10 @@ export async function verifyPatch(
 async function download(verifier: PatchVerifier, ref: PatchRef): Promise<FetchedBundle> {
   const { updater, bases } = verifier;
   if (bases !== undefined)
-    return fetchBundle({ updater, bases, log: verifier.log ?? (() => undefined) }, ref);
+    return fetchBundle(
+      { updater, bases, targets: verifier.targets, log: verifier.log ?? (() => undefined) },
+      ref,
+    );
   const { info, bytes } = await updater.download(targetPathOf(ref));
-  return { info, bytes, transfer: { downloadBytes: bytes.length, savedBytes: 0 } };
+  return { info, bytes, transfer: { downloadBytes: bytes.length, savedBytes: 0, peerBytes: 0 } };
 }

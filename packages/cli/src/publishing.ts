@@ -16,7 +16,7 @@ import {
   signEnvelope,
 } from '@patchcast/core';
 import type { Root, SignedBytes, Signer, TargetFile } from '@patchcast/core';
-import { formatPatchRef, targetPathOf } from '@patchcast/protocol';
+import { formatPatchRef, pieceListOf, targetPathOf } from '@patchcast/protocol';
 import type { PatchcastClient, PatchRef, RepositoryVersions } from '@patchcast/protocol';
 import { prepareDelta } from './delta/prepare-delta.js';
 import type { DeltaOutcome, PreparedDelta } from './delta/prepare-delta.js';
@@ -70,7 +70,7 @@ export async function publishBundle(request: PublishRequest): Promise<PublishRes
     const entry = {
       length: base.length,
       hashes: { sha256 },
-      custom: { patchcast: { name: ref.name, version: ref.version } },
+      custom: { patchcast: { name: ref.name, version: ref.version, pieces: pieceListOf(bundle) } },
     };
     const extra = delta?.delta !== undefined && baseKept(targets, ref, delta.delta);
     return {

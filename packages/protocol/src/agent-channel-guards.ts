@@ -18,6 +18,7 @@ import {
   record,
   strictObject,
   string,
+  unknown,
 } from './guard.js';
 import type { Guard } from './guard.js';
 import type { Report, ServerMessage } from './agent-channel-schema.js';
@@ -93,6 +94,8 @@ const serverMessageKinds = {
     targetPath: text(512),
   }),
   rollback: object({ type: literal('rollback'), rolloutId, patch }),
+  /** The tracker's answers; peers/peer-channel.ts checks the body. */
+  peer: object({ type: literal('peer'), body: unknown() }),
   error: object({ type: literal('error'), code: text(64), message: text(4096) }),
 };
 

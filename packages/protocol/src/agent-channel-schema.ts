@@ -94,6 +94,8 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   }),
   /** Undo the install this rollout made; the agent answers with a `rolled-back` report. */
   z.object({ type: z.literal('rollback'), rolloutId: z.string().max(64), patch }),
+  /** The tracker's answers; the body is parsed by protocol's peers module (docs/protocol/peers.md). */
+  z.object({ type: z.literal('peer'), body: z.unknown() }),
   z.object({
     type: z.literal('error'),
     code: z.string().max(64),
@@ -141,6 +143,8 @@ export const agentMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('package-inventory'), update: z.unknown() }),
   /** Asks for a new device certificate; only sent when the welcome says the server issues them. */
   z.strictObject({ type: z.literal('certificate-request') }),
+  /** Peer-to-peer: the body is parsed by the server's peers feature (docs/protocol/peers.md). */
+  z.strictObject({ type: z.literal('peer'), body: z.unknown() }),
   z.strictObject({
     type: z.literal('health'),
     rolloutId: z.string().max(64),

@@ -20,6 +20,7 @@ export * from './webhooks-api.js';
 export * from './webhooks-signature.js';
 export * from './http-documents.js';
 export * from './delta/index.js';
+export * from './peers/index.js';
 export { errorFromResponse } from './api-errors.js';
 export * from './http-request.js';
 export * from './enroll-client.js';

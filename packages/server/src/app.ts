@@ -18,6 +18,7 @@ import { AgentGateway } from './features/devices/agent-gateway.js';
 import { RolloutService } from './features/rollouts/rollout-service.js';
 import { logRoutes } from './features/log/log-routes.js';
 import { SecurityEvents } from './features/log/security-events.js';
+import { PeerFeature } from './features/peers/peer-feature.js';
 import { VulnFeature } from './features/vulns/vuln-feature.js';
 import { vulnRoutes } from './features/vulns/routes.js';
 import { enforceRouteAccess } from './features/auth/route-access.js';
@@ -122,11 +123,17 @@ export async function buildApp(deps: AppDeps, tls?: TlsMaterial): Promise<App> {
     onError: (error) => fastify.log.error({ err: error }, 'security event not logged'),
   });
   const vulns = new VulnFeature(deps);
+  const peers = new PeerFeature({
+    getDevice: (id) => deps.store.getDevice(id),
+    online: (id) => gateway.isOnline(id),
+    warn: (fields, message) => fastify.log.warn(fields, message),
+  });
   const gateway: AgentGateway = new AgentGateway({
     ...deps,
     rollouts,
     security,
     inventory: vulns,
+    peers,
     textLog: fastify.log,
     heartbeatMs: deps.config.heartbeatSeconds * 1000,
     messagesPerSecond: limits.agentMessagesPerSecond,

@@ -17,11 +17,17 @@ import {
 import type { PatchRef } from '@patchcast/protocol';
 import { crashPoint } from '../install/crash-point.js';
 import type { BaseStore, KeptBase } from './base-store.js';
+import { originOnly } from '../fetch/verified-target.js';
+import type { TargetFetcher } from '../fetch/verified-target.js';
 
-/** What a bundle cost to get: `downloadBytes` fetched, `savedBytes` not fetched thanks to a delta. */
+/**
+ * What a bundle cost to get: `downloadBytes` fetched (`peerBytes` of them from peers of the site,
+ * the rest from the origin), `savedBytes` not fetched thanks to a delta.
+ */
 export interface Transfer {
   readonly downloadBytes: number;
   readonly savedBytes: number;
+  readonly peerBytes: number;
 }
 
 export interface FetchedBundle {
@@ -34,16 +40,19 @@ export interface BundleFetchDeps {
   readonly updater: Pick<Updater, 'findTarget' | 'download'>;
   readonly bases: BaseStore;
   readonly log: (line: string) => void;
+  /** How target bytes are fetched (fetch/verified-target.ts); absent: the updater's download. */
+  readonly targets?: TargetFetcher | undefined;
 }
 
 export async function fetchBundle(deps: BundleFetchDeps, ref: PatchRef): Promise<FetchedBundle> {
   const path = targetPathOf(ref);
   const info = await deps.updater.findTarget(path); // §5.6.7
   const base = await deps.bases.load(ref.name).catch(() => undefined);
-  let spent = 0;
+  const fetchTarget = deps.targets ?? originOnly(deps.updater);
+  let spent = { download: 0, peer: 0 };
   if (base !== undefined && base.sha256 !== info.hashes.sha256) {
     try {
-      const viaDelta = await throughDelta(deps, ref, info, base, (n) => (spent = n));
+      const viaDelta = await throughDelta(deps, fetchTarget, ref, info, base, (n) => (spent = n));
       if (viaDelta !== undefined) return viaDelta;
     } catch (error) {
       deps.log(
@@ -51,16 +60,22 @@ export async function fetchBundle(deps: BundleFetchDeps, ref: PatchRef): Promise
       );
     }
   }
-  const { bytes } = await deps.updater.download(path); // §5.7
-  return { info, bytes, transfer: { downloadBytes: spent + bytes.length, savedBytes: 0 } };
+  const { bytes, originBytes, peerBytes } = await fetchTarget(path); // §5.7
+  const transfer = {
+    downloadBytes: spent.download + originBytes + peerBytes,
+    savedBytes: 0,
+    peerBytes: spent.peer + peerBytes,
+  };
+  return { info, bytes, transfer };
 }
 
 async function throughDelta(
   deps: BundleFetchDeps,
+  fetchTarget: TargetFetcher,
   ref: PatchRef,
   info: TargetFile,
   base: KeptBase,
-  spent: (bytes: number) => void,
+  spent: (bytes: { download: number; peer: number }) => void,
 ): Promise<FetchedBundle | undefined> {
   const path = deltaTargetPath(ref, base.sha256);
   const deltaInfo = await deps.updater.findTarget(path).catch(() => undefined);
@@ -70,8 +85,9 @@ async function throughDelta(
   if (mismatch !== undefined) throw new Error(mismatch);
   if (link.base.sha256 !== base.sha256 || link.base.length !== base.bytes.length)
     throw new Error(`${path} is not made for the kept base`);
-  const { bytes: delta } = await deps.updater.download(path); // §5.7 for the delta itself
-  spent(delta.length);
+  const { bytes: delta, originBytes, peerBytes } = await fetchTarget(path); // §5.7, the delta
+  const fetched = originBytes + peerBytes; // less than its length when a kept part was resumed
+  spent({ download: fetched, peer: peerBytes });
   crashPoint('delta-downloaded');
   const rebuilt = await applyDelta(link.format, base.bytes, delta, info.length);
   crashPoint('delta-rebuilt');
@@ -79,6 +95,6 @@ async function throughDelta(
   return {
     info,
     bytes: rebuilt,
-    transfer: { downloadBytes: delta.length, savedBytes: info.length - delta.length },
+    transfer: { downloadBytes: fetched, savedBytes: info.length - delta.length, peerBytes },
   };
 }

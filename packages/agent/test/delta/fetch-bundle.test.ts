@@ -101,6 +101,7 @@ describe('fetching a bundle through a delta', () => {
     assert.deepEqual(fetched.transfer, {
       downloadBytes: s.deltaLength,
       savedBytes: V2.length - s.deltaLength,
+      peerBytes: 0,
     });
     assert.deepEqual(s.repo.downloads, [s.path]);
     await rm(s.dir, { recursive: true });
@@ -163,6 +164,7 @@ describe('fetching a bundle through a delta', () => {
     assert.deepEqual((await fetchBundle(s.deps, REF)).transfer, {
       downloadBytes: V2.length,
       savedBytes: 0,
+      peerBytes: 0,
     });
     assert.equal(s.lines.length, 0, 'nothing to report');
     await rm(s.dir, { recursive: true });

@@ -24,6 +24,8 @@ const NOT_AT_IDLE = [
   /\/agent\/dist\/src\/self-update\/(?!trial\.js)/, // trial.js: the trial flag's name, node built-ins only
   /\/agent\/dist\/src\/patch-runner\.js/,
   /\/node_modules\/undici\//,
+  /\/agent\/dist\/src\/(peer|fetch)\//, // peer-to-peer and piece downloads (ADR 0040)
+  /\/protocol\/dist\/src\/peers\//,
 ];
 
 test('importing the agent entry loads none of the install path', async () => {

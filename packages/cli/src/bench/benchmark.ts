@@ -39,6 +39,8 @@ export interface BenchOptions {
   readonly agentExe?: string | undefined;
   /** `--db`: the server's PostgreSQL database (reports), else SQLite. */
   readonly db?: string | undefined;
+  /** `--size MB`: the patch size of the swarm benchmark. */
+  readonly sizeMb?: number | undefined;
 }
 
 export interface BenchContext {

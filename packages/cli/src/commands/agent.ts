@@ -1,8 +1,16 @@
 import { PatchcastError } from '@patchcast/core/base';
-import type { AgentConfig } from '@patchcast/agent';
+import type { AgentConfig, PeerFlags } from '@patchcast/agent/start';
 import type { Command, Invocation } from '../command.js';
 import { readWitnessKeys } from '../witness/witness-config.js';
-import { listFlag, parseLabels, requirePqFlag, requiredFlag, stringFlag } from '../args.js';
+import {
+  listFlag,
+  parseLabels,
+  parseDuration,
+  parseListen,
+  requirePqFlag,
+  requiredFlag,
+  stringFlag,
+} from '../args.js';
 import { untilSignal } from '../until-signal.js';
 import { normalizeServerUrl } from '@patchcast/protocol/agent';
 
@@ -10,7 +18,7 @@ export const agentCommand: Command = {
   name: 'agent',
   summary: 'run an endpoint agent: enroll once, then install verified patches as they are pushed',
   usage:
-    'patchcast agent --data DIR [--server URL[,URL...] --enroll TOKEN [--replace DEVICE]] [--root DIR] [--name NAME] [--label k=v]... [--log-key KEY] [--witness VKEYFILE]... [--witness-threshold K] [--max-download-rate RATE] [--ca FILE]',
+    'patchcast agent --data DIR [--server URL[,URL...] --enroll TOKEN [--replace DEVICE]] [--root DIR] [--name NAME] [--label k=v]... [--log-key KEY] [--witness VKEYFILE]... [--witness-threshold K] [--max-download-rate RATE] [--peer on|off [--peer-listen HOST:PORT] [--peer-address URL] [--peer-rate RATE] [--peer-serve on|off]] [--ca FILE]',
   help: `Enrolls with a single-use token the first time (making its own Ed25519 device key), then holds a
 live WebSocket to the server, authenticated by that key. On a notice it refreshes and verifies the TUF
 metadata, downloads the bundle, checks its hash and the log's proof of its publication, installs it
@@ -51,7 +59,17 @@ Options:
   --max-download-rate RATE
                         cap patch downloads at RATE bytes per second, with an optional binary
                         suffix (5M = 5 MiB/s); 0 or off removes the cap. Kept in DIR/policy.json
-                        for later starts without the flag`,
+                        for later starts without the flag
+  --peer on|off         peer-to-peer (default off): fetch pieces of a patch from agents of the
+                        same site (the device label site=...) that hold them, each piece checked
+                        against the signed piece hashes, else from the server; and serve them
+  --peer-listen HOST:PORT
+                        where this agent serves pieces to its site (default 0.0.0.0:7475)
+  --peer-address URL    the address peers are told, http://HOST:PORT (default: --peer-listen)
+  --peer-rate RATE      upload cap for all peers together (default 20M = 20 MiB/s)
+  --peer-serve on|off   off on a metered link or battery: fetch from peers, serve none
+  --peer-timeout TIME   a piece a peer has not delivered within TIME (default 10s) counts as
+                        stalled: the peer is dropped and reported`,
   options: {
     data: { type: 'string' },
     server: { type: 'string', multiple: true },
@@ -66,6 +84,12 @@ Options:
     'witness-threshold': { type: 'string' },
     'require-pq': { type: 'string' },
     'max-download-rate': { type: 'string' },
+    peer: { type: 'string' },
+    'peer-listen': { type: 'string' },
+    'peer-address': { type: 'string' },
+    'peer-rate': { type: 'string' },
+    'peer-serve': { type: 'string' },
+    'peer-timeout': { type: 'string' },
     ca: { type: 'string' },
   },
   positionals: { min: 0, max: 0 },
@@ -83,7 +107,7 @@ export async function runAgent(
   invocation: Invocation,
   packaged: PackagedAgentConfig,
 ): Promise<number> {
-  const { startAgent } = await import('@patchcast/agent/start');
+  const { peerConfig, startAgent } = await import('@patchcast/agent/start');
   const dataDir = requiredFlag(invocation, 'data', 'e.g. --data /var/lib/patchcast-agent');
   const err = invocation.io.err;
   const given = listFlag(invocation, 'server');
@@ -104,6 +128,7 @@ export async function runAgent(
     witnesses: await agentWitnesses(invocation),
     requirePq: requirePqFlag(invocation),
     maxDownloadRate: stringFlag(invocation, 'max-download-rate'),
+    peer: peerConfig(peerFlags(invocation)),
     log: (line) => err(`${new Date().toISOString()} agent: ${line}\n`),
     ...packaged,
   });
@@ -122,6 +147,26 @@ export async function runAgent(
     return EXIT_RESTART;
   }
   return 0;
+}
+
+function peerFlags(invocation: Invocation): PeerFlags {
+  const listen = stringFlag(invocation, 'peer-listen');
+  const timeout = stringFlag(invocation, 'peer-timeout');
+  return {
+    enabled: onOff(invocation, 'peer') ?? false,
+    serve: onOff(invocation, 'peer-serve'),
+    listen: listen === undefined ? undefined : parseListen(listen, '--peer-listen'),
+    address: stringFlag(invocation, 'peer-address'),
+    rate: stringFlag(invocation, 'peer-rate'),
+    pieceTimeoutMs: timeout === undefined ? undefined : parseDuration(timeout) * 1000,
+  };
+}
+
+function onOff(invocation: Invocation, name: string): boolean | undefined {
+  const value = stringFlag(invocation, name);
+  if (value === undefined) return undefined;
+  if (value === 'on' || value === 'off') return value === 'on';
+  throw new PatchcastError('USAGE', `--${name} must be on or off, not "${value}"`);
 }
 
 /** `--replace DEVICE` makes sense only while enrolling. */

@@ -13,7 +13,7 @@ const NAMES = [...BENCHMARKS.map((b) => b.name), 'all'];
 export const benchCommand: Command = {
   name: 'bench',
   summary: 'measure fan-out, serving, memory and more against the machine’s own limits',
-  usage: `patchcast bench <${NAMES.join('|')}> [--agents N] [--duration S] [--timeout S] [--db URL] [--profile] [--agent-exe FILE] [--json] [--out DIR]`,
+  usage: `patchcast bench <${NAMES.join('|')}> [--agents N] [--duration S] [--timeout S] [--db URL] [--size MB] [--profile] [--agent-exe FILE] [--json] [--out DIR]`,
   help: `Starts a real server in its own process in a temporary folder and measures it. Progress goes to
 stderr; results are written as JSON and markdown (with a description of the machine) to DIR.
 
@@ -25,6 +25,7 @@ Options:
   --agents N      simulated agents for fanout and memory (default 1000; the targets are for 10000),
                   reports (default 2000), devices for vulns (default 10000)
   --duration S    seconds of download load for serve (default 10)
+  --size MB       swarm: the patch size in MB (default 10; with --agents, default 20 agents)
   --timeout S     longest wait for any one phase, in seconds (default 300)
   --db URL        reports: run the server on this PostgreSQL database (give an empty one; the
                   benchmark fills it), instead of SQLite in the temporary folder
@@ -42,6 +43,7 @@ Exits 0 when every benchmark completed, 1 when one ran out of time or lost agent
     duration: { type: 'string' },
     timeout: { type: 'string' },
     db: { type: 'string' },
+    size: { type: 'string' },
     profile: { type: 'boolean' },
     'agent-exe': { type: 'string' },
     out: { type: 'string' },
@@ -83,6 +85,7 @@ function benchOptions(invocation: Invocation): BenchOptions {
     profile: boolFlag(invocation, 'profile'),
     agentExe: agentExeFlag(invocation),
     db: stringFlag(invocation, 'db'),
+    sizeMb: wholeNumber(invocation, 'size', 1, 1000),
   };
 }
 

@@ -16,6 +16,7 @@ import {
   MAX_DELTA_BUNDLE_BYTES,
   applyDelta,
   deltaTargetEntry,
+  pieceListOf,
   deltaTargetPath,
   formatPatchRef,
   patchOfTargetPath,
@@ -92,7 +93,7 @@ export async function prepareDelta(request: DeltaRequest): Promise<DeltaOutcome>
     delta: {
       path,
       link,
-      entry: deltaTargetEntry({ sha256: deltaSha, length: delta.length }, link),
+      entry: deltaTargetEntry({ sha256: deltaSha, length: delta.length }, link, pieceListOf(delta)),
     },
   };
 }

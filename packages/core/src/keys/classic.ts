@@ -11,5 +11,6 @@ export {
   ed25519Signer,
   ed25519Spki,
   generateEd25519,
+  verifyEd25519,
 } from './ed25519.js';
 export type { Ed25519KeyPair } from './ed25519.js';

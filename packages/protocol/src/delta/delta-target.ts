@@ -10,6 +10,7 @@ import { PatchcastError } from '@patchcast/core';
 import type { TargetFile } from '@patchcast/core';
 import { PATCH_NAME, PATCH_VERSION, targetPathOf } from '../names.js';
 import type { PatchRef } from '../names.js';
+import type { PieceList } from '../peers/pieces.js';
 
 /** A zstd frame (RFC 8878) compressed with the base bundle as its raw-content dictionary. */
 export const DELTA_FORMATS = ['zstd-patch-from/v1'] as const;
@@ -65,15 +66,16 @@ export function deltaLinkOf(path: string, info: TargetFile): DeltaLink {
   return parsed.data;
 }
 
-/** The target entry a publisher signs for a delta (docs/protocol/delta.md §2). */
+/** The target entry a publisher signs for a delta (docs/protocol/delta.md §2, peers.md §2). */
 export function deltaTargetEntry(
   delta: { readonly sha256: string; readonly length: number },
   link: DeltaLink,
+  pieces?: PieceList,
 ): TargetFile {
   return {
     length: delta.length,
     hashes: { sha256: delta.sha256 },
-    custom: { patchcast: { delta: link } },
+    custom: { patchcast: { delta: link, ...(pieces === undefined ? {} : { pieces }) } },
   };
 }
 

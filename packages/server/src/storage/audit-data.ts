@@ -23,8 +23,9 @@ import type {
 import type { RolloutDecisionRecord } from './rollout-engine-store.js';
 import { toAssignment, toDecision, toDevice, toRollout } from './rows.js';
 import type { AssignmentRow, DecisionRow, DeviceRow, RolloutRow } from './rows.js';
-import { SqliteLogStore } from './sqlite/sqlite-log-store.js';
-import { PgLogStore } from './postgres/pg-log-store.js';
+import { SqlLogStore } from './sql/log-store.js';
+import { HASH_COLUMN, PACKED_HASHES } from './sql/leaf-hashes.js';
+import { SqliteDb } from './sqlite/sqlite-db.js';
 import { PG_TYPES, PgDb } from './postgres/pg-db.js';
 import { checkPostgresUrl, dbUnavailable, redactDbUrl } from './postgres/pg-url.js';
 import { LOG_ORIGIN_SETTING, logPublicKeyPath } from '../keys/log-key.js';
@@ -149,13 +150,11 @@ function sqliteReads(path: string): AuditReads {
       hint: 'start the server once with this version; it creates the log',
     });
   }
+  const reads = new SqliteDb(db);
   return {
-    rows: <T>(sql: string) => Promise.resolve(db.prepare<[], T>(sql).all()),
-    log: new SqliteLogStore(db),
-    close: () => {
-      db.close();
-      return Promise.resolve();
-    },
+    rows: (sql) => reads.rows(sql),
+    log: new SqlLogStore(reads, PACKED_HASHES),
+    close: () => reads.close(),
   };
 }
 
@@ -186,5 +185,9 @@ async function pgReads(url: string): Promise<AuditReads> {
     if (error instanceof PatchcastError && error.code !== 'DB_UNAVAILABLE') throw error;
     throw dbUnavailable(url, error instanceof PatchcastError ? error.cause : error);
   }
-  return { rows: (sql) => db.rows(sql), log: new PgLogStore(db), close: () => db.close() };
+  return {
+    rows: (sql) => db.rows(sql),
+    log: new SqlLogStore(db, HASH_COLUMN),
+    close: () => db.close(),
+  };
 }

@@ -44,14 +44,3 @@ export function toDeviceCertificate(row: DeviceCertificateRow): DeviceCertificat
     certificate: row.certificate,
   };
 }
-
-export const LATEST_SQL = `
-  SELECT * FROM device_certificates WHERE device_id = ? AND public_key = ?
-  ORDER BY issued_at DESC LIMIT 1`;
-
-/** The one query both stores run (`?` placeholders; PostgreSQL's twin numbers them). */
-export const REFUSED_SERIALS_SQL = `
-  SELECT c.serial FROM device_certificates c LEFT JOIN devices d ON d.id = c.device_id
-  WHERE c.not_after > ? AND (d.id IS NULL OR d.revoked_at IS NOT NULL
-    OR d.removed_at IS NOT NULL OR d.public_key <> c.public_key)
-  ORDER BY c.serial`;

@@ -74,17 +74,6 @@ export function toDeviceResult(row: DeviceResultRow): DeviceResultRecord {
 }
 
 /** The query both SQL adapters run for `installed` (placeholders differ). */
-export function installedQuery(nameFilter: string): string {
-  return `SELECT a.device_id, r.name, r.version, a.rollout_id, a.installed_seq
-    FROM assignments a JOIN rollouts r ON r.id = a.rollout_id
-    WHERE a.state = 'installed' AND a.installed_seq IS NOT NULL AND ${nameFilter}
-      AND NOT EXISTS (
-        SELECT 1 FROM assignments b JOIN rollouts q ON q.id = b.rollout_id
-        WHERE b.device_id = a.device_id AND q.name = r.name AND b.state = 'installed'
-          AND b.installed_seq > a.installed_seq)
-    ORDER BY a.device_id, r.name`;
-}
-
 export interface InstalledRow {
   device_id: string;
   name: string;

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import { storeConformance } from '../store-conformance.js';
-import { PG_MIGRATIONS } from '../../src/storage/postgres/migrations.js';
+import { PG_MIGRATIONS } from '../../src/storage/sql/migrations.js';
 import { PgStore } from '../../src/storage/postgres/pg-store.js';
 import { pgTestDatabase } from './pg-test-db.js';
 

@@ -47,6 +47,10 @@ export interface GatewayDeps {
   readonly inventory?: {
     receiveInventory(deviceId: string, update: unknown): Promise<ServerMessage | undefined>;
   };
+  /** Answers `peer` messages: the tracker (features/peers); absent: they are ignored. */
+  readonly peers?: {
+    receive(deviceId: string, body: unknown): Promise<ServerMessage | undefined>;
+  };
   /** Hears of notices sent and reports taken (features/metrics). */
   readonly observer?: GatewayObserver;
   /** Issues device certificates and keeps the CRL (ADR 0030); absent: none are issued. */
@@ -301,6 +305,9 @@ export class AgentGateway {
       );
     } else if (message.type === 'package-inventory') {
       const answer = await this.#deps.inventory?.receiveInventory(deviceId, message.update);
+      if (answer !== undefined) send(socket, answer);
+    } else if (message.type === 'peer') {
+      const answer = await this.#deps.peers?.receive(deviceId, message.body);
       if (answer !== undefined) send(socket, answer);
     } else {
       reject(socket, 'INVALID_INPUT', 'hello was already accepted');

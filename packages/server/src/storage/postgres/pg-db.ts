@@ -1,18 +1,15 @@
 /**
- * The small query surface every PostgreSQL sub-store uses: a pool, typed queries, and
+ * The query port (storage/sql/sql-db.ts) on PostgreSQL: a pool, typed queries, and
  * transactions on one pooled connection. Integers of type bigint come back as numbers (they hold
  * lengths and log indexes, far below 2^53).
  */
 import pg from 'pg';
 import { PatchcastError } from '@patchcast/core';
+import { POSTGRES_DIALECT } from '../sql/sql-db.js';
+import type { SqlDb, SqlQueries, SqlTx } from '../sql/sql-db.js';
 
 /** What a sub-store needs to run SQL, outside or inside a transaction. */
-export interface PgQueries {
-  rows<T>(sql: string, params?: readonly unknown[]): Promise<T[]>;
-  one<T>(sql: string, params?: readonly unknown[]): Promise<T | undefined>;
-  /** Runs a statement; returns how many rows it touched. */
-  run(sql: string, params?: readonly unknown[]): Promise<number>;
-}
+export type PgQueries = SqlQueries;
 
 const INT8_OID = 20;
 
@@ -49,7 +46,8 @@ export function classifyPgError(error: unknown, onLost?: (error: Error) => void)
   });
 }
 
-class Queries implements PgQueries {
+class Queries implements SqlQueries {
+  readonly dialect = POSTGRES_DIALECT;
   readonly #target: pg.Pool | pg.PoolClient;
   protected readonly onLost: ((error: Error) => void) | undefined;
 
@@ -80,7 +78,7 @@ class Queries implements PgQueries {
 }
 
 /** A pool with typed queries and `transaction`, shared by the PgStore and its sub-stores. */
-export class PgDb extends Queries {
+export class PgDb extends Queries implements SqlDb {
   readonly pool: pg.Pool;
 
   constructor(pool: pg.Pool, onLost?: (error: Error) => void) {
@@ -119,7 +117,7 @@ export class PgDb extends Queries {
 }
 
 /** A transaction in progress. */
-export class PgTx extends Queries {
+export class PgTx extends Queries implements SqlTx {
   /**
    * Takes a transaction-scoped advisory lock named `name` in the current schema: every node
    * that asks for the same name waits until this transaction ends.

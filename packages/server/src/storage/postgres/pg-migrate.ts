@@ -5,7 +5,7 @@
  */
 import { PatchcastError } from '@patchcast/core';
 import type { PgDb, PgTx } from './pg-db.js';
-import { PG_MIGRATIONS } from './migrations.js';
+import { PG_MIGRATIONS } from '../sql/migrations.js';
 
 /** Creates `schema` if needed and applies every pending migration; returns how many ran. */
 export async function migrate(db: PgDb, schema: string): Promise<number> {

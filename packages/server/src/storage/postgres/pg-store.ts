@@ -3,32 +3,14 @@
  * database; every multi-row change is one transaction, and the changes that must happen once
  * across nodes (enrollment, reports, metadata CAS, log appends, first settings) are serialised by
  * row locks, unique keys or advisory locks (ADR 0013).
- *
- * Sub-ports follow the SQLite pattern: `storage/postgres/pg-<feature>-store.ts` takes the PgDb,
- * its tables come in a migration appended to PG_MIGRATIONS, and one line below wires it.
+ * The tables are served by the store written once (sql/sql-store.ts) on this pool.
  */
 import pg from 'pg';
-import type { Store } from '../store.js';
-import { PartedStore } from '../store-parts.js';
 import { PatchcastError } from '@patchcast/core';
+import { SqlStore } from '../sql/sql-store.js';
 import { PG_TYPES, PgDb } from './pg-db.js';
 import { migrate, quoteIdent } from './pg-migrate.js';
 import { checkPostgresUrl, dbUnavailable } from './pg-url.js';
-import { PgIdentity } from './pg-identity.js';
-import { PgRepository } from './pg-repository.js';
-import { PgAssignments } from './pg-assignments.js';
-import { PgLogStore } from './pg-log-store.js';
-import { PgLeaseStore } from './pg-lease-store.js';
-import { PgVulnStore } from './pg-vuln-store.js';
-import { PgRolloutEngineStore } from './pg-rollout-engine-store.js';
-import { PgWebhookStore } from './pg-webhook-store.js';
-import { PgDeviceCertificates } from './pg-device-certificates.js';
-import { PgDeviceResultsStore } from './pg-device-results-store.js';
-import { SqlConsoleSessions } from '../sql-console-sessions.js';
-import { SqlDevicePages } from '../sql-device-pages.js';
-import { SqlImportHistory } from '../sql-import-history.js';
-import { SqlPresence } from '../sql-presence.js';
-import { pgPort } from './pg-port.js';
 
 export interface PgStoreOptions {
   /** postgres://USER:PASSWORD@HOST:PORT/DATABASE */
@@ -45,40 +27,9 @@ export interface PgStoreOptions {
 
 export const DEFAULT_PG_POOL_SIZE = 10;
 
-export class PgStore extends PartedStore implements Store {
-  readonly kind = 'postgres';
-  readonly log: PgLogStore;
-  readonly leases: PgLeaseStore;
-  readonly vulns: PgVulnStore;
-  readonly rolloutEngine: PgRolloutEngineStore;
-  readonly deviceResults: PgDeviceResultsStore;
-  readonly webhooks: PgWebhookStore;
-  readonly deviceCertificates: PgDeviceCertificates;
-  readonly consoleSessions: SqlConsoleSessions;
-  readonly devicePages: SqlDevicePages;
-  readonly importHistory: SqlImportHistory;
-  readonly presence: SqlPresence;
-  readonly #db: PgDb;
-
+export class PgStore extends SqlStore {
   private constructor(db: PgDb) {
-    super({
-      identity: new PgIdentity(db),
-      repository: new PgRepository(db),
-      assignments: new PgAssignments(db),
-    });
-    this.#db = db;
-    this.log = new PgLogStore(db);
-    this.leases = new PgLeaseStore(db);
-    this.vulns = new PgVulnStore(db);
-    this.rolloutEngine = new PgRolloutEngineStore(db);
-    this.deviceResults = new PgDeviceResultsStore(db);
-    this.webhooks = new PgWebhookStore(db);
-    this.deviceCertificates = new PgDeviceCertificates(db);
-    const port = pgPort(db);
-    this.consoleSessions = new SqlConsoleSessions(port);
-    this.devicePages = new SqlDevicePages(port);
-    this.importHistory = new SqlImportHistory(port);
-    this.presence = new SqlPresence(port);
+    super(db);
   }
 
   /** Connects, migrates under an advisory lock, and returns the store; DB_UNAVAILABLE if it cannot. */
@@ -103,9 +54,5 @@ export class PgStore extends PartedStore implements Store {
       throw dbUnavailable(options.url, error instanceof PatchcastError ? error.cause : error);
     }
     return new PgStore(new PgDb(pool, options.onError));
-  }
-
-  close(): Promise<void> {
-    return this.#db.close();
   }
 }

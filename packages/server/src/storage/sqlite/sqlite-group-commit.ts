@@ -2,13 +2,14 @@
  * Group commit for the SQLite store (ADR 0038). better-sqlite3 runs every statement on the event
  * loop, and with `synchronous = FULL` each transaction waits for its own fsync: one installed
  * report took five (report, engine input, installed list, last seen, inventory) and a log batch.
- * Here the store calls made while a batch is open share one transaction: the first call of a
- * batch opens it (BEGIN IMMEDIATE), each method's own transaction nests inside as a savepoint
- * (better-sqlite3 does this when a transaction is open), and the batch commits once the event
- * loop has run what arrived in the same turn (setImmediate) or after `maxCalls` calls, whichever
- * comes first. No call's promise resolves before the commit that made its work durable: a caller
- * (an `ack` to an agent, a log checkpoint, an HTTP answer) never acts on state a crash could
- * still undo. A failed commit rolls the whole batch back and rejects every call in it.
+ * Here the queries and transactions run while a batch is open share one transaction: the first
+ * of a batch opens it (BEGIN IMMEDIATE), each store transaction nests inside as a savepoint, and
+ * the batch commits once the event loop has run what arrived in the same turn (setImmediate) or
+ * after `maxCalls` calls, whichever comes first. No call's promise resolves before the commit
+ * that made its work durable: a caller (an `ack` to an agent, a log checkpoint, an HTTP answer)
+ * never acts on state a crash could still undo. A failed commit rolls the whole batch back and
+ * rejects every call in it. SqliteDb runs one call at a time, so a batch only ever commits
+ * between calls, never inside a store transaction.
  */
 import type Database from 'better-sqlite3';
 
@@ -19,27 +20,40 @@ interface Batch {
   calls: number;
 }
 
-/** Store calls per batch before it commits without waiting for the turn to end. */
+/** Calls per batch before it commits without waiting for the turn to end. */
 export const GROUP_COMMIT_MAX_CALLS = 2048;
 
 export class SqliteGroupCommit {
   readonly #db: Database.Database;
   readonly #maxCalls: number;
+  /** True while SqliteDb runs a call: the scheduled commit waits for it to end. */
+  readonly #busy: () => boolean;
   #batch: Batch | undefined;
 
-  constructor(db: Database.Database, maxCalls = GROUP_COMMIT_MAX_CALLS) {
+  constructor(db: Database.Database, busy: () => boolean, maxCalls = GROUP_COMMIT_MAX_CALLS) {
     this.#db = db;
+    this.#busy = busy;
     this.#maxCalls = maxCalls;
   }
 
-  /** Runs one store call in the open batch; resolves once the batch holding its work committed. */
-  run<T>(call: () => Promise<T>): Promise<T> {
-    try {
-      this.#join();
-    } catch (error) {
-      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+  /**
+   * Puts the call about to run into the open batch (opening one if needed); returns the commit
+   * it waits for, or undefined when the database is in a transaction that is not ours.
+   */
+  join(): Promise<void> | undefined {
+    const open = this.#batch;
+    if (open !== undefined && !this.#db.inTransaction) {
+      this.#fail(open, new Error('the database rolled the batch back'));
+    } else if (open !== undefined && open.calls >= this.#maxCalls) {
+      this.#commit(open);
     }
-    return call().then((value) => this.#durable().then(() => value));
+    if (this.#batch === undefined) {
+      if (this.#db.inTransaction || !this.#db.open) return undefined;
+      this.#db.exec('BEGIN IMMEDIATE');
+      this.#batch = this.#open();
+    }
+    this.#batch.calls += 1;
+    return this.#batch.done;
   }
 
   /** Commits the open batch now (before closing the database). */
@@ -47,53 +61,38 @@ export class SqliteGroupCommit {
     if (this.#batch !== undefined) this.#commit(this.#batch);
   }
 
-  #join(): void {
-    if (this.#batch !== undefined && this.#batch.calls >= this.#maxCalls) this.#commit(this.#batch);
-    if (this.#batch === undefined) {
-      if (this.#db.inTransaction || !this.#db.open) return; // not ours: nothing to group
-      this.#db.exec('BEGIN IMMEDIATE');
-      let resolve = () => undefined as void;
-      let reject = (_error: Error) => undefined as void;
-      const done = new Promise<void>((yes, no) => {
-        resolve = yes;
-        reject = no;
-      });
-      const batch: Batch = { done, resolve, reject, calls: 0 };
-      this.#batch = batch;
-      setImmediate(() => this.#commit(batch));
-    }
-    this.#batch.calls += 1;
-  }
-
-  /** The commit of the batch open now: everything a call did so far is in it or committed. */
-  #durable(): Promise<void> {
-    return this.#batch?.done ?? Promise.resolve();
+  #open(): Batch {
+    let resolve = () => undefined as void;
+    let reject = (_error: Error) => undefined as void;
+    const done = new Promise<void>((yes, no) => {
+      resolve = yes;
+      reject = no;
+    });
+    const batch: Batch = { done, resolve, reject, calls: 0 };
+    // Every call's promise waits for `done`; a batch nobody waits for yet must not be unhandled.
+    done.catch(() => undefined);
+    const commitWhenIdle = () => {
+      if (this.#busy()) setImmediate(commitWhenIdle);
+      else this.#commit(batch);
+    };
+    setImmediate(commitWhenIdle);
+    return batch;
   }
 
   #commit(batch: Batch): void {
     if (this.#batch !== batch) return;
-    this.#batch = undefined;
     try {
       this.#db.exec('COMMIT');
+      this.#batch = undefined;
       batch.resolve();
     } catch (error) {
-      if (this.#db.inTransaction) this.#db.exec('ROLLBACK');
-      batch.reject(error instanceof Error ? error : new Error(String(error)));
+      this.#fail(batch, error instanceof Error ? error : new Error(String(error)));
     }
   }
 
-  /** `part` with every method run through `run`; other properties as they are. */
-  wrap<T extends object>(part: T): T {
-    return new Proxy(part, {
-      get: (target, key) => {
-        const value: unknown = Reflect.get(target, key);
-        if (typeof value !== 'function' || key === 'constructor') return value;
-        const method = value as (...args: unknown[]) => unknown;
-        return (...args: unknown[]) => {
-          const result = this.run(() => Promise.resolve(method.apply(target, args)));
-          return result;
-        };
-      },
-    });
+  #fail(batch: Batch, error: Error): void {
+    this.#batch = undefined;
+    if (this.#db.inTransaction) this.#db.exec('ROLLBACK');
+    batch.reject(error);
   }
 }
