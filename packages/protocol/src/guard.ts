@@ -125,8 +125,9 @@ export function oneOf<const T extends readonly string[]>(values: T): Guard<T[num
   );
 }
 
+/** Any value, but present (as zod's `z.unknown()` in an object). */
 export function unknown(): Guard<unknown> {
-  return guard((value) => value);
+  return guard((value, path) => (value === undefined ? fail(path, 'is required') : value));
 }
 
 export function optional<T>(inner: Guard<T>): OptionalGuard<T> {
