@@ -17,11 +17,12 @@ const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 const FORBIDDEN = [/better-sqlite3/, /packages\/server\//, /node_modules\/fastify/, /\.node$/];
 /**
  * Never evaluated by an idle agent (docs/PERFORMANCE.md, idle agent): the package indexes, undici,
- * the YAML parser, ML-DSA and the zstd decoder may be in the bundle only behind a dynamic import().
+ * the YAML parser, ML-DSA, the zstd decoder and zod (the agent checks what it reads with the guards
+ * of protocol/src/guard.ts) may be in the bundle only behind a dynamic import().
  */
 const NOT_AT_IDLE = [
   /packages\/(core|protocol)\/dist\/src\/index\.js$/,
-  /node_modules\/(undici|yaml|@noble\/post-quantum|@bokuweb\/zstd-wasm)\//,
+  /node_modules\/(undici|yaml|zod|@noble\/post-quantum|@bokuweb\/zstd-wasm)\//,
 ];
 
 /** ws's optional native speed-ups: ws tries to require them and runs without them. */

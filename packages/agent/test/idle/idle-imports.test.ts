@@ -1,7 +1,7 @@
 /**
  * What an idle agent loads (docs/PERFORMANCE.md, idle agent): importing `@patchcast/agent/start`
  * must not load the install path (TUF and ML-DSA, the zstd decoder, installers, self-update), which
- * patch-work.ts loads at the first patch. A fresh Node process records every module it loads
+ * patch-work.ts loads at the first patch, nor zod. A fresh Node process records every module it loads
  * through a module hook; one static import in the wrong place shows up here by name.
  */
 import { test } from 'node:test';
@@ -26,6 +26,7 @@ const NOT_AT_IDLE = [
   /\/node_modules\/undici\//,
   /\/agent\/dist\/src\/(peer|fetch)\//, // peer-to-peer and piece downloads (ADR 0040)
   /\/protocol\/dist\/src\/peers\//,
+  /\/node_modules\/zod\//, // ~10 MiB with its locales: the agent checks what it reads with guards
 ];
 
 test('importing the agent entry loads none of the install path', async () => {

@@ -2,7 +2,7 @@
  * What the packaged agent's command evaluates at start (docs/PERFORMANCE.md, idle agent): the
  * `patchcast-agent` dispatcher and its `run` and `enroll` commands import `@patchcast/core/base` and
  * `@patchcast/protocol/agent`, never the package indexes (the whole core with ML-DSA and TUF, every
- * API schema, undici, the YAML parser). The bundle of the executable is checked the same way by
+ * API schema, undici, the YAML parser), nor zod: the agent checks what it reads with small guards. The bundle of the executable is checked the same way by
  * scripts/package-agent/build-exe.mjs; this test finds a wrong import without building it.
  */
 import { test } from 'node:test';
@@ -18,7 +18,7 @@ const run = promisify(execFile);
 
 const NOT_AT_START = [
   /\/(core|protocol)\/dist\/src\/index\.js$/,
-  /\/node_modules\/(undici|yaml|@noble\/post-quantum|@bokuweb\/zstd-wasm)\//,
+  /\/node_modules\/(undici|yaml|zod|@noble\/post-quantum|@bokuweb\/zstd-wasm)\//,
 ];
 
 /** The URLs of every module a fresh process loads while importing `entry`. */
@@ -54,7 +54,7 @@ export async function load(url, context, next) {
   }
 }
 
-test('the packaged agent command loads no package index, undici, YAML, ML-DSA or zstd', async () => {
+test('the packaged agent command loads no package index, undici, YAML, zod, ML-DSA or zstd', async () => {
   const entry = new URL('../../src/agent-exe/agent-exe.js', import.meta.url).href;
   const loaded = await loadedBy(entry);
   assert.ok(
