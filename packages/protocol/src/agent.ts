@@ -40,6 +40,11 @@ export { enrollDevice } from './enroll-client.js';
 export { ENROLL_OUTCOMES, ENROLL_PURPOSE, enrollStatement } from './enroll-api.js';
 export type { EnrollRequest } from './api.js';
 export { tlsFailureOf } from './tls/tls-failure.js';
+export {
+  consistencyProofGuard,
+  keyTransitionsGuard,
+  publicationProofGuard,
+} from './log-proof-guards.js';
 export type {
   ConsistencyProofResponse,
   KeyTransitionsResponse,

@@ -1,12 +1,11 @@
 /** The agent's HTTP access to the server's transparency log: bounded reads, parsed once. */
 import { SecurityError } from '@patchcast/core/base';
 import {
-  consistencyProofResponse,
-  keyTransitionsResponse,
-  publicationProofResponse,
-} from '@patchcast/protocol';
-import type { PatchRef, PublicationProofResponse } from '@patchcast/protocol/agent';
-import type { z } from 'zod';
+  consistencyProofGuard,
+  keyTransitionsGuard,
+  publicationProofGuard,
+} from '@patchcast/protocol/agent';
+import type { PatchRef, PublicationProofResponse, guards } from '@patchcast/protocol/agent';
 import { fetchBounded } from '../http-fetch.js';
 
 /** I/O for the log checks, kept apart from the verification steps. */
@@ -28,7 +27,7 @@ export function httpLogOps(server: string): LogOps {
     async publication(ref) {
       const path = `/log/proof/patch/${encodeURIComponent(ref.name)}/${encodeURIComponent(ref.version)}`;
       const result = await fetchBounded(`${server}${path}`, LIMITS.proof);
-      return result === null ? null : parseJson(result.bytes, publicationProofResponse);
+      return result === null ? null : parseJson(result.bytes, publicationProofGuard);
     },
     async consistency(from, to) {
       const url = `${server}/log/proof/consistency/${from}/${to}`;
@@ -39,12 +38,12 @@ export function httpLogOps(server: string): LogOps {
           `the log cannot prove that its tree of ${to} entries extends the one of ${from}`,
         );
       }
-      const { hashes } = parseJson(result.bytes, consistencyProofResponse);
+      const { hashes } = parseJson(result.bytes, consistencyProofGuard);
       return hashes.map((hash) => new Uint8Array(Buffer.from(hash, 'base64')));
     },
     async keyTransitions() {
       const result = await fetchBounded(`${server}/log/key-transitions`, LIMITS.transitions);
-      return result === null ? [] : parseJson(result.bytes, keyTransitionsResponse).transitions;
+      return result === null ? [] : parseJson(result.bytes, keyTransitionsGuard).transitions;
     },
     async verifierKey() {
       const result = await fetchBounded(`${server}/log/key`, LIMITS.key);
@@ -54,7 +53,7 @@ export function httpLogOps(server: string): LogOps {
   };
 }
 
-function parseJson<T>(bytes: Uint8Array, schema: z.ZodType<T>): T {
+function parseJson<T>(bytes: Uint8Array, schema: guards.Guard<T>): T {
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder().decode(bytes));

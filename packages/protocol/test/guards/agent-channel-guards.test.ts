@@ -1,7 +1,7 @@
 /**
- * The agent's guards (src/agent-channel-guards.ts, enroll-api.ts, error-body-guard.ts) accept and
- * refuse what the zod schemas of the same contracts do, on generated valid values, near misses
- * and arbitrary JSON; and their types are the zod types.
+ * The agent's guards (src/agent-channel-guards.ts, enroll-api.ts, error-body-guard.ts,
+ * log-proof-guards.ts) accept and refuse what the zod schemas of the same contracts do, on
+ * generated valid values, near misses and arbitrary JSON; and their types are the zod types.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,8 +12,11 @@ import {
   deviceCertificateGrant,
   enrollResponse,
   errorBodySchema,
+  consistencyProofResponse,
   installedPatchSchema,
+  keyTransitionsResponse,
   parseServerMessage,
+  publicationProofResponse,
   reportSchema,
   serverMessageSchema,
 } from '../../src/index.js';
@@ -25,6 +28,11 @@ import {
 } from '../../src/agent-channel-guards.js';
 import { ENROLL_OUTCOMES, enrollResponseGuard } from '../../src/enroll-api.js';
 import { errorBodyGuard } from '../../src/error-body-guard.js';
+import {
+  consistencyProofGuard,
+  keyTransitionsGuard,
+  publicationProofGuard,
+} from '../../src/log-proof-guards.js';
 import type { Infer } from '../../src/guard.js';
 import { RUNS, assertAgree, hostile } from './agreement.js';
 
@@ -36,7 +44,10 @@ const sameTypes: [
   Same<Infer<typeof deviceCertificateGrantGuard>, z.infer<typeof deviceCertificateGrant>>,
   Same<Infer<typeof enrollResponseGuard>, z.infer<typeof enrollResponse>>,
   Same<Infer<typeof errorBodyGuard>, z.infer<typeof errorBodySchema>>,
-] = [true, true, true, true, true, true];
+  Same<Infer<typeof publicationProofGuard>, z.infer<typeof publicationProofResponse>>,
+  Same<Infer<typeof consistencyProofGuard>, z.infer<typeof consistencyProofResponse>>,
+  Same<Infer<typeof keyTransitionsGuard>, z.infer<typeof keyTransitionsResponse>>,
+] = [true, true, true, true, true, true, true, true, true];
 
 /** Strings up to `max` characters, and exactly `max` now and then. */
 const text = (max: number) =>
@@ -125,6 +136,20 @@ const errorBody = fc.record({
   ),
 });
 
+const base64 = (maxBytes: number) =>
+  fc.uint8Array({ maxLength: maxBytes }).map((b) => Buffer.from(b).toString('base64'));
+const publicationProof = fc.record({
+  entry: fc.oneof(base64(300), fc.constant('A'.repeat(90_000))),
+  proof: text(300_000),
+});
+const consistencyProof = fc.record({
+  hashes: fc.array(
+    fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => Buffer.from(b).toString('base64')),
+    { maxLength: 128 },
+  ),
+});
+const keyTransitions = fc.record({ transitions: fc.array(text(16_384), { maxLength: 4 }) });
+
 const PAIRS = [
   ['server messages', serverMessageGuard, serverMessageSchema, serverMessage],
   ['reports', reportGuard, reportSchema, report],
@@ -132,6 +157,9 @@ const PAIRS = [
   ['device certificate grants', deviceCertificateGrantGuard, deviceCertificateGrant, grant],
   ['enrollment answers', enrollResponseGuard, enrollResponse, enrolled],
   ['error bodies', errorBodyGuard, errorBodySchema, errorBody],
+  ['publication proofs', publicationProofGuard, publicationProofResponse, publicationProof],
+  ['consistency proofs', consistencyProofGuard, consistencyProofResponse, consistencyProof],
+  ['key transitions', keyTransitionsGuard, keyTransitionsResponse, keyTransitions],
 ] as const;
 
 for (const [name, guard, schema, valid] of PAIRS) {
