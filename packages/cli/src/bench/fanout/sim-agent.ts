@@ -41,6 +41,8 @@ export class SimAgent {
   readonly #pair = newDeviceKey();
   readonly #signer: Signer = ed25519Signer(this.#pair);
   #deviceId = '';
+  /** The server (node) the agent channel runs to: the one it enrolled with unless told. */
+  #channel = '';
   #socket: WebSocket | undefined;
   #finalReportId: string | undefined;
   #notice: Notice | undefined;
@@ -71,9 +73,13 @@ export class SimAgent {
     return this.#deviceId !== '';
   }
 
-  /** Resolves on `welcome`; rejects when the handshake fails or the server closes first. */
-  connect(): Promise<void> {
-    const url = `${this.#deps.server.replace(/^http/, 'ws')}${AGENT_CHANNEL_PATH}`;
+  /**
+   * Resolves on `welcome`; rejects when the handshake fails or the server closes first. `server`:
+   * another node of the same cluster (the channel only; TUF and downloads stay on the first).
+   */
+  connect(server = this.#deps.server): Promise<void> {
+    this.#channel = server;
+    const url = `${server.replace(/^http/, 'ws')}${AGENT_CHANNEL_PATH}`;
     const socket = new WebSocket(url, {
       localAddress: this.#deps.pool.localAddress,
       handshakeTimeout: 60_000,
@@ -112,7 +118,7 @@ export class SimAgent {
   }
 
   #hello(nonce: string): AgentMessage {
-    const audience = new URL(this.#deps.server).host;
+    const audience = new URL(this.#channel).host;
     return {
       type: 'hello',
       deviceId: this.#deviceId,

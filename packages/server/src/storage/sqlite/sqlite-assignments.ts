@@ -163,7 +163,8 @@ export class SqliteAssignments implements AssignmentsPart {
           `UPDATE assignments SET state = ?, error_code = ?, error_message = ?, updated_at = ?,
              reboot_required = ?, reboot_boot_id = ?,
              installed_seq = CASE WHEN state <> 'installed' AND ? = 'installed'
-               THEN (SELECT COALESCE(MAX(installed_seq), 0) + 1 FROM assignments)
+               THEN (SELECT COALESCE(MAX(installed_seq), 0) + 1 FROM assignments
+                     WHERE installed_seq IS NOT NULL)
                ELSE installed_seq END
            WHERE rollout_id = ? AND device_id = ?`,
           r.state,
