@@ -10,6 +10,7 @@ import { tlsBenchmark } from './tls/tls-benchmark.js';
 import { deltaBenchmark } from './delta/delta-benchmark.js';
 import { consoleBenchmark } from './console/console-benchmark.js';
 import { reportsBenchmark } from './reports/reports-benchmark.js';
+import { clusterBenchmark } from './cluster/cluster-benchmark.js';
 
 export const BENCHMARKS: readonly Benchmark[] = [
   fanoutBenchmark,
@@ -22,4 +23,5 @@ export const BENCHMARKS: readonly Benchmark[] = [
   deltaBenchmark,
   consoleBenchmark,
   reportsBenchmark,
+  clusterBenchmark,
 ];

@@ -71,7 +71,12 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
       options.inspect === true ? waitForOutput(child, INSPECTOR, timeout, 'the server') : undefined;
     const url = (await waitForOutput(child, LISTENING, timeout, 'the server'))[1] ?? '';
     const token = options.token ?? (await initialToken(options.dataDir));
-    return describe(child, { url, token, dataDir: options.dataDir }, (await inspector)?.[1], output);
+    return describe(
+      child,
+      { url, token, dataDir: options.dataDir },
+      (await inspector)?.[1],
+      output,
+    );
   } catch (error) {
     await stopProcess(child);
     throw error;

@@ -114,6 +114,8 @@ function notes(setup: ConnectedFleet, rollout: RolloutOutcome): string[] {
   ];
   if (setup.agents < TARGET_AGENTS)
     lines.push(`The targets are stated for ${TARGET_AGENTS} agents; this run had ${setup.agents}.`);
+  if (rollout.install.count === 0 && rollout.installComplete)
+    lines.push('Installs were not run (--notice-only).');
   if (!rollout.installComplete)
     lines.push('Installs did not all finish in time: install p99 and max are missing.');
   for (const [code, n] of Object.entries(rollout.failures))

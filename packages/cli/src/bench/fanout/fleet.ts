@@ -141,11 +141,8 @@ export class Fleet {
 
   /** Closes every agent's channel, or those of the workers `only` selects. */
   async disconnect(only?: (worker: number) => boolean): Promise<void> {
-    await Promise.all(
-      this.#shares.map((s, i) =>
-        only === undefined || only(i) ? s.worker.call({ kind: 'disconnect' }, 60_000) : undefined,
-      ),
-    );
+    const chosen = this.#shares.filter((_s, i) => only === undefined || only(i));
+    await Promise.all(chosen.map((s) => s.worker.call({ kind: 'disconnect' }, 60_000)));
   }
 
   async baselineConnect(url: string, timeoutMs: number): Promise<void> {

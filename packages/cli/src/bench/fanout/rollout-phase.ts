@@ -50,7 +50,8 @@ export async function runRollout(
     notify: distribution(relative(samples.noticeAt, timed.t0)),
     notifyCold,
     install: distribution(relative(samples.installedAt, timed.t0)),
-    installComplete: samples.installedAt.every((t) => t !== null),
+    installComplete:
+      context.options.noticeOnly === true || samples.installedAt.every((t) => t !== null),
     noticeBytes: samples.noticeBytes,
     failures: samples.failures,
     rolloutRequestMs: timed.requestMs,
@@ -87,6 +88,10 @@ async function timeRollout(context: BenchContext, setup: ConnectedFleet): Promis
   await profiler.end('notify');
   await profiler.begin();
   const installsReleasedMs = sharedNowMs() - t0;
+  if (context.options.noticeOnly === true) {
+    await profiler.end('install');
+    return { rolloutId: rollout.id, t0, requestMs, installsReleasedMs };
+  }
   await setup.fleet.install();
   const installed = (p: Progress) => p.installed + p.failed;
   await waitFor(context, setup, 'install', installed, 30);

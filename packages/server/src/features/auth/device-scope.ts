@@ -3,7 +3,12 @@
  * and steer rollouts, change labels and replace hosts only where every device concerned matches
  * its selector (FORBIDDEN otherwise). A token without a scope acts on every device.
  */
-import { PatchcastError, describeSelector, matchesSelector, selectorMatcher } from '@patchcast/core';
+import {
+  PatchcastError,
+  describeSelector,
+  matchesSelector,
+  selectorMatcher,
+} from '@patchcast/core';
 import type { FleetDevice, TargetSelector } from '@patchcast/core';
 import type { Store } from '../../storage/store.js';
 import type { Principal } from './authenticate.js';

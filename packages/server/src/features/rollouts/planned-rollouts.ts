@@ -62,14 +62,14 @@ export class PlannedRollouts {
       now: this.#deps.now().getTime(),
       expedite: request.expedite === true,
     });
-    const deviceIds = Object.keys(created.engine.snapshot().deviceWave);
+    const deviceIds = Object.keys(created.engine.peek().deviceWave);
     const { allowDowngrade } = request;
     const targetPath = await this.#deps.repository.assertRolloutAllowed(request.patch, {
       deviceIds: () => Promise.resolve(deviceIds),
       allowDowngrade,
     });
     if (deviceIds.length === 0) throw noDevices(plan, fleet);
-    if (request.allowEmptyWaves !== true) assertNoEmptyWave(created.engine.snapshot(), fleet);
+    if (request.allowEmptyWaves !== true) assertNoEmptyWave(created.engine.peek(), fleet);
     const start = { patch: request.patch, targetPath, selector: selectorOf(plan), by };
     await this.#start({ ...start, allowDowngrade }, created, deviceIds);
     return this.progress(rolloutId);
@@ -99,7 +99,7 @@ export class PlannedRollouts {
     deviceIds: readonly string[],
   ): Promise<void> {
     const { store, log, now } = this.#deps;
-    const state = created.engine.snapshot();
+    const state = created.engine.peek(); // read here, stored as JSON: no copy needed
     const rolloutId = state.rolloutId;
     const rollout: RolloutRecord = {
       id: rolloutId,

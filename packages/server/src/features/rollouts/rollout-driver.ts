@@ -176,7 +176,7 @@ export class RolloutDriver {
     const unchanged = save === 'stored' && decisions.length === 0 && finish === undefined;
     if (unchanged) this.#deps.onChange?.(id);
     else if (save === 'force' || acting) {
-      const snapshot = { snapshot: JSON.stringify(run.engine.snapshot()), inputSeq: run.inputSeq };
+      const snapshot = { snapshot: JSON.stringify(run.engine.peek()), inputSeq: run.inputSeq };
       const { machine, plan } = run.engine.peek();
       const step = { waveAfter: machine.wave, waves: plan.waves.length, finish };
       const events = rolloutEvents(run.rollout, decisions, step);
