@@ -55,7 +55,7 @@ async function runCluster(context: BenchContext): Promise<BenchReport> {
 
 async function measure(context: BenchContext, nodes: readonly ServerProcess[]) {
   const agents = context.options.agents ?? DEFAULT_CLUSTER_AGENTS;
-  const fleet = Fleet.start(agents);
+  const fleet = Fleet.start(agents, NODES);
   try {
     const run: ClusterRun = { context, nodes, fleet, agents };
     return await measureFleet(run);

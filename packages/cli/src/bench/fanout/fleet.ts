@@ -34,8 +34,9 @@ export class Fleet {
     this.#shares = shares;
   }
 
-  static start(agents: number): Fleet {
-    const workers = Math.max(1, Math.ceil(agents / AGENTS_PER_WORKER));
+  /** `minWorkers`: at least this many processes (bench cluster: one share per node at least). */
+  static start(agents: number, minWorkers = 1): Fleet {
+    const workers = Math.max(minWorkers, Math.ceil(agents / AGENTS_PER_WORKER));
     const shares = Array.from({ length: workers }, (_, i): Share => {
       const first = Math.floor((i * agents) / workers);
       const next = Math.floor(((i + 1) * agents) / workers);
