@@ -13,7 +13,7 @@ import { publishPatch, smallBundle } from '../patch-fixture.js';
 import { figure, ratio, round } from '../stats.js';
 import type { ServerProcess } from '../server-process.js';
 import { runBaseline } from '../fanout/baseline-phase.js';
-import { enrollTokens, rootOf, settleMs } from '../fanout/fleet-setup.js';
+import { ENROLL_MS_PER_AGENT, enrollTokens, rootOf, settleMs } from '../fanout/fleet-setup.js';
 import { Fleet } from '../fanout/fleet.js';
 import { createServices } from './cluster-services.js';
 import { NODES, withNodes } from './cluster-nodes.js';
@@ -73,7 +73,7 @@ async function measureFleet(run: ClusterRun): Promise<BenchReport> {
     first.url,
     await rootOf(first),
     tokens,
-    phaseBudgetMs(context.options, agents, 30),
+    phaseBudgetMs(context.options, agents, ENROLL_MS_PER_AGENT),
   );
   context.progress(`enrolled ${agents} agents`);
   for (const patch of PATCHES) await publishPatch(first, patch, smallBundle(patch));

@@ -7,6 +7,7 @@ import type { BenchContext } from '../benchmark.js';
 import { phaseBudgetMs, phaseTimedOut } from '../budget.js';
 import { sharedNowMs } from '../clock.js';
 import { pollUntil } from '../concurrency.js';
+import { CONNECT_MS_PER_AGENT } from '../fanout/fleet-setup.js';
 import { procMemory } from '../proc-status.js';
 import { distribution } from '../stats.js';
 import type { Distribution } from '../stats.js';
@@ -39,7 +40,7 @@ export async function connectTo(
   run: ClusterRun,
   nodeOf: (worker: number) => number | undefined,
 ): Promise<void> {
-  const budget = phaseBudgetMs(run.context.options, run.agents, 10);
+  const budget = phaseBudgetMs(run.context.options, run.agents, CONNECT_MS_PER_AGENT);
   await run.fleet.connect(budget, (worker) => {
     const node = nodeOf(worker);
     return node === undefined ? undefined : run.nodes[node]?.url;

@@ -27,6 +27,13 @@ export interface ConnectedFleet {
   readonly connectSeconds: number;
 }
 
+/**
+ * Setup budgets per agent (capped by --timeout): generous, since setup is not measured and a
+ * machine shared with other work enrolls 25 to 100 agents a second.
+ */
+export const ENROLL_MS_PER_AGENT = 100;
+export const CONNECT_MS_PER_AGENT = 30;
+
 /** Lets the server finish what connecting left behind before its memory is read. */
 export function settleMs(agents: number): number {
   return Math.min(2000, 250 + agents);
@@ -87,7 +94,7 @@ async function enrollAll(context: BenchContext, parts: Parts, agents: number): P
   const tokens = await enrollTokens(server.client, agents);
   context.progress(`created ${agents} enrollment tokens`);
   const root = await rootOf(server);
-  const budget = phaseBudgetMs(context.options, agents, 30);
+  const budget = phaseBudgetMs(context.options, agents, ENROLL_MS_PER_AGENT);
   await whileReporting(context, parts.fleet, 'enrolled', () =>
     fleet.enroll(server.url, root, tokens, budget),
   );
@@ -101,7 +108,7 @@ async function connectAll(context: BenchContext, parts: Parts, agents: number): 
   const started = sharedNowMs();
   await profiler.begin();
   await whileReporting(context, fleet, 'connected', () =>
-    fleet.connect(phaseBudgetMs(context.options, agents, 10)),
+    fleet.connect(phaseBudgetMs(context.options, agents, CONNECT_MS_PER_AGENT)),
   );
   await profiler.end('connect');
   await expectOnline(server.client, agents);
