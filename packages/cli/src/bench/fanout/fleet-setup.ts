@@ -104,14 +104,13 @@ async function enrollAll(context: BenchContext, parts: Parts, agents: number): P
 }
 
 async function connectAll(context: BenchContext, parts: Parts, agents: number): Promise<number> {
-  const { server, fleet, profiler } = parts;
+  const { fleet, profiler } = parts;
   const started = sharedNowMs();
   await profiler.begin();
-  await whileReporting(context, fleet, 'connected', () =>
-    fleet.connect(phaseBudgetMs(context.options, agents, CONNECT_MS_PER_AGENT)),
-  );
+  const budget = phaseBudgetMs(context.options, agents, CONNECT_MS_PER_AGENT);
+  await whileReporting(context, fleet, 'connected', () => fleet.connect(budget));
   await profiler.end('connect');
-  await expectOnline(server.client, agents);
+  await stayOnline(context, parts, agents);
   const seconds = (sharedNowMs() - started) / 1000;
   context.progress(`connected ${agents} agents in ${seconds.toFixed(1)} s`);
   return seconds;
@@ -149,6 +148,19 @@ export async function rootOf(server: ServerProcess): Promise<Uint8Array> {
   const response = await fetch(`${server.url}/tuf/metadata/1.root.json`);
   if (!response.ok) throw new PatchcastError('SERVER_ERROR', 'the server has no 1.root.json');
   return new Uint8Array(await response.arrayBuffer());
+}
+
+/** Reconnects agents the server dropped while the others connected (twice at most). */
+export async function stayOnline(context: BenchContext, parts: Parts, agents: number) {
+  for (let round = 1; ; round++) {
+    try {
+      return await expectOnline(parts.server.client, agents);
+    } catch (error) {
+      if (round > 2) throw error;
+      context.progress(`reconnecting agents the server dropped (${String(error)})`);
+      await parts.fleet.connect(phaseBudgetMs(context.options, agents, CONNECT_MS_PER_AGENT));
+    }
+  }
 }
 
 async function expectOnline(client: PatchcastClient, agents: number): Promise<void> {

@@ -12,7 +12,7 @@ import { publishPatch, smallBundle } from '../patch-fixture.js';
 import { procMemory } from '../proc-status.js';
 import { distribution } from '../stats.js';
 import type { Distribution } from '../stats.js';
-import { settleMs } from './fleet-setup.js';
+import { settleMs, stayOnline } from './fleet-setup.js';
 import type { ConnectedFleet } from './fleet-setup.js';
 import type { Progress } from './worker-messages.js';
 
@@ -40,8 +40,10 @@ export async function runRollout(
   const { server, fleet } = setup;
   await publishPatch(server, WARM_UP, smallBundle(WARM_UP));
   await publishPatch(server, PATCH, smallBundle(PATCH));
+  await stayOnline(context, setup, setup.agents);
   await sleep(settleMs(setup.agents) / 4);
   const notifyCold = await warmUp(context, setup);
+  await stayOnline(context, setup, setup.agents);
   await sleep(settleMs(setup.agents) / 4);
   const timed = await timeRollout(context, setup);
   const samples = await fleet.collect();

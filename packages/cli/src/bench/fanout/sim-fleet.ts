@@ -60,7 +60,10 @@ export class SimFleet {
   }
 
   async #connect(concurrency: number, server: string | undefined): Promise<{ count: number }> {
-    await forEachLimited(this.#agents, concurrency, (agent) => connectRetrying(agent, server));
+    // Only those not connected: a second call reconnects agents the server dropped (a heartbeat
+    // answered late on a loaded machine), as a real agent reconnects.
+    const idle = this.#agents.filter((agent) => !agent.connected);
+    await forEachLimited(idle, concurrency, (agent) => connectRetrying(agent, server));
     return { count: this.#agents.filter((a) => a.connected).length };
   }
 
