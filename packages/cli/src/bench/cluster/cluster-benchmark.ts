@@ -87,6 +87,7 @@ async function measureFleet(run: ClusterRun): Promise<BenchReport> {
   const [cold, warm, single] = PATCHES;
   if (cold === undefined || warm === undefined || single === undefined) throw new Error('patches');
   const twoCold = await noticeRound(run, cold, nodeOf);
+  await connectTo(run, nodeOf); // agents a node dropped (a late heartbeat) connect again
   await sleep(settleMs(agents) / 4);
   const twoWarm = await noticeRound(run, warm, nodeOf);
   context.progress(`two nodes: notice p99 ${round(twoWarm.all.p99)} ms`);
@@ -139,6 +140,7 @@ async function onOneNode(
   // Reconnected agents were sent their open notices again (the rollouts above): not measured.
   await fleet.forgetNotices();
   const [rss] = await rssKiB(run.nodes.slice(0, 1));
+  await connectTo(run, () => 0);
   await sleep(settleMs(agents) / 4);
   return { round: await noticeRound(run, patch, () => 0), rssKiB: rss ?? 0 };
 }

@@ -35,7 +35,10 @@ export function nodeOfWorker(fleet: Fleet, nodes: number): (worker: number) => n
   return (worker) => Math.min(nodes - 1, Math.floor(worker / per));
 }
 
-/** Connects the agents of the workers `nodeOf` maps to a node (undefined: leave them). */
+/**
+ * Connects the agents of the workers `nodeOf` maps to a node (undefined: leave them); those
+ * already connected stay as they are.
+ */
 export async function connectTo(
   run: ClusterRun,
   nodeOf: (worker: number) => number | undefined,
