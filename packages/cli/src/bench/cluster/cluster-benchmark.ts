@@ -89,6 +89,7 @@ async function measureFleet(run: ClusterRun): Promise<BenchReport> {
   const twoCold = await noticeRound(run, cold, nodeOf);
   await connectTo(run, nodeOf); // agents a node dropped (a late heartbeat) connect again
   await sleep(settleMs(agents) / 4);
+  await fleet.forgetNotices(); // what was sent again to those: not measured
   const twoWarm = await noticeRound(run, warm, nodeOf);
   context.progress(`two nodes: notice p99 ${round(twoWarm.all.p99)} ms`);
   const oneNode = await onOneNode(run, nodeOf, single);
@@ -137,11 +138,11 @@ async function onOneNode(
   await waitForCount(run, 'disconnect', (p) => p.connected, staying);
   await connectTo(run, (worker) => (moved(worker) ? 0 : undefined));
   await sleep(settleMs(agents));
-  // Reconnected agents were sent their open notices again (the rollouts above): not measured.
-  await fleet.forgetNotices();
   const [rss] = await rssKiB(run.nodes.slice(0, 1));
   await connectTo(run, () => 0);
   await sleep(settleMs(agents) / 4);
+  // Reconnected agents were sent their open notices again (the rollouts above): not measured.
+  await fleet.forgetNotices();
   return { round: await noticeRound(run, patch, () => 0), rssKiB: rss ?? 0 };
 }
 
