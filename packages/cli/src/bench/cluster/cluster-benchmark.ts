@@ -86,6 +86,7 @@ async function measureFleet(run: ClusterRun): Promise<BenchReport> {
   context.progress(`connected ${agents} agents to ${NODES} nodes`);
   const [cold, warm, single] = PATCHES;
   if (cold === undefined || warm === undefined || single === undefined) throw new Error('patches');
+  await connectTo(run, nodeOf); // agents a node dropped (a late heartbeat) connect again
   const twoCold = await noticeRound(run, cold, nodeOf);
   await connectTo(run, nodeOf); // agents a node dropped (a late heartbeat) connect again
   await sleep(settleMs(agents) / 4);

@@ -7,7 +7,7 @@ import type { RolloutOutcome } from './rollout-phase.js';
 
 export const TARGET_AGENTS = 10_000;
 export const MAX_KIB_PER_AGENT = 16;
-const MAX_NOTIFY_RATIO = 2;
+const MAX_NOTIFY_RATIO = 1.5;
 
 export function serverKiBPerAgent(setup: ConnectedFleet): number {
   return round((setup.rssConnectedKiB - setup.rssBeforeKiB) / setup.agents, 1);
