@@ -94,14 +94,20 @@ export class SimAgent {
       });
       socket.on('error', reject);
       socket.on('close', (code) => {
+        const dropped = this.connected && this.#socket === socket;
         this.connected = false;
         reject(new Error(`closed (${code}) before welcome`));
+        // Dropped by the server (a heartbeat answered late on a loaded machine): dial again, as
+        // a real agent does; the server sends the open notices again on the new connection.
+        if (dropped) setTimeout(() => void this.connect(server).catch(() => undefined), 1000);
       });
     });
   }
 
   close(): void {
-    this.#socket?.terminate();
+    const socket = this.#socket;
+    this.#socket = undefined; // closed here: not dialled again
+    socket?.terminate();
   }
 
   #onFrame(text: string, at: number, welcomed: () => void): void {
