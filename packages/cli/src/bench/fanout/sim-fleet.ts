@@ -119,6 +119,7 @@ async function connectRetrying(agent: SimAgent, server: string | undefined): Pro
     } catch (error) {
       agent.close();
       if (attempt >= 3) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
     }
   }
 }
