@@ -140,7 +140,8 @@ async function onOneNode(
   const moved = (worker: number) => nodeOf(worker) !== 0;
   const staying = fleet.shareSizes.reduce((n, size, w) => (moved(w) ? n : n + size), 0);
   await fleet.disconnect(moved);
-  await waitForCount(run, 'disconnect', (p) => p.connected, staying);
+  // Until the moved agents are gone (the staying ones may be reconnecting after a drop).
+  await waitForCount(run, 'disconnect', (p) => agents - p.connected, agents - staying);
   await connectTo(run, (worker) => (moved(worker) ? 0 : undefined));
   await sleep(settleMs(agents));
   const [rss] = await rssKiB(run.nodes.slice(0, 1));
