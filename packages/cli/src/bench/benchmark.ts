@@ -37,10 +37,14 @@ export interface BenchOptions {
   readonly profile: boolean;
   /** `--agent-exe FILE`: the memory benchmark's idle agent is this packaged `patchcast-agent`. */
   readonly agentExe?: string | undefined;
-  /** `--db`: the server's PostgreSQL database (reports), else SQLite. */
+  /** `--db`: the server's PostgreSQL database (reports), else SQLite; cluster: a server to create one on. */
   readonly db?: string | undefined;
   /** `--size MB`: the patch size of the swarm benchmark. */
   readonly sizeMb?: number | undefined;
+  /** `--notice-only`: fanout stops after the notices (no installs). */
+  readonly noticeOnly?: boolean | undefined;
+  /** `--bus`: NATS for the cluster benchmark's nodes. */
+  readonly bus?: string | undefined;
 }
 
 export interface BenchContext {

@@ -11,6 +11,7 @@ import { deltaBenchmark } from './delta/delta-benchmark.js';
 import { consoleBenchmark } from './console/console-benchmark.js';
 import { reportsBenchmark } from './reports/reports-benchmark.js';
 import { swarmBenchmark } from './swarm/swarm-benchmark.js';
+import { clusterBenchmark } from './cluster/cluster-benchmark.js';
 
 export const BENCHMARKS: readonly Benchmark[] = [
   fanoutBenchmark,
@@ -24,4 +25,5 @@ export const BENCHMARKS: readonly Benchmark[] = [
   consoleBenchmark,
   reportsBenchmark,
   swarmBenchmark,
+  clusterBenchmark,
 ];

@@ -33,13 +33,23 @@ export interface ServerProcessOptions {
   /** More `patchcast server` flags, e.g. `--limit api=...` for a setup of many requests. */
   readonly flags?: readonly string[];
   readonly startTimeoutMs?: number;
+  /** The admin token when this server's data folder has none (another node of its cluster). */
+  readonly token?: string;
 }
 
 /**
  * A benchmark enrolls and connects its whole simulated fleet from eight loopback addresses within
- * seconds: far past the abuse limits a real server keeps per address (60 enrollments a minute).
+ * seconds, with one enrollment token (an API request) per agent: far past the abuse limits a real
+ * server keeps per address and per token (60 enrollments a minute).
  */
-const BENCH_LIMITS = ['--limit', 'enroll=1000000', '--limit', 'agent-connects=1000000'];
+const BENCH_LIMITS = [
+  '--limit',
+  'enroll=1000000',
+  '--limit',
+  'agent-connects=1000000',
+  '--limit',
+  'api=1000000',
+];
 
 const LISTENING = /listening on (http:\/\/\S+)/;
 const INSPECTOR = /Debugger listening on (ws:\/\/\S+)/;
@@ -60,21 +70,29 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
     const inspector =
       options.inspect === true ? waitForOutput(child, INSPECTOR, timeout, 'the server') : undefined;
     const url = (await waitForOutput(child, LISTENING, timeout, 'the server'))[1] ?? '';
-    return await describe(child, url, options.dataDir, (await inspector)?.[1], output);
+    const token = options.token ?? (await initialToken(options.dataDir));
+    return describe(
+      child,
+      { url, token, dataDir: options.dataDir },
+      (await inspector)?.[1],
+      output,
+    );
   } catch (error) {
     await stopProcess(child);
     throw error;
   }
 }
 
-async function describe(
+async function initialToken(dataDir: string): Promise<string> {
+  return (await readFile(join(dataDir, 'initial-admin-token'), 'utf8')).trim();
+}
+
+function describe(
   child: ChildProcess,
-  url: string,
-  dataDir: string,
+  { url, token, dataDir }: { url: string; token: string; dataDir: string },
   inspectorUrl: string | undefined,
   output: () => string,
-): Promise<ServerProcess> {
-  const token = (await readFile(join(dataDir, 'initial-admin-token'), 'utf8')).trim();
+): ServerProcess {
   return {
     pid: child.pid ?? -1,
     url,

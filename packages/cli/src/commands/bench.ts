@@ -13,7 +13,7 @@ const NAMES = [...BENCHMARKS.map((b) => b.name), 'all'];
 export const benchCommand: Command = {
   name: 'bench',
   summary: 'measure fan-out, serving, memory and more against the machine’s own limits',
-  usage: `patchcast bench <${NAMES.join('|')}> [--agents N] [--duration S] [--timeout S] [--db URL] [--size MB] [--profile] [--agent-exe FILE] [--json] [--out DIR]`,
+  usage: `patchcast bench <${NAMES.join('|')}> [--agents N] [--duration S] [--timeout S] [--db URL] [--bus URL] [--size MB] [--notice-only] [--profile] [--agent-exe FILE] [--json] [--out DIR]`,
   help: `Starts a real server in its own process in a temporary folder and measures it. Progress goes to
 stderr; results are written as JSON and markdown (with a description of the machine) to DIR.
 
@@ -23,12 +23,16 @@ ${BENCHMARKS.map((b) => `  ${b.name.padEnd(8)} ${b.summary}`).join('\n')}
 
 Options:
   --agents N      simulated agents for fanout and memory (default 1000; the targets are for 10000),
+                  cluster (default 2000),
                   reports (default 2000), devices for vulns (default 10000)
   --duration S    seconds of download load for serve (default 10)
   --size MB       swarm: the patch size in MB (default 10; with --agents, default 20 agents)
   --timeout S     longest wait for any one phase, in seconds (default 300)
   --db URL        reports: run the server on this PostgreSQL database (give an empty one; the
-                  benchmark fills it), instead of SQLite in the temporary folder
+                  benchmark fills it), instead of SQLite in the temporary folder; cluster: a
+                  PostgreSQL server, where it creates a database bench_perf_... and drops it after
+  --bus URL       cluster: the NATS server of its two nodes (a stream of its own, deleted after)
+  --notice-only   fanout: stop after the notices (the install phase takes minutes at 10000)
   --profile       CPU profiles of the server: fanout's connect, notice and install phases and
                   serve's measured window (DIR/profiles/*.cpuprofile, summarised in the results)
   --agent-exe FILE
@@ -44,6 +48,8 @@ Exits 0 when every benchmark completed, 1 when one ran out of time or lost agent
     timeout: { type: 'string' },
     db: { type: 'string' },
     size: { type: 'string' },
+    bus: { type: 'string' },
+    'notice-only': { type: 'boolean' },
     profile: { type: 'boolean' },
     'agent-exe': { type: 'string' },
     out: { type: 'string' },
@@ -86,6 +92,8 @@ function benchOptions(invocation: Invocation): BenchOptions {
     agentExe: agentExeFlag(invocation),
     db: stringFlag(invocation, 'db'),
     sizeMb: wholeNumber(invocation, 'size', 1, 1000),
+    bus: stringFlag(invocation, 'bus'),
+    noticeOnly: boolFlag(invocation, 'notice-only'),
   };
 }
 

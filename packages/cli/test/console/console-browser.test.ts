@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { Harness } from '../harness.js';
+import { Harness, eventually } from '../harness.js';
 import { writePatchSource } from '../patch-source.js';
 import { keyHolder, serverKey, setup } from '../trust/trust-helpers.js';
 import { chromiumMissing, openBrowser } from '../../src/bench/console/browser.js';
@@ -212,10 +212,18 @@ describe('the console in a real browser', { skip, timeout: 300_000 }, () => {
 
   test('rolls the rollout back from the page', async () => {
     await page.getByRole('button', { name: 'Rollback' }).click();
-    await page.getByText('rolled-back', { exact: true }).first().waitFor({ timeout: 60_000 });
+    // Devices show rolled-back one by one before the rollout does: wait for the server's word.
     const id = rolloutPath.split('/').pop() ?? '';
-    const status = await h.hereJson<{ state: string }>(['rollout', 'status', id]);
+    const status = await eventually(
+      async () => {
+        const now = await h.hereJson<{ state: string }>(['rollout', 'status', id]);
+        return now.state === 'rolled-back' ? now : undefined;
+      },
+      'the server to roll the rollout back',
+      90_000,
+    );
     assert.equal(status.state, 'rolled-back', 'the server rolled it back');
+    await page.getByText('rolled-back', { exact: true }).first().waitFor({ timeout: 60_000 });
     await page.screenshot({ path: join(SHOTS, 'rollout-rolled-back.png'), fullPage: true });
   });
 

@@ -5,6 +5,7 @@ export {
   describeSelector,
   labelsCompatible,
   matchesSelector,
+  selectorMatcher,
   parseSelector,
   selectDevices,
   sharedIds,

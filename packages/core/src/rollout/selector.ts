@@ -87,6 +87,14 @@ export function matchesSelector(selector: TargetSelector, device: FleetDevice): 
   return selector.ids.includes(device.id);
 }
 
+/** matchesSelector for many devices: an id list is looked up in a set, not scanned per device. */
+export function selectorMatcher(selector: TargetSelector): (device: FleetDevice) => boolean {
+  if ('all' in selector) return () => true;
+  if ('labels' in selector) return (device) => matchesLabels(selector.labels, device);
+  const ids = new Set(selector.ids);
+  return (device) => ids.has(device.id);
+}
+
 /**
  * The devices a selector takes, in fleet order (ids: in the order given). Unknown ids are
  * NOT_FOUND; a selector that takes no device is INVALID_INPUT saying which part matched nothing.
@@ -109,7 +117,7 @@ export function selectDevices<D extends FleetDevice>(
     }
     return [...new Set(selector.ids)].map((id) => byId.get(id) as D);
   }
-  const chosen = devices.filter((d) => matchesSelector(selector, d));
+  const chosen = devices.filter(selectorMatcher(selector));
   if (chosen.length === 0) {
     throw new PatchcastError(
       'INVALID_INPUT',

@@ -1,6 +1,6 @@
 import { sha256Hex } from '../bytes.js';
 import type { FleetDevice, JudgePlan, RolloutPlan, WavePlan, WaveSize } from './plan.js';
-import { matchesLabels, matchesSelector } from './selector.js';
+import { matchesLabels, selectorMatcher } from './selector.js';
 
 /** A device's place in a rollout's order: SHA-256 of the rollout id and the device id. */
 export function deviceRank(rolloutId: string, deviceId: string): string {
@@ -14,7 +14,7 @@ export function orderTarget(
   devices: readonly FleetDevice[],
 ): FleetDevice[] {
   return devices
-    .filter((device) => matchesSelector(plan.target, device))
+    .filter(selectorMatcher(plan.target))
     .map((device) => ({ device, rank: deviceRank(rolloutId, device.id) }))
     .sort((a, b) => compareText(a.rank, b.rank) || compareText(a.device.id, b.device.id))
     .map(({ device }) => device);

@@ -7,7 +7,7 @@ import type { RolloutOutcome } from './rollout-phase.js';
 
 export const TARGET_AGENTS = 10_000;
 export const MAX_KIB_PER_AGENT = 16;
-const MAX_NOTIFY_RATIO = 2;
+const MAX_NOTIFY_RATIO = 1.5;
 
 export function serverKiBPerAgent(setup: ConnectedFleet): number {
   return round((setup.rssConnectedKiB - setup.rssBeforeKiB) / setup.agents, 1);
@@ -114,6 +114,8 @@ function notes(setup: ConnectedFleet, rollout: RolloutOutcome): string[] {
   ];
   if (setup.agents < TARGET_AGENTS)
     lines.push(`The targets are stated for ${TARGET_AGENTS} agents; this run had ${setup.agents}.`);
+  if (rollout.install.count === 0 && rollout.installComplete)
+    lines.push('Installs were not run (--notice-only).');
   if (!rollout.installComplete)
     lines.push('Installs did not all finish in time: install p99 and max are missing.');
   for (const [code, n] of Object.entries(rollout.failures))

@@ -27,6 +27,13 @@ export interface ConnectedFleet {
   readonly connectSeconds: number;
 }
 
+/**
+ * Setup budgets per agent (capped by --timeout): generous, since setup is not measured and a
+ * machine shared with other work enrolls 25 to 100 agents a second.
+ */
+export const ENROLL_MS_PER_AGENT = 100;
+export const CONNECT_MS_PER_AGENT = 30;
+
 /** Lets the server finish what connecting left behind before its memory is read. */
 export function settleMs(agents: number): number {
   return Math.min(2000, 250 + agents);
@@ -87,7 +94,7 @@ async function enrollAll(context: BenchContext, parts: Parts, agents: number): P
   const tokens = await enrollTokens(server.client, agents);
   context.progress(`created ${agents} enrollment tokens`);
   const root = await rootOf(server);
-  const budget = phaseBudgetMs(context.options, agents, 30);
+  const budget = phaseBudgetMs(context.options, agents, ENROLL_MS_PER_AGENT);
   await whileReporting(context, parts.fleet, 'enrolled', () =>
     fleet.enroll(server.url, root, tokens, budget),
   );
@@ -97,14 +104,13 @@ async function enrollAll(context: BenchContext, parts: Parts, agents: number): P
 }
 
 async function connectAll(context: BenchContext, parts: Parts, agents: number): Promise<number> {
-  const { server, fleet, profiler } = parts;
+  const { fleet, profiler } = parts;
   const started = sharedNowMs();
   await profiler.begin();
-  await whileReporting(context, fleet, 'connected', () =>
-    fleet.connect(phaseBudgetMs(context.options, agents, 10)),
-  );
+  const budget = phaseBudgetMs(context.options, agents, CONNECT_MS_PER_AGENT);
+  await whileReporting(context, fleet, 'connected', () => fleet.connect(budget));
   await profiler.end('connect');
-  await expectOnline(server.client, agents);
+  await stayOnline(context, parts, agents);
   const seconds = (sharedNowMs() - started) / 1000;
   context.progress(`connected ${agents} agents in ${seconds.toFixed(1)} s`);
   return seconds;
@@ -142,6 +148,19 @@ export async function rootOf(server: ServerProcess): Promise<Uint8Array> {
   const response = await fetch(`${server.url}/tuf/metadata/1.root.json`);
   if (!response.ok) throw new PatchcastError('SERVER_ERROR', 'the server has no 1.root.json');
   return new Uint8Array(await response.arrayBuffer());
+}
+
+/** Reconnects agents the server dropped while the others connected (twice at most). */
+export async function stayOnline(context: BenchContext, parts: Parts, agents: number) {
+  for (let round = 1; ; round++) {
+    try {
+      return await expectOnline(parts.server.client, agents);
+    } catch (error) {
+      if (round > 2) throw error;
+      context.progress(`reconnecting agents the server dropped (${String(error)})`);
+      await parts.fleet.connect(phaseBudgetMs(context.options, agents, CONNECT_MS_PER_AGENT));
+    }
+  }
 }
 
 async function expectOnline(client: PatchcastClient, agents: number): Promise<void> {

@@ -34,8 +34,9 @@ export class Fleet {
     this.#shares = shares;
   }
 
-  static start(agents: number): Fleet {
-    const workers = Math.max(1, Math.ceil(agents / AGENTS_PER_WORKER));
+  /** `minWorkers`: at least this many processes (bench cluster: one share per node at least). */
+  static start(agents: number, minWorkers = 1): Fleet {
+    const workers = Math.max(minWorkers, Math.ceil(agents / AGENTS_PER_WORKER));
     const shares = Array.from({ length: workers }, (_, i): Share => {
       const first = Math.floor((i * agents) / workers);
       const next = Math.floor(((i + 1) * agents) / workers);
@@ -80,12 +81,25 @@ export class Fleet {
     );
   }
 
-  async connect(timeoutMs: number): Promise<number> {
-    const replies = await this.#all(
-      { kind: 'connect', concurrency: CONNECT_CONCURRENCY },
-      timeoutMs,
+  /**
+   * Connects every agent, or those of the workers `serverOf` gives a server for (bench cluster:
+   * the node each worker's agents connect to); `serverOf` returning undefined skips that worker.
+   */
+  async connect(timeoutMs: number, serverOf?: (worker: number) => string | undefined) {
+    const counts = await Promise.all(
+      this.#shares.map(async (s, i) => {
+        const server = serverOf?.(i);
+        if (serverOf !== undefined && server === undefined) return 0;
+        const request = { kind: 'connect' as const, concurrency: CONNECT_CONCURRENCY, server };
+        return (await s.worker.call(request, timeoutMs)).count;
+      }),
     );
-    return replies.reduce((sum, r) => sum + r.count, 0);
+    return counts.reduce((sum, n) => sum + n, 0);
+  }
+
+  /** Agents per worker, in worker order (collect's samples come in this order). */
+  get shareSizes(): number[] {
+    return this.#shares.map((s) => s.count);
   }
 
   /** Lets every agent that has its notice start installing. */
@@ -126,8 +140,10 @@ export class Fleet {
     };
   }
 
-  async disconnect(): Promise<void> {
-    await this.#all({ kind: 'disconnect' }, 60_000);
+  /** Closes every agent's channel, or those of the workers `only` selects. */
+  async disconnect(only?: (worker: number) => boolean): Promise<void> {
+    const chosen = this.#shares.filter((_s, i) => only === undefined || only(i));
+    await Promise.all(chosen.map((s) => s.worker.call({ kind: 'disconnect' }, 60_000)));
   }
 
   async baselineConnect(url: string, timeoutMs: number): Promise<void> {

@@ -12,7 +12,7 @@ import { publishPatch, smallBundle } from '../patch-fixture.js';
 import { procMemory } from '../proc-status.js';
 import { distribution } from '../stats.js';
 import type { Distribution } from '../stats.js';
-import { settleMs } from './fleet-setup.js';
+import { settleMs, stayOnline } from './fleet-setup.js';
 import type { ConnectedFleet } from './fleet-setup.js';
 import type { Progress } from './worker-messages.js';
 
@@ -40,8 +40,10 @@ export async function runRollout(
   const { server, fleet } = setup;
   await publishPatch(server, WARM_UP, smallBundle(WARM_UP));
   await publishPatch(server, PATCH, smallBundle(PATCH));
+  await stayOnline(context, setup, setup.agents);
   await sleep(settleMs(setup.agents) / 4);
   const notifyCold = await warmUp(context, setup);
+  await stayOnline(context, setup, setup.agents);
   await sleep(settleMs(setup.agents) / 4);
   const timed = await timeRollout(context, setup);
   const samples = await fleet.collect();
@@ -50,7 +52,8 @@ export async function runRollout(
     notify: distribution(relative(samples.noticeAt, timed.t0)),
     notifyCold,
     install: distribution(relative(samples.installedAt, timed.t0)),
-    installComplete: samples.installedAt.every((t) => t !== null),
+    installComplete:
+      context.options.noticeOnly === true || samples.installedAt.every((t) => t !== null),
     noticeBytes: samples.noticeBytes,
     failures: samples.failures,
     rolloutRequestMs: timed.requestMs,
@@ -87,6 +90,10 @@ async function timeRollout(context: BenchContext, setup: ConnectedFleet): Promis
   await profiler.end('notify');
   await profiler.begin();
   const installsReleasedMs = sharedNowMs() - t0;
+  if (context.options.noticeOnly === true) {
+    await profiler.end('install');
+    return { rolloutId: rollout.id, t0, requestMs, installsReleasedMs };
+  }
   await setup.fleet.install();
   const installed = (p: Progress) => p.installed + p.failed;
   await waitFor(context, setup, 'install', installed, 30);

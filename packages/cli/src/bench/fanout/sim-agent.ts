@@ -41,6 +41,8 @@ export class SimAgent {
   readonly #pair = newDeviceKey();
   readonly #signer: Signer = ed25519Signer(this.#pair);
   #deviceId = '';
+  /** The server (node) the agent channel runs to: the one it enrolled with unless told. */
+  #channel = '';
   #socket: WebSocket | undefined;
   #finalReportId: string | undefined;
   #notice: Notice | undefined;
@@ -71,9 +73,13 @@ export class SimAgent {
     return this.#deviceId !== '';
   }
 
-  /** Resolves on `welcome`; rejects when the handshake fails or the server closes first. */
-  connect(): Promise<void> {
-    const url = `${this.#deps.server.replace(/^http/, 'ws')}${AGENT_CHANNEL_PATH}`;
+  /**
+   * Resolves on `welcome`; rejects when the handshake fails or the server closes first. `server`:
+   * another node of the same cluster (the channel only; TUF and downloads stay on the first).
+   */
+  connect(server = this.#deps.server): Promise<void> {
+    this.#channel = server;
+    const url = `${server.replace(/^http/, 'ws')}${AGENT_CHANNEL_PATH}`;
     const socket = new WebSocket(url, {
       localAddress: this.#deps.pool.localAddress,
       handshakeTimeout: 60_000,
@@ -88,14 +94,20 @@ export class SimAgent {
       });
       socket.on('error', reject);
       socket.on('close', (code) => {
+        const dropped = this.connected && this.#socket === socket;
         this.connected = false;
         reject(new Error(`closed (${code}) before welcome`));
+        // Dropped by the server (a heartbeat answered late on a loaded machine): dial again, as
+        // a real agent does; the server sends the open notices again on the new connection.
+        if (dropped) setTimeout(() => void this.connect(server).catch(() => undefined), 1000);
       });
     });
   }
 
   close(): void {
-    this.#socket?.terminate();
+    const socket = this.#socket;
+    this.#socket = undefined; // closed here: not dialled again
+    socket?.terminate();
   }
 
   #onFrame(text: string, at: number, welcomed: () => void): void {
@@ -112,7 +124,7 @@ export class SimAgent {
   }
 
   #hello(nonce: string): AgentMessage {
-    const audience = new URL(this.#deps.server).host;
+    const audience = new URL(this.#channel).host;
     return {
       type: 'hello',
       deviceId: this.#deviceId,

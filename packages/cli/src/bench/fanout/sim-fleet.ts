@@ -22,7 +22,7 @@ export class SimFleet {
       case 'enroll':
         return this.#enroll(request);
       case 'connect':
-        return this.#connect(request.concurrency);
+        return this.#connect(request.concurrency, request.server);
       case 'install':
         return Promise.resolve({ count: installAll(this.#agents) });
       case 'forget-notices':
@@ -59,8 +59,11 @@ export class SimFleet {
     return { count: this.#agents.length };
   }
 
-  async #connect(concurrency: number): Promise<{ count: number }> {
-    await forEachLimited(this.#agents, concurrency, (agent) => agent.connect());
+  async #connect(concurrency: number, server: string | undefined): Promise<{ count: number }> {
+    // Only those not connected: a second call reconnects agents the server dropped (a heartbeat
+    // answered late on a loaded machine), as a real agent reconnects.
+    const idle = this.#agents.filter((agent) => !agent.connected);
+    await forEachLimited(idle, concurrency, (agent) => connectRetrying(agent, server));
     return { count: this.#agents.filter((a) => a.connected).length };
   }
 
@@ -102,6 +105,22 @@ export class SimFleet {
       bytes: largest(this.#baseline.map((c) => c.bytes)),
       arrivedAt: this.#baseline.map((c) => c.takeArrival()),
     };
+  }
+}
+
+/**
+ * A loaded machine (other work, thousands of handshakes at once) can time a handshake out; a
+ * real agent dials again, and so does a simulated one, twice at most.
+ */
+async function connectRetrying(agent: SimAgent, server: string | undefined): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await agent.connect(server);
+    } catch (error) {
+      agent.close();
+      if (attempt >= 3) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
+    }
   }
 }
 

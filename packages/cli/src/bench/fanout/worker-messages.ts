@@ -14,7 +14,12 @@ export interface EnrollRequest {
 
 export type WorkerRequest =
   | EnrollRequest
-  | { readonly kind: 'connect'; readonly concurrency: number }
+  | {
+      readonly kind: 'connect';
+      readonly concurrency: number;
+      /** Another node to connect to (bench cluster); the enrolling server when absent. */
+      readonly server?: string;
+    }
   | { readonly kind: 'install' }
   | { readonly kind: 'forget-notices' }
   | { readonly kind: 'progress' }

@@ -3,7 +3,12 @@
  * and steer rollouts, change labels and replace hosts only where every device concerned matches
  * its selector (FORBIDDEN otherwise). A token without a scope acts on every device.
  */
-import { PatchcastError, describeSelector, matchesSelector } from '@patchcast/core';
+import {
+  PatchcastError,
+  describeSelector,
+  matchesSelector,
+  selectorMatcher,
+} from '@patchcast/core';
 import type { FleetDevice, TargetSelector } from '@patchcast/core';
 import type { Store } from '../../storage/store.js';
 import type { Principal } from './authenticate.js';
@@ -18,7 +23,7 @@ export async function assertInScope(
   const scope = principal?.devices;
   if (principal === undefined || scope === undefined) return;
   const fleet = await store.listDevices();
-  const reached = fleet.filter((d) => matchesSelector(selector, d));
+  const reached = fleet.filter(selectorMatcher(selector));
   assertDevicesInScope(principal, reached, what);
 }
 
@@ -30,7 +35,8 @@ export function assertDevicesInScope(
 ): void {
   const scope = principal?.devices;
   if (principal === undefined || scope === undefined) return;
-  const outside = devices.filter((d) => !matchesSelector(scope, d));
+  const inScope = selectorMatcher(scope);
+  const outside = devices.filter((d) => !inScope(d));
   const [first] = outside;
   if (first === undefined) return;
   throw new PatchcastError(

@@ -1,5 +1,5 @@
 /** A planned rollout whose wave takes no device is refused at start (WAVE_EMPTY; ADR 0016). */
-import { PatchcastError, emptyWaves, matchesSelector } from '@patchcast/core';
+import { PatchcastError, emptyWaves, selectorMatcher } from '@patchcast/core';
 import type { EngineState, FleetDevice } from '@patchcast/core';
 
 /** Throws WAVE_EMPTY naming each empty wave, its selector and why it takes no device. */
@@ -7,7 +7,7 @@ export function assertNoEmptyWave(
   state: Readonly<EngineState>,
   fleet: readonly FleetDevice[],
 ): void {
-  const target = fleet.filter((d) => matchesSelector(state.plan.target, d));
+  const target = fleet.filter(selectorMatcher(state.plan.target));
   const plans =
     state.expedited && state.plan.expedite !== undefined
       ? state.plan.expedite.waves

@@ -37,7 +37,8 @@ export interface PlainStart {
   readonly selector: DeviceSelector;
   readonly by: string;
   readonly allowDowngrade?: boolean | undefined;
-  readonly deviceIds: readonly string[];
+  /** The selected devices, targetable ones only. */
+  readonly devices: readonly FleetDevice[];
 }
 
 export class PlannedRollouts {
@@ -61,14 +62,14 @@ export class PlannedRollouts {
       now: this.#deps.now().getTime(),
       expedite: request.expedite === true,
     });
-    const deviceIds = Object.keys(created.engine.snapshot().deviceWave);
+    const deviceIds = Object.keys(created.engine.peek().deviceWave);
     const { allowDowngrade } = request;
     const targetPath = await this.#deps.repository.assertRolloutAllowed(request.patch, {
       deviceIds: () => Promise.resolve(deviceIds),
       allowDowngrade,
     });
     if (deviceIds.length === 0) throw noDevices(plan, fleet);
-    if (request.allowEmptyWaves !== true) assertNoEmptyWave(created.engine.snapshot(), fleet);
+    if (request.allowEmptyWaves !== true) assertNoEmptyWave(created.engine.peek(), fleet);
     const start = { patch: request.patch, targetPath, selector: selectorOf(plan), by };
     await this.#start({ ...start, allowDowngrade }, created, deviceIds);
     return this.progress(rolloutId);
@@ -80,24 +81,25 @@ export class PlannedRollouts {
    */
   async createPlain(start: PlainStart): Promise<string> {
     const rolloutId = newId('ro');
+    const deviceIds = start.devices.map((d) => d.id);
     const created = RolloutEngine.create({
       rolloutId,
-      plan: plainPlan(start.deviceIds),
-      devices: await this.#fleet(),
+      plan: plainPlan(deviceIds),
+      devices: start.devices,
       now: this.#deps.now().getTime(),
       plain: true,
     });
-    await this.#start(start, created, start.deviceIds);
+    await this.#start(start, created, deviceIds);
     return rolloutId;
   }
 
   async #start(
-    start: Omit<PlainStart, 'deviceIds'>,
+    start: Omit<PlainStart, 'devices'>,
     created: ReturnType<typeof RolloutEngine.create>,
     deviceIds: readonly string[],
   ): Promise<void> {
     const { store, log, now } = this.#deps;
-    const state = created.engine.snapshot();
+    const state = created.engine.peek(); // read here, stored as JSON: no copy needed
     const rolloutId = state.rolloutId;
     const rollout: RolloutRecord = {
       id: rolloutId,
@@ -119,9 +121,10 @@ export class PlannedRollouts {
       ...decisionEvents(rolloutId, created.effects),
     ]);
     await store.rolloutEngine.create(rollout, deviceIds, snapshot, decisions, events, logged);
-    await log.sequencePending();
+    // The first notices leave while the log writer sequences the entries just committed with
+    // the rollout (ADR 0033, amended): they are durable; the answer waits for both.
     const rest = created.effects.filter((e) => e.type !== 'record');
-    await this.#driver.adopt(rollout, created.engine, rest);
+    await Promise.all([log.sequencePending(), this.#driver.adopt(rollout, created.engine, rest)]);
   }
 
   /** The devices a new rollout may target: revoked and removed ones never are (ADR 0029). */

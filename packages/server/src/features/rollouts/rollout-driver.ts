@@ -29,6 +29,9 @@ export interface DriverDeps {
   readonly onChange?: ((rolloutId: string) => void) | undefined;
 }
 
+/** When #carryOut stores the engine's snapshot. */
+type SaveWhen = 'acting' | 'force' | 'stored';
+
 interface Run {
   readonly rollout: RolloutRecord;
   readonly engine: RolloutEngine;
@@ -67,10 +70,13 @@ export class RolloutDriver {
     return [...this.#runs.keys()];
   }
 
-  /** Takes over a rollout just created, whose first snapshot is already stored. */
+  /**
+   * Takes over a rollout just created, whose first snapshot and decisions are already stored:
+   * its effects (the first notices) leave without storing that snapshot a second time.
+   */
   async adopt(rollout: RolloutRecord, engine: RolloutEngine, effects: EngineEffect[]) {
     const run = this.#track(rollout, engine, 0);
-    await this.#serial(run, () => this.#carryOut(run, effects, false));
+    await this.#serial(run, () => this.#carryOut(run, effects, 'stored'));
   }
 
   /** Resumes a stored planned rollout: its snapshot, then every journaled input it lacks. */
@@ -90,7 +96,7 @@ export class RolloutDriver {
       run.inputSeq = seq;
     }
     effects.push(...engine.handle({ type: 'tick', at: this.#now() }).effects);
-    await this.#serial(run, () => this.#carryOut(run, effects, true));
+    await this.#serial(run, () => this.#carryOut(run, effects, 'force'));
   }
 
   /** Stops driving one rollout, or every rollout; nothing stored changes. */
@@ -138,7 +144,7 @@ export class RolloutDriver {
       result = run.engine.handle(input);
       effects.push(...result.effects);
     }
-    await this.#carryOut(run, effects, false);
+    await this.#carryOut(run, effects, 'acting');
     return result;
   }
 
@@ -151,8 +157,11 @@ export class RolloutDriver {
     });
   }
 
-  /** Saves when anything but a timer follows, then sends, logs and schedules. */
-  async #carryOut(run: Run, effects: EngineEffect[], force: boolean): Promise<void> {
+  /**
+   * Saves when anything but a timer follows (`acting`), always (`force`), or only what is new
+   * (`stored`: the snapshot as it is was stored by the caller); then sends, logs and schedules.
+   */
+  async #carryOut(run: Run, effects: EngineEffect[], save: SaveWhen): Promise<void> {
     const { store, log } = this.#deps;
     const id = run.rollout.id;
     const decisions = decisionsOf(effects);
@@ -163,8 +172,11 @@ export class RolloutDriver {
     // in the log before they are acted on (ADR 0033).
     const logged = decisionEvents(id, effects);
     if (finish !== undefined) logged.push(rolloutCompleted(id, finish));
-    if (force || effects.some((e) => e.type !== 'schedule-tick')) {
-      const snapshot = { snapshot: JSON.stringify(run.engine.snapshot()), inputSeq: run.inputSeq };
+    const acting = effects.some((e) => e.type !== 'schedule-tick');
+    const unchanged = save === 'stored' && decisions.length === 0 && finish === undefined;
+    if (unchanged) this.#deps.onChange?.(id);
+    else if (save === 'force' || acting) {
+      const snapshot = { snapshot: JSON.stringify(run.engine.peek()), inputSeq: run.inputSeq };
       const { machine, plan } = run.engine.peek();
       const step = { waveAfter: machine.wave, waves: plan.waves.length, finish };
       const events = rolloutEvents(run.rollout, decisions, step);

@@ -47,7 +47,7 @@ export async function progressOf(
   engine: RolloutEngine,
   presence: Pick<StatusFacts, 'online' | 'reconnecting' | 'now'>,
 ): Promise<RolloutProgress> {
-  const state = engine.snapshot();
+  const state = engine.peek();
   const view = engine.view();
   const [assignments, devices, decisions, timings] = await Promise.all([
     store.assignments(rollout.id),

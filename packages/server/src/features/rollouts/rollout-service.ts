@@ -100,7 +100,7 @@ export class RolloutService {
       selector: request.devices,
       by: createdBy,
       allowDowngrade,
-      deviceIds: devices.map((d) => d.id),
+      devices,
     });
     return this.status(id);
   }

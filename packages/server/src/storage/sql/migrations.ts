@@ -269,6 +269,18 @@ const MIGRATIONS: readonly Migration[] = [
   CREATE INDEX device_presence_by_node ON device_presence(node);
   CREATE TABLE presence_nodes (node TEXT PRIMARY KEY, seen_at TEXT${t.c} NOT NULL);`,
   },
+  // fewer indexes written per rollout (docs/PERFORMANCE.md, notice): a device's results are found
+  // by assignments_by_device and sorted; SQLite's install order index holds installed rows only
+  {
+    sql: (t) =>
+      t.name === 'sqlite'
+        ? `
+  DROP INDEX assignments_by_device_time;
+  DROP INDEX assignments_installed_seq;
+  CREATE INDEX assignments_installed_seq ON assignments(installed_seq)
+    WHERE installed_seq IS NOT NULL;`
+        : 'DROP INDEX assignments_by_device_time;',
+  },
 ];
 
 const postgresLog = `

@@ -62,7 +62,8 @@ export const SQLITE_DIALECT: Dialect = {
   inList: (column, param) => `${column} IN (SELECT value FROM json_each(${param}))`,
   listTable: (param) => `json_each(${param})`,
   list: (values) => JSON.stringify(values),
-  nextInstalledSeq: '(SELECT COALESCE(MAX(installed_seq), 0) + 1 FROM assignments)',
+  nextInstalledSeq:
+    '(SELECT COALESCE(MAX(installed_seq), 0) + 1 FROM assignments WHERE installed_seq IS NOT NULL)',
   toKey: (key) => key,
   fromKey: (key) => key,
 };
