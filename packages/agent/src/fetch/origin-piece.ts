@@ -3,7 +3,7 @@
  * (docs/protocol/bundle.md §8). Failures worth retrying throw `Transient`; the caller applies the
  * one retry policy (retry-policy.ts). Never reads more than the piece's length.
  */
-import { PatchcastError } from '@patchcast/core/base';
+import { PatchcastError, SecurityError } from '@patchcast/core/base';
 import { httpRequest } from '@patchcast/protocol/agent';
 import type { HttpResponse } from '@patchcast/protocol/agent';
 
@@ -44,6 +44,7 @@ export async function fetchOriginPiece(
     );
   }
   const bytes = await readAtMost(response, span.length).catch((error: unknown) => {
+    if (error instanceof PatchcastError) throw error;
     throw new Transient(`connection dropped: ${(error as Error).message}`);
   });
   if (bytes.length < span.length)
@@ -63,13 +64,20 @@ function rangeAnswered(response: HttpResponse, span: Span, total: number): boole
   );
 }
 
-/** The body, cut off (and the stream cancelled) past `limit` bytes: those bytes are refused. */
+/**
+ * The body, cut off (and the stream cancelled) past `limit` bytes: a server that sends more than
+ * it was asked for (or than the signed length) is refused, not retried.
+ */
 export async function readAtMost(response: HttpResponse, limit: number): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   let total = 0;
   for await (const chunk of response.body) {
     total += chunk.length;
-    if (total > limit) throw new Error(`more than the ${limit} bytes expected`);
+    if (total > limit)
+      throw new SecurityError(
+        'SECURITY_LENGTH_EXCEEDED',
+        `the answer is longer than the ${limit} bytes asked for`,
+      );
     chunks.push(chunk);
   }
   return new Uint8Array(Buffer.concat(chunks));
