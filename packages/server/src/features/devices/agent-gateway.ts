@@ -14,7 +14,7 @@ import type { Bus, BusEvents, DisconnectReason } from '../../bus/bus.js';
 import type { RolloutService } from '../rollouts/rollout-service.js';
 import type { TransparencyLog } from '../log/transparency-log.js';
 import type { SecurityEvents } from '../log/security-events.js';
-import { checkAgentCheckpoint } from '../log/agent-checkpoint.js';
+import { recordAgentCheckpoint } from '../log/agent-checkpoint.js';
 import {
   announceHealth,
   announceResult,
@@ -245,7 +245,7 @@ export class AgentGateway {
     });
     if (message.checkpoint !== undefined) {
       await this.#deps.log.sync();
-      this.#checkCheckpoint(device.id, message.checkpoint);
+      recordAgentCheckpoint(this.#deps, device.id, message.checkpoint);
     }
     await this.#resendOpen(device.id);
     return device.id;
@@ -254,14 +254,6 @@ export class AgentGateway {
   #refuseRevoked(socket: WebSocket, deviceId: string): undefined {
     this.#deps.textLog.warn({ deviceId }, 'revoked device refused');
     return reject(socket, 'DEVICE_REVOKED', revokedMessage(deviceId));
-  }
-
-  /** Split-view detection: the agent's last checkpoint must be a prefix of this log. */
-  #checkCheckpoint(deviceId: string, note: string): void {
-    const finding = checkAgentCheckpoint(this.#deps.log, note);
-    if (finding === undefined) return;
-    this.#deps.textLog.error({ deviceId, finding }, 'agent checkpoint does not match the log');
-    void this.#deps.security.record(finding.kind, deviceId, finding.detail);
   }
 
   /** Every assignment not yet final is sent again: a notice missed while offline is never lost. */

@@ -1,7 +1,9 @@
 import { equalBytes, openChainedCheckpoint } from '@patchcast/core';
 import type { Checkpoint } from '@patchcast/core';
 import type { SecurityEventKind } from '@patchcast/protocol';
+import type { FastifyBaseLogger } from 'fastify';
 import type { TransparencyLog } from './transparency-log.js';
+import type { SecurityEvents } from './security-events.js';
 
 export interface CheckpointFinding {
   readonly kind: Extract<SecurityEventKind, 'split-view' | 'foreign-checkpoint'>;
@@ -39,4 +41,16 @@ export function checkAgentCheckpoint(
     };
   }
   return undefined;
+}
+
+/** Split-view detection on hello: a finding is logged and recorded as a security event. */
+export function recordAgentCheckpoint(
+  deps: { log: TransparencyLog; security: SecurityEvents; textLog: FastifyBaseLogger },
+  deviceId: string,
+  note: string,
+): void {
+  const finding = checkAgentCheckpoint(deps.log, note);
+  if (finding === undefined) return;
+  deps.textLog.error({ deviceId, finding }, 'agent checkpoint does not match the log');
+  void deps.security.record(finding.kind, deviceId, finding.detail);
 }
