@@ -4,9 +4,8 @@
  * (agent-channel-guards.ts). The idle agent does not load this module: see agent-channel.ts.
  */
 import { z } from 'zod';
-import { MAX_FRAME_BYTES, MAX_FRAME_DEPTH } from './agent-channel.js';
+import { parseFrame } from './agent-channel.js';
 import { DEVICE_STATES } from './device-state.js';
-import { jsonDepthExceeds } from './json-depth.js';
 
 const patch = z.strictObject({ name: z.string().max(128), version: z.string().max(64) });
 const errorInfo = z.strictObject({ code: z.string().max(64), message: z.string().max(4096) });
@@ -157,18 +156,6 @@ export type AgentMessage = z.infer<typeof agentMessageSchema>;
 export type Report = Extract<AgentMessage, { type: 'report' }>;
 export type Hello = Extract<AgentMessage, { type: 'hello' }>;
 export type HealthMessage = Extract<AgentMessage, { type: 'health' }>;
-
-function parseFrame<T>(schema: z.ZodType<T>, text: string): T | undefined {
-  if (text.length > MAX_FRAME_BYTES || jsonDepthExceeds(text, MAX_FRAME_DEPTH)) return undefined;
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  const result = schema.safeParse(json);
-  return result.success ? result.data : undefined;
-}
 
 export function parseAgentMessage(text: string): AgentMessage | undefined {
   return parseFrame(agentMessageSchema, text);

@@ -40,7 +40,11 @@ export function authStatement(deviceId: string, nonce: string, audience: string)
   return canonicalBytes({ purpose: AUTH_PURPOSE, deviceId, nonce, audience });
 }
 
-export function parseServerMessage(text: string): ServerMessage | undefined {
+/** A frame's JSON checked by `parser` (a guard or a zod schema): undefined if too big, too deep or invalid. */
+export function parseFrame<T>(
+  parser: { safeParse(value: unknown): { success: true; data: T } | { success: false } },
+  text: string,
+): T | undefined {
   if (text.length > MAX_FRAME_BYTES || jsonDepthExceeds(text, MAX_FRAME_DEPTH)) return undefined;
   let json: unknown;
   try {
@@ -48,8 +52,12 @@ export function parseServerMessage(text: string): ServerMessage | undefined {
   } catch {
     return undefined;
   }
-  const result = serverMessageGuard.safeParse(json);
+  const result = parser.safeParse(json);
   return result.success ? result.data : undefined;
+}
+
+export function parseServerMessage(text: string): ServerMessage | undefined {
+  return parseFrame(serverMessageGuard, text);
 }
 
 const SERVER_MESSAGE_TYPES: ReadonlySet<string> = new Set(serverMessageGuard.kinds);
