@@ -9,6 +9,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { CHROMIUM_ARGS } from '../../src/bench/console/browser.js';
 
 const BROWSERS = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 const TIMEOUT_MS = 60_000;
@@ -56,14 +57,7 @@ export async function screenshot(browser: string, htmlFile: string): Promise<Buf
   try {
     const png = join(dir, 'page.png');
     const result = await run(browser, [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
+      ...CHROMIUM_ARGS,
       `--user-data-dir=${join(dir, 'profile')}`,
       `--screenshot=${png}`,
       `--window-size=${WINDOW.width},${WINDOW.height}`,

@@ -18,7 +18,8 @@ export function chromiumMissing(): string | false {
     : `no chromium at ${CHROMIUM} (scripts/ensure-services.sh installs it): the console's browser tests did not run`;
 }
 
-const ARGS = [
+/** Headless, and no network of its own: this machine refuses everything beyond loopback. */
+export const CHROMIUM_ARGS: readonly string[] = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -41,7 +42,7 @@ export async function openBrowser(): Promise<Browser> {
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ARGS,
+    args: [...CHROMIUM_ARGS],
     viewport: { width: 1280, height: 900 },
     timeout: 60_000,
   });
